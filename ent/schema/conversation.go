@@ -1,0 +1,111 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"switchboard/ent/schema/enum"
+)
+
+// Conversation is one customer's thread on its routing channel: its queue status, lifecycle
+// state, owner, lock and routing requirements.
+type Conversation struct{ ent.Schema }
+
+// Mixin of Conversation.
+func (Conversation) Mixin() []ent.Mixin {
+	return []ent.Mixin{Tenant{Ref: "conversations"}, Timestamps{}}
+}
+
+// Fields of Conversation.
+func (Conversation) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("customer_id").Immutable().Annotations(hidden),
+		field.Enum("channel").GoType(enum.Channel("")).Immutable().Annotations(gqlType("Channel")),
+		field.Enum("status").GoType(enum.Status("")).Default(string(enum.StatusNew)).Annotations(gqlType("ConversationStatus")),
+		field.Enum("state").GoType(enum.State("")).Default(string(enum.StateCreated)).Annotations(gqlType("ConversationState")),
+		// Open is false once CLOSED; at most one open conversation per customer and channel.
+		field.Bool("is_open").Default(true).Annotations(hidden),
+		// Higher first in the queue (R5).
+		field.Int("priority").Default(0).Annotations(entgql.OrderField("PRIORITY")),
+		// Incremented by every change (SPEC §9 expectedVersion).
+		field.Int("version").Default(1),
+		field.Strings("tags").Default([]string{}),
+		// Routing requirements (R3).
+		field.Strings("required_skills").Default([]string{}),
+		field.String("required_language").Optional().Nillable(),
+		field.Int("required_team_id").Optional().Nillable().Annotations(hidden),
+		// Ownership (C1–C8): the owner, since when, and the owner's last activity on it.
+		field.Int("owner_id").Optional().Nillable().Annotations(hidden),
+		field.Time("claimed_at").Optional().Nillable(),
+		field.Time("owner_active_at").Optional().Nillable().Annotations(hidden),
+		field.Bool("stale").Default(false),
+		// The last human owner, to reopen to (§6).
+		field.Int("last_human_owner_id").Optional().Nillable().Annotations(hidden),
+		// Lock (L1–L8). human_lock is true exactly when a HUMAN holds the lock: the partial unique
+		// index below allows each human one lock (L2), while bots may hold many (L7).
+		field.Int("lock_holder_id").Optional().Nillable().Annotations(hidden),
+		field.Bool("human_lock").Default(false).Annotations(hidden),
+		field.Time("lock_acquired_at").Optional().Nillable().Annotations(hidden),
+		field.Time("lock_expires_at").Optional().Nillable().Annotations(hidden),
+		// I5: the bot sends nothing while paused.
+		field.Bool("bot_paused").Default(false),
+		// When it entered the queue unowned by a human (R5, §8 time-to-claim); nil when owned.
+		field.Time("queued_since").Optional().Nillable().Annotations(entgql.OrderField("QUEUED_SINCE")),
+		field.String("preview").Default("").MaxLen(200),
+		field.Time("last_message_at").Default(time.Now).Annotations(entgql.OrderField("LAST_MESSAGE_AT")),
+		field.Time("last_customer_message_at").Optional().Nillable(),
+		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now).Annotations(entgql.OrderField("UPDATED_AT")),
+		field.Time("resolved_at").Optional().Nillable(),
+		field.Time("closed_at").Optional().Nillable(),
+		// The conversation this one follows (a customer writing to a CLOSED one, §6; I7 history).
+		field.Int("previous_id").Optional().Nillable().Immutable().Annotations(hidden),
+	}
+}
+
+// Edges of Conversation.
+func (Conversation) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("customer", Customer.Type).Ref("conversations").Field("customer_id").Unique().Required().Immutable(),
+		edge.From("owner", Agent.Type).Ref("owned_conversations").Field("owner_id").Unique(),
+		edge.From("lock_holder", Agent.Type).Ref("locked_conversations").Field("lock_holder_id").Unique().Annotations(hidden),
+		edge.To("required_team", Team.Type).Field("required_team_id").Unique(),
+		edge.To("next", Conversation.Type).Unique().Annotations(hidden).From("previous").Field("previous_id").Unique().Immutable().Annotations(hidden),
+		edge.To("messages", Message.Type).Annotations(entgql.RelayConnection()),
+		edge.To("notes", Note.Type),
+		edge.To("channel_sessions", ChannelSession.Type),
+		edge.To("participants", Participant.Type),
+		edge.To("interventions", Intervention.Type),
+		edge.To("events", Event.Type).Annotations(hidden),
+		edge.To("timers", Timer.Type).Annotations(hidden),
+		edge.To("viewers", Viewer.Type).Annotations(hidden),
+		edge.To("archive", Archive.Type).Unique().Annotations(hidden),
+	}
+}
+
+// Indexes of Conversation: the inbox, My Queue, capacity counts, the queue, and the two rules the
+// database enforces.
+func (Conversation) Indexes() []ent.Index {
+	return []ent.Index{
+		// L2: a human holds at most one lock. The predicate is a bare boolean column so Postgres
+		// keeps it verbatim and migrations do not recreate the index.
+		index.Fields("lock_holder_id").Unique().Annotations(entsql.IndexWhere("human_lock")),
+		// One open conversation per customer and channel (concurrent ingests cannot fork it).
+		index.Fields("customer_id", "channel").Unique().Annotations(entsql.IndexWhere("is_open")),
+		index.Fields("workspace_id", "status", "last_message_at"),
+		index.Fields("owner_id", "channel", "status"),
+		index.Fields("workspace_id", "channel", "priority", "queued_since"),
+		index.Fields("workspace_id", "updated_at"),
+	}
+}
+
+// Annotations of Conversation.
+func (Conversation) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField()}
+}

@@ -1,0 +1,224 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"switchboard/ent/schema/enum"
+)
+
+// Event is one entry of the audit log and the source of every live update (E1): appended in the
+// same transaction as the change it records. Its id orders events and is the subscribers' cursor.
+type Event struct{ ent.Schema }
+
+// Mixin of Event.
+func (Event) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "events"}, Timestamps{}} }
+
+// Fields of Event.
+func (Event) Fields() []ent.Field {
+	return []ent.Field{
+		// Dotted names such as conversation.claimed, lock.stolen, intervention.requested.
+		field.String("type").NotEmpty().MaxLen(100).Immutable(),
+		field.Int("conversation_id").Optional().Nillable().Immutable().Annotations(hidden),
+		field.Int("actor_id").Optional().Nillable().Immutable().Annotations(hidden),
+		// The agent the event is about when it is not the actor (the new owner, the robbed holder).
+		field.Int("subject_id").Optional().Nillable().Immutable().Annotations(hidden),
+		// The conversation's version after the change.
+		field.Int("version").Default(0).Immutable(),
+		field.JSON("before", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map")),
+		field.JSON("after", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map")),
+	}
+}
+
+// Edges of Event.
+func (Event) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("conversation", Conversation.Type).Ref("events").Field("conversation_id").Unique().Immutable(),
+		edge.To("actor", Agent.Type).Field("actor_id").Unique().Immutable(),
+		edge.To("subject", Agent.Type).Field("subject_id").Unique().Immutable(),
+	}
+}
+
+// Indexes of Event: replay by workspace or conversation after a cursor, retention, analytics.
+func (Event) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("workspace_id", "id"),
+		index.Fields("conversation_id", "id"),
+		index.Fields("created_at"),
+		index.Fields("workspace_id", "type", "created_at"),
+		index.Fields("actor_id", "type", "created_at"),
+	}
+}
+
+// Annotations of Event.
+func (Event) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)}
+}
+
+// Timer is a durable timer (§6 customer inactivity and SLA, C8 stale claims, L6 lock leases, E6
+// purge): stored so it survives restarts, claimed by one worker at a time.
+type Timer struct{ ent.Schema }
+
+// Mixin of Timer.
+func (Timer) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "timers"}, Timestamps{}} }
+
+// Fields of Timer.
+func (Timer) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("conversation_id").Optional().Nillable().Immutable(),
+		field.Enum("kind").GoType(enum.TimerKind("")).Immutable(),
+		field.Enum("status").GoType(enum.TimerStatus("")).Default(string(enum.TimerPending)),
+		field.Time("due_at"),
+		// While PAUSED (a conversation on hold) the time that was left.
+		field.Int64("remaining_ms").Optional().Nillable(),
+		field.JSON("payload", map[string]any{}).Optional(),
+		field.Int("attempts").Default(0),
+		// A worker's claim on the timer, so several instances never fire it twice.
+		field.String("locked_by").Optional().Nillable(),
+		field.Time("locked_until").Optional().Nillable(),
+		field.Time("fired_at").Optional().Nillable(),
+	}
+}
+
+// Edges of Timer.
+func (Timer) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("conversation", Conversation.Type).Ref("timers").Field("conversation_id").Unique().Immutable(),
+	}
+}
+
+// Indexes of Timer.
+func (Timer) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("status", "due_at"),
+		index.Fields("conversation_id", "kind", "status"),
+	}
+}
+
+// Annotations of Timer.
+func (Timer) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
+
+// Viewer records who has a conversation open now (SPEC §12 Conversation.viewers).
+type Viewer struct{ ent.Schema }
+
+// Mixin of Viewer.
+func (Viewer) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "viewers"}} }
+
+// Fields of Viewer.
+func (Viewer) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("conversation_id").Immutable(),
+		field.Int("agent_id").Immutable(),
+		field.Time("opened_at").Default(time.Now),
+		field.Time("last_seen_at").Default(time.Now),
+	}
+}
+
+// Edges of Viewer.
+func (Viewer) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("conversation", Conversation.Type).Ref("viewers").Field("conversation_id").Unique().Required().Immutable(),
+		edge.To("agent", Agent.Type).Field("agent_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of Viewer.
+func (Viewer) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("conversation_id", "agent_id").Unique(), index.Fields("agent_id")}
+}
+
+// Annotations of Viewer.
+func (Viewer) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
+
+// Webhook is an integration's outbound endpoint for events (SPEC §12).
+type Webhook struct{ ent.Schema }
+
+// Mixin of Webhook.
+func (Webhook) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "webhooks"}, Timestamps{}} }
+
+// Fields of Webhook.
+func (Webhook) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("url").NotEmpty().MaxLen(2000),
+		field.String("secret").Sensitive(),
+		field.Strings("event_types").Default([]string{}),
+		field.Bool("active").Default(true),
+	}
+}
+
+// Edges of Webhook.
+func (Webhook) Edges() []ent.Edge {
+	return []ent.Edge{edge.To("deliveries", WebhookDelivery.Type)}
+}
+
+// Annotations of Webhook.
+func (Webhook) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
+
+// WebhookDelivery is one event owed to one webhook: retried with backoff until delivered.
+type WebhookDelivery struct{ ent.Schema }
+
+// Mixin of WebhookDelivery.
+func (WebhookDelivery) Mixin() []ent.Mixin {
+	return []ent.Mixin{Tenant{Ref: "webhook_deliveries"}, Timestamps{}}
+}
+
+// Fields of WebhookDelivery.
+func (WebhookDelivery) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("webhook_id").Immutable(),
+		field.Int("event_id").Immutable(),
+		field.Int("conversation_id").Optional().Nillable().Immutable(),
+		field.Bool("delivered").Default(false),
+		field.Int("attempts").Default(0),
+		field.Time("next_attempt_at").Default(time.Now),
+		field.String("last_error").Optional().Nillable(),
+	}
+}
+
+// Edges of WebhookDelivery.
+func (WebhookDelivery) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("webhook", Webhook.Type).Ref("deliveries").Field("webhook_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of WebhookDelivery.
+func (WebhookDelivery) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("delivered", "next_attempt_at"), index.Fields("webhook_id", "event_id").Unique()}
+}
+
+// Annotations of WebhookDelivery.
+func (WebhookDelivery) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}
+
+// Archive is a closed conversation's activity moved to permanent storage by housekeeping (§6
+// CLOSING → CLOSED).
+type Archive struct{ ent.Schema }
+
+// Mixin of Archive.
+func (Archive) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "archives"}, Timestamps{}} }
+
+// Fields of Archive.
+func (Archive) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("conversation_id").Unique().Immutable(),
+		field.JSON("payload", map[string]any{}).Immutable(),
+	}
+}
+
+// Edges of Archive.
+func (Archive) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("conversation", Conversation.Type).Ref("archive").Field("conversation_id").Unique().Required().Immutable(),
+	}
+}
+
+// Annotations of Archive.
+func (Archive) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }

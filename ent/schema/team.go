@@ -1,0 +1,36 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Team groups agents; a conversation may require a team (R3, C11 team transfer).
+type Team struct{ ent.Schema }
+
+// Mixin of Team.
+func (Team) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "teams"}, Timestamps{}} }
+
+// Fields of Team.
+func (Team) Fields() []ent.Field {
+	return []ent.Field{field.String("name").NotEmpty().MaxLen(200)}
+}
+
+// Edges of Team.
+func (Team) Edges() []ent.Edge {
+	return []ent.Edge{edge.To("members", Agent.Type)}
+}
+
+// Indexes of Team.
+func (Team) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("workspace_id", "name").Unique()}
+}
+
+// Annotations of Team.
+func (Team) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)}
+}

@@ -1,0 +1,88 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"switchboard/ent/schema/enum"
+)
+
+// Workspace is a tenant and holds its settings (C3, C6, C8, C10, I5, R2, L6, E6, §6 timers).
+type Workspace struct{ ent.Schema }
+
+// Mixin of Workspace.
+func (Workspace) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}} }
+
+// Fields of Workspace.
+func (Workspace) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200),
+		field.String("slug").NotEmpty().MaxLen(100).Unique().Immutable(),
+		// C3: replying to an unclaimed conversation claims it.
+		field.Bool("auto_claim_on_reply").Default(true),
+		// C6: owned open conversations per human.
+		field.Int("max_claims_per_agent").Default(20).Range(1, 1000),
+		// C5.
+		field.Int("bulk_claim_cap").Default(50).Range(1, 50),
+		// C10.
+		field.Enum("self_assignment").GoType(enum.SelfAssignment("")).Default(string(enum.SelfAssignmentAllowed)).Annotations(gqlType("SelfAssignment")),
+		// I5.
+		field.Bool("pause_bot_on_claim").Default(true),
+		// R2: whether PENDING / ON_HOLD conversations count against channel capacity.
+		field.Bool("capacity_counts_pending").Default(false),
+		field.Bool("capacity_counts_on_hold").Default(false),
+		// C8.
+		field.Int("stale_claim_after_seconds").Default(1800).Range(60, 7*24*3600),
+		field.Bool("auto_release_enabled").Default(false),
+		field.Int("auto_release_after_seconds").Default(7200).Range(60, 30*24*3600),
+		// L6.
+		field.Int("lock_grace_period_seconds").Default(60).Range(5, 3600),
+		// E6.
+		field.Int("audit_retention_days").Default(365).Range(1, 3650),
+		// §6: WRAP_UP after the customer leaves; customer inactivity and first-response SLA timers.
+		field.Bool("wrap_up_enabled").Default(false),
+		field.Int("customer_inactivity_seconds").Default(1800).Range(60, 30*24*3600),
+		field.Int("sla_first_response_seconds").Default(300).Range(10, 7*24*3600),
+	}
+}
+
+// Edges of Workspace: the rows it owns (hidden from GraphQL; queries go through the root fields).
+func (Workspace) Edges() []ent.Edge {
+	owned := func(name string, t any) ent.Edge { return edge.To(name, t).Annotations(hidden) }
+	return []ent.Edge{
+		owned("agents", Agent.Type),
+		owned("agent_channels", AgentChannel.Type),
+		owned("teams", Team.Type),
+		owned("pools", Pool.Type),
+		owned("api_keys", APIKey.Type),
+		owned("sessions", Session.Type),
+		owned("customers", Customer.Type),
+		owned("customer_identities", CustomerIdentity.Type),
+		owned("conversations", Conversation.Type),
+		owned("channel_sessions", ChannelSession.Type),
+		owned("participants", Participant.Type),
+		owned("messages", Message.Type),
+		owned("notes", Note.Type),
+		owned("interventions", Intervention.Type),
+		owned("timers", Timer.Type),
+		owned("events", Event.Type),
+		owned("viewers", Viewer.Type),
+		owned("webhooks", Webhook.Type),
+		owned("webhook_deliveries", WebhookDelivery.Type),
+		owned("archives", Archive.Type),
+	}
+}
+
+// Annotations of Workspace.
+func (Workspace) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Mutations(entgql.MutationUpdate()),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
+}
+
+// Interceptors of Workspace: a viewer sees only its own workspace.
+func (Workspace) Interceptors() []ent.Interceptor { return []ent.Interceptor{scopeTo("id")} }

@@ -1,0 +1,49 @@
+package graph
+
+import (
+	"context"
+
+	"switchboard/ent"
+	"switchboard/ent/schema/enum"
+	"switchboard/graph/model"
+	"switchboard/internal/auth"
+	"switchboard/internal/directory"
+	"switchboard/internal/fault"
+)
+
+// maxPage bounds every list a client can ask for; defaultPage is used when it asks for none.
+const (
+	maxPage     = 100
+	defaultPage = 50
+)
+
+// page applies the page-size bounds to a connection's first/last arguments.
+func page(first, last *int) (*int, *int, error) {
+	for name, n := range map[string]*int{"first": first, "last": last} {
+		if n != nil && (*n < 0 || *n > maxPage) {
+			return nil, nil, fault.Invalid(name, "must be 0 to %d", maxPage)
+		}
+	}
+	if first == nil && last == nil {
+		n := defaultPage
+		first = &n
+	}
+	return first, last, nil
+}
+
+// visible hides nodes the viewer's role may not read: API keys belong to admins and their agent.
+func visible(ctx context.Context, n ent.Noder) (ent.Noder, error) {
+	v := auth.ViewerFrom(ctx)
+	if k, ok := n.(*ent.APIKey); ok && k.AgentID != v.AgentID && !v.Role.AtLeast(enum.RoleAdmin) {
+		return nil, fault.Missing("node")
+	}
+	return n, nil
+}
+
+func channels(in []*model.ChannelCapacityInput) []directory.ChannelCapacity {
+	out := make([]directory.ChannelCapacity, 0, len(in))
+	for _, c := range in {
+		out = append(out, directory.ChannelCapacity{Channel: c.Channel, Capacity: c.Capacity})
+	}
+	return out
+}

@@ -1,0 +1,27 @@
+// Package graph is the GraphQL transport: thin resolvers that read the viewer, call one domain
+// function and map the result (STYLE 3). Errors are presented by errors.go.
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql"
+
+	"switchboard/ent"
+	"switchboard/internal/auth"
+	"switchboard/internal/desk"
+	"switchboard/internal/directory"
+)
+
+//go:generate sh -c "cd .. && go generate ./ent"
+
+// Resolver holds the dependencies every resolver needs.
+type Resolver struct {
+	Client    *ent.Client
+	Auth      *auth.Service
+	Directory *directory.Directory
+	Desk      *desk.Desk
+}
+
+// NewSchema returns the executable schema over r.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: r})
+}

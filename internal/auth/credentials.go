@@ -1,0 +1,225 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"switchboard/ent"
+	"switchboard/ent/agent"
+	"switchboard/ent/apikey"
+	"switchboard/ent/schema/enum"
+	"switchboard/ent/session"
+	"switchboard/internal/fault"
+	"switchboard/internal/tenant"
+)
+
+// Token prefixes tell session tokens from API keys at a glance (and to secret scanners).
+const (
+	sessionPrefix = "sbs_"
+	apiKeyPrefix  = "sbk_"
+)
+
+// Service signs agents in and out and turns bearer credentials into viewers.
+type Service struct {
+	client     *ent.Client
+	sessionTTL time.Duration
+	now        func() time.Time
+}
+
+// NewService returns the auth service; sessions live for sessionTTL.
+func NewService(client *ent.Client, sessionTTL time.Duration) *Service {
+	return &Service{client: client, sessionTTL: sessionTTL, now: time.Now}
+}
+
+// newSecret returns a random bearer secret with prefix and the hash that is stored for it.
+func newSecret(prefix string) (secret, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("random: %w", err)
+	}
+	secret = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return secret, hashSecret(secret), nil
+}
+
+// hashSecret hashes a high-entropy bearer secret. A fast hash suffices for 256-bit random secrets
+// (passwords, which are guessable, use argon2id).
+func hashSecret(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// Login checks an email and password and opens a session. Every failure is the same
+// UNAUTHENTICATED error, so it tells nobody whether the email exists.
+func (s *Service) Login(ctx context.Context, email, password string) (token string, a *ent.Agent, expires time.Time, err error) {
+	bad := fault.New(fault.Unauthenticated, "wrong email or password")
+	email = NormalizeEmail(email)
+	if email == "" || password == "" || len(password) > maxPasswordLen {
+		return "", nil, time.Time{}, bad
+	}
+	sys := tenant.System(ctx) // no workspace is known before sign-in
+	a, err = s.client.Agent.Query().Where(agent.Email(email), agent.KindEQ(enum.KindHuman)).Only(sys)
+	if err != nil && !ent.IsNotFound(err) {
+		return "", nil, time.Time{}, fmt.Errorf("login: %w", err)
+	}
+	hash := dummyHash
+	if a != nil && a.PasswordHash != "" {
+		hash = a.PasswordHash
+	}
+	ok, err := CheckPassword(hash, password)
+	if err != nil {
+		slog.ErrorContext(ctx, "login: stored hash unreadable", "agent", a.ID, "err", err)
+	}
+	if a == nil || !ok || !a.Active {
+		return "", nil, time.Time{}, bad
+	}
+	token, tokenHash, err := newSecret(sessionPrefix)
+	if err != nil {
+		return "", nil, time.Time{}, err
+	}
+	expires = s.now().Add(s.sessionTTL)
+	if _, err := s.client.Session.Create().
+		SetWorkspaceID(a.WorkspaceID).SetAgentID(a.ID).SetTokenHash(tokenHash).SetExpiresAt(expires).
+		Save(sys); err != nil {
+		return "", nil, time.Time{}, fmt.Errorf("login: create session: %w", err)
+	}
+	return token, a, expires, nil
+}
+
+// Logout revokes the session the viewer signed in with.
+func (s *Service) Logout(ctx context.Context) error {
+	v := ViewerFrom(ctx)
+	if v == nil {
+		return fault.ErrUnauthenticated
+	}
+	if v.SessionID == 0 {
+		return fault.New(fault.BadUserInput, "this request was made with an API key, not a session: revoke the key with revokeApiKey")
+	}
+	return s.client.Session.UpdateOneID(v.SessionID).SetRevokedAt(s.now()).Exec(ctx)
+}
+
+// Authenticate turns "Bearer <token or key>" (or the bare credential) into a viewer. An absent
+// credential returns (nil, nil); a present but invalid one is UNAUTHENTICATED.
+func (s *Service) Authenticate(ctx context.Context, authorization string) (*Viewer, error) {
+	cred := strings.TrimSpace(authorization)
+	if cred == "" {
+		return nil, nil
+	}
+	if scheme, rest, ok := strings.Cut(cred, " "); ok {
+		if !strings.EqualFold(scheme, "Bearer") {
+			return nil, fault.New(fault.Unauthenticated, "use 'Authorization: Bearer <token>'")
+		}
+		cred = strings.TrimSpace(rest)
+	}
+	sys := tenant.System(ctx)
+	invalid := fault.New(fault.Unauthenticated, "the token or API key is invalid, expired or revoked: sign in again or use a current key")
+	now := s.now()
+	switch {
+	case strings.HasPrefix(cred, sessionPrefix):
+		sess, err := s.client.Session.Query().Where(session.TokenHash(hashSecret(cred))).WithAgent().Only(sys)
+		if ent.IsNotFound(err) {
+			return nil, invalid
+		} else if err != nil {
+			return nil, fmt.Errorf("authenticate: %w", err)
+		}
+		if sess.RevokedAt != nil || !now.Before(sess.ExpiresAt) || !sess.Edges.Agent.Active {
+			return nil, invalid
+		}
+		return viewerOf(sess.Edges.Agent, sess.ID, 0), nil
+	case strings.HasPrefix(cred, apiKeyPrefix):
+		key, err := s.client.APIKey.Query().Where(apikey.KeyHash(hashSecret(cred))).WithAgent().Only(sys)
+		if ent.IsNotFound(err) {
+			return nil, invalid
+		} else if err != nil {
+			return nil, fmt.Errorf("authenticate: %w", err)
+		}
+		if key.RevokedAt != nil || !key.Edges.Agent.Active {
+			return nil, invalid
+		}
+		// Recording use is best effort and at most once a minute, to keep it off the hot path.
+		if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
+			if err := s.client.APIKey.UpdateOneID(key.ID).SetLastUsedAt(now).Exec(sys); err != nil {
+				slog.WarnContext(ctx, "api key: record use", "key", key.ID, "err", err)
+			}
+		}
+		return viewerOf(key.Edges.Agent, 0, key.ID), nil
+	}
+	return nil, invalid
+}
+
+func viewerOf(a *ent.Agent, sessionID, keyID int) *Viewer {
+	return &Viewer{AgentID: a.ID, WorkspaceID: a.WorkspaceID, Name: a.Name, Role: a.Role, Kind: a.Kind, SessionID: sessionID, APIKeyID: keyID}
+}
+
+// CreateAPIKey makes a key that acts as agentID (admins only). The key is returned once.
+func (s *Service) CreateAPIKey(ctx context.Context, agentID int, name string) (string, *ent.APIKey, error) {
+	v, err := Require(ctx, enum.RoleAdmin, "create API keys")
+	if err != nil {
+		return "", nil, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return "", nil, fault.Invalid("name", "give the key a name of 1 to 200 characters")
+	}
+	a, err := s.client.Agent.Get(ctx, agentID) // confined to the viewer's workspace
+	if ent.IsNotFound(err) {
+		return "", nil, fault.Missing("agent")
+	} else if err != nil {
+		return "", nil, err
+	}
+	if !a.Active {
+		return "", nil, fault.New(fault.InvalidState, "the agent is deactivated: reactivate it before giving it a key")
+	}
+	// Nobody may mint a key more powerful than themselves.
+	if a.Role.AtLeast(enum.RoleSuperAdmin) && !v.Role.AtLeast(enum.RoleSuperAdmin) {
+		return "", nil, fault.Denied("create keys for a super admin")
+	}
+	key, hash, err := newSecret(apiKeyPrefix)
+	if err != nil {
+		return "", nil, err
+	}
+	k, err := s.client.APIKey.Create().
+		SetWorkspaceID(v.WorkspaceID).SetAgentID(a.ID).SetName(name).SetPrefix(key[:len(apiKeyPrefix)+6]).SetKeyHash(hash).
+		Save(ctx)
+	if err != nil {
+		return "", nil, fmt.Errorf("create api key: %w", err)
+	}
+	return key, k, nil
+}
+
+// RevokeAPIKey revokes a key (admins, or the agent the key acts as).
+func (s *Service) RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error) {
+	v, err := Member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k, err := s.client.APIKey.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, fault.Missing("API key")
+	} else if err != nil {
+		return nil, err
+	}
+	if k.AgentID != v.AgentID && !v.Role.AtLeast(enum.RoleAdmin) {
+		return nil, fault.Denied("revoke other agents' API keys")
+	}
+	if k.RevokedAt != nil {
+		return k, nil
+	}
+	return k.Update().SetRevokedAt(s.now()).Save(ctx)
+}
+
+// NormalizeEmail trims and lower-cases an email address; emails are compared in this form.
+func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// IsUnauthenticated reports whether err is an authentication failure.
+func IsUnauthenticated(err error) bool {
+	var f *fault.Error
+	return errors.As(err, &f) && f.Code == fault.Unauthenticated
+}

@@ -1,0 +1,188 @@
+// Package demo fills in a demo workspace for trying Switchboard out (`--demo`, SPEC §11): agents
+// with skills and channel capacities, bots, teams, pools, and conversations in every state.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"switchboard/ent"
+	"switchboard/ent/agent"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/auth"
+	"switchboard/internal/desk"
+	"switchboard/internal/directory"
+	"switchboard/internal/events"
+	"switchboard/internal/storage"
+	"switchboard/internal/tenant"
+)
+
+// Password is every demo login's password.
+const Password = "switchboard"
+
+// Login is a demo account printed at start.
+type Login struct{ Email, Name, Role string }
+
+type person struct {
+	email, name string
+	role        enum.Role
+	skills      []string
+	languages   []string
+	channels    []directory.ChannelCapacity
+}
+
+var people = []person{
+	{"sam@example.com", "Sam Supervisor", enum.RoleSupervisor, nil, []string{"en"}, nil},
+	{"ana@example.com", "Ana Alvarez", enum.RoleAgent, []string{"billing"}, []string{"en", "es"},
+		[]directory.ChannelCapacity{{enum.ChannelSMS, 3}, {enum.ChannelLiveChat, 2}, {enum.ChannelWhatsApp, 4}}},
+	{"ben@example.com", "Ben Brooks", enum.RoleAgent, []string{"tech"}, []string{"en"},
+		[]directory.ChannelCapacity{{enum.ChannelLiveChat, 2}, {enum.ChannelFacebook, 4}, {enum.ChannelEmail, 5}}},
+	{"cleo@example.com", "Cleo Chen", enum.RoleAgent, []string{"billing", "tech", "senior"}, []string{"en", "zh"},
+		[]directory.ChannelCapacity{{enum.ChannelSMS, 3}, {enum.ChannelLiveChat, 2}, {enum.ChannelWhatsApp, 4},
+			{enum.ChannelFacebook, 4}, {enum.ChannelInstagram, 3}, {enum.ChannelEmail, 5}}},
+	{"casey@example.com", "Casey Client", enum.RoleClientUser, nil, nil, nil},
+}
+
+const adminEmail = "admin@example.com"
+
+// Logins lists the demo accounts.
+func Logins() []Login {
+	out := []Login{{adminEmail, "Avery Admin", string(enum.RoleSuperAdmin)}}
+	for _, p := range people {
+		out = append(out, Login{p.email, p.name, string(p.role)})
+	}
+	return out
+}
+
+// conversations: who writes in, and where the demo leaves each conversation.
+var conversations = []struct {
+	channel     enum.Channel
+	handle      string
+	name        string
+	text        string
+	owner       string // email of the human owner, "" for the bot or nobody
+	status      enum.Status
+	state       enum.State
+	tags        []string
+	queued      bool
+	intervene   string // an intervention summary
+	lockByOwner bool
+}{
+	{enum.ChannelWhatsApp, "+34600111222", "Maria Garcia", "Hola, necesito ayuda con mi factura", "", enum.StatusNew, enum.StateCreated, []string{"es"}, false, "", false},
+	{enum.ChannelSMS, "+15550100", "John Smith", "My card was charged twice this month", "ana@example.com", enum.StatusNew, enum.StateActive, []string{"billing"}, false, "", true},
+	{enum.ChannelLiveChat, "chat-7f3a", "Priya Patel", "The app crashes when I upload a photo", "ben@example.com", enum.StatusPending, enum.StateActive, []string{"tech"}, false, "", false},
+	{enum.ChannelFacebook, "fb-100234", "Liam O'Brien", "Thanks, that fixed it!", "ben@example.com", enum.StatusResolved, enum.StateActive, nil, false, "", false},
+	{enum.ChannelEmail, "chen.wei@example.net", "Chen Wei", "Please send the contract for our enterprise plan", "cleo@example.com", enum.StatusNew, enum.StateOnHold, []string{"senior"}, false, "", true},
+	{enum.ChannelInstagram, "ig-sofia.r", "Sofia Rossi", "I want a refund for order 4471", "", enum.StatusNew, enum.StateCreated, []string{"billing"}, true, "Customer asks for a refund of order 4471; outside the bot's policy.", false},
+	{enum.ChannelWhatsApp, "+447700900123", "Noah Kim", "ok bye", "ana@example.com", enum.StatusPending, enum.StateCustomerLeft, nil, false, "", false},
+	{enum.ChannelSMS, "+15550111", "Emma Jones", "That's all, thank you", "cleo@example.com", enum.StatusPending, enum.StateWrapUp, nil, false, "", false},
+	{enum.ChannelLiveChat, "chat-91bc", "Lucas Silva", "Hello? Is anyone there?", "", enum.StatusNew, enum.StateInactive, nil, true, "", false},
+	{enum.ChannelEmail, "olivia@example.org", "Olivia Brown", "Closing my account, thanks for the help", "ben@example.com", enum.StatusResolved, enum.StateClosing, nil, false, "", false},
+	{enum.ChannelSMS, "+15550122", "Ethan Davis", "Got it, all good", "ana@example.com", enum.StatusResolved, enum.StateClosed, nil, false, "", false},
+	{enum.ChannelWhatsApp, "+5511988887777", "Gabriel Souza", "Can I change my delivery address?", "", enum.StatusNew, enum.StateCreated, nil, true, "", false},
+}
+
+// Seed creates the demo workspace unless it exists. It reports whether it created it.
+func Seed(ctx context.Context, client *ent.Client) (bool, error) {
+	dir := directory.New(client)
+	if _, err := dir.WorkspaceBySlug(ctx, "demo"); err == nil {
+		return false, nil
+	} else if !ent.IsNotFound(err) {
+		return false, err
+	}
+	ws, err := dir.CreateWorkspace(ctx, "Acme Support (demo)", "demo", adminEmail, "Avery Admin", Password)
+	if err != nil {
+		return false, err
+	}
+	admin, err := client.Agent.Query().Where(agent.Email(adminEmail)).Only(tenant.System(ctx))
+	if err != nil {
+		return false, err
+	}
+	v := &auth.Viewer{AgentID: admin.ID, WorkspaceID: ws.ID, Name: admin.Name, Role: admin.Role, Kind: admin.Kind}
+	actx := auth.WithViewer(ctx, v)
+
+	ids := map[string]int{}
+	for _, p := range people {
+		email, pw, role := p.email, Password, p.role
+		a, err := dir.CreateAgent(actx, directory.AgentInput{Email: &email, Password: &pw, Name: p.name, Role: &role,
+			Skills: p.skills, Languages: p.languages, Channels: p.channels})
+		if err != nil {
+			return false, fmt.Errorf("demo agent %s: %w", email, err)
+		}
+		ids[email] = a.ID
+	}
+	virtual, delegation := enum.KindVirtual, enum.VARoleDelegation
+	if _, err := dir.CreateAgent(actx, directory.AgentInput{Name: "Payments bot", Kind: &virtual, VARole: &delegation}); err != nil {
+		return false, err
+	}
+	if _, err := dir.CreateTeam(actx, "Billing", []int{ids["ana@example.com"], ids["cleo@example.com"]}); err != nil {
+		return false, err
+	}
+	if _, err := dir.CreateTeam(actx, "Technical", []int{ids["ben@example.com"], ids["cleo@example.com"]}); err != nil {
+		return false, err
+	}
+	for _, p := range []struct {
+		name, tag string
+		members   []string
+	}{
+		{"Billing pool", "billing", []string{"ana@example.com", "cleo@example.com"}},
+		{"Senior agents", "senior", []string{"cleo@example.com"}},
+		{"Spanish speakers", "es", []string{"ana@example.com"}},
+	} {
+		var m []int
+		for _, e := range p.members {
+			m = append(m, ids[e])
+		}
+		if _, err := dir.CreatePool(actx, p.name, p.tag, m); err != nil {
+			return false, err
+		}
+	}
+
+	d := desk.New(client)
+	now := time.Now()
+	for i, c := range conversations {
+		name := c.name
+		conv, err := d.Ingest(actx, desk.IngestInput{Channel: c.channel, CustomerHandle: c.handle, CustomerName: &name, Text: c.text})
+		if err != nil {
+			return false, fmt.Errorf("demo conversation %d: %w", i, err)
+		}
+		// Place it where the demo wants it, as the operations of later chapters would have.
+		at := now.Add(-time.Duration(len(conversations)-i) * 7 * time.Minute)
+		err = storage.InTx(actx, client, func(tx *ent.Tx) error {
+			u := tx.Conversation.UpdateOneID(conv.ID).SetStatus(c.status).SetState(c.state).SetTags(append([]string{}, c.tags...)).
+				SetLastMessageAt(at).AddVersion(1)
+			switch {
+			case c.owner != "":
+				u.SetOwnerID(ids[c.owner]).SetLastHumanOwnerID(ids[c.owner]).SetClaimedAt(at).SetOwnerActiveAt(at).SetBotPaused(true).ClearQueuedSince()
+				if c.lockByOwner {
+					u.SetLockHolderID(ids[c.owner]).SetHumanLock(true).SetLockAcquiredAt(at)
+				} else {
+					u.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt()
+				}
+			case c.queued:
+				u.ClearOwnerID().ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().SetQueuedSince(at)
+			}
+			if c.status == enum.StatusResolved {
+				u.SetResolvedAt(at).ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt()
+			}
+			if c.state == enum.StateClosed {
+				u.SetIsOpen(false).SetClosedAt(at)
+			}
+			if _, err := u.Save(actx); err != nil {
+				return err
+			}
+			if c.intervene != "" {
+				if _, err := tx.Intervention.Create().SetWorkspaceID(ws.ID).SetConversationID(conv.ID).SetSummary(c.intervene).Save(actx); err != nil {
+					return err
+				}
+			}
+			return events.Append(actx, tx, events.Entry{WorkspaceID: ws.ID, Type: "demo.placed", ConversationID: conv.ID, ActorID: admin.ID,
+				Version: conv.Version + 1, After: map[string]any{"status": c.status, "state": c.state, "owner": c.owner}})
+		})
+		if err != nil {
+			return false, fmt.Errorf("demo conversation %d: %w", i, err)
+		}
+	}
+	return true, nil
+}

@@ -1,0 +1,214 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"switchboard/ent"
+	"switchboard/ent/agent"
+	"switchboard/ent/conversation"
+	"switchboard/ent/customeridentity"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/auth"
+	"switchboard/internal/events"
+	"switchboard/internal/fault"
+	"switchboard/internal/storage"
+)
+
+// Limits on what a channel connector may send.
+const (
+	MaxMessageLen = 10000
+	maxHandleLen  = 320
+	maxNameLen    = 200
+	previewLen    = 140
+)
+
+// IngestInput is a customer's message as a channel connector reports it.
+type IngestInput struct {
+	Channel        enum.Channel
+	CustomerHandle string
+	CustomerName   *string
+	Text           string
+}
+
+// Ingest records a customer's message: it finds or creates the customer (unified by their handle
+// on the channel) and the customer's open conversation on that channel, and stores the message. A
+// new conversation is owned and locked by the workspace's INCEPTION bot in state CREATED (I1, L7);
+// without such a bot it waits unowned in the queue (R5). A RESOLVED conversation is reopened as
+// NEW (§6). Callers: API keys (channel connectors) and admins.
+func (d *Desk) Ingest(ctx context.Context, in IngestInput) (*ent.Conversation, error) {
+	v, err := auth.Member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !v.ViaAPIKey() && !v.Role.AtLeast(enum.RoleAdmin) {
+		return nil, fault.Denied("ingest customer messages (channel connectors use an API key)")
+	}
+	handle := strings.TrimSpace(in.CustomerHandle)
+	if handle == "" || utf8.RuneCountInString(handle) > maxHandleLen {
+		return nil, fault.Invalid("customerHandle", "must be 1 to %d characters", maxHandleLen)
+	}
+	name := ""
+	if in.CustomerName != nil {
+		name = strings.TrimSpace(*in.CustomerName)
+		if utf8.RuneCountInString(name) > maxNameLen {
+			return nil, fault.Invalid("customerName", "at most %d characters", maxNameLen)
+		}
+	}
+	text := strings.TrimSpace(in.Text)
+	if text == "" || utf8.RuneCountInString(text) > MaxMessageLen {
+		return nil, fault.Invalid("text", "must be 1 to %d characters", MaxMessageLen)
+	}
+	var convID int
+	// Two first messages from a new customer race to create the customer or the conversation; the
+	// unique indexes let one win and the other retries and finds what the winner made.
+	err = storage.Retry(3, func() error {
+		return storage.InTx(ctx, d.client, func(tx *ent.Tx) error {
+			id, err := d.ingest(ctx, tx, v, in.Channel, handle, name, text)
+			convID = id
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d.client.Conversation.Get(ctx, convID)
+}
+
+func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.Channel, handle, name, text string) (int, error) {
+	now := d.now()
+	ws := v.WorkspaceID
+	ident, err := tx.CustomerIdentity.Query().
+		Where(customeridentity.ChannelEQ(ch), customeridentity.Handle(handle)).WithCustomer().Only(ctx)
+	if ent.IsNotFound(err) {
+		cust, err := tx.Customer.Create().SetWorkspaceID(ws).SetName(name).Save(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("create customer: %w", err)
+		}
+		ident, err = tx.CustomerIdentity.Create().SetWorkspaceID(ws).SetCustomerID(cust.ID).SetChannel(ch).SetHandle(handle).Save(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("create identity: %w", err)
+		}
+		ident.Edges.Customer = cust
+	} else if err != nil {
+		return 0, fmt.Errorf("find identity: %w", err)
+	}
+	cust := ident.Edges.Customer
+	if name != "" && name != cust.Name {
+		if err := tx.Customer.UpdateOneID(cust.ID).SetName(name).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("rename customer: %w", err)
+		}
+		cust.Name = name
+	}
+	author := cust.Name
+	if author == "" {
+		author = handle
+	}
+
+	var evs []events.Entry
+	conv, err := tx.Conversation.Query().
+		Where(conversation.CustomerID(cust.ID), conversation.ChannelEQ(ch), conversation.IsOpen(true)).Only(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		conv, err = d.openConversation(ctx, tx, ws, cust.ID, ident.ID, ch, now)
+		if err != nil {
+			return 0, err
+		}
+		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.ConversationCreated, ConversationID: conv.ID, ActorID: v.AgentID,
+			SubjectID: ptrOr(conv.OwnerID), Version: conv.Version,
+			After: map[string]any{"status": conv.Status, "state": conv.State, "channel": ch, "customer": cust.ID, "owner": conv.OwnerID}})
+	case err != nil:
+		return 0, fmt.Errorf("find conversation: %w", err)
+	}
+
+	if _, err := tx.Message.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetAuthorKind(enum.AuthorCustomer).
+		SetAuthorName(author).SetChannel(ch).SetText(text).Save(ctx); err != nil {
+		return 0, fmt.Errorf("store message: %w", err)
+	}
+	upd := tx.Conversation.UpdateOneID(conv.ID).SetPreview(preview(text)).SetLastMessageAt(now).SetLastCustomerMessageAt(now).AddVersion(1)
+	before := map[string]any{"status": conv.Status, "version": conv.Version}
+	after := map[string]any{"version": conv.Version + 1}
+	if conv.Status == enum.StatusResolved {
+		// §6: a customer writing to a RESOLVED conversation reopens it. Routing it to its last owner
+		// or the queue belongs to the router; it reopens as NEW with its owner unchanged.
+		upd.SetStatus(enum.StatusNew).ClearResolvedAt()
+		after["status"] = enum.StatusNew
+		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.ConversationReopened, ConversationID: conv.ID, ActorID: v.AgentID,
+			Version: conv.Version + 1, Before: map[string]any{"status": conv.Status}, After: map[string]any{"status": enum.StatusNew}})
+	}
+	if err := upd.Exec(ctx); err != nil {
+		return 0, fmt.Errorf("update conversation: %w", err)
+	}
+	evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.MessageReceived, ConversationID: conv.ID, ActorID: v.AgentID,
+		Version: conv.Version + 1, Before: before, After: map[string]any{"text": preview(text), "author": author, "version": after["version"]}})
+	if err := events.Append(ctx, tx, evs...); err != nil {
+		return 0, err
+	}
+	return conv.ID, nil
+}
+
+// openConversation creates a conversation owned and locked by the inception bot (I1, L7), or
+// queued when the workspace has none. It links to the customer's last closed conversation on the
+// channel (I7 history).
+func (d *Desk) openConversation(ctx context.Context, tx *ent.Tx, ws, customerID, identityID int, ch enum.Channel, now time.Time) (*ent.Conversation, error) {
+	bot, err := tx.Agent.Query().
+		Where(agent.KindEQ(enum.KindVirtual), agent.VaRoleEQ(enum.VARoleInception), agent.Active(true)).
+		Order(agent.ByID()).First(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("find inception bot: %w", err)
+	}
+	prev, err := tx.Conversation.Query().
+		Where(conversation.CustomerID(customerID), conversation.ChannelEQ(ch), conversation.IsOpen(false)).
+		Order(ent.Desc(conversation.FieldID)).FirstID(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("find previous conversation: %w", err)
+	}
+	c := tx.Conversation.Create().SetWorkspaceID(ws).SetCustomerID(customerID).SetChannel(ch).
+		SetStatus(enum.StatusNew).SetState(enum.StateCreated).SetLastMessageAt(now)
+	if prev != 0 {
+		c.SetPreviousID(prev)
+	}
+	if bot != nil {
+		// The bot owns and locks it; it is not waiting for a human yet, so it is not queued.
+		c.SetOwnerID(bot.ID).SetLockHolderID(bot.ID).SetHumanLock(false).SetLockAcquiredAt(now)
+	} else {
+		c.SetQueuedSince(now)
+	}
+	conv, err := c.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create conversation: %w", err)
+	}
+	cs, err := tx.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetIdentityID(identityID).SetChannel(ch).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create channel session: %w", err)
+	}
+	parts := []*ent.ParticipantCreate{
+		tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetKind(enum.ParticipantCustomer).SetChannelSessionID(cs.ID),
+	}
+	if bot != nil {
+		parts = append(parts, tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetKind(enum.ParticipantBot).SetAgentID(bot.ID))
+	}
+	if err := tx.Participant.CreateBulk(parts...).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("add participants: %w", err)
+	}
+	return conv, nil
+}
+
+func preview(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= previewLen {
+		return text
+	}
+	r := []rune(text)
+	return string(r[:previewLen-1]) + "…"
+}
+
+func ptrOr(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

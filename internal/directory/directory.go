@@ -1,0 +1,440 @@
+// Package directory owns who and what a workspace is made of: the workspace and its settings,
+// agents with their channel capacities, skills and languages, teams and pools (admins), and the
+// first workspace created from the environment.
+package directory
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+
+	"switchboard/ent"
+	"switchboard/ent/agent"
+	"switchboard/ent/agentchannel"
+	"switchboard/ent/schema/enum"
+	"switchboard/ent/workspace"
+	"switchboard/internal/auth"
+	"switchboard/internal/events"
+	"switchboard/internal/fault"
+	"switchboard/internal/storage"
+	"switchboard/internal/tenant"
+)
+
+// Directory administers workspaces.
+type Directory struct{ client *ent.Client }
+
+// New returns the directory over client.
+func New(client *ent.Client) *Directory { return &Directory{client: client} }
+
+// ChannelCapacity permits an agent on a channel with a capacity (R1).
+type ChannelCapacity struct {
+	Channel  enum.Channel
+	Capacity int
+}
+
+// AgentInput describes a new agent (SPEC §9 CreateAgentInput).
+type AgentInput struct {
+	Email, Password *string
+	Name            string
+	Role            *enum.Role
+	Kind            *enum.AgentKind
+	VARole          *enum.VARole
+	Skills          []string
+	Languages       []string
+	Channels        []ChannelCapacity
+}
+
+// AgentUpdate changes an agent; nil fields stay as they are.
+type AgentUpdate struct {
+	Name, Email, Password *string
+	Role                  *enum.Role
+	VARole                *enum.VARole
+	Skills, Languages     []string
+	Channels              []ChannelCapacity
+	ReplaceChannels       bool
+	Active                *bool
+}
+
+// CreateAgent adds a human or a bot to the viewer's workspace (admins).
+func (d *Directory) CreateAgent(ctx context.Context, in AgentInput) (*ent.Agent, error) {
+	v, err := auth.Require(ctx, enum.RoleAdmin, "create agents")
+	if err != nil {
+		return nil, err
+	}
+	return d.createAgent(ctx, v.WorkspaceID, v.AgentID, v.Role, in)
+}
+
+// createAgent validates in and creates the agent of workspaceID; actorRole bounds the role it may
+// grant.
+func (d *Directory) createAgent(ctx context.Context, workspaceID, actorID int, actorRole enum.Role, in AgentInput) (*ent.Agent, error) {
+	kind := enum.KindHuman
+	if in.Kind != nil {
+		kind = *in.Kind
+	}
+	role := enum.RoleAgent
+	if in.Role != nil {
+		role = *in.Role
+	}
+	name, err := validName(in.Name)
+	if err != nil {
+		return nil, err
+	}
+	skills, err := validLabels("skills", in.Skills)
+	if err != nil {
+		return nil, err
+	}
+	languages, err := validLabels("languages", in.Languages)
+	if err != nil {
+		return nil, err
+	}
+	if err := validChannels(in.Channels); err != nil {
+		return nil, err
+	}
+	var email, hash string
+	switch kind {
+	case enum.KindHuman:
+		if in.VARole != nil {
+			return nil, fault.Invalid("vaRole", "only VIRTUAL agents have a vaRole")
+		}
+		if in.Email == nil || in.Password == nil {
+			return nil, fault.Invalid("email", "a HUMAN agent needs an email and a password to sign in")
+		}
+		if email, err = validEmail(*in.Email); err != nil {
+			return nil, err
+		}
+		if hash, err = hashValidPassword(*in.Password); err != nil {
+			return nil, err
+		}
+		if !actorRole.AtLeast(role) {
+			return nil, fault.Denied("grant a role above your own")
+		}
+	case enum.KindVirtual:
+		if in.VARole == nil {
+			return nil, fault.Invalid("vaRole", "a VIRTUAL agent needs a vaRole: INCEPTION or DELEGATION")
+		}
+		if in.Email != nil || in.Password != nil {
+			return nil, fault.Invalid("email", "VIRTUAL agents do not sign in: give them an API key instead of an email and password")
+		}
+		role = enum.RoleAgent
+	}
+	var out *ent.Agent
+	err = storage.InTx(ctx, d.client, func(tx *ent.Tx) error {
+		c := tx.Agent.Create().SetWorkspaceID(workspaceID).SetKind(kind).SetRole(role).SetName(name).
+			SetSkills(skills).SetLanguages(languages).SetNillableVaRole(in.VARole)
+		if kind == enum.KindHuman {
+			c.SetEmail(email).SetPasswordHash(hash)
+		}
+		a, err := c.Save(ctx)
+		if ent.IsConstraintError(err) {
+			return fault.New(fault.Conflict, "an agent with the email %q already exists", email).With("field", "email")
+		} else if err != nil {
+			return fmt.Errorf("create agent: %w", err)
+		}
+		if err := setChannels(ctx, tx, workspaceID, a.ID, in.Channels); err != nil {
+			return err
+		}
+		out = a
+		return events.Append(ctx, tx, events.Entry{WorkspaceID: workspaceID, Type: events.AgentCreated, ActorID: actorID, SubjectID: a.ID,
+			After: map[string]any{"name": name, "kind": kind, "role": role, "email": email}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateAgent changes an agent of the viewer's workspace. Admins may change anyone below
+// SUPER_ADMIN (super admins anyone); every agent may change its own name and password.
+func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*ent.Agent, error) {
+	v, err := auth.Member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, err := d.client.Agent.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, fault.Missing("agent")
+	} else if err != nil {
+		return nil, err
+	}
+	self := a.ID == v.AgentID
+	adminish := in.Email != nil || in.Role != nil || in.VARole != nil || in.Skills != nil || in.Languages != nil || in.ReplaceChannels || in.Active != nil
+	switch {
+	case !v.Role.AtLeast(enum.RoleAdmin) && (!self || adminish):
+		return nil, fault.Denied("change agents other than your own name and password")
+	case !v.Role.AtLeast(a.Role):
+		return nil, fault.Denied("change an agent whose role is above yours")
+	case in.Role != nil && !v.Role.AtLeast(*in.Role):
+		return nil, fault.Denied("grant a role above your own")
+	case self && ((in.Role != nil && *in.Role != a.Role) || (in.Active != nil && !*in.Active)):
+		return nil, fault.Invalid("role", "you cannot change your own role or deactivate yourself: ask another admin")
+	}
+	var sets []func(*ent.AgentUpdateOne)
+	before, after := map[string]any{}, map[string]any{}
+	if in.Name != nil {
+		name, err := validName(*in.Name)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetName(name) })
+		before["name"], after["name"] = a.Name, name
+	}
+	if in.Email != nil || in.Password != nil {
+		if a.Kind != enum.KindHuman {
+			return nil, fault.Invalid("email", "VIRTUAL agents do not sign in: use API keys")
+		}
+	}
+	if in.Email != nil {
+		email, err := validEmail(*in.Email)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetEmail(email) })
+		after["email"] = email
+	}
+	if in.Password != nil {
+		hash, err := hashValidPassword(*in.Password)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetPasswordHash(hash) })
+		after["password"] = "changed"
+	}
+	if in.Role != nil {
+		if a.Kind != enum.KindHuman {
+			return nil, fault.Invalid("role", "VIRTUAL agents have a vaRole, not a role")
+		}
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetRole(*in.Role) })
+		before["role"], after["role"] = a.Role, *in.Role
+	}
+	if in.VARole != nil {
+		if a.Kind != enum.KindVirtual {
+			return nil, fault.Invalid("vaRole", "only VIRTUAL agents have a vaRole")
+		}
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetVaRole(*in.VARole) })
+		after["vaRole"] = *in.VARole
+	}
+	if in.Skills != nil {
+		skills, err := validLabels("skills", in.Skills)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetSkills(skills) })
+		before["skills"], after["skills"] = a.Skills, skills
+	}
+	if in.Languages != nil {
+		languages, err := validLabels("languages", in.Languages)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetLanguages(languages) })
+		before["languages"], after["languages"] = a.Languages, languages
+	}
+	if in.Active != nil {
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetActive(*in.Active) })
+		before["active"], after["active"] = a.Active, *in.Active
+	}
+	if in.ReplaceChannels {
+		if err := validChannels(in.Channels); err != nil {
+			return nil, err
+		}
+		after["channels"] = in.Channels
+	}
+	var out *ent.Agent
+	err = storage.InTx(ctx, d.client, func(tx *ent.Tx) error {
+		u := tx.Agent.UpdateOneID(a.ID).Where(agent.WorkspaceID(v.WorkspaceID))
+		for _, set := range sets {
+			set(u)
+		}
+		saved, err := u.Save(ctx)
+		if ent.IsConstraintError(err) {
+			return fault.New(fault.Conflict, "another agent already has that email").With("field", "email")
+		} else if err != nil {
+			return fmt.Errorf("update agent: %w", err)
+		}
+		if in.ReplaceChannels {
+			if _, err := tx.AgentChannel.Delete().Where(agentchannel.AgentID(a.ID)).Exec(ctx); err != nil {
+				return fmt.Errorf("update agent channels: %w", err)
+			}
+			if err := setChannels(ctx, tx, v.WorkspaceID, a.ID, in.Channels); err != nil {
+				return err
+			}
+		}
+		out = saved
+		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.AgentUpdated, ActorID: v.AgentID, SubjectID: a.ID, Before: before, After: after})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func setChannels(ctx context.Context, tx *ent.Tx, workspaceID, agentID int, chans []ChannelCapacity) error {
+	if len(chans) == 0 {
+		return nil
+	}
+	bs := make([]*ent.AgentChannelCreate, len(chans))
+	for i, c := range chans {
+		bs[i] = tx.AgentChannel.Create().SetWorkspaceID(workspaceID).SetAgentID(agentID).SetChannel(c.Channel).SetCapacity(c.Capacity)
+	}
+	if err := tx.AgentChannel.CreateBulk(bs...).Exec(ctx); err != nil {
+		return fmt.Errorf("agent channels: %w", err)
+	}
+	return nil
+}
+
+// UpdateSettings changes the viewer's workspace settings (admins). ent's validators bound every
+// number; a bad value is BAD_USER_INPUT and nothing changes.
+func (d *Directory) UpdateSettings(ctx context.Context, in ent.UpdateWorkspaceInput) (*ent.Workspace, error) {
+	v, err := auth.Require(ctx, enum.RoleAdmin, "change workspace settings")
+	if err != nil {
+		return nil, err
+	}
+	if in.Name != nil {
+		name, err := validName(*in.Name)
+		if err != nil {
+			return nil, err
+		}
+		in.Name = &name
+	}
+	var out *ent.Workspace
+	err = storage.InTx(ctx, d.client, func(tx *ent.Tx) error {
+		before, err := tx.Workspace.Get(ctx, v.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		after, err := tx.Workspace.UpdateOneID(v.WorkspaceID).SetInput(in).Save(ctx)
+		if err != nil {
+			return err
+		}
+		out = after
+		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.WorkspaceUpdated, ActorID: v.AgentID,
+			Before: asMap(before), After: asMap(after)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Workspace returns the viewer's workspace.
+func (d *Directory) Workspace(ctx context.Context) (*ent.Workspace, error) {
+	v, err := auth.Member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return d.client.Workspace.Get(ctx, v.WorkspaceID)
+}
+
+// Me returns the viewer's agent.
+func (d *Directory) Me(ctx context.Context) (*ent.Agent, error) {
+	v, err := auth.Member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return d.client.Agent.Get(ctx, v.AgentID)
+}
+
+// asMap renders an entity as a JSON object for the audit log.
+func asMap(v any) map[string]any {
+	b, _ := json.Marshal(v)
+	m := map[string]any{}
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+// Bootstrap creates the first workspace with its super admin and its inception bot when the
+// database has no workspace yet. It reports whether it created anything.
+func (d *Directory) Bootstrap(ctx context.Context, workspaceName, email, password string) (bool, error) {
+	sys := tenant.System(ctx)
+	n, err := d.client.Workspace.Query().Count(sys)
+	if err != nil || n > 0 {
+		return false, err
+	}
+	if _, err := d.CreateWorkspace(sys, workspaceName, "main", email, "Administrator", password); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// CreateWorkspace makes a workspace with a SUPER_ADMIN and an INCEPTION bot (I1). It is for
+// start-up and the demo, not for the API.
+func (d *Directory) CreateWorkspace(ctx context.Context, name, slug, adminEmail, adminName, adminPassword string) (*ent.Workspace, error) {
+	sys := tenant.System(ctx)
+	ws, err := d.client.Workspace.Create().SetName(name).SetSlug(slug).Save(sys)
+	if err != nil {
+		return nil, fmt.Errorf("create workspace: %w", err)
+	}
+	role, human, virtual, inception := enum.RoleSuperAdmin, enum.KindHuman, enum.KindVirtual, enum.VARoleInception
+	if _, err := d.createAgent(sys, ws.ID, 0, role, AgentInput{Email: &adminEmail, Password: &adminPassword, Name: adminName, Role: &role, Kind: &human}); err != nil {
+		return nil, fmt.Errorf("create admin: %w", err)
+	}
+	if _, err := d.createAgent(sys, ws.ID, 0, role, AgentInput{Name: "Greeter bot", Kind: &virtual, VARole: &inception}); err != nil {
+		return nil, fmt.Errorf("create inception bot: %w", err)
+	}
+	return ws, nil
+}
+
+// WorkspaceBySlug finds a workspace for start-up code.
+func (d *Directory) WorkspaceBySlug(ctx context.Context, slug string) (*ent.Workspace, error) {
+	return d.client.Workspace.Query().Where(workspace.Slug(slug)).Only(tenant.System(ctx))
+}
+
+func validName(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len([]rune(s)) > 200 {
+		return "", fault.Invalid("name", "must be 1 to 200 characters")
+	}
+	return s, nil
+}
+
+func validEmail(s string) (string, error) {
+	e := auth.NormalizeEmail(s)
+	addr, err := mail.ParseAddress(e)
+	if err != nil || addr.Address != e || len(e) > 320 {
+		return "", fault.Invalid("email", "%q is not an email address", s)
+	}
+	return e, nil
+}
+
+func hashValidPassword(p string) (string, error) {
+	if len(p) < auth.MinPasswordLen || len(p) > 256 {
+		return "", fault.Invalid("password", "must be %d to 256 characters", auth.MinPasswordLen)
+	}
+	return auth.HashPassword(p)
+}
+
+// validLabels normalises skills and languages: trimmed, lower case, unique, at most 50 of at most
+// 64 characters.
+func validLabels(field string, in []string) ([]string, error) {
+	out := []string{}
+	for _, s := range in {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if s == "" || len(s) > 64 {
+			return nil, fault.Invalid(field, "each must be 1 to 64 characters")
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if len(out) > 50 {
+		return nil, fault.Invalid(field, "at most 50")
+	}
+	return out, nil
+}
+
+func validChannels(chans []ChannelCapacity) error {
+	seen := map[enum.Channel]bool{}
+	for _, c := range chans {
+		if seen[c.Channel] {
+			return fault.Invalid("channels", "%s is listed twice", c.Channel)
+		}
+		seen[c.Channel] = true
+		if c.Capacity < 0 || c.Capacity > 1000 {
+			return fault.Invalid("channels", "capacity on %s must be 0 to 1000", c.Channel)
+		}
+	}
+	return nil
+}

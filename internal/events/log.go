@@ -1,0 +1,67 @@
+// Package events owns the event log (E1): every change appends its events in the transaction that
+// makes it, and the log is the audit trail and the source of all live updates.
+package events
+
+import (
+	"context"
+	"fmt"
+
+	"switchboard/ent"
+)
+
+// Event types. Dotted names: the subject, then what happened to it.
+const (
+	ConversationCreated  = "conversation.created"
+	ConversationReopened = "conversation.reopened"
+	MessageReceived      = "message.received"
+	AgentCreated         = "agent.created"
+	AgentUpdated         = "agent.updated"
+	WorkspaceUpdated     = "workspace.updated"
+	APIKeyCreated        = "apikey.created"
+	APIKeyRevoked        = "apikey.revoked"
+	TeamCreated          = "team.created"
+	PoolCreated          = "pool.created"
+)
+
+// Entry is an event to append. WorkspaceID and Type are required.
+type Entry struct {
+	WorkspaceID    int
+	Type           string
+	ConversationID int // 0: not about a conversation
+	ActorID        int // 0: the system or a customer
+	SubjectID      int // 0: none
+	Version        int
+	Before, After  map[string]any
+}
+
+// Append writes entries in tx. Call it from the transaction that makes the change, so the event
+// exists exactly when the change does.
+func Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
+	builders := make([]*ent.EventCreate, len(entries))
+	for i, e := range entries {
+		if e.WorkspaceID == 0 || e.Type == "" {
+			return fmt.Errorf("events: entry %d lacks workspace or type", i)
+		}
+		b := tx.Event.Create().SetWorkspaceID(e.WorkspaceID).SetType(e.Type).SetVersion(e.Version)
+		if e.ConversationID != 0 {
+			b.SetConversationID(e.ConversationID)
+		}
+		if e.ActorID != 0 {
+			b.SetActorID(e.ActorID)
+		}
+		if e.SubjectID != 0 {
+			b.SetSubjectID(e.SubjectID)
+		}
+		if e.Before != nil {
+			b.SetBefore(e.Before)
+		}
+		if e.After != nil {
+			b.SetAfter(e.After)
+		}
+		builders[i] = b
+	}
+	if err := tx.Event.CreateBulk(builders...).Exec(ctx); err != nil {
+		return fmt.Errorf("events: append: %w", err)
+	}
+	return nil
+}

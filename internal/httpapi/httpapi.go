@@ -1,0 +1,245 @@
+// Package httpapi assembles the whole HTTP handler — GraphQL transports, limits, CORS,
+// authentication, health, metrics and the SPA — once, for server.go and the tests alike (STYLE 6).
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"switchboard/graph"
+	"switchboard/internal/auth"
+	"switchboard/internal/fault"
+	"switchboard/internal/storage"
+)
+
+// Config are the handler's limits and policies.
+type Config struct {
+	// CORSOrigins are the browser origins allowed to call the API (and open WebSockets) from
+	// another origin. The SPA served at / is same-origin and needs none.
+	CORSOrigins []string
+	// MaxBodyBytes bounds a request body (default 1 MiB).
+	MaxBodyBytes int64
+	// MaxDepth and MaxComplexity bound a GraphQL operation (defaults 12 and 1000).
+	MaxDepth, MaxComplexity int
+	// SPA is the built agent workspace (frontend/dist); nil serves a placeholder.
+	SPA fs.FS
+	// WSInitTimeout bounds the wait for connection_init; WSPing is the keep-alive interval.
+	WSInitTimeout, WSPing time.Duration
+}
+
+// Deps are what the handler serves.
+type Deps struct {
+	DB       *storage.DB
+	Auth     *auth.Service
+	Resolver *graph.Resolver
+}
+
+func (c *Config) defaults() {
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.MaxDepth == 0 {
+		c.MaxDepth = 12
+	}
+	if c.MaxComplexity == 0 {
+		c.MaxComplexity = 1000
+	}
+	if c.WSInitTimeout == 0 {
+		c.WSInitTimeout = 10 * time.Second
+	}
+	if c.WSPing == 0 {
+		c.WSPing = 15 * time.Second
+	}
+}
+
+// New builds the handler.
+func New(cfg Config, deps Deps) http.Handler {
+	cfg.defaults()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	mux := http.NewServeMux()
+	mux.Handle("/query", authenticate(deps.Auth, graphQL(cfg, deps)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := deps.DB.Ping(ctx); err != nil {
+			slog.WarnContext(ctx, "readyz: database unreachable", "err", err)
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/", spa(cfg.SPA))
+
+	var h http.Handler = mux
+	h = limitBody(cfg.MaxBodyBytes, h)
+	h = cors.New(cors.Options{
+		AllowedOrigins:   cfg.CORSOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders:   []string{"Authorization", "Content-Type"},
+		AllowCredentials: false,
+		MaxAge:           600,
+	}).Handler(h)
+	h = m.instrument(h)
+	h = requestLog(h)
+	return h
+}
+
+// graphQL assembles gqlgen's handler with explicit transports and limits.
+func graphQL(cfg Config, deps Deps) http.Handler {
+	srv := handler.New(graph.NewSchema(deps.Resolver))
+	srv.AddTransport(transport.Websocket{
+		InitFunc:              wsInit(deps.Auth),
+		InitTimeout:           cfg.WSInitTimeout,
+		KeepAlivePingInterval: cfg.WSPing,
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+			OriginPatterns: originHosts(cfg.CORSOrigins),
+		}},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth})
+	srv.AroundRootFields(graph.RequireViewer)
+	srv.SetErrorPresenter(graph.ErrorPresenter)
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		slog.ErrorContext(ctx, "graphql: panic", "request_id", graph.RequestID(ctx), "panic", p)
+		return fault.New(fault.Internal, "internal error: it has been logged with request id %s", graph.RequestID(ctx))
+	})
+	return srv
+}
+
+// wsInit authenticates a WebSocket from connection_init's payload {"authorization": "Bearer …"};
+// a missing or bad credential closes the socket with 4403.
+func wsInit(a *auth.Service) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		cred, _ := p["authorization"].(string)
+		if cred == "" {
+			cred = p.Authorization()
+		}
+		v, err := a.Authenticate(ctx, cred)
+		if err == nil && v == nil {
+			err = fault.ErrUnauthenticated
+		}
+		if err != nil {
+			return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
+		}
+		return auth.WithViewer(ctx, v), nil, nil
+	}
+}
+
+// authenticate resolves the Authorization header into the viewer. No header: no viewer (only
+// login and introspection will answer). A bad one: 401 with a GraphQL error body.
+func authenticate(a *auth.Service, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err := a.Authenticate(r.Context(), r.Header.Get("Authorization"))
+		if err != nil {
+			f, ok := fault.As(err)
+			if !ok {
+				slog.ErrorContext(r.Context(), "authenticate", "request_id", graph.RequestID(r.Context()), "err", err)
+				f = fault.New(fault.Internal, "internal error")
+			}
+			status := http.StatusUnauthorized
+			if f.Code == fault.Internal {
+				status = http.StatusInternalServerError
+			}
+			writeGraphQLError(w, status, f)
+			return
+		}
+		if v != nil {
+			r = r.WithContext(auth.WithViewer(r.Context(), v))
+			if rec, ok := w.(*recorder); ok {
+				rec.workspace, rec.agent = v.WorkspaceID, v.AgentID
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody rejects bodies over max bytes: at once when Content-Length says so (413), else when
+// reading passes the limit.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge,
+				fault.New(fault.BadUserInput, "the request body is %d bytes; the limit is %d", r.ContentLength, max))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeGraphQLError(w http.ResponseWriter, status int, f *fault.Error) {
+	ext := map[string]any{"code": string(f.Code)}
+	for k, v := range f.Extensions {
+		ext[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": f.Message, "extensions": ext}}})
+}
+
+// originHosts turns CORS origins (https://desk.example.com) into WebSocket origin patterns.
+func originHosts(origins []string) []string {
+	var out []string
+	for _, o := range origins {
+		if o == "*" {
+			return []string{"*"}
+		}
+		if _, host, ok := strings.Cut(o, "://"); ok {
+			out = append(out, host)
+		}
+	}
+	return out
+}
+
+// requestLog gives every request an id and logs one line when it ends.
+func requestLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		start := time.Now()
+		next.ServeHTTP(rec, r.WithContext(graph.WithRequestID(r.Context(), id)))
+		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+			return
+		}
+		slog.Info("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration_ms", time.Since(start).Milliseconds(), "workspace", rec.workspace, "agent", rec.agent)
+	})
+}

@@ -1,0 +1,146 @@
+// Package storage opens Switchboard's database (embedded SQLite, or Postgres for production),
+// migrates it, and runs the domain's transactions.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+
+	"switchboard/ent"
+	_ "switchboard/ent/runtime" // schema hooks, interceptors and defaults
+	"switchboard/internal/tenant"
+)
+
+// DefaultSQLiteFile is the database used when DATABASE_URL is unset.
+const DefaultSQLiteFile = "switchboard.db"
+
+// sqlitePragmas: foreign keys on, wait for the one writer instead of failing, WAL so readers never
+// block the writer, and BEGIN IMMEDIATE so a transaction takes the write lock up front (no
+// deadlocking lock upgrades).
+const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// DB is an open database.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string
+}
+
+// SQLiteDSN returns the DSN for an SQLite database file.
+func SQLiteDSN(path string) string { return "file:" + path + "?" + sqlitePragmas }
+
+// Open opens the database named by url: "" is the embedded SQLite file, "postgres://…" or
+// "postgresql://…" is Postgres, "sqlite://path" or "file:path" an SQLite file elsewhere.
+func Open(ctx context.Context, url string) (*DB, error) {
+	var driver, dsn, dia string
+	switch {
+	case url == "":
+		driver, dia, dsn = "sqlite", dialect.SQLite, SQLiteDSN(DefaultSQLiteFile)
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		driver, dia, dsn = "pgx", dialect.Postgres, url
+	case strings.HasPrefix(url, "sqlite://"):
+		driver, dia, dsn = "sqlite", dialect.SQLite, SQLiteDSN(strings.TrimPrefix(url, "sqlite://"))
+	case strings.HasPrefix(url, "file:"):
+		driver, dia, dsn = "sqlite", dialect.SQLite, url
+		if !strings.Contains(url, "?") {
+			dsn = url + "?" + sqlitePragmas
+		}
+	default:
+		return nil, errors.New("DATABASE_URL must start with postgres://, postgresql://, sqlite:// or file:")
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if dia == dialect.SQLite {
+		// One writer at a time is SQLite's model; a few connections let reads proceed meanwhile.
+		db.SetMaxOpenConns(4)
+	} else {
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(32)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	client := ent.NewClient(ent.Driver(entsql.OpenDB(dia, db)))
+	return &DB{Client: client, SQL: db, Dialect: dia}, nil
+}
+
+// migrationLock is the Postgres advisory lock key that serialises migrations of several instances
+// starting at once.
+const migrationLock = 0x5357_4244 // "SWBD"
+
+// Migrate brings the schema up to date.
+func (d *DB) Migrate(ctx context.Context) error {
+	ctx = tenant.System(ctx)
+	if d.Dialect == dialect.Postgres {
+		conn, err := d.SQL.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock) //nolint:errcheck
+	}
+	if err := d.Client.Schema.Create(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.Client.Close() }
+
+// Ping reports whether the database answers (readiness).
+func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
+
+// InTx runs fn in a transaction, committing if it returns nil and rolling back otherwise.
+func InTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) (err error) {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		if rerr := tx.Rollback(); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Retry runs fn again (up to attempts times) while it fails with a unique-constraint violation:
+// two transactions raced to create the same row and the loser should re-read what the winner made.
+func Retry(attempts int, fn func() error) error {
+	var err error
+	for range attempts {
+		if err = fn(); err == nil || !ent.IsConstraintError(err) {
+			return err
+		}
+	}
+	return err
+}

@@ -1,0 +1,195 @@
+// Command switchboard serves the conversation desk: GraphQL over HTTP and WebSocket at /query,
+// health and metrics, and the agent workspace at /. Configuration comes from flags and the
+// environment (README "Configuration"), read once here and passed down.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"switchboard/frontend"
+	"switchboard/graph"
+	"switchboard/internal/auth"
+	"switchboard/internal/demo"
+	"switchboard/internal/desk"
+	"switchboard/internal/directory"
+	"switchboard/internal/httpapi"
+	"switchboard/internal/storage"
+)
+
+type config struct {
+	addr, databaseURL     string
+	corsOrigins           []string
+	adminEmail, adminPass string
+	workspaceName         string
+	sessionTTL            time.Duration
+	demo                  bool
+	logLevel              slog.Level
+}
+
+func readConfig(args []string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("switchboard", flag.ContinueOnError)
+	fs.StringVar(&c.addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
+	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("DATABASE_URL"), "postgres://… or sqlite://path; empty: ./switchboard.db (DATABASE_URL)")
+	fs.BoolVar(&c.demo, "demo", false, "fill in a demo workspace and print its logins")
+	cors := fs.String("cors-origins", os.Getenv("CORS_ORIGINS"), "comma-separated browser origins allowed to call the API (CORS_ORIGINS)")
+	ttl := fs.Duration("session-ttl", durationEnv("SESSION_TTL", 12*time.Hour), "how long a sign-in lasts (SESSION_TTL)")
+	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	for _, o := range strings.Split(*cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.corsOrigins = append(c.corsOrigins, o)
+		}
+	}
+	c.sessionTTL = *ttl
+	c.adminEmail, c.adminPass = os.Getenv("SWITCHBOARD_ADMIN_EMAIL"), os.Getenv("SWITCHBOARD_ADMIN_PASSWORD")
+	c.workspaceName = env("SWITCHBOARD_WORKSPACE_NAME", "Switchboard")
+	if err := c.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		return c, fmt.Errorf("log level: %w", err)
+	}
+	return c, nil
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func durationEnv(key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return d
+	}
+	return def
+}
+
+func main() {
+	cfg, err := readConfig(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
+	if err := run(cfg); err != nil {
+		slog.Error("switchboard stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(cfg config) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	db, err := storage.Open(ctx, cfg.databaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	dir := directory.New(db.Client)
+	if cfg.adminEmail != "" {
+		created, err := dir.Bootstrap(ctx, cfg.workspaceName, cfg.adminEmail, cfg.adminPass)
+		if err != nil {
+			return fmt.Errorf("bootstrap admin: %w", err)
+		}
+		if created {
+			slog.Info("created the first workspace and its admin", "email", cfg.adminEmail)
+		}
+	}
+	if cfg.demo {
+		if _, err := demo.Seed(ctx, db.Client); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	authn := auth.NewService(db.Client, cfg.sessionTTL)
+	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles()}, httpapi.Deps{
+		DB:   db,
+		Auth: authn,
+		Resolver: &graph.Resolver{Client: db.Client, Auth: authn, Directory: dir, Desk: desk.New(db.Client)},
+	})
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	// Cancelling base ends every request context, which closes open WebSockets with a normal close
+	// code after the listener has stopped.
+	base, cancelBase := context.WithCancel(context.Background())
+	defer cancelBase()
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return base },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	announce(ln.Addr().String(), cfg)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cancelBase()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// spaFiles returns the built workspace, or nil when the binary was built without it.
+func spaFiles() fs.FS {
+	sub, err := fs.Sub(frontend.Dist, "dist/app")
+	if err != nil {
+		return nil
+	}
+	if _, err := fs.Stat(sub, "index.html"); err != nil {
+		return nil
+	}
+	return sub
+}
+
+// announce prints where to go and, with --demo, who to sign in as.
+func announce(addr string, cfg config) {
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	url := "http://" + net.JoinHostPort(host, port)
+	slog.Info("listening", "url", url)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nSwitchboard is running at %s  (GraphQL: %s/query)\n", url, url)
+	if cfg.demo {
+		fmt.Fprintf(&b, "Demo logins (password %q):\n", demo.Password)
+		for _, l := range demo.Logins() {
+			fmt.Fprintf(&b, "  %-20s %-16s %s\n", l.Email, l.Role, l.Name)
+		}
+	}
+	if cfg.adminEmail != "" {
+		fmt.Fprintf(&b, "Admin: %s (password from SWITCHBOARD_ADMIN_PASSWORD)\n", cfg.adminEmail)
+	}
+	fmt.Fprintln(os.Stdout, b.String())
+}
