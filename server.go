@@ -19,10 +19,7 @@ import (
 	"time"
 
 	"switchboard/frontend"
-	"switchboard/graph"
-	"switchboard/internal/auth"
 	"switchboard/internal/demo"
-	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/storage"
@@ -119,12 +116,7 @@ func run(cfg config) error {
 		}
 	}
 
-	authn := auth.NewService(db.Client, cfg.sessionTTL)
-	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles()}, httpapi.Deps{
-		DB:   db,
-		Auth: authn,
-		Resolver: &graph.Resolver{Client: db.Client, Auth: authn, Directory: dir, Desk: desk.New(db.Client)},
-	})
+	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL}, httpapi.Deps{DB: db})
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -4641,7 +4641,8 @@ func (c *WorkspaceClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *WorkspaceClient) Interceptors() []Interceptor {
-	return c.inters.Workspace
+	inters := c.inters.Workspace
+	return append(inters[:len(inters):len(inters)], workspace.Interceptors[:]...)
 }
 
 func (c *WorkspaceClient) mutate(ctx context.Context, m *WorkspaceMutation) (Value, error) {

@@ -8,11 +8,11 @@ package graph
 import (
 	"context"
 	"switchboard/ent"
+	"switchboard/internal/auth"
+	"switchboard/internal/fault"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
-	"switchboard/internal/auth"
-	"switchboard/internal/fault"
 )
 
 // Node is the resolver for the node field.

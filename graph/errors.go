@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -71,11 +74,18 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 			return gerr
 		}
 	}
-	var gqlErr *gqlerror.Error
-	if errors.As(err, &gqlErr) && gqlErr.Err == nil && gqlErr.Extensions == nil {
-		// gqlgen's own input coercion errors (a bad enum value, a wrong type): the client's fault.
+	if badScalar(err) {
 		return set(fault.BadUserInput, gerr.Message, nil)
 	}
 	slog.ErrorContext(ctx, "graphql: internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", err)
 	return set(fault.Internal, "internal error: it has been logged with request id "+RequestID(ctx), nil)
+}
+
+// badScalar reports errors from decoding an argument the client sent (a malformed time or
+// pagination cursor), which gqlgen reports without a code.
+func badScalar(err error) bool {
+	var perr *time.ParseError
+	var nerr *strconv.NumError
+	return errors.As(err, &perr) || errors.As(err, &nerr) || strings.Contains(err.Error(), "cannot decode cursor") ||
+		strings.Contains(err.Error(), "time should be RFC3339Nano")
 }

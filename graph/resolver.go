@@ -11,8 +11,6 @@ import (
 	"switchboard/internal/directory"
 )
 
-//go:generate sh -c "cd .. && go generate ./ent"
-
 // Resolver holds the dependencies every resolver needs.
 type Resolver struct {
 	Client    *ent.Client

@@ -511,6 +511,8 @@ func init() {
 	// webhookdelivery.DefaultNextAttemptAt holds the default value on creation for the next_attempt_at field.
 	webhookdelivery.DefaultNextAttemptAt = webhookdeliveryDescNextAttemptAt.Default.(func() time.Time)
 	workspaceMixin := schema.Workspace{}.Mixin()
+	workspaceInters := schema.Workspace{}.Interceptors()
+	workspace.Interceptors[0] = workspaceInters[0]
 	workspaceMixinFields0 := workspaceMixin[0].Fields()
 	_ = workspaceMixinFields0
 	workspaceFields := schema.Workspace{}.Fields()

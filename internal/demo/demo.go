@@ -35,12 +35,12 @@ type person struct {
 var people = []person{
 	{"sam@example.com", "Sam Supervisor", enum.RoleSupervisor, nil, []string{"en"}, nil},
 	{"ana@example.com", "Ana Alvarez", enum.RoleAgent, []string{"billing"}, []string{"en", "es"},
-		[]directory.ChannelCapacity{{enum.ChannelSMS, 3}, {enum.ChannelLiveChat, 2}, {enum.ChannelWhatsApp, 4}}},
+		[]directory.ChannelCapacity{{Channel: enum.ChannelSMS, Capacity: 3}, {Channel: enum.ChannelLiveChat, Capacity: 2}, {Channel: enum.ChannelWhatsApp, Capacity: 4}}},
 	{"ben@example.com", "Ben Brooks", enum.RoleAgent, []string{"tech"}, []string{"en"},
-		[]directory.ChannelCapacity{{enum.ChannelLiveChat, 2}, {enum.ChannelFacebook, 4}, {enum.ChannelEmail, 5}}},
+		[]directory.ChannelCapacity{{Channel: enum.ChannelLiveChat, Capacity: 2}, {Channel: enum.ChannelFacebook, Capacity: 4}, {Channel: enum.ChannelEmail, Capacity: 5}}},
 	{"cleo@example.com", "Cleo Chen", enum.RoleAgent, []string{"billing", "tech", "senior"}, []string{"en", "zh"},
-		[]directory.ChannelCapacity{{enum.ChannelSMS, 3}, {enum.ChannelLiveChat, 2}, {enum.ChannelWhatsApp, 4},
-			{enum.ChannelFacebook, 4}, {enum.ChannelInstagram, 3}, {enum.ChannelEmail, 5}}},
+		[]directory.ChannelCapacity{{Channel: enum.ChannelSMS, Capacity: 3}, {Channel: enum.ChannelLiveChat, Capacity: 2}, {Channel: enum.ChannelWhatsApp, Capacity: 4},
+			{Channel: enum.ChannelFacebook, Capacity: 4}, {Channel: enum.ChannelInstagram, Capacity: 3}, {Channel: enum.ChannelEmail, Capacity: 5}}},
 	{"casey@example.com", "Casey Client", enum.RoleClientUser, nil, nil, nil},
 }
 

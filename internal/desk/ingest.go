@@ -109,6 +109,7 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 	}
 
 	var evs []events.Entry
+	created := false
 	conv, err := tx.Conversation.Query().
 		Where(conversation.CustomerID(cust.ID), conversation.ChannelEQ(ch), conversation.IsOpen(true)).Only(ctx)
 	switch {
@@ -117,6 +118,7 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 		if err != nil {
 			return 0, err
 		}
+		created = true
 		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.ConversationCreated, ConversationID: conv.ID, ActorID: v.AgentID,
 			SubjectID: ptrOr(conv.OwnerID), Version: conv.Version,
 			After: map[string]any{"status": conv.Status, "state": conv.State, "channel": ch, "customer": cust.ID, "owner": conv.OwnerID}})
@@ -128,22 +130,26 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 		SetAuthorName(author).SetChannel(ch).SetText(text).Save(ctx); err != nil {
 		return 0, fmt.Errorf("store message: %w", err)
 	}
-	upd := tx.Conversation.UpdateOneID(conv.ID).SetPreview(preview(text)).SetLastMessageAt(now).SetLastCustomerMessageAt(now).AddVersion(1)
-	before := map[string]any{"status": conv.Status, "version": conv.Version}
-	after := map[string]any{"version": conv.Version + 1}
+	// The first message is part of the change that created the conversation (version 1); every
+	// later one is a change of its own.
+	version := conv.Version
+	upd := tx.Conversation.UpdateOneID(conv.ID).SetPreview(preview(text)).SetLastMessageAt(now).SetLastCustomerMessageAt(now)
+	if !created {
+		version++
+		upd.AddVersion(1)
+	}
 	if conv.Status == enum.StatusResolved {
 		// §6: a customer writing to a RESOLVED conversation reopens it. Routing it to its last owner
 		// or the queue belongs to the router; it reopens as NEW with its owner unchanged.
 		upd.SetStatus(enum.StatusNew).ClearResolvedAt()
-		after["status"] = enum.StatusNew
 		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.ConversationReopened, ConversationID: conv.ID, ActorID: v.AgentID,
-			Version: conv.Version + 1, Before: map[string]any{"status": conv.Status}, After: map[string]any{"status": enum.StatusNew}})
+			Version: version, Before: map[string]any{"status": conv.Status}, After: map[string]any{"status": enum.StatusNew}})
 	}
 	if err := upd.Exec(ctx); err != nil {
 		return 0, fmt.Errorf("update conversation: %w", err)
 	}
 	evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.MessageReceived, ConversationID: conv.ID, ActorID: v.AgentID,
-		Version: conv.Version + 1, Before: before, After: map[string]any{"text": preview(text), "author": author, "version": after["version"]}})
+		Version: version, After: map[string]any{"text": preview(text), "author": author}})
 	if err := events.Append(ctx, tx, evs...); err != nil {
 		return 0, err
 	}

@@ -143,7 +143,7 @@ func (d *Directory) createAgent(ctx context.Context, workspaceID, actorID int, a
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return out.Unwrap(), nil // detach from the finished transaction
 }
 
 // UpdateAgent changes an agent of the viewer's workspace. Admins may change anyone below
@@ -268,7 +268,7 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return out.Unwrap(), nil // detach from the finished transaction
 }
 
 func setChannels(ctx context.Context, tx *ent.Tx, workspaceID, agentID int, chans []ChannelCapacity) error {
@@ -316,7 +316,7 @@ func (d *Directory) UpdateSettings(ctx context.Context, in ent.UpdateWorkspaceIn
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return out.Unwrap(), nil // detach from the finished transaction
 }
 
 // Workspace returns the viewer's workspace.

@@ -42,7 +42,10 @@ func (d *Directory) CreateTeam(ctx context.Context, name string, memberIDs []int
 		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.TeamCreated, ActorID: v.AgentID,
 			After: map[string]any{"team": t.ID, "name": name, "members": memberIDs}})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil // detach from the finished transaction
 }
 
 // CreatePool adds a claim pool for a tag (admins; C7).
@@ -74,7 +77,10 @@ func (d *Directory) CreatePool(ctx context.Context, name, tag string, memberIDs 
 		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.PoolCreated, ActorID: v.AgentID,
 			After: map[string]any{"pool": p.ID, "name": name, "tag": tag, "members": memberIDs}})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil // detach from the finished transaction
 }
 
 // checkMembers returns ids without repeats, or NOT_FOUND unless every id is an agent of the

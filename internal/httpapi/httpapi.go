@@ -26,6 +26,8 @@ import (
 
 	"switchboard/graph"
 	"switchboard/internal/auth"
+	"switchboard/internal/desk"
+	"switchboard/internal/directory"
 	"switchboard/internal/fault"
 	"switchboard/internal/storage"
 )
@@ -43,13 +45,22 @@ type Config struct {
 	SPA fs.FS
 	// WSInitTimeout bounds the wait for connection_init; WSPing is the keep-alive interval.
 	WSInitTimeout, WSPing time.Duration
+	// SessionTTL is how long a sign-in lasts (default 12 h).
+	SessionTTL time.Duration
+	// AccessLog receives one line per request (default slog.Default()).
+	AccessLog *slog.Logger
 }
 
 // Deps are what the handler serves.
 type Deps struct {
-	DB       *storage.DB
-	Auth     *auth.Service
-	Resolver *graph.Resolver
+	DB *storage.DB
+}
+
+// services are the domain services behind the transports.
+type services struct {
+	db       *storage.DB
+	auth     *auth.Service
+	resolver *graph.Resolver
 }
 
 func (c *Config) defaults() {
@@ -68,17 +79,28 @@ func (c *Config) defaults() {
 	if c.WSPing == 0 {
 		c.WSPing = 15 * time.Second
 	}
+	if c.AccessLog == nil {
+		c.AccessLog = slog.Default()
+	}
+	if c.SessionTTL == 0 {
+		c.SessionTTL = 12 * time.Hour
+	}
 }
 
 // New builds the handler.
 func New(cfg Config, deps Deps) http.Handler {
 	cfg.defaults()
+	client := deps.DB.Client
+	authn := auth.NewService(client, cfg.SessionTTL)
+	svc := services{db: deps.DB, auth: authn, resolver: &graph.Resolver{
+		Client: client, Auth: authn, Directory: directory.New(client), Desk: desk.New(client),
+	}}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", authenticate(deps.Auth, graphQL(cfg, deps)))
+	mux.Handle("/query", authenticate(svc.auth, graphQL(cfg, svc)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -106,15 +128,15 @@ func New(cfg Config, deps Deps) http.Handler {
 		MaxAge:           600,
 	}).Handler(h)
 	h = m.instrument(h)
-	h = requestLog(h)
+	h = requestLog(cfg.AccessLog, h)
 	return h
 }
 
 // graphQL assembles gqlgen's handler with explicit transports and limits.
-func graphQL(cfg Config, deps Deps) http.Handler {
-	srv := handler.New(graph.NewSchema(deps.Resolver))
+func graphQL(cfg Config, svc services) http.Handler {
+	srv := handler.New(graph.NewSchema(svc.resolver))
 	srv.AddTransport(transport.Websocket{
-		InitFunc:              wsInit(deps.Auth),
+		InitFunc:              wsInit(svc.auth),
 		InitTimeout:           cfg.WSInitTimeout,
 		KeepAlivePingInterval: cfg.WSPing,
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
@@ -224,7 +246,7 @@ func originHosts(origins []string) []string {
 }
 
 // requestLog gives every request an id and logs one line when it ends.
-func requestLog(next http.Handler) http.Handler {
+func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || len(id) > 64 {
@@ -239,7 +261,7 @@ func requestLog(next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
 			return
 		}
-		slog.Info("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
+		log.Info("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"duration_ms", time.Since(start).Milliseconds(), "workspace", rec.workspace, "agent", rec.agent)
 	})
 }

@@ -1,0 +1,93 @@
+package storage_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/storage"
+	"switchboard/internal/tenant"
+	"switchboard/internal/testdb"
+)
+
+// Migrating an up-to-date database changes nothing (on Postgres a partial index whose predicate
+// Postgres rewrites would be dropped and re-created at every start).
+func TestMigrationIsStable(t *testing.T) {
+	db := testdb.Open(t)
+	ctx := context.Background()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("second migration: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := db.Client.Schema.WriteTo(tenant.System(ctx), &buf); err != nil {
+		t.Fatal(err)
+	}
+	var pending []string
+	for _, l := range strings.Split(buf.String(), "\n") {
+		if l = strings.TrimSpace(l); l != "" && l != "BEGIN;" && l != "COMMIT;" {
+			pending = append(pending, l)
+		}
+	}
+	if len(pending) > 0 {
+		t.Fatalf("an up-to-date database still has migration steps:\n%s", strings.Join(pending, "\n"))
+	}
+}
+
+// L2: the database itself refuses a second lock for one human, while a bot may hold many (L7).
+func TestOneLockPerHumanIsADatabaseRule(t *testing.T) {
+	db := testdb.Open(t)
+	ctx := tenant.System(context.Background())
+	c := db.Client
+	ws := c.Workspace.Create().SetName("w").SetSlug("w").SaveX(ctx)
+	human := c.Agent.Create().SetWorkspaceID(ws.ID).SetName("h").SaveX(ctx)
+	bot := c.Agent.Create().SetWorkspaceID(ws.ID).SetName("b").SetKind(enum.KindVirtual).SetVaRole(enum.VARoleInception).SaveX(ctx)
+	cust := c.Customer.Create().SetWorkspaceID(ws.ID).SaveX(ctx)
+	newConv := func(ch enum.Channel) int {
+		return c.Conversation.Create().SetWorkspaceID(ws.ID).SetCustomerID(cust.ID).SetChannel(ch).SaveX(ctx).ID
+	}
+	a, b, x, y := newConv(enum.ChannelSMS), newConv(enum.ChannelEmail), newConv(enum.ChannelWhatsApp), newConv(enum.ChannelFacebook)
+
+	if err := c.Conversation.UpdateOneID(a).SetLockHolderID(human.ID).SetHumanLock(true).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Conversation.UpdateOneID(b).SetLockHolderID(human.ID).SetHumanLock(true).Exec(ctx)
+	if err == nil {
+		t.Fatal("L2: a human was given a second lock")
+	}
+	for _, id := range []int{x, y} {
+		if err := c.Conversation.UpdateOneID(id).SetLockHolderID(bot.ID).SetHumanLock(false).Exec(ctx); err != nil {
+			t.Fatalf("L7: a bot may hold many locks: %v", err)
+		}
+	}
+	// One open conversation per customer and channel.
+	if _, err := c.Conversation.Create().SetWorkspaceID(ws.ID).SetCustomerID(cust.ID).SetChannel(enum.ChannelSMS).Save(ctx); err == nil {
+		t.Fatal("a second open conversation on one channel was allowed")
+	}
+}
+
+// Every query needs a workspace scope: a query made without one fails instead of reading every
+// tenant.
+func TestQueriesWithoutScopeFail(t *testing.T) {
+	db := testdb.Open(t)
+	if _, err := db.Client.Conversation.Query().Count(context.Background()); err == nil {
+		t.Fatal("a query without a workspace scope succeeded")
+	}
+	ctx := tenant.System(context.Background())
+	w1 := db.Client.Workspace.Create().SetName("a").SetSlug("a").SaveX(ctx)
+	w2 := db.Client.Workspace.Create().SetName("b").SetSlug("b").SaveX(ctx)
+	db.Client.Agent.Create().SetWorkspaceID(w1.ID).SetName("x").SaveX(ctx)
+	if n := db.Client.Agent.Query().CountX(tenant.WithWorkspace(context.Background(), w2.ID)); n != 0 {
+		t.Fatalf("workspace b sees %d agents of workspace a", n)
+	}
+	if n := db.Client.Workspace.Query().CountX(tenant.WithWorkspace(context.Background(), w2.ID)); n != 1 {
+		t.Fatalf("workspace b sees %d workspaces", n)
+	}
+}
+
+func TestOpenRejectsUnknownURLs(t *testing.T) {
+	if _, err := storage.Open(context.Background(), "mysql://x"); err == nil {
+		t.Fatal("mysql URL accepted")
+	}
+}
