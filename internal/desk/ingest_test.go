@@ -55,7 +55,9 @@ func TestIngestCustomerMessage(t *testing.T) {
 		Node struct {
 			Messages struct {
 				TotalCount int
-				Edges      []struct{ Node struct{ Text, AuthorKind, AuthorName string } }
+				Edges      []struct {
+					Node struct{ Text, AuthorKind, AuthorName string }
+				}
 			}
 		}
 	}

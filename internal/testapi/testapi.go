@@ -36,13 +36,16 @@ type Server struct {
 func New(t testing.TB) *Server {
 	t.Helper()
 	db := testdb.Open(t)
-	return NewOn(t, db, httpapi.Config{AccessLog: slog.New(slog.DiscardHandler)})
+	return NewOn(t, db, httpapi.Config{})
 }
 
 // NewOn starts a server over db with cfg: several servers on one database act as several
 // instances.
 func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 	t.Helper()
+	if cfg.AccessLog == nil {
+		cfg.AccessLog = slog.New(slog.DiscardHandler)
+	}
 	ts := httptest.NewServer(httpapi.New(cfg, httpapi.Deps{DB: db}))
 	t.Cleanup(ts.Close)
 	return &Server{t: t, URL: ts.URL, DB: db}

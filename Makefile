@@ -1,0 +1,34 @@
+# The two commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json frontend/package-lock.json -type f 2>/dev/null)
+GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*' 2>/dev/null) go.mod go.sum
+
+.PHONY: run test build deps generate clean
+
+## run: install what is missing, build the workspace and the server, start it with demo data
+run: deps build
+	@./bin/switchboard --demo
+
+## test: every test: Go on SQLite and on a throw-away Postgres, frontend unit tests, browser tests
+test:
+	@scripts/test.sh
+
+## build: the server binary with the workspace embedded
+build: bin/switchboard
+
+deps:
+	@scripts/install.sh run
+
+frontend/dist/app/index.html: $(FRONTEND_SRC) $(wildcard schema/*.graphql)
+	@cd frontend && npm run --silent codegen && npm run --silent build
+
+bin/switchboard: frontend/dist/app/index.html $(GO_SRC)
+	go build -o bin/switchboard .
+
+## generate: regenerate ent, entgql and gqlgen output after changing ent/schema or schema/*.graphql
+generate:
+	go generate ./...
+
+clean:
+	rm -rf bin frontend/dist/app

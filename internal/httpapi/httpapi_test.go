@@ -1,0 +1,159 @@
+package httpapi_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"switchboard/internal/httpapi"
+	"switchboard/internal/testapi"
+	"switchboard/internal/testdb"
+)
+
+func get(t *testing.T, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestHealthReadinessMetrics(t *testing.T) {
+	s := testapi.New(t)
+	if resp, body := get(t, s.URL+"/healthz"); resp.StatusCode != 200 || body != "ok\n" {
+		t.Fatalf("healthz: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, s.URL+"/readyz"); resp.StatusCode != 200 {
+		t.Fatalf("readyz: %d", resp.StatusCode)
+	}
+	s.Anonymous().Do(`{__typename}`, nil)
+	resp, body := get(t, s.URL+"/metrics")
+	if resp.StatusCode != 200 || !strings.Contains(body, `switchboard_http_requests_total{code="200",route="/query"}`) {
+		t.Fatalf("metrics: %d\n%s", resp.StatusCode, body)
+	}
+	// Readiness follows the database.
+	s.DB.SQL.Close()
+	if resp, _ := get(t, s.URL+"/readyz"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with the database gone: %d", resp.StatusCode)
+	}
+}
+
+// SPEC §10: request bodies are bounded and query depth and complexity are limited; each is
+// BAD_USER_INPUT, and nothing runs.
+func TestRequestLimits(t *testing.T) {
+	s := testapi.New(t)
+	ws := s.NewWorkspace("acme")
+
+	big := []byte(`{"query":"mutation{ingestCustomerMessage(input:{channel:SMS,customerHandle:\"+1\",text:\"` + strings.Repeat("a", 2<<20) + `\"}){id}}"}`)
+	r := ws.Admin.Post("/query", "application/json", big)
+	if r.Status != http.StatusRequestEntityTooLarge || r.Code() != "BAD_USER_INPUT" {
+		t.Fatalf("oversized body: HTTP %d %s", r.Status, r.Raw[:min(len(r.Raw), 300)])
+	}
+
+	deep := `{me{teams{members{teams{members{teams{members{teams{members{teams{members{teams{members{name}}}}}}}}}}}}}}`
+	r = ws.Admin.Do(deep, nil).WantCode(t, "BAD_USER_INPUT")
+	if r.Errors[0].Extensions["reason"] != "DEPTH_LIMIT_EXCEEDED" {
+		t.Fatalf("deep query: %s", r.Raw)
+	}
+	// Fragments count too.
+	ws.Admin.Do(`fragment F on Agent{teams{members{teams{members{teams{members{teams{members{teams{members{teams{members{name}}}}}}}}}}}}} {me{...F}}`, nil).WantCode(t, "BAD_USER_INPUT")
+
+	var wide strings.Builder
+	wide.WriteString("{")
+	for i := range 1100 {
+		wide.WriteString("a" + itoa(i) + ": __typename ")
+	}
+	wide.WriteString("me{name}}")
+	r = ws.Admin.Do(wide.String(), nil).WantCode(t, "BAD_USER_INPUT")
+	if r.Errors[0].Extensions["reason"] != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("complex query: %s", r.Raw[:300])
+	}
+	// Introspection is not counted against depth.
+	ws.Admin.Do(`{__schema{types{name fields{name type{name ofType{name ofType{name ofType{name ofType{name}}}}}}}}}`, nil).OK(t)
+	// Not JSON at all.
+	if r := ws.Admin.Post("/query", "application/json", []byte("{not json")); r.Status < 400 {
+		t.Fatalf("malformed body: HTTP %d", r.Status)
+	}
+	// Bad ids and cursors.
+	ws.Admin.Do(`{node(id:"abc"){id}}`, nil).WantCode(t, "BAD_USER_INPUT")
+	ws.Admin.Do(`{node(id:"99999999999"){id}}`, nil).WantCode(t, "NOT_FOUND")
+	ws.Admin.Do(`{conversations(after:"%%%"){totalCount}}`, nil).WantCode(t, "BAD_USER_INPUT")
+	ws.Admin.Do(`{conversations(first:-1){totalCount}}`, nil).WantCode(t, "BAD_USER_INPUT")
+}
+
+func TestGraphQLOverGET(t *testing.T) {
+	s := testapi.New(t)
+	ws := s.NewWorkspace("acme")
+	resp, body := get(t, s.URL+"/query?query=%7Bme%7Bname%7D%7D", "Authorization", "Bearer "+ws.Admin.Token)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Admin acme") {
+		t.Fatalf("GET: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	db := testdb.Open(t)
+	ts := httptest.NewServer(httpapi.New(httpapi.Config{CORSOrigins: []string{"https://desk.example.com"}, AccessLog: slog.New(slog.DiscardHandler)}, httpapi.Deps{DB: db}))
+	defer ts.Close()
+	preflight := func(origin string) string {
+		req, _ := http.NewRequest(http.MethodOptions, ts.URL+"/query", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.Header.Get("Access-Control-Allow-Origin")
+	}
+	if got := preflight("https://desk.example.com"); got != "https://desk.example.com" {
+		t.Fatalf("configured origin: %q", got)
+	}
+	if got := preflight("https://evil.example.net"); got != "" {
+		t.Fatalf("other origin allowed: %q", got)
+	}
+}
+
+func TestServesTheWorkspaceApp(t *testing.T) {
+	db := testdb.Open(t)
+	app := fstest.MapFS{
+		"index.html":      {Data: []byte("<html>app</html>")},
+		"assets/app-1.js": {Data: []byte("console.log(1)")},
+	}
+	ts := httptest.NewServer(httpapi.New(httpapi.Config{SPA: app, AccessLog: slog.New(slog.DiscardHandler)}, httpapi.Deps{DB: db}))
+	defer ts.Close()
+	for path, want := range map[string]string{"/": "<html>app</html>", "/inbox/123": "<html>app</html>", "/assets/app-1.js": "console.log(1)"} {
+		resp, body := get(t, ts.URL+path)
+		if resp.StatusCode != 200 || body != want {
+			t.Fatalf("%s: %d %q", path, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := get(t, ts.URL+"/assets/missing.js"); resp.StatusCode != 404 {
+		t.Fatalf("missing asset: %d", resp.StatusCode)
+	}
+	// Without a built app, a page says how to build it.
+	ts2 := httptest.NewServer(httpapi.New(httpapi.Config{AccessLog: slog.New(slog.DiscardHandler)}, httpapi.Deps{DB: db}))
+	defer ts2.Close()
+	if _, body := get(t, ts2.URL+"/"); !strings.Contains(body, "make run") {
+		t.Fatalf("placeholder: %q", body)
+	}
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}

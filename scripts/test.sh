@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Every test of the project (what `make test` and CI run):
+#   1. generated code is up to date (go generate ./... changes nothing)
+#   2. go vet, then the Go tests on SQLite
+#   3. the Go tests again with -race on a throw-away Postgres this script starts and stops
+#   4. the frontend's unit tests and build, the server binary, and the browser tests in Chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+
+step "installing what is missing"
+scripts/install.sh test
+
+step "checking that generated code is up to date"
+sum() { find ent schema graph -type f \( -name '*.go' -o -name '*.graphql' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum; }
+before=$(sum)
+go generate ./...
+if [ "$(sum)" != "$before" ]; then
+  echo "generated code was out of date: run 'go generate ./...' and commit the result" >&2
+  git status --short ent schema graph >&2 || true
+  exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "Go tests on SQLite"
+go test -count=1 ./...
+
+step "Go tests with -race on Postgres"
+pgdir=$(mktemp -d /tmp/switchboard-pg.XXXXXX)
+trap 'scripts/postgres.sh stop "$pgdir"' EXIT
+TEST_DATABASE_URL=$(scripts/postgres.sh start "$pgdir")
+export TEST_DATABASE_URL
+go test -race -count=1 ./...
+scripts/postgres.sh stop "$pgdir"
+unset TEST_DATABASE_URL
+trap - EXIT
+
+step "frontend unit tests"
+(cd frontend && npm run --silent codegen && npm test --silent)
+
+step "building the workspace and the server"
+make --no-print-directory build
+
+step "browser tests (Chromium)"
+(cd frontend && SWITCHBOARD_BIN=../bin/switchboard npm run --silent e2e)
+
+step "all tests passed"
