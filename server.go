@@ -20,6 +20,7 @@ import (
 
 	"switchboard/frontend"
 	"switchboard/internal/demo"
+	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/storage"
@@ -111,7 +112,7 @@ func run(cfg config) error {
 		}
 	}
 	if cfg.demo {
-		if _, err := demo.Seed(ctx, db.Client); err != nil {
+		if _, err := demo.Seed(ctx, db); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
@@ -133,6 +134,7 @@ func run(cfg config) error {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
+	go desk.New(db).RunSweeper(ctx, 30*time.Second) // C8 stale claims
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	announce(ln.Addr().String(), cfg)

@@ -52,6 +52,8 @@ type Conversation struct {
 	RequiredTeamID *int `json:"required_team_id,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID *int `json:"owner_id,omitempty"`
+	// HumanOwned holds the value of the "human_owned" field.
+	HumanOwned bool `json:"human_owned,omitempty"`
 	// ClaimedAt holds the value of the "claimed_at" field.
 	ClaimedAt *time.Time `json:"claimed_at,omitempty"`
 	// OwnerActiveAt holds the value of the "owner_active_at" field.
@@ -309,7 +311,7 @@ func (*Conversation) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case conversation.FieldTags, conversation.FieldRequiredSkills:
 			values[i] = new([]byte)
-		case conversation.FieldIsOpen, conversation.FieldStale, conversation.FieldHumanLock, conversation.FieldBotPaused:
+		case conversation.FieldIsOpen, conversation.FieldHumanOwned, conversation.FieldStale, conversation.FieldHumanLock, conversation.FieldBotPaused:
 			values[i] = new(sql.NullBool)
 		case conversation.FieldID, conversation.FieldWorkspaceID, conversation.FieldCustomerID, conversation.FieldPriority, conversation.FieldVersion, conversation.FieldRequiredTeamID, conversation.FieldOwnerID, conversation.FieldLastHumanOwnerID, conversation.FieldLockHolderID, conversation.FieldPreviousID:
 			values[i] = new(sql.NullInt64)
@@ -428,6 +430,12 @@ func (_m *Conversation) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OwnerID = new(int)
 				*_m.OwnerID = int(value.Int64)
+			}
+		case conversation.FieldHumanOwned:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field human_owned", values[i])
+			} else if value.Valid {
+				_m.HumanOwned = value.Bool
 			}
 		case conversation.FieldClaimedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -705,6 +713,9 @@ func (_m *Conversation) String() string {
 		builder.WriteString("owner_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("human_owned=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HumanOwned))
 	builder.WriteString(", ")
 	if v := _m.ClaimedAt; v != nil {
 		builder.WriteString("claimed_at=")

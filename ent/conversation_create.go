@@ -192,6 +192,20 @@ func (_c *ConversationCreate) SetNillableOwnerID(v *int) *ConversationCreate {
 	return _c
 }
 
+// SetHumanOwned sets the "human_owned" field.
+func (_c *ConversationCreate) SetHumanOwned(v bool) *ConversationCreate {
+	_c.mutation.SetHumanOwned(v)
+	return _c
+}
+
+// SetNillableHumanOwned sets the "human_owned" field if the given value is not nil.
+func (_c *ConversationCreate) SetNillableHumanOwned(v *bool) *ConversationCreate {
+	if v != nil {
+		_c.SetHumanOwned(*v)
+	}
+	return _c
+}
+
 // SetClaimedAt sets the "claimed_at" field.
 func (_c *ConversationCreate) SetClaimedAt(v time.Time) *ConversationCreate {
 	_c.mutation.SetClaimedAt(v)
@@ -685,6 +699,10 @@ func (_c *ConversationCreate) defaults() {
 		v := conversation.DefaultRequiredSkills
 		_c.mutation.SetRequiredSkills(v)
 	}
+	if _, ok := _c.mutation.HumanOwned(); !ok {
+		v := conversation.DefaultHumanOwned
+		_c.mutation.SetHumanOwned(v)
+	}
 	if _, ok := _c.mutation.Stale(); !ok {
 		v := conversation.DefaultStale
 		_c.mutation.SetStale(v)
@@ -760,6 +778,9 @@ func (_c *ConversationCreate) check() error {
 	}
 	if _, ok := _c.mutation.RequiredSkills(); !ok {
 		return &ValidationError{Name: "required_skills", err: errors.New(`ent: missing required field "Conversation.required_skills"`)}
+	}
+	if _, ok := _c.mutation.HumanOwned(); !ok {
+		return &ValidationError{Name: "human_owned", err: errors.New(`ent: missing required field "Conversation.human_owned"`)}
 	}
 	if _, ok := _c.mutation.Stale(); !ok {
 		return &ValidationError{Name: "stale", err: errors.New(`ent: missing required field "Conversation.stale"`)}
@@ -856,6 +877,10 @@ func (_c *ConversationCreate) createSpec() (*Conversation, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.RequiredLanguage(); ok {
 		_spec.SetField(conversation.FieldRequiredLanguage, field.TypeString, value)
 		_node.RequiredLanguage = &value
+	}
+	if value, ok := _c.mutation.HumanOwned(); ok {
+		_spec.SetField(conversation.FieldHumanOwned, field.TypeBool, value)
+		_node.HumanOwned = value
 	}
 	if value, ok := _c.mutation.ClaimedAt(); ok {
 		_spec.SetField(conversation.FieldClaimedAt, field.TypeTime, value)
@@ -1381,6 +1406,18 @@ func (u *ConversationUpsert) ClearOwnerID() *ConversationUpsert {
 	return u
 }
 
+// SetHumanOwned sets the "human_owned" field.
+func (u *ConversationUpsert) SetHumanOwned(v bool) *ConversationUpsert {
+	u.Set(conversation.FieldHumanOwned, v)
+	return u
+}
+
+// UpdateHumanOwned sets the "human_owned" field to the value that was provided on create.
+func (u *ConversationUpsert) UpdateHumanOwned() *ConversationUpsert {
+	u.SetExcluded(conversation.FieldHumanOwned)
+	return u
+}
+
 // SetClaimedAt sets the "claimed_at" field.
 func (u *ConversationUpsert) SetClaimedAt(v time.Time) *ConversationUpsert {
 	u.Set(conversation.FieldClaimedAt, v)
@@ -1868,6 +1905,20 @@ func (u *ConversationUpsertOne) UpdateOwnerID() *ConversationUpsertOne {
 func (u *ConversationUpsertOne) ClearOwnerID() *ConversationUpsertOne {
 	return u.Update(func(s *ConversationUpsert) {
 		s.ClearOwnerID()
+	})
+}
+
+// SetHumanOwned sets the "human_owned" field.
+func (u *ConversationUpsertOne) SetHumanOwned(v bool) *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.SetHumanOwned(v)
+	})
+}
+
+// UpdateHumanOwned sets the "human_owned" field to the value that was provided on create.
+func (u *ConversationUpsertOne) UpdateHumanOwned() *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.UpdateHumanOwned()
 	})
 }
 
@@ -2567,6 +2618,20 @@ func (u *ConversationUpsertBulk) UpdateOwnerID() *ConversationUpsertBulk {
 func (u *ConversationUpsertBulk) ClearOwnerID() *ConversationUpsertBulk {
 	return u.Update(func(s *ConversationUpsert) {
 		s.ClearOwnerID()
+	})
+}
+
+// SetHumanOwned sets the "human_owned" field.
+func (u *ConversationUpsertBulk) SetHumanOwned(v bool) *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.SetHumanOwned(v)
+	})
+}
+
+// UpdateHumanOwned sets the "human_owned" field to the value that was provided on create.
+func (u *ConversationUpsertBulk) UpdateHumanOwned() *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.UpdateHumanOwned()
 	})
 }
 

@@ -210,6 +210,20 @@ func (_u *ConversationUpdate) ClearOwnerID() *ConversationUpdate {
 	return _u
 }
 
+// SetHumanOwned sets the "human_owned" field.
+func (_u *ConversationUpdate) SetHumanOwned(v bool) *ConversationUpdate {
+	_u.mutation.SetHumanOwned(v)
+	return _u
+}
+
+// SetNillableHumanOwned sets the "human_owned" field if the given value is not nil.
+func (_u *ConversationUpdate) SetNillableHumanOwned(v *bool) *ConversationUpdate {
+	if v != nil {
+		_u.SetHumanOwned(*v)
+	}
+	return _u
+}
+
 // SetClaimedAt sets the "claimed_at" field.
 func (_u *ConversationUpdate) SetClaimedAt(v time.Time) *ConversationUpdate {
 	_u.mutation.SetClaimedAt(v)
@@ -992,6 +1006,9 @@ func (_u *ConversationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.RequiredLanguageCleared() {
 		_spec.ClearField(conversation.FieldRequiredLanguage, field.TypeString)
 	}
+	if value, ok := _u.mutation.HumanOwned(); ok {
+		_spec.SetField(conversation.FieldHumanOwned, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.ClaimedAt(); ok {
 		_spec.SetField(conversation.FieldClaimedAt, field.TypeTime, value)
 	}
@@ -1759,6 +1776,20 @@ func (_u *ConversationUpdateOne) SetNillableOwnerID(v *int) *ConversationUpdateO
 // ClearOwnerID clears the value of the "owner_id" field.
 func (_u *ConversationUpdateOne) ClearOwnerID() *ConversationUpdateOne {
 	_u.mutation.ClearOwnerID()
+	return _u
+}
+
+// SetHumanOwned sets the "human_owned" field.
+func (_u *ConversationUpdateOne) SetHumanOwned(v bool) *ConversationUpdateOne {
+	_u.mutation.SetHumanOwned(v)
+	return _u
+}
+
+// SetNillableHumanOwned sets the "human_owned" field if the given value is not nil.
+func (_u *ConversationUpdateOne) SetNillableHumanOwned(v *bool) *ConversationUpdateOne {
+	if v != nil {
+		_u.SetHumanOwned(*v)
+	}
 	return _u
 }
 
@@ -2573,6 +2604,9 @@ func (_u *ConversationUpdateOne) sqlSave(ctx context.Context) (_node *Conversati
 	}
 	if _u.mutation.RequiredLanguageCleared() {
 		_spec.ClearField(conversation.FieldRequiredLanguage, field.TypeString)
+	}
+	if value, ok := _u.mutation.HumanOwned(); ok {
+		_spec.SetField(conversation.FieldHumanOwned, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.ClaimedAt(); ok {
 		_spec.SetField(conversation.FieldClaimedAt, field.TypeTime, value)

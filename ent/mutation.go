@@ -4843,6 +4843,7 @@ type ConversationMutation struct {
 	required_skills          *[]string
 	appendrequired_skills    []string
 	required_language        *string
+	human_owned              *bool
 	claimed_at               *time.Time
 	owner_active_at          *time.Time
 	stale                    *bool
@@ -5614,6 +5615,42 @@ func (m *ConversationMutation) OwnerIDCleared() bool {
 func (m *ConversationMutation) ResetOwnerID() {
 	m.owner = nil
 	delete(m.clearedFields, conversation.FieldOwnerID)
+}
+
+// SetHumanOwned sets the "human_owned" field.
+func (m *ConversationMutation) SetHumanOwned(b bool) {
+	m.human_owned = &b
+}
+
+// HumanOwned returns the value of the "human_owned" field in the mutation.
+func (m *ConversationMutation) HumanOwned() (r bool, exists bool) {
+	v := m.human_owned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHumanOwned returns the old "human_owned" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldHumanOwned(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHumanOwned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHumanOwned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHumanOwned: %w", err)
+	}
+	return oldValue.HumanOwned, nil
+}
+
+// ResetHumanOwned resets all changes to the "human_owned" field.
+func (m *ConversationMutation) ResetHumanOwned() {
+	m.human_owned = nil
 }
 
 // SetClaimedAt sets the "claimed_at" field.
@@ -7098,7 +7135,7 @@ func (m *ConversationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConversationMutation) Fields() []string {
-	fields := make([]string, 0, 31)
+	fields := make([]string, 0, 32)
 	if m.workspace != nil {
 		fields = append(fields, conversation.FieldWorkspaceID)
 	}
@@ -7140,6 +7177,9 @@ func (m *ConversationMutation) Fields() []string {
 	}
 	if m.owner != nil {
 		fields = append(fields, conversation.FieldOwnerID)
+	}
+	if m.human_owned != nil {
+		fields = append(fields, conversation.FieldHumanOwned)
 	}
 	if m.claimed_at != nil {
 		fields = append(fields, conversation.FieldClaimedAt)
@@ -7228,6 +7268,8 @@ func (m *ConversationMutation) Field(name string) (ent.Value, bool) {
 		return m.RequiredTeamID()
 	case conversation.FieldOwnerID:
 		return m.OwnerID()
+	case conversation.FieldHumanOwned:
+		return m.HumanOwned()
 	case conversation.FieldClaimedAt:
 		return m.ClaimedAt()
 	case conversation.FieldOwnerActiveAt:
@@ -7299,6 +7341,8 @@ func (m *ConversationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldRequiredTeamID(ctx)
 	case conversation.FieldOwnerID:
 		return m.OldOwnerID(ctx)
+	case conversation.FieldHumanOwned:
+		return m.OldHumanOwned(ctx)
 	case conversation.FieldClaimedAt:
 		return m.OldClaimedAt(ctx)
 	case conversation.FieldOwnerActiveAt:
@@ -7439,6 +7483,13 @@ func (m *ConversationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOwnerID(v)
+		return nil
+	case conversation.FieldHumanOwned:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHumanOwned(v)
 		return nil
 	case conversation.FieldClaimedAt:
 		v, ok := value.(time.Time)
@@ -7775,6 +7826,9 @@ func (m *ConversationMutation) ResetField(name string) error {
 		return nil
 	case conversation.FieldOwnerID:
 		m.ResetOwnerID()
+		return nil
+	case conversation.FieldHumanOwned:
+		m.ResetHumanOwned()
 		return nil
 	case conversation.FieldClaimedAt:
 		m.ResetClaimedAt()

@@ -74,7 +74,13 @@ func (r *queryResolver) Conversations(ctx context.Context, after *entgql.Cursor[
 	return r.Client.Conversation.Query().Paginate(ctx, after, first, before, last, ent.WithConversationOrder(orderBy), ent.WithConversationFilter(where.Filter))
 }
 
+// Conversation returns ConversationResolver implementation.
+func (r *Resolver) Conversation() ConversationResolver { return &conversationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	conversationResolver struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+)

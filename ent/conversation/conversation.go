@@ -46,6 +46,8 @@ const (
 	FieldRequiredTeamID = "required_team_id"
 	// FieldOwnerID holds the string denoting the owner_id field in the database.
 	FieldOwnerID = "owner_id"
+	// FieldHumanOwned holds the string denoting the human_owned field in the database.
+	FieldHumanOwned = "human_owned"
 	// FieldClaimedAt holds the string denoting the claimed_at field in the database.
 	FieldClaimedAt = "claimed_at"
 	// FieldOwnerActiveAt holds the string denoting the owner_active_at field in the database.
@@ -239,6 +241,7 @@ var Columns = []string{
 	FieldRequiredLanguage,
 	FieldRequiredTeamID,
 	FieldOwnerID,
+	FieldHumanOwned,
 	FieldClaimedAt,
 	FieldOwnerActiveAt,
 	FieldStale,
@@ -287,6 +290,8 @@ var (
 	DefaultTags []string
 	// DefaultRequiredSkills holds the default value on creation for the "required_skills" field.
 	DefaultRequiredSkills []string
+	// DefaultHumanOwned holds the default value on creation for the "human_owned" field.
+	DefaultHumanOwned bool
 	// DefaultStale holds the default value on creation for the "stale" field.
 	DefaultStale bool
 	// DefaultHumanLock holds the default value on creation for the "human_lock" field.
@@ -405,6 +410,11 @@ func ByRequiredTeamID(opts ...sql.OrderTermOption) OrderOption {
 // ByOwnerID orders the results by the owner_id field.
 func ByOwnerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOwnerID, opts...).ToFunc()
+}
+
+// ByHumanOwned orders the results by the human_owned field.
+func ByHumanOwned(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHumanOwned, opts...).ToFunc()
 }
 
 // ByClaimedAt orders the results by the claimed_at field.

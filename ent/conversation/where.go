@@ -101,6 +101,11 @@ func OwnerID(v int) predicate.Conversation {
 	return predicate.Conversation(sql.FieldEQ(FieldOwnerID, v))
 }
 
+// HumanOwned applies equality check predicate on the "human_owned" field. It's identical to HumanOwnedEQ.
+func HumanOwned(v bool) predicate.Conversation {
+	return predicate.Conversation(sql.FieldEQ(FieldHumanOwned, v))
+}
+
 // ClaimedAt applies equality check predicate on the "claimed_at" field. It's identical to ClaimedAtEQ.
 func ClaimedAt(v time.Time) predicate.Conversation {
 	return predicate.Conversation(sql.FieldEQ(FieldClaimedAt, v))
@@ -579,6 +584,16 @@ func OwnerIDIsNil() predicate.Conversation {
 // OwnerIDNotNil applies the NotNil predicate on the "owner_id" field.
 func OwnerIDNotNil() predicate.Conversation {
 	return predicate.Conversation(sql.FieldNotNull(FieldOwnerID))
+}
+
+// HumanOwnedEQ applies the EQ predicate on the "human_owned" field.
+func HumanOwnedEQ(v bool) predicate.Conversation {
+	return predicate.Conversation(sql.FieldEQ(FieldHumanOwned, v))
+}
+
+// HumanOwnedNEQ applies the NEQ predicate on the "human_owned" field.
+func HumanOwnedNEQ(v bool) predicate.Conversation {
+	return predicate.Conversation(sql.FieldNEQ(FieldHumanOwned, v))
 }
 
 // ClaimedAtEQ applies the EQ predicate on the "claimed_at" field.

@@ -201,6 +201,7 @@ var (
 		{Name: "tags", Type: field.TypeJSON},
 		{Name: "required_skills", Type: field.TypeJSON},
 		{Name: "required_language", Type: field.TypeString, Nullable: true},
+		{Name: "human_owned", Type: field.TypeBool, Default: false},
 		{Name: "claimed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "owner_active_at", Type: field.TypeTime, Nullable: true},
 		{Name: "stale", Type: field.TypeBool, Default: false},
@@ -231,37 +232,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "conversations_agents_owned_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[26]},
-				RefColumns: []*schema.Column{AgentsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "conversations_agents_locked_conversations",
 				Columns:    []*schema.Column{ConversationsColumns[27]},
 				RefColumns: []*schema.Column{AgentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "conversations_teams_required_team",
+				Symbol:     "conversations_agents_locked_conversations",
 				Columns:    []*schema.Column{ConversationsColumns[28]},
+				RefColumns: []*schema.Column{AgentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "conversations_teams_required_team",
+				Columns:    []*schema.Column{ConversationsColumns[29]},
 				RefColumns: []*schema.Column{TeamsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "conversations_conversations_next",
-				Columns:    []*schema.Column{ConversationsColumns[29]},
+				Columns:    []*schema.Column{ConversationsColumns[30]},
 				RefColumns: []*schema.Column{ConversationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "conversations_customers_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[30]},
+				Columns:    []*schema.Column{ConversationsColumns[31]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "conversations_workspaces_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[31]},
+				Columns:    []*schema.Column{ConversationsColumns[32]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -270,7 +271,7 @@ var (
 			{
 				Name:    "conversation_lock_holder_id",
 				Unique:  true,
-				Columns: []*schema.Column{ConversationsColumns[27]},
+				Columns: []*schema.Column{ConversationsColumns[28]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "human_lock",
 				},
@@ -278,7 +279,7 @@ var (
 			{
 				Name:    "conversation_customer_id_channel",
 				Unique:  true,
-				Columns: []*schema.Column{ConversationsColumns[30], ConversationsColumns[2]},
+				Columns: []*schema.Column{ConversationsColumns[31], ConversationsColumns[2]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "is_open",
 				},
@@ -286,22 +287,22 @@ var (
 			{
 				Name:    "conversation_workspace_id_status_last_message_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[31], ConversationsColumns[3], ConversationsColumns[21]},
+				Columns: []*schema.Column{ConversationsColumns[32], ConversationsColumns[3], ConversationsColumns[22]},
 			},
 			{
-				Name:    "conversation_owner_id_channel_status",
+				Name:    "conversation_owner_id_human_owned_status_channel",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[26], ConversationsColumns[2], ConversationsColumns[3]},
+				Columns: []*schema.Column{ConversationsColumns[27], ConversationsColumns[11], ConversationsColumns[3], ConversationsColumns[2]},
 			},
 			{
 				Name:    "conversation_workspace_id_channel_priority_queued_since",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[31], ConversationsColumns[2], ConversationsColumns[6], ConversationsColumns[19]},
+				Columns: []*schema.Column{ConversationsColumns[32], ConversationsColumns[2], ConversationsColumns[6], ConversationsColumns[20]},
 			},
 			{
 				Name:    "conversation_workspace_id_updated_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[31], ConversationsColumns[23]},
+				Columns: []*schema.Column{ConversationsColumns[32], ConversationsColumns[24]},
 			},
 		},
 	}

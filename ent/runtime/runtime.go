@@ -174,30 +174,34 @@ func init() {
 	conversationDescRequiredSkills := conversationFields[8].Descriptor()
 	// conversation.DefaultRequiredSkills holds the default value on creation for the required_skills field.
 	conversation.DefaultRequiredSkills = conversationDescRequiredSkills.Default.([]string)
+	// conversationDescHumanOwned is the schema descriptor for human_owned field.
+	conversationDescHumanOwned := conversationFields[12].Descriptor()
+	// conversation.DefaultHumanOwned holds the default value on creation for the human_owned field.
+	conversation.DefaultHumanOwned = conversationDescHumanOwned.Default.(bool)
 	// conversationDescStale is the schema descriptor for stale field.
-	conversationDescStale := conversationFields[14].Descriptor()
+	conversationDescStale := conversationFields[15].Descriptor()
 	// conversation.DefaultStale holds the default value on creation for the stale field.
 	conversation.DefaultStale = conversationDescStale.Default.(bool)
 	// conversationDescHumanLock is the schema descriptor for human_lock field.
-	conversationDescHumanLock := conversationFields[17].Descriptor()
+	conversationDescHumanLock := conversationFields[18].Descriptor()
 	// conversation.DefaultHumanLock holds the default value on creation for the human_lock field.
 	conversation.DefaultHumanLock = conversationDescHumanLock.Default.(bool)
 	// conversationDescBotPaused is the schema descriptor for bot_paused field.
-	conversationDescBotPaused := conversationFields[20].Descriptor()
+	conversationDescBotPaused := conversationFields[21].Descriptor()
 	// conversation.DefaultBotPaused holds the default value on creation for the bot_paused field.
 	conversation.DefaultBotPaused = conversationDescBotPaused.Default.(bool)
 	// conversationDescPreview is the schema descriptor for preview field.
-	conversationDescPreview := conversationFields[22].Descriptor()
+	conversationDescPreview := conversationFields[23].Descriptor()
 	// conversation.DefaultPreview holds the default value on creation for the preview field.
 	conversation.DefaultPreview = conversationDescPreview.Default.(string)
 	// conversation.PreviewValidator is a validator for the "preview" field. It is called by the builders before save.
 	conversation.PreviewValidator = conversationDescPreview.Validators[0].(func(string) error)
 	// conversationDescLastMessageAt is the schema descriptor for last_message_at field.
-	conversationDescLastMessageAt := conversationFields[23].Descriptor()
+	conversationDescLastMessageAt := conversationFields[24].Descriptor()
 	// conversation.DefaultLastMessageAt holds the default value on creation for the last_message_at field.
 	conversation.DefaultLastMessageAt = conversationDescLastMessageAt.Default.(func() time.Time)
 	// conversationDescUpdatedAt is the schema descriptor for updated_at field.
-	conversationDescUpdatedAt := conversationFields[25].Descriptor()
+	conversationDescUpdatedAt := conversationFields[26].Descriptor()
 	// conversation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	conversation.DefaultUpdatedAt = conversationDescUpdatedAt.Default.(func() time.Time)
 	// conversation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

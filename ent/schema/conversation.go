@@ -43,6 +43,9 @@ func (Conversation) Fields() []ent.Field {
 		field.Int("required_team_id").Optional().Nillable().Annotations(hidden),
 		// Ownership (C1–C8): the owner, since when, and the owner's last activity on it.
 		field.Int("owner_id").Optional().Nillable().Annotations(hidden),
+		// True exactly when a HUMAN owns it: C1 (a bot-owned conversation is UNCLAIMED to humans),
+		// capacity counts and the queue read it without joining agents.
+		field.Bool("human_owned").Default(false).Annotations(hidden),
 		field.Time("claimed_at").Optional().Nillable(),
 		field.Time("owner_active_at").Optional().Nillable().Annotations(hidden),
 		field.Bool("stale").Default(false),
@@ -99,7 +102,7 @@ func (Conversation) Indexes() []ent.Index {
 		// One open conversation per customer and channel (concurrent ingests cannot fork it).
 		index.Fields("customer_id", "channel").Unique().Annotations(entsql.IndexWhere("is_open")),
 		index.Fields("workspace_id", "status", "last_message_at"),
-		index.Fields("owner_id", "channel", "status"),
+		index.Fields("owner_id", "human_owned", "status", "channel"),
 		index.Fields("workspace_id", "channel", "priority", "queued_since"),
 		index.Fields("workspace_id", "updated_at"),
 	}

@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"switchboard/ent"
 	"switchboard/ent/schema/enum"
 	"time"
@@ -13,6 +17,14 @@ type AuthPayload struct {
 	Token     string     `json:"token"`
 	Agent     *ent.Agent `json:"agent"`
 	ExpiresAt time.Time  `json:"expiresAt"`
+}
+
+type BulkClaimResult struct {
+	ConversationID int `json:"conversationId"`
+	// The conversation as claimed; null when it was not.
+	Conversation *ent.Conversation `json:"conversation,omitempty"`
+	// Why it was not claimed.
+	Error *Error `json:"error,omitempty"`
 }
 
 type ChannelCapacityInput struct {
@@ -52,12 +64,25 @@ type CreateTeamInput struct {
 	MemberIds []int  `json:"memberIds,omitempty"`
 }
 
+// An error inside a result that reports several outcomes (bulk claim).
+type Error struct {
+	// An extensions.code of SPEC §9.
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
 type IngestMessageInput struct {
 	Channel enum.Channel `json:"channel"`
 	// The customer's handle on that channel (phone number, page-scoped id, email address …).
 	CustomerHandle string  `json:"customerHandle"`
 	CustomerName   *string `json:"customerName,omitempty"`
 	Text           string  `json:"text"`
+}
+
+// The one agent allowed to reply right now (L1–L8).
+type Lock struct {
+	Holder     *ent.Agent `json:"holder"`
+	AcquiredAt time.Time  `json:"acquiredAt"`
 }
 
 type UpdateAgentInput struct {
@@ -72,4 +97,62 @@ type UpdateAgentInput struct {
 	Channels []*ChannelCapacityInput `json:"channels,omitempty"`
 	// Deactivated agents cannot sign in; their sessions and API keys stop working.
 	Active *bool `json:"active,omitempty"`
+}
+
+// C1: a conversation's owner as the viewer sees it. Bot-owned or unowned is UNCLAIMED to humans.
+type Ownership string
+
+const (
+	OwnershipUnclaimed      Ownership = "UNCLAIMED"
+	OwnershipClaimedByMe    Ownership = "CLAIMED_BY_ME"
+	OwnershipClaimedByOther Ownership = "CLAIMED_BY_OTHER"
+)
+
+var AllOwnership = []Ownership{
+	OwnershipUnclaimed,
+	OwnershipClaimedByMe,
+	OwnershipClaimedByOther,
+}
+
+func (e Ownership) IsValid() bool {
+	switch e {
+	case OwnershipUnclaimed, OwnershipClaimedByMe, OwnershipClaimedByOther:
+		return true
+	}
+	return false
+}
+
+func (e Ownership) String() string {
+	return string(e)
+}
+
+func (e *Ownership) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Ownership(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Ownership", str)
+	}
+	return nil
+}
+
+func (e Ownership) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Ownership) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Ownership) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

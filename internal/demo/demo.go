@@ -84,7 +84,8 @@ var conversations = []struct {
 }
 
 // Seed creates the demo workspace unless it exists. It reports whether it created it.
-func Seed(ctx context.Context, client *ent.Client) (bool, error) {
+func Seed(ctx context.Context, db *storage.DB) (bool, error) {
+	client := db.Client
 	dir := directory.New(client)
 	if _, err := dir.WorkspaceBySlug(ctx, "demo"); err == nil {
 		return false, nil
@@ -139,7 +140,7 @@ func Seed(ctx context.Context, client *ent.Client) (bool, error) {
 		}
 	}
 
-	d := desk.New(client)
+	d := desk.New(db)
 	now := time.Now()
 	for i, c := range conversations {
 		name := c.name
@@ -154,14 +155,14 @@ func Seed(ctx context.Context, client *ent.Client) (bool, error) {
 				SetLastMessageAt(at).AddVersion(1)
 			switch {
 			case c.owner != "":
-				u.SetOwnerID(ids[c.owner]).SetLastHumanOwnerID(ids[c.owner]).SetClaimedAt(at).SetOwnerActiveAt(at).SetBotPaused(true).ClearQueuedSince()
+				u.SetOwnerID(ids[c.owner]).SetHumanOwned(true).SetLastHumanOwnerID(ids[c.owner]).SetClaimedAt(at).SetOwnerActiveAt(at).SetBotPaused(true).ClearQueuedSince()
 				if c.lockByOwner {
 					u.SetLockHolderID(ids[c.owner]).SetHumanLock(true).SetLockAcquiredAt(at)
 				} else {
 					u.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt()
 				}
 			case c.queued:
-				u.ClearOwnerID().ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().SetQueuedSince(at)
+				u.ClearOwnerID().SetHumanOwned(false).ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().SetQueuedSince(at)
 			}
 			if c.status == enum.StatusResolved {
 				u.SetResolvedAt(at).ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt()

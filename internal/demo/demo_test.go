@@ -17,11 +17,11 @@ import (
 func TestSeed(t *testing.T) {
 	db := testdb.Open(t)
 	ctx := context.Background()
-	created, err := demo.Seed(ctx, db.Client)
+	created, err := demo.Seed(ctx, db)
 	if err != nil || !created {
 		t.Fatalf("seed: %v %v", created, err)
 	}
-	if again, err := demo.Seed(ctx, db.Client); err != nil || again {
+	if again, err := demo.Seed(ctx, db); err != nil || again {
 		t.Fatalf("second seed: %v %v", again, err)
 	}
 	sys := testapi.Sys()

@@ -1,19 +1,288 @@
-// Package desk owns what happens to a conversation: arrival, locking, claim, reassignment,
-// takeover and lifecycle. Each operation is one transaction that checks, writes and appends its
-// events (STYLE 4).
+// Package desk owns what happens to a conversation: arrival, locking (L1–L8), ownership (C1–C8),
+// messages and notes, status. Each operation is one transaction that locks the rows it decides
+// on, checks, writes and appends its events (STYLE 4); the database, not a mutex, decides races.
 package desk
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"time"
 
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+
 	"switchboard/ent"
+	"switchboard/ent/agent"
+	"switchboard/ent/conversation"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/auth"
+	"switchboard/internal/events"
+	"switchboard/internal/fault"
+	"switchboard/internal/storage"
 )
 
 // Desk runs conversation operations.
 type Desk struct {
 	client *ent.Client
-	now    func() time.Time
+	// rowLocks: SELECT … FOR UPDATE on Postgres. SQLite has none and needs none: its write
+	// transactions begin IMMEDIATE, one at a time.
+	rowLocks bool
+	now      func() time.Time
 }
 
-// New returns the desk over client.
-func New(client *ent.Client) *Desk { return &Desk{client: client, now: time.Now} }
+// New returns the desk over db.
+func New(db *storage.DB) *Desk {
+	return &Desk{client: db.Client, rowLocks: db.Dialect == dialect.Postgres, now: time.Now}
+}
+
+// WithClock returns a copy of the desk that reads time from now (tests).
+func (d *Desk) WithClock(now func() time.Time) *Desk {
+	c := *d
+	c.now = now
+	return &c
+}
+
+type lockable[Q any] interface {
+	ForUpdate(...sql.LockOption) Q
+}
+
+// forUpdate row-locks what q selects (Postgres).
+func forUpdate[Q lockable[Q]](d *Desk, q Q) Q {
+	if d.rowLocks {
+		return q.ForUpdate()
+	}
+	return q
+}
+
+// op is one operation on one conversation, inside its transaction.
+type op struct {
+	ctx  context.Context
+	d    *Desk
+	tx   *ent.Tx
+	v    *auth.Viewer
+	ws   *ent.Workspace
+	conv *ent.Conversation // as it was when the operation began
+	upd  *ent.ConversationUpdateOne
+	now  time.Time
+	// changed: the conversation was written, so its version goes up by one.
+	changed bool
+	evs     []events.Entry
+	// lock and owner as the operation leaves them (start as loaded).
+	holder, owner *int
+	humanLock     bool
+	humanOwned    bool
+}
+
+// run executes fn on conversation id in one transaction. lockAgents are the agents whose
+// ownership or lock the operation may change: their rows are locked first (in id order, then the
+// conversation's), so concurrent operations on one agent or one conversation queue up instead of
+// both deciding on stale counts.
+func (d *Desk) run(ctx context.Context, id int, lockAgents []int, fn func(o *op) error) (*ent.Conversation, error) {
+	v, err := auth.Member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *ent.Conversation
+	err = storage.InTx(ctx, d.client, func(tx *ent.Tx) error {
+		o, err := d.begin(ctx, tx, v, id, lockAgents)
+		if err != nil {
+			return err
+		}
+		if err := fn(o); err != nil {
+			return err
+		}
+		out, err = o.commit()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil
+}
+
+func (d *Desk) begin(ctx context.Context, tx *ent.Tx, v *auth.Viewer, id int, lockAgents []int) (*op, error) {
+	if err := d.lockAgents(ctx, tx, lockAgents...); err != nil {
+		return nil, err
+	}
+	conv, err := forUpdate(d, tx.Conversation.Query().Where(conversation.ID(id))).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, fault.Missing("conversation")
+	} else if err != nil {
+		return nil, fmt.Errorf("load conversation: %w", err)
+	}
+	ws, err := tx.Workspace.Get(ctx, v.WorkspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("load workspace: %w", err)
+	}
+	return &op{ctx: ctx, d: d, tx: tx, v: v, ws: ws, conv: conv, upd: tx.Conversation.UpdateOneID(id), now: d.now(),
+		holder: conv.LockHolderID, owner: conv.OwnerID, humanLock: conv.HumanLock, humanOwned: conv.HumanOwned}, nil
+}
+
+// lockAgents takes the row locks of the given agents, in id order.
+func (d *Desk) lockAgents(ctx context.Context, tx *ent.Tx, ids ...int) error {
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id int) bool { return id == 0 })
+	if len(ids) == 0 || !d.rowLocks {
+		return nil
+	}
+	slices.Sort(ids)
+	if _, err := forUpdate(d, tx.Agent.Query().Where(agent.IDIn(slices.Compact(ids)...)).Order(agent.ByID())).IDs(ctx); err != nil {
+		return fmt.Errorf("lock agents: %w", err)
+	}
+	return nil
+}
+
+// commit writes the conversation if it changed, appends the events, and returns the
+// conversation as it now is.
+func (o *op) commit() (*ent.Conversation, error) {
+	conv := o.conv
+	if o.changed {
+		version := o.conv.Version + 1
+		var err error
+		if conv, err = o.upd.AddVersion(1).Save(o.ctx); err != nil {
+			return nil, fmt.Errorf("update conversation: %w", err)
+		}
+		for i := range o.evs {
+			if o.evs[i].ConversationID == o.conv.ID && o.evs[i].Version == 0 {
+				o.evs[i].Version = version
+			}
+		}
+	}
+	if len(o.evs) > 0 {
+		if err := events.Append(o.ctx, o.tx, o.evs...); err != nil {
+			return nil, err
+		}
+	}
+	return conv, nil
+}
+
+// emit records an event about this conversation (its version is filled in at commit).
+func (o *op) emit(typ string, subject int, before, after map[string]any) {
+	o.evs = append(o.evs, events.Entry{WorkspaceID: o.v.WorkspaceID, Type: typ, ConversationID: o.conv.ID,
+		ActorID: o.v.AgentID, SubjectID: subject, Before: before, After: after})
+}
+
+// human reports whether the viewer is a human agent.
+func (o *op) human() bool { return o.v.Kind == enum.KindHuman }
+
+// isHolder / isOwner compare with the current (possibly already changed) lock and owner.
+func (o *op) isHolder(id int) bool { return o.holder != nil && *o.holder == id }
+func (o *op) isOwner(id int) bool  { return o.owner != nil && *o.owner == id }
+
+// lockable reports L1: only NEW and PENDING conversations, and never a closed one, can be locked.
+func (o *op) lockable() bool {
+	return o.conv.IsOpen && (o.conv.Status == enum.StatusNew || o.conv.Status == enum.StatusPending)
+}
+
+// setLock gives the lock to agentID (human or not) or, with 0, releases it.
+func (o *op) setLock(agentID int, human bool) {
+	o.changed = true
+	if agentID == 0 {
+		o.upd.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt()
+		o.holder, o.humanLock = nil, false
+		return
+	}
+	o.upd.SetLockHolderID(agentID).SetHumanLock(human).SetLockAcquiredAt(o.now).ClearLockExpiresAt()
+	o.holder, o.humanLock = &agentID, human
+}
+
+// setOwner makes agentID (a human when human) the owner or, with 0, leaves it unowned and queued.
+func (o *op) setOwner(agentID int, human bool) {
+	o.changed = true
+	if agentID == 0 {
+		o.upd.ClearOwnerID().SetHumanOwned(false).ClearClaimedAt().ClearOwnerActiveAt().SetStale(false).SetQueuedSince(o.now)
+		o.owner, o.humanOwned = nil, false
+		return
+	}
+	o.upd.SetOwnerID(agentID).SetHumanOwned(human).SetClaimedAt(o.now).SetOwnerActiveAt(o.now).SetStale(false).ClearQueuedSince()
+	if human {
+		o.upd.SetLastHumanOwnerID(agentID)
+	}
+	o.owner, o.humanOwned = &agentID, human
+}
+
+// touch records the owner's activity (C8: a stale claim is fresh again).
+func (o *op) touch() {
+	if o.isOwner(o.v.AgentID) && (o.conv.Stale || o.conv.OwnerActiveAt == nil || o.now.Sub(*o.conv.OwnerActiveAt) > time.Minute) {
+		o.upd.SetOwnerActiveAt(o.now).SetStale(false)
+		o.changed = o.changed || o.conv.Stale
+	}
+}
+
+// clickAway releases the locks agentID holds on other conversations (L3, L6: gaining a lock
+// releases the previous one in the same transaction; L2 allows one).
+func (o *op) clickAway(agentID int) error {
+	others, err := o.tx.Conversation.Query().
+		Where(conversation.LockHolderID(agentID), conversation.HumanLock(true), conversation.IDNEQ(o.conv.ID)).
+		Select(conversation.FieldID, conversation.FieldVersion).All(o.ctx)
+	if err != nil {
+		return fmt.Errorf("find previous lock: %w", err)
+	}
+	for _, c := range others {
+		if err := o.tx.Conversation.UpdateOneID(c.ID).ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().
+			ClearLockExpiresAt().AddVersion(1).Exec(o.ctx); err != nil {
+			return fmt.Errorf("release previous lock: %w", err)
+		}
+		o.evs = append(o.evs, events.Entry{WorkspaceID: o.v.WorkspaceID, Type: events.LockReleased, ConversationID: c.ID,
+			ActorID: o.v.AgentID, SubjectID: agentID, Version: c.Version + 1,
+			Before: map[string]any{"holder": agentID}, After: map[string]any{"holder": nil, "reason": "opened another conversation"}})
+	}
+	return nil
+}
+
+// acquire gives the viewer the lock, releasing its previous one (L3).
+func (o *op) acquire() error {
+	if o.isHolder(o.v.AgentID) {
+		return nil
+	}
+	if err := o.clickAway(o.v.AgentID); err != nil {
+		return err
+	}
+	before := o.holder
+	o.setLock(o.v.AgentID, true)
+	o.emit(events.LockAcquired, o.v.AgentID, map[string]any{"holder": before}, map[string]any{"holder": o.v.AgentID})
+	return nil
+}
+
+// agentRef is how errors and events name an agent.
+func (o *op) agentRef(id int) map[string]any {
+	a, err := o.tx.Agent.Get(o.ctx, id)
+	if err != nil {
+		return map[string]any{"id": fmt.Sprint(id)}
+	}
+	return map[string]any{"id": fmt.Sprint(a.ID), "name": a.Name, "kind": string(a.Kind)}
+}
+
+// lockedErr says who holds the lock (L4, SPEC §9 LOCKED).
+func (o *op) lockedErr() error {
+	if o.holder == nil {
+		ref := o.agentRef(*o.owner)
+		return fault.New(fault.Locked, "%s owns this conversation: steal the lock to reply", ref["name"]).With("owner", ref)
+	}
+	ref := o.agentRef(*o.holder)
+	return fault.New(fault.Locked, "%s is replying to this conversation: steal the lock to act on it", ref["name"]).With("holder", ref)
+}
+
+// needLock enforces L8 for a write on behalf of the viewer: it holds the lock, or gains it now
+// under L3's conditions (unlocked, and unowned or owned by the viewer), or gets LOCKED.
+func (o *op) needLock() error {
+	if !o.lockable() {
+		return fault.New(fault.InvalidState, "the conversation is %s: it cannot be worked on until it is reopened", o.statusWord())
+	}
+	switch {
+	case o.isHolder(o.v.AgentID):
+		return nil
+	case !o.human():
+		return o.lockedErr() // bots hold the lock exactly while they own it (L7)
+	case o.holder == nil && (o.owner == nil || o.isOwner(o.v.AgentID)):
+		return o.acquire()
+	}
+	return o.lockedErr()
+}
+
+func (o *op) statusWord() string {
+	if !o.conv.IsOpen {
+		return "closed"
+	}
+	return string(o.conv.Status)
+}

@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"time"
 
 	"switchboard/ent"
 	"switchboard/ent/agent"
@@ -437,4 +438,33 @@ func validChannels(chans []ChannelCapacity) error {
 		}
 	}
 	return nil
+}
+
+// SetPresence sets the viewer's presence (SPEC §12: OFFLINE receives nothing, AWAY keeps what it
+// owns and receives nothing new).
+func (d *Directory) SetPresence(ctx context.Context, p enum.Presence) (*ent.Agent, error) {
+	v, err := auth.Member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *ent.Agent
+	err = storage.InTx(ctx, d.client, func(tx *ent.Tx) error {
+		a, err := tx.Agent.Get(ctx, v.AgentID)
+		if err != nil {
+			return err
+		}
+		if a.Presence == p {
+			out = a
+			return nil
+		}
+		if out, err = a.Update().SetPresence(p).SetPresenceChangedAt(time.Now()).Save(ctx); err != nil {
+			return err
+		}
+		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.PresenceChanged, ActorID: v.AgentID, SubjectID: v.AgentID,
+			Before: map[string]any{"presence": a.Presence}, After: map[string]any{"presence": p}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil
 }

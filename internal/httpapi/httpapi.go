@@ -93,7 +93,7 @@ func New(cfg Config, deps Deps) http.Handler {
 	client := deps.DB.Client
 	authn := auth.NewService(client, cfg.SessionTTL)
 	svc := services{db: deps.DB, auth: authn, resolver: &graph.Resolver{
-		Client: client, Auth: authn, Directory: directory.New(client), Desk: desk.New(client),
+		Client: client, Auth: authn, Directory: directory.New(client), Desk: desk.New(deps.DB),
 	}}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

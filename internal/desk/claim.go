@@ -1,0 +1,262 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"switchboard/ent"
+	"switchboard/ent/agent"
+	"switchboard/ent/pool"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/auth"
+	"switchboard/internal/events"
+	"switchboard/internal/fault"
+	"switchboard/internal/routing"
+)
+
+var viewerOf = auth.ViewerFrom
+
+// Claim makes the viewer the owner, and gives it the lock (C2, C3). The first committed claim
+// wins; a conversation another human owns is CONFLICT with the owner in extensions. A bot-owned
+// conversation is UNCLAIMED to humans: claiming takes it from the bot and pauses the bot (C1, I5).
+// Pools (C7), the workspace's self-assignment policy (C10) and the caps (C6, R2) apply; force lets
+// a supervisor past the caps, audited (SPEC §12).
+func (d *Desk) Claim(ctx context.Context, id int, force bool) (*ent.Conversation, error) {
+	return d.run(ctx, id, viewerIDs(ctx), func(o *op) error { return o.claim(force, true) })
+}
+
+// claim is Claim inside an operation; withLock is false for bulk claims, which give ownership
+// only (L2 allows one lock, and a bulk claim is not a view).
+func (o *op) claim(force, withLock bool) error {
+	if !o.human() {
+		return fault.New(fault.Forbidden, "bots do not claim conversations: they own them until they hand over (C1)")
+	}
+	if err := o.mayAssign(force, "claim conversations"); err != nil {
+		return err
+	}
+	if !o.lockable() {
+		return fault.New(fault.InvalidState, "the conversation is %s: only NEW and PENDING conversations can be claimed", o.statusWord())
+	}
+	if o.isOwner(o.v.AgentID) && o.humanOwned {
+		if withLock && o.holder == nil {
+			return o.acquire()
+		}
+		return nil // already the viewer's
+	}
+	if o.humanOwned {
+		ref := o.agentRef(*o.owner)
+		return fault.New(fault.Conflict, "%s already claimed this conversation", ref["name"]).With("owner", ref)
+	}
+	if withLock && o.humanLock && !o.isHolder(o.v.AgentID) {
+		return o.lockedErr()
+	}
+	if err := o.checkTaker(o.v.AgentID, "you", force); err != nil {
+		return err
+	}
+	prevOwner, prevHolder := o.owner, o.holder
+	o.setOwner(o.v.AgentID, true)
+	o.upd.SetBotPaused(o.ws.PauseBotOnClaim)
+	o.emit(events.ConversationClaimed, o.v.AgentID, map[string]any{"owner": prevOwner}, map[string]any{"owner": o.v.AgentID, "bulk": !withLock})
+	switch {
+	case withLock && !o.isHolder(o.v.AgentID):
+		if err := o.clickAway(o.v.AgentID); err != nil {
+			return err
+		}
+		o.setLock(o.v.AgentID, true)
+		o.emit(events.LockAcquired, o.v.AgentID, map[string]any{"holder": prevHolder}, map[string]any{"holder": o.v.AgentID})
+	case !withLock && prevHolder != nil && !o.humanLock:
+		o.setLock(0, false) // the bot's lock drops with its ownership (L7)
+		o.emit(events.LockReleased, *prevHolder, map[string]any{"holder": *prevHolder}, map[string]any{"holder": nil, "reason": "the bot lost ownership"})
+	}
+	return o.tx.Agent.UpdateOneID(o.v.AgentID).SetLastAssignedAt(o.now).SetLastActivityAt(o.now).Exec(o.ctx)
+}
+
+// mayAssign checks the viewer's right to give ownership (to itself or another): CLIENT_USERs
+// never; agents not under ROUTING_ONLY (C10); force only for supervisors and above.
+func (o *op) mayAssign(force bool, action string) error {
+	switch {
+	case o.v.Role == enum.RoleClientUser:
+		return fault.Denied(action)
+	case o.ws.SelfAssignment == enum.SelfAssignmentRoutingOnly && !o.v.Role.AtLeast(enum.RoleSupervisor):
+		return fault.New(fault.Forbidden, "this workspace assigns conversations by routing only: ask a supervisor (C10)")
+	case force && !o.v.Role.AtLeast(enum.RoleSupervisor):
+		return fault.Denied("override capacity limits (force)")
+	}
+	return nil
+}
+
+// checkTaker enforces, for agentID about to own the conversation, pools (C7) and the caps (C6,
+// R2), unless force, which is recorded.
+func (o *op) checkTaker(agentID int, who string, force bool) error {
+	if len(o.conv.Tags) > 0 {
+		closed, err := o.tx.Pool.Query().
+			Where(pool.TagIn(o.conv.Tags...), pool.Not(pool.HasMembersWith(agent.ID(agentID)))).
+			Select(pool.FieldName).Strings(o.ctx)
+		if err != nil {
+			return fmt.Errorf("pools: %w", err)
+		}
+		if len(closed) > 0 {
+			return fault.New(fault.Forbidden, "%s: only members of the pool %q may take this conversation (C7)", who, closed[0]).With("pool", closed[0])
+		}
+	}
+	err := routing.CheckRoom(o.ctx, o.tx, o.ws, agentID, o.conv.Channel, who)
+	if err == nil {
+		return nil
+	}
+	if f, ok := fault.As(err); ok && force && f.Code == fault.CapacityExceeded {
+		o.emit(events.CapOverridden, agentID, nil, map[string]any{"limit": f.Extensions["limit"], "capacity": f.Extensions["capacity"], "current": f.Extensions["current"]})
+		return nil
+	}
+	return err
+}
+
+// Release returns the viewer's conversation to the queue, UNCLAIMED, and releases the viewer's
+// lock on it (C4).
+func (d *Desk) Release(ctx context.Context, id int) (*ent.Conversation, error) {
+	return d.run(ctx, id, nil, func(o *op) error {
+		if !o.humanOwned {
+			return fault.New(fault.InvalidState, "the conversation is not claimed")
+		}
+		if !o.isOwner(o.v.AgentID) {
+			return fault.New(fault.Forbidden, "only the owner may release a conversation: supervisors can forceRelease it")
+		}
+		o.unown(events.ConversationReleased, o.v.AgentID)
+		return nil
+	})
+}
+
+// ForceRelease lets a supervisor or admin take a claim back (C8: stale claims), with the owner's
+// lock.
+func (d *Desk) ForceRelease(ctx context.Context, id int) (*ent.Conversation, error) {
+	if _, err := auth.Require(ctx, enum.RoleSupervisor, "force-release conversations"); err != nil {
+		return nil, err
+	}
+	return d.run(ctx, id, nil, func(o *op) error {
+		if !o.humanOwned {
+			return fault.New(fault.InvalidState, "the conversation is not claimed")
+		}
+		o.unown(events.ConversationForceReleased, *o.owner)
+		return nil
+	})
+}
+
+// unown leaves the conversation unowned and queued; the former owner's lock goes too.
+func (o *op) unown(typ string, former int) {
+	if o.isHolder(former) {
+		o.setLock(0, false)
+		o.emit(events.LockReleased, former, map[string]any{"holder": former}, map[string]any{"holder": nil, "reason": "ownership dropped"})
+	}
+	o.setOwner(0, false)
+	o.emit(typ, former, map[string]any{"owner": former}, map[string]any{"owner": nil})
+}
+
+// MaxNoteLen bounds handoff and internal notes.
+const MaxNoteLen = 5000
+
+// Reassign moves ownership to another human with an optional handoff note (C4): by the owner, or
+// by a supervisor or admin. The new owner must be available (SPEC §12: nobody is assigned while
+// OFFLINE; AWAY receives nothing new), in the conversation's pools and under the caps unless a
+// supervisor forces it. The former owner's lock is released; the note becomes an internal note.
+func (d *Desk) Reassign(ctx context.Context, id, to int, note *string, force bool) (*ent.Conversation, error) {
+	text := ""
+	if note != nil {
+		text = strings.TrimSpace(*note)
+		if utf8.RuneCountInString(text) > MaxNoteLen {
+			return nil, fault.Invalid("note", "at most %d characters", MaxNoteLen)
+		}
+	}
+	return d.run(ctx, id, []int{to}, func(o *op) error {
+		if !o.human() {
+			return fault.New(fault.Forbidden, "bots hand conversations back, they do not reassign them")
+		}
+		if err := o.mayAssign(force, "reassign conversations"); err != nil {
+			return err
+		}
+		if !o.isOwner(o.v.AgentID) && !o.v.Role.AtLeast(enum.RoleSupervisor) {
+			return fault.New(fault.Forbidden, "only the owner or a supervisor may reassign this conversation")
+		}
+		if !o.lockable() {
+			return fault.New(fault.InvalidState, "the conversation is %s: only NEW and PENDING conversations can be reassigned", o.statusWord())
+		}
+		target, err := o.tx.Agent.Get(o.ctx, to)
+		if ent.IsNotFound(err) {
+			return fault.Missing("agent")
+		} else if err != nil {
+			return err
+		}
+		switch {
+		case target.Kind != enum.KindHuman || !target.Active:
+			return fault.Invalid("agentId", "%s cannot own conversations: pick an active human agent", target.Name)
+		case target.Role == enum.RoleClientUser:
+			return fault.Invalid("agentId", "%s is a client user: use transferConversation", target.Name)
+		case o.isOwner(to) && o.humanOwned:
+			return nil
+		case target.Presence != enum.PresenceOnline && !force:
+			return fault.New(fault.InvalidState, "%s is %s and receives no new conversations", target.Name, target.Presence).With("presence", string(target.Presence))
+		}
+		if err := o.checkTaker(to, target.Name, force); err != nil {
+			return err
+		}
+		former := o.owner
+		if former != nil && o.isHolder(*former) {
+			o.setLock(0, false)
+			o.emit(events.LockReleased, *former, map[string]any{"holder": *former}, map[string]any{"holder": nil, "reason": "reassigned"})
+		}
+		o.setOwner(to, true)
+		o.upd.SetBotPaused(o.ws.PauseBotOnClaim || o.conv.BotPaused)
+		if text != "" {
+			if err := o.tx.Note.Create().SetWorkspaceID(o.v.WorkspaceID).SetConversationID(o.conv.ID).SetAuthorID(o.v.AgentID).
+				SetText(text).Exec(o.ctx); err != nil {
+				return fmt.Errorf("handoff note: %w", err)
+			}
+		}
+		o.emit(events.ConversationReassigned, to, map[string]any{"owner": former}, map[string]any{"owner": to, "note": text})
+		return o.tx.Agent.UpdateOneID(to).SetLastAssignedAt(o.now).Exec(o.ctx)
+	})
+}
+
+// BulkResult is one conversation's outcome in a bulk claim.
+type BulkResult struct {
+	ConversationID int
+	Conversation   *ent.Conversation
+	Err            *fault.Error
+}
+
+// BulkClaim claims up to the workspace's bulkClaimCap conversations, each decided on its own in
+// its own transaction (C5): the result says per conversation whether it was claimed or why not.
+// Bulk claims give ownership, not locks.
+func (d *Desk) BulkClaim(ctx context.Context, ids []int) ([]BulkResult, error) {
+	v, err := auth.Member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := d.client.Workspace.Get(ctx, v.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int]bool{}
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id int) bool { defer func() { seen[id] = true }(); return seen[id] })
+	if len(ids) > ws.BulkClaimCap {
+		return nil, fault.Invalid("ids", "at most %d conversations per bulk claim (C5)", ws.BulkClaimCap)
+	}
+	out := make([]BulkResult, len(ids))
+	for i, id := range ids {
+		out[i].ConversationID = id
+		c, err := d.run(ctx, id, []int{v.AgentID}, func(o *op) error { return o.claim(false, false) })
+		if err != nil {
+			f, ok := fault.As(err)
+			if !ok {
+				slog.ErrorContext(ctx, "bulk claim", "conversation", id, "err", err)
+				f = fault.New(fault.Internal, "internal error: try this one again")
+			}
+			out[i].Err = f
+			continue
+		}
+		out[i].Conversation = c
+	}
+	return out, nil
+}

@@ -1,0 +1,163 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"switchboard/ent"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/auth"
+	"switchboard/internal/events"
+	"switchboard/internal/fault"
+)
+
+// Send posts the viewer's reply. It needs the lock (L8: held, or gained now under L3's
+// conditions, else LOCKED); with expectedVersion older than the conversation's version it is
+// CONFLICT, so nobody answers a customer blind (SPEC §9). Replying to an unclaimed conversation
+// claims it when the workspace auto-claims (C3); over a cap, nothing is sent. Bots reply only to
+// conversations they own (L7, I5).
+func (d *Desk) Send(ctx context.Context, id int, text string, expectedVersion *int) (*ent.Message, error) {
+	text, err := messageText(text)
+	if err != nil {
+		return nil, err
+	}
+	var msg *ent.Message
+	_, err = d.run(ctx, id, viewerIDs(ctx), func(o *op) error {
+		if expectedVersion != nil && *expectedVersion != o.conv.Version {
+			if *expectedVersion > o.conv.Version {
+				return fault.Invalid("expectedVersion", "%d is newer than the conversation (%d)", *expectedVersion, o.conv.Version)
+			}
+			return fault.New(fault.Conflict, "the conversation changed (version %d, you saw %d): read the latest before replying", o.conv.Version, *expectedVersion).
+				With("currentVersion", o.conv.Version)
+		}
+		if o.v.Role == enum.RoleClientUser && !o.isOwner(o.v.AgentID) {
+			return fault.Denied("reply to conversations you do not own")
+		}
+		if err := o.needLock(); err != nil {
+			return err
+		}
+		author := enum.AuthorBot
+		if o.human() {
+			author = enum.AuthorAgent
+			if !o.humanOwned && o.ws.AutoClaimOnReply && o.mayAssign(false, "") == nil {
+				if err := o.claim(false, true); err != nil {
+					return err
+				}
+			}
+		}
+		var err error
+		msg, err = o.tx.Message.Create().SetWorkspaceID(o.v.WorkspaceID).SetConversationID(o.conv.ID).SetAuthorKind(author).
+			SetAuthorID(o.v.AgentID).SetAuthorName(o.v.Name).SetChannel(o.conv.Channel).SetText(text).Save(o.ctx)
+		if err != nil {
+			return fmt.Errorf("store message: %w", err)
+		}
+		o.changed = true
+		o.upd.SetPreview(preview(text)).SetLastMessageAt(o.now)
+		o.touch()
+		o.emit(events.MessageSent, 0, nil, map[string]any{"message": msg.ID, "author": o.v.AgentID, "text": preview(text)})
+		if o.human() {
+			return o.tx.Agent.UpdateOneID(o.v.AgentID).SetLastActivityAt(o.now).Exec(o.ctx)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return msg.Unwrap(), nil
+}
+
+// AddNote adds an internal note (C12): any member of the workspace, no lock needed; customers
+// never see notes.
+func (d *Desk) AddNote(ctx context.Context, id int, text string) (*ent.Note, error) {
+	text = strings.TrimSpace(text)
+	if text == "" || utf8.RuneCountInString(text) > MaxNoteLen {
+		return nil, fault.Invalid("text", "must be 1 to %d characters", MaxNoteLen)
+	}
+	var note *ent.Note
+	_, err := d.run(ctx, id, nil, func(o *op) error {
+		if !o.conv.IsOpen {
+			return fault.New(fault.InvalidState, "the conversation is closed and read-only")
+		}
+		var err error
+		if note, err = o.tx.Note.Create().SetWorkspaceID(o.v.WorkspaceID).SetConversationID(o.conv.ID).SetAuthorID(o.v.AgentID).
+			SetText(text).Save(o.ctx); err != nil {
+			return fmt.Errorf("store note: %w", err)
+		}
+		o.changed = true
+		o.emit(events.NoteAdded, 0, nil, map[string]any{"note": note.ID})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return note.Unwrap(), nil
+}
+
+// Pend moves a NEW conversation to PENDING (waiting on the customer); Resolve closes the query
+// (NEW or PENDING → RESOLVED). Both need the lock (L8) and release a human's lock (L6: the status
+// changed); a bot's lock stays with its ownership (L7).
+func (d *Desk) Pend(ctx context.Context, id int) (*ent.Conversation, error) {
+	return d.setStatus(ctx, id, enum.StatusPending)
+}
+
+// Resolve: see Pend.
+func (d *Desk) Resolve(ctx context.Context, id int) (*ent.Conversation, error) {
+	return d.setStatus(ctx, id, enum.StatusResolved)
+}
+
+func (d *Desk) setStatus(ctx context.Context, id int, to enum.Status) (*ent.Conversation, error) {
+	return d.run(ctx, id, nil, func(o *op) error {
+		if o.v.Role == enum.RoleClientUser && !o.isOwner(o.v.AgentID) {
+			return fault.Denied("change conversations you do not own")
+		}
+		if err := o.needLock(); err != nil {
+			return err
+		}
+		from := o.conv.Status
+		if from == to {
+			return fault.New(fault.InvalidState, "the conversation is already %s", to)
+		}
+		o.changed = true
+		o.upd.SetStatus(to)
+		typ := events.ConversationPended
+		if to == enum.StatusResolved {
+			typ = events.ConversationResolved
+			o.upd.SetResolvedAt(o.now)
+		}
+		o.touch()
+		if o.humanLock {
+			holder := *o.holder
+			o.setLock(0, false)
+			o.emit(events.LockReleased, holder, map[string]any{"holder": holder}, map[string]any{"holder": nil, "reason": "status changed"})
+		}
+		o.emit(typ, 0, map[string]any{"status": from}, map[string]any{"status": to})
+		return nil
+	})
+}
+
+func messageText(text string) (string, error) {
+	text = strings.TrimSpace(text)
+	if text == "" || utf8.RuneCountInString(text) > MaxMessageLen {
+		return "", fault.Invalid("text", "must be 1 to %d characters", MaxMessageLen)
+	}
+	return text, nil
+}
+
+// Ownership is C1's view of a conversation's owner for viewer v.
+func Ownership(c *ent.Conversation, v *auth.Viewer) string {
+	switch {
+	case !c.HumanOwned || c.OwnerID == nil:
+		return "UNCLAIMED"
+	case v != nil && *c.OwnerID == v.AgentID:
+		return "CLAIMED_BY_ME"
+	}
+	return "CLAIMED_BY_OTHER"
+}
+
+// CanReply is L4's viewerCanReply: the viewer holds the lock of a lockable conversation.
+func CanReply(c *ent.Conversation, v *auth.Viewer) bool {
+	return v != nil && c.LockHolderID != nil && *c.LockHolderID == v.AgentID && c.IsOpen &&
+		(c.Status == enum.StatusNew || c.Status == enum.StatusPending)
+}
