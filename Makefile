@@ -1,7 +1,7 @@
 # The two commands: `make run` and `make test` (see README.md).
 SHELL := /bin/bash
 
-FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json frontend/package-lock.json -type f 2>/dev/null)
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/codegen.ts frontend/tsconfig.json frontend/tsconfig.node.json frontend/package.json frontend/package-lock.json -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*' 2>/dev/null) go.mod go.sum
 
 .PHONY: run test build deps generate clean

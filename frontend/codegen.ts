@@ -16,8 +16,6 @@ const config: CodegenConfig = {
       config: {
         enumsAsTypes: true,
         useTypeImports: true,
-        avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
-        skipTypename: true,
         scalars: {
           ID: 'string',
           Time: 'string',

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// The Go server (ADDR, default :8080) answers the API; `npm run dev` serves the workspace with hot
-// reload and forwards the API to it. `npm run build` writes dist/app, which the server embeds
+// The Go server (ADDR, default :8080; another with SWITCHBOARD_API=http://host:port) answers the
+// API; `npm run dev` serves the workspace with hot reload and forwards the API to it. `npm run build` writes dist/app, which the server embeds
 // (frontend/embed.go) — dist/.keep stays so that the embed pattern always matches.
-const api = 'http://localhost:8080';
+const api = process.env.SWITCHBOARD_API || 'http://localhost:8080';
 
 export default defineConfig({
   build: {
@@ -17,6 +17,7 @@ export default defineConfig({
       '/query': {
         target: api,
         ws: true,
+        changeOrigin: true,
         // The server accepts WebSockets only from its own origin (or CORS_ORIGINS): present the
         // proxied upgrade as same-origin, as it is in production where the server serves the SPA.
         configure: (proxy) => {

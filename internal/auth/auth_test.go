@@ -27,11 +27,17 @@ func TestLoginAndLogout(t *testing.T) {
 	if got := me.Str(t, "me.workspace.slug"); got != "acme" {
 		t.Fatalf("workspace = %q", got)
 	}
+	// What login returns resolves as the new viewer (its workspace, teams …), and the rest of
+	// the operation runs signed in.
+	r := s.Anonymous().Do(`mutation{login(email:"admin@acme.test",password:"`+testapi.Password+`"){agent{workspace{slug} teams{name} channels{channel}}} me:logout}`, nil).OK(t)
+	if r.Str(t, "login.agent.workspace.slug") != "acme" || r.Path(t, "me") != true {
+		t.Fatalf("login payload: %s", r.Raw)
+	}
 	// Emails are case-insensitive.
 	s.Login("  ADMIN@acme.test ", testapi.Password)
 
 	ws.Admin.Do(`mutation{logout}`, nil).OK(t)
-	r := ws.Admin.Do(`{me{name}}`, nil).WantCode(t, "UNAUTHENTICATED")
+	r = ws.Admin.Do(`{me{name}}`, nil).WantCode(t, "UNAUTHENTICATED")
 	if r.Status != http.StatusUnauthorized {
 		t.Fatalf("revoked token: HTTP %d, want 401", r.Status)
 	}

@@ -85,11 +85,13 @@ func (s *Service) Login(ctx context.Context, email, password string) (token stri
 		return "", nil, time.Time{}, err
 	}
 	expires = s.now().Add(s.sessionTTL)
-	if _, err := s.client.Session.Create().
+	sess, err := s.client.Session.Create().
 		SetWorkspaceID(a.WorkspaceID).SetAgentID(a.ID).SetTokenHash(tokenHash).SetExpiresAt(expires).
-		Save(sys); err != nil {
+		Save(sys)
+	if err != nil {
 		return "", nil, time.Time{}, fmt.Errorf("login: create session: %w", err)
 	}
+	signedIn(ctx, &Viewer{AgentID: a.ID, WorkspaceID: a.WorkspaceID, Name: a.Name, Role: a.Role, Kind: a.Kind, SessionID: sess.ID})
 	return token, a, expires, nil
 }
 

@@ -4,6 +4,7 @@ package auth
 
 import (
 	"context"
+	"sync"
 
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/fault"
@@ -33,10 +34,49 @@ func WithViewer(ctx context.Context, v *Viewer) context.Context {
 	return tenant.WithWorkspace(context.WithValue(ctx, viewerKey{}, v), v.WorkspaceID)
 }
 
+// signIn is the place of a viewer still to come: a request without credentials may sign in
+// (login), and what it resolves afterwards (the agent's workspace, teams …) runs as that viewer.
+type signIn struct {
+	mu sync.Mutex
+	v  *Viewer
+}
+
+func (s *signIn) viewer() *Viewer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.v
+}
+
+// WithSignIn prepares an anonymous request's ctx for a sign-in during the request.
+func WithSignIn(ctx context.Context) context.Context {
+	s := &signIn{}
+	ctx = context.WithValue(ctx, viewerKey{}, s)
+	return tenant.Deferred(ctx, func() (int, bool) {
+		if v := s.viewer(); v != nil {
+			return v.WorkspaceID, true
+		}
+		return 0, false
+	})
+}
+
+// signedIn makes v the viewer of the rest of the request, when ctx was prepared by WithSignIn.
+func signedIn(ctx context.Context, v *Viewer) {
+	if s, ok := ctx.Value(viewerKey{}).(*signIn); ok {
+		s.mu.Lock()
+		s.v = v
+		s.mu.Unlock()
+	}
+}
+
 // ViewerFrom returns the viewer of ctx, or nil.
 func ViewerFrom(ctx context.Context) *Viewer {
-	v, _ := ctx.Value(viewerKey{}).(*Viewer)
-	return v
+	switch v := ctx.Value(viewerKey{}).(type) {
+	case *Viewer:
+		return v
+	case *signIn:
+		return v.viewer()
+	}
+	return nil
 }
 
 // Require returns the viewer if it has at least role min, else UNAUTHENTICATED or FORBIDDEN.

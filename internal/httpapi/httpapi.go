@@ -202,6 +202,8 @@ func authenticate(a *auth.Service, next http.Handler) http.Handler {
 			if rec, ok := w.(*recorder); ok {
 				rec.workspace, rec.agent = v.WorkspaceID, v.AgentID
 			}
+		} else {
+			r = r.WithContext(auth.WithSignIn(r.Context()))
 		}
 		next.ServeHTTP(w, r)
 	})

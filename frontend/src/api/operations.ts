@@ -8,7 +8,8 @@ export const LoginMutation = graphql(`
       token
       expiresAt
       agent {
-        ...ViewerFields
+        id
+        name
       }
     }
   }

@@ -1,0 +1,106 @@
+import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange, type Operation } from 'urql';
+import { errorCode } from './errors';
+
+// The one urql client of the workspace. Queries and mutations go over HTTP POST to /query with
+// `Authorization: Bearer <token>`; subscriptions go over one graphql-ws WebSocket to the same path,
+// authenticated by connection_init's payload {"authorization": "Bearer <token>"} (SPEC §10).
+// A client belongs to one session: signing in or out builds a new one, so that nothing cached
+// for one agent is ever shown to the next.
+
+/** The WebSocket close code the server uses for a missing or bad credential. */
+export const WS_CLOSE_UNAUTHENTICATED = 4403;
+
+export interface ApiClientOptions {
+  /** The current session token, read at every request and every (re)connection. */
+  getToken: () => string | null;
+  /** Called when the server says the token is no longer good (expired, revoked, deactivated). */
+  onUnauthenticated?: () => void;
+  /** GraphQL over HTTP (default: /query on this origin). */
+  url?: string;
+  /** GraphQL over WebSocket (default: ws(s)://this host/query). */
+  wsUrl?: string;
+}
+
+export interface ApiClient {
+  client: Client;
+  /** Closes the WebSocket and stops reconnecting. */
+  dispose(): void;
+}
+
+/** The WebSocket URL of path on the page's own host: ws: for http:, wss: for https:. */
+export function webSocketURL(location: Pick<Location, 'protocol' | 'host'>, path = '/query'): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${path}`;
+}
+
+function closedWith(event: unknown, code: number): boolean {
+  return typeof event === 'object' && event !== null && (event as { code?: unknown }).code === code;
+}
+
+function operationName(op: Operation): string | undefined {
+  for (const def of op.query.definitions) {
+    if (def.kind === 'OperationDefinition') return def.name?.value;
+  }
+  return undefined;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const { getToken, onUnauthenticated } = options;
+  const authorization = (): string | undefined => {
+    const token = getToken();
+    return token ? `Bearer ${token}` : undefined;
+  };
+
+  const ws: WSClient = createWSClient({
+    url: options.wsUrl ?? webSocketURL(window.location),
+    lazy: true,
+    connectionParams: () => ({ authorization: authorization() ?? '' }),
+    retryAttempts: 20,
+    // A rejected credential will be rejected again: stop and sign out instead of retrying.
+    shouldRetry: (event) => !closedWith(event, WS_CLOSE_UNAUTHENTICATED),
+    on: {
+      closed: (event) => {
+        if (closedWith(event, WS_CLOSE_UNAUTHENTICATED)) onUnauthenticated?.();
+      },
+    },
+  });
+
+  const client = new Client({
+    url: options.url ?? '/query',
+    preferGetMethod: false,
+    fetchOptions: () => {
+      const value = authorization();
+      return value ? { headers: { Authorization: value } } : {};
+    },
+    exchanges: [
+      cacheExchange,
+      mapExchange({
+        onError(error, operation) {
+          // A failed sign-in is the login form's business; anything else means the session is gone.
+          if (errorCode(error) === 'UNAUTHENTICATED' && operationName(operation) !== 'Login' && getToken()) {
+            onUnauthenticated?.();
+          }
+        },
+      }),
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query ?? '' };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+
+  return {
+    client,
+    dispose() {
+      void ws.dispose();
+    },
+  };
+}

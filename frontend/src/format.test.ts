@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { channelName, humanize, shortTime } from './format';
+
+describe('format', () => {
+  it('turns enum values into words', () => {
+    expect(humanize('SUPER_ADMIN')).toBe('Super admin');
+    expect(humanize('ON_HOLD')).toBe('On hold');
+    expect(humanize('NEW')).toBe('New');
+    expect(channelName('WHATSAPP')).toBe('WhatsApp');
+    expect(channelName('LIVE_CHAT')).toBe('Live chat');
+    expect(channelName('CARRIER_PIGEON')).toBe('Carrier pigeon');
+  });
+
+  it('shortens times relative to now', () => {
+    const now = new Date(2025, 5, 15, 14, 30);
+    expect(shortTime(new Date(2025, 5, 15, 9, 5).toISOString(), now, 'en-GB')).toBe('09:05');
+    expect(shortTime(new Date(2025, 5, 14, 23, 59).toISOString(), now, 'en-GB')).toBe('Yesterday');
+    expect(shortTime(new Date(2025, 2, 3, 8, 0).toISOString(), now, 'en-GB')).toBe('3 Mar');
+    expect(shortTime(new Date(2023, 0, 9).toISOString(), now, 'en-GB')).toBe('9 Jan 2023');
+    expect(shortTime('not a time', now)).toBe('');
+  });
+});

@@ -1,0 +1,51 @@
+// Display helpers: the server's enum values as words, and times as people read them.
+
+/** LIVE_CHAT → "Live chat", SUPER_ADMIN → "Super admin". */
+export function humanize(value: string): string {
+  const words = value.toLowerCase().split('_').filter(Boolean).join(' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const channelNames: Record<string, string> = {
+  SMS: 'SMS',
+  LIVE_CHAT: 'Live chat',
+  WHATSAPP: 'WhatsApp',
+  FACEBOOK: 'Facebook',
+  INSTAGRAM: 'Instagram',
+  EMAIL: 'Email',
+};
+
+/** A channel's usual spelling (WHATSAPP → "WhatsApp"). */
+export function channelName(channel: string): string {
+  return channelNames[channel] ?? humanize(channel);
+}
+
+function sameDay(a: Date, b: Date): boolean {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+/**
+ * A short time for lists: the time of day for today, "Yesterday", the day and month within the
+ * year, and the full date before that. locale defaults to the browser's.
+ */
+export function shortTime(iso: string, now: Date = new Date(), locale?: string): string {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return '';
+  if (sameDay(when, now)) {
+    return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(when);
+  }
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (sameDay(when, yesterday)) return 'Yesterday';
+  if (when.getFullYear() === now.getFullYear()) {
+    return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(when);
+  }
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(when);
+}
+
+/** The full date and time, for tooltips and screen readers. */
+export function fullTime(iso: string, locale?: string): string {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return '';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' }).format(when);
+}
