@@ -25,7 +25,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# Frontend dependencies, exactly as locked, when the lock file changed since the last install.
+# Frontend dependencies, as locked, when the lock file changed since the last install. Not `npm ci`:
+# with this machine's npm settings (omit-lockfile-registry-resolved) the lock cannot list other
+# platforms' optional packages (rollup's), which `npm ci` then reports as missing; `npm install`
+# installs exactly the locked versions and leaves the lock as it is.
 if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
-  (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+  (cd frontend && npm install --no-audit --no-fund --loglevel=error)
 fi
