@@ -101,6 +101,7 @@ func New(cfg Config, deps Deps) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/query", authenticate(svc.auth, graphQL(cfg, svc)))
+	restRoutes(mux, svc)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))

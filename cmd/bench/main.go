@@ -1,0 +1,112 @@
+// Command bench measures Switchboard on Postgres and prints figures with ratios against a
+// baseline measured in the same run (STYLE 10).
+//
+//	go run ./cmd/bench claim [-db postgres://…] [-clients 1,16,64] [-duration 10s]
+//
+// Without -db (or BENCH_DATABASE_URL) it starts a throw-away Postgres with scripts/postgres.sh.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"switchboard/internal/storage"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: bench claim [flags]")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "claim":
+		err = runClaim(os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown benchmark %q (have: claim)", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// database returns a fresh, migrated Postgres database for the benchmark and a cleanup func.
+func database(ctx context.Context, serverURL string) (*storage.DB, func(), error) {
+	var cleanups []func()
+	cleanup := func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}
+	if serverURL == "" {
+		dir, err := os.MkdirTemp("", "switchboard-bench-pg")
+		if err != nil {
+			return nil, nil, err
+		}
+		out, err := exec.Command("scripts/postgres.sh", "start", dir).Output()
+		if err != nil {
+			return nil, nil, fmt.Errorf("start postgres (run from the repository root): %w", err)
+		}
+		cleanups = append(cleanups, func() { _ = exec.Command("scripts/postgres.sh", "stop", dir).Run() })
+		serverURL = strings.TrimSpace(string(out))
+	}
+	admin, err := sql.Open("pgx", serverURL)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	name := fmt.Sprintf("switchboard_bench_%d", os.Getpid())
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		cleanup()
+		return nil, nil, fmt.Errorf("create database: %w", err)
+	}
+	cleanups = append(cleanups, func() {
+		_, _ = admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	})
+	u, _ := url.Parse(serverURL)
+	u.Path = "/" + name
+	db, err := storage.Open(ctx, u.String())
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	cleanups = append(cleanups, func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return db, cleanup, nil
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		var n int
+		if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err != nil || n < 1 {
+			return nil, fmt.Errorf("bad number %q", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+
+func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
