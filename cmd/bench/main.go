@@ -108,5 +108,4 @@ func parseInts(s string) ([]int, error) {
 	return out, nil
 }
 
-
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
-
 )
 
 func restPost(t *testing.T, f *fixture, path, token string) (int, map[string]any) {
