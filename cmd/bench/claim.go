@@ -30,6 +30,7 @@ func runClaim(args []string) error {
 	dbURL := fs.String("db", env("BENCH_DATABASE_URL", ""), "Postgres server URL (empty: start a throw-away one)")
 	clientsFlag := fs.String("clients", "1,16,64", "concurrent clients")
 	duration := fs.Duration("duration", 10*time.Second, "measuring time per concurrency and path")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the GraphQL runs to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,7 +61,9 @@ func runClaim(args []string) error {
 	fmt.Printf("%-8s %-8s %10s %10s %10s %10s\n", "clients", "path", "pairs/s", "p50 ms", "p99 ms", "errors")
 	for _, n := range levels {
 		sqlRes := measure(n, *duration, func(i int) error { return fx.sqlPair(ctx, db, i) })
+		stop := startProfile(*cpuProfile)
 		gqlRes := measure(n, *duration, func(i int) error { return fx.graphQLPair(httpClient, srv.URL, i) })
+		stop()
 		sqlRes.print(n, "sql")
 		gqlRes.print(n, "graphql")
 		fmt.Printf("%-8d ratio graphql/sql throughput: %.2f\n", n, gqlRes.rate()/sqlRes.rate())

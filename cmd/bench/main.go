@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -109,3 +110,21 @@ func parseInts(s string) ([]int, error) {
 }
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
+
+// startProfile starts a CPU profile into path (appending the concurrency is left to the caller's
+// runs: the last run wins); "" does nothing.
+func startProfile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: profile:", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
+
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/apikey"
@@ -32,11 +34,24 @@ type Service struct {
 	client     *ent.Client
 	sessionTTL time.Duration
 	now        func() time.Time
+	// cache remembers recent credential checks for cacheTTL, keyed by the credential's hash, so a
+	// busy integration does not cost two queries per request. A revocation made on another
+	// instance takes effect there within cacheTTL; on this one, at once.
+	cache *expirable.LRU[string, cached]
 }
+
+type cached struct {
+	v       *Viewer
+	expires time.Time // the session's expiry; zero for API keys
+}
+
+// CacheTTL is how long a checked credential is trusted without asking the database again.
+const CacheTTL = 5 * time.Second
 
 // NewService returns the auth service; sessions live for sessionTTL.
 func NewService(client *ent.Client, sessionTTL time.Duration) *Service {
-	return &Service{client: client, sessionTTL: sessionTTL, now: time.Now}
+	return &Service{client: client, sessionTTL: sessionTTL, now: time.Now,
+		cache: expirable.NewLRU[string, cached](10000, nil, CacheTTL)}
 }
 
 // newSecret returns a random bearer secret with prefix and the hash that is stored for it.
@@ -104,7 +119,8 @@ func (s *Service) Logout(ctx context.Context) error {
 	if v.SessionID == 0 {
 		return fault.New(fault.BadUserInput, "this request was made with an API key, not a session: revoke the key with revokeApiKey")
 	}
-	return s.client.Session.UpdateOneID(v.SessionID).SetRevokedAt(s.now()).Exec(ctx)
+	s.cache.Purge() // this instance forgets the session at once
+	return s.client.Session.Update().Where(session.ID(v.SessionID)).SetRevokedAt(s.now()).Exec(ctx)
 }
 
 // Authenticate turns "Bearer <token or key>" (or the bare credential) into a viewer. An absent
@@ -120,40 +136,54 @@ func (s *Service) Authenticate(ctx context.Context, authorization string) (*View
 		}
 		cred = strings.TrimSpace(rest)
 	}
+	now := s.now()
+	key := hashSecret(cred)
+	if c, ok := s.cache.Get(key); ok && (c.expires.IsZero() || now.Before(c.expires)) {
+		return c.v, nil
+	}
+	v, expires, err := s.check(ctx, cred, key, now)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.Add(key, cached{v: v, expires: expires})
+	return v, nil
+}
+
+// check looks a credential up in the database.
+func (s *Service) check(ctx context.Context, cred, hash string, now time.Time) (*Viewer, time.Time, error) {
 	sys := tenant.System(ctx)
 	invalid := fault.New(fault.Unauthenticated, "the token or API key is invalid, expired or revoked: sign in again or use a current key")
-	now := s.now()
 	switch {
 	case strings.HasPrefix(cred, sessionPrefix):
-		sess, err := s.client.Session.Query().Where(session.TokenHash(hashSecret(cred))).WithAgent().Only(sys)
+		sess, err := s.client.Session.Query().Where(session.TokenHash(hash)).WithAgent().Only(sys)
 		if ent.IsNotFound(err) {
-			return nil, invalid
+			return nil, time.Time{}, invalid
 		} else if err != nil {
-			return nil, fmt.Errorf("authenticate: %w", err)
+			return nil, time.Time{}, fmt.Errorf("authenticate: %w", err)
 		}
 		if sess.RevokedAt != nil || !now.Before(sess.ExpiresAt) || !sess.Edges.Agent.Active {
-			return nil, invalid
+			return nil, time.Time{}, invalid
 		}
-		return viewerOf(sess.Edges.Agent, sess.ID, 0), nil
+		return viewerOf(sess.Edges.Agent, sess.ID, 0), sess.ExpiresAt, nil
 	case strings.HasPrefix(cred, apiKeyPrefix):
-		key, err := s.client.APIKey.Query().Where(apikey.KeyHash(hashSecret(cred))).WithAgent().Only(sys)
+		key, err := s.client.APIKey.Query().Where(apikey.KeyHash(hash)).WithAgent().Only(sys)
 		if ent.IsNotFound(err) {
-			return nil, invalid
+			return nil, time.Time{}, invalid
 		} else if err != nil {
-			return nil, fmt.Errorf("authenticate: %w", err)
+			return nil, time.Time{}, fmt.Errorf("authenticate: %w", err)
 		}
 		if key.RevokedAt != nil || !key.Edges.Agent.Active {
-			return nil, invalid
+			return nil, time.Time{}, invalid
 		}
 		// Recording use is best effort and at most once a minute, to keep it off the hot path.
 		if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
-			if err := s.client.APIKey.UpdateOneID(key.ID).SetLastUsedAt(now).Exec(sys); err != nil {
+			if err := s.client.APIKey.Update().Where(apikey.ID(key.ID)).SetLastUsedAt(now).Exec(sys); err != nil {
 				slog.WarnContext(ctx, "api key: record use", "key", key.ID, "err", err)
 			}
 		}
-		return viewerOf(key.Edges.Agent, 0, key.ID), nil
+		return viewerOf(key.Edges.Agent, 0, key.ID), time.Time{}, nil
 	}
-	return nil, invalid
+	return nil, time.Time{}, invalid
 }
 
 func viewerOf(a *ent.Agent, sessionID, keyID int) *Viewer {
@@ -214,6 +244,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error)
 	if k.RevokedAt != nil {
 		return k, nil
 	}
+	s.cache.Purge() // this instance forgets the key at once
 	return k.Update().SetRevokedAt(s.now()).Save(ctx)
 }
 

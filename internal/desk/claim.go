@@ -72,7 +72,7 @@ func (o *op) claim(force, withLock bool) error {
 		o.setLock(0, false) // the bot's lock drops with its ownership (L7)
 		o.emit(events.LockReleased, *prevHolder, map[string]any{"holder": *prevHolder}, map[string]any{"holder": nil, "reason": "the bot lost ownership"})
 	}
-	return o.tx.Agent.UpdateOneID(o.v.AgentID).SetLastAssignedAt(o.now).SetLastActivityAt(o.now).Exec(o.ctx)
+	return o.tx.Agent.Update().Where(agent.ID(o.v.AgentID)).SetLastAssignedAt(o.now).SetLastActivityAt(o.now).Exec(o.ctx)
 }
 
 // mayAssign checks the viewer's right to give ownership (to itself or another): CLIENT_USERs
@@ -215,7 +215,7 @@ func (d *Desk) Reassign(ctx context.Context, id, to int, note *string, force boo
 			}
 		}
 		o.emit(events.ConversationReassigned, to, map[string]any{"owner": former}, map[string]any{"owner": to, "note": text})
-		return o.tx.Agent.UpdateOneID(to).SetLastAssignedAt(o.now).Exec(o.ctx)
+		return o.tx.Agent.Update().Where(agent.ID(to)).SetLastAssignedAt(o.now).Exec(o.ctx)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"switchboard/ent"
+	"switchboard/ent/agent"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
@@ -58,7 +59,7 @@ func (d *Desk) Send(ctx context.Context, id int, text string, expectedVersion *i
 		o.touch()
 		o.emit(events.MessageSent, 0, nil, map[string]any{"message": msg.ID, "author": o.v.AgentID, "text": preview(text)})
 		if o.human() {
-			return o.tx.Agent.UpdateOneID(o.v.AgentID).SetLastActivityAt(o.now).Exec(o.ctx)
+			return o.tx.Agent.Update().Where(agent.ID(o.v.AgentID)).SetLastActivityAt(o.now).Exec(o.ctx)
 		}
 		return nil
 	})

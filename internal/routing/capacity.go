@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 
+	"entgo.io/ent/dialect/sql"
+
 	"switchboard/ent"
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/conversation"
@@ -29,39 +31,43 @@ func owned(agentID int) []predicate.Conversation {
 	}
 }
 
-// countsAgainstChannel selects, among owned ones, those R2 counts: NEW always; PENDING and
-// ON_HOLD only when the workspace says so.
-func countsAgainstChannel(ws *ent.Workspace, ch enum.Channel) []predicate.Conversation {
-	ps := []predicate.Conversation{conversation.ChannelEQ(ch)}
-	if !ws.CapacityCountsPending {
-		ps = append(ps, conversation.StatusEQ(enum.StatusNew))
-	}
-	if !ws.CapacityCountsOnHold {
-		ps = append(ps, conversation.StateNEQ(enum.StateOnHold))
-	}
-	return ps
-}
-
-// LoadOf counts agentID's load for channel ch, in tx. Callers that then give ownership must hold
-// the agent's row lock, so that concurrent assignments to one agent cannot both see room.
+// LoadOf counts agentID's load for channel ch, in tx, in one query. Callers that then give
+// ownership must hold the agent's row lock, so that concurrent assignments to one agent cannot
+// both see room.
 func LoadOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, ch enum.Channel) (Load, error) {
-	var l Load
-	var err error
-	base := owned(agentID)
-	if l.Open, err = tx.Conversation.Query().Where(base...).Count(ctx); err != nil {
-		return l, fmt.Errorf("count owned: %w", err)
+	var rows []struct {
+		Open      int           `sql:"open"`
+		OnChannel int           `sql:"on_channel"`
+		Capacity  sql.NullInt64 `sql:"capacity"`
 	}
-	if l.OnChannel, err = tx.Conversation.Query().Where(append(base, countsAgainstChannel(ws, ch)...)...).Count(ctx); err != nil {
-		return l, fmt.Errorf("count owned on channel: %w", err)
+	err := tx.Conversation.Query().Where(owned(agentID)...).Modify(func(s *sql.Selector) {
+		// R2 counts, among the owned ones, NEW on the channel; PENDING and ON_HOLD only when the
+		// workspace says so.
+		onChannel := []*sql.Predicate{sql.EQ(s.C(conversation.FieldChannel), string(ch))}
+		if !ws.CapacityCountsPending {
+			onChannel = append(onChannel, sql.EQ(s.C(conversation.FieldStatus), string(enum.StatusNew)))
+		}
+		if !ws.CapacityCountsOnHold {
+			onChannel = append(onChannel, sql.NEQ(s.C(conversation.FieldState), string(enum.StateOnHold)))
+		}
+		capacity := sql.Select(agentchannel.FieldCapacity).From(sql.Table(agentchannel.Table)).
+			Where(sql.And(sql.EQ(agentchannel.FieldAgentID, agentID), sql.EQ(agentchannel.FieldChannel, string(ch))))
+		s.Select().
+			AppendSelectExprAs(sql.Raw("COUNT(*)"), "open").
+			AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
+				b.WriteString("COALESCE(SUM(CASE WHEN ").Join(sql.And(onChannel...)).WriteString(" THEN 1 ELSE 0 END), 0)")
+			}), "on_channel").
+			AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(capacity) }) }), "capacity")
+	}).Scan(ctx, &rows)
+	if err != nil {
+		return Load{}, fmt.Errorf("load of agent %d: %w", agentID, err)
 	}
-	perm, err := tx.AgentChannel.Query().Where(agentchannel.AgentID(agentID), agentchannel.ChannelEQ(ch)).Only(ctx)
-	switch {
-	case ent.IsNotFound(err):
-		l.Capacity = -1
-	case err != nil:
-		return l, fmt.Errorf("channel capacity: %w", err)
-	default:
-		l.Capacity = perm.Capacity
+	l := Load{Capacity: -1}
+	if len(rows) == 1 {
+		l.Open, l.OnChannel = rows[0].Open, rows[0].OnChannel
+		if rows[0].Capacity.Valid {
+			l.Capacity = int(rows[0].Capacity.Int64)
+		}
 	}
 	return l, nil
 }
