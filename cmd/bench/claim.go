@@ -58,11 +58,11 @@ func runClaim(args []string) error {
 	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: maxClients * 2, MaxConnsPerHost: maxClients * 2}}
 
 	fmt.Printf("claim benchmark: Postgres, %d s per run, GOMAXPROCS=%d\n", int(duration.Seconds()), runtimeProcs())
-	fmt.Printf("%-8s %-8s %10s %10s %10s %10s\n", "clients", "path", "pairs/s", "p50 ms", "p99 ms", "errors")
+	fmt.Printf("%-8s %-8s %10s %14s %14s %8s\n", "clients", "path", "pairs/s", "claim p50 ms", "claim p99 ms", "errors")
 	for _, n := range levels {
-		sqlRes := measure(n, *duration, func(i int) error { return fx.sqlPair(ctx, db, i) })
+		sqlRes := measure(n, *duration, func(i int) (time.Duration, error) { return fx.sqlPair(ctx, db, i) })
 		stop := startProfile(*cpuProfile)
-		gqlRes := measure(n, *duration, func(i int) error { return fx.graphQLPair(httpClient, srv.URL, i) })
+		gqlRes := measure(n, *duration, func(i int) (time.Duration, error) { return fx.graphQLPair(httpClient, srv.URL, i) })
 		stop()
 		sqlRes.print(n, "sql")
 		gqlRes.print(n, "graphql")
@@ -139,28 +139,33 @@ const (
 	releaseQ = `mutation($id:ID!){releaseConversation(id:$id){id version}}`
 )
 
-func (fx *claimFx) graphQLPair(c *http.Client, base string, i int) error {
+// graphQLPair claims and releases through GraphQL over HTTP; it returns the claim's latency.
+func (fx *claimFx) graphQLPair(c *http.Client, base string, i int) (time.Duration, error) {
 	id := fmt.Sprint(fx.convs[i])
+	start := time.Now()
 	if err := gql(c, base, fx.tokens[i], claimQ, map[string]any{"id": id}, nil); err != nil {
-		return err
+		return 0, err
 	}
-	return gql(c, base, fx.tokens[i], releaseQ, map[string]any{"id": id}, nil)
+	claimed := time.Since(start)
+	return claimed, gql(c, base, fx.tokens[i], releaseQ, map[string]any{"id": id}, nil)
 }
 
 // sqlPair is the floor: the two conditional UPDATEs that claiming and releasing need, each in
-// its own implicit transaction.
-func (fx *claimFx) sqlPair(ctx context.Context, db *storage.DB, i int) error {
+// its own implicit transaction; it returns the claim's latency.
+func (fx *claimFx) sqlPair(ctx context.Context, db *storage.DB, i int) (time.Duration, error) {
+	start := time.Now()
 	res, err := db.SQL.ExecContext(ctx, `UPDATE conversations SET owner_id = $1, human_owned = true, claimed_at = now(),
 		queued_since = NULL, version = version + 1 WHERE id = $2 AND (owner_id IS NULL OR NOT human_owned)`, fx.agents[i], fx.convs[i])
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("sql claim affected %d rows", n)
+		return 0, fmt.Errorf("sql claim affected %d rows", n)
 	}
+	claimed := time.Since(start)
 	_, err = db.SQL.ExecContext(ctx, `UPDATE conversations SET owner_id = NULL, human_owned = false, claimed_at = NULL,
 		queued_since = now(), version = version + 1 WHERE id = $2 AND owner_id = $1`, fx.agents[i], fx.convs[i])
-	return err
+	return claimed, err
 }
 
 // verify checks the database after the run: no conversation with two owners is possible by
@@ -228,18 +233,18 @@ func (r result) pct(p float64) float64 {
 }
 
 func (r result) print(n int, path string) {
-	fmt.Printf("%-8d %-8s %10.0f %10.2f %10.2f %10d\n", n, path, r.rate(), r.pct(0.50), r.pct(0.99), r.errors)
+	fmt.Printf("%-8d %-8s %10.0f %14.2f %14.2f %8d\n", n, path, r.rate(), r.pct(0.50), r.pct(0.99), r.errors)
 	if r.firstErr != nil {
 		fmt.Printf("         first error: %v\n", r.firstErr)
 	}
 }
 
 // measure runs pair(i) in a loop on n clients for d (after a short warm-up) and collects the
-// latency of each pair.
-func measure(n int, d time.Duration, pair func(i int) error) result {
+// claim latency pair reports.
+func measure(n int, d time.Duration, pair func(i int) (time.Duration, error)) result {
 	warm := time.Now().Add(d / 10)
 	for time.Now().Before(warm) {
-		_ = pair(0)
+		_, _ = pair(0)
 	}
 	var mu sync.Mutex
 	var res result
@@ -254,15 +259,15 @@ func measure(n int, d time.Duration, pair func(i int) error) result {
 			errs := 0
 			var first error
 			for time.Now().Before(deadline) {
-				t := time.Now()
-				if err := pair(i); err != nil {
+				l, err := pair(i)
+				if err != nil {
 					errs++
 					if first == nil {
 						first = err
 					}
 					continue
 				}
-				lat = append(lat, time.Since(t))
+				lat = append(lat, l)
 			}
 			mu.Lock()
 			res.latencies = append(res.latencies, lat...)
