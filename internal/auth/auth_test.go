@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
+	"switchboard/ent/event"
 	"switchboard/ent/session"
 	"switchboard/internal/testapi"
 )
@@ -129,6 +130,12 @@ func TestAPIKeys(t *testing.T) {
 
 	ws.Admin.Do(`mutation($id:ID!){revokeApiKey(id:$id){revokedAt}}`, testapi.Vars{"id": keyID}).OK(t)
 	bot.Do(`{me{name}}`, nil).WantCode(t, "UNAUTHENTICATED")
+	// E1: creating and revoking keys is audited.
+	for _, typ := range []string{"apikey.created", "apikey.revoked"} {
+		if n := s.DB.Client.Event.Query().Where(event.Type(typ)).CountX(testapi.Sys()); n != 1 {
+			t.Fatalf("%d %s events", n, typ)
+		}
+	}
 
 	// Bad input: empty name, unknown agent.
 	ws.Admin.Do(`mutation($a:ID!){createApiKey(agentId:$a,name:"  "){key}}`, testapi.Vars{"a": botID}).WantCode(t, "BAD_USER_INPUT")

@@ -19,7 +19,9 @@ import (
 	"switchboard/ent/apikey"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/session"
+	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
 
@@ -217,13 +219,22 @@ func (s *Service) CreateAPIKey(ctx context.Context, agentID int, name string) (s
 	if err != nil {
 		return "", nil, err
 	}
-	k, err := s.client.APIKey.Create().
-		SetWorkspaceID(v.WorkspaceID).SetAgentID(a.ID).SetName(name).SetPrefix(key[:len(apiKeyPrefix)+6]).SetKeyHash(hash).
-		Save(ctx)
+	var k *ent.APIKey
+	err = storage.InTx(ctx, s.client, func(tx *ent.Tx) error {
+		var err error
+		k, err = tx.APIKey.Create().
+			SetWorkspaceID(v.WorkspaceID).SetAgentID(a.ID).SetName(name).SetPrefix(key[:len(apiKeyPrefix)+6]).SetKeyHash(hash).
+			Save(ctx)
+		if err != nil {
+			return fmt.Errorf("create api key: %w", err)
+		}
+		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.APIKeyCreated, ActorID: v.AgentID, SubjectID: a.ID,
+			After: map[string]any{"key": k.ID, "name": name, "prefix": k.Prefix}})
+	})
 	if err != nil {
-		return "", nil, fmt.Errorf("create api key: %w", err)
+		return "", nil, err
 	}
-	return key, k, nil
+	return key, k.Unwrap(), nil
 }
 
 // RevokeAPIKey revokes a key (admins, or the agent the key acts as).
@@ -245,7 +256,19 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error)
 		return k, nil
 	}
 	s.cache.Purge() // this instance forgets the key at once
-	return k.Update().SetRevokedAt(s.now()).Save(ctx)
+	var out *ent.APIKey
+	err = storage.InTx(ctx, s.client, func(tx *ent.Tx) error {
+		var err error
+		if out, err = tx.APIKey.UpdateOneID(k.ID).SetRevokedAt(s.now()).Save(ctx); err != nil {
+			return err
+		}
+		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.APIKeyRevoked, ActorID: v.AgentID, SubjectID: k.AgentID,
+			After: map[string]any{"key": k.ID, "name": k.Name}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil
 }
 
 // NormalizeEmail trims and lower-cases an email address; emails are compared in this form.
