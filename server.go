@@ -22,6 +22,7 @@ import (
 	"switchboard/internal/demo"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
+	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/storage"
 )
@@ -101,7 +102,9 @@ func run(cfg config) error {
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	dir := directory.New(db.Client)
+	bus := events.NewBus(db.Client, db.URL)
+	go bus.Run(ctx)
+	dir := directory.New(db.Client, bus)
 	if cfg.adminEmail != "" {
 		created, err := dir.Bootstrap(ctx, cfg.workspaceName, cfg.adminEmail, cfg.adminPass)
 		if err != nil {
@@ -117,7 +120,7 @@ func run(cfg config) error {
 		}
 	}
 
-	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL}, httpapi.Deps{DB: db})
+	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL}, httpapi.Deps{DB: db, Bus: bus})
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -134,7 +137,7 @@ func run(cfg config) error {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	go desk.New(db).RunSweeper(ctx, 30*time.Second) // C8 stale claims
+	go desk.New(db, bus).RunSweeper(ctx, 30*time.Second) // C8 stale claims
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	announce(ln.Addr().String(), cfg)

@@ -9606,6 +9606,8 @@ type EventMutation struct {
 	typ                 string
 	id                  *int
 	created_at          *time.Time
+	seq                 *int64
+	addseq              *int64
 	_type               *string
 	version             *int
 	addversion          *int
@@ -9793,6 +9795,62 @@ func (m *EventMutation) OldCreatedAt(ctx context.Context) (v time.Time, err erro
 // ResetCreatedAt resets all changes to the "created_at" field.
 func (m *EventMutation) ResetCreatedAt() {
 	m.created_at = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *EventMutation) SetSeq(i int64) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *EventMutation) Seq() (r int64, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *EventMutation) AddSeq(i int64) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *EventMutation) AddedSeq() (r int64, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *EventMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
 }
 
 // SetType sets the "type" field.
@@ -10274,12 +10332,15 @@ func (m *EventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EventMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.workspace != nil {
 		fields = append(fields, event.FieldWorkspaceID)
 	}
 	if m.created_at != nil {
 		fields = append(fields, event.FieldCreatedAt)
+	}
+	if m.seq != nil {
+		fields = append(fields, event.FieldSeq)
 	}
 	if m._type != nil {
 		fields = append(fields, event.FieldType)
@@ -10314,6 +10375,8 @@ func (m *EventMutation) Field(name string) (ent.Value, bool) {
 		return m.WorkspaceID()
 	case event.FieldCreatedAt:
 		return m.CreatedAt()
+	case event.FieldSeq:
+		return m.Seq()
 	case event.FieldType:
 		return m.GetType()
 	case event.FieldConversationID:
@@ -10341,6 +10404,8 @@ func (m *EventMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldWorkspaceID(ctx)
 	case event.FieldCreatedAt:
 		return m.OldCreatedAt(ctx)
+	case event.FieldSeq:
+		return m.OldSeq(ctx)
 	case event.FieldType:
 		return m.OldType(ctx)
 	case event.FieldConversationID:
@@ -10377,6 +10442,13 @@ func (m *EventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreatedAt(v)
+		return nil
+	case event.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
 		return nil
 	case event.FieldType:
 		v, ok := value.(string)
@@ -10435,6 +10507,9 @@ func (m *EventMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *EventMutation) AddedFields() []string {
 	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, event.FieldSeq)
+	}
 	if m.addversion != nil {
 		fields = append(fields, event.FieldVersion)
 	}
@@ -10446,6 +10521,8 @@ func (m *EventMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *EventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case event.FieldSeq:
+		return m.AddedSeq()
 	case event.FieldVersion:
 		return m.AddedVersion()
 	}
@@ -10457,6 +10534,13 @@ func (m *EventMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *EventMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case event.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
 	case event.FieldVersion:
 		v, ok := value.(int)
 		if !ok {
@@ -10529,6 +10613,9 @@ func (m *EventMutation) ResetField(name string) error {
 		return nil
 	case event.FieldCreatedAt:
 		m.ResetCreatedAt()
+		return nil
+	case event.FieldSeq:
+		m.ResetSeq()
 		return nil
 	case event.FieldType:
 		m.ResetType()
@@ -20261,6 +20348,8 @@ type WorkspaceMutation struct {
 	addcustomer_inactivity_seconds *int
 	sla_first_response_seconds     *int
 	addsla_first_response_seconds  *int
+	event_seq                      *int64
+	addevent_seq                   *int64
 	clearedFields                  map[string]struct{}
 	agents                         map[int]struct{}
 	removedagents                  map[int]struct{}
@@ -21231,6 +21320,62 @@ func (m *WorkspaceMutation) AddedSLAFirstResponseSeconds() (r int, exists bool) 
 func (m *WorkspaceMutation) ResetSLAFirstResponseSeconds() {
 	m.sla_first_response_seconds = nil
 	m.addsla_first_response_seconds = nil
+}
+
+// SetEventSeq sets the "event_seq" field.
+func (m *WorkspaceMutation) SetEventSeq(i int64) {
+	m.event_seq = &i
+	m.addevent_seq = nil
+}
+
+// EventSeq returns the value of the "event_seq" field in the mutation.
+func (m *WorkspaceMutation) EventSeq() (r int64, exists bool) {
+	v := m.event_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventSeq returns the old "event_seq" field's value of the Workspace entity.
+// If the Workspace object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkspaceMutation) OldEventSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventSeq: %w", err)
+	}
+	return oldValue.EventSeq, nil
+}
+
+// AddEventSeq adds i to the "event_seq" field.
+func (m *WorkspaceMutation) AddEventSeq(i int64) {
+	if m.addevent_seq != nil {
+		*m.addevent_seq += i
+	} else {
+		m.addevent_seq = &i
+	}
+}
+
+// AddedEventSeq returns the value that was added to the "event_seq" field in this mutation.
+func (m *WorkspaceMutation) AddedEventSeq() (r int64, exists bool) {
+	v := m.addevent_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEventSeq resets all changes to the "event_seq" field.
+func (m *WorkspaceMutation) ResetEventSeq() {
+	m.event_seq = nil
+	m.addevent_seq = nil
 }
 
 // AddAgentIDs adds the "agents" edge to the Agent entity by ids.
@@ -22347,7 +22492,7 @@ func (m *WorkspaceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WorkspaceMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, workspace.FieldCreatedAt)
 	}
@@ -22402,6 +22547,9 @@ func (m *WorkspaceMutation) Fields() []string {
 	if m.sla_first_response_seconds != nil {
 		fields = append(fields, workspace.FieldSLAFirstResponseSeconds)
 	}
+	if m.event_seq != nil {
+		fields = append(fields, workspace.FieldEventSeq)
+	}
 	return fields
 }
 
@@ -22446,6 +22594,8 @@ func (m *WorkspaceMutation) Field(name string) (ent.Value, bool) {
 		return m.CustomerInactivitySeconds()
 	case workspace.FieldSLAFirstResponseSeconds:
 		return m.SLAFirstResponseSeconds()
+	case workspace.FieldEventSeq:
+		return m.EventSeq()
 	}
 	return nil, false
 }
@@ -22491,6 +22641,8 @@ func (m *WorkspaceMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldCustomerInactivitySeconds(ctx)
 	case workspace.FieldSLAFirstResponseSeconds:
 		return m.OldSLAFirstResponseSeconds(ctx)
+	case workspace.FieldEventSeq:
+		return m.OldEventSeq(ctx)
 	}
 	return nil, fmt.Errorf("unknown Workspace field %s", name)
 }
@@ -22626,6 +22778,13 @@ func (m *WorkspaceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSLAFirstResponseSeconds(v)
 		return nil
+	case workspace.FieldEventSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventSeq(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Workspace field %s", name)
 }
@@ -22658,6 +22817,9 @@ func (m *WorkspaceMutation) AddedFields() []string {
 	if m.addsla_first_response_seconds != nil {
 		fields = append(fields, workspace.FieldSLAFirstResponseSeconds)
 	}
+	if m.addevent_seq != nil {
+		fields = append(fields, workspace.FieldEventSeq)
+	}
 	return fields
 }
 
@@ -22682,6 +22844,8 @@ func (m *WorkspaceMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedCustomerInactivitySeconds()
 	case workspace.FieldSLAFirstResponseSeconds:
 		return m.AddedSLAFirstResponseSeconds()
+	case workspace.FieldEventSeq:
+		return m.AddedEventSeq()
 	}
 	return nil, false
 }
@@ -22746,6 +22910,13 @@ func (m *WorkspaceMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddSLAFirstResponseSeconds(v)
+		return nil
+	case workspace.FieldEventSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEventSeq(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Workspace numeric field %s", name)
@@ -22827,6 +22998,9 @@ func (m *WorkspaceMutation) ResetField(name string) error {
 		return nil
 	case workspace.FieldSLAFirstResponseSeconds:
 		m.ResetSLAFirstResponseSeconds()
+		return nil
+	case workspace.FieldEventSeq:
+		m.ResetEventSeq()
 		return nil
 	}
 	return fmt.Errorf("unknown Workspace field %s", name)

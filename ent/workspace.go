@@ -54,6 +54,8 @@ type Workspace struct {
 	CustomerInactivitySeconds int `json:"customer_inactivity_seconds,omitempty"`
 	// SLAFirstResponseSeconds holds the value of the "sla_first_response_seconds" field.
 	SLAFirstResponseSeconds int `json:"sla_first_response_seconds,omitempty"`
+	// EventSeq holds the value of the "event_seq" field.
+	EventSeq int64 `json:"event_seq,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WorkspaceQuery when eager-loading is set.
 	Edges        WorkspaceEdges `json:"edges"`
@@ -315,7 +317,7 @@ func (*Workspace) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case workspace.FieldAutoClaimOnReply, workspace.FieldPauseBotOnClaim, workspace.FieldCapacityCountsPending, workspace.FieldCapacityCountsOnHold, workspace.FieldAutoReleaseEnabled, workspace.FieldWrapUpEnabled:
 			values[i] = new(sql.NullBool)
-		case workspace.FieldID, workspace.FieldMaxClaimsPerAgent, workspace.FieldBulkClaimCap, workspace.FieldStaleClaimAfterSeconds, workspace.FieldAutoReleaseAfterSeconds, workspace.FieldLockGracePeriodSeconds, workspace.FieldAuditRetentionDays, workspace.FieldCustomerInactivitySeconds, workspace.FieldSLAFirstResponseSeconds:
+		case workspace.FieldID, workspace.FieldMaxClaimsPerAgent, workspace.FieldBulkClaimCap, workspace.FieldStaleClaimAfterSeconds, workspace.FieldAutoReleaseAfterSeconds, workspace.FieldLockGracePeriodSeconds, workspace.FieldAuditRetentionDays, workspace.FieldCustomerInactivitySeconds, workspace.FieldSLAFirstResponseSeconds, workspace.FieldEventSeq:
 			values[i] = new(sql.NullInt64)
 		case workspace.FieldName, workspace.FieldSlug, workspace.FieldSelfAssignment:
 			values[i] = new(sql.NullString)
@@ -449,6 +451,12 @@ func (_m *Workspace) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field sla_first_response_seconds", values[i])
 			} else if value.Valid {
 				_m.SLAFirstResponseSeconds = int(value.Int64)
+			}
+		case workspace.FieldEventSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field event_seq", values[i])
+			} else if value.Valid {
+				_m.EventSeq = value.Int64
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -639,6 +647,9 @@ func (_m *Workspace) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("sla_first_response_seconds=")
 	builder.WriteString(fmt.Sprintf("%v", _m.SLAFirstResponseSeconds))
+	builder.WriteString(", ")
+	builder.WriteString("event_seq=")
+	builder.WriteString(fmt.Sprintf("%v", _m.EventSeq))
 	builder.WriteByte(')')
 	return builder.String()
 }

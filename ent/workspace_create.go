@@ -279,6 +279,20 @@ func (_c *WorkspaceCreate) SetNillableSLAFirstResponseSeconds(v *int) *Workspace
 	return _c
 }
 
+// SetEventSeq sets the "event_seq" field.
+func (_c *WorkspaceCreate) SetEventSeq(v int64) *WorkspaceCreate {
+	_c.mutation.SetEventSeq(v)
+	return _c
+}
+
+// SetNillableEventSeq sets the "event_seq" field if the given value is not nil.
+func (_c *WorkspaceCreate) SetNillableEventSeq(v *int64) *WorkspaceCreate {
+	if v != nil {
+		_c.SetEventSeq(*v)
+	}
+	return _c
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by IDs.
 func (_c *WorkspaceCreate) AddAgentIDs(ids ...int) *WorkspaceCreate {
 	_c.mutation.AddAgentIDs(ids...)
@@ -678,6 +692,10 @@ func (_c *WorkspaceCreate) defaults() {
 		v := workspace.DefaultSLAFirstResponseSeconds
 		_c.mutation.SetSLAFirstResponseSeconds(v)
 	}
+	if _, ok := _c.mutation.EventSeq(); !ok {
+		v := workspace.DefaultEventSeq
+		_c.mutation.SetEventSeq(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -791,6 +809,9 @@ func (_c *WorkspaceCreate) check() error {
 			return &ValidationError{Name: "sla_first_response_seconds", err: fmt.Errorf(`ent: validator failed for field "Workspace.sla_first_response_seconds": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.EventSeq(); !ok {
+		return &ValidationError{Name: "event_seq", err: errors.New(`ent: missing required field "Workspace.event_seq"`)}
+	}
 	return nil
 }
 
@@ -889,6 +910,10 @@ func (_c *WorkspaceCreate) createSpec() (*Workspace, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SLAFirstResponseSeconds(); ok {
 		_spec.SetField(workspace.FieldSLAFirstResponseSeconds, field.TypeInt, value)
 		_node.SLAFirstResponseSeconds = value
+	}
+	if value, ok := _c.mutation.EventSeq(); ok {
+		_spec.SetField(workspace.FieldEventSeq, field.TypeInt64, value)
+		_node.EventSeq = value
 	}
 	if nodes := _c.mutation.AgentsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1502,6 +1527,24 @@ func (u *WorkspaceUpsert) AddSLAFirstResponseSeconds(v int) *WorkspaceUpsert {
 	return u
 }
 
+// SetEventSeq sets the "event_seq" field.
+func (u *WorkspaceUpsert) SetEventSeq(v int64) *WorkspaceUpsert {
+	u.Set(workspace.FieldEventSeq, v)
+	return u
+}
+
+// UpdateEventSeq sets the "event_seq" field to the value that was provided on create.
+func (u *WorkspaceUpsert) UpdateEventSeq() *WorkspaceUpsert {
+	u.SetExcluded(workspace.FieldEventSeq)
+	return u
+}
+
+// AddEventSeq adds v to the "event_seq" field.
+func (u *WorkspaceUpsert) AddEventSeq(v int64) *WorkspaceUpsert {
+	u.Add(workspace.FieldEventSeq, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1827,6 +1870,27 @@ func (u *WorkspaceUpsertOne) AddSLAFirstResponseSeconds(v int) *WorkspaceUpsertO
 func (u *WorkspaceUpsertOne) UpdateSLAFirstResponseSeconds() *WorkspaceUpsertOne {
 	return u.Update(func(s *WorkspaceUpsert) {
 		s.UpdateSLAFirstResponseSeconds()
+	})
+}
+
+// SetEventSeq sets the "event_seq" field.
+func (u *WorkspaceUpsertOne) SetEventSeq(v int64) *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.SetEventSeq(v)
+	})
+}
+
+// AddEventSeq adds v to the "event_seq" field.
+func (u *WorkspaceUpsertOne) AddEventSeq(v int64) *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.AddEventSeq(v)
+	})
+}
+
+// UpdateEventSeq sets the "event_seq" field to the value that was provided on create.
+func (u *WorkspaceUpsertOne) UpdateEventSeq() *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.UpdateEventSeq()
 	})
 }
 
@@ -2321,6 +2385,27 @@ func (u *WorkspaceUpsertBulk) AddSLAFirstResponseSeconds(v int) *WorkspaceUpsert
 func (u *WorkspaceUpsertBulk) UpdateSLAFirstResponseSeconds() *WorkspaceUpsertBulk {
 	return u.Update(func(s *WorkspaceUpsert) {
 		s.UpdateSLAFirstResponseSeconds()
+	})
+}
+
+// SetEventSeq sets the "event_seq" field.
+func (u *WorkspaceUpsertBulk) SetEventSeq(v int64) *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.SetEventSeq(v)
+	})
+}
+
+// AddEventSeq adds v to the "event_seq" field.
+func (u *WorkspaceUpsertBulk) AddEventSeq(v int64) *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.AddEventSeq(v)
+	})
+}
+
+// UpdateEventSeq sets the "event_seq" field to the value that was provided on create.
+func (u *WorkspaceUpsertBulk) UpdateEventSeq() *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.UpdateEventSeq()
 	})
 }
 

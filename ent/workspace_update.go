@@ -329,6 +329,27 @@ func (_u *WorkspaceUpdate) AddSLAFirstResponseSeconds(v int) *WorkspaceUpdate {
 	return _u
 }
 
+// SetEventSeq sets the "event_seq" field.
+func (_u *WorkspaceUpdate) SetEventSeq(v int64) *WorkspaceUpdate {
+	_u.mutation.ResetEventSeq()
+	_u.mutation.SetEventSeq(v)
+	return _u
+}
+
+// SetNillableEventSeq sets the "event_seq" field if the given value is not nil.
+func (_u *WorkspaceUpdate) SetNillableEventSeq(v *int64) *WorkspaceUpdate {
+	if v != nil {
+		_u.SetEventSeq(*v)
+	}
+	return _u
+}
+
+// AddEventSeq adds value to the "event_seq" field.
+func (_u *WorkspaceUpdate) AddEventSeq(v int64) *WorkspaceUpdate {
+	_u.mutation.AddEventSeq(v)
+	return _u
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by IDs.
 func (_u *WorkspaceUpdate) AddAgentIDs(ids ...int) *WorkspaceUpdate {
 	_u.mutation.AddAgentIDs(ids...)
@@ -1225,6 +1246,12 @@ func (_u *WorkspaceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedSLAFirstResponseSeconds(); ok {
 		_spec.AddField(workspace.FieldSLAFirstResponseSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.EventSeq(); ok {
+		_spec.SetField(workspace.FieldEventSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedEventSeq(); ok {
+		_spec.AddField(workspace.FieldEventSeq, field.TypeInt64, value)
 	}
 	if _u.mutation.AgentsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2428,6 +2455,27 @@ func (_u *WorkspaceUpdateOne) AddSLAFirstResponseSeconds(v int) *WorkspaceUpdate
 	return _u
 }
 
+// SetEventSeq sets the "event_seq" field.
+func (_u *WorkspaceUpdateOne) SetEventSeq(v int64) *WorkspaceUpdateOne {
+	_u.mutation.ResetEventSeq()
+	_u.mutation.SetEventSeq(v)
+	return _u
+}
+
+// SetNillableEventSeq sets the "event_seq" field if the given value is not nil.
+func (_u *WorkspaceUpdateOne) SetNillableEventSeq(v *int64) *WorkspaceUpdateOne {
+	if v != nil {
+		_u.SetEventSeq(*v)
+	}
+	return _u
+}
+
+// AddEventSeq adds value to the "event_seq" field.
+func (_u *WorkspaceUpdateOne) AddEventSeq(v int64) *WorkspaceUpdateOne {
+	_u.mutation.AddEventSeq(v)
+	return _u
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by IDs.
 func (_u *WorkspaceUpdateOne) AddAgentIDs(ids ...int) *WorkspaceUpdateOne {
 	_u.mutation.AddAgentIDs(ids...)
@@ -3354,6 +3402,12 @@ func (_u *WorkspaceUpdateOne) sqlSave(ctx context.Context) (_node *Workspace, er
 	}
 	if value, ok := _u.mutation.AddedSLAFirstResponseSeconds(); ok {
 		_spec.AddField(workspace.FieldSLAFirstResponseSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.EventSeq(); ok {
+		_spec.SetField(workspace.FieldEventSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedEventSeq(); ok {
+		_spec.AddField(workspace.FieldEventSeq, field.TypeInt64, value)
 	}
 	if _u.mutation.AgentsCleared() {
 		edge := &sqlgraph.EdgeSpec{

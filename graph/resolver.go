@@ -9,6 +9,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
+	"switchboard/internal/events"
 )
 
 // Resolver holds the dependencies every resolver needs.
@@ -17,6 +18,7 @@ type Resolver struct {
 	Auth      *auth.Service
 	Directory *directory.Directory
 	Desk      *desk.Desk
+	Bus       *events.Bus
 }
 
 // NewSchema returns the executable schema over r.

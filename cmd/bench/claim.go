@@ -18,6 +18,7 @@ import (
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/directory"
+	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
@@ -50,7 +51,11 @@ func runClaim(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{AccessLog: slog.New(slog.DiscardHandler)}, httpapi.Deps{DB: db}))
+	bus := events.NewBus(db.Client, db.URL)
+	bctx, stopBus := context.WithCancel(ctx)
+	defer stopBus()
+	go bus.Run(bctx)
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{AccessLog: slog.New(slog.DiscardHandler)}, httpapi.Deps{DB: db, Bus: bus}))
 	defer srv.Close()
 	if err := fx.login(srv.URL); err != nil {
 		return err
@@ -81,7 +86,7 @@ type claimFx struct {
 
 func claimFixture(ctx context.Context, db *storage.DB, n int) (*claimFx, error) {
 	sys := tenant.System(ctx)
-	dir := directory.New(db.Client)
+	dir := directory.New(db.Client, nil)
 	ws, err := dir.CreateWorkspace(sys, "Bench", "bench", "admin@bench.test", "Admin", "bench-password")
 	if err != nil {
 		return nil, err

@@ -19,6 +19,8 @@ const (
 	FieldWorkspaceID = "workspace_id"
 	// FieldCreatedAt holds the string denoting the created_at field in the database.
 	FieldCreatedAt = "created_at"
+	// FieldSeq holds the string denoting the seq field in the database.
+	FieldSeq = "seq"
 	// FieldType holds the string denoting the type field in the database.
 	FieldType = "type"
 	// FieldConversationID holds the string denoting the conversation_id field in the database.
@@ -78,6 +80,7 @@ var Columns = []string{
 	FieldID,
 	FieldWorkspaceID,
 	FieldCreatedAt,
+	FieldSeq,
 	FieldType,
 	FieldConversationID,
 	FieldActorID,
@@ -128,6 +131,11 @@ func ByWorkspaceID(opts ...sql.OrderTermOption) OrderOption {
 // ByCreatedAt orders the results by the created_at field.
 func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedAt, opts...).ToFunc()
+}
+
+// BySeq orders the results by the seq field.
+func BySeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSeq, opts...).ToFunc()
 }
 
 // ByType orders the results by the type field.

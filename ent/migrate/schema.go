@@ -367,6 +367,7 @@ var (
 	EventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
+		{Name: "seq", Type: field.TypeInt64},
 		{Name: "type", Type: field.TypeString, Size: 100},
 		{Name: "version", Type: field.TypeInt, Default: 0},
 		{Name: "before", Type: field.TypeJSON, Nullable: true},
@@ -384,39 +385,39 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "events_conversations_events",
-				Columns:    []*schema.Column{EventsColumns[6]},
+				Columns:    []*schema.Column{EventsColumns[7]},
 				RefColumns: []*schema.Column{ConversationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "events_agents_actor",
-				Columns:    []*schema.Column{EventsColumns[7]},
-				RefColumns: []*schema.Column{AgentsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "events_agents_subject",
 				Columns:    []*schema.Column{EventsColumns[8]},
 				RefColumns: []*schema.Column{AgentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "events_workspaces_events",
+				Symbol:     "events_agents_subject",
 				Columns:    []*schema.Column{EventsColumns[9]},
+				RefColumns: []*schema.Column{AgentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "events_workspaces_events",
+				Columns:    []*schema.Column{EventsColumns[10]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "event_workspace_id_id",
-				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[9], EventsColumns[0]},
+				Name:    "event_workspace_id_seq",
+				Unique:  true,
+				Columns: []*schema.Column{EventsColumns[10], EventsColumns[2]},
 			},
 			{
-				Name:    "event_conversation_id_id",
+				Name:    "event_conversation_id_seq",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[6], EventsColumns[0]},
+				Columns: []*schema.Column{EventsColumns[7], EventsColumns[2]},
 			},
 			{
 				Name:    "event_created_at",
@@ -426,12 +427,12 @@ var (
 			{
 				Name:    "event_workspace_id_type_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[9], EventsColumns[2], EventsColumns[1]},
+				Columns: []*schema.Column{EventsColumns[10], EventsColumns[3], EventsColumns[1]},
 			},
 			{
 				Name:    "event_actor_id_type_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[7], EventsColumns[2], EventsColumns[1]},
+				Columns: []*schema.Column{EventsColumns[8], EventsColumns[3], EventsColumns[1]},
 			},
 		},
 	}
@@ -920,6 +921,7 @@ var (
 		{Name: "wrap_up_enabled", Type: field.TypeBool, Default: false},
 		{Name: "customer_inactivity_seconds", Type: field.TypeInt, Default: 1800},
 		{Name: "sla_first_response_seconds", Type: field.TypeInt, Default: 300},
+		{Name: "event_seq", Type: field.TypeInt64, Default: 0},
 	}
 	// WorkspacesTable holds the schema information for the "workspaces" table.
 	WorkspacesTable = &schema.Table{

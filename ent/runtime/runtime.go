@@ -264,7 +264,7 @@ func init() {
 	// event.DefaultCreatedAt holds the default value on creation for the created_at field.
 	event.DefaultCreatedAt = eventDescCreatedAt.Default.(func() time.Time)
 	// eventDescType is the schema descriptor for type field.
-	eventDescType := eventFields[0].Descriptor()
+	eventDescType := eventFields[1].Descriptor()
 	// event.TypeValidator is a validator for the "type" field. It is called by the builders before save.
 	event.TypeValidator = func() func(string) error {
 		validators := eventDescType.Validators
@@ -282,7 +282,7 @@ func init() {
 		}
 	}()
 	// eventDescVersion is the schema descriptor for version field.
-	eventDescVersion := eventFields[4].Descriptor()
+	eventDescVersion := eventFields[5].Descriptor()
 	// event.DefaultVersion holds the default value on creation for the version field.
 	event.DefaultVersion = eventDescVersion.Default.(int)
 	interventionMixin := schema.Intervention{}.Mixin()
@@ -633,6 +633,10 @@ func init() {
 	workspace.DefaultSLAFirstResponseSeconds = workspaceDescSLAFirstResponseSeconds.Default.(int)
 	// workspace.SLAFirstResponseSecondsValidator is a validator for the "sla_first_response_seconds" field. It is called by the builders before save.
 	workspace.SLAFirstResponseSecondsValidator = workspaceDescSLAFirstResponseSeconds.Validators[0].(func(int) error)
+	// workspaceDescEventSeq is the schema descriptor for event_seq field.
+	workspaceDescEventSeq := workspaceFields[17].Descriptor()
+	// workspace.DefaultEventSeq holds the default value on creation for the event_seq field.
+	workspace.DefaultEventSeq = workspaceDescEventSeq.Default.(int64)
 }
 
 const (

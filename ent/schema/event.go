@@ -14,7 +14,9 @@ import (
 )
 
 // Event is one entry of the audit log and the source of every live update (E1): appended in the
-// same transaction as the change it records. Its id orders events and is the subscribers' cursor.
+// same transaction as the change it records. seq numbers a workspace's events in commit order
+// (the workspace's counter row is taken by the appending transaction until it commits), so a
+// subscriber's cursor never skips an event that committed late.
 type Event struct{ ent.Schema }
 
 // Mixin of Event.
@@ -23,6 +25,7 @@ func (Event) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "events"}, Tim
 // Fields of Event.
 func (Event) Fields() []ent.Field {
 	return []ent.Field{
+		field.Int64("seq").Immutable(),
 		// Dotted names such as conversation.claimed, lock.stolen, intervention.requested.
 		field.String("type").NotEmpty().MaxLen(100).Immutable(),
 		field.Int("conversation_id").Optional().Nillable().Immutable().Annotations(hidden),
@@ -48,8 +51,8 @@ func (Event) Edges() []ent.Edge {
 // Indexes of Event: replay by workspace or conversation after a cursor, retention, analytics.
 func (Event) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("workspace_id", "id"),
-		index.Fields("conversation_id", "id"),
+		index.Fields("workspace_id", "seq").Unique(),
+		index.Fields("conversation_id", "seq"),
 		index.Fields("created_at"),
 		index.Fields("workspace_id", "type", "created_at"),
 		index.Fields("actor_id", "type", "created_at"),

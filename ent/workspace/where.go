@@ -141,6 +141,11 @@ func SLAFirstResponseSeconds(v int) predicate.Workspace {
 	return predicate.Workspace(sql.FieldEQ(FieldSLAFirstResponseSeconds, v))
 }
 
+// EventSeq applies equality check predicate on the "event_seq" field. It's identical to EventSeqEQ.
+func EventSeq(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldEQ(FieldEventSeq, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Workspace {
 	return predicate.Workspace(sql.FieldEQ(FieldCreatedAt, v))
@@ -719,6 +724,46 @@ func SLAFirstResponseSecondsLT(v int) predicate.Workspace {
 // SLAFirstResponseSecondsLTE applies the LTE predicate on the "sla_first_response_seconds" field.
 func SLAFirstResponseSecondsLTE(v int) predicate.Workspace {
 	return predicate.Workspace(sql.FieldLTE(FieldSLAFirstResponseSeconds, v))
+}
+
+// EventSeqEQ applies the EQ predicate on the "event_seq" field.
+func EventSeqEQ(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldEQ(FieldEventSeq, v))
+}
+
+// EventSeqNEQ applies the NEQ predicate on the "event_seq" field.
+func EventSeqNEQ(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldNEQ(FieldEventSeq, v))
+}
+
+// EventSeqIn applies the In predicate on the "event_seq" field.
+func EventSeqIn(vs ...int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldIn(FieldEventSeq, vs...))
+}
+
+// EventSeqNotIn applies the NotIn predicate on the "event_seq" field.
+func EventSeqNotIn(vs ...int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldNotIn(FieldEventSeq, vs...))
+}
+
+// EventSeqGT applies the GT predicate on the "event_seq" field.
+func EventSeqGT(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldGT(FieldEventSeq, v))
+}
+
+// EventSeqGTE applies the GTE predicate on the "event_seq" field.
+func EventSeqGTE(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldGTE(FieldEventSeq, v))
+}
+
+// EventSeqLT applies the LT predicate on the "event_seq" field.
+func EventSeqLT(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldLT(FieldEventSeq, v))
+}
+
+// EventSeqLTE applies the LTE predicate on the "event_seq" field.
+func EventSeqLTE(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldLTE(FieldEventSeq, v))
 }
 
 // HasAgents applies the HasEdge predicate on the "agents" edge.

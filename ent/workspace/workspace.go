@@ -54,6 +54,8 @@ const (
 	FieldCustomerInactivitySeconds = "customer_inactivity_seconds"
 	// FieldSLAFirstResponseSeconds holds the string denoting the sla_first_response_seconds field in the database.
 	FieldSLAFirstResponseSeconds = "sla_first_response_seconds"
+	// FieldEventSeq holds the string denoting the event_seq field in the database.
+	FieldEventSeq = "event_seq"
 	// EdgeAgents holds the string denoting the agents edge name in mutations.
 	EdgeAgents = "agents"
 	// EdgeAgentChannels holds the string denoting the agent_channels edge name in mutations.
@@ -259,6 +261,7 @@ var Columns = []string{
 	FieldWrapUpEnabled,
 	FieldCustomerInactivitySeconds,
 	FieldSLAFirstResponseSeconds,
+	FieldEventSeq,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -328,6 +331,8 @@ var (
 	DefaultSLAFirstResponseSeconds int
 	// SLAFirstResponseSecondsValidator is a validator for the "sla_first_response_seconds" field. It is called by the builders before save.
 	SLAFirstResponseSecondsValidator func(int) error
+	// DefaultEventSeq holds the default value on creation for the "event_seq" field.
+	DefaultEventSeq int64
 )
 
 const DefaultSelfAssignment enum.SelfAssignment = "ALLOWED"
@@ -438,6 +443,11 @@ func ByCustomerInactivitySeconds(opts ...sql.OrderTermOption) OrderOption {
 // BySLAFirstResponseSeconds orders the results by the sla_first_response_seconds field.
 func BySLAFirstResponseSeconds(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSLAFirstResponseSeconds, opts...).ToFunc()
+}
+
+// ByEventSeq orders the results by the event_seq field.
+func ByEventSeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEventSeq, opts...).ToFunc()
 }
 
 // ByAgentsCount orders the results by agents count.

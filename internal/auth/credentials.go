@@ -40,6 +40,7 @@ type Service struct {
 	// busy integration does not cost two queries per request. A revocation made on another
 	// instance takes effect there within cacheTTL; on this one, at once.
 	cache *expirable.LRU[string, cached]
+	bus   *events.Bus
 }
 
 type cached struct {
@@ -51,8 +52,8 @@ type cached struct {
 const CacheTTL = 5 * time.Second
 
 // NewService returns the auth service; sessions live for sessionTTL.
-func NewService(client *ent.Client, sessionTTL time.Duration) *Service {
-	return &Service{client: client, sessionTTL: sessionTTL, now: time.Now,
+func NewService(client *ent.Client, sessionTTL time.Duration, bus *events.Bus) *Service {
+	return &Service{client: client, sessionTTL: sessionTTL, now: time.Now, bus: bus,
 		cache: expirable.NewLRU[string, cached](10000, nil, CacheTTL)}
 }
 
@@ -228,7 +229,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, agentID int, name string) (s
 		if err != nil {
 			return fmt.Errorf("create api key: %w", err)
 		}
-		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.APIKeyCreated, ActorID: v.AgentID, SubjectID: a.ID,
+		return s.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.APIKeyCreated, ActorID: v.AgentID, SubjectID: a.ID,
 			After: map[string]any{"key": k.ID, "name": name, "prefix": k.Prefix}})
 	})
 	if err != nil {
@@ -262,7 +263,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error)
 		if out, err = tx.APIKey.UpdateOneID(k.ID).SetRevokedAt(s.now()).Save(ctx); err != nil {
 			return err
 		}
-		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.APIKeyRevoked, ActorID: v.AgentID, SubjectID: k.AgentID,
+		return s.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.APIKeyRevoked, ActorID: v.AgentID, SubjectID: k.AgentID,
 			After: map[string]any{"key": k.ID, "name": k.Name}})
 	})
 	if err != nil {

@@ -18,6 +18,9 @@ import (
 	"switchboard/internal/tenant"
 )
 
+// quiet is the demo's (absent) event bus: it seeds before anyone subscribes.
+var quiet *events.Bus
+
 // Password is every demo login's password.
 const Password = "switchboard"
 
@@ -86,7 +89,7 @@ var conversations = []struct {
 // Seed creates the demo workspace unless it exists. It reports whether it created it.
 func Seed(ctx context.Context, db *storage.DB) (bool, error) {
 	client := db.Client
-	dir := directory.New(client)
+	dir := directory.New(client, quiet)
 	if _, err := dir.WorkspaceBySlug(ctx, "demo"); err == nil {
 		return false, nil
 	} else if !ent.IsNotFound(err) {
@@ -140,7 +143,7 @@ func Seed(ctx context.Context, db *storage.DB) (bool, error) {
 		}
 	}
 
-	d := desk.New(db)
+	d := desk.New(db, quiet)
 	now := time.Now()
 	for i, c := range conversations {
 		name := c.name
@@ -178,7 +181,7 @@ func Seed(ctx context.Context, db *storage.DB) (bool, error) {
 					return err
 				}
 			}
-			return events.Append(actx, tx, events.Entry{WorkspaceID: ws.ID, Type: "demo.placed", ConversationID: conv.ID, ActorID: admin.ID,
+			return quiet.Append(actx, tx, events.Entry{WorkspaceID: ws.ID, Type: "demo.placed", ConversationID: conv.ID, ActorID: admin.ID,
 				Version: conv.Version + 1, After: map[string]any{"status": c.status, "state": c.state, "owner": c.owner}})
 		})
 		if err != nil {

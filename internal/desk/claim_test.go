@@ -249,7 +249,7 @@ func TestStaleClaims(t *testing.T) {
 
 	base := time.Now()
 	at := func(d time.Duration) *desk.Desk {
-		return desk.New(f.s.DB).WithClock(func() time.Time { return base.Add(d) })
+		return desk.New(f.s.DB, f.s.Bus).WithClock(func() time.Time { return base.Add(d) })
 	}
 	if fl, rel, err := at(29 * time.Minute).SweepStale(context.Background()); err != nil || fl+rel != 0 {
 		t.Fatalf("too early: %d %d %v", fl, rel, err)

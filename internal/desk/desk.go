@@ -29,11 +29,12 @@ type Desk struct {
 	// transactions begin IMMEDIATE, one at a time.
 	rowLocks bool
 	now      func() time.Time
+	bus      *events.Bus
 }
 
-// New returns the desk over db.
-func New(db *storage.DB) *Desk {
-	return &Desk{client: db.Client, rowLocks: db.Dialect == dialect.Postgres, now: time.Now}
+// New returns the desk over db; bus (may be nil) announces its events after each commit.
+func New(db *storage.DB, bus *events.Bus) *Desk {
+	return &Desk{client: db.Client, rowLocks: db.Dialect == dialect.Postgres, now: time.Now, bus: bus}
 }
 
 // WithClock returns a copy of the desk that reads time from now (tests).
@@ -149,7 +150,7 @@ func (o *op) commit() (*ent.Conversation, error) {
 		}
 	}
 	if len(o.evs) > 0 {
-		if err := events.Append(o.ctx, o.tx, o.evs...); err != nil {
+		if err := o.d.bus.Append(o.ctx, o.tx, o.evs...); err != nil {
 			return nil, err
 		}
 	}

@@ -150,7 +150,7 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 	}
 	evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.MessageReceived, ConversationID: conv.ID, ActorID: v.AgentID,
 		Version: version, After: map[string]any{"text": preview(text), "author": author}})
-	if err := events.Append(ctx, tx, evs...); err != nil {
+	if err := d.bus.Append(ctx, tx, evs...); err != nil {
 		return 0, err
 	}
 	return conv.ID, nil

@@ -43,7 +43,7 @@ func (d *Desk) SweepStale(ctx context.Context) (flagged, released int, err error
 				if n == 0 || err != nil {
 					return false, err
 				}
-				return true, events.Append(ctx, tx, events.Entry{WorkspaceID: ws.ID, Type: events.ConversationAutoReleased,
+				return true, d.bus.Append(ctx, tx, events.Entry{WorkspaceID: ws.ID, Type: events.ConversationAutoReleased,
 					ConversationID: c.ID, SubjectID: *c.OwnerID, Version: c.Version + 1,
 					Before: map[string]any{"owner": *c.OwnerID}, After: map[string]any{"owner": nil}})
 			})
@@ -58,7 +58,7 @@ func (d *Desk) SweepStale(ctx context.Context) (flagged, released int, err error
 			if n == 0 || err != nil {
 				return false, err
 			}
-			return true, events.Append(ctx, tx, events.Entry{WorkspaceID: ws.ID, Type: events.ClaimStale,
+			return true, d.bus.Append(ctx, tx, events.Entry{WorkspaceID: ws.ID, Type: events.ClaimStale,
 				ConversationID: c.ID, SubjectID: *c.OwnerID, Version: c.Version + 1,
 				Before: map[string]any{"stale": false}, After: map[string]any{"stale": true, "ownerActiveAt": c.OwnerActiveAt}})
 		})

@@ -25,10 +25,13 @@ import (
 )
 
 // Directory administers workspaces.
-type Directory struct{ client *ent.Client }
+type Directory struct {
+	client *ent.Client
+	bus    *events.Bus
+}
 
-// New returns the directory over client.
-func New(client *ent.Client) *Directory { return &Directory{client: client} }
+// New returns the directory over client; bus (may be nil) announces its events.
+func New(client *ent.Client, bus *events.Bus) *Directory { return &Directory{client: client, bus: bus} }
 
 // ChannelCapacity permits an agent on a channel with a capacity (R1).
 type ChannelCapacity struct {
@@ -138,7 +141,7 @@ func (d *Directory) createAgent(ctx context.Context, workspaceID, actorID int, a
 			return err
 		}
 		out = a
-		return events.Append(ctx, tx, events.Entry{WorkspaceID: workspaceID, Type: events.AgentCreated, ActorID: actorID, SubjectID: a.ID,
+		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: workspaceID, Type: events.AgentCreated, ActorID: actorID, SubjectID: a.ID,
 			After: map[string]any{"name": name, "kind": kind, "role": role, "email": email}})
 	})
 	if err != nil {
@@ -264,7 +267,7 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 			}
 		}
 		out = saved
-		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.AgentUpdated, ActorID: v.AgentID, SubjectID: a.ID, Before: before, After: after})
+		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.AgentUpdated, ActorID: v.AgentID, SubjectID: a.ID, Before: before, After: after})
 	})
 	if err != nil {
 		return nil, err
@@ -311,7 +314,7 @@ func (d *Directory) UpdateSettings(ctx context.Context, in ent.UpdateWorkspaceIn
 			return err
 		}
 		out = after
-		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.WorkspaceUpdated, ActorID: v.AgentID,
+		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.WorkspaceUpdated, ActorID: v.AgentID,
 			Before: asMap(before), After: asMap(after)})
 	})
 	if err != nil {
@@ -460,7 +463,7 @@ func (d *Directory) SetPresence(ctx context.Context, p enum.Presence) (*ent.Agen
 		if out, err = a.Update().SetPresence(p).SetPresenceChangedAt(time.Now()).Save(ctx); err != nil {
 			return err
 		}
-		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.PresenceChanged, ActorID: v.AgentID, SubjectID: v.AgentID,
+		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.PresenceChanged, ActorID: v.AgentID, SubjectID: v.AgentID,
 			Before: map[string]any{"presence": a.Presence}, After: map[string]any{"presence": p}})
 	})
 	if err != nil {

@@ -39,7 +39,7 @@ func (d *Directory) CreateTeam(ctx context.Context, name string, memberIDs []int
 			return fmt.Errorf("create team: %w", err)
 		}
 		out = t
-		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.TeamCreated, ActorID: v.AgentID,
+		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.TeamCreated, ActorID: v.AgentID,
 			After: map[string]any{"team": t.ID, "name": name, "members": memberIDs}})
 	})
 	if err != nil {
@@ -74,7 +74,7 @@ func (d *Directory) CreatePool(ctx context.Context, name, tag string, memberIDs 
 			return fmt.Errorf("create pool: %w", err)
 		}
 		out = p
-		return events.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.PoolCreated, ActorID: v.AgentID,
+		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.PoolCreated, ActorID: v.AgentID,
 			After: map[string]any{"pool": p.ID, "name": name, "tag": tag, "members": memberIDs}})
 	})
 	if err != nil {

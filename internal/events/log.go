@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"switchboard/ent"
+	"switchboard/internal/tenant"
 )
 
 // Event types. Dotted names: the subject, then what happened to it.
@@ -51,34 +52,65 @@ type Entry struct {
 	Before, After  map[string]any
 }
 
-// Append writes entries in tx. Call it from the transaction that makes the change, so the event
-// exists exactly when the change does.
-func Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
-	builders := make([]*ent.EventCreate, len(entries))
+// Append writes entries in tx, numbering them in the workspace's commit order, and has the bus
+// announce them once tx commits (never before: a rolled-back change publishes nothing). Call it
+// last in the transaction that makes the change: it holds the workspace's event counter until
+// the commit.
+func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	byWorkspace := map[int][]int{}
 	for i, e := range entries {
 		if e.WorkspaceID == 0 || e.Type == "" {
 			return fmt.Errorf("events: entry %d lacks workspace or type", i)
 		}
-		b := tx.Event.Create().SetWorkspaceID(e.WorkspaceID).SetType(e.Type).SetVersion(e.Version)
-		if e.ConversationID != 0 {
-			b.SetConversationID(e.ConversationID)
+		byWorkspace[e.WorkspaceID] = append(byWorkspace[e.WorkspaceID], i)
+	}
+	builders := make([]*ent.EventCreate, 0, len(entries))
+	for ws, idx := range byWorkspace {
+		w, err := tx.Workspace.UpdateOneID(ws).AddEventSeq(int64(len(idx))).Save(tenant.System(ctx))
+		if err != nil {
+			return fmt.Errorf("events: number: %w", err)
 		}
-		if e.ActorID != 0 {
-			b.SetActorID(e.ActorID)
+		seq := w.EventSeq - int64(len(idx))
+		for _, i := range idx {
+			e := entries[i]
+			seq++
+			c := tx.Event.Create().SetWorkspaceID(e.WorkspaceID).SetSeq(seq).SetType(e.Type).SetVersion(e.Version)
+			if e.ConversationID != 0 {
+				c.SetConversationID(e.ConversationID)
+			}
+			if e.ActorID != 0 {
+				c.SetActorID(e.ActorID)
+			}
+			if e.SubjectID != 0 {
+				c.SetSubjectID(e.SubjectID)
+			}
+			if e.Before != nil {
+				c.SetBefore(e.Before)
+			}
+			if e.After != nil {
+				c.SetAfter(e.After)
+			}
+			builders = append(builders, c)
 		}
-		if e.SubjectID != 0 {
-			b.SetSubjectID(e.SubjectID)
-		}
-		if e.Before != nil {
-			b.SetBefore(e.Before)
-		}
-		if e.After != nil {
-			b.SetAfter(e.After)
-		}
-		builders[i] = b
 	}
 	if err := tx.Event.CreateBulk(builders...).Exec(ctx); err != nil {
 		return fmt.Errorf("events: append: %w", err)
+	}
+	if b != nil {
+		tx.OnCommit(func(next ent.Committer) ent.Committer {
+			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+				err := next.Commit(ctx, tx)
+				if err == nil {
+					for ws := range byWorkspace {
+						b.Committed(ws)
+					}
+				}
+				return err
+			})
+		})
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
+	"switchboard/internal/events"
 	"switchboard/internal/fault"
 	"switchboard/internal/storage"
 )
@@ -54,6 +55,8 @@ type Config struct {
 // Deps are what the handler serves.
 type Deps struct {
 	DB *storage.DB
+	// Bus delivers committed events to subscriptions; the caller runs it (Bus.Run).
+	Bus *events.Bus
 }
 
 // services are the domain services behind the transports.
@@ -91,9 +94,9 @@ func (c *Config) defaults() {
 func New(cfg Config, deps Deps) http.Handler {
 	cfg.defaults()
 	client := deps.DB.Client
-	authn := auth.NewService(client, cfg.SessionTTL)
+	authn := auth.NewService(client, cfg.SessionTTL, deps.Bus)
 	svc := services{db: deps.DB, auth: authn, resolver: &graph.Resolver{
-		Client: client, Auth: authn, Directory: directory.New(client), Desk: desk.New(deps.DB),
+		Client: client, Auth: authn, Directory: directory.New(client, deps.Bus), Desk: desk.New(deps.DB, deps.Bus), Bus: deps.Bus,
 	}}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

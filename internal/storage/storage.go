@@ -33,6 +33,8 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
+	// URL is the Postgres URL (for LISTEN/NOTIFY connections); "" for SQLite.
+	URL string
 }
 
 // SQLiteDSN returns the DSN for an SQLite database file.
@@ -76,7 +78,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	client := ent.NewClient(ent.Driver(entsql.OpenDB(dia, db)))
-	return &DB{Client: client, SQL: db, Dialect: dia}, nil
+	out := &DB{Client: client, SQL: db, Dialect: dia}
+	if dia == dialect.Postgres {
+		out.URL = dsn
+	}
+	return out, nil
 }
 
 // migrationLock is the Postgres advisory lock key that serialises migrations of several instances

@@ -16,6 +16,7 @@ import (
 
 	"switchboard/ent"
 	"switchboard/internal/directory"
+	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
@@ -30,6 +31,7 @@ type Server struct {
 	t   testing.TB
 	URL string
 	DB  *storage.DB
+	Bus *events.Bus
 }
 
 // New starts a server on a fresh database.
@@ -46,9 +48,12 @@ func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 	if cfg.AccessLog == nil {
 		cfg.AccessLog = slog.New(slog.DiscardHandler)
 	}
-	ts := httptest.NewServer(httpapi.New(cfg, httpapi.Deps{DB: db}))
-	t.Cleanup(ts.Close)
-	return &Server{t: t, URL: ts.URL, DB: db}
+	bus := events.NewBus(db.Client, db.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	go bus.Run(ctx)
+	ts := httptest.NewServer(httpapi.New(cfg, httpapi.Deps{DB: db, Bus: bus}))
+	t.Cleanup(func() { ts.Close(); cancel() })
+	return &Server{t: t, URL: ts.URL, DB: db, Bus: bus}
 }
 
 // Sys is a context for direct database reads in assertions (all workspaces).
@@ -64,7 +69,7 @@ type Workspace struct {
 func (s *Server) NewWorkspace(slug string) *Workspace {
 	s.t.Helper()
 	email := "admin@" + slug + ".test"
-	ws, err := directory.New(s.DB.Client).CreateWorkspace(Sys(), "Workspace "+slug, slug, email, "Admin "+slug, Password)
+	ws, err := directory.New(s.DB.Client, nil).CreateWorkspace(Sys(), "Workspace "+slug, slug, email, "Admin "+slug, Password)
 	if err != nil {
 		s.t.Fatalf("create workspace: %v", err)
 	}

@@ -1,0 +1,312 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"switchboard/ent"
+	"switchboard/ent/event"
+	"switchboard/ent/workspace"
+	"switchboard/internal/tenant"
+)
+
+// channelName is the Postgres NOTIFY channel that tells every instance a workspace has new
+// events (E4).
+const channelName = "switchboard_events"
+
+// Bus fans committed events out to this instance's subscribers. A commit, here or (through
+// Postgres LISTEN/NOTIFY) on another instance, wakes the bus; it then reads the workspace's new
+// events from the log in seq order and hands each to the subscribers of that workspace. The log
+// is the only source, so every instance delivers the same events in the same order.
+type Bus struct {
+	client *ent.Client
+	pgURL  string // "" on SQLite: one process, no NOTIFY
+
+	mu   sync.Mutex
+	subs map[int]map[*Subscription]struct{} // by workspace
+	last map[int]int64                      // the last seq delivered, per workspace with subscribers
+	wake map[int]bool                       // workspaces with news not yet read
+	kick chan struct{}                      // coalesced wake-up of the reader
+	out  map[int]bool                       // workspaces to NOTIFY other instances about
+	send chan struct{}
+
+	// Buffer is each subscription's queue; a subscriber that falls this far behind is dropped
+	// and resumes from its cursor (STYLE 7).
+	Buffer int
+}
+
+// NewBus returns a bus over client; pgURL (Postgres only) enables LISTEN/NOTIFY between
+// instances. Run must be running for anything to be delivered.
+func NewBus(client *ent.Client, pgURL string) *Bus {
+	return &Bus{client: client, pgURL: pgURL, subs: map[int]map[*Subscription]struct{}{}, last: map[int]int64{},
+		wake: map[int]bool{}, kick: make(chan struct{}, 1), out: map[int]bool{}, send: make(chan struct{}, 1), Buffer: 256}
+}
+
+// Committed tells the bus that workspace ws committed events: this instance reads them, and the
+// others are notified (after the commit, coalesced, never inside the hot transaction).
+func (b *Bus) Committed(ws int) {
+	b.mu.Lock()
+	b.wake[ws] = true
+	if b.pgURL != "" {
+		b.out[ws] = true
+	}
+	b.mu.Unlock()
+	signal(b.kick)
+	if b.pgURL != "" {
+		signal(b.send)
+	}
+}
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers events until ctx ends.
+func (b *Bus) Run(ctx context.Context) {
+	if b.pgURL != "" {
+		go b.listen(ctx)
+		go b.notify(ctx)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			b.closeAll(ctx.Err())
+			return
+		case <-b.kick:
+		}
+		b.mu.Lock()
+		wss := make([]int, 0, len(b.wake))
+		for ws := range b.wake {
+			if len(b.subs[ws]) > 0 {
+				wss = append(wss, ws)
+			}
+		}
+		clear(b.wake)
+		b.mu.Unlock()
+		for _, ws := range wss {
+			if err := b.read(ctx, ws); err != nil && ctx.Err() == nil {
+				slog.Error("event bus: read", "workspace", ws, "err", err)
+				b.mu.Lock()
+				b.wake[ws] = true
+				b.mu.Unlock()
+				time.AfterFunc(200*time.Millisecond, func() { signal(b.kick) })
+			}
+		}
+	}
+}
+
+// read delivers workspace ws's events after the last delivered one.
+func (b *Bus) read(ctx context.Context, ws int) error {
+	for {
+		b.mu.Lock()
+		after := b.last[ws]
+		b.mu.Unlock()
+		evs, err := b.client.Event.Query().
+			Where(event.WorkspaceID(ws), event.SeqGT(after)).Order(event.BySeq()).Limit(500).All(tenant.System(ctx))
+		if err != nil {
+			return err
+		}
+		b.mu.Lock()
+		for _, e := range evs {
+			for s := range b.subs[ws] {
+				s.offer(e)
+			}
+			b.last[ws] = e.Seq
+		}
+		b.mu.Unlock()
+		if len(evs) < 500 {
+			return nil
+		}
+	}
+}
+
+// listen wakes the bus when another instance commits events (Postgres LISTEN).
+func (b *Bus) listen(ctx context.Context) {
+	for ctx.Err() == nil {
+		err := b.listenOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		slog.Warn("event bus: listen", "err", err)
+		time.Sleep(time.Second)
+	}
+}
+
+func (b *Bus) listenOnce(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, b.pgURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+channelName); err != nil {
+		return err
+	}
+	// Anything committed while we were not listening is read now.
+	b.mu.Lock()
+	for ws := range b.subs {
+		b.wake[ws] = true
+	}
+	b.mu.Unlock()
+	signal(b.kick)
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		ws, err := strconv.Atoi(n.Payload)
+		if err != nil {
+			continue
+		}
+		b.mu.Lock()
+		b.wake[ws] = true
+		b.mu.Unlock()
+		signal(b.kick)
+	}
+}
+
+// notify sends this instance's commits to the others, one NOTIFY per workspace per round.
+func (b *Bus) notify(ctx context.Context) {
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.WithoutCancel(ctx))
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.send:
+		}
+		b.mu.Lock()
+		wss := make([]int, 0, len(b.out))
+		for ws := range b.out {
+			wss = append(wss, ws)
+		}
+		clear(b.out)
+		b.mu.Unlock()
+		for _, ws := range wss {
+			if conn == nil || conn.IsClosed() {
+				var err error
+				if conn, err = pgx.Connect(ctx, b.pgURL); err != nil {
+					slog.Warn("event bus: notify connect", "err", err)
+					conn = nil
+					break
+				}
+			}
+			if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", channelName, strconv.Itoa(ws)); err != nil {
+				slog.Warn("event bus: notify", "err", err)
+				conn.Close(ctx)
+				conn = nil
+			}
+		}
+	}
+}
+
+// ErrSlow ends a subscription whose subscriber fell Buffer events behind; it can resume from its
+// last cursor.
+var ErrSlow = errors.New("events: subscriber too slow; resume from your last cursor")
+
+// Subscription receives a workspace's events, live, in seq order.
+type Subscription struct {
+	bus  *Bus
+	ws   int
+	C    chan *ent.Event
+	done chan struct{}
+	err  error
+	once sync.Once
+}
+
+// Subscribe registers a live subscription to workspace ws's events, starting with those committed
+// after the moment of the call (older ones are read with Replay).
+func (b *Bus) Subscribe(ctx context.Context, ws int) (*Subscription, error) {
+	s := &Subscription{bus: b, ws: ws, C: make(chan *ent.Event, b.Buffer), done: make(chan struct{})}
+	b.mu.Lock()
+	if b.subs[ws] == nil {
+		b.subs[ws] = map[*Subscription]struct{}{}
+	}
+	_, known := b.last[ws]
+	b.mu.Unlock()
+	if !known {
+		w, err := b.client.Workspace.Query().Where(workspace.ID(ws)).Only(tenant.System(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("events: subscribe: %w", err)
+		}
+		b.mu.Lock()
+		if _, ok := b.last[ws]; !ok {
+			b.last[ws] = w.EventSeq
+		}
+		b.mu.Unlock()
+	}
+	b.mu.Lock()
+	b.subs[ws][s] = struct{}{}
+	b.wake[ws] = true // in case something committed between reading the counter and now
+	b.mu.Unlock()
+	signal(b.kick)
+	return s, nil
+}
+
+// offer queues e, or drops a subscriber that cannot keep up. Called with b.mu held.
+func (s *Subscription) offer(e *ent.Event) {
+	select {
+	case s.C <- e:
+	default:
+		s.closeLocked(ErrSlow)
+	}
+}
+
+// Done is closed when the subscription ends; Err says why.
+func (s *Subscription) Done() <-chan struct{} { return s.done }
+
+// Err is why the subscription ended (nil while it runs or after Close).
+func (s *Subscription) Err() error { return s.err }
+
+// Close ends the subscription.
+func (s *Subscription) Close() {
+	s.bus.mu.Lock()
+	defer s.bus.mu.Unlock()
+	s.closeLocked(nil)
+}
+
+func (s *Subscription) closeLocked(err error) {
+	s.once.Do(func() {
+		s.err = err
+		delete(s.bus.subs[s.ws], s)
+		if len(s.bus.subs[s.ws]) == 0 {
+			delete(s.bus.subs, s.ws)
+			delete(s.bus.last, s.ws)
+		}
+		close(s.done)
+	})
+}
+
+func (b *Bus) closeAll(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, subs := range b.subs {
+		for s := range subs {
+			s.closeLocked(err)
+		}
+	}
+}
+
+// Count is the number of live subscriptions (metrics, tests).
+func (b *Bus) Count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, subs := range b.subs {
+		n += len(subs)
+	}
+	return n
+}
