@@ -77,10 +77,14 @@ func (r *queryResolver) Conversations(ctx context.Context, after *entgql.Cursor[
 // Conversation returns ConversationResolver implementation.
 func (r *Resolver) Conversation() ConversationResolver { return &conversationResolver{r} }
 
+// Event returns EventResolver implementation.
+func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
 	conversationResolver struct{ *Resolver }
+	eventResolver        struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 )

@@ -85,6 +85,37 @@ type Lock struct {
 	AcquiredAt time.Time  `json:"acquiredAt"`
 }
 
+// L1–L8: a conversation's lock changed hands.
+type LockEvent struct {
+	ConversationID int `json:"conversationId"`
+	// The new holder; null when released.
+	Holder  *ent.Agent `json:"holder,omitempty"`
+	Version int        `json:"version"`
+	At      time.Time  `json:"at"`
+	Cursor  string     `json:"cursor"`
+}
+
+// Something the viewer should know about now.
+type Notification struct {
+	Kind         NotificationKind  `json:"kind"`
+	Conversation *ent.Conversation `json:"conversation"`
+	// Who did it (the stealer, the agent who reassigned); null for customers and the system.
+	Actor *ent.Agent `json:"actor,omitempty"`
+	// The handoff note of a reassignment.
+	Note   *string   `json:"note,omitempty"`
+	At     time.Time `json:"at"`
+	Cursor string    `json:"cursor"`
+}
+
+// A conversation entered, changed in, or left a queue (My Queue, the shared inbox).
+type QueueEvent struct {
+	Kind         QueueEventKind    `json:"kind"`
+	Conversation *ent.Conversation `json:"conversation"`
+	// The event's type, for example conversation.claimed.
+	Reason string `json:"reason"`
+	Cursor string `json:"cursor"`
+}
+
 type UpdateAgentInput struct {
 	Name      *string      `json:"name,omitempty"`
 	Email     *string      `json:"email,omitempty"`
@@ -97,6 +128,63 @@ type UpdateAgentInput struct {
 	Channels []*ChannelCapacityInput `json:"channels,omitempty"`
 	// Deactivated agents cannot sign in; their sessions and API keys stop working.
 	Active *bool `json:"active,omitempty"`
+}
+
+type NotificationKind string
+
+const (
+	NotificationKindLockStolen      NotificationKind = "LOCK_STOLEN"
+	NotificationKindReassignedToYou NotificationKind = "REASSIGNED_TO_YOU"
+	NotificationKindCustomerReplied NotificationKind = "CUSTOMER_REPLIED"
+)
+
+var AllNotificationKind = []NotificationKind{
+	NotificationKindLockStolen,
+	NotificationKindReassignedToYou,
+	NotificationKindCustomerReplied,
+}
+
+func (e NotificationKind) IsValid() bool {
+	switch e {
+	case NotificationKindLockStolen, NotificationKindReassignedToYou, NotificationKindCustomerReplied:
+		return true
+	}
+	return false
+}
+
+func (e NotificationKind) String() string {
+	return string(e)
+}
+
+func (e *NotificationKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NotificationKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NotificationKind", str)
+	}
+	return nil
+}
+
+func (e NotificationKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NotificationKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NotificationKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // C1: a conversation's owner as the viewer sees it. Bot-owned or unowned is UNCLAIMED to humans.
@@ -152,6 +240,63 @@ func (e *Ownership) UnmarshalJSON(b []byte) error {
 }
 
 func (e Ownership) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type QueueEventKind string
+
+const (
+	QueueEventKindAdded   QueueEventKind = "ADDED"
+	QueueEventKindUpdated QueueEventKind = "UPDATED"
+	QueueEventKindRemoved QueueEventKind = "REMOVED"
+)
+
+var AllQueueEventKind = []QueueEventKind{
+	QueueEventKindAdded,
+	QueueEventKindUpdated,
+	QueueEventKindRemoved,
+}
+
+func (e QueueEventKind) IsValid() bool {
+	switch e {
+	case QueueEventKindAdded, QueueEventKindUpdated, QueueEventKindRemoved:
+		return true
+	}
+	return false
+}
+
+func (e QueueEventKind) String() string {
+	return string(e)
+}
+
+func (e *QueueEventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = QueueEventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid QueueEventKind", str)
+	}
+	return nil
+}
+
+func (e QueueEventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *QueueEventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e QueueEventKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -122,6 +122,10 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.ConversationCreated, ConversationID: conv.ID, ActorID: v.AgentID,
 			SubjectID: ptrOr(conv.OwnerID), Version: conv.Version,
 			After: map[string]any{"status": conv.Status, "state": conv.State, "channel": ch, "customer": cust.ID, "owner": conv.OwnerID}})
+		if conv.LockHolderID != nil { // the inception bot's lock (L7)
+			evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.LockAcquired, ConversationID: conv.ID, ActorID: v.AgentID,
+				SubjectID: *conv.LockHolderID, Version: conv.Version, Before: map[string]any{"holder": nil}, After: map[string]any{"holder": *conv.LockHolderID}})
+		}
 	case err != nil:
 		return 0, fmt.Errorf("find conversation: %w", err)
 	}
@@ -143,7 +147,7 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 		// or the queue belongs to the router; it reopens as NEW with its owner unchanged.
 		upd.SetStatus(enum.StatusNew).ClearResolvedAt()
 		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.ConversationReopened, ConversationID: conv.ID, ActorID: v.AgentID,
-			Version: version, Before: map[string]any{"status": conv.Status}, After: map[string]any{"status": enum.StatusNew}})
+			Version: version, Before: map[string]any{"status": conv.Status}, After: map[string]any{"status": enum.StatusNew, "owner": conv.OwnerID}})
 	}
 	if err := upd.Exec(ctx); err != nil {
 		return 0, fmt.Errorf("update conversation: %w", err)

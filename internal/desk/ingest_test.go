@@ -66,7 +66,7 @@ func TestIngestCustomerMessage(t *testing.T) {
 		t.Fatalf("messages: %+v", out)
 	}
 	types := s.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, id))).Order(event.ByID()).Select(event.FieldType).StringsX(testapi.Sys())
-	if strings.Join(types, ",") != "conversation.created,message.received,message.received" {
+	if strings.Join(types, ",") != "conversation.created,lock.acquired,message.received,message.received" {
 		t.Fatalf("E1 events: %v", types)
 	}
 }

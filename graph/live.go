@@ -1,0 +1,141 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+
+	"switchboard/ent"
+	"switchboard/ent/conversation"
+	"switchboard/ent/schema/enum"
+	"switchboard/graph/model"
+	"switchboard/internal/auth"
+	"switchboard/internal/events"
+	"switchboard/internal/fault"
+)
+
+// Event types whose before/after say how ownership moved.
+var ownershipMoves = map[string]bool{
+	events.ConversationClaimed: true, events.ConversationReassigned: true, events.ConversationReleased: true,
+	events.ConversationForceReleased: true, events.ConversationAutoReleased: true,
+}
+
+var lockMoves = map[string]bool{events.LockAcquired: true, events.LockReleased: true, events.LockStolen: true}
+
+// feed runs a subscription: it streams the viewer's workspace events from cursor after through
+// pick, which turns an event into something to send (or nil to skip), onto the returned channel.
+func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent.Event) (*T, error)) (<-chan *T, error) {
+	v, err := auth.Member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from, err := events.ParseCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	if r.Bus == nil {
+		return nil, fault.New(fault.Internal, "live updates are not running on this server")
+	}
+	out := make(chan *T, 1)
+	go func() {
+		defer close(out)
+		err := r.Bus.Stream(ctx, v.WorkspaceID, from, func(e *ent.Event) bool {
+			item, err := pick(e)
+			if err != nil {
+				slog.WarnContext(ctx, "subscription: event", "seq", e.Seq, "err", err)
+				return true
+			}
+			if item == nil {
+				return true
+			}
+			select {
+			case out <- item:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+		if err != nil && ctx.Err() == nil {
+			slog.InfoContext(ctx, "subscription ended", "agent", v.AgentID, "err", err)
+		}
+	}()
+	return out, nil
+}
+
+// ownedSet tracks a queue's conversations (those agentID owns and works on: NEW and PENDING),
+// from the database and then from the stream's moves.
+type ownedSet map[int]bool
+
+func loadOwned(ctx context.Context, c *ent.Client, agentID int) (ownedSet, error) {
+	ids, err := c.Conversation.Query().Where(conversation.OwnerID(agentID), conversation.HumanOwned(true), conversation.IsOpen(true),
+		conversation.StatusIn(enum.StatusNew, enum.StatusPending)).IDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := ownedSet{}
+	for _, id := range ids {
+		s[id] = true
+	}
+	return s, nil
+}
+
+// queueKind applies e to the set of conversations matching a queue and says how the queue
+// changed: ADDED, REMOVED, UPDATED, or "" when the event does not concern it. in reports whether
+// an ownership move leaves the conversation in the queue.
+func queueKind(set ownedSet, e *ent.Event, in func(e *ent.Event) (bool, bool)) model.QueueEventKind {
+	if e.ConversationID == nil {
+		return ""
+	}
+	id := *e.ConversationID
+	if isIn, decided := in(e); decided {
+		switch {
+		case isIn && !set[id]:
+			set[id] = true
+			return model.QueueEventKindAdded
+		case !isIn && set[id]:
+			delete(set, id)
+			return model.QueueEventKindRemoved
+		case isIn:
+			return model.QueueEventKindUpdated
+		}
+		return ""
+	}
+	if set[id] {
+		return model.QueueEventKindUpdated
+	}
+	return ""
+}
+
+// conversationAt loads the conversation an event is about.
+func (r *Resolver) conversationAt(ctx context.Context, e *ent.Event) (*ent.Conversation, error) {
+	return r.Client.Conversation.Get(ctx, *e.ConversationID)
+}
+
+// inInbox decides, from an event alone when it can, whether the conversation is in the shared
+// inbox: open and owned by no human.
+func inInbox(e *ent.Event) (bool, bool) {
+	switch {
+	case e.Type == events.ConversationCreated:
+		return true, true // created bot-owned or queued: unclaimed to humans (C1)
+	case ownershipMoves[e.Type]:
+		return events.Int(e.After, "owner") == 0, true
+	case e.Type == events.ConversationResolved:
+		return false, true
+	case e.Type == events.ConversationReopened:
+		return true, true
+	}
+	return false, false
+}
+
+// unclaimedSet is the inbox's starting set: open, unresolved conversations no human owns.
+func unclaimedSet(ctx context.Context, c *ent.Client) (ownedSet, error) {
+	ids, err := c.Conversation.Query().Where(conversation.HumanOwned(false), conversation.IsOpen(true),
+		conversation.StatusIn(enum.StatusNew, enum.StatusPending)).IDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := ownedSet{}
+	for _, id := range ids {
+		s[id] = true
+	}
+	return s, nil
+}
