@@ -1,0 +1,261 @@
+package events_test
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"switchboard/internal/httpapi"
+	"switchboard/internal/testapi"
+	"switchboard/internal/testdb"
+)
+
+type fixture struct {
+	s    *testapi.Server
+	ws   *testapi.Workspace
+	conn *testapi.Client
+	n    int
+}
+
+func newFixture(t *testing.T, s *testapi.Server, slug string) *fixture {
+	ws := s.NewWorkspace(slug)
+	return &fixture{s: s, ws: ws, conn: ws.NewKey(ws.NewBot("Connector", "DELEGATION"))}
+}
+
+func (f *fixture) agent(t *testing.T, name string) *testapi.Client {
+	email := strings.ToLower(name) + "@" + f.ws.Slug + ".test"
+	f.ws.Admin.Do(`mutation($in:CreateAgentInput!){createAgent(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+		"email": email, "password": testapi.Password, "name": name,
+		"channels": []map[string]any{{"channel": "SMS", "capacity": 10}}}}).OK(t)
+	c := f.s.Login(email, testapi.Password)
+	c.Do(`mutation{setPresence(presence:ONLINE){id}}`, nil).OK(t)
+	return c
+}
+
+func (f *fixture) ingest(t *testing.T, handle, text string) string {
+	return f.conn.Do(`mutation($h:String!,$t:String!){ingestCustomerMessage(input:{channel:SMS,customerHandle:$h,text:$t}){id}}`,
+		testapi.Vars{"h": handle, "t": text}).OK(t).Str(t, "ingestCustomerMessage.id")
+}
+
+type lockEvent struct {
+	LockChanged struct {
+		ConversationID string
+		Holder         *struct{ ID, Name string }
+		Version        int
+		Cursor         string
+	}
+}
+
+const lockSub = `subscription($ids:[ID!]!,$after:String){lockChanged(conversationIds:$ids,after:$after){conversationId holder{id name} version cursor}}`
+
+// E2, E5: another agent's screen sees a lock change live (well within 1 s).
+func TestLockChangedIsLive(t *testing.T) {
+	f := newFixture(t, testapi.New(t), "acme")
+	ana, ben := f.agent(t, "Ana"), f.agent(t, "Ben")
+	c := f.ingest(t, "+1", "hello")
+	f.s.DB.Client.Conversation.UpdateOneID(atoi(c)).ClearOwnerID().ClearLockHolderID().ExecX(testapi.Sys())
+
+	sub := ana.Subscribe(lockSub, testapi.Vars{"ids": []string{c}})
+	time.Sleep(100 * time.Millisecond) // let the subscription register
+	start := time.Now()
+	ben.Do(`mutation($id:ID!){openConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	var ev lockEvent
+	if !sub.Next(2*time.Second, &ev) {
+		t.Fatal("E2: no lock event")
+	}
+	if ev.LockChanged.Holder == nil || ev.LockChanged.Holder.ID != ben.AgentID {
+		t.Fatalf("holder: %+v", ev)
+	}
+	t.Logf("E5: lock change seen after %v", time.Since(start))
+	if time.Since(start) > time.Second {
+		t.Fatalf("E5: took %v", time.Since(start))
+	}
+	ben.Do(`mutation($id:ID!){closeConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	if !sub.Next(2*time.Second, &ev) || ev.LockChanged.Holder != nil {
+		t.Fatalf("release: %+v", ev)
+	}
+	// Too many ids, bad cursor: clear errors.
+	bad := ana.Subscribe(lockSub, testapi.Vars{"ids": []string{c}, "after": "x"})
+	if e := bad.Err(2 * time.Second); !strings.Contains(e, "cursor") {
+		t.Fatalf("bad cursor: %q", e)
+	}
+}
+
+type convEvent struct {
+	ConversationEvents struct {
+		Type    string
+		Version int
+		Cursor  string
+		After   map[string]any
+	}
+}
+
+const convSub = `subscription($id:ID!,$after:String){conversationEvents(conversationId:$id,after:$after){type version cursor after}}`
+
+// E3: a subscriber that drops in the middle of a burst and resumes from its last cursor gets
+// every event once, in order.
+func TestResumeInTheMiddleOfABurstLosesNothing(t *testing.T) {
+	f := newFixture(t, testapi.New(t), "acme")
+	ana := f.agent(t, "Ana")
+	c := f.ingest(t, "+1", "hello")
+	const burst = 60
+
+	sub := ana.Subscribe(convSub, testapi.Vars{"id": c, "after": "0"})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range burst {
+			ana.Do(`mutation($id:ID!,$t:String!){addNote(conversationId:$id,text:$t){id}}`, testapi.Vars{"id": c, "t": fmt.Sprintf("note %d", i)})
+		}
+	}()
+	var seen []string
+	var cursor string
+	var ev convEvent
+	for len(seen) < 15 && sub.Next(5*time.Second, &ev) {
+		seen = append(seen, ev.ConversationEvents.Type)
+		cursor = ev.ConversationEvents.Cursor
+	}
+	sub.Close() // gone in the middle of the burst
+	time.Sleep(50 * time.Millisecond)
+	sub2 := ana.Subscribe(convSub, testapi.Vars{"id": c, "after": cursor})
+	var versions []int
+	notes := 0
+	for _, typ := range seen {
+		if typ == "note.added" {
+			notes++
+		}
+	}
+	last := -1
+	for notes < burst && sub2.Next(5*time.Second, &ev) {
+		if ev.ConversationEvents.Cursor <= cursor && len(ev.ConversationEvents.Cursor) == len(cursor) {
+			t.Fatalf("E3: duplicate event %s after cursor %s", ev.ConversationEvents.Cursor, cursor)
+		}
+		if ev.ConversationEvents.Version <= last {
+			t.Fatalf("E3: out of order: version %d after %d", ev.ConversationEvents.Version, last)
+		}
+		last = ev.ConversationEvents.Version
+		versions = append(versions, last)
+		if ev.ConversationEvents.Type == "note.added" {
+			notes++
+		}
+	}
+	wg.Wait()
+	if notes != burst {
+		t.Fatalf("E3: %d of %d notes arrived", notes, burst)
+	}
+	// Nothing more (no duplicates trailing).
+	if sub2.Next(300*time.Millisecond, &ev) {
+		t.Fatalf("E3: unexpected extra event %+v", ev)
+	}
+}
+
+type queueEvent struct {
+	MyQueue struct {
+		Kind         string
+		Reason       string
+		Conversation struct{ ID string }
+	}
+}
+
+type notification struct {
+	Notifications struct {
+		Kind         string
+		Note         *string
+		Actor        *struct{ Name string }
+		Conversation struct{ ID string }
+	}
+}
+
+// E2: reassignment lands in the new owner's My Queue and notifications, with the note; a steal
+// notifies the robbed holder; a customer reply notifies the owner.
+func TestMyQueueAndNotifications(t *testing.T) {
+	f := newFixture(t, testapi.New(t), "acme")
+	ana, ben := f.agent(t, "Ana"), f.agent(t, "Ben")
+	c := f.ingest(t, "+1", "hello")
+	benQueue := ben.Subscribe(`subscription{myQueue{kind reason conversation{id}}}`, nil)
+	benNotes := ben.Subscribe(`subscription{notifications{kind note actor{name} conversation{id}}}`, nil)
+	anaNotes := ana.Subscribe(`subscription{notifications{kind note actor{name} conversation{id}}}`, nil)
+	time.Sleep(100 * time.Millisecond)
+
+	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	ana.Do(`mutation($id:ID!,$to:ID!){reassignConversation(id:$id,agentId:$to,note:"refund pending"){id}}`, testapi.Vars{"id": c, "to": ben.AgentID}).OK(t)
+	var q queueEvent
+	if !benQueue.Next(2*time.Second, &q) || q.MyQueue.Kind != "ADDED" || q.MyQueue.Conversation.ID != c {
+		t.Fatalf("C4: reassigned conversation must appear in My Queue: %+v", q)
+	}
+	var n notification
+	if !benNotes.Next(2*time.Second, &n) || n.Notifications.Kind != "REASSIGNED_TO_YOU" || n.Notifications.Note == nil || *n.Notifications.Note != "refund pending" {
+		t.Fatalf("C4 notification: %+v", n)
+	}
+	// Ana opens another conversation, Ben steals... then Ana steals back from Ben: Ben is told.
+	ben.Do(`mutation($id:ID!){openConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	ana.Do(`mutation($id:ID!){stealLock(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	if !benNotes.Next(2*time.Second, &n) || n.Notifications.Kind != "LOCK_STOLEN" || n.Notifications.Actor == nil || n.Notifications.Actor.Name != "Ana" {
+		t.Fatalf("L5 notification: %+v", n)
+	}
+	f.ingest(t, "+1", "are you there?")
+	if !benNotes.Next(2*time.Second, &n) || n.Notifications.Kind != "CUSTOMER_REPLIED" {
+		t.Fatalf("customer replied: %+v", n)
+	}
+	if !benQueue.Next(2*time.Second, &q) || q.MyQueue.Kind != "UPDATED" {
+		t.Fatalf("My Queue update: %+v", q)
+	}
+	if anaNotes.Next(300*time.Millisecond, &n) {
+		t.Fatalf("Ana got a notification meant for Ben: %+v", n)
+	}
+}
+
+// Nothing crosses workspaces, and a change that rolled back publishes nothing.
+func TestIsolationAndRollback(t *testing.T) {
+	s := testapi.New(t)
+	x, y := newFixture(t, s, "x"), newFixture(t, s, "y")
+	xa := x.agent(t, "Ana")
+	inbox := xa.Subscribe(`subscription{inbox{kind reason conversation{id}}}`, nil)
+	time.Sleep(100 * time.Millisecond)
+	y.ingest(t, "+1", "for workspace y")
+	var q struct{ Inbox struct{ Kind, Reason string } }
+	if inbox.Next(500*time.Millisecond, &q) {
+		t.Fatalf("workspace x saw y's event: %+v", q)
+	}
+	c := x.ingest(t, "+1", "for workspace x")
+	if !inbox.Next(2*time.Second, &q) || q.Inbox.Kind != "ADDED" {
+		t.Fatalf("inbox: %+v", q)
+	}
+	// A refused claim (Ana has no EMAIL permission… use a capacity of 0) writes and publishes
+	// nothing; the next real change is the next event.
+	events := xa.Subscribe(convSub, testapi.Vars{"id": c})
+	time.Sleep(100 * time.Millisecond)
+	x.ws.Admin.Do(`mutation($id:ID!){updateAgent(id:$id,input:{channels:[]}){id}}`, testapi.Vars{"id": xa.AgentID}).OK(t)
+	xa.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).WantCode(t, "FORBIDDEN")
+	xa.Do(`mutation($id:ID!,$t:String!){addNote(conversationId:$id,text:$t){id}}`, testapi.Vars{"id": c, "t": "after"}).OK(t)
+	var ev convEvent
+	if !events.Next(2*time.Second, &ev) || ev.ConversationEvents.Type != "note.added" {
+		t.Fatalf("a rolled-back change published something: %+v", ev)
+	}
+}
+
+// E4: an event committed on instance A reaches a subscriber on instance B (Postgres).
+func TestCrossInstanceDelivery(t *testing.T) {
+	testdb.RequirePostgres(t)
+	a := testapi.New(t)
+	b := testapi.NewOn(t, a.DB, httpapi.Config{})
+	f := newFixture(t, a, "acme")
+	ana := f.agent(t, "Ana")
+	c := f.ingest(t, "+1", "hello")
+	onB := b.As(ana.Token).Subscribe(convSub, testapi.Vars{"id": c})
+	time.Sleep(200 * time.Millisecond)
+	var lat []time.Duration
+	for i := range 20 {
+		start := time.Now()
+		ana.Do(`mutation($id:ID!,$t:String!){addNote(conversationId:$id,text:$t){id}}`, testapi.Vars{"id": c, "t": fmt.Sprint(i)}).OK(t)
+		var ev convEvent
+		if !onB.Next(2*time.Second, &ev) || ev.ConversationEvents.Type != "note.added" {
+			t.Fatalf("E4: event %d did not reach instance B: %+v", i, ev)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	t.Logf("E4: cross-instance latencies (mutation start to receipt): %v", lat)
+}

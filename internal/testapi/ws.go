@@ -1,0 +1,122 @@
+package testapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+)
+
+// Sub is one GraphQL subscription over its own WebSocket (graphql-transport-ws).
+type Sub struct {
+	t      testing.TB
+	conn   *websocket.Conn
+	ctx    context.Context
+	cancel context.CancelFunc
+	next   chan json.RawMessage
+	errs   chan string
+}
+
+var subIDs atomic.Int64
+
+// Subscribe opens a WebSocket authenticated as the client and starts query.
+func (c *Client) Subscribe(query string, vars Vars) *Sub {
+	t := c.s.t
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(c.s.URL, "http")+"/query",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		cancel()
+		t.Fatalf("dial: %v", err)
+	}
+	conn.SetReadLimit(1 << 22)
+	s := &Sub{t: t, conn: conn, ctx: ctx, cancel: cancel, next: make(chan json.RawMessage, 4096), errs: make(chan string, 16)}
+	t.Cleanup(s.Close)
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + c.Token}}); err != nil {
+		t.Fatal(err)
+	}
+	var ack map[string]any
+	if err := wsjson.Read(ctx, conn, &ack); err != nil || ack["type"] != "connection_ack" {
+		t.Fatalf("connection_init: %v %v", ack, err)
+	}
+	id := fmt.Sprint(subIDs.Add(1))
+	if err := wsjson.Write(ctx, conn, map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}}); err != nil {
+		t.Fatal(err)
+	}
+	go s.read()
+	return s
+}
+
+func (s *Sub) read() {
+	defer close(s.next)
+	for {
+		var m struct {
+			Type    string
+			Payload json.RawMessage
+		}
+		if err := wsjson.Read(s.ctx, s.conn, &m); err != nil {
+			return
+		}
+		switch m.Type {
+		case "next":
+			var p struct {
+				Data   json.RawMessage
+				Errors []struct{ Message string }
+			}
+			_ = json.Unmarshal(m.Payload, &p)
+			if len(p.Errors) > 0 {
+				s.errs <- p.Errors[0].Message
+				continue
+			}
+			s.next <- p.Data
+		case "error":
+			s.errs <- string(m.Payload)
+		case "complete":
+			return
+		case "ping":
+			_ = wsjson.Write(s.ctx, s.conn, map[string]any{"type": "pong"})
+		}
+	}
+}
+
+// Next waits up to d for the next event and decodes its data into v; false on timeout or end.
+func (s *Sub) Next(d time.Duration, v any) bool {
+	s.t.Helper()
+	select {
+	case data, ok := <-s.next:
+		if !ok {
+			return false
+		}
+		if err := json.Unmarshal(data, v); err != nil {
+			s.t.Fatalf("decode %s: %v", data, err)
+		}
+		return true
+	case e := <-s.errs:
+		s.t.Fatalf("subscription error: %s", e)
+	case <-time.After(d):
+	}
+	return false
+}
+
+// Err waits up to d for an error message (for subscriptions that must fail).
+func (s *Sub) Err(d time.Duration) string {
+	select {
+	case e := <-s.errs:
+		return e
+	case <-time.After(d):
+		return ""
+	}
+}
+
+// Close closes the WebSocket.
+func (s *Sub) Close() {
+	_ = s.conn.Close(websocket.StatusNormalClosure, "")
+	s.cancel()
+}
