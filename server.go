@@ -120,7 +120,8 @@ func run(cfg config) error {
 		}
 	}
 
-	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL}, httpapi.Deps{DB: db, Bus: bus})
+	leases := desk.NewLeases(desk.New(db, bus))
+	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL}, httpapi.Deps{DB: db, Bus: bus, Leases: leases})
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -138,6 +139,7 @@ func run(cfg config) error {
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	go desk.New(db, bus).RunSweeper(ctx, 30*time.Second) // C8 stale claims
+	go leases.Run(ctx, 5*time.Second)                    // L6 lock leases
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	announce(ln.Addr().String(), cfg)

@@ -107,6 +107,14 @@ func (r *mutationResolver) ResolveConversation(ctx context.Context, id int) (*en
 	return r.Desk.Resolve(ctx, id)
 }
 
+// Heartbeat is the resolver for the heartbeat field.
+func (r *mutationResolver) Heartbeat(ctx context.Context) (bool, error) {
+	if err := r.Desk.Heartbeat(ctx); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // SetPresence is the resolver for the setPresence field.
 func (r *mutationResolver) SetPresence(ctx context.Context, presence enum.Presence) (*ent.Agent, error) {
 	return r.Directory.SetPresence(ctx, presence)

@@ -257,6 +257,7 @@ type ComplexityRoot struct {
 		CreatePool              func(childComplexity int, input model.CreatePoolInput) int
 		CreateTeam              func(childComplexity int, input model.CreateTeamInput) int
 		ForceRelease            func(childComplexity int, id int) int
+		Heartbeat               func(childComplexity int) int
 		IngestCustomerMessage   func(childComplexity int, input model.IngestMessageInput) int
 		Login                   func(childComplexity int, email string, password string) int
 		Logout                  func(childComplexity int) int
@@ -406,6 +407,7 @@ type MutationResolver interface {
 	AddNote(ctx context.Context, conversationID int, text string) (*ent.Note, error)
 	PendConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	ResolveConversation(ctx context.Context, id int) (*ent.Conversation, error)
+	Heartbeat(ctx context.Context) (bool, error)
 	SetPresence(ctx context.Context, presence enum.Presence) (*ent.Agent, error)
 }
 type QueryResolver interface {
@@ -1392,6 +1394,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ForceRelease(childComplexity, args["id"].(int)), true
+	case "Mutation.heartbeat":
+		if e.ComplexityRoot.Mutation.Heartbeat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.Heartbeat(childComplexity), true
 	case "Mutation.ingestCustomerMessage":
 		if e.ComplexityRoot.Mutation.IngestCustomerMessage == nil {
 			break
@@ -2289,6 +2297,8 @@ extend type Mutation {
   pendConversation(id: ID!): Conversation!
   "NEW or PENDING → RESOLVED; needs the lock (L8) and releases it (L6)."
   resolveConversation(id: ID!): Conversation!
+  "Renew the viewer's lock lease (L6). WebSocket clients need not: an open connection renews it."
+  heartbeat: Boolean!
   "Set the viewer's presence: ONLINE receives conversations, AWAY keeps what it owns, OFFLINE gets nothing."
   setPresence(presence: Presence!): Agent!
 }
@@ -9198,6 +9208,29 @@ func (ec *executionContext) fieldContext_Mutation_resolveConversation(ctx contex
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_heartbeat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_heartbeat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().Heartbeat(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_heartbeat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_setPresence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -16254,6 +16287,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "resolveConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resolveConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "heartbeat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_heartbeat(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

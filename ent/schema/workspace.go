@@ -39,7 +39,7 @@ func (Workspace) Fields() []ent.Field {
 		field.Bool("auto_release_enabled").Default(false),
 		field.Int("auto_release_after_seconds").Default(7200).Range(60, 30*24*3600),
 		// L6.
-		field.Int("lock_grace_period_seconds").Default(60).Range(5, 3600),
+		field.Int("lock_grace_period_seconds").Default(60).Range(15, 3600),
 		// E6.
 		field.Int("audit_retention_days").Default(365).Range(1, 3650),
 		// §6: WRAP_UP after the customer leaves; customer inactivity and first-response SLA timers.

@@ -183,7 +183,12 @@ func (o *op) setLock(agentID int, human bool) {
 		o.holder, o.humanLock = nil, false
 		return
 	}
-	o.upd.SetLockHolderID(agentID).SetHumanLock(human).SetLockAcquiredAt(o.now).ClearLockExpiresAt()
+	o.upd.SetLockHolderID(agentID).SetHumanLock(human).SetLockAcquiredAt(o.now)
+	if human { // L6: a human's lock is a lease, renewed while its connection lives
+		o.upd.SetLockExpiresAt(o.now.Add(time.Duration(o.ws.LockGracePeriodSeconds) * time.Second))
+	} else {
+		o.upd.ClearLockExpiresAt() // a bot's lock follows its ownership (L7)
+	}
 	o.holder, o.humanLock = &agentID, human
 }
 

@@ -57,10 +57,13 @@ type Deps struct {
 	DB *storage.DB
 	// Bus delivers committed events to subscriptions; the caller runs it (Bus.Run).
 	Bus *events.Bus
+	// Leases keeps the locks of agents whose WebSocket is open here (L6); the caller runs it.
+	Leases *desk.Leases
 }
 
 // services are the domain services behind the transports.
 type services struct {
+	leases   *desk.Leases
 	db       *storage.DB
 	auth     *auth.Service
 	resolver *graph.Resolver
@@ -95,7 +98,7 @@ func New(cfg Config, deps Deps) http.Handler {
 	cfg.defaults()
 	client := deps.DB.Client
 	authn := auth.NewService(client, cfg.SessionTTL, deps.Bus)
-	svc := services{db: deps.DB, auth: authn, resolver: &graph.Resolver{
+	svc := services{leases: deps.Leases, db: deps.DB, auth: authn, resolver: &graph.Resolver{
 		Client: client, Auth: authn, Directory: directory.New(client, deps.Bus), Desk: desk.New(deps.DB, deps.Bus), Bus: deps.Bus,
 	}}
 	reg := prometheus.NewRegistry()
@@ -140,7 +143,12 @@ func New(cfg Config, deps Deps) http.Handler {
 func graphQL(cfg Config, svc services) http.Handler {
 	srv := handler.New(graph.NewSchema(svc.resolver))
 	srv.AddTransport(transport.Websocket{
-		InitFunc:              wsInit(svc.auth),
+		InitFunc: wsInit(svc.auth, svc.leases),
+		CloseFunc: func(ctx context.Context, _ int) {
+			if done, ok := ctx.Value(leaseKey{}).(func()); ok {
+				done()
+			}
+		},
 		InitTimeout:           cfg.WSInitTimeout,
 		KeepAlivePingInterval: cfg.WSPing,
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
@@ -166,7 +174,10 @@ func graphQL(cfg Config, svc services) http.Handler {
 
 // wsInit authenticates a WebSocket from connection_init's payload {"authorization": "Bearer …"};
 // a missing or bad credential closes the socket with 4403.
-func wsInit(a *auth.Service) transport.WebsocketInitFunc {
+// leaseKey carries the end of a connection's lease keeping to CloseFunc.
+type leaseKey struct{}
+
+func wsInit(a *auth.Service, leases *desk.Leases) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		cred, _ := p["authorization"].(string)
 		if cred == "" {
@@ -179,7 +190,8 @@ func wsInit(a *auth.Service) transport.WebsocketInitFunc {
 		if err != nil {
 			return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
 		}
-		return auth.WithViewer(ctx, v), nil, nil
+		ctx = auth.WithViewer(ctx, v)
+		return context.WithValue(ctx, leaseKey{}, leases.Connected(ctx)), nil, nil
 	}
 }
 

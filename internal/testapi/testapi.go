@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"switchboard/ent"
+	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
@@ -28,10 +29,11 @@ const Password = "test-password-1"
 
 // Server is a running handler over a fresh database.
 type Server struct {
-	t   testing.TB
-	URL string
-	DB  *storage.DB
-	Bus *events.Bus
+	t      testing.TB
+	URL    string
+	DB     *storage.DB
+	Bus    *events.Bus
+	Leases *desk.Leases
 }
 
 // New starts a server on a fresh database.
@@ -51,9 +53,10 @@ func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 	bus := events.NewBus(db.Client, db.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	go bus.Run(ctx)
-	ts := httptest.NewServer(httpapi.New(cfg, httpapi.Deps{DB: db, Bus: bus}))
+	leases := desk.NewLeases(desk.New(db, bus))
+	ts := httptest.NewServer(httpapi.New(cfg, httpapi.Deps{DB: db, Bus: bus, Leases: leases}))
 	t.Cleanup(func() { ts.Close(); cancel() })
-	return &Server{t: t, URL: ts.URL, DB: db, Bus: bus}
+	return &Server{t: t, URL: ts.URL, DB: db, Bus: bus, Leases: leases}
 }
 
 // Sys is a context for direct database reads in assertions (all workspaces).

@@ -1,0 +1,71 @@
+package desk_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"switchboard/internal/desk"
+	"switchboard/internal/testapi"
+)
+
+// L6: a human's lock is a lease: released lockGracePeriod after the holder's connection is gone,
+// kept while a connection (or a heartbeat) renews it.
+func TestLockLeases(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	a := f.queued("SMS")
+	ana.Do(open, id(a)).OK(t)
+	base := time.Now()
+	at := func(d time.Duration) *desk.Desk {
+		return desk.New(f.s.DB, f.s.Bus).WithClock(func() time.Time { return base.Add(d) })
+	}
+	ctx := context.Background()
+
+	// While connected, this instance renews the lease.
+	sub := ana.Subscribe(`subscription{notifications{kind}}`, nil)
+	waitFor(t, func() bool { return f.s.Leases.IsConnected(f.ws.Workspace.ID, atoi(t, ana.AgentID)) })
+	f.s.DB.Client.Conversation.UpdateOneID(atoi(t, a)).SetLockExpiresAt(base.Add(-time.Second)).ExecX(testapi.Sys())
+	if err := f.s.Leases.Renew(ctx); err != nil { // what the instance's ticker does
+		t.Fatal(err)
+	}
+	if n, err := at(time.Second).ExpireLeases(ctx); err != nil || n != 0 {
+		t.Fatalf("a lease renewed for a connected agent expired: %d %v", n, err)
+	}
+	sub.Close()
+	waitFor(t, func() bool { return !f.s.Leases.IsConnected(f.ws.Workspace.ID, atoi(t, ana.AgentID)) })
+
+	// Gone for longer than the grace period: released, with an event saying why.
+	if n, err := at(111 * time.Second).ExpireLeases(ctx); err != nil || n != 1 {
+		t.Fatalf("L6: expired lease not released: %d %v", n, err)
+	}
+	if f.conv(a).LockHolderID != nil {
+		t.Fatal("L6: the lock is still held")
+	}
+	if ts := f.eventTypes(a); ts[len(ts)-1] != "lock.released" {
+		t.Fatalf("E1: %v", ts)
+	}
+	if n, _ := at(200 * time.Second).ExpireLeases(ctx); n != 0 {
+		t.Fatal("a lease was released twice")
+	}
+
+	// A heartbeat renews it for clients without a WebSocket.
+	ana.Do(open, id(a)).OK(t)
+	before := *f.conv(a).LockExpiresAt
+	time.Sleep(10 * time.Millisecond)
+	if !ana.Do(`mutation{heartbeat}`, nil).OK(t).Path(t, "heartbeat").(bool) || !f.conv(a).LockExpiresAt.After(before) {
+		t.Fatal("heartbeat did not renew the lease")
+	}
+	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{lockGracePeriodSeconds:5}){id}}`, nil).WantCode(t, "BAD_USER_INPUT")
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for range 100 {
+		if cond() {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("condition not reached")
+}
