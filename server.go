@@ -140,6 +140,7 @@ func run(cfg config) error {
 	}
 	go desk.New(db, bus).RunSweeper(ctx, 30*time.Second) // C8 stale claims
 	go leases.Run(ctx, 5*time.Second)                    // L6 lock leases
+	go events.RunPurge(ctx, db.Client, time.Hour)        // E6 audit retention
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	announce(ln.Addr().String(), cfg)

@@ -1,0 +1,66 @@
+package events
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"switchboard/ent"
+	"switchboard/ent/event"
+	"switchboard/internal/tenant"
+)
+
+// Purge deletes each workspace's events older than its auditRetentionDays (E6), at most batch
+// per workspace per call, and returns how many it deleted. Idempotent and safe on several
+// instances at once.
+func Purge(ctx context.Context, client *ent.Client, now time.Time, batch int) (int, error) {
+	sys := tenant.System(ctx)
+	wss, err := client.Workspace.Query().All(sys)
+	if err != nil {
+		return 0, fmt.Errorf("purge: %w", err)
+	}
+	total := 0
+	for _, ws := range wss {
+		cutoff := now.AddDate(0, 0, -ws.AuditRetentionDays)
+		ids, err := client.Event.Query().Where(event.WorkspaceID(ws.ID), event.CreatedAtLT(cutoff)).Limit(batch).IDs(sys)
+		if err != nil || len(ids) == 0 {
+			if err != nil {
+				return total, fmt.Errorf("purge: %w", err)
+			}
+			continue
+		}
+		n, err := client.Event.Delete().Where(event.IDIn(ids...)).Exec(sys)
+		if err != nil {
+			return total, fmt.Errorf("purge: %w", err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// RunPurge purges expired events every interval until ctx ends.
+func RunPurge(ctx context.Context, client *ent.Client, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			for {
+				n, err := Purge(ctx, client, time.Now(), 5000)
+				if err != nil {
+					slog.ErrorContext(ctx, "audit retention", "err", err)
+					break
+				}
+				if n > 0 {
+					slog.InfoContext(ctx, "audit retention: purged events", "count", n)
+				}
+				if n < 5000 {
+					break
+				}
+			}
+		}
+	}
+}
