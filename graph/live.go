@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"switchboard/ent"
@@ -35,10 +36,14 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 	if r.Bus == nil {
 		return nil, fault.New(fault.Internal, "live updates are not running on this server")
 	}
+	sub, err := r.Bus.Open(ctx, v.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
 	out := make(chan *T, 1)
 	go func() {
 		defer close(out)
-		err := r.Bus.Stream(ctx, v.WorkspaceID, from, func(e *ent.Event) bool {
+		err := sub.Run(ctx, from, func(e *ent.Event) bool {
 			item, err := pick(e)
 			if err != nil {
 				slog.WarnContext(ctx, "subscription: event", "seq", e.Seq, "err", err)
@@ -54,7 +59,11 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 				return false
 			}
 		})
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case errors.Is(err, events.ErrSlow):
+			slog.InfoContext(ctx, "subscription: slow consumer dropped", "agent", v.AgentID)
+			events.Drop(ctx, events.CloseSlowConsumer, "too slow: reconnect and resume from your last cursor")
+		case err != nil && ctx.Err() == nil:
 			slog.InfoContext(ctx, "subscription ended", "agent", v.AgentID, "err", err)
 		}
 	}()

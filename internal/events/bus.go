@@ -14,6 +14,7 @@ import (
 	"switchboard/ent"
 	"switchboard/ent/event"
 	"switchboard/ent/workspace"
+	"switchboard/internal/fault"
 	"switchboard/internal/tenant"
 )
 
@@ -40,13 +41,16 @@ type Bus struct {
 	// Buffer is each subscription's queue; a subscriber that falls this far behind is dropped
 	// and resumes from its cursor (STYLE 7).
 	Buffer int
+	// MaxPerWorkspace bounds one workspace's subscriptions on this instance.
+	MaxPerWorkspace int
 }
 
 // NewBus returns a bus over client; pgURL (Postgres only) enables LISTEN/NOTIFY between
 // instances. Run must be running for anything to be delivered.
 func NewBus(client *ent.Client, pgURL string) *Bus {
 	return &Bus{client: client, pgURL: pgURL, subs: map[int]map[*Subscription]struct{}{}, last: map[int]int64{},
-		wake: map[int]bool{}, kick: make(chan struct{}, 1), out: map[int]bool{}, send: make(chan struct{}, 1), Buffer: 256}
+		wake: map[int]bool{}, kick: make(chan struct{}, 1), out: map[int]bool{}, send: make(chan struct{}, 1), Buffer: 256,
+		MaxPerWorkspace: 20000}
 }
 
 // Committed tells the bus that workspace ws committed events: this instance reads them, and the
@@ -225,6 +229,8 @@ type Subscription struct {
 	done chan struct{}
 	err  error
 	once sync.Once
+	// release gives the connection's subscription slot back.
+	release func()
 }
 
 // Subscribe registers a live subscription to workspace ws's events, starting with those committed
@@ -232,6 +238,10 @@ type Subscription struct {
 func (b *Bus) Subscribe(ctx context.Context, ws int) (*Subscription, error) {
 	s := &Subscription{bus: b, ws: ws, C: make(chan *ent.Event, b.Buffer), done: make(chan struct{})}
 	b.mu.Lock()
+	if len(b.subs[ws]) >= b.MaxPerWorkspace {
+		b.mu.Unlock()
+		return nil, fault.New(fault.RateLimited, "the workspace has %d live subscriptions on this server, the limit: try again later", b.MaxPerWorkspace)
+	}
 	if b.subs[ws] == nil {
 		b.subs[ws] = map[*Subscription]struct{}{}
 	}
@@ -280,6 +290,9 @@ func (s *Subscription) Close() {
 
 func (s *Subscription) closeLocked(err error) {
 	s.once.Do(func() {
+		if s.release != nil {
+			s.release()
+		}
 		s.err = err
 		delete(s.bus.subs[s.ws], s)
 		if len(s.bus.subs[s.ws]) == 0 {

@@ -1,8 +1,16 @@
 package events_test
 
-import "strconv"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"strconv"
+	"sync"
 
 	"switchboard/ent"
 	"switchboard/ent/event"
@@ -36,6 +37,32 @@ func (b *Bus) Stream(ctx context.Context, ws int, after *int64, emit func(*ent.E
 		return err
 	}
 	defer sub.Close()
+	return b.stream(ctx, sub, ws, after, emit)
+}
+
+// Open checks the connection's and the workspace's subscription limits and registers the
+// subscription; Run it (in a goroutine) to stream.
+func (b *Bus) Open(ctx context.Context, ws int) (*Subscription, error) {
+	release, err := take(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := b.Subscribe(ctx, ws)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	sub.release = release
+	return sub, nil
+}
+
+// Run streams an opened subscription (see Stream) and closes it at the end.
+func (s *Subscription) Run(ctx context.Context, after *int64, emit func(*ent.Event) bool) error {
+	defer s.Close()
+	return s.bus.stream(ctx, s, s.ws, after, emit)
+}
+
+func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int64, emit func(*ent.Event) bool) error {
 	var last int64 = -1
 	if after != nil {
 		last = *after
@@ -91,4 +118,56 @@ func Int(m map[string]any, key string) int {
 func Has(m map[string]any, key string) bool {
 	_, ok := m[key]
 	return ok
+}
+
+// CloseSlowConsumer is the WebSocket close code of a connection dropped because a subscriber fell
+// Bus.Buffer events behind: reconnect and resume from the last cursor received.
+const CloseSlowConsumer = 4010
+
+type dropperKey struct{}
+
+type limitKey struct{}
+
+type connLimit struct {
+	mu        sync.Mutex
+	open, max int
+}
+
+// WithConnectionLimit bounds the subscriptions one connection may hold at once.
+func WithConnectionLimit(ctx context.Context, max int) context.Context {
+	return context.WithValue(ctx, limitKey{}, &connLimit{max: max})
+}
+
+// take counts one more subscription on ctx's connection, or fails with RATE_LIMITED.
+func take(ctx context.Context) (release func(), err error) {
+	l, ok := ctx.Value(limitKey{}).(*connLimit)
+	if !ok {
+		return func() {}, nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open >= l.max {
+		return nil, fault.New(fault.RateLimited, "this connection already holds %d subscriptions, the limit: close some or open another connection", l.max)
+	}
+	l.open++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			l.open--
+			l.mu.Unlock()
+		})
+	}, nil
+}
+
+// WithDropper gives the code serving a WebSocket a way to close it with a code.
+func WithDropper(ctx context.Context, drop func(code int, reason string)) context.Context {
+	return context.WithValue(ctx, dropperKey{}, drop)
+}
+
+// Drop closes the WebSocket serving ctx with code and reason (no-op outside one).
+func Drop(ctx context.Context, code int, reason string) {
+	if d, ok := ctx.Value(dropperKey{}).(func(int, string)); ok {
+		d(code, reason)
+	}
 }

@@ -46,6 +46,8 @@ type Config struct {
 	SPA fs.FS
 	// WSInitTimeout bounds the wait for connection_init; WSPing is the keep-alive interval.
 	WSInitTimeout, WSPing time.Duration
+	// MaxSubscriptionsPerConnection bounds one WebSocket's subscriptions (default 100).
+	MaxSubscriptionsPerConnection int
 	// SessionTTL is how long a sign-in lasts (default 12 h).
 	SessionTTL time.Duration
 	// AccessLog receives one line per request (default slog.Default()).
@@ -88,6 +90,9 @@ func (c *Config) defaults() {
 	if c.AccessLog == nil {
 		c.AccessLog = slog.Default()
 	}
+	if c.MaxSubscriptionsPerConnection == 0 {
+		c.MaxSubscriptionsPerConnection = 100
+	}
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 12 * time.Hour
 	}
@@ -106,7 +111,7 @@ func New(cfg Config, deps Deps) http.Handler {
 	m := newMetrics(reg)
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", authenticate(svc.auth, graphQL(cfg, svc)))
+	mux.Handle("/query", withSocketHolder(authenticate(svc.auth, graphQL(cfg, svc))))
 	restRoutes(mux, svc)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -143,7 +148,7 @@ func New(cfg Config, deps Deps) http.Handler {
 func graphQL(cfg Config, svc services) http.Handler {
 	srv := handler.New(graph.NewSchema(svc.resolver))
 	srv.AddTransport(transport.Websocket{
-		InitFunc: wsInit(svc.auth, svc.leases),
+		InitFunc: wsInit(svc.auth, svc.leases, cfg.MaxSubscriptionsPerConnection),
 		CloseFunc: func(ctx context.Context, _ int) {
 			if done, ok := ctx.Value(leaseKey{}).(func()); ok {
 				done()
@@ -151,9 +156,9 @@ func graphQL(cfg Config, svc services) http.Handler {
 		},
 		InitTimeout:           cfg.WSInitTimeout,
 		KeepAlivePingInterval: cfg.WSPing,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+		Implementation: sockets{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
 			OriginPatterns: originHosts(cfg.CORSOrigins),
-		}},
+		}}},
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -177,7 +182,7 @@ func graphQL(cfg Config, svc services) http.Handler {
 // leaseKey carries the end of a connection's lease keeping to CloseFunc.
 type leaseKey struct{}
 
-func wsInit(a *auth.Service, leases *desk.Leases) transport.WebsocketInitFunc {
+func wsInit(a *auth.Service, leases *desk.Leases, maxSubs int) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		cred, _ := p["authorization"].(string)
 		if cred == "" {
@@ -190,7 +195,7 @@ func wsInit(a *auth.Service, leases *desk.Leases) transport.WebsocketInitFunc {
 		if err != nil {
 			return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
 		}
-		ctx = auth.WithViewer(ctx, v)
+		ctx = events.WithConnectionLimit(auth.WithViewer(ctx, v), maxSubs)
 		return context.WithValue(ctx, leaseKey{}, leases.Connected(ctx)), nil, nil
 	}
 }

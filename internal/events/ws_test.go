@@ -1,0 +1,136 @@
+package events_test
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"switchboard/internal/events"
+	"switchboard/internal/httpapi"
+	"switchboard/internal/testapi"
+	"switchboard/internal/testdb"
+)
+
+func dial(t *testing.T, url string) (*websocket.Conn, context.Context) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/query", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	return c, ctx
+}
+
+func closeStatus(ctx context.Context, c *websocket.Conn) websocket.StatusCode {
+	for {
+		if _, _, err := c.Read(ctx); err != nil {
+			return websocket.CloseStatus(err)
+		}
+	}
+}
+
+// A connection that never sends connection_init is closed with 4408.
+func TestInitTimeout(t *testing.T) {
+	s := testapi.NewOn(t, testdb.Open(t), httpapi.Config{WSInitTimeout: 200 * time.Millisecond})
+	c, ctx := dial(t, s.URL)
+	if code := closeStatus(ctx, c); code != 4408 {
+		t.Fatalf("init timeout closed with %d, want 4408", code)
+	}
+}
+
+// One connection may hold MaxSubscriptionsPerConnection subscriptions; the next is RATE_LIMITED.
+func TestSubscriptionLimitPerConnection(t *testing.T) {
+	s := testapi.NewOn(t, testdb.Open(t), httpapi.Config{MaxSubscriptionsPerConnection: 2})
+	f := newFixture(t, s, "acme")
+	ana := f.agent(t, "Ana")
+	c, ctx := dial(t, s.URL)
+	_ = wsjson.Write(ctx, c, map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + ana.Token}})
+	var m map[string]any
+	if err := wsjson.Read(ctx, c, &m); err != nil || m["type"] != "connection_ack" {
+		t.Fatalf("ack: %v %v", m, err)
+	}
+	for _, id := range []string{"1", "2", "3"} {
+		_ = wsjson.Write(ctx, c, map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": "subscription{notifications{kind}}"}})
+	}
+	// The subscriptions start concurrently: exactly one of the three is refused.
+	if err := wsjson.Read(ctx, c, &m); err != nil || !strings.Contains(toJSON(m), "RATE_LIMITED") {
+		t.Fatalf("third subscription: %v %v", m, err)
+	}
+	refused := m["id"]
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	for wsjson.Read(short, c, &m) == nil {
+		if m["id"] != refused && strings.Contains(toJSON(m), "RATE_LIMITED") {
+			t.Fatalf("two subscriptions refused: %v", m)
+		}
+	}
+}
+
+// STYLE 7: a subscriber that falls Buffer events behind is dropped (ErrSlow), never blocking the
+// bus; it resumes from its cursor.
+func TestSlowSubscriberIsDropped(t *testing.T) {
+	s := testapi.New(t)
+	f := newFixture(t, s, "acme")
+	ana := f.agent(t, "Ana")
+	c := f.ingest(t, "+1", "hello")
+	s.Bus.Buffer = 4
+	sub, err := s.Bus.Subscribe(context.Background(), f.ws.Workspace.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 { // never drained
+		ana.Do(`mutation($id:ID!,$t:String!){addNote(conversationId:$id,text:$t){id}}`, testapi.Vars{"id": c, "t": string(rune('a' + i))}).OK(t)
+	}
+	select {
+	case <-sub.Done():
+		if sub.Err() != events.ErrSlow {
+			t.Fatalf("dropped with %v", sub.Err())
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("a subscriber that stopped reading was not dropped")
+	}
+	// Writers were never blocked, and other subscribers go on.
+	live := ana.Subscribe(convSub, testapi.Vars{"id": c})
+	time.Sleep(100 * time.Millisecond)
+	ana.Do(`mutation($id:ID!){addNote(conversationId:$id,text:"z"){id}}`, testapi.Vars{"id": c}).OK(t)
+	var ev convEvent
+	if !live.Next(2*time.Second, &ev) {
+		t.Fatal("the bus stopped delivering after dropping a slow subscriber")
+	}
+}
+
+// Every goroutine of a connection is gone when the connection is.
+func TestNoGoroutineOutlivesItsConnection(t *testing.T) {
+	s := testapi.New(t)
+	f := newFixture(t, s, "acme")
+	ana := f.agent(t, "Ana")
+	time.Sleep(100 * time.Millisecond)
+	before := runtime.NumGoroutine()
+	var subs []*testapi.Sub
+	for range 20 {
+		subs = append(subs, ana.Subscribe(`subscription{myQueue{kind}}`, nil))
+	}
+	waitFor(t, func() bool { return s.Bus.Count() == 20 })
+	for _, sub := range subs {
+		sub.Close()
+	}
+	waitFor(t, func() bool { return s.Bus.Count() == 0 && runtime.NumGoroutine() <= before+2 })
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for range 250 {
+		if cond() {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("condition not reached (goroutines %d)", runtime.NumGoroutine())
+}
