@@ -35,6 +35,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Conversation() ConversationResolver
 	Event() EventResolver
+	LockEvent() LockEventResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -383,6 +384,9 @@ type ConversationResolver interface {
 }
 type EventResolver interface {
 	Cursor(ctx context.Context, obj *ent.Event) (string, error)
+}
+type LockEventResolver interface {
+	Holder(ctx context.Context, obj *model.LockEvent) (*ent.Agent, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
@@ -7827,7 +7831,7 @@ func (ec *executionContext) _LockEvent_holder(ctx context.Context, field graphql
 			return ec.fieldContext_LockEvent_holder(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Holder, nil
+			return ec.Resolvers.LockEvent().Holder(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agent) graphql.Marshaler {
@@ -7841,8 +7845,8 @@ func (ec *executionContext) fieldContext_LockEvent_holder(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "LockEvent",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agent(ctx, field)
 		},
@@ -15928,27 +15932,28 @@ func (ec *executionContext) _LockEvent(ctx context.Context, sel ast.SelectionSet
 		case "conversationId":
 			out.Values[i] = ec._LockEvent_conversationId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "holder":
-			out.Values[i] = ec._LockEvent_holder(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LockEvent_holder(ctx, field, obj)
+				})
 		case "version":
 			out.Values[i] = ec._LockEvent_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._LockEvent_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cursor":
 			out.Values[i] = ec._LockEvent_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

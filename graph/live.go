@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
+	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"log/slog"
 
 	"switchboard/ent"
@@ -63,7 +66,7 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 		case errors.Is(err, events.ErrSlow):
 			slog.InfoContext(ctx, "subscription: slow consumer dropped", "agent", v.AgentID)
 			events.Drop(ctx, events.CloseSlowConsumer, "too slow: reconnect and resume from your last cursor")
-		case err != nil && ctx.Err() == nil:
+		case err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled):
 			slog.InfoContext(ctx, "subscription ended", "agent", v.AgentID, "err", err)
 		}
 	}()
@@ -114,9 +117,54 @@ func queueKind(set ownedSet, e *ent.Event, in func(e *ent.Event) (bool, bool)) m
 	return ""
 }
 
-// conversationAt loads the conversation an event is about.
+// conversationAt loads the conversation an event is about, once for all the subscribers the
+// event reaches: the conversation as of that event's version is shared for a few seconds.
 func (r *Resolver) conversationAt(ctx context.Context, e *ent.Event) (*ent.Conversation, error) {
-	return r.Client.Conversation.Get(ctx, *e.ConversationID)
+	key := [3]int{e.WorkspaceID, *e.ConversationID, e.Version}
+	if c, ok := r.live().convs.Get(key); ok {
+		return c, nil
+	}
+	c, err := r.Client.Conversation.Get(ctx, *e.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	r.live().convs.Add(key, c)
+	return c, nil
+}
+
+// agent loads an agent named by an event, shared among subscribers for a few seconds.
+func (r *Resolver) agent(ctx context.Context, id int) (*ent.Agent, error) {
+	v := auth.ViewerFrom(ctx)
+	if v == nil {
+		return nil, fault.ErrUnauthenticated
+	}
+	key := [2]int{v.WorkspaceID, id}
+	if a, ok := r.live().agents.Get(key); ok {
+		return a, nil
+	}
+	a, err := r.Client.Agent.Get(ctx, id) // confined to the viewer's workspace
+	if err != nil {
+		return nil, err
+	}
+	r.live().agents.Add(key, a)
+	return a, nil
+}
+
+// liveCaches share what fanning one event out to many subscribers would otherwise load once per
+// subscriber.
+type liveCaches struct {
+	convs  *expirable.LRU[[3]int, *ent.Conversation]
+	agents *expirable.LRU[[2]int, *ent.Agent]
+}
+
+func (r *Resolver) live() *liveCaches {
+	r.liveOnce.Do(func() {
+		r.liveCache = &liveCaches{
+			convs:  expirable.NewLRU[[3]int, *ent.Conversation](10000, nil, 5*time.Second),
+			agents: expirable.NewLRU[[2]int, *ent.Agent](10000, nil, 5*time.Second),
+		}
+	})
+	return r.liveCache
 }
 
 // inInbox decides, from an event alone when it can, whether the conversation is in the shared

@@ -19,6 +19,14 @@ func (r *eventResolver) Cursor(ctx context.Context, obj *ent.Event) (string, err
 	return events.Cursor(obj), nil
 }
 
+// Holder is the resolver for the holder field.
+func (r *lockEventResolver) Holder(ctx context.Context, obj *model.LockEvent) (*ent.Agent, error) {
+	if obj.HolderID == 0 {
+		return nil, nil
+	}
+	return r.agent(ctx, obj.HolderID)
+}
+
 // LockChanged is the resolver for the lockChanged field.
 func (r *subscriptionResolver) LockChanged(ctx context.Context, conversationIds []int, after *string) (<-chan *model.LockEvent, error) {
 	if len(conversationIds) == 0 || len(conversationIds) > 100 {
@@ -32,15 +40,8 @@ func (r *subscriptionResolver) LockChanged(ctx context.Context, conversationIds 
 		if e.ConversationID == nil || !want[*e.ConversationID] || !lockMoves[e.Type] {
 			return nil, nil
 		}
-		le := &model.LockEvent{ConversationID: *e.ConversationID, Version: e.Version, At: e.CreatedAt, Cursor: events.Cursor(e)}
-		if h := events.Int(e.After, "holder"); h != 0 {
-			a, err := r.Client.Agent.Get(ctx, h)
-			if err != nil {
-				return nil, err
-			}
-			le.Holder = a
-		}
-		return le, nil
+		return &model.LockEvent{ConversationID: *e.ConversationID, HolderID: events.Int(e.After, "holder"), Version: e.Version,
+			At: e.CreatedAt, Cursor: events.Cursor(e)}, nil
 	})
 }
 
@@ -157,7 +158,7 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 			n.Note = &note
 		}
 		if e.ActorID != nil && kind != model.NotificationKindCustomerReplied {
-			if n.Actor, err = r.Client.Agent.Get(ctx, *e.ActorID); err != nil {
+			if n.Actor, err = r.agent(ctx, *e.ActorID); err != nil {
 				return nil, err
 			}
 		}
@@ -165,7 +166,13 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 	})
 }
 
+// LockEvent returns LockEventResolver implementation.
+func (r *Resolver) LockEvent() LockEventResolver { return &lockEventResolver{r} }
+
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
-type subscriptionResolver struct{ *Resolver }
+type (
+	lockEventResolver    struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)

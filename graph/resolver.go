@@ -3,6 +3,8 @@
 package graph
 
 import (
+	"sync"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"switchboard/ent"
@@ -19,6 +21,9 @@ type Resolver struct {
 	Directory *directory.Directory
 	Desk      *desk.Desk
 	Bus       *events.Bus
+
+	liveOnce  sync.Once
+	liveCache *liveCaches
 }
 
 // NewSchema returns the executable schema over r.

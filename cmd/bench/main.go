@@ -2,6 +2,7 @@
 // baseline measured in the same run (STYLE 10).
 //
 //	go run ./cmd/bench claim [-db postgres://…] [-clients 1,16,64] [-duration 10s]
+//	go run ./cmd/bench fanout [-db postgres://…] [-subscribers 500,2000] [-rounds 100] [-idle 10000]
 //
 // Without -db (or BENCH_DATABASE_URL) it starts a throw-away Postgres with scripts/postgres.sh.
 package main
@@ -10,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"os/exec"
@@ -24,15 +26,18 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench claim [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench claim|fanout [flags]")
 		os.Exit(2)
 	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	var err error
 	switch os.Args[1] {
 	case "claim":
 		err = runClaim(os.Args[2:])
+	case "fanout":
+		err = runFanout(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown benchmark %q (have: claim)", os.Args[1])
+		err = fmt.Errorf("unknown benchmark %q (have: claim, fanout)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

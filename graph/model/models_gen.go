@@ -85,16 +85,6 @@ type Lock struct {
 	AcquiredAt time.Time  `json:"acquiredAt"`
 }
 
-// L1–L8: a conversation's lock changed hands.
-type LockEvent struct {
-	ConversationID int `json:"conversationId"`
-	// The new holder; null when released.
-	Holder  *ent.Agent `json:"holder,omitempty"`
-	Version int        `json:"version"`
-	At      time.Time  `json:"at"`
-	Cursor  string     `json:"cursor"`
-}
-
 // Something the viewer should know about now.
 type Notification struct {
 	Kind         NotificationKind  `json:"kind"`
