@@ -60,6 +60,8 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 				return true
 			case <-ctx.Done():
 				return false
+			case <-sub.Done(): // dropped while the client was not reading
+				return false
 			}
 		})
 		switch {

@@ -75,7 +75,7 @@ func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int6
 			for _, e := range evs {
 				last = e.Seq
 				if !emit(e) {
-					return nil
+					return sub.Err()
 				}
 			}
 			if len(evs) < 500 {
@@ -95,7 +95,7 @@ func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int6
 			}
 			last = e.Seq
 			if !emit(e) {
-				return nil
+				return sub.Err() // set when emit gave up because the bus dropped the subscriber
 			}
 		}
 	}
