@@ -279,7 +279,11 @@ func (s *Subscription) offer(e *ent.Event) {
 func (s *Subscription) Done() <-chan struct{} { return s.done }
 
 // Err is why the subscription ended (nil while it runs or after Close).
-func (s *Subscription) Err() error { return s.err }
+func (s *Subscription) Err() error {
+	s.bus.mu.Lock()
+	defer s.bus.mu.Unlock()
+	return s.err
+}
 
 // Close ends the subscription.
 func (s *Subscription) Close() {
