@@ -51,6 +51,14 @@ func (_c *EventCreate) SetSeq(v int64) *EventCreate {
 	return _c
 }
 
+// SetNillableSeq sets the "seq" field if the given value is not nil.
+func (_c *EventCreate) SetNillableSeq(v *int64) *EventCreate {
+	if v != nil {
+		_c.SetSeq(*v)
+	}
+	return _c
+}
+
 // SetType sets the "type" field.
 func (_c *EventCreate) SetType(v string) *EventCreate {
 	_c.mutation.SetType(v)
@@ -198,9 +206,6 @@ func (_c *EventCreate) check() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Event.created_at"`)}
 	}
-	if _, ok := _c.mutation.Seq(); !ok {
-		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "Event.seq"`)}
-	}
 	if _, ok := _c.mutation.GetType(); !ok {
 		return &ValidationError{Name: "type", err: errors.New(`ent: missing required field "Event.type"`)}
 	}
@@ -248,7 +253,7 @@ func (_c *EventCreate) createSpec() (*Event, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.Seq(); ok {
 		_spec.SetField(event.FieldSeq, field.TypeInt64, value)
-		_node.Seq = value
+		_node.Seq = &value
 	}
 	if value, ok := _c.mutation.GetType(); ok {
 		_spec.SetField(event.FieldType, field.TypeString, value)
@@ -386,6 +391,30 @@ type (
 	}
 )
 
+// SetSeq sets the "seq" field.
+func (u *EventUpsert) SetSeq(v int64) *EventUpsert {
+	u.Set(event.FieldSeq, v)
+	return u
+}
+
+// UpdateSeq sets the "seq" field to the value that was provided on create.
+func (u *EventUpsert) UpdateSeq() *EventUpsert {
+	u.SetExcluded(event.FieldSeq)
+	return u
+}
+
+// AddSeq adds v to the "seq" field.
+func (u *EventUpsert) AddSeq(v int64) *EventUpsert {
+	u.Add(event.FieldSeq, v)
+	return u
+}
+
+// ClearSeq clears the value of the "seq" field.
+func (u *EventUpsert) ClearSeq() *EventUpsert {
+	u.SetNull(event.FieldSeq)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -402,9 +431,6 @@ func (u *EventUpsertOne) UpdateNewValues() *EventUpsertOne {
 		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(event.FieldCreatedAt)
-		}
-		if _, exists := u.create.mutation.Seq(); exists {
-			s.SetIgnore(event.FieldSeq)
 		}
 		if _, exists := u.create.mutation.GetType(); exists {
 			s.SetIgnore(event.FieldType)
@@ -456,6 +482,34 @@ func (u *EventUpsertOne) Update(set func(*EventUpsert)) *EventUpsertOne {
 		set(&EventUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetSeq sets the "seq" field.
+func (u *EventUpsertOne) SetSeq(v int64) *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.SetSeq(v)
+	})
+}
+
+// AddSeq adds v to the "seq" field.
+func (u *EventUpsertOne) AddSeq(v int64) *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.AddSeq(v)
+	})
+}
+
+// UpdateSeq sets the "seq" field to the value that was provided on create.
+func (u *EventUpsertOne) UpdateSeq() *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateSeq()
+	})
+}
+
+// ClearSeq clears the value of the "seq" field.
+func (u *EventUpsertOne) ClearSeq() *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.ClearSeq()
+	})
 }
 
 // Exec executes the query.
@@ -640,9 +694,6 @@ func (u *EventUpsertBulk) UpdateNewValues() *EventUpsertBulk {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(event.FieldCreatedAt)
 			}
-			if _, exists := b.mutation.Seq(); exists {
-				s.SetIgnore(event.FieldSeq)
-			}
 			if _, exists := b.mutation.GetType(); exists {
 				s.SetIgnore(event.FieldType)
 			}
@@ -694,6 +745,34 @@ func (u *EventUpsertBulk) Update(set func(*EventUpsert)) *EventUpsertBulk {
 		set(&EventUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetSeq sets the "seq" field.
+func (u *EventUpsertBulk) SetSeq(v int64) *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.SetSeq(v)
+	})
+}
+
+// AddSeq adds v to the "seq" field.
+func (u *EventUpsertBulk) AddSeq(v int64) *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.AddSeq(v)
+	})
+}
+
+// UpdateSeq sets the "seq" field to the value that was provided on create.
+func (u *EventUpsertBulk) UpdateSeq() *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateSeq()
+	})
+}
+
+// ClearSeq clears the value of the "seq" field.
+func (u *EventUpsertBulk) ClearSeq() *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.ClearSeq()
+	})
 }
 
 // Exec executes the query.

@@ -195,6 +195,16 @@ func SeqLTE(v int64) predicate.Event {
 	return predicate.Event(sql.FieldLTE(FieldSeq, v))
 }
 
+// SeqIsNil applies the IsNil predicate on the "seq" field.
+func SeqIsNil() predicate.Event {
+	return predicate.Event(sql.FieldIsNull(FieldSeq))
+}
+
+// SeqNotNil applies the NotNil predicate on the "seq" field.
+func SeqNotNil() predicate.Event {
+	return predicate.Event(sql.FieldNotNull(FieldSeq))
+}
+
 // TypeEQ applies the EQ predicate on the "type" field.
 func TypeEQ(v string) predicate.Event {
 	return predicate.Event(sql.FieldEQ(FieldType, v))

@@ -367,7 +367,7 @@ var (
 	EventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "seq", Type: field.TypeInt64},
+		{Name: "seq", Type: field.TypeInt64, Nullable: true},
 		{Name: "type", Type: field.TypeString, Size: 100},
 		{Name: "version", Type: field.TypeInt, Default: 0},
 		{Name: "before", Type: field.TypeJSON, Nullable: true},

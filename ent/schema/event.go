@@ -14,8 +14,9 @@ import (
 )
 
 // Event is one entry of the audit log and the source of every live update (E1): appended in the
-// same transaction as the change it records. seq numbers a workspace's events in commit order
-// (the workspace's counter row is taken by the appending transaction until it commits), so a
+// same transaction as the change it records. seq numbers a workspace's events in the order they
+// became visible: it is assigned after commit by the event bus's sequencer (serialised on the
+// workspace's counter), never by the writers, so writers do not queue behind each other and a
 // subscriber's cursor never skips an event that committed late.
 type Event struct{ ent.Schema }
 
@@ -25,7 +26,7 @@ func (Event) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "events"}, Tim
 // Fields of Event.
 func (Event) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int64("seq").Immutable(),
+		field.Int64("seq").Optional().Nillable(),
 		// Dotted names such as conversation.claimed, lock.stolen, intervention.requested.
 		field.String("type").NotEmpty().MaxLen(100).Immutable(),
 		field.Int("conversation_id").Optional().Nillable().Immutable().Annotations(hidden),

@@ -46,7 +46,7 @@ func (Workspace) Fields() []ent.Field {
 		field.Bool("wrap_up_enabled").Default(false),
 		field.Int("customer_inactivity_seconds").Default(1800).Range(60, 30*24*3600),
 		field.Int("sla_first_response_seconds").Default(300).Range(10, 7*24*3600),
-		// The last event seq handed out in this workspace (see Event).
+		// The last event seq handed out in this workspace (see Event; only the sequencer writes it).
 		field.Int64("event_seq").Default(0).Annotations(entgql.Skip()),
 	}
 }

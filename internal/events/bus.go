@@ -34,6 +34,7 @@ type Bus struct {
 	subs map[int]map[*Subscription]struct{} // by workspace
 	last map[int]int64                      // the last seq delivered, per workspace with subscribers
 	wake map[int]bool                       // workspaces with news not yet read
+	seqs map[int]bool                       // workspaces with events committed here, not yet numbered
 	kick chan struct{}                      // coalesced wake-up of the reader
 	out  map[int]bool                       // workspaces to NOTIFY other instances about
 	send chan struct{}
@@ -49,23 +50,18 @@ type Bus struct {
 // instances. Run must be running for anything to be delivered.
 func NewBus(client *ent.Client, pgURL string) *Bus {
 	return &Bus{client: client, pgURL: pgURL, subs: map[int]map[*Subscription]struct{}{}, last: map[int]int64{},
-		wake: map[int]bool{}, kick: make(chan struct{}, 1), out: map[int]bool{}, send: make(chan struct{}, 1), Buffer: 256,
+		wake: map[int]bool{}, seqs: map[int]bool{}, kick: make(chan struct{}, 1), out: map[int]bool{}, send: make(chan struct{}, 1), Buffer: 256,
 		MaxPerWorkspace: 20000}
 }
 
-// Committed tells the bus that workspace ws committed events: this instance reads them, and the
-// others are notified (after the commit, coalesced, never inside the hot transaction).
+// Committed tells the bus that workspace ws committed events here: it numbers them, reads them,
+// and notifies the other instances (after the commit, coalesced, never inside the hot
+// transaction).
 func (b *Bus) Committed(ws int) {
 	b.mu.Lock()
-	b.wake[ws] = true
-	if b.pgURL != "" {
-		b.out[ws] = true
-	}
+	b.seqs[ws] = true
 	b.mu.Unlock()
 	signal(b.kick)
-	if b.pgURL != "" {
-		signal(b.send)
-	}
 }
 
 func signal(c chan struct{}) {
@@ -81,12 +77,46 @@ func (b *Bus) Run(ctx context.Context) {
 		go b.listen(ctx)
 		go b.notify(ctx)
 	}
+	stragglers := time.NewTicker(5 * time.Second)
+	defer stragglers.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			b.closeAll(ctx.Err())
 			return
+		case <-stragglers.C:
+			b.sequenceStragglers(ctx)
+			continue
 		case <-b.kick:
+		}
+		b.mu.Lock()
+		toNumber := make([]int, 0, len(b.seqs))
+		for ws := range b.seqs {
+			toNumber = append(toNumber, ws)
+		}
+		clear(b.seqs)
+		b.mu.Unlock()
+		for _, ws := range toNumber {
+			if err := b.sequence(ctx, ws); err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				slog.Error("event bus: number events", "workspace", ws, "err", err)
+				b.mu.Lock()
+				b.seqs[ws] = true
+				b.mu.Unlock()
+				time.AfterFunc(200*time.Millisecond, func() { signal(b.kick) })
+				continue
+			}
+			b.mu.Lock()
+			b.wake[ws] = true
+			if b.pgURL != "" {
+				b.out[ws] = true
+			}
+			b.mu.Unlock()
+			if b.pgURL != "" {
+				signal(b.send)
+			}
 		}
 		b.mu.Lock()
 		wss := make([]int, 0, len(b.wake))
@@ -125,7 +155,7 @@ func (b *Bus) read(ctx context.Context, ws int) error {
 			for s := range b.subs[ws] {
 				s.offer(e)
 			}
-			b.last[ws] = e.Seq
+			b.last[ws] = seqOf(e)
 		}
 		b.mu.Unlock()
 		if len(evs) < 500 {

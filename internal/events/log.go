@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"switchboard/ent"
-	"switchboard/internal/tenant"
 )
 
 // Event types. Dotted names: the subject, then what happened to it.
@@ -52,49 +51,37 @@ type Entry struct {
 	Before, After  map[string]any
 }
 
-// Append writes entries in tx, numbering them in the workspace's commit order, and has the bus
-// announce them once tx commits (never before: a rolled-back change publishes nothing). Call it
-// last in the transaction that makes the change: it holds the workspace's event counter until
-// the commit.
+// Append writes entries in tx and has the bus sequence and announce them once tx commits (never
+// before: a rolled-back change publishes nothing). Writers take no shared lock: the events are
+// numbered after the commit (see Event).
 func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	byWorkspace := map[int][]int{}
+	builders := make([]*ent.EventCreate, len(entries))
+	workspaces := map[int]bool{}
 	for i, e := range entries {
 		if e.WorkspaceID == 0 || e.Type == "" {
 			return fmt.Errorf("events: entry %d lacks workspace or type", i)
 		}
-		byWorkspace[e.WorkspaceID] = append(byWorkspace[e.WorkspaceID], i)
-	}
-	builders := make([]*ent.EventCreate, 0, len(entries))
-	for ws, idx := range byWorkspace {
-		w, err := tx.Workspace.UpdateOneID(ws).AddEventSeq(int64(len(idx))).Save(tenant.System(ctx))
-		if err != nil {
-			return fmt.Errorf("events: number: %w", err)
+		workspaces[e.WorkspaceID] = true
+		c := tx.Event.Create().SetWorkspaceID(e.WorkspaceID).SetType(e.Type).SetVersion(e.Version)
+		if e.ConversationID != 0 {
+			c.SetConversationID(e.ConversationID)
 		}
-		seq := w.EventSeq - int64(len(idx))
-		for _, i := range idx {
-			e := entries[i]
-			seq++
-			c := tx.Event.Create().SetWorkspaceID(e.WorkspaceID).SetSeq(seq).SetType(e.Type).SetVersion(e.Version)
-			if e.ConversationID != 0 {
-				c.SetConversationID(e.ConversationID)
-			}
-			if e.ActorID != 0 {
-				c.SetActorID(e.ActorID)
-			}
-			if e.SubjectID != 0 {
-				c.SetSubjectID(e.SubjectID)
-			}
-			if e.Before != nil {
-				c.SetBefore(e.Before)
-			}
-			if e.After != nil {
-				c.SetAfter(e.After)
-			}
-			builders = append(builders, c)
+		if e.ActorID != 0 {
+			c.SetActorID(e.ActorID)
 		}
+		if e.SubjectID != 0 {
+			c.SetSubjectID(e.SubjectID)
+		}
+		if e.Before != nil {
+			c.SetBefore(e.Before)
+		}
+		if e.After != nil {
+			c.SetAfter(e.After)
+		}
+		builders[i] = c
 	}
 	if err := tx.Event.CreateBulk(builders...).Exec(ctx); err != nil {
 		return fmt.Errorf("events: append: %w", err)
@@ -104,7 +91,7 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
 				err := next.Commit(ctx, tx)
 				if err == nil {
-					for ws := range byWorkspace {
+					for ws := range workspaces {
 						b.Committed(ws)
 					}
 				}

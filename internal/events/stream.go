@@ -12,7 +12,14 @@ import (
 )
 
 // Cursor renders an event's position for subscribers.
-func Cursor(e *ent.Event) string { return strconv.FormatInt(e.Seq, 10) }
+func Cursor(e *ent.Event) string { return strconv.FormatInt(seqOf(e), 10) }
+
+func seqOf(e *ent.Event) int64 {
+	if e.Seq == nil {
+		return 0
+	}
+	return *e.Seq
+}
 
 // ParseCursor reads an `after` argument: nil or "" means "live only".
 func ParseCursor(after *string) (*int64, error) {
@@ -73,7 +80,7 @@ func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int6
 				return err
 			}
 			for _, e := range evs {
-				last = e.Seq
+				last = seqOf(e)
 				if !emit(e) {
 					return sub.Err()
 				}
@@ -90,10 +97,10 @@ func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int6
 		case <-sub.Done():
 			return sub.Err()
 		case e := <-sub.C:
-			if e.Seq <= last {
+			if seqOf(e) <= last {
 				continue
 			}
-			last = e.Seq
+			last = seqOf(e)
 			if !emit(e) {
 				return sub.Err() // set when emit gave up because the bus dropped the subscriber
 			}

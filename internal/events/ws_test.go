@@ -97,6 +97,7 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 		t.Fatal("a subscriber that stopped reading was not dropped")
 	}
 	// Writers were never blocked, and other subscribers go on.
+	s.Bus.Buffer = 256
 	live := ana.Subscribe(convSub, testapi.Vars{"id": c})
 	time.Sleep(100 * time.Millisecond)
 	ana.Do(`mutation($id:ID!){addNote(conversationId:$id,text:"z"){id}}`, testapi.Vars{"id": c}).OK(t)
