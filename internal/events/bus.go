@@ -18,6 +18,9 @@ import (
 	"switchboard/internal/tenant"
 )
 
+// passGap is the least time between two numbering passes of the bus.
+const passGap = 5 * time.Millisecond
+
 // channelName is the Postgres NOTIFY channel that tells every instance a workspace has new
 // events (E4).
 const channelName = "switchboard_events"
@@ -36,8 +39,6 @@ type Bus struct {
 	wake map[int]bool                       // workspaces with news not yet read
 	seqs map[int]bool                       // workspaces with events committed here, not yet numbered
 	kick chan struct{}                      // coalesced wake-up of the reader
-	out  map[int]bool                       // workspaces to NOTIFY other instances about
-	send chan struct{}
 
 	// Buffer is each subscription's queue; a subscriber that falls this far behind is dropped
 	// and resumes from its cursor (STYLE 7).
@@ -50,7 +51,7 @@ type Bus struct {
 // instances. Run must be running for anything to be delivered.
 func NewBus(client *ent.Client, pgURL string) *Bus {
 	return &Bus{client: client, pgURL: pgURL, subs: map[int]map[*Subscription]struct{}{}, last: map[int]int64{},
-		wake: map[int]bool{}, seqs: map[int]bool{}, kick: make(chan struct{}, 1), out: map[int]bool{}, send: make(chan struct{}, 1), Buffer: 256,
+		wake: map[int]bool{}, seqs: map[int]bool{}, kick: make(chan struct{}, 1), Buffer: 256,
 		MaxPerWorkspace: 20000}
 }
 
@@ -75,8 +76,8 @@ func signal(c chan struct{}) {
 func (b *Bus) Run(ctx context.Context) {
 	if b.pgURL != "" {
 		go b.listen(ctx)
-		go b.notify(ctx)
 	}
+	var lastPass time.Time
 	stragglers := time.NewTicker(5 * time.Second)
 	defer stragglers.Stop()
 	for {
@@ -88,6 +89,12 @@ func (b *Bus) Run(ctx context.Context) {
 			b.sequenceStragglers(ctx)
 			continue
 		case <-b.kick:
+			// At most one numbering pass per passGap: a quiet workspace's event goes out at once,
+			// a busy one's commits are numbered in batches instead of one pass each.
+			if wait := passGap - time.Since(lastPass); wait > 0 {
+				time.Sleep(wait)
+			}
+			lastPass = time.Now()
 		}
 		b.mu.Lock()
 		toNumber := make([]int, 0, len(b.seqs))
@@ -109,14 +116,8 @@ func (b *Bus) Run(ctx context.Context) {
 				continue
 			}
 			b.mu.Lock()
-			b.wake[ws] = true
-			if b.pgURL != "" {
-				b.out[ws] = true
-			}
+			b.wake[ws] = true // the other instances were notified by the numbering transaction
 			b.mu.Unlock()
-			if b.pgURL != "" {
-				signal(b.send)
-			}
 		}
 		b.mu.Lock()
 		wss := make([]int, 0, len(b.wake))
@@ -205,45 +206,6 @@ func (b *Bus) listenOnce(ctx context.Context) error {
 		b.wake[ws] = true
 		b.mu.Unlock()
 		signal(b.kick)
-	}
-}
-
-// notify sends this instance's commits to the others, one NOTIFY per workspace per round.
-func (b *Bus) notify(ctx context.Context) {
-	var conn *pgx.Conn
-	defer func() {
-		if conn != nil {
-			conn.Close(context.WithoutCancel(ctx))
-		}
-	}()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-b.send:
-		}
-		b.mu.Lock()
-		wss := make([]int, 0, len(b.out))
-		for ws := range b.out {
-			wss = append(wss, ws)
-		}
-		clear(b.out)
-		b.mu.Unlock()
-		for _, ws := range wss {
-			if conn == nil || conn.IsClosed() {
-				var err error
-				if conn, err = pgx.Connect(ctx, b.pgURL); err != nil {
-					slog.Warn("event bus: notify connect", "err", err)
-					conn = nil
-					break
-				}
-			}
-			if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", channelName, strconv.Itoa(ws)); err != nil {
-				slog.Warn("event bus: notify", "err", err)
-				conn.Close(ctx)
-				conn = nil
-			}
-		}
 	}
 }
 

@@ -29,42 +29,55 @@ func (b *Bus) sequence(ctx context.Context, ws int) error {
 	if err != nil {
 		return fmt.Errorf("counter: %w", err)
 	}
-	ids, err := tx.Event.Query().Where(event.WorkspaceID(ws), event.SeqIsNil()).Order(event.ByID()).Limit(5000).IDs(sys)
-	if err != nil || len(ids) == 0 {
-		return err
-	}
+	var n int64
 	if b.pgURL != "" {
-		// One statement on Postgres: row_number over the ids in order.
-		_, err = tx.ExecContext(sys, `UPDATE events SET seq = $1 + t.rn FROM
-			(SELECT id, row_number() OVER (ORDER BY id) AS rn FROM events WHERE id = ANY($2)) t WHERE events.id = t.id`,
-			w.EventSeq, idArray(ids))
-	} else {
-		for i, id := range ids {
-			if err = tx.Event.UpdateOneID(id).SetSeq(w.EventSeq + int64(i) + 1).Exec(sys); err != nil {
-				break
+		// One statement on Postgres numbers the events, moves the counter and queues the NOTIFY
+		// for the other instances (sent at commit). It runs after the counter's lock was granted,
+		// so its snapshot sees everything earlier sequencers numbered.
+		rows, err := tx.QueryContext(sys, `WITH numbered AS (
+				UPDATE events SET seq = $1 + t.rn FROM
+					(SELECT id, row_number() OVER (ORDER BY id) AS rn FROM events WHERE workspace_id = $2 AND seq IS NULL) t
+				WHERE events.id = t.id RETURNING 1),
+			counter AS (UPDATE workspaces SET event_seq = event_seq + (SELECT count(*) FROM numbered) WHERE id = $2)
+			SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify($3, $4) END FROM numbered`, w.EventSeq, ws, channelName, fmt.Sprint(ws))
+		if err != nil {
+			return fmt.Errorf("number: %w", err)
+		}
+		var notified any
+		for rows.Next() {
+			if err := rows.Scan(&n, &notified); err != nil {
+				rows.Close()
+				return fmt.Errorf("number: %w", err)
 			}
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("number: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		return tx.Commit()
 	}
-	if err != nil {
-		return fmt.Errorf("number: %w", err)
+	{ // SQLite: one writer at a time, a few events per pass
+		ids, err := tx.Event.Query().Where(event.WorkspaceID(ws), event.SeqIsNil()).Order(event.ByID()).IDs(sys)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			if err := tx.Event.Update().Where(event.ID(id)).SetSeq(w.EventSeq + int64(i) + 1).Exec(sys); err != nil {
+				return fmt.Errorf("number: %w", err)
+			}
+		}
+		n = int64(len(ids))
 	}
-	if err := tx.Workspace.UpdateOneID(ws).AddEventSeq(int64(len(ids))).Exec(sys); err != nil {
+	if n == 0 {
+		return nil
+	}
+	if err := tx.Workspace.Update().Where(workspace.ID(ws)).AddEventSeq(n).Exec(sys); err != nil {
 		return fmt.Errorf("counter: %w", err)
 	}
 	return tx.Commit()
-}
-
-// idArray renders ids as a Postgres array literal.
-func idArray(ids []int) string {
-	b := make([]byte, 0, len(ids)*12+2)
-	b = append(b, '{')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = fmt.Appendf(b, "%d", id)
-	}
-	return string(append(b, '}'))
 }
 
 // sequenceStragglers numbers events left unnumbered by an instance that stopped between a
