@@ -37,8 +37,9 @@ type Bus struct {
 	subs map[int]map[*Subscription]struct{} // by workspace
 	last map[int]int64                      // the last seq delivered, per workspace with subscribers
 	wake map[int]bool                       // workspaces with news not yet read
-	seqs map[int]bool                       // workspaces with events committed here, not yet numbered
-	kick chan struct{}                      // coalesced wake-up of the reader
+	out  map[int]bool                       // workspaces to NOTIFY other instances about
+	send chan struct{}
+	kick chan struct{} // coalesced wake-up of the reader
 
 	// Buffer is each subscription's queue; a subscriber that falls this far behind is dropped
 	// and resumes from its cursor (STYLE 7).
@@ -51,18 +52,24 @@ type Bus struct {
 // instances. Run must be running for anything to be delivered.
 func NewBus(client *ent.Client, pgURL string) *Bus {
 	return &Bus{client: client, pgURL: pgURL, subs: map[int]map[*Subscription]struct{}{}, last: map[int]int64{},
-		wake: map[int]bool{}, seqs: map[int]bool{}, kick: make(chan struct{}, 1), Buffer: 256,
+		wake: map[int]bool{}, out: map[int]bool{}, send: make(chan struct{}, 1), kick: make(chan struct{}, 1), Buffer: 256,
 		MaxPerWorkspace: 20000}
 }
 
-// Committed tells the bus that workspace ws committed events here: it numbers them, reads them,
-// and notifies the other instances (after the commit, coalesced, never inside the hot
-// transaction).
+// Committed tells the bus that workspace ws committed events here: this instance reads them,
+// and the others are notified (after the commit, coalesced, never inside the hot transaction).
+// Events are numbered by the instances that have subscribers for them, just before reading.
 func (b *Bus) Committed(ws int) {
 	b.mu.Lock()
-	b.seqs[ws] = true
+	b.wake[ws] = true
+	if b.pgURL != "" {
+		b.out[ws] = true
+	}
 	b.mu.Unlock()
 	signal(b.kick)
+	if b.pgURL != "" {
+		signal(b.send)
+	}
 }
 
 func signal(c chan struct{}) {
@@ -76,6 +83,7 @@ func signal(c chan struct{}) {
 func (b *Bus) Run(ctx context.Context) {
 	if b.pgURL != "" {
 		go b.listen(ctx)
+		go b.notify(ctx)
 	}
 	var lastPass time.Time
 	stragglers := time.NewTicker(5 * time.Second)
@@ -89,35 +97,12 @@ func (b *Bus) Run(ctx context.Context) {
 			b.sequenceStragglers(ctx)
 			continue
 		case <-b.kick:
-			// At most one numbering pass per passGap: a quiet workspace's event goes out at once,
-			// a busy one's commits are numbered in batches instead of one pass each.
+			// At most one pass per passGap: a quiet workspace's event goes out at once, a busy
+			// one's commits are numbered and read in batches instead of one pass each.
 			if wait := passGap - time.Since(lastPass); wait > 0 {
 				time.Sleep(wait)
 			}
 			lastPass = time.Now()
-		}
-		b.mu.Lock()
-		toNumber := make([]int, 0, len(b.seqs))
-		for ws := range b.seqs {
-			toNumber = append(toNumber, ws)
-		}
-		clear(b.seqs)
-		b.mu.Unlock()
-		for _, ws := range toNumber {
-			if err := b.sequence(ctx, ws); err != nil {
-				if ctx.Err() != nil {
-					break
-				}
-				slog.Error("event bus: number events", "workspace", ws, "err", err)
-				b.mu.Lock()
-				b.seqs[ws] = true
-				b.mu.Unlock()
-				time.AfterFunc(200*time.Millisecond, func() { signal(b.kick) })
-				continue
-			}
-			b.mu.Lock()
-			b.wake[ws] = true // the other instances were notified by the numbering transaction
-			b.mu.Unlock()
 		}
 		b.mu.Lock()
 		wss := make([]int, 0, len(b.wake))
@@ -129,7 +114,11 @@ func (b *Bus) Run(ctx context.Context) {
 		clear(b.wake)
 		b.mu.Unlock()
 		for _, ws := range wss {
-			if err := b.read(ctx, ws); err != nil && ctx.Err() == nil {
+			err := b.sequence(ctx, ws)
+			if err == nil {
+				err = b.read(ctx, ws)
+			}
+			if err != nil && ctx.Err() == nil {
 				slog.Error("event bus: read", "workspace", ws, "err", err)
 				b.mu.Lock()
 				b.wake[ws] = true
@@ -209,6 +198,45 @@ func (b *Bus) listenOnce(ctx context.Context) error {
 	}
 }
 
+// notify sends this instance's commits to the others, one NOTIFY per workspace per round.
+func (b *Bus) notify(ctx context.Context) {
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.WithoutCancel(ctx))
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.send:
+		}
+		b.mu.Lock()
+		wss := make([]int, 0, len(b.out))
+		for ws := range b.out {
+			wss = append(wss, ws)
+		}
+		clear(b.out)
+		b.mu.Unlock()
+		for _, ws := range wss {
+			if conn == nil || conn.IsClosed() {
+				var err error
+				if conn, err = pgx.Connect(ctx, b.pgURL); err != nil {
+					slog.Warn("event bus: notify connect", "err", err)
+					conn = nil
+					break
+				}
+			}
+			if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", channelName, strconv.Itoa(ws)); err != nil {
+				slog.Warn("event bus: notify", "err", err)
+				conn.Close(ctx)
+				conn = nil
+			}
+		}
+	}
+}
+
 // ErrSlow ends a subscription whose subscriber fell Buffer events behind; it can resume from its
 // last cursor.
 var ErrSlow = errors.New("events: subscriber too slow; resume from your last cursor")
@@ -240,6 +268,10 @@ func (b *Bus) Subscribe(ctx context.Context, ws int) (*Subscription, error) {
 	_, known := b.last[ws]
 	b.mu.Unlock()
 	if !known {
+		// Number what committed before now, so that "live" starts after it.
+		if err := b.sequence(ctx, ws); err != nil {
+			return nil, fmt.Errorf("events: subscribe: %w", err)
+		}
 		w, err := b.client.Workspace.Query().Where(workspace.ID(ws)).Only(tenant.System(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("events: subscribe: %w", err)

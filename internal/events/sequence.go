@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"switchboard/ent/event"
@@ -11,9 +12,11 @@ import (
 )
 
 // sequence numbers workspace ws's committed, unnumbered events in id order, continuing the
-// workspace's counter. Sequencers of one workspace queue on its counter row (writers never do);
-// an event committed after this pass's snapshot is numbered by the next pass, after the ones
-// numbered now, so the numbers follow visibility and a cursor never skips a late commit.
+// workspace's counter. It runs where the numbers are needed (before a bus reads for its
+// subscribers, before a replay) and every few seconds for the rest. Sequencers of one workspace
+// queue on its counter row (writers never do); an event committed after this pass's snapshot is
+// numbered by a later pass, after the ones numbered now, so the numbers follow visibility and a
+// cursor never skips a late commit.
 func (b *Bus) sequence(ctx context.Context, ws int) error {
 	sys := tenant.System(ctx)
 	tx, err := b.client.Tx(sys)
@@ -31,21 +34,19 @@ func (b *Bus) sequence(ctx context.Context, ws int) error {
 	}
 	var n int64
 	if b.pgURL != "" {
-		// One statement on Postgres numbers the events, moves the counter and queues the NOTIFY
-		// for the other instances (sent at commit). It runs after the counter's lock was granted,
-		// so its snapshot sees everything earlier sequencers numbered.
+		// One statement on Postgres numbers the events and moves the counter. It runs after the
+		// counter's lock was granted, so its snapshot sees everything earlier sequencers numbered.
 		rows, err := tx.QueryContext(sys, `WITH numbered AS (
 				UPDATE events SET seq = $1 + t.rn FROM
 					(SELECT id, row_number() OVER (ORDER BY id) AS rn FROM events WHERE workspace_id = $2 AND seq IS NULL) t
 				WHERE events.id = t.id RETURNING 1),
 			counter AS (UPDATE workspaces SET event_seq = event_seq + (SELECT count(*) FROM numbered) WHERE id = $2)
-			SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify($3, $4) END FROM numbered`, w.EventSeq, ws, channelName, fmt.Sprint(ws))
+			SELECT count(*) FROM numbered`, w.EventSeq, ws)
 		if err != nil {
 			return fmt.Errorf("number: %w", err)
 		}
-		var notified any
 		for rows.Next() {
-			if err := rows.Scan(&n, &notified); err != nil {
+			if err := rows.Scan(&n); err != nil {
 				rows.Close()
 				return fmt.Errorf("number: %w", err)
 			}
@@ -80,20 +81,17 @@ func (b *Bus) sequence(ctx context.Context, ws int) error {
 	return tx.Commit()
 }
 
-// sequenceStragglers numbers events left unnumbered by an instance that stopped between a
-// commit and its numbering.
+// sequenceStragglers numbers events that nobody has needed numbered yet (no subscriber), so the
+// log stays in order for later replays and audits.
 func (b *Bus) sequenceStragglers(ctx context.Context) {
 	wss, err := b.client.Event.Query().Where(event.SeqIsNil(), event.CreatedAtLT(time.Now().Add(-5*time.Second))).
 		Unique(true).Select(event.FieldWorkspaceID).Ints(tenant.System(ctx))
 	if err != nil {
 		return
 	}
-	b.mu.Lock()
 	for _, ws := range wss {
-		b.seqs[ws] = true
-	}
-	b.mu.Unlock()
-	if len(wss) > 0 {
-		signal(b.kick)
+		if err := b.sequence(ctx, ws); err != nil {
+			slog.WarnContext(ctx, "event bus: number stragglers", "workspace", ws, "err", err)
+		}
 	}
 }

@@ -72,6 +72,9 @@ func (s *Subscription) Run(ctx context.Context, after *int64, emit func(*ent.Eve
 func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int64, emit func(*ent.Event) bool) error {
 	var last int64 = -1
 	if after != nil {
+		if err := b.sequence(ctx, ws); err != nil { // what committed so far is in the replay
+			return err
+		}
 		last = *after
 		for {
 			evs, err := b.client.Event.Query().Where(event.WorkspaceID(ws), event.SeqGT(last)).
