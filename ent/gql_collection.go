@@ -1145,11 +1145,6 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, event.FieldCreatedAt)
 				fieldSeen[event.FieldCreatedAt] = struct{}{}
 			}
-		case "seq":
-			if _, ok := fieldSeen[event.FieldSeq]; !ok {
-				selectedFields = append(selectedFields, event.FieldSeq)
-				fieldSeen[event.FieldSeq] = struct{}{}
-			}
 		case "type":
 			if _, ok := fieldSeen[event.FieldType]; !ok {
 				selectedFields = append(selectedFields, event.FieldType)

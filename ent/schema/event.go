@@ -26,7 +26,7 @@ func (Event) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "events"}, Tim
 // Fields of Event.
 func (Event) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int64("seq").Optional().Nillable(),
+		field.Int64("seq").Optional().Nillable().Annotations(hidden), // exposed as Event.cursor
 		// Dotted names such as conversation.claimed, lock.stolen, intervention.requested.
 		field.String("type").NotEmpty().MaxLen(100).Immutable(),
 		field.Int("conversation_id").Optional().Nillable().Immutable().Annotations(hidden),
