@@ -119,6 +119,22 @@ func queueKind(set ownedSet, e *ent.Event, in func(e *ent.Event) (bool, bool)) m
 	return ""
 }
 
+// queueFeed streams a queue's changes: set starts as its members, in decides membership from an
+// event when it can (see queueKind).
+func queueFeed(ctx context.Context, r *Resolver, after *string, set ownedSet, in func(*ent.Event) (bool, bool)) (<-chan *model.QueueEvent, error) {
+	return feed(ctx, r, after, func(e *ent.Event) (*model.QueueEvent, error) {
+		kind := queueKind(set, e, in)
+		if kind == "" {
+			return nil, nil
+		}
+		c, err := r.conversationAt(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		return &model.QueueEvent{Kind: kind, Conversation: c, Reason: e.Type, Cursor: events.Cursor(e)}, nil
+	})
+}
+
 // conversationAt loads the conversation an event is about, once for all the subscribers the
 // event reaches: the conversation as of that event's version is shared for a few seconds.
 func (r *Resolver) conversationAt(ctx context.Context, e *ent.Event) (*ent.Conversation, error) {

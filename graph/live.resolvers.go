@@ -67,17 +67,7 @@ func (r *subscriptionResolver) MyQueue(ctx context.Context, after *string) (<-ch
 		}
 		return false, false
 	}
-	return feed(ctx, r.Resolver, after, func(e *ent.Event) (*model.QueueEvent, error) {
-		kind := queueKind(mine, e, ownedByMe)
-		if kind == "" {
-			return nil, nil
-		}
-		c, err := r.conversationAt(ctx, e)
-		if err != nil {
-			return nil, err
-		}
-		return &model.QueueEvent{Kind: kind, Conversation: c, Reason: e.Type, Cursor: events.Cursor(e)}, nil
-	})
+	return queueFeed(ctx, r.Resolver, after, mine, ownedByMe)
 }
 
 // Inbox is the resolver for the inbox field.
@@ -89,17 +79,7 @@ func (r *subscriptionResolver) Inbox(ctx context.Context, after *string) (<-chan
 	if err != nil {
 		return nil, err
 	}
-	return feed(ctx, r.Resolver, after, func(e *ent.Event) (*model.QueueEvent, error) {
-		kind := queueKind(unclaimed, e, inInbox)
-		if kind == "" {
-			return nil, nil
-		}
-		c, err := r.conversationAt(ctx, e)
-		if err != nil {
-			return nil, err
-		}
-		return &model.QueueEvent{Kind: kind, Conversation: c, Reason: e.Type, Cursor: events.Cursor(e)}, nil
-	})
+	return queueFeed(ctx, r.Resolver, after, unclaimed, inInbox)
 }
 
 // ConversationEvents is the resolver for the conversationEvents field.

@@ -126,17 +126,9 @@ func claimFixture(ctx context.Context, db *storage.DB, n int) (*claimFx, error) 
 	return fx, nil
 }
 
-func (fx *claimFx) login(base string) error {
-	for _, email := range fx.emails {
-		var out struct {
-			Data struct{ Login struct{ Token string } }
-		}
-		if err := gql(http.DefaultClient, base, "", `mutation($e:String!){login(email:$e,password:"bench-password"){token}}`, map[string]any{"e": email}, &out); err != nil {
-			return err
-		}
-		fx.tokens = append(fx.tokens, out.Data.Login.Token)
-	}
-	return nil
+func (fx *claimFx) login(base string) (err error) {
+	fx.tokens, err = signIn(base, fx.emails)
+	return err
 }
 
 const (

@@ -148,17 +148,9 @@ func fanoutFixture(ctx context.Context, db *storage.DB, n int) (*fanoutFx, error
 	return fx, nil
 }
 
-func (fx *fanoutFx) login(base string) error {
-	for _, email := range fx.emails {
-		var out struct {
-			Data struct{ Login struct{ Token string } }
-		}
-		if err := gql(http.DefaultClient, base, "", `mutation($e:String!){login(email:$e,password:"bench-password"){token}}`, map[string]any{"e": email}, &out); err != nil {
-			return err
-		}
-		fx.tokens = append(fx.tokens, out.Data.Login.Token)
-	}
-	return nil
+func (fx *fanoutFx) login(base string) (err error) {
+	fx.tokens, err = signIn(base, fx.emails)
+	return err
 }
 
 type fanoutResult struct {

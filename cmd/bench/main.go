@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -132,4 +133,19 @@ func startProfile(path string) func() {
 		return func() {}
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+// signIn logs every email in with the benchmarks' password and returns the session tokens.
+func signIn(base string, emails []string) ([]string, error) {
+	tokens := make([]string, 0, len(emails))
+	for _, email := range emails {
+		var out struct {
+			Data struct{ Login struct{ Token string } }
+		}
+		if err := gql(http.DefaultClient, base, "", `mutation($e:String!){login(email:$e,password:"bench-password"){token}}`, map[string]any{"e": email}, &out); err != nil {
+			return nil, err
+		}
+		tokens = append(tokens, out.Data.Login.Token)
+	}
+	return tokens, nil
 }
