@@ -165,12 +165,6 @@ func (r fanoutResult) p(q float64) float64 {
 	return r.lat[int(float64(len(r.lat)-1)*q)]
 }
 
-// subscriber is one agent's connection with lockChanged(conv) and myQueue.
-type subscriber struct {
-	conn *websocket.Conn
-	got  chan int // lock event versions
-}
-
 func connect(ctx context.Context, base, token string, queries ...string) (*websocket.Conn, error) {
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/query", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -274,9 +273,3 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error)
 
 // NormalizeEmail trims and lower-cases an email address; emails are compared in this form.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
-
-// IsUnauthenticated reports whether err is an authentication failure.
-func IsUnauthenticated(err error) bool {
-	var f *fault.Error
-	return errors.As(err, &f) && f.Code == fault.Unauthenticated
-}

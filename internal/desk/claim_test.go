@@ -180,6 +180,8 @@ func TestRoutingOnly(t *testing.T) {
 	ana.Do(claim, id(c)).WantCode(t, "FORBIDDEN")
 	ana.Do(`mutation($ids:[ID!]!){bulkClaimConversations(ids:$ids){error{code}}}`, testapi.Vars{"ids": []string{c}}).OK(t)
 	sue.Do(`mutation($id:ID!,$to:ID!){reassignConversation(id:$id,agentId:$to){owner{id}}}`, testapi.Vars{"id": c, "to": ana.AgentID}).OK(t)
+	// Even the owner may not assign onwards: only routing and supervisors do (C10).
+	ana.Do(`mutation($id:ID!,$to:ID!){reassignConversation(id:$id,agentId:$to){owner{id}}}`, testapi.Vars{"id": c, "to": sue.AgentID}).WantCode(t, "FORBIDDEN")
 	// Replying does not auto-claim under ROUTING_ONLY; the owner replies normally.
 	ana.Do(send, testapi.Vars{"id": c, "t": "hello"}).OK(t)
 }

@@ -80,23 +80,16 @@ func (l *Leases) Renew(ctx context.Context) error {
 
 // Run renews leases and releases expired ones every interval until ctx ends.
 func (l *Leases) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := l.Renew(ctx); err != nil {
-				slog.ErrorContext(ctx, "lock leases: renew", "err", err)
-			}
-			if n, err := l.desk.ExpireLeases(ctx); err != nil {
-				slog.ErrorContext(ctx, "lock leases: expire", "err", err)
-			} else if n > 0 {
-				slog.InfoContext(ctx, "lock leases: released expired locks", "count", n)
-			}
+	repeat(ctx, every, func() {
+		if err := l.Renew(ctx); err != nil {
+			slog.ErrorContext(ctx, "lock leases: renew", "err", err)
 		}
-	}
+		if n, err := l.desk.ExpireLeases(ctx); err != nil {
+			slog.ErrorContext(ctx, "lock leases: expire", "err", err)
+		} else if n > 0 {
+			slog.InfoContext(ctx, "lock leases: released expired locks", "count", n)
+		}
+	})
 }
 
 // RenewLeases extends the lock leases the given agents of workspace ws hold to now +

@@ -96,6 +96,17 @@ func (d *Desk) sweep(ctx context.Context, ws *ent.Workspace, where []predicate.C
 
 // RunSweeper sweeps stale claims every interval until ctx ends.
 func (d *Desk) RunSweeper(ctx context.Context, every time.Duration) {
+	repeat(ctx, every, func() {
+		if f, r, err := d.SweepStale(ctx); err != nil {
+			slog.ErrorContext(ctx, "stale-claim sweep", "err", err)
+		} else if f+r > 0 {
+			slog.InfoContext(ctx, "stale-claim sweep", "flagged", f, "released", r)
+		}
+	})
+}
+
+// repeat runs fn every interval until ctx ends.
+func repeat(ctx context.Context, every time.Duration, fn func()) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -103,11 +114,7 @@ func (d *Desk) RunSweeper(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if f, r, err := d.SweepStale(ctx); err != nil {
-				slog.ErrorContext(ctx, "stale-claim sweep", "err", err)
-			} else if f+r > 0 {
-				slog.InfoContext(ctx, "stale-claim sweep", "flagged", f, "released", r)
-			}
+			fn()
 		}
 	}
 }

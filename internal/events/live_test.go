@@ -16,7 +16,6 @@ type fixture struct {
 	s    *testapi.Server
 	ws   *testapi.Workspace
 	conn *testapi.Client
-	n    int
 }
 
 func newFixture(t *testing.T, s *testapi.Server, slug string) *fixture {
@@ -58,7 +57,7 @@ func TestLockChangedIsLive(t *testing.T) {
 	f.s.DB.Client.Conversation.UpdateOneID(atoi(c)).ClearOwnerID().ClearLockHolderID().ExecX(testapi.Sys())
 
 	sub := ana.Subscribe(lockSub, testapi.Vars{"ids": []string{c}})
-	time.Sleep(100 * time.Millisecond) // let the subscription register
+	registered(t, f.s, 1)
 	start := time.Now()
 	ben.Do(`mutation($id:ID!){openConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
 	var ev lockEvent
@@ -121,7 +120,6 @@ func TestResumeInTheMiddleOfABurstLosesNothing(t *testing.T) {
 	sub.Close() // gone in the middle of the burst
 	time.Sleep(50 * time.Millisecond)
 	sub2 := ana.Subscribe(convSub, testapi.Vars{"id": c, "after": cursor})
-	var versions []int
 	notes := 0
 	for _, typ := range seen {
 		if typ == "note.added" {
@@ -137,7 +135,6 @@ func TestResumeInTheMiddleOfABurstLosesNothing(t *testing.T) {
 			t.Fatalf("E3: out of order: version %d after %d", ev.ConversationEvents.Version, last)
 		}
 		last = ev.ConversationEvents.Version
-		versions = append(versions, last)
 		if ev.ConversationEvents.Type == "note.added" {
 			notes++
 		}
@@ -178,7 +175,7 @@ func TestMyQueueAndNotifications(t *testing.T) {
 	benQueue := ben.Subscribe(`subscription{myQueue{kind reason conversation{id}}}`, nil)
 	benNotes := ben.Subscribe(`subscription{notifications{kind note actor{name} conversation{id}}}`, nil)
 	anaNotes := ana.Subscribe(`subscription{notifications{kind note actor{name} conversation{id}}}`, nil)
-	time.Sleep(100 * time.Millisecond)
+	registered(t, f.s, 3)
 
 	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
 	ana.Do(`mutation($id:ID!,$to:ID!){reassignConversation(id:$id,agentId:$to,note:"refund pending"){id}}`, testapi.Vars{"id": c, "to": ben.AgentID}).OK(t)
@@ -214,7 +211,7 @@ func TestIsolationAndRollback(t *testing.T) {
 	x, y := newFixture(t, s, "x"), newFixture(t, s, "y")
 	xa := x.agent(t, "Ana")
 	inbox := xa.Subscribe(`subscription{inbox{kind reason conversation{id}}}`, nil)
-	time.Sleep(100 * time.Millisecond)
+	registered(t, s, 1)
 	y.ingest(t, "+1", "for workspace y")
 	var q struct{ Inbox struct{ Kind, Reason string } }
 	if inbox.Next(500*time.Millisecond, &q) {
@@ -227,7 +224,7 @@ func TestIsolationAndRollback(t *testing.T) {
 	// A refused claim (Ana has no EMAIL permission… use a capacity of 0) writes and publishes
 	// nothing; the next real change is the next event.
 	events := xa.Subscribe(convSub, testapi.Vars{"id": c})
-	time.Sleep(100 * time.Millisecond)
+	registered(t, s, 2)
 	x.ws.Admin.Do(`mutation($id:ID!){updateAgent(id:$id,input:{channels:[]}){id}}`, testapi.Vars{"id": xa.AgentID}).OK(t)
 	xa.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).WantCode(t, "FORBIDDEN")
 	xa.Do(`mutation($id:ID!,$t:String!){addNote(conversationId:$id,text:$t){id}}`, testapi.Vars{"id": c, "t": "after"}).OK(t)
@@ -246,7 +243,7 @@ func TestCrossInstanceDelivery(t *testing.T) {
 	ana := f.agent(t, "Ana")
 	c := f.ingest(t, "+1", "hello")
 	onB := b.As(ana.Token).Subscribe(convSub, testapi.Vars{"id": c})
-	time.Sleep(200 * time.Millisecond)
+	registered(t, b, 1)
 	var lat []time.Duration
 	for i := range 20 {
 		start := time.Now()

@@ -124,12 +124,6 @@ func Int(m map[string]any, key string) int {
 	return 0
 }
 
-// Has reports whether the map sets key (to anything, null included).
-func Has(m map[string]any, key string) bool {
-	_, ok := m[key]
-	return ok
-}
-
 // CloseSlowConsumer is the WebSocket close code of a connection dropped because a subscriber fell
 // Bus.Buffer events behind: reconnect and resume from the last cursor received.
 const CloseSlowConsumer = 4010

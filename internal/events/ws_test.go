@@ -99,7 +99,7 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 	// Writers were never blocked, and other subscribers go on.
 	s.Bus.Buffer = 256
 	live := ana.Subscribe(convSub, testapi.Vars{"id": c})
-	time.Sleep(100 * time.Millisecond)
+	registered(t, s, 1)
 	ana.Do(`mutation($id:ID!){addNote(conversationId:$id,text:"z"){id}}`, testapi.Vars{"id": c}).OK(t)
 	var ev convEvent
 	if !live.Next(2*time.Second, &ev) {
@@ -134,4 +134,11 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("condition not reached (goroutines %d)", runtime.NumGoroutine())
+}
+
+// registered waits until the server's bus holds n subscriptions: a live-only subscription sees
+// what commits after it is registered, so tests act only then.
+func registered(t *testing.T, s *testapi.Server, n int) {
+	t.Helper()
+	waitFor(t, func() bool { return s.Bus.Count() >= n })
 }

@@ -59,14 +59,6 @@ func As(err error) (*Error, bool) {
 	return f, ok
 }
 
-// CodeOf returns err's code, Internal for errors that carry none.
-func CodeOf(err error) Code {
-	if f, ok := As(err); ok {
-		return f.Code
-	}
-	return Internal
-}
-
 // ErrUnauthenticated is returned when a request carries no valid credentials.
 var ErrUnauthenticated = New(Unauthenticated, "sign in first: send a session token or an API key as 'Authorization: Bearer <token>'")
 

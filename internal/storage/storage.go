@@ -57,7 +57,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 			dsn = url + "?" + sqlitePragmas
 		}
 	default:
-		return nil, errors.New("DATABASE_URL must start with postgres://, postgresql://, sqlite:// or file:")
+		return nil, errors.New("DATABASE_URL must be a postgres://, postgresql://, sqlite:// or file: URL")
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
