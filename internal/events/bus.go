@@ -256,18 +256,30 @@ type Subscription struct {
 // Subscribe registers a live subscription to workspace ws's events, starting with those committed
 // after the moment of the call (older ones are read with Replay).
 func (b *Bus) Subscribe(ctx context.Context, ws int) (*Subscription, error) {
-	s := &Subscription{bus: b, ws: ws, C: make(chan *ent.Event, b.Buffer), done: make(chan struct{})}
-	b.mu.Lock()
-	if len(b.subs[ws]) >= b.MaxPerWorkspace {
+	return b.subscribe(ctx, ws, nil)
+}
+
+// subscribe registers a subscription; release (may be nil) runs once when it ends. It is set
+// before the subscription is registered: from then on only b.mu guards the subscription.
+func (b *Bus) subscribe(ctx context.Context, ws int, release func()) (*Subscription, error) {
+	s := &Subscription{bus: b, ws: ws, C: make(chan *ent.Event, b.Buffer), done: make(chan struct{}), release: release}
+	full := func() error {
+		return fault.New(fault.RateLimited, "the workspace has %d live subscriptions on this server, the limit: try again later", b.MaxPerWorkspace)
+	}
+	for {
+		b.mu.Lock()
+		if len(b.subs[ws]) >= b.MaxPerWorkspace {
+			b.mu.Unlock()
+			return nil, full()
+		}
+		if _, known := b.last[ws]; known {
+			if b.subs[ws] == nil {
+				b.subs[ws] = map[*Subscription]struct{}{}
+			}
+			b.subs[ws][s] = struct{}{}
+			break // with b.mu held
+		}
 		b.mu.Unlock()
-		return nil, fault.New(fault.RateLimited, "the workspace has %d live subscriptions on this server, the limit: try again later", b.MaxPerWorkspace)
-	}
-	if b.subs[ws] == nil {
-		b.subs[ws] = map[*Subscription]struct{}{}
-	}
-	_, known := b.last[ws]
-	b.mu.Unlock()
-	if !known {
 		// Number what committed before now, so that "live" starts after it.
 		if err := b.sequence(ctx, ws); err != nil {
 			return nil, fmt.Errorf("events: subscribe: %w", err)
@@ -282,8 +294,6 @@ func (b *Bus) Subscribe(ctx context.Context, ws int) (*Subscription, error) {
 		}
 		b.mu.Unlock()
 	}
-	b.mu.Lock()
-	b.subs[ws][s] = struct{}{}
 	b.wake[ws] = true // in case something committed between reading the counter and now
 	b.mu.Unlock()
 	signal(b.kick)

@@ -54,12 +54,11 @@ func (b *Bus) Open(ctx context.Context, ws int) (*Subscription, error) {
 	if err != nil {
 		return nil, err
 	}
-	sub, err := b.Subscribe(ctx, ws)
+	sub, err := b.subscribe(ctx, ws, release)
 	if err != nil {
 		release()
 		return nil, err
 	}
-	sub.release = release
 	return sub, nil
 }
 
