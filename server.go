@@ -24,6 +24,7 @@ import (
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
+	"switchboard/internal/routing"
 	"switchboard/internal/storage"
 )
 
@@ -140,6 +141,7 @@ func run(cfg config) error {
 	}
 	go desk.New(db, bus).RunSweeper(ctx, 30*time.Second) // C8 stale claims
 	go leases.Run(ctx, 5*time.Second)                    // L6 lock leases
+	go routing.New(db, bus).Run(ctx, 5*time.Second)      // R5 the queue
 	go events.RunPurge(ctx, db.Client, time.Hour)        // E6 audit retention
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -25,7 +25,7 @@ func (r *mutationResolver) UpdateAgent(ctx context.Context, id int, input model.
 	return r.Directory.UpdateAgent(ctx, id, directory.AgentUpdate{
 		Name: input.Name, Email: input.Email, Password: input.Password, Role: input.Role, VARole: input.VaRole,
 		Skills: input.Skills, Languages: input.Languages, Channels: channels(input.Channels), ReplaceChannels: input.Channels != nil,
-		Active: input.Active,
+		Active: input.Active, Teams: input.TeamIds, Pools: input.PoolIds,
 	})
 }
 

@@ -133,6 +133,7 @@ type ComplexityRoot struct {
 		Participants          func(childComplexity int) int
 		Preview               func(childComplexity int) int
 		Priority              func(childComplexity int) int
+		QueuePosition         func(childComplexity int) int
 		QueuedSince           func(childComplexity int) int
 		RequiredLanguage      func(childComplexity int) int
 		RequiredSkills        func(childComplexity int) int
@@ -259,6 +260,7 @@ type ComplexityRoot struct {
 		ForceRelease            func(childComplexity int, id int) int
 		Heartbeat               func(childComplexity int) int
 		IngestCustomerMessage   func(childComplexity int, input model.IngestMessageInput) int
+		JoinConversation        func(childComplexity int, id int) int
 		Login                   func(childComplexity int, email string, password string) int
 		Logout                  func(childComplexity int) int
 		OpenConversation        func(childComplexity int, id int) int
@@ -270,6 +272,7 @@ type ComplexityRoot struct {
 		SendMessage             func(childComplexity int, conversationID int, text string, expectedVersion *int) int
 		SetPresence             func(childComplexity int, presence enum.Presence) int
 		StealLock               func(childComplexity int, id int) int
+		TransferConversation    func(childComplexity int, id int, agentID *int, teamID *int, note *string, force *bool) int
 		UpdateAgent             func(childComplexity int, id int, input model.UpdateAgentInput) int
 		UpdateWorkspaceSettings func(childComplexity int, input ent.UpdateWorkspaceInput) int
 	}
@@ -334,6 +337,11 @@ type ComplexityRoot struct {
 		Reason       func(childComplexity int) int
 	}
 
+	QueuePlace struct {
+		ExpectedWaitSeconds func(childComplexity int) int
+		Position            func(childComplexity int) int
+	}
+
 	Subscription struct {
 		ConversationEvents func(childComplexity int, conversationID int, after *string) int
 		Inbox              func(childComplexity int, after *string) int
@@ -380,6 +388,7 @@ type ConversationResolver interface {
 	Ownership(ctx context.Context, obj *ent.Conversation) (model.Ownership, error)
 	Lock(ctx context.Context, obj *ent.Conversation) (*model.Lock, error)
 	ViewerCanReply(ctx context.Context, obj *ent.Conversation) (bool, error)
+	QueuePosition(ctx context.Context, obj *ent.Conversation) (*model.QueuePlace, error)
 }
 type EventResolver interface {
 	Cursor(ctx context.Context, obj *ent.Event) (string, error)
@@ -412,6 +421,8 @@ type MutationResolver interface {
 	ResolveConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	Heartbeat(ctx context.Context) (bool, error)
 	SetPresence(ctx context.Context, presence enum.Presence) (*ent.Agent, error)
+	TransferConversation(ctx context.Context, id int, agentID *int, teamID *int, note *string, force *bool) (*ent.Conversation, error)
+	JoinConversation(ctx context.Context, id int) (*ent.Conversation, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -840,6 +851,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Priority(childComplexity), true
+	case "Conversation.queuePosition":
+		if e.ComplexityRoot.Conversation.QueuePosition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.QueuePosition(childComplexity), true
 	case "Conversation.queuedSince":
 		if e.ComplexityRoot.Conversation.QueuedSince == nil {
 			break
@@ -1408,6 +1425,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IngestCustomerMessage(childComplexity, args["input"].(model.IngestMessageInput)), true
+	case "Mutation.joinConversation":
+		if e.ComplexityRoot.Mutation.JoinConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_joinConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JoinConversation(childComplexity, args["id"].(int)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1524,6 +1552,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StealLock(childComplexity, args["id"].(int)), true
+	case "Mutation.transferConversation":
+		if e.ComplexityRoot.Mutation.TransferConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_transferConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TransferConversation(childComplexity, args["id"].(int), args["agentId"].(*int), args["teamId"].(*int), args["note"].(*string), args["force"].(*bool)), true
 	case "Mutation.updateAgent":
 		if e.ComplexityRoot.Mutation.UpdateAgent == nil {
 			break
@@ -1808,6 +1847,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueEvent.Reason(childComplexity), true
+
+	case "QueuePlace.expectedWaitSeconds":
+		if e.ComplexityRoot.QueuePlace.ExpectedWaitSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueuePlace.ExpectedWaitSeconds(childComplexity), true
+	case "QueuePlace.position":
+		if e.ComplexityRoot.QueuePlace.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueuePlace.Position(childComplexity), true
 
 	case "Subscription.conversationEvents":
 		if e.ComplexityRoot.Subscription.ConversationEvents == nil {
@@ -2152,6 +2204,10 @@ input UpdateAgentInput {
   channels: [ChannelCapacityInput!]
   "Deactivated agents cannot sign in; their sessions and API keys stop working."
   active: Boolean
+  "Replaces the agent's team memberships when given (R3: team requirements)."
+  teamIds: [ID!]
+  "Replaces the agent's pool memberships when given (C7)."
+  poolIds: [ID!]
 }
 
 input CreateTeamInput {
@@ -3269,6 +3325,10 @@ type QueueEvent {
 enum NotificationKind {
   LOCK_STOLEN
   REASSIGNED_TO_YOU
+  "Routing gave the viewer a conversation (C9)."
+  ASSIGNED_TO_YOU
+  "A conversation was transferred to the viewer (C11), with the note."
+  TRANSFERRED_TO_YOU
   CUSTOMER_REPLIED
 }
 
@@ -3300,6 +3360,28 @@ type Subscription {
   conversationEvents(conversationId: ID!, after: String): Event!
   "Lock stolen from the viewer, a conversation reassigned to the viewer (with the note), a customer replied to the viewer's conversation."
   notifications(after: String): Notification!
+}
+`, BuiltIn: false},
+	{Name: "../schema/routing.graphql", Input: `# Routing (SPEC §4, C9–C11): who gets each conversation next, the queue, transfers.
+
+"Where a queued conversation waits (SPEC §12)."
+type QueuePlace {
+  "1: the next conversation assigned on its channel (R5: priority, then arrival)."
+  position: Int!
+  "Seconds until it is likely assigned, from the channel's assignment rate over the last 15 minutes; null when there were none."
+  expectedWaitSeconds: Int
+}
+
+extend type Conversation {
+  "Its place in its channel's queue; null when it is not queued (owned, by a bot or a human, or resolved)."
+  queuePosition: QueuePlace
+}
+
+extend type Mutation {
+  "Hand the conversation to an agent (like a reassignment) or to a team (back to the queue with that team required) (C11). The owner or a supervisor; only a SUPER_ADMIN transfers to a CLIENT_USER; force (supervisors) passes the caps, audited."
+  transferConversation(id: ID!, agentId: ID, teamId: ID, note: String, force: Boolean = false): Conversation!
+  "SUPER_ADMIN: join any conversation as a participant, taking the lock so as to write (C11)."
+  joinConversation(id: ID!): Conversation!
 }
 `, BuiltIn: false},
 	{Name: "../schema/scalars.graphql", Input: `# Scalars shared by the hand-written and the generated schema (declared here so that entgql's
@@ -3514,6 +3596,8 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_lock(ctx, field)
 	case "viewerCanReply":
 		return ec.fieldContext_Conversation_viewerCanReply(ctx, field)
+	case "queuePosition":
+		return ec.fieldContext_Conversation_queuePosition(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
@@ -3814,6 +3898,16 @@ func (ec *executionContext) childFields_QueueEvent(ctx context.Context, field gr
 		return ec.fieldContext_QueueEvent_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QueueEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_QueuePlace(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "position":
+		return ec.fieldContext_QueuePlace_position(ctx, field)
+	case "expectedWaitSeconds":
+		return ec.fieldContext_QueuePlace_expectedWaitSeconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueuePlace", field.Name)
 }
 
 func (ec *executionContext) childFields_Team(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4200,6 +4294,20 @@ func (ec *executionContext) field_Mutation_ingestCustomerMessage_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_joinConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4385,6 +4493,52 @@ func (ec *executionContext) field_Mutation_stealLock_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_transferConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "agentId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agentId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "teamId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "force",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["force"] = arg4
 	return args, nil
 }
 
@@ -6658,6 +6812,38 @@ func (ec *executionContext) _Conversation_viewerCanReply(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_Conversation_viewerCanReply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Conversation", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Conversation_queuePosition(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_queuePosition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conversation().QueuePosition(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.QueuePlace) graphql.Marshaler {
+			return ec.marshalOQueuePlace2ᚖswitchboardᚋgraphᚋmodelᚐQueuePlace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_queuePosition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueuePlace(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ConversationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ConversationConnection) (ret graphql.Marshaler) {
@@ -9248,6 +9434,94 @@ func (ec *executionContext) fieldContext_Mutation_setPresence(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_transferConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_transferConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TransferConversation(ctx, fc.Args["id"].(int), fc.Args["agentId"].(*int), fc.Args["teamId"].(*int), fc.Args["note"].(*string), fc.Args["force"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_transferConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_transferConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_joinConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_joinConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().JoinConversation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_joinConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_joinConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Note_id(ctx context.Context, field graphql.CollectedField, obj *ent.Note) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10411,6 +10685,52 @@ func (ec *executionContext) _QueueEvent_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_QueueEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QueueEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueuePlace_position(ctx context.Context, field graphql.CollectedField, obj *model.QueuePlace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueuePlace_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueuePlace_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueuePlace", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueuePlace_expectedWaitSeconds(ctx context.Context, field graphql.CollectedField, obj *model.QueuePlace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueuePlace_expectedWaitSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpectedWaitSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueuePlace_expectedWaitSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueuePlace", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Subscription_lockChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -14430,7 +14750,7 @@ func (ec *executionContext) unmarshalInputUpdateAgentInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "email", "password", "role", "vaRole", "skills", "languages", "channels", "active"}
+	fieldsInOrder := [...]string{"name", "email", "password", "role", "vaRole", "skills", "languages", "channels", "active", "teamIds", "poolIds"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14500,6 +14820,20 @@ func (ec *executionContext) unmarshalInputUpdateAgentInput(ctx context.Context, 
 				return it, err
 			}
 			it.Active = data
+		case "teamIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamIds"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamIds = data
+		case "poolIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("poolIds"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PoolIds = data
 		}
 	}
 	return it, nil
@@ -15387,6 +15721,12 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Conversation_viewerCanReply(ctx, field, obj)
 				})
+		case "queuePosition":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_queuePosition(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16272,6 +16612,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "transferConversation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_transferConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joinConversation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_joinConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16696,6 +17050,44 @@ func (ec *executionContext) _QueueEvent(ctx context.Context, sel ast.SelectionSe
 		case "cursor":
 			out.Values[i] = ec._QueueEvent_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queuePlaceImplementors = []string{"QueuePlace"}
+
+func (ec *executionContext) _QueuePlace(ctx context.Context, sel ast.SelectionSet, obj *model.QueuePlace) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queuePlaceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueuePlace")
+		case "position":
+			out.Values[i] = ec._QueuePlace_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expectedWaitSeconds":
+			out.Values[i] = ec._QueuePlace_expectedWaitSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -18835,6 +19227,13 @@ func (ec *executionContext) marshalOPresence2ᚖswitchboardᚋentᚋschemaᚋenu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOQueuePlace2ᚖswitchboardᚋgraphᚋmodelᚐQueuePlace(ctx context.Context, sel ast.SelectionSet, v *model.QueuePlace) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._QueuePlace(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORole2ᚕswitchboardᚋentᚋschemaᚋenumᚐRoleᚄ(ctx context.Context, v any) ([]enum.Role, error) {

@@ -20,7 +20,8 @@ import (
 // Event types whose before/after say how ownership moved.
 var ownershipMoves = map[string]bool{
 	events.ConversationClaimed: true, events.ConversationReassigned: true, events.ConversationReleased: true,
-	events.ConversationForceReleased: true, events.ConversationAutoReleased: true,
+	events.ConversationForceReleased: true, events.ConversationAutoReleased: true, events.ConversationAssigned: true,
+	events.ConversationTransferred: true,
 }
 
 var lockMoves = map[string]bool{events.LockAcquired: true, events.LockReleased: true, events.LockStolen: true}

@@ -124,6 +124,10 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 			kind = model.NotificationKindLockStolen
 		case e.Type == events.ConversationReassigned && e.SubjectID != nil && *e.SubjectID == v.AgentID:
 			kind = model.NotificationKindReassignedToYou
+		case e.Type == events.ConversationAssigned && e.SubjectID != nil && *e.SubjectID == v.AgentID:
+			kind = model.NotificationKindAssignedToYou
+		case e.Type == events.ConversationTransferred && e.SubjectID != nil && *e.SubjectID == v.AgentID:
+			kind = model.NotificationKindTransferredToYou
 		case e.Type == events.MessageReceived && mine[*e.ConversationID]:
 			kind = model.NotificationKindCustomerReplied
 		default:

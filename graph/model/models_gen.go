@@ -106,6 +106,14 @@ type QueueEvent struct {
 	Cursor string `json:"cursor"`
 }
 
+// Where a queued conversation waits (SPEC §12).
+type QueuePlace struct {
+	// 1: the next conversation assigned on its channel (R5: priority, then arrival).
+	Position int `json:"position"`
+	// Seconds until it is likely assigned, from the channel's assignment rate over the last 15 minutes; null when there were none.
+	ExpectedWaitSeconds *int `json:"expectedWaitSeconds,omitempty"`
+}
+
 type UpdateAgentInput struct {
 	Name      *string      `json:"name,omitempty"`
 	Email     *string      `json:"email,omitempty"`
@@ -118,6 +126,10 @@ type UpdateAgentInput struct {
 	Channels []*ChannelCapacityInput `json:"channels,omitempty"`
 	// Deactivated agents cannot sign in; their sessions and API keys stop working.
 	Active *bool `json:"active,omitempty"`
+	// Replaces the agent's team memberships when given (R3: team requirements).
+	TeamIds []int `json:"teamIds,omitempty"`
+	// Replaces the agent's pool memberships when given (C7).
+	PoolIds []int `json:"poolIds,omitempty"`
 }
 
 type NotificationKind string
@@ -125,18 +137,24 @@ type NotificationKind string
 const (
 	NotificationKindLockStolen      NotificationKind = "LOCK_STOLEN"
 	NotificationKindReassignedToYou NotificationKind = "REASSIGNED_TO_YOU"
-	NotificationKindCustomerReplied NotificationKind = "CUSTOMER_REPLIED"
+	// Routing gave the viewer a conversation (C9).
+	NotificationKindAssignedToYou NotificationKind = "ASSIGNED_TO_YOU"
+	// A conversation was transferred to the viewer (C11), with the note.
+	NotificationKindTransferredToYou NotificationKind = "TRANSFERRED_TO_YOU"
+	NotificationKindCustomerReplied  NotificationKind = "CUSTOMER_REPLIED"
 )
 
 var AllNotificationKind = []NotificationKind{
 	NotificationKindLockStolen,
 	NotificationKindReassignedToYou,
+	NotificationKindAssignedToYou,
+	NotificationKindTransferredToYou,
 	NotificationKindCustomerReplied,
 }
 
 func (e NotificationKind) IsValid() bool {
 	switch e {
-	case NotificationKindLockStolen, NotificationKindReassignedToYou, NotificationKindCustomerReplied:
+	case NotificationKindLockStolen, NotificationKindReassignedToYou, NotificationKindAssignedToYou, NotificationKindTransferredToYou, NotificationKindCustomerReplied:
 		return true
 	}
 	return false

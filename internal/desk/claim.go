@@ -103,7 +103,16 @@ func (o *op) checkTaker(agentID int, who string, force bool) error {
 			return fault.New(fault.Forbidden, "%s: only members of the pool %q may take this conversation (C7)", who, closed[0]).With("pool", closed[0])
 		}
 	}
-	err := routing.CheckRoom(o.ctx, o.tx, o.ws, agentID, o.conv.Channel, who)
+	return o.overridable(routing.CheckRoom(o.ctx, o.tx, o.ws, agentID, o.conv.Channel, who), agentID, force)
+}
+
+// checkClaims is checkTaker for a CLIENT_USER: maxClaimsPerAgent only (C6, C11).
+func (o *op) checkClaims(agentID int, who string, force bool) error {
+	return o.overridable(routing.CheckClaims(o.ctx, o.tx, o.ws, agentID, o.conv.Channel, who), agentID, force)
+}
+
+// overridable lets a supervisor's force pass a cap, audited (SPEC §12); any other error stands.
+func (o *op) overridable(err error, agentID int, force bool) error {
 	if err == nil {
 		return nil
 	}
@@ -162,12 +171,9 @@ const MaxNoteLen = 5000
 // OFFLINE; AWAY receives nothing new), in the conversation's pools and under the caps unless a
 // supervisor forces it. The former owner's lock is released; the note becomes an internal note.
 func (d *Desk) Reassign(ctx context.Context, id, to int, note *string, force bool) (*ent.Conversation, error) {
-	text := ""
-	if note != nil {
-		text = strings.TrimSpace(*note)
-		if utf8.RuneCountInString(text) > MaxNoteLen {
-			return nil, fault.Invalid("note", "at most %d characters", MaxNoteLen)
-		}
+	text, err := noteText(note)
+	if err != nil {
+		return nil, err
 	}
 	return d.run(ctx, id, []int{to}, func(o *op) error {
 		if !o.human() {
@@ -179,44 +185,77 @@ func (d *Desk) Reassign(ctx context.Context, id, to int, note *string, force boo
 		if !o.isOwner(o.v.AgentID) && !o.v.Role.AtLeast(enum.RoleSupervisor) {
 			return fault.New(fault.Forbidden, "only the owner or a supervisor may reassign this conversation")
 		}
-		if !o.lockable() {
-			return fault.New(fault.InvalidState, "the conversation is %s: only NEW and PENDING conversations can be reassigned", o.statusWord())
-		}
-		target, err := o.tx.Agent.Get(o.ctx, to)
-		if ent.IsNotFound(err) {
-			return fault.Missing("agent")
-		} else if err != nil {
-			return err
-		}
-		switch {
-		case target.Kind != enum.KindHuman || !target.Active:
-			return fault.Invalid("agentId", "%s cannot own conversations: pick an active human agent", target.Name)
-		case target.Role == enum.RoleClientUser:
-			return fault.Invalid("agentId", "%s is a client user: use transferConversation", target.Name)
-		case o.isOwner(to) && o.humanOwned:
-			return nil
-		case target.Presence != enum.PresenceOnline && !force:
-			return fault.New(fault.InvalidState, "%s is %s and receives no new conversations", target.Name, target.Presence).With("presence", string(target.Presence))
-		}
-		if err := o.checkTaker(to, target.Name, force); err != nil {
-			return err
-		}
-		former := o.owner
-		if former != nil && o.isHolder(*former) {
-			o.setLock(0, false)
-			o.emit(events.LockReleased, *former, map[string]any{"holder": *former}, map[string]any{"holder": nil, "reason": "reassigned"})
-		}
-		o.setOwner(to, true)
-		o.upd.SetBotPaused(o.ws.PauseBotOnClaim || o.conv.BotPaused)
-		if text != "" {
-			if err := o.tx.Note.Create().SetWorkspaceID(o.v.WorkspaceID).SetConversationID(o.conv.ID).SetAuthorID(o.v.AgentID).
-				SetText(text).Exec(o.ctx); err != nil {
-				return fmt.Errorf("handoff note: %w", err)
-			}
-		}
-		o.emit(events.ConversationReassigned, to, map[string]any{"owner": former}, map[string]any{"owner": to, "note": text})
-		return o.tx.Agent.Update().Where(agent.ID(to)).SetLastAssignedAt(o.now).Exec(o.ctx)
+		return o.handTo(to, text, force, events.ConversationReassigned)
 	})
+}
+
+func noteText(note *string) (string, error) {
+	if note == nil {
+		return "", nil
+	}
+	text := strings.TrimSpace(*note)
+	if utf8.RuneCountInString(text) > MaxNoteLen {
+		return "", fault.Invalid("note", "at most %d characters", MaxNoteLen)
+	}
+	return text, nil
+}
+
+// handTo gives ownership to agent to (reassignment, transfer): an active human, available unless
+// forced, within the pools and caps (C6, C7, R1, R2; force passes the caps, audited). Only a
+// SUPER_ADMIN hands to a CLIENT_USER (C11), who need not be online nor on the channel. The
+// former owner's lock goes; a note becomes an internal note and rides on the event (C4).
+func (o *op) handTo(to int, text string, force bool, typ string) error {
+	if !o.lockable() {
+		return fault.New(fault.InvalidState, "the conversation is %s: only NEW and PENDING conversations can change hands", o.statusWord())
+	}
+	target, err := o.tx.Agent.Get(o.ctx, to)
+	if ent.IsNotFound(err) {
+		return fault.Missing("agent")
+	} else if err != nil {
+		return err
+	}
+	client := target.Role == enum.RoleClientUser
+	switch {
+	case target.Kind != enum.KindHuman || !target.Active:
+		return fault.Invalid("agentId", "%s cannot own conversations: pick an active human agent", target.Name)
+	case client && o.v.Role != enum.RoleSuperAdmin:
+		return fault.New(fault.Forbidden, "only a super admin may hand a conversation to %s, a client user (C11)", target.Name)
+	case o.isOwner(to) && o.humanOwned:
+		return nil
+	case !client && target.Presence != enum.PresenceOnline && !force:
+		return fault.New(fault.InvalidState, "%s is %s and receives no new conversations", target.Name, target.Presence).With("presence", string(target.Presence))
+	}
+	if client {
+		if err := o.checkClaims(to, target.Name, force); err != nil {
+			return err
+		}
+	} else if err := o.checkTaker(to, target.Name, force); err != nil {
+		return err
+	}
+	former := o.owner
+	if former != nil && o.isHolder(*former) {
+		o.setLock(0, false)
+		o.emit(events.LockReleased, *former, map[string]any{"holder": *former}, map[string]any{"holder": nil, "reason": "handed over"})
+	}
+	o.setOwner(to, true)
+	o.upd.SetBotPaused(o.ws.PauseBotOnClaim || o.conv.BotPaused)
+	if err := o.addNote(text); err != nil {
+		return err
+	}
+	o.emit(typ, to, map[string]any{"owner": former}, map[string]any{"owner": to, "note": text})
+	return o.tx.Agent.Update().Where(agent.ID(to)).SetLastAssignedAt(o.now).Exec(o.ctx)
+}
+
+// addNote writes a handoff note as an internal note (C12), when there is one.
+func (o *op) addNote(text string) error {
+	if text == "" {
+		return nil
+	}
+	if err := o.tx.Note.Create().SetWorkspaceID(o.v.WorkspaceID).SetConversationID(o.conv.ID).SetAuthorID(o.v.AgentID).
+		SetText(text).Exec(o.ctx); err != nil {
+		return fmt.Errorf("handoff note: %w", err)
+	}
+	return nil
 }
 
 // BulkResult is one conversation's outcome in a bulk claim.

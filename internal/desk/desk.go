@@ -9,9 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"entgo.io/ent/dialect"
-	"entgo.io/ent/dialect/sql"
-
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/conversation"
@@ -34,7 +31,7 @@ type Desk struct {
 
 // New returns the desk over db; bus (may be nil) announces its events after each commit.
 func New(db *storage.DB, bus *events.Bus) *Desk {
-	return &Desk{client: db.Client, rowLocks: db.Dialect == dialect.Postgres, now: time.Now, bus: bus}
+	return &Desk{client: db.Client, rowLocks: db.RowLocks(), now: time.Now, bus: bus}
 }
 
 // WithClock returns a copy of the desk that reads time from now (tests).
@@ -44,17 +41,8 @@ func (d *Desk) WithClock(now func() time.Time) *Desk {
 	return &c
 }
 
-type lockable[Q any] interface {
-	ForUpdate(...sql.LockOption) Q
-}
-
 // forUpdate row-locks what q selects (Postgres).
-func forUpdate[Q lockable[Q]](d *Desk, q Q) Q {
-	if d.rowLocks {
-		return q.ForUpdate()
-	}
-	return q
-}
+func forUpdate[Q storage.Lockable[Q]](d *Desk, q Q) Q { return storage.ForUpdate(d.rowLocks, q) }
 
 // op is one operation on one conversation, inside its transaction.
 type op struct {

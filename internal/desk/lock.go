@@ -56,25 +56,30 @@ func (d *Desk) Steal(ctx context.Context, id int) (*ent.Conversation, error) {
 		if !o.lockable() {
 			return fault.New(fault.InvalidState, "the conversation is %s: only NEW and PENDING conversations can be locked (L1)", o.statusWord())
 		}
-		if o.isHolder(o.v.AgentID) {
-			return nil
-		}
-		if o.holder != nil && !o.humanLock {
-			return o.claim(false, true) // the bot's lock follows its ownership: take both
-		}
-		if err := o.clickAway(o.v.AgentID); err != nil {
-			return err
-		}
-		robbed := o.holder
-		o.setLock(o.v.AgentID, true)
-		o.touch()
-		if robbed == nil {
-			o.emit(events.LockAcquired, o.v.AgentID, map[string]any{"holder": nil}, map[string]any{"holder": o.v.AgentID})
-			return nil
-		}
-		o.emit(events.LockStolen, *robbed, map[string]any{"holder": *robbed}, map[string]any{"holder": o.v.AgentID})
-		return nil
+		return o.steal()
 	})
+}
+
+// steal gives the viewer the lock, from whoever holds it (L5).
+func (o *op) steal() error {
+	if o.isHolder(o.v.AgentID) {
+		return nil
+	}
+	if o.holder != nil && !o.humanLock {
+		return o.claim(false, true) // the bot's lock follows its ownership: take both
+	}
+	if err := o.clickAway(o.v.AgentID); err != nil {
+		return err
+	}
+	robbed := o.holder
+	o.setLock(o.v.AgentID, true)
+	o.touch()
+	if robbed == nil {
+		o.emit(events.LockAcquired, o.v.AgentID, map[string]any{"holder": nil}, map[string]any{"holder": o.v.AgentID})
+		return nil
+	}
+	o.emit(events.LockStolen, *robbed, map[string]any{"holder": *robbed}, map[string]any{"holder": o.v.AgentID})
+	return nil
 }
 
 // viewerIDs is the viewer's own id, for operations that may change the viewer's lock.

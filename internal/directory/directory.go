@@ -15,7 +15,9 @@ import (
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/agentchannel"
+	"switchboard/ent/pool"
 	"switchboard/ent/schema/enum"
+	"switchboard/ent/team"
 	"switchboard/ent/workspace"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
@@ -60,6 +62,8 @@ type AgentUpdate struct {
 	Channels              []ChannelCapacity
 	ReplaceChannels       bool
 	Active                *bool
+	// Teams and Pools replace the memberships when non-nil (R3, C7).
+	Teams, Pools []int
 }
 
 // CreateAgent adds a human or a bot to the viewer's workspace (admins).
@@ -164,7 +168,8 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 		return nil, err
 	}
 	self := a.ID == v.AgentID
-	adminish := in.Email != nil || in.Role != nil || in.VARole != nil || in.Skills != nil || in.Languages != nil || in.ReplaceChannels || in.Active != nil
+	adminish := in.Email != nil || in.Role != nil || in.VARole != nil || in.Skills != nil || in.Languages != nil || in.ReplaceChannels || in.Active != nil ||
+		in.Teams != nil || in.Pools != nil
 	switch {
 	case !v.Role.AtLeast(enum.RoleAdmin) && (!self || adminish):
 		return nil, fault.Denied("change agents other than your own name and password")
@@ -245,6 +250,22 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 			return nil, err
 		}
 		after["channels"] = in.Channels
+	}
+	if in.Teams != nil {
+		ids, err := checkIDs("teamIds", "team", 100, in.Teams, func(ids []int) (int, error) { return d.client.Team.Query().Where(team.IDIn(ids...)).Count(ctx) })
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.ClearTeams().AddTeamIDs(ids...) })
+		after["teams"] = ids
+	}
+	if in.Pools != nil {
+		ids, err := checkIDs("poolIds", "pool", 100, in.Pools, func(ids []int) (int, error) { return d.client.Pool.Query().Where(pool.IDIn(ids...)).Count(ctx) })
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, func(u *ent.AgentUpdateOne) { u.ClearPools().AddPoolIDs(ids...) })
+		after["pools"] = ids
 	}
 	var out *ent.Agent
 	err = storage.InTx(ctx, d.client, func(tx *ent.Tx) error {

@@ -86,20 +86,27 @@ func (d *Directory) CreatePool(ctx context.Context, name, tag string, memberIDs 
 // checkMembers returns ids without repeats, or NOT_FOUND unless every id is an agent of the
 // viewer's workspace.
 func (d *Directory) checkMembers(ctx context.Context, ids []int) ([]int, error) {
-	if len(ids) > 1000 {
-		return nil, fault.Invalid("memberIds", "at most 1000")
+	return checkIDs("memberIds", "one of the member agents", 1000, ids, func(ids []int) (int, error) {
+		return d.client.Agent.Query().Where(agent.IDIn(ids...)).Count(ctx)
+	})
+}
+
+// checkIDs returns ids (at most max) sorted without repeats, or NOT_FOUND (naming what) unless
+// count, which runs in the viewer's workspace, finds every one.
+func checkIDs(field, what string, max int, ids []int, count func([]int) (int, error)) ([]int, error) {
+	if len(ids) > max {
+		return nil, fault.Invalid(field, "at most %d", max)
 	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	if len(ids) == 0 {
-		return nil, nil
+		return ids, nil
 	}
-	n, err := d.client.Agent.Query().Where(agent.IDIn(ids...)).Count(ctx)
+	n, err := count(ids)
 	if err != nil {
 		return nil, err
 	}
 	if n != len(ids) {
-		return nil, fault.Missing("one of the member agents")
+		return nil, fault.Missing(what)
 	}
 	return ids, nil
 }

@@ -41,6 +41,8 @@ type Bus struct {
 	send chan struct{}
 	kick chan struct{} // coalesced wake-up of the reader
 
+	watchers []func(ws int, types []string)
+
 	// Buffer is each subscription's queue; a subscriber that falls this far behind is dropped
 	// and resumes from its cursor (STYLE 7).
 	Buffer int
@@ -54,6 +56,33 @@ func NewBus(client *ent.Client, pgURL string) *Bus {
 	return &Bus{client: client, pgURL: pgURL, subs: map[int]map[*Subscription]struct{}{}, last: map[int]int64{},
 		wake: map[int]bool{}, out: map[int]bool{}, send: make(chan struct{}, 1), kick: make(chan struct{}, 1), Buffer: 256,
 		MaxPerWorkspace: 20000}
+}
+
+// Watch has fn called, on this instance, after every commit that appended events, with the
+// workspace and the events' types (for example, routing looks at the queue again after a
+// release). Call it before the bus is used; fn must not block.
+func (b *Bus) Watch(fn func(ws int, types []string)) {
+	b.mu.Lock()
+	b.watchers = append(b.watchers, fn)
+	b.mu.Unlock()
+}
+
+func (b *Bus) notifyWatchers(entries []Entry) {
+	b.mu.Lock()
+	ws := b.watchers
+	b.mu.Unlock()
+	if len(ws) == 0 {
+		return
+	}
+	types := map[int][]string{}
+	for _, e := range entries {
+		types[e.WorkspaceID] = append(types[e.WorkspaceID], e.Type)
+	}
+	for id, t := range types {
+		for _, fn := range ws {
+			fn(id, t)
+		}
+	}
 }
 
 // Committed tells the bus that workspace ws committed events here: this instance reads them,

@@ -25,9 +25,14 @@ const (
 	ConversationReassigned    = "conversation.reassigned"
 	ConversationForceReleased = "conversation.force_released"
 	ConversationAutoReleased  = "conversation.auto_released"
-	ConversationPended        = "conversation.pended"
-	ConversationResolved      = "conversation.resolved"
-	ClaimStale                = "claim.stale"
+	// ConversationAssigned: routing gave the conversation to its subject (R4, C9).
+	ConversationAssigned = "conversation.assigned"
+	// ConversationTransferred: to an agent (subject) or a team (after.team, back to the queue) (C11).
+	ConversationTransferred = "conversation.transferred"
+	ConversationJoined      = "conversation.joined"
+	ConversationPended      = "conversation.pended"
+	ConversationResolved    = "conversation.resolved"
+	ClaimStale              = "claim.stale"
 	// CapOverridden audits a supervisor's force: true past a cap (SPEC §12).
 	CapOverridden    = "cap.overridden"
 	AgentCreated     = "agent.created"
@@ -94,6 +99,7 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 					for ws := range workspaces {
 						b.Committed(ws)
 					}
+					b.notifyWatchers(entries)
 				}
 				return err
 			})

@@ -85,11 +85,28 @@ func CheckRoom(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, 
 		return fault.New(fault.Forbidden, "%s: not permitted on %s; an admin can add the channel to the agent", who, ch).
 			With("channel", string(ch))
 	case l.Open >= ws.MaxClaimsPerAgent:
-		return fault.New(fault.CapacityExceeded, "%s: already owns %d open conversations, the workspace limit; resolve or release one first", who, l.Open).
-			With("limit", "maxClaimsPerAgent").With("capacity", ws.MaxClaimsPerAgent).With("current", l.Open)
+		return overClaims(ws, who, l)
 	case l.OnChannel >= l.Capacity:
 		return fault.New(fault.CapacityExceeded, "%s: at capacity on %s (%d of %d); resolve or pend one first", who, ch, l.OnChannel, l.Capacity).
 			With("limit", "channel").With("channel", string(ch)).With("capacity", l.Capacity).With("current", l.OnChannel)
 	}
 	return nil
+}
+
+// CheckClaims fails with CAPACITY_EXCEEDED unless agentID owns fewer than maxClaimsPerAgent open
+// conversations (C6). It serves hand-overs to CLIENT_USERs, who work outside the channels (C11).
+func CheckClaims(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, ch enum.Channel, who string) error {
+	l, err := LoadOf(ctx, tx, ws, agentID, ch)
+	if err != nil {
+		return err
+	}
+	if l.Open >= ws.MaxClaimsPerAgent {
+		return overClaims(ws, who, l)
+	}
+	return nil
+}
+
+func overClaims(ws *ent.Workspace, who string, l Load) error {
+	return fault.New(fault.CapacityExceeded, "%s: already owns %d open conversations, the workspace limit; resolve or release one first", who, l.Open).
+		With("limit", "maxClaimsPerAgent").With("capacity", ws.MaxClaimsPerAgent).With("current", l.Open)
 }

@@ -37,6 +37,23 @@ type DB struct {
 	URL string
 }
 
+// RowLocks reports whether the database has SELECT … FOR UPDATE (Postgres). SQLite needs none:
+// its write transactions begin IMMEDIATE, one at a time.
+func (d *DB) RowLocks() bool { return d.Dialect == dialect.Postgres }
+
+// Lockable is an ent query that can take row locks.
+type Lockable[Q any] interface {
+	ForUpdate(...entsql.LockOption) Q
+}
+
+// ForUpdate row-locks what q selects when rowLocks (see RowLocks).
+func ForUpdate[Q Lockable[Q]](rowLocks bool, q Q) Q {
+	if rowLocks {
+		return q.ForUpdate()
+	}
+	return q
+}
+
 // SQLiteDSN returns the DSN for an SQLite database file.
 func SQLiteDSN(path string) string { return "file:" + path + "?" + sqlitePragmas }
 

@@ -13,12 +13,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"switchboard/ent"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
+	"switchboard/internal/routing"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 	"switchboard/internal/testdb"
@@ -34,6 +36,9 @@ type Server struct {
 	DB     *storage.DB
 	Bus    *events.Bus
 	Leases *desk.Leases
+	// Router is set by Route.
+	Router *routing.Router
+	ctx    context.Context
 }
 
 // New starts a server on a fresh database.
@@ -56,7 +61,15 @@ func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 	leases := desk.NewLeases(desk.New(db, bus))
 	ts := httptest.NewServer(httpapi.New(cfg, httpapi.Deps{DB: db, Bus: bus, Leases: leases}))
 	t.Cleanup(func() { ts.Close(); cancel() })
-	return &Server{t: t, URL: ts.URL, DB: db, Bus: bus, Leases: leases}
+	return &Server{t: t, URL: ts.URL, DB: db, Bus: bus, Leases: leases, ctx: ctx}
+}
+
+// Route starts the router (R5) as server.go does, sweeping every sweep. Without it, nothing is
+// assigned on its own, so tests of claims and locks decide every change themselves.
+func (s *Server) Route(sweep time.Duration) *routing.Router {
+	s.Router = routing.New(s.DB, s.Bus)
+	go s.Router.Run(s.ctx, sweep)
+	return s.Router
 }
 
 // Sys is a context for direct database reads in assertions (all workspaces).

@@ -1,0 +1,396 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"switchboard/ent"
+	"switchboard/ent/agent"
+	"switchboard/ent/agentchannel"
+	"switchboard/ent/conversation"
+	"switchboard/ent/pool"
+	"switchboard/ent/predicate"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/events"
+	"switchboard/internal/storage"
+	"switchboard/internal/tenant"
+)
+
+// advisoryRouting is the first key of the Postgres advisory lock that makes one dispatcher at a
+// time work on a workspace's queue (the second key is the workspace id).
+const advisoryRouting = 0x5e17
+
+// Router assigns queued conversations (R5, C9): whenever something may free capacity or queue work
+// it is kicked, and it gives the oldest eligible queued conversations to the best agents (R4),
+// owner and lock in one transaction. Several instances may run one each: a Postgres advisory lock
+// lets one dispatch a workspace at a time, and agent row locks keep claims and routing from both
+// filling the last slot.
+type Router struct {
+	client   *ent.Client
+	rowLocks bool
+	bus      *events.Bus
+	now      func() time.Time
+
+	mu      sync.Mutex
+	pending map[int]bool
+	kick    chan struct{}
+
+	// Batch is how many queued conversations one transaction considers.
+	Batch int
+}
+
+// New returns a router over db; it announces its assignments on bus and is kicked by the
+// changes bus sees commit (see Frees).
+func New(db *storage.DB, bus *events.Bus) *Router {
+	r := &Router{client: db.Client, rowLocks: db.RowLocks(), bus: bus, now: time.Now,
+		pending: map[int]bool{}, kick: make(chan struct{}, 1), Batch: 200}
+	if bus != nil {
+		bus.Watch(func(ws int, types []string) {
+			if slices.ContainsFunc(types, func(t string) bool { return Frees[t] }) {
+				r.Kick(ws)
+			}
+		})
+	}
+	return r
+}
+
+// Frees lists the event types after which routing looks at a workspace's queue again: capacity
+// freed or raised, an agent available, or a conversation queued (R5).
+var Frees = map[string]bool{
+	events.ConversationCreated: true, events.ConversationReopened: true, events.ConversationReleased: true,
+	events.ConversationForceReleased: true, events.ConversationAutoReleased: true, events.ConversationPended: true,
+	events.ConversationResolved: true, events.ConversationTransferred: true, events.PresenceChanged: true,
+	events.AgentUpdated: true, events.AgentCreated: true, events.WorkspaceUpdated: true, events.TeamCreated: true,
+	events.PoolCreated: true,
+}
+
+// WithClock returns a copy of the router that reads time from now (tests).
+func (r *Router) WithClock(now func() time.Time) *Router {
+	c := &Router{client: r.client, rowLocks: r.rowLocks, bus: r.bus, now: now, pending: map[int]bool{},
+		kick: make(chan struct{}, 1), Batch: r.Batch}
+	return c
+}
+
+// Kick asks for workspace ws's queue to be dispatched (coalesced; Run does it).
+func (r *Router) Kick(ws int) {
+	r.mu.Lock()
+	r.pending[ws] = true
+	r.mu.Unlock()
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run dispatches kicked workspaces until ctx ends; every sweep it also dispatches each workspace
+// that has queued conversations, which covers changes made by other instances' crashed routers and
+// anything a kick missed.
+func (r *Router) Run(ctx context.Context, sweep time.Duration) {
+	t := time.NewTicker(sweep)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.kick:
+		case <-t.C:
+			ids, err := r.client.Conversation.Query().Where(queued()...).
+				Unique(true).Select(conversation.FieldWorkspaceID).Ints(tenant.System(ctx))
+			if err != nil && ctx.Err() == nil {
+				slog.WarnContext(ctx, "routing: sweep", "err", err)
+			}
+			for _, ws := range ids {
+				r.mu.Lock()
+				r.pending[ws] = true
+				r.mu.Unlock()
+			}
+		}
+		r.mu.Lock()
+		todo := r.pending
+		r.pending = map[int]bool{}
+		r.mu.Unlock()
+		for ws := range todo {
+			if _, err := r.Dispatch(ctx, ws); err != nil && ctx.Err() == nil {
+				slog.WarnContext(ctx, "routing: dispatch", "workspace", ws, "err", err)
+				r.Kick(ws) // try again; a deadlock victim or a blip
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+	}
+}
+
+// queued selects the conversations waiting for routing (R5): open, NEW, owned by nobody, queued.
+func queued() []predicate.Conversation {
+	return []predicate.Conversation{conversation.IsOpen(true), conversation.StatusEQ(enum.StatusNew),
+		conversation.OwnerIDIsNil(), conversation.QueuedSinceNotNil()}
+}
+
+// Dispatch assigns workspace ws's queued conversations until no eligible agent is left for any of
+// them (R5: nothing waits while an eligible agent has room). It returns how many it assigned.
+func (r *Router) Dispatch(ctx context.Context, ws int) (int, error) {
+	ctx = tenant.WithWorkspace(ctx, ws)
+	total := 0
+	for {
+		n, more, err := r.batch(ctx, ws)
+		total += n
+		if err != nil || n == 0 || !more {
+			return total, err
+		}
+	}
+}
+
+// batch assigns what it can of the first Batch queued conversations in one transaction; more
+// reports that the queue holds more than it looked at.
+func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err error) {
+	err = storage.InTx(ctx, r.client, func(tx *ent.Tx) error {
+		if r.rowLocks {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, $2)", advisoryRouting, wsID); err != nil {
+				return fmt.Errorf("routing lock: %w", err)
+			}
+		}
+		ws, err := tx.Workspace.Get(ctx, wsID)
+		if err != nil {
+			return fmt.Errorf("workspace: %w", err)
+		}
+		queue, err := r.queue(ctx, tx)
+		if err != nil || len(queue) == 0 {
+			return err
+		}
+		more = len(queue) == r.Batch
+		cands, err := r.candidates(ctx, tx, ws)
+		if err != nil || len(cands) == 0 {
+			return err
+		}
+		now := r.now()
+		pairs, err := r.still(ctx, tx, Match(queue, cands, ws.MaxClaimsPerAgent, now))
+		if err != nil || len(pairs) == 0 {
+			return err
+		}
+		n, err = r.assign(ctx, tx, ws, pairs, now)
+		return err
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	return n, more, nil
+}
+
+// queue reads the first Batch queued conversations in queue order (R5: priority, then arrival),
+// with what they require (R3). It takes no row locks: agents are locked before conversations
+// everywhere (see still).
+func (r *Router) queue(ctx context.Context, tx *ent.Tx) ([]Waiting, error) {
+	convs, err := tx.Conversation.Query().Where(queued()...).
+		Order(ent.Desc(conversation.FieldPriority), ent.Asc(conversation.FieldQueuedSince), ent.Asc(conversation.FieldID)).
+		Limit(r.Batch).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	if len(convs) == 0 {
+		return nil, nil
+	}
+	poolTags, err := tx.Pool.Query().Select(pool.FieldTag).Strings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pools: %w", err)
+	}
+	out := make([]Waiting, len(convs))
+	for i, c := range convs {
+		out[i] = Waiting{ID: c.ID, Version: c.Version, Channel: c.Channel, Skills: c.RequiredSkills,
+			Language: c.RequiredLanguage, Team: c.RequiredTeamID}
+		for _, t := range c.Tags {
+			if slices.Contains(poolTags, t) {
+				out[i].Pools = append(out[i].Pools, t)
+			}
+		}
+	}
+	return out, nil
+}
+
+// still row-locks the paired conversations that are still queued (agents are already locked, the
+// order every operation takes) and keeps only those pairs, with the versions as of now.
+func (r *Router) still(ctx context.Context, tx *ent.Tx, pairs []Pair) ([]Pair, error) {
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	ids := make([]int, len(pairs))
+	for i, p := range pairs {
+		ids[i] = p.Conversation.ID
+	}
+	rows, err := storage.ForUpdate(r.rowLocks, tx.Conversation.Query().Where(append(queued(), conversation.IDIn(ids...))...).
+		Order(conversation.ByID())).Select(conversation.FieldID, conversation.FieldVersion).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lock queued: %w", err)
+	}
+	version := make(map[int]int, len(rows))
+	for _, c := range rows {
+		version[c.ID] = c.Version
+	}
+	out := pairs[:0]
+	for _, p := range pairs {
+		if v, ok := version[p.Conversation.ID]; ok {
+			p.Conversation.Version = v
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// candidates reads, row-locked, the agents routing may give work to now and their loads. Claims
+// and reassignments lock the agent row too, so the loads stay true until commit.
+func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace) ([]*Candidate, error) {
+	agents, err := storage.ForUpdate(r.rowLocks, tx.Agent.Query().
+		Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
+			agent.RoleNEQ(enum.RoleClientUser)).
+		Order(agent.ByID())).All(ctx)
+	if err != nil || len(agents) == 0 {
+		return nil, err
+	}
+	ids := make([]int, len(agents))
+	byID := make(map[int]*Candidate, len(agents))
+	cands := make([]*Candidate, len(agents))
+	for i, a := range agents {
+		ids[i] = a.ID
+		idle := a.PresenceChangedAt
+		if a.LastAssignedAt != nil && a.LastAssignedAt.After(idle) {
+			idle = *a.LastAssignedAt
+		}
+		cands[i] = &Candidate{ID: a.ID, Skills: a.Skills, Languages: a.Languages, IdleSince: idle,
+			Capacity: map[enum.Channel]int{}, OnChannel: map[enum.Channel]int{}}
+		byID[a.ID] = cands[i]
+	}
+	chans, err := tx.AgentChannel.Query().Where(agentchannel.AgentIDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("channels: %w", err)
+	}
+	for _, ch := range chans {
+		byID[ch.AgentID].Capacity[ch.Channel] = ch.Capacity
+	}
+	teams, err := tx.Team.Query().WithMembers(func(q *ent.AgentQuery) { q.Where(agent.IDIn(ids...)).Select(agent.FieldID) }).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("teams: %w", err)
+	}
+	for _, t := range teams {
+		for _, m := range t.Edges.Members {
+			byID[m.ID].Teams = append(byID[m.ID].Teams, t.ID)
+		}
+	}
+	pools, err := tx.Pool.Query().WithMembers(func(q *ent.AgentQuery) { q.Where(agent.IDIn(ids...)).Select(agent.FieldID) }).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pools: %w", err)
+	}
+	for _, p := range pools {
+		for _, m := range p.Edges.Members {
+			byID[m.ID].Pools = append(byID[m.ID].Pools, p.Tag)
+		}
+	}
+	loads, err := Loads(ctx, tx, ws, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, l := range loads {
+		byID[id].Open, byID[id].OnChannel = l.Open, l.OnChannel
+	}
+	holders, err := tx.Conversation.Query().Where(conversation.HumanLock(true), conversation.LockHolderIDIn(ids...)).
+		Select(conversation.FieldLockHolderID).Ints(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("locks: %w", err)
+	}
+	for _, h := range holders {
+		byID[h].HoldsLock = true
+	}
+	return cands, nil
+}
+
+// AgentLoad is what one agent owns now, as the caps count it.
+type AgentLoad struct {
+	Open      int                  // owned open conversations (C6)
+	OnChannel map[enum.Channel]int // counting against each channel's capacity (R2)
+}
+
+// Loads counts the loads of agents ids in one grouped query (see LoadOf for one agent).
+func Loads(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids []int) (map[int]AgentLoad, error) {
+	var rows []struct {
+		OwnerID int          `json:"owner_id"`
+		Channel enum.Channel `json:"channel"`
+		Status  enum.Status  `json:"status"`
+		State   enum.State   `json:"state"`
+		Count   int          `json:"count"`
+	}
+	err := tx.Conversation.Query().Where(conversation.OwnerIDIn(ids...), conversation.HumanOwned(true), conversation.IsOpen(true),
+		conversation.StatusIn(enum.StatusNew, enum.StatusPending)).
+		GroupBy(conversation.FieldOwnerID, conversation.FieldChannel, conversation.FieldStatus, conversation.FieldState).
+		Aggregate(ent.Count()).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("loads: %w", err)
+	}
+	out := make(map[int]AgentLoad, len(ids))
+	for _, row := range rows {
+		l, ok := out[row.OwnerID]
+		if !ok {
+			l = AgentLoad{OnChannel: map[enum.Channel]int{}}
+		}
+		l.Open += row.Count
+		if countsOnChannel(ws, row.Status, row.State) {
+			l.OnChannel[row.Channel] += row.Count
+		}
+		out[row.OwnerID] = l
+	}
+	return out, nil
+}
+
+// countsOnChannel is R2 for one owned conversation: NEW counts; PENDING and ON_HOLD only when the
+// workspace says so. (LoadOf says the same in SQL.)
+func countsOnChannel(ws *ent.Workspace, st enum.Status, state enum.State) bool {
+	return (st == enum.StatusNew || ws.CapacityCountsPending) && (state != enum.StateOnHold || ws.CapacityCountsOnHold)
+}
+
+// assign applies pairs: owner (and lock, when the agent holds none) in one UPDATE per agent and
+// kind, the events, and the agents' last assignment time (R4 idle order).
+func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pairs []Pair, now time.Time) (int, error) {
+	type group struct {
+		agent int
+		lock  bool
+	}
+	groups := map[group][]int{}
+	var order []group
+	var evs []events.Entry
+	agents := map[int]bool{}
+	for _, p := range pairs {
+		g := group{p.Agent, p.Lock}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], p.Conversation.ID)
+		agents[p.Agent] = true
+		v := p.Conversation.Version + 1
+		evs = append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.ConversationAssigned, ConversationID: p.Conversation.ID,
+			SubjectID: p.Agent, Version: v, Before: map[string]any{"owner": nil}, After: map[string]any{"owner": p.Agent, "by": "routing"}})
+		if p.Lock {
+			evs = append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.LockAcquired, ConversationID: p.Conversation.ID,
+				SubjectID: p.Agent, Version: v, Before: map[string]any{"holder": nil}, After: map[string]any{"holder": p.Agent}})
+		}
+	}
+	for _, g := range order {
+		u := tx.Conversation.Update().Where(conversation.IDIn(groups[g]...)).
+			SetOwnerID(g.agent).SetHumanOwned(true).SetLastHumanOwnerID(g.agent).SetClaimedAt(now).SetOwnerActiveAt(now).
+			SetStale(false).ClearQueuedSince().SetBotPaused(ws.PauseBotOnClaim).AddVersion(1)
+		if g.lock {
+			u.SetLockHolderID(g.agent).SetHumanLock(true).SetLockAcquiredAt(now).
+				SetLockExpiresAt(now.Add(time.Duration(ws.LockGracePeriodSeconds) * time.Second))
+		}
+		if err := u.Exec(ctx); err != nil {
+			return 0, fmt.Errorf("assign to %d: %w", g.agent, err)
+		}
+	}
+	ids := make([]int, 0, len(agents))
+	for id := range agents {
+		ids = append(ids, id)
+	}
+	if err := tx.Agent.Update().Where(agent.IDIn(ids...)).SetLastAssignedAt(now).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("assigned agents: %w", err)
+	}
+	return len(pairs), r.bus.Append(ctx, tx, evs...)
+}
