@@ -20,9 +20,9 @@ import (
 	"switchboard/internal/tenant"
 )
 
-// advisoryRouting is the first key of the Postgres advisory lock that makes one dispatcher at a
-// time work on a workspace's queue (the second key is the workspace id).
-const advisoryRouting = 0x5e17
+// advisoryRouting tags the Postgres advisory lock that makes one dispatcher at a time work on a
+// workspace's queue: the key is advisoryRouting<<48 | the workspace id (global ids fit 48 bits).
+const advisoryRouting int64 = 0x5e17
 
 // Router assigns queued conversations (R5, C9): whenever something may free capacity or queue work
 // it is kicked, and it gives the oldest eligible queued conversations to the best agents (R4),
@@ -148,7 +148,7 @@ func (r *Router) Dispatch(ctx context.Context, ws int) (int, error) {
 func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err error) {
 	err = storage.InTx(ctx, r.client, func(tx *ent.Tx) error {
 		if r.rowLocks {
-			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, $2)", advisoryRouting, wsID); err != nil {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", advisoryRouting<<48|int64(wsID)); err != nil {
 				return fmt.Errorf("routing lock: %w", err)
 			}
 		}

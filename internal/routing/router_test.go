@@ -1,0 +1,394 @@
+package routing_test
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"switchboard/ent"
+	"switchboard/ent/agent"
+	"switchboard/ent/conversation"
+	"switchboard/ent/event"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/events"
+	"switchboard/internal/testapi"
+)
+
+// fixture is a workspace whose new conversations go straight to the queue (no inception bot), with
+// the router running.
+type fixture struct {
+	t    testing.TB
+	s    *testapi.Server
+	ws   *testapi.Workspace
+	conn *testapi.Client
+	n    atomic.Int64
+}
+
+func newFixture(t testing.TB) *fixture {
+	s := testapi.New(t)
+	s.Route(100 * time.Millisecond)
+	return fixtureOn(t, s, "acme")
+}
+
+func fixtureOn(t testing.TB, s *testapi.Server, slug string) *fixture {
+	ws := s.NewWorkspace(slug)
+	s.DB.Client.Agent.Update().Where(agent.WorkspaceID(ws.Workspace.ID), agent.VaRoleEQ(enum.VARoleInception)).
+		SetActive(false).ExecX(testapi.Sys())
+	return &fixture{t: t, s: s, ws: ws, conn: ws.NewKey(ws.NewBot("Connector", "DELEGATION"))}
+}
+
+// agent creates a signed-in agent with channel capacities ("SMS:2") and more createAgent input.
+func (f *fixture) agent(name, role string, caps string, extra map[string]any) *testapi.Client {
+	f.t.Helper()
+	var chans []map[string]any
+	for _, c := range strings.Fields(caps) {
+		ch, n, _ := strings.Cut(c, ":")
+		var capacity int
+		fmt.Sscan(n, &capacity)
+		chans = append(chans, map[string]any{"channel": ch, "capacity": capacity})
+	}
+	email := strings.ToLower(name) + "@" + f.ws.Slug + ".test"
+	in := map[string]any{"email": email, "password": testapi.Password, "name": name, "role": role, "channels": chans}
+	for k, v := range extra {
+		in[k] = v
+	}
+	f.ws.Admin.Do(`mutation($in:CreateAgentInput!){createAgent(input:$in){id}}`, testapi.Vars{"in": in}).OK(f.t)
+	return f.s.Login(email, testapi.Password)
+}
+
+func presence(c *testapi.Client, p string) {
+	c.Do(`mutation($p:Presence!){setPresence(presence:$p){id}}`, testapi.Vars{"p": p})
+}
+
+// arrive is a customer's first message on ch: a new queued conversation.
+func (f *fixture) arrive(ch string) string {
+	f.t.Helper()
+	r := f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+		"channel": ch, "customerHandle": fmt.Sprintf("cust-%d", f.n.Add(1)), "text": "Hello"}}).OK(f.t)
+	return r.Str(f.t, "ingestCustomerMessage.id")
+}
+
+// requiring queues a conversation that requires skills (as an escalation would) and kicks the
+// router.
+func (f *fixture) requiring(ch string, skills ...string) string {
+	f.t.Helper()
+	sys := testapi.Sys()
+	cust := f.s.DB.Client.Customer.Create().SetWorkspaceID(f.ws.Workspace.ID).SetName("Customer").SaveX(sys)
+	c := f.s.DB.Client.Conversation.Create().SetWorkspaceID(f.ws.Workspace.ID).SetCustomerID(cust.ID).SetChannel(enum.Channel(ch)).
+		SetRequiredSkills(skills).SetQueuedSince(time.Now()).SaveX(sys)
+	f.s.Router.Kick(f.ws.Workspace.ID)
+	return fmt.Sprint(c.ID)
+}
+
+func (f *fixture) conv(id string) *ent.Conversation {
+	var n int
+	fmt.Sscan(id, &n)
+	return f.s.DB.Client.Conversation.GetX(testapi.Sys(), n)
+}
+
+func (f *fixture) ownerOf(id string) string {
+	if c := f.conv(id); c.OwnerID != nil {
+		return fmt.Sprint(*c.OwnerID)
+	}
+	return ""
+}
+
+// eventually waits for cond, which reads the database, up to 5 s.
+func eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within 5 s: %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// settle waits until the router has nothing left to do, then a little more.
+func (f *fixture) settle() {
+	time.Sleep(300 * time.Millisecond)
+}
+
+func id(s string) testapi.Vars { return testapi.Vars{"id": s} }
+
+const (
+	view    = `query($id:ID!){node(id:$id){... on Conversation{ownership viewerCanReply queuePosition{position expectedWaitSeconds}}}}`
+	resolve = `mutation($id:ID!){resolveConversation(id:$id){status}}`
+)
+
+// R5, C9, SPEC §12: OFFLINE and AWAY get nothing; coming ONLINE takes the oldest queued
+// conversation, owned and locked in one transaction; when capacity frees, the next one follows.
+func TestQueueWaitsForAnEligibleAgent(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", "SMS:1", nil)
+	a, b := f.arrive("SMS"), f.arrive("SMS")
+	f.settle()
+	if f.ownerOf(a) != "" || f.ownerOf(b) != "" {
+		t.Fatal("an OFFLINE agent was given work")
+	}
+	if p := ana.Do(view, id(b)).OK(t).Path(t, "node.queuePosition.position"); p != float64(2) {
+		t.Fatalf("queue position of the second arrival: %v", p)
+	}
+	presence(ana, "AWAY")
+	f.settle()
+	if f.ownerOf(a) != "" {
+		t.Fatal("an AWAY agent was given work")
+	}
+	presence(ana, "ONLINE")
+	eventually(t, "the oldest conversation assigned when Ana comes ONLINE", func() bool { return f.ownerOf(a) == ana.AgentID })
+	c := f.conv(a)
+	if c.LockHolderID == nil || fmt.Sprint(*c.LockHolderID) != ana.AgentID || !c.HumanLock {
+		t.Fatal("C9: routing gives the lock with ownership")
+	}
+	if r := ana.Do(view, id(a)).OK(t); r.Str(t, "node.ownership") != "CLAIMED_BY_ME" || r.Path(t, "node.viewerCanReply") != true ||
+		r.Path(t, "node.queuePosition") != nil {
+		t.Fatalf("assigned conversation: %s", r.Raw)
+	}
+	f.settle()
+	if f.ownerOf(b) != "" {
+		t.Fatal("R2: capacity 1 exceeded")
+	}
+	if r := ana.Do(view, id(b)).OK(t); r.Path(t, "node.queuePosition.position") != float64(1) || r.Path(t, "node.queuePosition.expectedWaitSeconds") == nil {
+		t.Fatalf("queue position after one assignment: %s", r.Raw)
+	}
+	ana.Do(resolve, id(a)).OK(t)
+	eventually(t, "C9: resolving frees capacity for the next", func() bool { return f.ownerOf(b) == ana.AgentID })
+	// AWAY keeps what it owns.
+	presence(ana, "AWAY")
+	f.settle()
+	if f.ownerOf(b) != ana.AgentID {
+		t.Fatal("AWAY must keep what it owns")
+	}
+	types := f.s.DB.Client.Event.Query().Where(event.ConversationID(f.conv(b).ID)).Select(event.FieldType).StringsX(testapi.Sys())
+	if !contains(types, events.ConversationAssigned) {
+		t.Fatalf("no assignment event: %v", types)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// R4: the least loaded agent on the channel gets it, then the one idle longest.
+func TestLeastLoadedThenIdleLongest(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
+	ben := f.agent("Ben", "AGENT", "SMS:5", nil)
+	presence(ben, "ONLINE") // Ben has been ONLINE longer: idle longest
+	time.Sleep(20 * time.Millisecond)
+	presence(ana, "ONLINE")
+	a := f.arrive("SMS")
+	eventually(t, "assigned", func() bool { return f.ownerOf(a) != "" })
+	if f.ownerOf(a) != ben.AgentID {
+		t.Fatal("R4: equal loads: the agent idle longest")
+	}
+	b := f.arrive("SMS")
+	eventually(t, "assigned", func() bool { return f.ownerOf(b) != "" })
+	if f.ownerOf(b) != ana.AgentID {
+		t.Fatal("R4: the least loaded")
+	}
+}
+
+// R3, C7: skills, language, team and pools are requirements; R1: only permitted channels.
+func TestRequirements(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", "SMS:5", map[string]any{"skills": []string{"billing"}, "languages": []string{"en"}})
+	ben := f.agent("Ben", "AGENT", "SMS:5 EMAIL:5", map[string]any{"languages": []string{"es"}})
+	presence(ana, "ONLINE")
+	presence(ben, "ONLINE")
+	chat := f.arrive("LIVE_CHAT") // nobody is permitted on LIVE_CHAT (R1)
+	cases := []struct {
+		name string
+		set  func(u *ent.ConversationUpdateOne)
+		want string
+	}{
+		{"skill", func(u *ent.ConversationUpdateOne) { u.SetRequiredSkills([]string{"billing"}) }, ana.AgentID},
+		{"language", func(u *ent.ConversationUpdateOne) { u.SetRequiredLanguage("es") }, ben.AgentID},
+		{"nobody has it", func(u *ent.ConversationUpdateOne) { u.SetRequiredSkills([]string{"legal"}) }, ""},
+	}
+	presence(ana, "OFFLINE")
+	presence(ben, "OFFLINE")
+	ids := make([]string, len(cases))
+	for i, tc := range cases {
+		ids[i] = f.arrive("SMS")
+		u := f.s.DB.Client.Conversation.UpdateOneID(f.conv(ids[i]).ID)
+		tc.set(u)
+		u.ExecX(testapi.Sys())
+	}
+	email := f.arrive("EMAIL")
+	presence(ana, "ONLINE")
+	presence(ben, "ONLINE")
+	eventually(t, "EMAIL to Ben (R1: Ana is not on EMAIL)", func() bool { return f.ownerOf(email) == ben.AgentID })
+	for i, tc := range cases {
+		if tc.want != "" {
+			eventually(t, tc.name, func() bool { return f.ownerOf(ids[i]) == tc.want })
+		}
+	}
+	f.settle()
+	if f.ownerOf(ids[2]) != "" || f.ownerOf(chat) != "" {
+		t.Fatal("R3: a conversation went to an agent without the required skill, or to a channel nobody is on")
+	}
+	// C7: a pool's tag.
+	pool := f.ws.Admin.Do(`mutation($m:[ID!]){createPool(input:{name:"Senior",tag:"senior",memberIds:$m}){id}}`, testapi.Vars{"m": []string{ben.AgentID}}).OK(t)
+	_ = pool
+	presence(ana, "OFFLINE")
+	presence(ben, "OFFLINE")
+	p := f.arrive("SMS")
+	f.s.DB.Client.Conversation.UpdateOneID(f.conv(p).ID).SetTags([]string{"senior"}).ExecX(testapi.Sys())
+	presence(ana, "ONLINE")
+	f.settle()
+	if f.ownerOf(p) != "" {
+		t.Fatal("C7: a non-member of the pool was given it")
+	}
+	presence(ben, "ONLINE")
+	eventually(t, "C7: the pool member gets it", func() bool { return f.ownerOf(p) == ben.AgentID })
+}
+
+// R5: raising a capacity or joining a team frees work for the agent at once.
+func TestCapacityRaisedAndTeamJoined(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", "SMS:1", nil)
+	presence(ana, "ONLINE")
+	a := f.arrive("SMS")
+	eventually(t, "first", func() bool { return f.ownerOf(a) == ana.AgentID })
+	b := f.arrive("SMS")
+	f.settle()
+	if f.ownerOf(b) != "" {
+		t.Fatal("R2")
+	}
+	f.ws.Admin.Do(`mutation($id:ID!){updateAgent(id:$id,input:{channels:[{channel:SMS,capacity:2}]}){id}}`, id(ana.AgentID)).OK(t)
+	eventually(t, "capacity raised", func() bool { return f.ownerOf(b) == ana.AgentID })
+
+	team := f.ws.Admin.Do(`mutation{createTeam(input:{name:"Tier 2"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
+	ben := f.agent("Ben", "AGENT", "SMS:5", nil)
+	presence(ben, "ONLINE")
+	c := f.arrive("SMS")
+	eventually(t, "Ben", func() bool { return f.ownerOf(c) == ben.AgentID })
+	// C11: transfer to a team: back to the queue with the team required; nobody is in it yet.
+	r := ben.Do(`mutation($id:ID!,$t:ID!){transferConversation(id:$id,teamId:$t,note:"needs tier 2"){ownership status}}`,
+		testapi.Vars{"id": c, "t": team}).OK(t)
+	if r.Str(t, "transferConversation.ownership") != "UNCLAIMED" {
+		t.Fatalf("team transfer: %s", r.Raw)
+	}
+	f.settle()
+	if f.ownerOf(c) != "" {
+		t.Fatal("R3: the team is required")
+	}
+	f.ws.Admin.Do(`mutation($id:ID!,$t:[ID!]){updateAgent(id:$id,input:{teamIds:$t}){id}}`, testapi.Vars{"id": ben.AgentID, "t": []string{team}}).OK(t)
+	eventually(t, "joining the team", func() bool { return f.ownerOf(c) == ben.AgentID })
+}
+
+// C10, C11: transfers to an agent or a team; who may; caps and force; CLIENT_USERs only from a
+// SUPER_ADMIN; wrong workspace and bad input.
+func TestTransfer(t *testing.T) {
+	s := testapi.New(t) // no router: every change here is the test's own
+	f := fixtureOn(t, s, "acme")
+	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
+	ben := f.agent("Ben", "AGENT", "SMS:1", nil)
+	sue := f.agent("Sue", "SUPERVISOR", "SMS:5", nil)
+	cat := f.agent("Cat", "CLIENT_USER", "", nil)
+	for _, c := range []*testapi.Client{ana, ben, sue} {
+		presence(c, "ONLINE")
+	}
+	other := fixtureOn(t, s, "other")
+	zed := other.agent("Zed", "AGENT", "SMS:5", nil)
+	presence(zed, "ONLINE")
+	claim := `mutation($id:ID!){claimConversation(id:$id){id}}`
+	transfer := `mutation($id:ID!,$a:ID,$t:ID,$f:Boolean){transferConversation(id:$id,agentId:$a,teamId:$t,note:"over to you",force:$f){ownership}}`
+	a := f.arrive("SMS")
+	ana.Do(claim, id(a)).OK(t)
+
+	ana.Do(transfer, testapi.Vars{"id": a}).WantCode(t, "BAD_USER_INPUT")
+	ana.Do(transfer, testapi.Vars{"id": a, "a": ben.AgentID, "t": "1"}).WantCode(t, "BAD_USER_INPUT")
+	ben.Do(transfer, testapi.Vars{"id": a, "a": ben.AgentID}).WantCode(t, "FORBIDDEN")        // not the owner
+	ana.Do(transfer, testapi.Vars{"id": a, "a": zed.AgentID}).WantCode(t, "NOT_FOUND")        // wrong workspace
+	zed.Do(transfer, testapi.Vars{"id": a, "a": zed.AgentID}).WantCode(t, "NOT_FOUND")        // wrong workspace
+	ana.Do(transfer, testapi.Vars{"id": a, "a": cat.AgentID}).WantCode(t, "FORBIDDEN")        // C11: client users
+	sue.Do(transfer, testapi.Vars{"id": a, "a": cat.AgentID}).WantCode(t, "FORBIDDEN")        // only a SUPER_ADMIN
+	ana.Do(transfer, testapi.Vars{"id": a, "a": ben.AgentID, "f": true}).WantCode(t, "FORBIDDEN") // force: supervisors
+
+	// To an agent: Ben is notified with the note.
+	note := ben.Subscribe(`subscription{notifications{kind note}}`, nil)
+	time.Sleep(100 * time.Millisecond)
+	if r := ana.Do(transfer, testapi.Vars{"id": a, "a": ben.AgentID}).OK(t); r.Str(t, "transferConversation.ownership") != "CLAIMED_BY_OTHER" {
+		t.Fatalf("transfer: %s", r.Raw)
+	}
+	var n struct {
+		Notifications struct{ Kind, Note string }
+	}
+	if !note.Next(3*time.Second, &n) || n.Notifications.Kind != "TRANSFERRED_TO_YOU" || n.Notifications.Note != "over to you" {
+		t.Fatalf("notification: %+v", n)
+	}
+	// Caps hold (C6, R2): Ben is full on SMS; a supervisor may force, audited.
+	b := f.arrive("SMS")
+	ana.Do(claim, id(b)).OK(t)
+	ana.Do(transfer, testapi.Vars{"id": b, "a": ben.AgentID}).WantCode(t, "CAPACITY_EXCEEDED")
+	sue.Do(transfer, testapi.Vars{"id": b, "a": ben.AgentID, "f": true}).OK(t)
+	if n := s.DB.Client.Event.Query().Where(event.Type(events.CapOverridden), event.ConversationID(f.conv(b).ID)).CountX(testapi.Sys()); n != 1 {
+		t.Fatalf("force must be audited: %d", n)
+	}
+	// A SUPER_ADMIN transfers anything to a client user (C11).
+	f.ws.Admin.Do(transfer, testapi.Vars{"id": b, "a": cat.AgentID}).OK(t)
+	if f.ownerOf(b) != cat.AgentID {
+		t.Fatal("C11: transfer to a client user")
+	}
+	// C10: under ROUTING_ONLY agents transfer to teams only.
+	c := f.arrive("SMS")
+	ana.Do(claim, id(c)).OK(t)
+	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{selfAssignment:ROUTING_ONLY}){id}}`, nil).OK(t)
+	ana.Do(transfer, testapi.Vars{"id": c, "a": sue.AgentID}).WantCode(t, "FORBIDDEN")
+	team := f.ws.Admin.Do(`mutation{createTeam(input:{name:"Tier 2"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
+	otherTeam := other.ws.Admin.Do(`mutation{createTeam(input:{name:"Theirs"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
+	ana.Do(transfer, testapi.Vars{"id": c, "t": otherTeam}).WantCode(t, "NOT_FOUND")
+	ana.Do(transfer, testapi.Vars{"id": c, "t": team}).OK(t)
+	cv := f.conv(c)
+	if cv.OwnerID != nil || cv.QueuedSince == nil || cv.RequiredTeamID == nil || fmt.Sprint(*cv.RequiredTeamID) != team || cv.LockHolderID != nil {
+		t.Fatalf("team transfer: %+v", cv)
+	}
+	// Nothing was written by the refused calls: the only transfer events are the four that passed.
+	if n := s.DB.Client.Event.Query().Where(event.Type(events.ConversationTransferred)).CountX(testapi.Sys()); n != 4 {
+		t.Fatalf("transfer events: %d, want 4", n)
+	}
+}
+
+// C11: a SUPER_ADMIN joins any conversation and takes the lock; the holder is told (L5). Nobody
+// else may join.
+func TestJoin(t *testing.T) {
+	s := testapi.New(t)
+	f := fixtureOn(t, s, "acme")
+	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
+	adm := f.agent("Adam", "ADMIN", "SMS:5", nil)
+	presence(ana, "ONLINE")
+	a := f.arrive("SMS")
+	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, id(a)).OK(t)
+	join := `mutation($id:ID!){joinConversation(id:$id){viewerCanReply ownership}}`
+	adm.Do(join, id(a)).WantCode(t, "FORBIDDEN")
+	ana.Do(join, id(a)).WantCode(t, "FORBIDDEN")
+	other := fixtureOn(t, s, "other")
+	other.ws.Admin.Do(join, id(a)).WantCode(t, "NOT_FOUND")
+	stolen := ana.Subscribe(`subscription{notifications{kind}}`, nil)
+	time.Sleep(100 * time.Millisecond)
+	r := f.ws.Admin.Do(join, id(a)).OK(t)
+	if r.Path(t, "joinConversation.viewerCanReply") != true || r.Str(t, "joinConversation.ownership") != "CLAIMED_BY_OTHER" {
+		t.Fatalf("join: %s", r.Raw)
+	}
+	var n struct{ Notifications struct{ Kind string } }
+	if !stolen.Next(3*time.Second, &n) || n.Notifications.Kind != "LOCK_STOLEN" {
+		t.Fatalf("the holder must be told: %+v", n)
+	}
+	f.ws.Admin.Do(`mutation($id:ID!){sendMessage(conversationId:$id,text:"Hello, I am the manager"){id}}`, id(a)).OK(t)
+	if f.ownerOf(a) != ana.AgentID {
+		t.Fatal("joining does not take ownership")
+	}
+	if n := s.DB.Client.Conversation.Query().Where(conversation.ID(f.conv(a).ID), conversation.HasParticipantsWith()).CountX(testapi.Sys()); n != 1 {
+		t.Fatal("participants")
+	}
+}
