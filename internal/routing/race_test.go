@@ -13,7 +13,9 @@ import (
 	"switchboard/ent/agent"
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/conversation"
+	"switchboard/ent/event"
 	"switchboard/ent/schema/enum"
+	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/testapi"
 	"switchboard/internal/testdb"
@@ -124,12 +126,14 @@ func TestRoutingUnderChurn(t *testing.T) {
 	if v := idleWhileWaiting(t, db.Client, f.ws.Workspace.ID, 4); v != "" {
 		t.Fatalf("R5: %s", v)
 	}
-	// R3: every routed conversation that required tech went to an agent with tech.
-	tech, _ := db.Client.Conversation.Query().Where(conversation.WorkspaceID(f.ws.Workspace.ID), conversation.OwnerIDNotNil()).
-		WithOwner().All(testapi.Sys())
-	for _, c := range tech {
-		if slices.Contains(c.RequiredSkills, "tech") && !slices.Contains(c.Edges.Owner.Skills, "tech") {
-			t.Fatalf("R3: conversation %d requires tech; %s lacks it", c.ID, c.Edges.Owner.Name)
+	// R3: every routed conversation that required tech went to an agent with tech (claims are the
+	// agents' own choice: only pools bind them, C7).
+	routed, _ := db.Client.Event.Query().Where(event.WorkspaceID(f.ws.Workspace.ID), event.Type(events.ConversationAssigned)).
+		WithConversation().All(testapi.Sys())
+	for _, e := range routed {
+		a := db.Client.Agent.GetX(testapi.Sys(), *e.SubjectID)
+		if slices.Contains(e.Edges.Conversation.RequiredSkills, "tech") && !slices.Contains(a.Skills, "tech") {
+			t.Fatalf("R3: conversation %d requires tech; %s lacks it", e.Edges.Conversation.ID, a.Name)
 		}
 	}
 	if violations.Load() != 0 {
