@@ -20370,6 +20370,8 @@ type WorkspaceMutation struct {
 	addsla_first_response_seconds  *int
 	event_seq                      *int64
 	addevent_seq                   *int64
+	roster_version                 *int64
+	addroster_version              *int64
 	clearedFields                  map[string]struct{}
 	agents                         map[int]struct{}
 	removedagents                  map[int]struct{}
@@ -21396,6 +21398,62 @@ func (m *WorkspaceMutation) AddedEventSeq() (r int64, exists bool) {
 func (m *WorkspaceMutation) ResetEventSeq() {
 	m.event_seq = nil
 	m.addevent_seq = nil
+}
+
+// SetRosterVersion sets the "roster_version" field.
+func (m *WorkspaceMutation) SetRosterVersion(i int64) {
+	m.roster_version = &i
+	m.addroster_version = nil
+}
+
+// RosterVersion returns the value of the "roster_version" field in the mutation.
+func (m *WorkspaceMutation) RosterVersion() (r int64, exists bool) {
+	v := m.roster_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRosterVersion returns the old "roster_version" field's value of the Workspace entity.
+// If the Workspace object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkspaceMutation) OldRosterVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRosterVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRosterVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRosterVersion: %w", err)
+	}
+	return oldValue.RosterVersion, nil
+}
+
+// AddRosterVersion adds i to the "roster_version" field.
+func (m *WorkspaceMutation) AddRosterVersion(i int64) {
+	if m.addroster_version != nil {
+		*m.addroster_version += i
+	} else {
+		m.addroster_version = &i
+	}
+}
+
+// AddedRosterVersion returns the value that was added to the "roster_version" field in this mutation.
+func (m *WorkspaceMutation) AddedRosterVersion() (r int64, exists bool) {
+	v := m.addroster_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRosterVersion resets all changes to the "roster_version" field.
+func (m *WorkspaceMutation) ResetRosterVersion() {
+	m.roster_version = nil
+	m.addroster_version = nil
 }
 
 // AddAgentIDs adds the "agents" edge to the Agent entity by ids.
@@ -22512,7 +22570,7 @@ func (m *WorkspaceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WorkspaceMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, workspace.FieldCreatedAt)
 	}
@@ -22570,6 +22628,9 @@ func (m *WorkspaceMutation) Fields() []string {
 	if m.event_seq != nil {
 		fields = append(fields, workspace.FieldEventSeq)
 	}
+	if m.roster_version != nil {
+		fields = append(fields, workspace.FieldRosterVersion)
+	}
 	return fields
 }
 
@@ -22616,6 +22677,8 @@ func (m *WorkspaceMutation) Field(name string) (ent.Value, bool) {
 		return m.SLAFirstResponseSeconds()
 	case workspace.FieldEventSeq:
 		return m.EventSeq()
+	case workspace.FieldRosterVersion:
+		return m.RosterVersion()
 	}
 	return nil, false
 }
@@ -22663,6 +22726,8 @@ func (m *WorkspaceMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldSLAFirstResponseSeconds(ctx)
 	case workspace.FieldEventSeq:
 		return m.OldEventSeq(ctx)
+	case workspace.FieldRosterVersion:
+		return m.OldRosterVersion(ctx)
 	}
 	return nil, fmt.Errorf("unknown Workspace field %s", name)
 }
@@ -22805,6 +22870,13 @@ func (m *WorkspaceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEventSeq(v)
 		return nil
+	case workspace.FieldRosterVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRosterVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Workspace field %s", name)
 }
@@ -22840,6 +22912,9 @@ func (m *WorkspaceMutation) AddedFields() []string {
 	if m.addevent_seq != nil {
 		fields = append(fields, workspace.FieldEventSeq)
 	}
+	if m.addroster_version != nil {
+		fields = append(fields, workspace.FieldRosterVersion)
+	}
 	return fields
 }
 
@@ -22866,6 +22941,8 @@ func (m *WorkspaceMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSLAFirstResponseSeconds()
 	case workspace.FieldEventSeq:
 		return m.AddedEventSeq()
+	case workspace.FieldRosterVersion:
+		return m.AddedRosterVersion()
 	}
 	return nil, false
 }
@@ -22937,6 +23014,13 @@ func (m *WorkspaceMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddEventSeq(v)
+		return nil
+	case workspace.FieldRosterVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRosterVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Workspace numeric field %s", name)
@@ -23021,6 +23105,9 @@ func (m *WorkspaceMutation) ResetField(name string) error {
 		return nil
 	case workspace.FieldEventSeq:
 		m.ResetEventSeq()
+		return nil
+	case workspace.FieldRosterVersion:
+		m.ResetRosterVersion()
 		return nil
 	}
 	return fmt.Errorf("unknown Workspace field %s", name)

@@ -56,6 +56,8 @@ type Workspace struct {
 	SLAFirstResponseSeconds int `json:"sla_first_response_seconds,omitempty"`
 	// EventSeq holds the value of the "event_seq" field.
 	EventSeq int64 `json:"event_seq,omitempty"`
+	// RosterVersion holds the value of the "roster_version" field.
+	RosterVersion int64 `json:"roster_version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WorkspaceQuery when eager-loading is set.
 	Edges        WorkspaceEdges `json:"edges"`
@@ -317,7 +319,7 @@ func (*Workspace) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case workspace.FieldAutoClaimOnReply, workspace.FieldPauseBotOnClaim, workspace.FieldCapacityCountsPending, workspace.FieldCapacityCountsOnHold, workspace.FieldAutoReleaseEnabled, workspace.FieldWrapUpEnabled:
 			values[i] = new(sql.NullBool)
-		case workspace.FieldID, workspace.FieldMaxClaimsPerAgent, workspace.FieldBulkClaimCap, workspace.FieldStaleClaimAfterSeconds, workspace.FieldAutoReleaseAfterSeconds, workspace.FieldLockGracePeriodSeconds, workspace.FieldAuditRetentionDays, workspace.FieldCustomerInactivitySeconds, workspace.FieldSLAFirstResponseSeconds, workspace.FieldEventSeq:
+		case workspace.FieldID, workspace.FieldMaxClaimsPerAgent, workspace.FieldBulkClaimCap, workspace.FieldStaleClaimAfterSeconds, workspace.FieldAutoReleaseAfterSeconds, workspace.FieldLockGracePeriodSeconds, workspace.FieldAuditRetentionDays, workspace.FieldCustomerInactivitySeconds, workspace.FieldSLAFirstResponseSeconds, workspace.FieldEventSeq, workspace.FieldRosterVersion:
 			values[i] = new(sql.NullInt64)
 		case workspace.FieldName, workspace.FieldSlug, workspace.FieldSelfAssignment:
 			values[i] = new(sql.NullString)
@@ -457,6 +459,12 @@ func (_m *Workspace) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field event_seq", values[i])
 			} else if value.Valid {
 				_m.EventSeq = value.Int64
+			}
+		case workspace.FieldRosterVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field roster_version", values[i])
+			} else if value.Valid {
+				_m.RosterVersion = value.Int64
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -650,6 +658,9 @@ func (_m *Workspace) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("event_seq=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EventSeq))
+	builder.WriteString(", ")
+	builder.WriteString("roster_version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RosterVersion))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -293,6 +293,20 @@ func (_c *WorkspaceCreate) SetNillableEventSeq(v *int64) *WorkspaceCreate {
 	return _c
 }
 
+// SetRosterVersion sets the "roster_version" field.
+func (_c *WorkspaceCreate) SetRosterVersion(v int64) *WorkspaceCreate {
+	_c.mutation.SetRosterVersion(v)
+	return _c
+}
+
+// SetNillableRosterVersion sets the "roster_version" field if the given value is not nil.
+func (_c *WorkspaceCreate) SetNillableRosterVersion(v *int64) *WorkspaceCreate {
+	if v != nil {
+		_c.SetRosterVersion(*v)
+	}
+	return _c
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by IDs.
 func (_c *WorkspaceCreate) AddAgentIDs(ids ...int) *WorkspaceCreate {
 	_c.mutation.AddAgentIDs(ids...)
@@ -696,6 +710,10 @@ func (_c *WorkspaceCreate) defaults() {
 		v := workspace.DefaultEventSeq
 		_c.mutation.SetEventSeq(v)
 	}
+	if _, ok := _c.mutation.RosterVersion(); !ok {
+		v := workspace.DefaultRosterVersion
+		_c.mutation.SetRosterVersion(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -812,6 +830,9 @@ func (_c *WorkspaceCreate) check() error {
 	if _, ok := _c.mutation.EventSeq(); !ok {
 		return &ValidationError{Name: "event_seq", err: errors.New(`ent: missing required field "Workspace.event_seq"`)}
 	}
+	if _, ok := _c.mutation.RosterVersion(); !ok {
+		return &ValidationError{Name: "roster_version", err: errors.New(`ent: missing required field "Workspace.roster_version"`)}
+	}
 	return nil
 }
 
@@ -914,6 +935,10 @@ func (_c *WorkspaceCreate) createSpec() (*Workspace, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EventSeq(); ok {
 		_spec.SetField(workspace.FieldEventSeq, field.TypeInt64, value)
 		_node.EventSeq = value
+	}
+	if value, ok := _c.mutation.RosterVersion(); ok {
+		_spec.SetField(workspace.FieldRosterVersion, field.TypeInt64, value)
+		_node.RosterVersion = value
 	}
 	if nodes := _c.mutation.AgentsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1545,6 +1570,24 @@ func (u *WorkspaceUpsert) AddEventSeq(v int64) *WorkspaceUpsert {
 	return u
 }
 
+// SetRosterVersion sets the "roster_version" field.
+func (u *WorkspaceUpsert) SetRosterVersion(v int64) *WorkspaceUpsert {
+	u.Set(workspace.FieldRosterVersion, v)
+	return u
+}
+
+// UpdateRosterVersion sets the "roster_version" field to the value that was provided on create.
+func (u *WorkspaceUpsert) UpdateRosterVersion() *WorkspaceUpsert {
+	u.SetExcluded(workspace.FieldRosterVersion)
+	return u
+}
+
+// AddRosterVersion adds v to the "roster_version" field.
+func (u *WorkspaceUpsert) AddRosterVersion(v int64) *WorkspaceUpsert {
+	u.Add(workspace.FieldRosterVersion, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1891,6 +1934,27 @@ func (u *WorkspaceUpsertOne) AddEventSeq(v int64) *WorkspaceUpsertOne {
 func (u *WorkspaceUpsertOne) UpdateEventSeq() *WorkspaceUpsertOne {
 	return u.Update(func(s *WorkspaceUpsert) {
 		s.UpdateEventSeq()
+	})
+}
+
+// SetRosterVersion sets the "roster_version" field.
+func (u *WorkspaceUpsertOne) SetRosterVersion(v int64) *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.SetRosterVersion(v)
+	})
+}
+
+// AddRosterVersion adds v to the "roster_version" field.
+func (u *WorkspaceUpsertOne) AddRosterVersion(v int64) *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.AddRosterVersion(v)
+	})
+}
+
+// UpdateRosterVersion sets the "roster_version" field to the value that was provided on create.
+func (u *WorkspaceUpsertOne) UpdateRosterVersion() *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.UpdateRosterVersion()
 	})
 }
 
@@ -2406,6 +2470,27 @@ func (u *WorkspaceUpsertBulk) AddEventSeq(v int64) *WorkspaceUpsertBulk {
 func (u *WorkspaceUpsertBulk) UpdateEventSeq() *WorkspaceUpsertBulk {
 	return u.Update(func(s *WorkspaceUpsert) {
 		s.UpdateEventSeq()
+	})
+}
+
+// SetRosterVersion sets the "roster_version" field.
+func (u *WorkspaceUpsertBulk) SetRosterVersion(v int64) *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.SetRosterVersion(v)
+	})
+}
+
+// AddRosterVersion adds v to the "roster_version" field.
+func (u *WorkspaceUpsertBulk) AddRosterVersion(v int64) *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.AddRosterVersion(v)
+	})
+}
+
+// UpdateRosterVersion sets the "roster_version" field to the value that was provided on create.
+func (u *WorkspaceUpsertBulk) UpdateRosterVersion() *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.UpdateRosterVersion()
 	})
 }
 

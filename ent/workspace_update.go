@@ -350,6 +350,27 @@ func (_u *WorkspaceUpdate) AddEventSeq(v int64) *WorkspaceUpdate {
 	return _u
 }
 
+// SetRosterVersion sets the "roster_version" field.
+func (_u *WorkspaceUpdate) SetRosterVersion(v int64) *WorkspaceUpdate {
+	_u.mutation.ResetRosterVersion()
+	_u.mutation.SetRosterVersion(v)
+	return _u
+}
+
+// SetNillableRosterVersion sets the "roster_version" field if the given value is not nil.
+func (_u *WorkspaceUpdate) SetNillableRosterVersion(v *int64) *WorkspaceUpdate {
+	if v != nil {
+		_u.SetRosterVersion(*v)
+	}
+	return _u
+}
+
+// AddRosterVersion adds value to the "roster_version" field.
+func (_u *WorkspaceUpdate) AddRosterVersion(v int64) *WorkspaceUpdate {
+	_u.mutation.AddRosterVersion(v)
+	return _u
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by IDs.
 func (_u *WorkspaceUpdate) AddAgentIDs(ids ...int) *WorkspaceUpdate {
 	_u.mutation.AddAgentIDs(ids...)
@@ -1252,6 +1273,12 @@ func (_u *WorkspaceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedEventSeq(); ok {
 		_spec.AddField(workspace.FieldEventSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.RosterVersion(); ok {
+		_spec.SetField(workspace.FieldRosterVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedRosterVersion(); ok {
+		_spec.AddField(workspace.FieldRosterVersion, field.TypeInt64, value)
 	}
 	if _u.mutation.AgentsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2476,6 +2503,27 @@ func (_u *WorkspaceUpdateOne) AddEventSeq(v int64) *WorkspaceUpdateOne {
 	return _u
 }
 
+// SetRosterVersion sets the "roster_version" field.
+func (_u *WorkspaceUpdateOne) SetRosterVersion(v int64) *WorkspaceUpdateOne {
+	_u.mutation.ResetRosterVersion()
+	_u.mutation.SetRosterVersion(v)
+	return _u
+}
+
+// SetNillableRosterVersion sets the "roster_version" field if the given value is not nil.
+func (_u *WorkspaceUpdateOne) SetNillableRosterVersion(v *int64) *WorkspaceUpdateOne {
+	if v != nil {
+		_u.SetRosterVersion(*v)
+	}
+	return _u
+}
+
+// AddRosterVersion adds value to the "roster_version" field.
+func (_u *WorkspaceUpdateOne) AddRosterVersion(v int64) *WorkspaceUpdateOne {
+	_u.mutation.AddRosterVersion(v)
+	return _u
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by IDs.
 func (_u *WorkspaceUpdateOne) AddAgentIDs(ids ...int) *WorkspaceUpdateOne {
 	_u.mutation.AddAgentIDs(ids...)
@@ -3408,6 +3456,12 @@ func (_u *WorkspaceUpdateOne) sqlSave(ctx context.Context) (_node *Workspace, er
 	}
 	if value, ok := _u.mutation.AddedEventSeq(); ok {
 		_spec.AddField(workspace.FieldEventSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.RosterVersion(); ok {
+		_spec.SetField(workspace.FieldRosterVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedRosterVersion(); ok {
+		_spec.AddField(workspace.FieldRosterVersion, field.TypeInt64, value)
 	}
 	if _u.mutation.AgentsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -3,6 +3,7 @@
 //
 //	go run ./cmd/bench claim [-db postgres://…] [-clients 1,16,64] [-duration 10s]
 //	go run ./cmd/bench fanout [-db postgres://…] [-subscribers 500,2000] [-rounds 100] [-idle 10000]
+//	go run ./cmd/bench route [-db postgres://…] [-agents 200] [-burst 10000] [-arrivals 2000]
 //
 // Without -db (or BENCH_DATABASE_URL) it starts a throw-away Postgres with scripts/postgres.sh.
 package main
@@ -27,7 +28,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench claim|fanout [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench claim|fanout|route [flags]")
 		os.Exit(2)
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
@@ -37,8 +38,10 @@ func main() {
 		err = runClaim(os.Args[2:])
 	case "fanout":
 		err = runFanout(os.Args[2:])
+	case "route":
+		err = runRoute(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown benchmark %q (have: claim, fanout)", os.Args[1])
+		err = fmt.Errorf("unknown benchmark %q (have: claim, fanout, route)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

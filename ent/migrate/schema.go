@@ -922,6 +922,7 @@ var (
 		{Name: "customer_inactivity_seconds", Type: field.TypeInt, Default: 1800},
 		{Name: "sla_first_response_seconds", Type: field.TypeInt, Default: 300},
 		{Name: "event_seq", Type: field.TypeInt64, Default: 0},
+		{Name: "roster_version", Type: field.TypeInt64, Default: 0},
 	}
 	// WorkspacesTable holds the schema information for the "workspaces" table.
 	WorkspacesTable = &schema.Table{

@@ -637,6 +637,10 @@ func init() {
 	workspaceDescEventSeq := workspaceFields[17].Descriptor()
 	// workspace.DefaultEventSeq holds the default value on creation for the event_seq field.
 	workspace.DefaultEventSeq = workspaceDescEventSeq.Default.(int64)
+	// workspaceDescRosterVersion is the schema descriptor for roster_version field.
+	workspaceDescRosterVersion := workspaceFields[18].Descriptor()
+	// workspace.DefaultRosterVersion holds the default value on creation for the roster_version field.
+	workspace.DefaultRosterVersion = workspaceDescRosterVersion.Default.(int64)
 }
 
 const (

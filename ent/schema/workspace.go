@@ -48,6 +48,9 @@ func (Workspace) Fields() []ent.Field {
 		field.Int("sla_first_response_seconds").Default(300).Range(10, 7*24*3600),
 		// The last event seq handed out in this workspace (see Event; only the sequencer writes it).
 		field.Int64("event_seq").Default(0).Annotations(entgql.Skip()),
+		// Bumped by every change to who may be routed what (agents, their channels, skills, teams,
+		// pools), so routing can keep the roster cached until it moves.
+		field.Int64("roster_version").Default(0).Annotations(entgql.Skip()),
 	}
 }
 

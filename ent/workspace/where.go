@@ -146,6 +146,11 @@ func EventSeq(v int64) predicate.Workspace {
 	return predicate.Workspace(sql.FieldEQ(FieldEventSeq, v))
 }
 
+// RosterVersion applies equality check predicate on the "roster_version" field. It's identical to RosterVersionEQ.
+func RosterVersion(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldEQ(FieldRosterVersion, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Workspace {
 	return predicate.Workspace(sql.FieldEQ(FieldCreatedAt, v))
@@ -764,6 +769,46 @@ func EventSeqLT(v int64) predicate.Workspace {
 // EventSeqLTE applies the LTE predicate on the "event_seq" field.
 func EventSeqLTE(v int64) predicate.Workspace {
 	return predicate.Workspace(sql.FieldLTE(FieldEventSeq, v))
+}
+
+// RosterVersionEQ applies the EQ predicate on the "roster_version" field.
+func RosterVersionEQ(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldEQ(FieldRosterVersion, v))
+}
+
+// RosterVersionNEQ applies the NEQ predicate on the "roster_version" field.
+func RosterVersionNEQ(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldNEQ(FieldRosterVersion, v))
+}
+
+// RosterVersionIn applies the In predicate on the "roster_version" field.
+func RosterVersionIn(vs ...int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldIn(FieldRosterVersion, vs...))
+}
+
+// RosterVersionNotIn applies the NotIn predicate on the "roster_version" field.
+func RosterVersionNotIn(vs ...int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldNotIn(FieldRosterVersion, vs...))
+}
+
+// RosterVersionGT applies the GT predicate on the "roster_version" field.
+func RosterVersionGT(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldGT(FieldRosterVersion, v))
+}
+
+// RosterVersionGTE applies the GTE predicate on the "roster_version" field.
+func RosterVersionGTE(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldGTE(FieldRosterVersion, v))
+}
+
+// RosterVersionLT applies the LT predicate on the "roster_version" field.
+func RosterVersionLT(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldLT(FieldRosterVersion, v))
+}
+
+// RosterVersionLTE applies the LTE predicate on the "roster_version" field.
+func RosterVersionLTE(v int64) predicate.Workspace {
+	return predicate.Workspace(sql.FieldLTE(FieldRosterVersion, v))
 }
 
 // HasAgents applies the HasEdge predicate on the "agents" edge.

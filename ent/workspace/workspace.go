@@ -56,6 +56,8 @@ const (
 	FieldSLAFirstResponseSeconds = "sla_first_response_seconds"
 	// FieldEventSeq holds the string denoting the event_seq field in the database.
 	FieldEventSeq = "event_seq"
+	// FieldRosterVersion holds the string denoting the roster_version field in the database.
+	FieldRosterVersion = "roster_version"
 	// EdgeAgents holds the string denoting the agents edge name in mutations.
 	EdgeAgents = "agents"
 	// EdgeAgentChannels holds the string denoting the agent_channels edge name in mutations.
@@ -262,6 +264,7 @@ var Columns = []string{
 	FieldCustomerInactivitySeconds,
 	FieldSLAFirstResponseSeconds,
 	FieldEventSeq,
+	FieldRosterVersion,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -333,6 +336,8 @@ var (
 	SLAFirstResponseSecondsValidator func(int) error
 	// DefaultEventSeq holds the default value on creation for the "event_seq" field.
 	DefaultEventSeq int64
+	// DefaultRosterVersion holds the default value on creation for the "roster_version" field.
+	DefaultRosterVersion int64
 )
 
 const DefaultSelfAssignment enum.SelfAssignment = "ALLOWED"
@@ -448,6 +453,11 @@ func BySLAFirstResponseSeconds(opts ...sql.OrderTermOption) OrderOption {
 // ByEventSeq orders the results by the event_seq field.
 func ByEventSeq(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEventSeq, opts...).ToFunc()
+}
+
+// ByRosterVersion orders the results by the roster_version field.
+func ByRosterVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRosterVersion, opts...).ToFunc()
 }
 
 // ByAgentsCount orders the results by agents count.

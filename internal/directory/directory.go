@@ -145,7 +145,7 @@ func (d *Directory) createAgent(ctx context.Context, workspaceID, actorID int, a
 			return err
 		}
 		out = a
-		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: workspaceID, Type: events.AgentCreated, ActorID: actorID, SubjectID: a.ID,
+		return d.appendRoster(ctx, tx, events.Entry{WorkspaceID: workspaceID, Type: events.AgentCreated, ActorID: actorID, SubjectID: a.ID,
 			After: map[string]any{"name": name, "kind": kind, "role": role, "email": email}})
 	})
 	if err != nil {
@@ -288,7 +288,7 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 			}
 		}
 		out = saved
-		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.AgentUpdated, ActorID: v.AgentID, SubjectID: a.ID, Before: before, After: after})
+		return d.appendRoster(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.AgentUpdated, ActorID: v.AgentID, SubjectID: a.ID, Before: before, After: after})
 	})
 	if err != nil {
 		return nil, err

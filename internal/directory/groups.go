@@ -39,7 +39,7 @@ func (d *Directory) CreateTeam(ctx context.Context, name string, memberIDs []int
 			return fmt.Errorf("create team: %w", err)
 		}
 		out = t
-		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.TeamCreated, ActorID: v.AgentID,
+		return d.appendRoster(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.TeamCreated, ActorID: v.AgentID,
 			After: map[string]any{"team": t.ID, "name": name, "members": memberIDs}})
 	})
 	if err != nil {
@@ -74,7 +74,7 @@ func (d *Directory) CreatePool(ctx context.Context, name, tag string, memberIDs 
 			return fmt.Errorf("create pool: %w", err)
 		}
 		out = p
-		return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.PoolCreated, ActorID: v.AgentID,
+		return d.appendRoster(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: events.PoolCreated, ActorID: v.AgentID,
 			After: map[string]any{"pool": p.ID, "name": name, "tag": tag, "members": memberIDs}})
 	})
 	if err != nil {
@@ -125,4 +125,13 @@ func (d *Directory) Pools(ctx context.Context) ([]*ent.Pool, error) {
 		return nil, err
 	}
 	return d.client.Pool.Query().Order(pool.ByTag()).All(ctx)
+}
+
+// appendRoster records a change to the roster (agents, channels, skills, teams, pools): its event,
+// and the workspace's roster version, which tells routing to reload what it cached.
+func (d *Directory) appendRoster(ctx context.Context, tx *ent.Tx, e events.Entry) error {
+	if err := tx.Workspace.UpdateOneID(e.WorkspaceID).AddRosterVersion(1).Exec(ctx); err != nil {
+		return fmt.Errorf("roster version: %w", err)
+	}
+	return d.bus.Append(ctx, tx, e)
 }

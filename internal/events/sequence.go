@@ -8,6 +8,7 @@ import (
 
 	"switchboard/ent/event"
 	"switchboard/ent/workspace"
+	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
 
@@ -26,7 +27,7 @@ func (b *Bus) sequence(ctx context.Context, ws int) error {
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	q := tx.Workspace.Query().Where(workspace.ID(ws))
 	if b.pgURL != "" {
-		q = q.ForUpdate()
+		q = q.ForUpdate(storage.NoKeyUpdate) // never queue behind the writers' FOR KEY SHARE (event inserts)
 	}
 	w, err := q.Only(sys)
 	if err != nil {

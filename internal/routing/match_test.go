@@ -42,7 +42,7 @@ func TestMatch(t *testing.T) {
 		{"R4 all equal: the lower id (deterministic)", []Waiting{conv(1)},
 			[]*Candidate{agent(2, 1, time.Minute), agent(1, 1, time.Minute)}, 20, map[int]int{1: 1}},
 		{"R4 loads update as it goes: spread over agents", []Waiting{conv(1), conv(2), conv(3)},
-			[]*Candidate{agent(1, 0, time.Minute), agent(2, 0, 2 * time.Minute)}, 20, map[int]int{1: 2, 2: 1, 3: 1}},
+			[]*Candidate{agent(1, 0, time.Minute), agent(2, 0, 2*time.Minute)}, 20, map[int]int{1: 2, 2: 1, 3: 1}},
 		{"R2 at channel capacity: nobody", []Waiting{conv(1)},
 			[]*Candidate{agent(1, 3, time.Hour)}, 20, map[int]int{}},
 		{"C6 at maxClaimsPerAgent: nobody", []Waiting{conv(1)},

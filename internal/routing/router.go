@@ -15,6 +15,7 @@ import (
 	"switchboard/ent/pool"
 	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
+	"switchboard/ent/team"
 	"switchboard/internal/events"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
@@ -38,6 +39,7 @@ type Router struct {
 	mu      sync.Mutex
 	pending map[int]bool
 	kick    chan struct{}
+	rosters map[int]*roster
 
 	// Batch is how many queued conversations one transaction considers.
 	Batch int
@@ -47,7 +49,7 @@ type Router struct {
 // changes bus sees commit (see Frees).
 func New(db *storage.DB, bus *events.Bus) *Router {
 	r := &Router{client: db.Client, rowLocks: db.RowLocks(), bus: bus, now: time.Now,
-		pending: map[int]bool{}, kick: make(chan struct{}, 1), Batch: 200}
+		pending: map[int]bool{}, kick: make(chan struct{}, 1), rosters: map[int]*roster{}, Batch: 200}
 	if bus != nil {
 		bus.Watch(func(ws int, types []string) {
 			if slices.ContainsFunc(types, func(t string) bool { return Frees[t] }) {
@@ -71,7 +73,7 @@ var Frees = map[string]bool{
 // WithClock returns a copy of the router that reads time from now (tests).
 func (r *Router) WithClock(now func() time.Time) *Router {
 	c := &Router{client: r.client, rowLocks: r.rowLocks, bus: r.bus, now: now, pending: map[int]bool{},
-		kick: make(chan struct{}, 1), Batch: r.Batch}
+		kick: make(chan struct{}, 1), rosters: map[int]*roster{}, Batch: r.Batch}
 	return c
 }
 
@@ -161,13 +163,16 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 			return err
 		}
 		more = len(queue) == r.Batch
-		cands, err := r.candidates(ctx, tx, ws)
+		now := r.now()
+		cands, err := r.candidates(ctx, tx, ws, now)
 		if err != nil || len(cands) == 0 {
 			return err
 		}
-		now := r.now()
-		pairs, err := r.still(ctx, tx, Match(queue, cands, ws.MaxClaimsPerAgent, now))
-		if err != nil || len(pairs) == 0 {
+		pairs, err := r.verify(ctx, tx, ws, Match(queue, cands, ws.MaxClaimsPerAgent, now))
+		if err != nil {
+			return err
+		}
+		if pairs, err = r.still(ctx, tx, pairs); err != nil || len(pairs) == 0 {
 			return err
 		}
 		n, err = r.assign(ctx, tx, ws, pairs, now)
@@ -238,70 +243,152 @@ func (r *Router) still(ctx context.Context, tx *ent.Tx, pairs []Pair) ([]Pair, e
 	return out, nil
 }
 
-// candidates reads, row-locked, the agents routing may give work to now and their loads. Claims
-// and reassignments lock the agent row too, so the loads stay true until commit.
-func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace) ([]*Candidate, error) {
-	agents, err := storage.ForUpdate(r.rowLocks, tx.Agent.Query().
-		Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
-			agent.RoleNEQ(enum.RoleClientUser)).
-		Order(agent.ByID())).All(ctx)
-	if err != nil || len(agents) == 0 {
+// roster is what routing keeps of a workspace's agents between dispatches: who may be given what.
+// It is reloaded when the workspace's roster version moves (directory changes bump it) or after
+// rosterTTL.
+type roster struct {
+	version int64
+	loaded  time.Time
+	byAgent map[int]*Candidate // static parts only: skills, languages, teams, pools, capacities
+}
+
+const rosterTTL = 30 * time.Second
+
+// staticRoster returns the cached roster of ws, reloading it when it moved.
+func (r *Router) staticRoster(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, now time.Time) (*roster, error) {
+	r.mu.Lock()
+	ro := r.rosters[ws.ID]
+	r.mu.Unlock()
+	if ro != nil && ro.version == ws.RosterVersion && now.Sub(ro.loaded) < rosterTTL {
+		return ro, nil
+	}
+	agents, err := tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.RoleNEQ(enum.RoleClientUser)).
+		WithChannels().WithTeams(func(q *ent.TeamQuery) { q.Select(team.FieldID) }).WithPools(func(q *ent.PoolQuery) { q.Select(pool.FieldTag) }).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("roster: %w", err)
+	}
+	ro = &roster{version: ws.RosterVersion, loaded: now, byAgent: make(map[int]*Candidate, len(agents))}
+	for _, a := range agents {
+		c := &Candidate{ID: a.ID, Skills: a.Skills, Languages: a.Languages, Capacity: map[enum.Channel]int{}}
+		for _, ch := range a.Edges.Channels {
+			c.Capacity[ch.Channel] = ch.Capacity
+		}
+		for _, t := range a.Edges.Teams {
+			c.Teams = append(c.Teams, t.ID)
+		}
+		for _, p := range a.Edges.Pools {
+			c.Pools = append(c.Pools, p.Tag)
+		}
+		ro.byAgent[a.ID] = c
+	}
+	r.mu.Lock()
+	r.rosters[ws.ID] = ro
+	r.mu.Unlock()
+	return ro, nil
+}
+
+// candidates returns the agents routing may give work to now (ONLINE, from the cached roster)
+// with their loads. Nothing is locked: verify re-checks the chosen ones under their row locks.
+func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, now time.Time) ([]*Candidate, error) {
+	ro, err := r.staticRoster(ctx, tx, ws, now)
+	if err != nil {
 		return nil, err
 	}
-	ids := make([]int, len(agents))
-	byID := make(map[int]*Candidate, len(agents))
-	cands := make([]*Candidate, len(agents))
-	for i, a := range agents {
-		ids[i] = a.ID
-		idle := a.PresenceChangedAt
-		if a.LastAssignedAt != nil && a.LastAssignedAt.After(idle) {
-			idle = *a.LastAssignedAt
+	online, err := tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
+		agent.RoleNEQ(enum.RoleClientUser)).Order(agent.ByID()).
+		Select(agent.FieldID, agent.FieldPresenceChangedAt, agent.FieldLastAssignedAt).All(ctx)
+	if err != nil || len(online) == 0 {
+		return nil, err
+	}
+	ids := make([]int, 0, len(online))
+	cands := make([]*Candidate, 0, len(online))
+	for _, a := range online {
+		static, ok := ro.byAgent[a.ID]
+		if !ok {
+			continue // joined after the roster was read: the next dispatch has it
 		}
-		cands[i] = &Candidate{ID: a.ID, Skills: a.Skills, Languages: a.Languages, IdleSince: idle,
-			Capacity: map[enum.Channel]int{}, OnChannel: map[enum.Channel]int{}}
-		byID[a.ID] = cands[i]
-	}
-	chans, err := tx.AgentChannel.Query().Where(agentchannel.AgentIDIn(ids...)).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("channels: %w", err)
-	}
-	for _, ch := range chans {
-		byID[ch.AgentID].Capacity[ch.Channel] = ch.Capacity
-	}
-	teams, err := tx.Team.Query().WithMembers(func(q *ent.AgentQuery) { q.Where(agent.IDIn(ids...)).Select(agent.FieldID) }).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("teams: %w", err)
-	}
-	for _, t := range teams {
-		for _, m := range t.Edges.Members {
-			byID[m.ID].Teams = append(byID[m.ID].Teams, t.ID)
+		c := *static
+		c.OnChannel = map[enum.Channel]int{}
+		c.IdleSince = a.PresenceChangedAt
+		if a.LastAssignedAt != nil && a.LastAssignedAt.After(c.IdleSince) {
+			c.IdleSince = *a.LastAssignedAt
 		}
-	}
-	pools, err := tx.Pool.Query().WithMembers(func(q *ent.AgentQuery) { q.Where(agent.IDIn(ids...)).Select(agent.FieldID) }).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("pools: %w", err)
-	}
-	for _, p := range pools {
-		for _, m := range p.Edges.Members {
-			byID[m.ID].Pools = append(byID[m.ID].Pools, p.Tag)
-		}
+		ids = append(ids, a.ID)
+		cands = append(cands, &c)
 	}
 	loads, err := Loads(ctx, tx, ws, ids)
 	if err != nil {
 		return nil, err
 	}
-	for id, l := range loads {
-		byID[id].Open, byID[id].OnChannel = l.Open, l.OnChannel
+	for _, c := range cands {
+		if l, ok := loads[c.ID]; ok {
+			c.Open, c.OnChannel = l.Open, l.OnChannel
+		}
+	}
+	return cands, nil
+}
+
+// verify row-locks the chosen agents (in id order, before any conversation: the order every
+// operation takes) and keeps, in queue order, only the pairs that still hold with what is true
+// now: the agent ONLINE, permitted, under its channel capacity and maxClaimsPerAgent. Each agent's
+// first pair gets the lock when it holds none (C9, L2).
+func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pairs []Pair) ([]Pair, error) {
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	var ids []int
+	for _, p := range pairs {
+		ids = append(ids, p.Agent)
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	ready, err := storage.ForUpdate(r.rowLocks, tx.Agent.Query().Where(agent.IDIn(ids...), agent.Active(true),
+		agent.PresenceEQ(enum.PresenceOnline)).Order(agent.ByID())).IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lock agents: %w", err)
+	}
+	chans, err := tx.AgentChannel.Query().Where(agentchannel.AgentIDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("channels: %w", err)
+	}
+	capacity := map[int]map[enum.Channel]int{}
+	for _, ch := range chans {
+		if capacity[ch.AgentID] == nil {
+			capacity[ch.AgentID] = map[enum.Channel]int{}
+		}
+		capacity[ch.AgentID][ch.Channel] = ch.Capacity
+	}
+	loads, err := Loads(ctx, tx, ws, ids)
+	if err != nil {
+		return nil, err
 	}
 	holders, err := tx.Conversation.Query().Where(conversation.HumanLock(true), conversation.LockHolderIDIn(ids...)).
 		Select(conversation.FieldLockHolderID).Ints(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("locks: %w", err)
 	}
+	locked := map[int]bool{}
 	for _, h := range holders {
-		byID[h].HoldsLock = true
+		locked[h] = true
 	}
-	return cands, nil
+	out := pairs[:0]
+	for _, p := range pairs {
+		l := loads[p.Agent]
+		if l.OnChannel == nil {
+			l.OnChannel = map[enum.Channel]int{}
+		}
+		cp, ok := capacity[p.Agent][p.Conversation.Channel]
+		if !slices.Contains(ready, p.Agent) || !ok || l.OnChannel[p.Conversation.Channel] >= cp || l.Open >= ws.MaxClaimsPerAgent {
+			continue
+		}
+		l.Open++
+		l.OnChannel[p.Conversation.Channel]++
+		loads[p.Agent] = l
+		p.Lock = !locked[p.Agent]
+		locked[p.Agent] = true
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // AgentLoad is what one agent owns now, as the caps count it.

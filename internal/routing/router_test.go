@@ -308,11 +308,11 @@ func TestTransfer(t *testing.T) {
 
 	ana.Do(transfer, testapi.Vars{"id": a}).WantCode(t, "BAD_USER_INPUT")
 	ana.Do(transfer, testapi.Vars{"id": a, "a": ben.AgentID, "t": "1"}).WantCode(t, "BAD_USER_INPUT")
-	ben.Do(transfer, testapi.Vars{"id": a, "a": ben.AgentID}).WantCode(t, "FORBIDDEN")        // not the owner
-	ana.Do(transfer, testapi.Vars{"id": a, "a": zed.AgentID}).WantCode(t, "NOT_FOUND")        // wrong workspace
-	zed.Do(transfer, testapi.Vars{"id": a, "a": zed.AgentID}).WantCode(t, "NOT_FOUND")        // wrong workspace
-	ana.Do(transfer, testapi.Vars{"id": a, "a": cat.AgentID}).WantCode(t, "FORBIDDEN")        // C11: client users
-	sue.Do(transfer, testapi.Vars{"id": a, "a": cat.AgentID}).WantCode(t, "FORBIDDEN")        // only a SUPER_ADMIN
+	ben.Do(transfer, testapi.Vars{"id": a, "a": ben.AgentID}).WantCode(t, "FORBIDDEN")            // not the owner
+	ana.Do(transfer, testapi.Vars{"id": a, "a": zed.AgentID}).WantCode(t, "NOT_FOUND")            // wrong workspace
+	zed.Do(transfer, testapi.Vars{"id": a, "a": zed.AgentID}).WantCode(t, "NOT_FOUND")            // wrong workspace
+	ana.Do(transfer, testapi.Vars{"id": a, "a": cat.AgentID}).WantCode(t, "FORBIDDEN")            // C11: client users
+	sue.Do(transfer, testapi.Vars{"id": a, "a": cat.AgentID}).WantCode(t, "FORBIDDEN")            // only a SUPER_ADMIN
 	ana.Do(transfer, testapi.Vars{"id": a, "a": ben.AgentID, "f": true}).WantCode(t, "FORBIDDEN") // force: supervisors
 
 	// To an agent: Ben is notified with the note.

@@ -46,13 +46,19 @@ type Lockable[Q any] interface {
 	ForUpdate(...entsql.LockOption) Q
 }
 
-// ForUpdate row-locks what q selects when rowLocks (see RowLocks).
+// ForUpdate row-locks what q selects when rowLocks (see RowLocks), with FOR NO KEY UPDATE: the
+// lockers queue on each other, but not with the FOR KEY SHARE locks that inserting a row which
+// references the locked one takes (a message naming its author, an event its conversation), so
+// row locks never serialise unrelated writers behind them.
 func ForUpdate[Q Lockable[Q]](rowLocks bool, q Q) Q {
 	if rowLocks {
-		return q.ForUpdate()
+		return q.ForUpdate(NoKeyUpdate)
 	}
 	return q
 }
+
+// NoKeyUpdate turns an ent FOR UPDATE into FOR NO KEY UPDATE (see ForUpdate).
+func NoKeyUpdate(o *entsql.LockOptions) { o.Strength = entsql.LockNoKeyUpdate }
 
 // SQLiteDSN returns the DSN for an SQLite database file.
 func SQLiteDSN(path string) string { return "file:" + path + "?" + sqlitePragmas }
