@@ -109,7 +109,9 @@ func (d *Desk) Resolve(ctx context.Context, id int) (*ent.Conversation, error) {
 }
 
 func (d *Desk) setStatus(ctx context.Context, id int, to enum.Status) (*ent.Conversation, error) {
-	return d.run(ctx, id, nil, func(o *op) error {
+	// The viewer's row: needLock may give the viewer this lock (L2 with routing, which also gives
+	// locks under the agent's row lock).
+	return d.run(ctx, id, viewerIDs(ctx), func(o *op) error {
 		if o.v.Role == enum.RoleClientUser && !o.isOwner(o.v.AgentID) {
 			return fault.Denied("change conversations you do not own")
 		}
