@@ -72,6 +72,8 @@ type Conversation struct {
 	LockExpiresAt *time.Time `json:"lock_expires_at,omitempty"`
 	// BotPaused holds the value of the "bot_paused" field.
 	BotPaused bool `json:"bot_paused,omitempty"`
+	// DelegatedByID holds the value of the "delegated_by_id" field.
+	DelegatedByID *int `json:"delegated_by_id,omitempty"`
 	// QueuedSince holds the value of the "queued_since" field.
 	QueuedSince *time.Time `json:"queued_since,omitempty"`
 	// Preview holds the value of the "preview" field.
@@ -313,7 +315,7 @@ func (*Conversation) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case conversation.FieldIsOpen, conversation.FieldHumanOwned, conversation.FieldStale, conversation.FieldHumanLock, conversation.FieldBotPaused:
 			values[i] = new(sql.NullBool)
-		case conversation.FieldID, conversation.FieldWorkspaceID, conversation.FieldCustomerID, conversation.FieldPriority, conversation.FieldVersion, conversation.FieldRequiredTeamID, conversation.FieldOwnerID, conversation.FieldLastHumanOwnerID, conversation.FieldLockHolderID, conversation.FieldPreviousID:
+		case conversation.FieldID, conversation.FieldWorkspaceID, conversation.FieldCustomerID, conversation.FieldPriority, conversation.FieldVersion, conversation.FieldRequiredTeamID, conversation.FieldOwnerID, conversation.FieldLastHumanOwnerID, conversation.FieldLockHolderID, conversation.FieldDelegatedByID, conversation.FieldPreviousID:
 			values[i] = new(sql.NullInt64)
 		case conversation.FieldChannel, conversation.FieldStatus, conversation.FieldState, conversation.FieldRequiredLanguage, conversation.FieldPreview:
 			values[i] = new(sql.NullString)
@@ -496,6 +498,13 @@ func (_m *Conversation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field bot_paused", values[i])
 			} else if value.Valid {
 				_m.BotPaused = value.Bool
+			}
+		case conversation.FieldDelegatedByID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field delegated_by_id", values[i])
+			} else if value.Valid {
+				_m.DelegatedByID = new(int)
+				*_m.DelegatedByID = int(value.Int64)
 			}
 		case conversation.FieldQueuedSince:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -755,6 +764,11 @@ func (_m *Conversation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("bot_paused=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BotPaused))
+	builder.WriteString(", ")
+	if v := _m.DelegatedByID; v != nil {
+		builder.WriteString("delegated_by_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.QueuedSince; v != nil {
 		builder.WriteString("queued_since=")

@@ -332,6 +332,20 @@ func (_c *ConversationCreate) SetNillableBotPaused(v *bool) *ConversationCreate 
 	return _c
 }
 
+// SetDelegatedByID sets the "delegated_by_id" field.
+func (_c *ConversationCreate) SetDelegatedByID(v int) *ConversationCreate {
+	_c.mutation.SetDelegatedByID(v)
+	return _c
+}
+
+// SetNillableDelegatedByID sets the "delegated_by_id" field if the given value is not nil.
+func (_c *ConversationCreate) SetNillableDelegatedByID(v *int) *ConversationCreate {
+	if v != nil {
+		_c.SetDelegatedByID(*v)
+	}
+	return _c
+}
+
 // SetQueuedSince sets the "queued_since" field.
 func (_c *ConversationCreate) SetQueuedSince(v time.Time) *ConversationCreate {
 	_c.mutation.SetQueuedSince(v)
@@ -913,6 +927,10 @@ func (_c *ConversationCreate) createSpec() (*Conversation, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.BotPaused(); ok {
 		_spec.SetField(conversation.FieldBotPaused, field.TypeBool, value)
 		_node.BotPaused = value
+	}
+	if value, ok := _c.mutation.DelegatedByID(); ok {
+		_spec.SetField(conversation.FieldDelegatedByID, field.TypeInt, value)
+		_node.DelegatedByID = &value
 	}
 	if value, ok := _c.mutation.QueuedSince(); ok {
 		_spec.SetField(conversation.FieldQueuedSince, field.TypeTime, value)
@@ -1568,6 +1586,30 @@ func (u *ConversationUpsert) UpdateBotPaused() *ConversationUpsert {
 	return u
 }
 
+// SetDelegatedByID sets the "delegated_by_id" field.
+func (u *ConversationUpsert) SetDelegatedByID(v int) *ConversationUpsert {
+	u.Set(conversation.FieldDelegatedByID, v)
+	return u
+}
+
+// UpdateDelegatedByID sets the "delegated_by_id" field to the value that was provided on create.
+func (u *ConversationUpsert) UpdateDelegatedByID() *ConversationUpsert {
+	u.SetExcluded(conversation.FieldDelegatedByID)
+	return u
+}
+
+// AddDelegatedByID adds v to the "delegated_by_id" field.
+func (u *ConversationUpsert) AddDelegatedByID(v int) *ConversationUpsert {
+	u.Add(conversation.FieldDelegatedByID, v)
+	return u
+}
+
+// ClearDelegatedByID clears the value of the "delegated_by_id" field.
+func (u *ConversationUpsert) ClearDelegatedByID() *ConversationUpsert {
+	u.SetNull(conversation.FieldDelegatedByID)
+	return u
+}
+
 // SetQueuedSince sets the "queued_since" field.
 func (u *ConversationUpsert) SetQueuedSince(v time.Time) *ConversationUpsert {
 	u.Set(conversation.FieldQueuedSince, v)
@@ -2094,6 +2136,34 @@ func (u *ConversationUpsertOne) SetBotPaused(v bool) *ConversationUpsertOne {
 func (u *ConversationUpsertOne) UpdateBotPaused() *ConversationUpsertOne {
 	return u.Update(func(s *ConversationUpsert) {
 		s.UpdateBotPaused()
+	})
+}
+
+// SetDelegatedByID sets the "delegated_by_id" field.
+func (u *ConversationUpsertOne) SetDelegatedByID(v int) *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.SetDelegatedByID(v)
+	})
+}
+
+// AddDelegatedByID adds v to the "delegated_by_id" field.
+func (u *ConversationUpsertOne) AddDelegatedByID(v int) *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.AddDelegatedByID(v)
+	})
+}
+
+// UpdateDelegatedByID sets the "delegated_by_id" field to the value that was provided on create.
+func (u *ConversationUpsertOne) UpdateDelegatedByID() *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.UpdateDelegatedByID()
+	})
+}
+
+// ClearDelegatedByID clears the value of the "delegated_by_id" field.
+func (u *ConversationUpsertOne) ClearDelegatedByID() *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.ClearDelegatedByID()
 	})
 }
 
@@ -2807,6 +2877,34 @@ func (u *ConversationUpsertBulk) SetBotPaused(v bool) *ConversationUpsertBulk {
 func (u *ConversationUpsertBulk) UpdateBotPaused() *ConversationUpsertBulk {
 	return u.Update(func(s *ConversationUpsert) {
 		s.UpdateBotPaused()
+	})
+}
+
+// SetDelegatedByID sets the "delegated_by_id" field.
+func (u *ConversationUpsertBulk) SetDelegatedByID(v int) *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.SetDelegatedByID(v)
+	})
+}
+
+// AddDelegatedByID adds v to the "delegated_by_id" field.
+func (u *ConversationUpsertBulk) AddDelegatedByID(v int) *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.AddDelegatedByID(v)
+	})
+}
+
+// UpdateDelegatedByID sets the "delegated_by_id" field to the value that was provided on create.
+func (u *ConversationUpsertBulk) UpdateDelegatedByID() *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.UpdateDelegatedByID()
+	})
+}
+
+// ClearDelegatedByID clears the value of the "delegated_by_id" field.
+func (u *ConversationUpsertBulk) ClearDelegatedByID() *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.ClearDelegatedByID()
 	})
 }
 

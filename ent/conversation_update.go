@@ -393,6 +393,33 @@ func (_u *ConversationUpdate) SetNillableBotPaused(v *bool) *ConversationUpdate 
 	return _u
 }
 
+// SetDelegatedByID sets the "delegated_by_id" field.
+func (_u *ConversationUpdate) SetDelegatedByID(v int) *ConversationUpdate {
+	_u.mutation.ResetDelegatedByID()
+	_u.mutation.SetDelegatedByID(v)
+	return _u
+}
+
+// SetNillableDelegatedByID sets the "delegated_by_id" field if the given value is not nil.
+func (_u *ConversationUpdate) SetNillableDelegatedByID(v *int) *ConversationUpdate {
+	if v != nil {
+		_u.SetDelegatedByID(*v)
+	}
+	return _u
+}
+
+// AddDelegatedByID adds value to the "delegated_by_id" field.
+func (_u *ConversationUpdate) AddDelegatedByID(v int) *ConversationUpdate {
+	_u.mutation.AddDelegatedByID(v)
+	return _u
+}
+
+// ClearDelegatedByID clears the value of the "delegated_by_id" field.
+func (_u *ConversationUpdate) ClearDelegatedByID() *ConversationUpdate {
+	_u.mutation.ClearDelegatedByID()
+	return _u
+}
+
 // SetQueuedSince sets the "queued_since" field.
 func (_u *ConversationUpdate) SetQueuedSince(v time.Time) *ConversationUpdate {
 	_u.mutation.SetQueuedSince(v)
@@ -1050,6 +1077,15 @@ func (_u *ConversationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.BotPaused(); ok {
 		_spec.SetField(conversation.FieldBotPaused, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DelegatedByID(); ok {
+		_spec.SetField(conversation.FieldDelegatedByID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDelegatedByID(); ok {
+		_spec.AddField(conversation.FieldDelegatedByID, field.TypeInt, value)
+	}
+	if _u.mutation.DelegatedByIDCleared() {
+		_spec.ClearField(conversation.FieldDelegatedByID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.QueuedSince(); ok {
 		_spec.SetField(conversation.FieldQueuedSince, field.TypeTime, value)
@@ -1962,6 +1998,33 @@ func (_u *ConversationUpdateOne) SetNillableBotPaused(v *bool) *ConversationUpda
 	return _u
 }
 
+// SetDelegatedByID sets the "delegated_by_id" field.
+func (_u *ConversationUpdateOne) SetDelegatedByID(v int) *ConversationUpdateOne {
+	_u.mutation.ResetDelegatedByID()
+	_u.mutation.SetDelegatedByID(v)
+	return _u
+}
+
+// SetNillableDelegatedByID sets the "delegated_by_id" field if the given value is not nil.
+func (_u *ConversationUpdateOne) SetNillableDelegatedByID(v *int) *ConversationUpdateOne {
+	if v != nil {
+		_u.SetDelegatedByID(*v)
+	}
+	return _u
+}
+
+// AddDelegatedByID adds value to the "delegated_by_id" field.
+func (_u *ConversationUpdateOne) AddDelegatedByID(v int) *ConversationUpdateOne {
+	_u.mutation.AddDelegatedByID(v)
+	return _u
+}
+
+// ClearDelegatedByID clears the value of the "delegated_by_id" field.
+func (_u *ConversationUpdateOne) ClearDelegatedByID() *ConversationUpdateOne {
+	_u.mutation.ClearDelegatedByID()
+	return _u
+}
+
 // SetQueuedSince sets the "queued_since" field.
 func (_u *ConversationUpdateOne) SetQueuedSince(v time.Time) *ConversationUpdateOne {
 	_u.mutation.SetQueuedSince(v)
@@ -2649,6 +2712,15 @@ func (_u *ConversationUpdateOne) sqlSave(ctx context.Context) (_node *Conversati
 	}
 	if value, ok := _u.mutation.BotPaused(); ok {
 		_spec.SetField(conversation.FieldBotPaused, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DelegatedByID(); ok {
+		_spec.SetField(conversation.FieldDelegatedByID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDelegatedByID(); ok {
+		_spec.AddField(conversation.FieldDelegatedByID, field.TypeInt, value)
+	}
+	if _u.mutation.DelegatedByIDCleared() {
+		_spec.ClearField(conversation.FieldDelegatedByID, field.TypeInt)
 	}
 	if value, ok := _u.mutation.QueuedSince(); ok {
 		_spec.SetField(conversation.FieldQueuedSince, field.TypeTime, value)

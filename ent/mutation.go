@@ -4853,6 +4853,8 @@ type ConversationMutation struct {
 	lock_acquired_at         *time.Time
 	lock_expires_at          *time.Time
 	bot_paused               *bool
+	delegated_by_id          *int
+	adddelegated_by_id       *int
 	queued_since             *time.Time
 	preview                  *string
 	last_message_at          *time.Time
@@ -6076,6 +6078,76 @@ func (m *ConversationMutation) ResetBotPaused() {
 	m.bot_paused = nil
 }
 
+// SetDelegatedByID sets the "delegated_by_id" field.
+func (m *ConversationMutation) SetDelegatedByID(i int) {
+	m.delegated_by_id = &i
+	m.adddelegated_by_id = nil
+}
+
+// DelegatedByID returns the value of the "delegated_by_id" field in the mutation.
+func (m *ConversationMutation) DelegatedByID() (r int, exists bool) {
+	v := m.delegated_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDelegatedByID returns the old "delegated_by_id" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldDelegatedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDelegatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDelegatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDelegatedByID: %w", err)
+	}
+	return oldValue.DelegatedByID, nil
+}
+
+// AddDelegatedByID adds i to the "delegated_by_id" field.
+func (m *ConversationMutation) AddDelegatedByID(i int) {
+	if m.adddelegated_by_id != nil {
+		*m.adddelegated_by_id += i
+	} else {
+		m.adddelegated_by_id = &i
+	}
+}
+
+// AddedDelegatedByID returns the value that was added to the "delegated_by_id" field in this mutation.
+func (m *ConversationMutation) AddedDelegatedByID() (r int, exists bool) {
+	v := m.adddelegated_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDelegatedByID clears the value of the "delegated_by_id" field.
+func (m *ConversationMutation) ClearDelegatedByID() {
+	m.delegated_by_id = nil
+	m.adddelegated_by_id = nil
+	m.clearedFields[conversation.FieldDelegatedByID] = struct{}{}
+}
+
+// DelegatedByIDCleared returns if the "delegated_by_id" field was cleared in this mutation.
+func (m *ConversationMutation) DelegatedByIDCleared() bool {
+	_, ok := m.clearedFields[conversation.FieldDelegatedByID]
+	return ok
+}
+
+// ResetDelegatedByID resets all changes to the "delegated_by_id" field.
+func (m *ConversationMutation) ResetDelegatedByID() {
+	m.delegated_by_id = nil
+	m.adddelegated_by_id = nil
+	delete(m.clearedFields, conversation.FieldDelegatedByID)
+}
+
 // SetQueuedSince sets the "queued_since" field.
 func (m *ConversationMutation) SetQueuedSince(t time.Time) {
 	m.queued_since = &t
@@ -7135,7 +7207,7 @@ func (m *ConversationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConversationMutation) Fields() []string {
-	fields := make([]string, 0, 32)
+	fields := make([]string, 0, 33)
 	if m.workspace != nil {
 		fields = append(fields, conversation.FieldWorkspaceID)
 	}
@@ -7207,6 +7279,9 @@ func (m *ConversationMutation) Fields() []string {
 	}
 	if m.bot_paused != nil {
 		fields = append(fields, conversation.FieldBotPaused)
+	}
+	if m.delegated_by_id != nil {
+		fields = append(fields, conversation.FieldDelegatedByID)
 	}
 	if m.queued_since != nil {
 		fields = append(fields, conversation.FieldQueuedSince)
@@ -7288,6 +7363,8 @@ func (m *ConversationMutation) Field(name string) (ent.Value, bool) {
 		return m.LockExpiresAt()
 	case conversation.FieldBotPaused:
 		return m.BotPaused()
+	case conversation.FieldDelegatedByID:
+		return m.DelegatedByID()
 	case conversation.FieldQueuedSince:
 		return m.QueuedSince()
 	case conversation.FieldPreview:
@@ -7361,6 +7438,8 @@ func (m *ConversationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldLockExpiresAt(ctx)
 	case conversation.FieldBotPaused:
 		return m.OldBotPaused(ctx)
+	case conversation.FieldDelegatedByID:
+		return m.OldDelegatedByID(ctx)
 	case conversation.FieldQueuedSince:
 		return m.OldQueuedSince(ctx)
 	case conversation.FieldPreview:
@@ -7554,6 +7633,13 @@ func (m *ConversationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetBotPaused(v)
 		return nil
+	case conversation.FieldDelegatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDelegatedByID(v)
+		return nil
 	case conversation.FieldQueuedSince:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -7627,6 +7713,9 @@ func (m *ConversationMutation) AddedFields() []string {
 	if m.addlast_human_owner_id != nil {
 		fields = append(fields, conversation.FieldLastHumanOwnerID)
 	}
+	if m.adddelegated_by_id != nil {
+		fields = append(fields, conversation.FieldDelegatedByID)
+	}
 	return fields
 }
 
@@ -7641,6 +7730,8 @@ func (m *ConversationMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedVersion()
 	case conversation.FieldLastHumanOwnerID:
 		return m.AddedLastHumanOwnerID()
+	case conversation.FieldDelegatedByID:
+		return m.AddedDelegatedByID()
 	}
 	return nil, false
 }
@@ -7670,6 +7761,13 @@ func (m *ConversationMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddLastHumanOwnerID(v)
+		return nil
+	case conversation.FieldDelegatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDelegatedByID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Conversation numeric field %s", name)
@@ -7705,6 +7803,9 @@ func (m *ConversationMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(conversation.FieldLockExpiresAt) {
 		fields = append(fields, conversation.FieldLockExpiresAt)
+	}
+	if m.FieldCleared(conversation.FieldDelegatedByID) {
+		fields = append(fields, conversation.FieldDelegatedByID)
 	}
 	if m.FieldCleared(conversation.FieldQueuedSince) {
 		fields = append(fields, conversation.FieldQueuedSince)
@@ -7761,6 +7862,9 @@ func (m *ConversationMutation) ClearField(name string) error {
 		return nil
 	case conversation.FieldLockExpiresAt:
 		m.ClearLockExpiresAt()
+		return nil
+	case conversation.FieldDelegatedByID:
+		m.ClearDelegatedByID()
 		return nil
 	case conversation.FieldQueuedSince:
 		m.ClearQueuedSince()
@@ -7856,6 +7960,9 @@ func (m *ConversationMutation) ResetField(name string) error {
 		return nil
 	case conversation.FieldBotPaused:
 		m.ResetBotPaused()
+		return nil
+	case conversation.FieldDelegatedByID:
+		m.ResetDelegatedByID()
 		return nil
 	case conversation.FieldQueuedSince:
 		m.ResetQueuedSince()

@@ -121,7 +121,9 @@ type ComplexityRoot struct {
 		ClosedAt              func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		Customer              func(childComplexity int) int
+		History               func(childComplexity int, first *int) int
 		ID                    func(childComplexity int) int
+		Intervention          func(childComplexity int) int
 		Interventions         func(childComplexity int) int
 		LastCustomerMessageAt func(childComplexity int) int
 		LastMessageAt         func(childComplexity int) int
@@ -251,13 +253,17 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddNote                 func(childComplexity int, conversationID int, text string) int
 		BulkClaimConversations  func(childComplexity int, ids []int) int
+		CancelTakeover          func(childComplexity int, id int) int
 		ClaimConversation       func(childComplexity int, id int, force *bool) int
 		CloseConversation       func(childComplexity int, id int) int
+		CompleteTakeover        func(childComplexity int, id int, input model.CompleteTakeoverInput) int
 		CreateAPIKey            func(childComplexity int, agentID int, name string) int
 		CreateAgent             func(childComplexity int, input model.CreateAgentInput) int
 		CreatePool              func(childComplexity int, input model.CreatePoolInput) int
 		CreateTeam              func(childComplexity int, input model.CreateTeamInput) int
+		DelegateToBot           func(childComplexity int, id int, botID int) int
 		ForceRelease            func(childComplexity int, id int) int
+		HandBackConversation    func(childComplexity int, id int) int
 		Heartbeat               func(childComplexity int) int
 		IngestCustomerMessage   func(childComplexity int, input model.IngestMessageInput) int
 		JoinConversation        func(childComplexity int, id int) int
@@ -267,11 +273,14 @@ type ComplexityRoot struct {
 		PendConversation        func(childComplexity int, id int) int
 		ReassignConversation    func(childComplexity int, id int, agentID int, note *string, force *bool) int
 		ReleaseConversation     func(childComplexity int, id int) int
+		RequestIntervention     func(childComplexity int, id int, summary string) int
 		ResolveConversation     func(childComplexity int, id int) int
+		ReturnToQueue           func(childComplexity int, id int) int
 		RevokeAPIKey            func(childComplexity int, id int) int
 		SendMessage             func(childComplexity int, conversationID int, text string, expectedVersion *int) int
 		SetPresence             func(childComplexity int, presence enum.Presence) int
 		StealLock               func(childComplexity int, id int) int
+		TakeOverConversation    func(childComplexity int, id int) int
 		TransferConversation    func(childComplexity int, id int, agentID *int, teamID *int, note *string, force *bool) int
 		UpdateAgent             func(childComplexity int, id int, input model.UpdateAgentInput) int
 		UpdateWorkspaceSettings func(childComplexity int, input ent.UpdateWorkspaceInput) int
@@ -388,6 +397,8 @@ type ConversationResolver interface {
 	Ownership(ctx context.Context, obj *ent.Conversation) (model.Ownership, error)
 	Lock(ctx context.Context, obj *ent.Conversation) (*model.Lock, error)
 	ViewerCanReply(ctx context.Context, obj *ent.Conversation) (bool, error)
+	Intervention(ctx context.Context, obj *ent.Conversation) (*ent.Intervention, error)
+	History(ctx context.Context, obj *ent.Conversation, first *int) ([]*ent.Conversation, error)
 	QueuePosition(ctx context.Context, obj *ent.Conversation) (*model.QueuePlace, error)
 }
 type EventResolver interface {
@@ -421,6 +432,13 @@ type MutationResolver interface {
 	ResolveConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	Heartbeat(ctx context.Context) (bool, error)
 	SetPresence(ctx context.Context, presence enum.Presence) (*ent.Agent, error)
+	RequestIntervention(ctx context.Context, id int, summary string) (*ent.Conversation, error)
+	TakeOverConversation(ctx context.Context, id int) (*ent.Conversation, error)
+	CancelTakeover(ctx context.Context, id int) (*ent.Conversation, error)
+	ReturnToQueue(ctx context.Context, id int) (*ent.Conversation, error)
+	CompleteTakeover(ctx context.Context, id int, input model.CompleteTakeoverInput) (*ent.Conversation, error)
+	DelegateToBot(ctx context.Context, id int, botID int) (*ent.Conversation, error)
+	HandBackConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	TransferConversation(ctx context.Context, id int, agentID *int, teamID *int, note *string, force *bool) (*ent.Conversation, error)
 	JoinConversation(ctx context.Context, id int) (*ent.Conversation, error)
 }
@@ -774,12 +792,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Customer(childComplexity), true
+	case "Conversation.history":
+		if e.ComplexityRoot.Conversation.History == nil {
+			break
+		}
+
+		args, err := ec.field_Conversation_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Conversation.History(childComplexity, args["first"].(*int)), true
 	case "Conversation.id":
 		if e.ComplexityRoot.Conversation.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Conversation.ID(childComplexity), true
+	case "Conversation.intervention":
+		if e.ComplexityRoot.Conversation.Intervention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.Intervention(childComplexity), true
 	case "Conversation.interventions":
 		if e.ComplexityRoot.Conversation.Interventions == nil {
 			break
@@ -1331,6 +1366,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.BulkClaimConversations(childComplexity, args["ids"].([]int)), true
+	case "Mutation.cancelTakeover":
+		if e.ComplexityRoot.Mutation.CancelTakeover == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelTakeover_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelTakeover(childComplexity, args["id"].(int)), true
 	case "Mutation.claimConversation":
 		if e.ComplexityRoot.Mutation.ClaimConversation == nil {
 			break
@@ -1353,6 +1399,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseConversation(childComplexity, args["id"].(int)), true
+	case "Mutation.completeTakeover":
+		if e.ComplexityRoot.Mutation.CompleteTakeover == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeTakeover_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteTakeover(childComplexity, args["id"].(int), args["input"].(model.CompleteTakeoverInput)), true
 	case "Mutation.createApiKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -1397,6 +1454,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTeam(childComplexity, args["input"].(model.CreateTeamInput)), true
+	case "Mutation.delegateToBot":
+		if e.ComplexityRoot.Mutation.DelegateToBot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_delegateToBot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DelegateToBot(childComplexity, args["id"].(int), args["botId"].(int)), true
 	case "Mutation.forceRelease":
 		if e.ComplexityRoot.Mutation.ForceRelease == nil {
 			break
@@ -1408,6 +1476,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ForceRelease(childComplexity, args["id"].(int)), true
+	case "Mutation.handBackConversation":
+		if e.ComplexityRoot.Mutation.HandBackConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_handBackConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HandBackConversation(childComplexity, args["id"].(int)), true
 	case "Mutation.heartbeat":
 		if e.ComplexityRoot.Mutation.Heartbeat == nil {
 			break
@@ -1497,6 +1576,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReleaseConversation(childComplexity, args["id"].(int)), true
+	case "Mutation.requestIntervention":
+		if e.ComplexityRoot.Mutation.RequestIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestIntervention(childComplexity, args["id"].(int), args["summary"].(string)), true
 	case "Mutation.resolveConversation":
 		if e.ComplexityRoot.Mutation.ResolveConversation == nil {
 			break
@@ -1508,6 +1598,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveConversation(childComplexity, args["id"].(int)), true
+	case "Mutation.returnToQueue":
+		if e.ComplexityRoot.Mutation.ReturnToQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_returnToQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReturnToQueue(childComplexity, args["id"].(int)), true
 	case "Mutation.revokeApiKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -1552,6 +1653,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StealLock(childComplexity, args["id"].(int)), true
+	case "Mutation.takeOverConversation":
+		if e.ComplexityRoot.Mutation.TakeOverConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_takeOverConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TakeOverConversation(childComplexity, args["id"].(int)), true
 	case "Mutation.transferConversation":
 		if e.ComplexityRoot.Mutation.TransferConversation == nil {
 			break
@@ -2069,6 +2181,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AgentOrder", ec.unmarshalInputAgentOrder),
 			graphql.NewInputUnmarshaler("AgentWhereInput", ec.unmarshalInputAgentWhereInput),
 			graphql.NewInputUnmarshaler("ChannelCapacityInput", ec.unmarshalInputChannelCapacityInput),
+			graphql.NewInputUnmarshaler("CompleteTakeoverInput", ec.unmarshalInputCompleteTakeoverInput),
 			graphql.NewInputUnmarshaler("ConversationOrder", ec.unmarshalInputConversationOrder),
 			graphql.NewInputUnmarshaler("ConversationWhereInput", ec.unmarshalInputConversationWhereInput),
 			graphql.NewInputUnmarshaler("CreateAgentInput", ec.unmarshalInputCreateAgentInput),
@@ -3293,6 +3406,43 @@ type Workspace implements Node {
   slaFirstResponseSeconds: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/intervention.graphql", Input: `# Bots and interventions (SPEC §5, I1–I7): bots own conversations until they escalate; humans take
+# over and hand back.
+
+"I4: what completing a takeover records."
+input CompleteTakeoverInput {
+  topic: String!
+  outcome: String!
+  "Added to the conversation's tags too."
+  tags: [String!]
+  "The bot flow step to send next."
+  block: String
+}
+
+extend type Conversation {
+  "The intervention not over yet (REQUESTED, TAKEN_OVER or RETURNED): the intervention queue shows its summary."
+  intervention: Intervention
+  "I7: the customer's other conversations, across days and channels, newest first."
+  history(first: Int = 20): [Conversation!]!
+}
+
+extend type Mutation {
+  "I2: the owning bot (or a supervisor) asks for a human with a summary; the conversation enters the intervention queue and routing offers it."
+  requestIntervention(id: ID!, summary: String!): Conversation!
+  "I2: take the conversation from the bot: ownership and lock in one step, the bot pauses. The first wins; the others get CONFLICT."
+  takeOverConversation(id: ID!): Conversation!
+  "I3: give it back to the bot exactly as before the takeover."
+  cancelTakeover(id: ID!): Conversation!
+  "I3: unowned, back in the intervention queue for another human."
+  returnToQueue(id: ID!): Conversation!
+  "I4: finish the takeover (topic and outcome required); the bot owns it again and resumes with block."
+  completeTakeover(id: ID!, input: CompleteTakeoverInput!): Conversation!
+  "I6: hand the conversation to a DELEGATION bot, which owns and locks it until it hands back."
+  delegateToBot(id: ID!, botId: ID!): Conversation!
+  "I6, for the delegated bot: back to the human who delegated it, or the queue if they are gone."
+  handBackConversation(id: ID!): Conversation!
+}
+`, BuiltIn: false},
 	{Name: "../schema/live.graphql", Input: `# Live updates (SPEC §7): subscriptions over WebSocket (graphql-transport-ws). Every event carries
 # its cursor; subscribing with ` + "`" + `after: <the last cursor seen>` + "`" + ` first replays what was missed, in
 # order, then goes live, with nothing lost or repeated (E3). Without ` + "`" + `after` + "`" + `, only live events.
@@ -3596,6 +3746,10 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_lock(ctx, field)
 	case "viewerCanReply":
 		return ec.fieldContext_Conversation_viewerCanReply(ctx, field)
+	case "intervention":
+		return ec.fieldContext_Conversation_intervention(ctx, field)
+	case "history":
+		return ec.fieldContext_Conversation_history(ctx, field)
 	case "queuePosition":
 		return ec.fieldContext_Conversation_queuePosition(ctx, field)
 	}
@@ -4084,6 +4238,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Conversation_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Conversation_messages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4166,6 +4334,20 @@ func (ec *executionContext) field_Mutation_bulkClaimConversations_args(ctx conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelTakeover_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_claimConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4199,6 +4381,28 @@ func (ec *executionContext) field_Mutation_closeConversation_args(ctx context.Co
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_completeTakeover_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CompleteTakeoverInput, error) {
+			return ec.unmarshalNCompleteTakeoverInput2switchboardᚋgraphᚋmodelᚐCompleteTakeoverInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -4266,7 +4470,43 @@ func (ec *executionContext) field_Mutation_createTeam_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_delegateToBot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "botId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["botId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_forceRelease_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_handBackConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -4410,7 +4650,43 @@ func (ec *executionContext) field_Mutation_releaseConversation_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_requestIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "summary",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["summary"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_resolveConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_returnToQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -4483,6 +4759,20 @@ func (ec *executionContext) field_Mutation_setPresence_args(ctx context.Context,
 }
 
 func (ec *executionContext) field_Mutation_stealLock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_takeOverConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -6812,6 +7102,82 @@ func (ec *executionContext) _Conversation_viewerCanReply(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_Conversation_viewerCanReply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Conversation", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Conversation_intervention(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_intervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conversation().Intervention(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalOIntervention2ᚖswitchboardᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Conversation_history(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Conversation().History(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚕᚖswitchboardᚋentᚐConversationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Conversation_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Conversation_queuePosition(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
@@ -9428,6 +9794,314 @@ func (ec *executionContext) fieldContext_Mutation_setPresence(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setPresence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestIntervention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestIntervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestIntervention(ctx, fc.Args["id"].(int), fc.Args["summary"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestIntervention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_takeOverConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_takeOverConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TakeOverConversation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_takeOverConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_takeOverConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelTakeover(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelTakeover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelTakeover(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelTakeover(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelTakeover_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_returnToQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_returnToQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReturnToQueue(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_returnToQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_returnToQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeTakeover(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeTakeover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteTakeover(ctx, fc.Args["id"].(int), fc.Args["input"].(model.CompleteTakeoverInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeTakeover(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeTakeover_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_delegateToBot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_delegateToBot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DelegateToBot(ctx, fc.Args["id"].(int), fc.Args["botId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_delegateToBot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_delegateToBot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_handBackConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_handBackConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HandBackConversation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_handBackConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_handBackConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13296,6 +13970,69 @@ func UnmarshalChannelCapacityInput(ctx context.Context, raw any) (model.ChannelC
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCompleteTakeoverInput(ctx context.Context, obj any) (model.CompleteTakeoverInput, error) {
+	var it model.CompleteTakeoverInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"topic", "outcome", "tags", "block"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "topic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topic"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Topic = data
+		case "outcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcome = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "block":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("block"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Block = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompleteTakeoverInput unmarshals raw into the CompleteTakeoverInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompleteTakeoverInput(ctx context.Context, raw any) (model.CompleteTakeoverInput, error) {
+	var out model.CompleteTakeoverInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompleteTakeoverInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConversationOrder(ctx context.Context, obj any) (ent.ConversationOrder, error) {
 	var it ent.ConversationOrder
 	if obj == nil {
@@ -15721,6 +16458,18 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Conversation_viewerCanReply(ctx, field, obj)
 				})
+		case "intervention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_intervention(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_history(ctx, field, obj)
+				})
 		case "queuePosition":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -16608,6 +17357,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setPresence":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setPresence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestIntervention":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "takeOverConversation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_takeOverConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelTakeover":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelTakeover(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returnToQueue":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_returnToQueue(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeTakeover":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeTakeover(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delegateToBot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_delegateToBot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handBackConversation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_handBackConversation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -17807,6 +18605,27 @@ func (ec *executionContext) marshalNChannelSession2ᚖswitchboardᚋentᚐChanne
 		return graphql.Null
 	}
 	return ec._ChannelSession(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCompleteTakeoverInput2switchboardᚋgraphᚋmodelᚐCompleteTakeoverInput(ctx context.Context, v any) (model.CompleteTakeoverInput, error) {
+	res, err := ec.unmarshalInputCompleteTakeoverInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConversation2ᚕᚖswitchboardᚋentᚐConversationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Conversation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx context.Context, sel ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
@@ -19051,6 +19870,13 @@ func (ec *executionContext) marshalOIntervention2ᚕᚖswitchboardᚋentᚐInter
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOIntervention2ᚖswitchboardᚋentᚐIntervention(ctx context.Context, sel ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Intervention(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOLock2ᚖswitchboardᚋgraphᚋmodelᚐLock(ctx context.Context, sel ast.SelectionSet, v *model.Lock) graphql.Marshaler {

@@ -21,7 +21,9 @@ import (
 var ownershipMoves = map[string]bool{
 	events.ConversationClaimed: true, events.ConversationReassigned: true, events.ConversationReleased: true,
 	events.ConversationForceReleased: true, events.ConversationAutoReleased: true, events.ConversationAssigned: true,
-	events.ConversationTransferred: true,
+	events.ConversationTransferred: true, events.InterventionRequested: true, events.InterventionTakenOver: true,
+	events.InterventionCancelled: true, events.InterventionReturned: true, events.InterventionCompleted: true,
+	events.ConversationDelegated: true, events.ConversationHandedBack: true,
 }
 
 var lockMoves = map[string]bool{events.LockAcquired: true, events.LockReleased: true, events.LockStolen: true}

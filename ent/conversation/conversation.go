@@ -66,6 +66,8 @@ const (
 	FieldLockExpiresAt = "lock_expires_at"
 	// FieldBotPaused holds the string denoting the bot_paused field in the database.
 	FieldBotPaused = "bot_paused"
+	// FieldDelegatedByID holds the string denoting the delegated_by_id field in the database.
+	FieldDelegatedByID = "delegated_by_id"
 	// FieldQueuedSince holds the string denoting the queued_since field in the database.
 	FieldQueuedSince = "queued_since"
 	// FieldPreview holds the string denoting the preview field in the database.
@@ -251,6 +253,7 @@ var Columns = []string{
 	FieldLockAcquiredAt,
 	FieldLockExpiresAt,
 	FieldBotPaused,
+	FieldDelegatedByID,
 	FieldQueuedSince,
 	FieldPreview,
 	FieldLastMessageAt,
@@ -460,6 +463,11 @@ func ByLockExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByBotPaused orders the results by the bot_paused field.
 func ByBotPaused(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBotPaused, opts...).ToFunc()
+}
+
+// ByDelegatedByID orders the results by the delegated_by_id field.
+func ByDelegatedByID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDelegatedByID, opts...).ToFunc()
 }
 
 // ByQueuedSince orders the results by the queued_since field.

@@ -151,6 +151,11 @@ func BotPaused(v bool) predicate.Conversation {
 	return predicate.Conversation(sql.FieldEQ(FieldBotPaused, v))
 }
 
+// DelegatedByID applies equality check predicate on the "delegated_by_id" field. It's identical to DelegatedByIDEQ.
+func DelegatedByID(v int) predicate.Conversation {
+	return predicate.Conversation(sql.FieldEQ(FieldDelegatedByID, v))
+}
+
 // QueuedSince applies equality check predicate on the "queued_since" field. It's identical to QueuedSinceEQ.
 func QueuedSince(v time.Time) predicate.Conversation {
 	return predicate.Conversation(sql.FieldEQ(FieldQueuedSince, v))
@@ -904,6 +909,56 @@ func BotPausedEQ(v bool) predicate.Conversation {
 // BotPausedNEQ applies the NEQ predicate on the "bot_paused" field.
 func BotPausedNEQ(v bool) predicate.Conversation {
 	return predicate.Conversation(sql.FieldNEQ(FieldBotPaused, v))
+}
+
+// DelegatedByIDEQ applies the EQ predicate on the "delegated_by_id" field.
+func DelegatedByIDEQ(v int) predicate.Conversation {
+	return predicate.Conversation(sql.FieldEQ(FieldDelegatedByID, v))
+}
+
+// DelegatedByIDNEQ applies the NEQ predicate on the "delegated_by_id" field.
+func DelegatedByIDNEQ(v int) predicate.Conversation {
+	return predicate.Conversation(sql.FieldNEQ(FieldDelegatedByID, v))
+}
+
+// DelegatedByIDIn applies the In predicate on the "delegated_by_id" field.
+func DelegatedByIDIn(vs ...int) predicate.Conversation {
+	return predicate.Conversation(sql.FieldIn(FieldDelegatedByID, vs...))
+}
+
+// DelegatedByIDNotIn applies the NotIn predicate on the "delegated_by_id" field.
+func DelegatedByIDNotIn(vs ...int) predicate.Conversation {
+	return predicate.Conversation(sql.FieldNotIn(FieldDelegatedByID, vs...))
+}
+
+// DelegatedByIDGT applies the GT predicate on the "delegated_by_id" field.
+func DelegatedByIDGT(v int) predicate.Conversation {
+	return predicate.Conversation(sql.FieldGT(FieldDelegatedByID, v))
+}
+
+// DelegatedByIDGTE applies the GTE predicate on the "delegated_by_id" field.
+func DelegatedByIDGTE(v int) predicate.Conversation {
+	return predicate.Conversation(sql.FieldGTE(FieldDelegatedByID, v))
+}
+
+// DelegatedByIDLT applies the LT predicate on the "delegated_by_id" field.
+func DelegatedByIDLT(v int) predicate.Conversation {
+	return predicate.Conversation(sql.FieldLT(FieldDelegatedByID, v))
+}
+
+// DelegatedByIDLTE applies the LTE predicate on the "delegated_by_id" field.
+func DelegatedByIDLTE(v int) predicate.Conversation {
+	return predicate.Conversation(sql.FieldLTE(FieldDelegatedByID, v))
+}
+
+// DelegatedByIDIsNil applies the IsNil predicate on the "delegated_by_id" field.
+func DelegatedByIDIsNil() predicate.Conversation {
+	return predicate.Conversation(sql.FieldIsNull(FieldDelegatedByID))
+}
+
+// DelegatedByIDNotNil applies the NotNil predicate on the "delegated_by_id" field.
+func DelegatedByIDNotNil() predicate.Conversation {
+	return predicate.Conversation(sql.FieldNotNull(FieldDelegatedByID))
 }
 
 // QueuedSinceEQ applies the EQ predicate on the "queued_since" field.

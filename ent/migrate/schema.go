@@ -210,6 +210,7 @@ var (
 		{Name: "lock_acquired_at", Type: field.TypeTime, Nullable: true},
 		{Name: "lock_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "bot_paused", Type: field.TypeBool, Default: false},
+		{Name: "delegated_by_id", Type: field.TypeInt, Nullable: true},
 		{Name: "queued_since", Type: field.TypeTime, Nullable: true},
 		{Name: "preview", Type: field.TypeString, Size: 200, Default: ""},
 		{Name: "last_message_at", Type: field.TypeTime},
@@ -232,37 +233,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "conversations_agents_owned_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[27]},
-				RefColumns: []*schema.Column{AgentsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "conversations_agents_locked_conversations",
 				Columns:    []*schema.Column{ConversationsColumns[28]},
 				RefColumns: []*schema.Column{AgentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "conversations_teams_required_team",
+				Symbol:     "conversations_agents_locked_conversations",
 				Columns:    []*schema.Column{ConversationsColumns[29]},
+				RefColumns: []*schema.Column{AgentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "conversations_teams_required_team",
+				Columns:    []*schema.Column{ConversationsColumns[30]},
 				RefColumns: []*schema.Column{TeamsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "conversations_conversations_next",
-				Columns:    []*schema.Column{ConversationsColumns[30]},
+				Columns:    []*schema.Column{ConversationsColumns[31]},
 				RefColumns: []*schema.Column{ConversationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "conversations_customers_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[31]},
+				Columns:    []*schema.Column{ConversationsColumns[32]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "conversations_workspaces_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[32]},
+				Columns:    []*schema.Column{ConversationsColumns[33]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -271,7 +272,7 @@ var (
 			{
 				Name:    "conversation_lock_holder_id",
 				Unique:  true,
-				Columns: []*schema.Column{ConversationsColumns[28]},
+				Columns: []*schema.Column{ConversationsColumns[29]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "human_lock",
 				},
@@ -279,7 +280,7 @@ var (
 			{
 				Name:    "conversation_customer_id_channel",
 				Unique:  true,
-				Columns: []*schema.Column{ConversationsColumns[31], ConversationsColumns[2]},
+				Columns: []*schema.Column{ConversationsColumns[32], ConversationsColumns[2]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "is_open",
 				},
@@ -287,22 +288,22 @@ var (
 			{
 				Name:    "conversation_workspace_id_status_last_message_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[32], ConversationsColumns[3], ConversationsColumns[22]},
+				Columns: []*schema.Column{ConversationsColumns[33], ConversationsColumns[3], ConversationsColumns[23]},
 			},
 			{
 				Name:    "conversation_owner_id_human_owned_status_channel",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[27], ConversationsColumns[11], ConversationsColumns[3], ConversationsColumns[2]},
+				Columns: []*schema.Column{ConversationsColumns[28], ConversationsColumns[11], ConversationsColumns[3], ConversationsColumns[2]},
 			},
 			{
 				Name:    "conversation_workspace_id_channel_priority_queued_since",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[32], ConversationsColumns[2], ConversationsColumns[6], ConversationsColumns[20]},
+				Columns: []*schema.Column{ConversationsColumns[33], ConversationsColumns[2], ConversationsColumns[6], ConversationsColumns[21]},
 			},
 			{
 				Name:    "conversation_workspace_id_updated_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[32], ConversationsColumns[24]},
+				Columns: []*schema.Column{ConversationsColumns[33], ConversationsColumns[25]},
 			},
 		},
 	}

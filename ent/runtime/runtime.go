@@ -191,17 +191,17 @@ func init() {
 	// conversation.DefaultBotPaused holds the default value on creation for the bot_paused field.
 	conversation.DefaultBotPaused = conversationDescBotPaused.Default.(bool)
 	// conversationDescPreview is the schema descriptor for preview field.
-	conversationDescPreview := conversationFields[23].Descriptor()
+	conversationDescPreview := conversationFields[24].Descriptor()
 	// conversation.DefaultPreview holds the default value on creation for the preview field.
 	conversation.DefaultPreview = conversationDescPreview.Default.(string)
 	// conversation.PreviewValidator is a validator for the "preview" field. It is called by the builders before save.
 	conversation.PreviewValidator = conversationDescPreview.Validators[0].(func(string) error)
 	// conversationDescLastMessageAt is the schema descriptor for last_message_at field.
-	conversationDescLastMessageAt := conversationFields[24].Descriptor()
+	conversationDescLastMessageAt := conversationFields[25].Descriptor()
 	// conversation.DefaultLastMessageAt holds the default value on creation for the last_message_at field.
 	conversation.DefaultLastMessageAt = conversationDescLastMessageAt.Default.(func() time.Time)
 	// conversationDescUpdatedAt is the schema descriptor for updated_at field.
-	conversationDescUpdatedAt := conversationFields[26].Descriptor()
+	conversationDescUpdatedAt := conversationFields[27].Descriptor()
 	// conversation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	conversation.DefaultUpdatedAt = conversationDescUpdatedAt.Default.(func() time.Time)
 	// conversation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

@@ -59,6 +59,9 @@ func (Conversation) Fields() []ent.Field {
 		field.Time("lock_expires_at").Optional().Nillable().Annotations(hidden),
 		// I5: the bot sends nothing while paused.
 		field.Bool("bot_paused").Default(false),
+		// I6: the human who delegated the conversation to the bot that owns it now (the bot hands
+		// back to them).
+		field.Int("delegated_by_id").Optional().Nillable().Annotations(hidden),
 		// When it entered the queue unowned by a human (R5, §8 time-to-claim); nil when owned.
 		field.Time("queued_since").Optional().Nillable().Annotations(entgql.OrderField("QUEUED_SINCE")),
 		field.String("preview").Default("").MaxLen(200),

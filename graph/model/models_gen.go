@@ -33,6 +33,16 @@ type ChannelCapacityInput struct {
 	Capacity int `json:"capacity"`
 }
 
+// I4: what completing a takeover records.
+type CompleteTakeoverInput struct {
+	Topic   string `json:"topic"`
+	Outcome string `json:"outcome"`
+	// Added to the conversation's tags too.
+	Tags []string `json:"tags,omitempty"`
+	// The bot flow step to send next.
+	Block *string `json:"block,omitempty"`
+}
+
 type CreateAgentInput struct {
 	// Humans sign in with email and password; bots (kind VIRTUAL) have neither and use API keys.
 	Email     *string                 `json:"email,omitempty"`

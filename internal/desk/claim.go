@@ -61,6 +61,9 @@ func (o *op) claim(force, withLock bool) error {
 	o.setOwner(o.v.AgentID, true)
 	o.upd.SetBotPaused(o.ws.PauseBotOnClaim)
 	o.emit(events.ConversationClaimed, o.v.AgentID, map[string]any{"owner": prevOwner}, map[string]any{"owner": o.v.AgentID, "bulk": !withLock})
+	if err := o.takenOver(o.v.AgentID, prevOwner); err != nil { // from the bot or the intervention queue (I2)
+		return err
+	}
 	switch {
 	case withLock && !o.isHolder(o.v.AgentID):
 		if err := o.clickAway(o.v.AgentID); err != nil {
@@ -232,12 +235,17 @@ func (o *op) handTo(to int, text string, force bool, typ string) error {
 	} else if err := o.checkTaker(to, target.Name, force); err != nil {
 		return err
 	}
-	former := o.owner
+	former, fromBot := o.owner, !o.humanOwned
 	if former != nil && o.isHolder(*former) {
 		o.setLock(0, false)
 		o.emit(events.LockReleased, *former, map[string]any{"holder": *former}, map[string]any{"holder": nil, "reason": "handed over"})
 	}
 	o.setOwner(to, true)
+	if fromBot {
+		if err := o.takenOver(to, former); err != nil {
+			return err
+		}
+	}
 	o.upd.SetBotPaused(o.ws.PauseBotOnClaim || o.conv.BotPaused)
 	if err := o.addNote(text); err != nil {
 		return err

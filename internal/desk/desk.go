@@ -266,6 +266,19 @@ func (o *op) needLock() error {
 	switch {
 	case o.isHolder(o.v.AgentID):
 		return nil
+	case !o.human() && o.humanOwned && o.conv.ClaimedAt != nil && o.now.Sub(*o.conv.ClaimedAt) < BotInFlight:
+		// I5: the reply of the bot that owned it was on its way when the human took over: delivered.
+		iv, err := o.openIntervention()
+		if err != nil {
+			return err
+		}
+		if iv != nil && iv.BotID != nil && *iv.BotID == o.v.AgentID {
+			return nil
+		}
+		return o.lockedErr()
+	case !o.human() && o.humanOwned:
+		ref := o.agentRef(*o.owner)
+		return fault.New(fault.Locked, "%s took this conversation over (I5): the bot sends nothing until it is handed back", ref["name"]).With("owner", ref)
 	case !o.human():
 		return o.lockedErr() // bots hold the lock exactly while they own it (L7)
 	case o.holder == nil && (o.owner == nil || o.isOwner(o.v.AgentID)):

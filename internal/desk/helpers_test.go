@@ -116,3 +116,11 @@ const (
 func id(v string) testapi.Vars { return testapi.Vars{"id": v} }
 
 func eventByIDDesc() event.OrderOption { return ent.Desc(event.FieldID) }
+
+// ownerOf is the conversation's owner's id, "" when none.
+func (f *fixture) ownerOf(id string) string {
+	if c := f.conv(id); c.OwnerID != nil {
+		return fmt.Sprint(*c.OwnerID)
+	}
+	return ""
+}

@@ -90,11 +90,11 @@ func (d *Directory) createAgent(ctx context.Context, workspaceID, actorID int, a
 	if err != nil {
 		return nil, err
 	}
-	skills, err := validLabels("skills", in.Skills)
+	skills, err := Labels("skills", in.Skills)
 	if err != nil {
 		return nil, err
 	}
-	languages, err := validLabels("languages", in.Languages)
+	languages, err := Labels("languages", in.Languages)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 		after["vaRole"] = *in.VARole
 	}
 	if in.Skills != nil {
-		skills, err := validLabels("skills", in.Skills)
+		skills, err := Labels("skills", in.Skills)
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +234,7 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 		before["skills"], after["skills"] = a.Skills, skills
 	}
 	if in.Languages != nil {
-		languages, err := validLabels("languages", in.Languages)
+		languages, err := Labels("languages", in.Languages)
 		if err != nil {
 			return nil, err
 		}
@@ -433,7 +433,9 @@ func hashValidPassword(p string) (string, error) {
 
 // validLabels normalises skills and languages: trimmed, lower case, unique, at most 50 of at most
 // 64 characters.
-func validLabels(field string, in []string) ([]string, error) {
+// Labels normalises labels (skills, languages, tags): trimmed, lower case, 1 to 64 characters,
+// at most 50, without repeats.
+func Labels(field string, in []string) ([]string, error) {
 	out := []string{}
 	for _, s := range in {
 		s = strings.ToLower(strings.TrimSpace(s))

@@ -107,3 +107,16 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 	}
 	return nil
 }
+
+// Interventions and delegation (I2–I6).
+const (
+	InterventionRequested = "intervention.requested"
+	// InterventionTakenOver: a human took the conversation from the bot (subject), by takeover,
+	// claim or routing.
+	InterventionTakenOver  = "intervention.taken_over"
+	InterventionCancelled  = "intervention.cancelled"
+	InterventionReturned   = "intervention.returned"
+	InterventionCompleted  = "intervention.completed"
+	ConversationDelegated  = "conversation.delegated"
+	ConversationHandedBack = "conversation.handed_back"
+)

@@ -32,6 +32,12 @@ type Waiting struct {
 	Language *string
 	Team     *int
 	Pools    []string // the pool tags among its tags: only those pools' members may take it (C7)
+
+	// As re-read under its row lock just before the assignment: the bot owning it while it waits
+	// for an intervention (I2), and who holds its lock.
+	Bot       *int
+	Holder    int
+	HumanLock bool
 }
 
 // Pair is one routing decision: conversation to agent.

@@ -26,7 +26,7 @@ type Place struct {
 // PlaceOf reports where c waits (R5: priority, then arrival, per routing channel); nil when it is
 // not queued.
 func PlaceOf(ctx context.Context, client *ent.Client, c *ent.Conversation, now time.Time) (*Place, error) {
-	if !c.IsOpen || c.OwnerID != nil || c.QueuedSince == nil || c.Status != enum.StatusNew {
+	if !c.IsOpen || c.HumanOwned || c.QueuedSince == nil || c.Status != enum.StatusNew {
 		return nil, nil
 	}
 	q := *c.QueuedSince

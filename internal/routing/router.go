@@ -12,6 +12,7 @@ import (
 	"switchboard/ent/agent"
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/conversation"
+	"switchboard/ent/intervention"
 	"switchboard/ent/pool"
 	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
@@ -125,10 +126,11 @@ func (r *Router) Run(ctx context.Context, sweep time.Duration) {
 	}
 }
 
-// queued selects the conversations waiting for routing (R5): open, NEW, owned by nobody, queued.
+// queued selects the conversations waiting for routing (R5): open, NEW, owned by no human, queued
+// (unowned, or still the bot's while it waits for an intervention, I2).
 func queued() []predicate.Conversation {
 	return []predicate.Conversation{conversation.IsOpen(true), conversation.StatusEQ(enum.StatusNew),
-		conversation.OwnerIDIsNil(), conversation.QueuedSinceNotNil()}
+		conversation.HumanOwned(false), conversation.QueuedSinceNotNil()}
 }
 
 // Dispatch assigns workspace ws's queued conversations until no eligible agent is left for any of
@@ -225,18 +227,22 @@ func (r *Router) still(ctx context.Context, tx *ent.Tx, pairs []Pair) ([]Pair, e
 		ids[i] = p.Conversation.ID
 	}
 	rows, err := storage.ForUpdate(r.rowLocks, tx.Conversation.Query().Where(append(queued(), conversation.IDIn(ids...))...).
-		Order(conversation.ByID())).Select(conversation.FieldID, conversation.FieldVersion).All(ctx)
+		Order(conversation.ByID())).Select(conversation.FieldID, conversation.FieldVersion, conversation.FieldOwnerID,
+		conversation.FieldLockHolderID, conversation.FieldHumanLock).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lock queued: %w", err)
 	}
-	version := make(map[int]int, len(rows))
+	now := make(map[int]*ent.Conversation, len(rows))
 	for _, c := range rows {
-		version[c.ID] = c.Version
+		now[c.ID] = c
 	}
 	out := pairs[:0]
 	for _, p := range pairs {
-		if v, ok := version[p.Conversation.ID]; ok {
-			p.Conversation.Version = v
+		if c, ok := now[p.Conversation.ID]; ok {
+			p.Conversation.Version, p.Conversation.Bot = c.Version, c.OwnerID
+			if c.LockHolderID != nil {
+				p.Conversation.Holder, p.Conversation.HumanLock = *c.LockHolderID, c.HumanLock
+			}
 			out = append(out, p)
 		}
 	}
@@ -434,42 +440,89 @@ func countsOnChannel(ws *ent.Workspace, st enum.Status, state enum.State) bool {
 	return (st == enum.StatusNew || ws.CapacityCountsPending) && (state != enum.StateOnHold || ws.CapacityCountsOnHold)
 }
 
-// assign applies pairs: owner (and lock, when the agent holds none) in one UPDATE per agent and
-// kind, the events, and the agents' last assignment time (R4 idle order).
+// lockMove is what an assignment does to the conversation's lock.
+type lockMove int
+
+const (
+	keepLock  lockMove = iota // nobody's, or a human's who is looking at it (L4: they keep it)
+	giveLock                  // to the new owner (C9), from nobody or from the bot
+	clearLock                 // the bot's, which goes with its ownership (L7)
+)
+
+// assign applies pairs: owner (and lock, see lockMove) in one UPDATE per agent and lock move,
+// the interventions taken over (I2), the events, and the agents' last assignment time (R4).
 func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pairs []Pair, now time.Time) (int, error) {
 	type group struct {
 		agent int
-		lock  bool
+		lock  lockMove
 	}
 	groups := map[group][]int{}
 	var order []group
 	var evs []events.Entry
 	agents := map[int]bool{}
+	convs := make([]int, len(pairs))
+	for i, p := range pairs {
+		convs[i] = p.Conversation.ID
+	}
+	ivs, err := tx.Intervention.Query().Where(intervention.ConversationIDIn(convs...),
+		intervention.StatusIn(enum.InterventionRequested, enum.InterventionReturned)).All(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("interventions: %w", err)
+	}
+	waiting := map[int]*ent.Intervention{}
+	for _, iv := range ivs {
+		waiting[iv.ConversationID] = iv
+	}
 	for _, p := range pairs {
-		g := group{p.Agent, p.Lock}
+		w := p.Conversation
+		move := keepLock
+		switch {
+		case w.Holder != 0 && w.HumanLock:
+		case p.Lock:
+			move = giveLock
+		case w.Holder != 0:
+			move = clearLock
+		}
+		g := group{p.Agent, move}
 		if _, ok := groups[g]; !ok {
 			order = append(order, g)
 		}
-		groups[g] = append(groups[g], p.Conversation.ID)
+		groups[g] = append(groups[g], w.ID)
 		agents[p.Agent] = true
-		v := p.Conversation.Version + 1
-		evs = append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.ConversationAssigned, ConversationID: p.Conversation.ID,
-			SubjectID: p.Agent, Version: v, Before: map[string]any{"owner": nil}, After: map[string]any{"owner": p.Agent, "by": "routing"}})
-		if p.Lock {
-			evs = append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.LockAcquired, ConversationID: p.Conversation.ID,
-				SubjectID: p.Agent, Version: v, Before: map[string]any{"holder": nil}, After: map[string]any{"holder": p.Agent}})
+		v := w.Version + 1
+		entry := func(typ string, subject int, before, after map[string]any) events.Entry {
+			return events.Entry{WorkspaceID: ws.ID, Type: typ, ConversationID: w.ID, SubjectID: subject, Version: v, Before: before, After: after}
+		}
+		evs = append(evs, entry(events.ConversationAssigned, p.Agent, map[string]any{"owner": nil}, map[string]any{"owner": p.Agent, "by": "routing"}))
+		if iv := waiting[w.ID]; iv != nil {
+			evs = append(evs, entry(events.InterventionTakenOver, p.Agent, map[string]any{"bot": w.Bot}, map[string]any{"owner": p.Agent}))
+		}
+		switch {
+		case move == giveLock:
+			evs = append(evs, entry(events.LockAcquired, p.Agent, map[string]any{"holder": nilIfZero(w.Holder)}, map[string]any{"holder": p.Agent}))
+		case move == clearLock:
+			evs = append(evs, entry(events.LockReleased, w.Holder, map[string]any{"holder": w.Holder}, map[string]any{"holder": nil, "reason": "the bot lost ownership"}))
 		}
 	}
 	for _, g := range order {
-		u := tx.Conversation.Update().Where(conversation.IDIn(groups[g]...)).
+		ids := groups[g]
+		u := tx.Conversation.Update().Where(conversation.IDIn(ids...)).
 			SetOwnerID(g.agent).SetHumanOwned(true).SetLastHumanOwnerID(g.agent).SetClaimedAt(now).SetOwnerActiveAt(now).
 			SetStale(false).ClearQueuedSince().SetBotPaused(ws.PauseBotOnClaim).AddVersion(1)
-		if g.lock {
+		switch g.lock {
+		case giveLock:
 			u.SetLockHolderID(g.agent).SetHumanLock(true).SetLockAcquiredAt(now).
 				SetLockExpiresAt(now.Add(time.Duration(ws.LockGracePeriodSeconds) * time.Second))
+		case clearLock:
+			u.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt()
 		}
 		if err := u.Exec(ctx); err != nil {
 			return 0, fmt.Errorf("assign to %d: %w", g.agent, err)
+		}
+		if err := tx.Intervention.Update().Where(intervention.ConversationIDIn(ids...),
+			intervention.StatusIn(enum.InterventionRequested, enum.InterventionReturned)).
+			SetStatus(enum.InterventionTakenOver).SetTakenOverByID(g.agent).SetTakenOverAt(now).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("interventions: %w", err)
 		}
 	}
 	ids := make([]int, 0, len(agents))
@@ -480,4 +533,11 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		return 0, fmt.Errorf("assigned agents: %w", err)
 	}
 	return len(pairs), r.bus.Append(ctx, tx, evs...)
+}
+
+func nilIfZero(id int) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }

@@ -392,3 +392,31 @@ func TestJoin(t *testing.T) {
 		t.Fatal("participants")
 	}
 }
+
+// I2, C9: routing offers the intervention queue: the escalated conversation goes to an eligible
+// agent, owner and lock (the bot's lock goes with its ownership, L7), the intervention taken over.
+func TestRoutingOffersInterventions(t *testing.T) {
+	s := testapi.New(t)
+	s.Route(100 * time.Millisecond)
+	ws := s.NewWorkspace("acme")
+	f := &fixture{t: t, s: s, ws: ws, conn: ws.NewKey(ws.NewBot("Connector", "DELEGATION"))}
+	ana := f.agent("Ana", "AGENT", "SMS:2", nil)
+	presence(ana, "ONLINE")
+	c := f.arrive("SMS")
+	f.settle()
+	botID := f.ownerOf(c)
+	if botID == "" || botID == ana.AgentID {
+		t.Fatal("I1: the bot owns it until it escalates")
+	}
+	bot := ws.NewKey(botID)
+	bot.Do(`mutation($id:ID!){requestIntervention(id:$id,summary:"needs a human"){id}}`, id(c)).OK(t)
+	eventually(t, "routing takes the intervention", func() bool { return f.ownerOf(c) == ana.AgentID })
+	cv := f.conv(c)
+	if cv.LockHolderID == nil || fmt.Sprint(*cv.LockHolderID) != ana.AgentID || !cv.HumanLock || !cv.BotPaused {
+		t.Fatalf("C9, L7, I5: %+v", cv)
+	}
+	iv := s.DB.Client.Intervention.Query().OnlyX(testapi.Sys())
+	if iv.Status != enum.InterventionTakenOver || iv.TakenOverByID == nil || fmt.Sprint(*iv.TakenOverByID) != ana.AgentID {
+		t.Fatalf("I2: %+v", iv)
+	}
+}

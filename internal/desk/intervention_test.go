@@ -1,0 +1,213 @@
+package desk_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"switchboard/ent/agent"
+	"switchboard/ent/event"
+	"switchboard/ent/intervention"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/events"
+	"switchboard/internal/testapi"
+)
+
+// inceptionBot is a client acting as the workspace's inception bot (through an API key).
+func (f *fixture) inceptionBot() *testapi.Client {
+	f.t.Helper()
+	id := f.s.DB.Client.Agent.Query().Where(agent.WorkspaceID(f.ws.Workspace.ID), agent.VaRoleEQ(enum.VARoleInception)).OnlyIDX(testapi.Sys())
+	c := f.ws.NewKey(fmt.Sprint(id))
+	c.AgentID = fmt.Sprint(id)
+	return c
+}
+
+const (
+	escalate  = `mutation($id:ID!,$s:String!){requestIntervention(id:$id,summary:$s){ownership queuePosition{position} intervention{status summary}}}`
+	takeOver  = `mutation($id:ID!){takeOverConversation(id:$id){owner{id} lock{holder{id}} botPaused intervention{status takenOverBy{id}}}}`
+	cancelTO  = `mutation($id:ID!){cancelTakeover(id:$id){owner{id} lock{holder{id}} botPaused intervention{status}}}`
+	returnTQ  = `mutation($id:ID!){returnToQueue(id:$id){ownership queuePosition{position} intervention{status}}}`
+	complete  = `mutation($id:ID!,$in:CompleteTakeoverInput!){completeTakeover(id:$id,input:$in){owner{id} lock{holder{id}} botPaused tags intervention{status}}}`
+	botSend   = `mutation($id:ID!){sendMessage(conversationId:$id,text:"from the bot"){id}}`
+	delegate  = `mutation($id:ID!,$b:ID!){delegateToBot(id:$id,botId:$b){owner{id} lock{holder{id}}}}`
+	handBack  = `mutation($id:ID!){handBackConversation(id:$id){ownership owner{id}}}`
+	interview = `query($id:ID!){node(id:$id){... on Conversation{interventions{status summary topic outcome tags block bot{id} takenOverBy{id}}}}}`
+)
+
+// I1–I5: the bot escalates with a summary, a human takes over (the bot pauses, its reply in
+// flight is still delivered), cancels (back to the bot as before), takes over again, returns it
+// to the queue, and completes with topic, outcome, tags and block (the bot owns it again).
+func TestInterventionLifecycle(t *testing.T) {
+	f := newFixture(t)
+	ana, ben := f.agent("Ana", "AGENT", 5), f.agent("Ben", "AGENT", 5)
+	bot := f.inceptionBot()
+	c := f.conversation("WHATSAPP")
+	if f.ownerOf(c) != bot.AgentID {
+		t.Fatal("I1: the inception bot owns a new conversation")
+	}
+	ana.Do(escalate, testapi.Vars{"id": c, "s": "wants a refund"}).WantCode(t, "FORBIDDEN") // only the bot or a supervisor
+	bot.Do(escalate, testapi.Vars{"id": c, "s": " "}).WantCode(t, "BAD_USER_INPUT")
+	r := bot.Do(escalate, testapi.Vars{"id": c, "s": "wants a refund"}).OK(t)
+	if r.Str(t, "requestIntervention.intervention.summary") != "wants a refund" || r.Path(t, "requestIntervention.queuePosition.position") != float64(1) ||
+		r.Str(t, "requestIntervention.ownership") != "UNCLAIMED" {
+		t.Fatalf("I2: %s", r.Raw)
+	}
+	bot.Do(escalate, testapi.Vars{"id": c, "s": "again"}).WantCode(t, "INVALID_STATE")
+	f.ws.Admin.Do(cancelTO, id(c)).WantCode(t, "INVALID_STATE") // nothing taken over yet
+
+	r = ana.Do(takeOver, id(c)).OK(t)
+	if r.Str(t, "takeOverConversation.owner.id") != ana.AgentID || r.Str(t, "takeOverConversation.lock.holder.id") != ana.AgentID ||
+		r.Path(t, "takeOverConversation.botPaused") != true || r.Str(t, "takeOverConversation.intervention.status") != "TAKEN_OVER" {
+		t.Fatalf("I2 takeover: %s", r.Raw)
+	}
+	bot.Do(botSend, id(c)).OK(t) // I5: in flight when the human took over
+	ben.Do(takeOver, id(c)).WantCode(t, "CONFLICT")
+	ben.Do(cancelTO, id(c)).WantCode(t, "FORBIDDEN")
+
+	r = ana.Do(cancelTO, id(c)).OK(t)
+	if r.Str(t, "cancelTakeover.owner.id") != bot.AgentID || r.Str(t, "cancelTakeover.lock.holder.id") != bot.AgentID ||
+		r.Path(t, "cancelTakeover.botPaused") != false || r.Path(t, "cancelTakeover.intervention") != nil {
+		t.Fatalf("I3 cancel: %s", r.Raw)
+	}
+	bot.Do(escalate, testapi.Vars{"id": c, "s": "still wants a refund"}).OK(t)
+	ben.Do(takeOver, id(c)).OK(t)
+	r = ben.Do(returnTQ, id(c)).OK(t)
+	if r.Str(t, "returnToQueue.ownership") != "UNCLAIMED" || r.Str(t, "returnToQueue.intervention.status") != "RETURNED" ||
+		r.Path(t, "returnToQueue.queuePosition") == nil {
+		t.Fatalf("I3 return: %s", r.Raw)
+	}
+	ana.Do(takeOver, id(c)).OK(t)
+	ana.Do(complete, testapi.Vars{"id": c, "in": map[string]any{"topic": "", "outcome": "refunded"}}).WantCode(t, "BAD_USER_INPUT")
+	r = ana.Do(complete, testapi.Vars{"id": c, "in": map[string]any{"topic": "Refund", "outcome": "refunded", "tags": []string{"Billing"}, "block": "survey"}}).OK(t)
+	if r.Str(t, "completeTakeover.owner.id") != bot.AgentID || r.Str(t, "completeTakeover.lock.holder.id") != bot.AgentID ||
+		r.Path(t, "completeTakeover.botPaused") != false || r.Path(t, "completeTakeover.intervention") != nil {
+		t.Fatalf("I4: %s", r.Raw)
+	}
+	if tags := r.Path(t, "completeTakeover.tags").([]any); len(tags) != 1 || tags[0] != "billing" {
+		t.Fatalf("I4 tags: %v", tags)
+	}
+	var out struct {
+		Node struct {
+			Interventions []struct {
+				Status, Summary string
+				Topic, Outcome  *string
+				Tags            []string
+				Block           *string
+				Bot             *struct{ ID string }
+			}
+		}
+	}
+	ana.Do(interview, id(c)).OK(t).Decode(t, &out)
+	last := out.Node.Interventions[len(out.Node.Interventions)-1]
+	if len(out.Node.Interventions) != 2 || out.Node.Interventions[0].Status != "CANCELLED" || last.Status != "COMPLETED" ||
+		*last.Topic != "Refund" || *last.Outcome != "refunded" || *last.Block != "survey" || last.Bot.ID != bot.AgentID {
+		t.Fatalf("I4 record: %+v", out.Node.Interventions)
+	}
+	ev := f.s.DB.Client.Event.Query().Where(event.Type(events.InterventionCompleted)).OnlyX(testapi.Sys())
+	if ev.After["block"] != "survey" {
+		t.Fatalf("the bot learns its block from the event: %v", ev.After)
+	}
+	// Wrong workspace.
+	other := fixtureOn(t, f.s, "other")
+	other.ws.Admin.Do(escalate, testapi.Vars{"id": c, "s": "x"}).WantCode(t, "NOT_FOUND")
+	other.agent("Zed", "AGENT", 5).Do(takeOver, id(c)).WantCode(t, "NOT_FOUND")
+}
+
+// I5: once a human took over, other bots' replies are refused with LOCKED.
+func TestBotsAreRefusedAfterATakeover(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	c := f.conversation("SMS")
+	ana.Do(takeOver, id(c)).OK(t)
+	r := f.conn.Do(botSend, id(c)).WantCode(t, "LOCKED")
+	if len(r.Errors) == 0 {
+		t.Fatal("no error")
+	}
+}
+
+// I2 + C2: takeovers race; exactly one wins, the others get CONFLICT; one intervention is taken
+// over, by the winner.
+func TestTakeoverRace(t *testing.T) {
+	f := newFixture(t)
+	var agents []*testapi.Client
+	for i := range 12 {
+		agents = append(agents, f.agent(fmt.Sprintf("Agent%d", i), "AGENT", 5))
+	}
+	bot := f.inceptionBot()
+	c := f.conversation("SMS")
+	bot.Do(escalate, testapi.Vars{"id": c, "s": "help"}).OK(t)
+	var wg sync.WaitGroup
+	codes := make([]string, len(agents))
+	for i, a := range agents {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = a.Do(takeOver, id(c)).Code()
+		}()
+	}
+	wg.Wait()
+	won, winner := 0, ""
+	for i, code := range codes {
+		switch code {
+		case "":
+			won++
+			winner = agents[i].AgentID
+		case "CONFLICT":
+		default:
+			t.Fatalf("unexpected %q", code)
+		}
+	}
+	if won != 1 || f.ownerOf(c) != winner {
+		t.Fatalf("I2: %d winners (%v)", won, codes)
+	}
+	ivs := f.s.DB.Client.Intervention.Query().Where(intervention.StatusEQ(enum.InterventionTakenOver)).AllX(testapi.Sys())
+	if len(ivs) != 1 || fmt.Sprint(*ivs[0].TakenOverByID) != winner {
+		t.Fatalf("one intervention taken over by the winner: %+v", ivs)
+	}
+}
+
+// I6: delegate to a DELEGATION bot, which owns and locks it; its hand-back returns it to the
+// human, or to the queue when the human is gone.
+func TestDelegation(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	payID := f.ws.NewBot("Payments", "DELEGATION")
+	pay := f.ws.NewKey(payID)
+	c := f.conversation("SMS")
+	ana.Do(claim, id(c)).OK(t)
+	ana.Do(delegate, testapi.Vars{"id": c, "b": f.inceptionBot().AgentID}).WantCode(t, "BAD_USER_INPUT") // not a DELEGATION bot
+	pay.Do(handBack, id(c)).WantCode(t, "FORBIDDEN")                                                         // not its conversation
+	r := ana.Do(delegate, testapi.Vars{"id": c, "b": payID}).OK(t)
+	if r.Str(t, "delegateToBot.owner.id") != payID || r.Str(t, "delegateToBot.lock.holder.id") != payID {
+		t.Fatalf("I6: %s", r.Raw)
+	}
+	ana.Do(handBack, id(c)).WantCode(t, "FORBIDDEN") // the bot hands back
+	pay.Do(botSend, id(c)).OK(t)
+	if r := pay.Do(handBack, id(c)).OK(t); r.Str(t, "handBackConversation.owner.id") != ana.AgentID {
+		t.Fatalf("I6 hand back: %s", r.Raw)
+	}
+	// Ana goes OFFLINE: the next hand-back goes to the queue.
+	ana.Do(delegate, testapi.Vars{"id": c, "b": payID}).OK(t)
+	ana.Do(`mutation{setPresence(presence:OFFLINE){id}}`, nil).OK(t)
+	if r := pay.Do(handBack, id(c)).OK(t); r.Str(t, "handBackConversation.ownership") != "UNCLAIMED" || r.Path(t, "handBackConversation.owner") != nil {
+		t.Fatalf("I6 to the queue: %s", r.Raw)
+	}
+}
+
+// I7: a conversation shows the customer's earlier ones.
+func TestHistory(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	r := f.conn.Do(`mutation{ingestCustomerMessage(input:{channel:SMS,customerHandle:"+100",text:"first"}){id}}`, nil).OK(t)
+	first := r.Str(t, "ingestCustomerMessage.id")
+	f.s.DB.Client.Conversation.UpdateOneID(atoi(t, first)).SetIsOpen(false).SetState(enum.StateClosed).ExecX(testapi.Sys())
+	second := f.conn.Do(`mutation{ingestCustomerMessage(input:{channel:SMS,customerHandle:"+100",text:"again"}){id}}`, nil).OK(t).
+		Str(t, "ingestCustomerMessage.id")
+	if second == first {
+		t.Fatal("a closed conversation is not reused")
+	}
+	h := ana.Do(`query($id:ID!){node(id:$id){... on Conversation{history{id}}}}`, id(second)).OK(t).Path(t, "node.history").([]any)
+	if len(h) != 1 || h[0].(map[string]any)["id"] != first {
+		t.Fatalf("I7: %v", h)
+	}
+}
