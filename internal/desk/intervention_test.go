@@ -176,7 +176,7 @@ func TestDelegation(t *testing.T) {
 	c := f.conversation("SMS")
 	ana.Do(claim, id(c)).OK(t)
 	ana.Do(delegate, testapi.Vars{"id": c, "b": f.inceptionBot().AgentID}).WantCode(t, "BAD_USER_INPUT") // not a DELEGATION bot
-	pay.Do(handBack, id(c)).WantCode(t, "FORBIDDEN")                                                         // not its conversation
+	pay.Do(handBack, id(c)).WantCode(t, "FORBIDDEN")                                                     // not its conversation
 	r := ana.Do(delegate, testapi.Vars{"id": c, "b": payID}).OK(t)
 	if r.Str(t, "delegateToBot.owner.id") != payID || r.Str(t, "delegateToBot.lock.holder.id") != payID {
 		t.Fatalf("I6: %s", r.Raw)
