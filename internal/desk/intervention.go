@@ -143,9 +143,8 @@ func (o *op) toBot(bot int, paused bool, reason string) error {
 	} else if err != nil {
 		return err
 	}
-	if o.holder != nil && o.humanLock {
+	if o.holder != nil && o.humanLock { // the human holder loses it to the bot (set once: one UPDATE)
 		held := *o.holder
-		o.setLock(0, false)
 		o.emit(events.LockReleased, held, map[string]any{"holder": held}, map[string]any{"holder": nil, "reason": reason})
 	}
 	o.setOwner(bot, false)

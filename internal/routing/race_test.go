@@ -92,7 +92,7 @@ func TestRoutingUnderChurn(t *testing.T) {
 			for range 12 {
 				switch rand.IntN(5) {
 				case 0:
-					presence(a, []string{"ONLINE", "AWAY", "OFFLINE"}[rand.IntN(3)])
+					presence(t, a, []string{"ONLINE", "AWAY", "OFFLINE"}[rand.IntN(3)])
 				case 1: // a claim racing routing for the same slots (C6, R2 on every path)
 					queued, _ := db.Client.Conversation.Query().Where(conversation.WorkspaceID(f.ws.Workspace.ID),
 						conversation.OwnerIDIsNil(), conversation.IsOpen(true)).IDs(testapi.Sys())
@@ -100,7 +100,7 @@ func TestRoutingUnderChurn(t *testing.T) {
 						a.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, id(fmt.Sprint(queued[rand.IntN(len(queued))])))
 					}
 				default:
-					presence(a, "ONLINE")
+					presence(t, a, "ONLINE")
 					var n int
 					fmt.Sscan(a.AgentID, &n)
 					owned, _ := db.Client.Conversation.Query().Where(conversation.OwnerID(n), conversation.IsOpen(true),
@@ -116,7 +116,7 @@ func TestRoutingUnderChurn(t *testing.T) {
 	work.Wait()
 	// Quiescence: everyone ONLINE; nothing may wait while an eligible agent has room.
 	for _, a := range agents {
-		presence(a, "ONLINE")
+		presence(t, a, "ONLINE")
 	}
 	eventually(t, "R5: no conversation waits while an eligible agent has room", func() bool {
 		return idleWhileWaiting(t, db.Client, f.ws.Workspace.ID, 4) == ""

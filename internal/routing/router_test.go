@@ -58,8 +58,10 @@ func (f *fixture) agent(name, role string, caps string, extra map[string]any) *t
 	return f.s.Login(email, testapi.Password)
 }
 
-func presence(c *testapi.Client, p string) {
-	c.Do(`mutation($p:Presence!){setPresence(presence:$p){id}}`, testapi.Vars{"p": p})
+func presence(t testing.TB, c *testapi.Client, p string) {
+	if r := c.Do(`mutation($p:Presence!){setPresence(presence:$p){id}}`, testapi.Vars{"p": p}); len(r.Errors) > 0 || r.Status != 200 {
+		t.Errorf("setPresence %s: %s", p, r.Raw)
+	}
 }
 
 // arrive is a customer's first message on ch: a new queued conversation.
@@ -132,12 +134,12 @@ func TestQueueWaitsForAnEligibleAgent(t *testing.T) {
 	if p := ana.Do(view, id(b)).OK(t).Path(t, "node.queuePosition.position"); p != float64(2) {
 		t.Fatalf("queue position of the second arrival: %v", p)
 	}
-	presence(ana, "AWAY")
+	presence(t, ana, "AWAY")
 	f.settle()
 	if f.ownerOf(a) != "" {
 		t.Fatal("an AWAY agent was given work")
 	}
-	presence(ana, "ONLINE")
+	presence(t, ana, "ONLINE")
 	eventually(t, "the oldest conversation assigned when Ana comes ONLINE", func() bool { return f.ownerOf(a) == ana.AgentID })
 	c := f.conv(a)
 	if c.LockHolderID == nil || fmt.Sprint(*c.LockHolderID) != ana.AgentID || !c.HumanLock {
@@ -157,7 +159,7 @@ func TestQueueWaitsForAnEligibleAgent(t *testing.T) {
 	ana.Do(resolve, id(a)).OK(t)
 	eventually(t, "C9: resolving frees capacity for the next", func() bool { return f.ownerOf(b) == ana.AgentID })
 	// AWAY keeps what it owns.
-	presence(ana, "AWAY")
+	presence(t, ana, "AWAY")
 	f.settle()
 	if f.ownerOf(b) != ana.AgentID {
 		t.Fatal("AWAY must keep what it owns")
@@ -182,9 +184,9 @@ func TestLeastLoadedThenIdleLongest(t *testing.T) {
 	f := newFixture(t)
 	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
 	ben := f.agent("Ben", "AGENT", "SMS:5", nil)
-	presence(ben, "ONLINE") // Ben has been ONLINE longer: idle longest
+	presence(t, ben, "ONLINE") // Ben has been ONLINE longer: idle longest
 	time.Sleep(20 * time.Millisecond)
-	presence(ana, "ONLINE")
+	presence(t, ana, "ONLINE")
 	a := f.arrive("SMS")
 	eventually(t, "assigned", func() bool { return f.ownerOf(a) != "" })
 	if f.ownerOf(a) != ben.AgentID {
@@ -202,8 +204,8 @@ func TestRequirements(t *testing.T) {
 	f := newFixture(t)
 	ana := f.agent("Ana", "AGENT", "SMS:5", map[string]any{"skills": []string{"billing"}, "languages": []string{"en"}})
 	ben := f.agent("Ben", "AGENT", "SMS:5 EMAIL:5", map[string]any{"languages": []string{"es"}})
-	presence(ana, "ONLINE")
-	presence(ben, "ONLINE")
+	presence(t, ana, "ONLINE")
+	presence(t, ben, "ONLINE")
 	chat := f.arrive("LIVE_CHAT") // nobody is permitted on LIVE_CHAT (R1)
 	cases := []struct {
 		name string
@@ -214,8 +216,8 @@ func TestRequirements(t *testing.T) {
 		{"language", func(u *ent.ConversationUpdateOne) { u.SetRequiredLanguage("es") }, ben.AgentID},
 		{"nobody has it", func(u *ent.ConversationUpdateOne) { u.SetRequiredSkills([]string{"legal"}) }, ""},
 	}
-	presence(ana, "OFFLINE")
-	presence(ben, "OFFLINE")
+	presence(t, ana, "OFFLINE")
+	presence(t, ben, "OFFLINE")
 	ids := make([]string, len(cases))
 	for i, tc := range cases {
 		ids[i] = f.arrive("SMS")
@@ -224,8 +226,8 @@ func TestRequirements(t *testing.T) {
 		u.ExecX(testapi.Sys())
 	}
 	email := f.arrive("EMAIL")
-	presence(ana, "ONLINE")
-	presence(ben, "ONLINE")
+	presence(t, ana, "ONLINE")
+	presence(t, ben, "ONLINE")
 	eventually(t, "EMAIL to Ben (R1: Ana is not on EMAIL)", func() bool { return f.ownerOf(email) == ben.AgentID })
 	for i, tc := range cases {
 		if tc.want != "" {
@@ -239,16 +241,16 @@ func TestRequirements(t *testing.T) {
 	// C7: a pool's tag.
 	pool := f.ws.Admin.Do(`mutation($m:[ID!]){createPool(input:{name:"Senior",tag:"senior",memberIds:$m}){id}}`, testapi.Vars{"m": []string{ben.AgentID}}).OK(t)
 	_ = pool
-	presence(ana, "OFFLINE")
-	presence(ben, "OFFLINE")
+	presence(t, ana, "OFFLINE")
+	presence(t, ben, "OFFLINE")
 	p := f.arrive("SMS")
 	f.s.DB.Client.Conversation.UpdateOneID(f.conv(p).ID).SetTags([]string{"senior"}).ExecX(testapi.Sys())
-	presence(ana, "ONLINE")
+	presence(t, ana, "ONLINE")
 	f.settle()
 	if f.ownerOf(p) != "" {
 		t.Fatal("C7: a non-member of the pool was given it")
 	}
-	presence(ben, "ONLINE")
+	presence(t, ben, "ONLINE")
 	eventually(t, "C7: the pool member gets it", func() bool { return f.ownerOf(p) == ben.AgentID })
 }
 
@@ -256,7 +258,7 @@ func TestRequirements(t *testing.T) {
 func TestCapacityRaisedAndTeamJoined(t *testing.T) {
 	f := newFixture(t)
 	ana := f.agent("Ana", "AGENT", "SMS:1", nil)
-	presence(ana, "ONLINE")
+	presence(t, ana, "ONLINE")
 	a := f.arrive("SMS")
 	eventually(t, "first", func() bool { return f.ownerOf(a) == ana.AgentID })
 	b := f.arrive("SMS")
@@ -269,7 +271,7 @@ func TestCapacityRaisedAndTeamJoined(t *testing.T) {
 
 	team := f.ws.Admin.Do(`mutation{createTeam(input:{name:"Tier 2"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
 	ben := f.agent("Ben", "AGENT", "SMS:5", nil)
-	presence(ben, "ONLINE")
+	presence(t, ben, "ONLINE")
 	c := f.arrive("SMS")
 	eventually(t, "Ben", func() bool { return f.ownerOf(c) == ben.AgentID })
 	// C11: transfer to a team: back to the queue with the team required; nobody is in it yet.
@@ -296,11 +298,11 @@ func TestTransfer(t *testing.T) {
 	sue := f.agent("Sue", "SUPERVISOR", "SMS:5", nil)
 	cat := f.agent("Cat", "CLIENT_USER", "", nil)
 	for _, c := range []*testapi.Client{ana, ben, sue} {
-		presence(c, "ONLINE")
+		presence(t, c, "ONLINE")
 	}
 	other := fixtureOn(t, s, "other")
 	zed := other.agent("Zed", "AGENT", "SMS:5", nil)
-	presence(zed, "ONLINE")
+	presence(t, zed, "ONLINE")
 	claim := `mutation($id:ID!){claimConversation(id:$id){id}}`
 	transfer := `mutation($id:ID!,$a:ID,$t:ID,$f:Boolean){transferConversation(id:$id,agentId:$a,teamId:$t,note:"over to you",force:$f){ownership}}`
 	a := f.arrive("SMS")
@@ -366,7 +368,7 @@ func TestJoin(t *testing.T) {
 	f := fixtureOn(t, s, "acme")
 	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
 	adm := f.agent("Adam", "ADMIN", "SMS:5", nil)
-	presence(ana, "ONLINE")
+	presence(t, ana, "ONLINE")
 	a := f.arrive("SMS")
 	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, id(a)).OK(t)
 	join := `mutation($id:ID!){joinConversation(id:$id){viewerCanReply ownership}}`
@@ -401,7 +403,7 @@ func TestRoutingOffersInterventions(t *testing.T) {
 	ws := s.NewWorkspace("acme")
 	f := &fixture{t: t, s: s, ws: ws, conn: ws.NewKey(ws.NewBot("Connector", "DELEGATION"))}
 	ana := f.agent("Ana", "AGENT", "SMS:2", nil)
-	presence(ana, "ONLINE")
+	presence(t, ana, "ONLINE")
 	c := f.arrive("SMS")
 	f.settle()
 	botID := f.ownerOf(c)
