@@ -199,7 +199,7 @@ func inInbox(e *ent.Event) (bool, bool) {
 	case e.Type == events.ConversationResolved:
 		return false, true
 	case e.Type == events.ConversationReopened:
-		return true, true
+		return events.Int(e.After, "owner") == 0, true
 	}
 	return false, false
 }

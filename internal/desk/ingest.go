@@ -15,6 +15,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/routing"
 	"switchboard/internal/storage"
 )
 
@@ -143,11 +144,29 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 		upd.AddVersion(1)
 	}
 	if conv.Status == enum.StatusResolved {
-		// §6: a customer writing to a RESOLVED conversation reopens it. Routing it to its last owner
-		// or the queue belongs to the router; it reopens as NEW with its owner unchanged.
+		// §6: a customer writing to a RESOLVED conversation reopens it as NEW: to its last (human)
+		// owner when still eligible, else to the queue, where routing offers it. A bot's stays the
+		// bot's.
 		upd.SetStatus(enum.StatusNew).ClearResolvedAt()
+		after := map[string]any{"status": enum.StatusNew, "owner": nil}
+		if conv.HumanOwned && conv.OwnerID != nil {
+			keep, err := d.mayKeep(ctx, tx, ws, *conv.OwnerID, ch)
+			if err != nil {
+				return 0, err
+			}
+			if keep {
+				after["owner"] = *conv.OwnerID
+			} else {
+				upd.ClearOwnerID().SetHumanOwned(false).ClearClaimedAt().ClearOwnerActiveAt().SetStale(false).SetQueuedSince(now)
+				if conv.HumanLock {
+					upd.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt()
+				}
+			}
+		} else if conv.OwnerID != nil {
+			after["bot"] = *conv.OwnerID
+		}
 		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.ConversationReopened, ConversationID: conv.ID, ActorID: v.AgentID,
-			Version: version, Before: map[string]any{"status": conv.Status}, After: map[string]any{"status": enum.StatusNew, "owner": conv.OwnerID}})
+			Version: version, Before: map[string]any{"status": conv.Status, "owner": conv.OwnerID}, After: after})
 	}
 	if err := upd.Exec(ctx); err != nil {
 		return 0, fmt.Errorf("update conversation: %w", err)
@@ -221,4 +240,28 @@ func ptrOr(p *int) int {
 		return 0
 	}
 	return *p
+}
+
+// mayKeep reports whether agentID may own one more conversation on ch now: active, ONLINE, under
+// the caps (SPEC §6 reopening to the last owner). It takes the agent's row lock first, as every
+// path that gives ownership does.
+func (d *Desk) mayKeep(ctx context.Context, tx *ent.Tx, wsID, agentID int, ch enum.Channel) (bool, error) {
+	a, err := forUpdate(d, tx.Agent.Query().Where(agent.ID(agentID))).Only(ctx)
+	if ent.IsNotFound(err) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("last owner: %w", err)
+	}
+	if !a.Active || a.Presence != enum.PresenceOnline {
+		return false, nil
+	}
+	ws, err := tx.Workspace.Get(ctx, wsID)
+	if err != nil {
+		return false, err
+	}
+	err = routing.CheckRoom(ctx, tx, ws, agentID, ch, a.Name)
+	if _, ok := fault.As(err); ok {
+		return false, nil
+	}
+	return err == nil, err
 }
