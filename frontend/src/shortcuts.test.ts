@@ -4,7 +4,6 @@ import { SHORTCUTS, shortcutFor } from './shortcuts';
 describe('shortcutFor', () => {
   it.each([
     ['j', 'next'],
-    ['ArrowDown', 'next'],
     ['k', 'previous'],
     ['o', 'open'],
     ['Enter', 'open'],

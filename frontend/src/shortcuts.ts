@@ -30,8 +30,8 @@ export interface Shortcut {
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  { keys: ['j', 'ArrowDown'], action: 'next', label: 'Next conversation in the list' },
-  { keys: ['k', 'ArrowUp'], action: 'previous', label: 'Previous conversation in the list' },
+  { keys: ['j'], action: 'next', label: 'Next conversation in the list (↓ in the list)' },
+  { keys: ['k'], action: 'previous', label: 'Previous conversation in the list (↑ in the list)' },
   { keys: ['o', 'Enter'], action: 'open', label: 'Open the selected conversation' },
   { keys: ['Escape'], action: 'close', label: 'Close the conversation (leave a text field first)' },
   { keys: ['r'], action: 'reply', label: 'Write a reply' },

@@ -309,7 +309,7 @@ export const SetPresenceMutation = graphql(`
 /** Who a conversation can be handed to: the workspace's active human agents. */
 export const AssigneesQuery = graphql(`
   query Assignees {
-    agents(first: 200, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {
+    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {
       edges {
         node {
           id

@@ -36,7 +36,7 @@ type Documents = {
     "\n  mutation PendConversation($id: ID!) {\n    pendConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": typeof types.PendConversationDocument,
     "\n  mutation ResolveConversation($id: ID!) {\n    resolveConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": typeof types.ResolveConversationDocument,
     "\n  mutation SetPresence($presence: Presence!) {\n    setPresence(presence: $presence) {\n      id\n      presence\n    }\n  }\n": typeof types.SetPresenceDocument,
-    "\n  query Assignees {\n    agents(first: 200, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n": typeof types.AssigneesDocument,
+    "\n  query Assignees {\n    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n": typeof types.AssigneesDocument,
     "\n  subscription InboxFeed {\n    inbox {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": typeof types.InboxFeedDocument,
     "\n  subscription MyQueueFeed {\n    myQueue {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": typeof types.MyQueueFeedDocument,
     "\n  subscription ConversationEvents($conversationId: ID!) {\n    conversationEvents(conversationId: $conversationId) {\n      id\n      type\n      version\n      createdAt\n      cursor\n      actor {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ConversationEventsDocument,
@@ -65,7 +65,7 @@ const documents: Documents = {
     "\n  mutation PendConversation($id: ID!) {\n    pendConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": types.PendConversationDocument,
     "\n  mutation ResolveConversation($id: ID!) {\n    resolveConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": types.ResolveConversationDocument,
     "\n  mutation SetPresence($presence: Presence!) {\n    setPresence(presence: $presence) {\n      id\n      presence\n    }\n  }\n": types.SetPresenceDocument,
-    "\n  query Assignees {\n    agents(first: 200, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n": types.AssigneesDocument,
+    "\n  query Assignees {\n    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n": types.AssigneesDocument,
     "\n  subscription InboxFeed {\n    inbox {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": types.InboxFeedDocument,
     "\n  subscription MyQueueFeed {\n    myQueue {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": types.MyQueueFeedDocument,
     "\n  subscription ConversationEvents($conversationId: ID!) {\n    conversationEvents(conversationId: $conversationId) {\n      id\n      type\n      version\n      createdAt\n      cursor\n      actor {\n        id\n        name\n      }\n    }\n  }\n": types.ConversationEventsDocument,
@@ -177,7 +177,7 @@ export function graphql(source: "\n  mutation SetPresence($presence: Presence!) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Assignees {\n    agents(first: 200, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Assignees {\n    agents(first: 200, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Assignees {\n    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Assignees {\n    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
