@@ -113,6 +113,17 @@ export async function twoAgents(base) {
     await ana.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshot(ana.page, 'shortcuts.png');
     await ana.page.keyboard.press('Escape');
+    await ana.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    // Escape closes the conversation (closeConversation, L6); 1, j and o open the first unclaimed one.
+    await ana.page.keyboard.press('Escape');
+    await ana.page.getByRole('heading', { name: 'No conversation open' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.keyboard.press('1');
+    await ana.page.getByRole('tab', { name: /Unclaimed/, selected: true }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.keyboard.press('j');
+    const first = (await ana.page.locator('.conversation-customer').first().textContent()) ?? '';
+    await ana.page.keyboard.press('o');
+    await ana.page.locator('.conversation-pane h2').filter({ hasText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
+    log(`keyboard: ?, Escape, 1, j, o opened "${first}"`);
 
     // The page stays usable at a small laptop size.
     await ana.page.setViewportSize({ width: 1024, height: 640 });

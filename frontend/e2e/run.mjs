@@ -1,7 +1,7 @@
 // The browser tests (npm run e2e): one server (see lib.mjs), one Chromium, the tests one after the
 // other. The last line printed is "N passed, M failed"; the exit code is non-zero on failure.
 
-import { rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cleanup, log, report, resultsDir, startServer } from './lib.mjs';
 import { loginShowsInbox } from './login-inbox.mjs';
@@ -16,7 +16,10 @@ const started = Date.now();
 let passed = 0;
 let failed = 0;
 try {
-  await rm(join(resultsDir, 'failure.png'), { force: true });
+  await mkdir(resultsDir, { recursive: true });
+  for (const name of await readdir(resultsDir)) {
+    if (name.startsWith('failure')) await rm(join(resultsDir, name), { force: true });
+  }
   const base = await startServer();
   for (const [name, test] of tests) {
     const t0 = Date.now();

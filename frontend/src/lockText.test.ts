@@ -51,5 +51,7 @@ describe('readOnlyReason (L4, L5)', () => {
 
   it('offers to open it again when the lock is free', () => {
     expect(readOnlyReason(base, '2')?.reopen).toBe(true);
+    const mine = readOnlyReason({ ...base, ownership: 'CLAIMED_BY_ME', owner: ana }, '1');
+    expect(mine).toEqual({ message: "It's yours, but you aren't replying to it right now.", reopen: true });
   });
 });

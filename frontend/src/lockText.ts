@@ -46,5 +46,8 @@ export function readOnlyReason(c: ReadOnlyInput, viewerId: string): ReadOnlyReas
   if (c.ownership === 'CLAIMED_BY_OTHER' && c.owner) {
     return { message: `${c.owner.name} owns this conversation. You're viewing it read-only.`, steal: 'Steal' };
   }
+  if (c.ownership === 'CLAIMED_BY_ME') {
+    return { message: "It's yours, but you aren't replying to it right now.", reopen: true };
+  }
   return { message: 'Nobody is replying to this conversation right now.', reopen: true };
 }

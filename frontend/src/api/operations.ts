@@ -44,29 +44,6 @@ export const MeQuery = graphql(`
   }
 `);
 
-export const InboxQuery = graphql(`
-  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {
-    conversations(
-      first: $first
-      after: $after
-      where: $where
-      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }
-    ) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...InboxConversation
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`);
-
 export const InboxConversationFragment = graphql(`
   fragment InboxConversation on Conversation {
     id

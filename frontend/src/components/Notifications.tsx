@@ -33,6 +33,7 @@ export function NotificationsMenu({ items, unread, onOpen, onDismiss, onRead, on
     onRead();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
+        e.preventDefault(); // this Escape closes the menu, not the open conversation
         setOpen(false);
         button.current?.focus();
       }
@@ -40,10 +41,10 @@ export function NotificationsMenu({ items, unread, onOpen, onDismiss, onRead, on
     const onClick = (e: MouseEvent) => {
       if (!panel.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node)) setOpen(false);
     };
-    document.addEventListener('keydown', onKey);
+    document.addEventListener('keydown', onKey, true); // before the shortcuts' listener
     document.addEventListener('mousedown', onClick);
     return () => {
-      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('keydown', onKey, true);
       document.removeEventListener('mousedown', onClick);
     };
   }, [open, onRead, items.length]);

@@ -9,8 +9,9 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
   const id = useId();
   useEffect(() => {
     const dialog = ref.current;
+    // Not closed in a cleanup: closing fires onClose, which would unmount it under StrictMode's
+    // second run; unmounting takes it out of the top layer anyway.
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
   }, []);
   return (
     <dialog ref={ref} className="dialog" aria-labelledby={`${id}-title`} onClose={onClose}>

@@ -18,7 +18,6 @@ type Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  fragment ViewerFields on Agent {\n    id\n    name\n    email\n    role\n    kind\n    presence\n    workspace {\n      id\n      name\n    }\n  }\n": typeof types.ViewerFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...ViewerFields\n    }\n  }\n": typeof types.MeDocument,
-    "\n  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {\n    conversations(\n      first: $first\n      after: $after\n      where: $where\n      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }\n    ) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...InboxConversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.InboxDocument,
     "\n  fragment InboxConversation on Conversation {\n    id\n    status\n    state\n    channel\n    priority\n    version\n    tags\n    preview\n    lastMessageAt\n    createdAt\n    customer {\n      id\n      name\n    }\n    owner {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.InboxConversationFragmentDoc,
     "\n  fragment QueueConversation on Conversation {\n    ...InboxConversation\n    queuedSince\n    ownership\n    viewerCanReply\n    lock {\n      acquiredAt\n      holder {\n        id\n        name\n        kind\n      }\n    }\n  }\n": typeof types.QueueConversationFragmentDoc,
     "\n  query Queue($first: Int!, $where: ConversationWhereInput) {\n    conversations(first: $first, where: $where, orderBy: { field: LAST_MESSAGE_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          ...QueueConversation\n        }\n      }\n    }\n  }\n": typeof types.QueueDocument,
@@ -47,7 +46,6 @@ const documents: Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  fragment ViewerFields on Agent {\n    id\n    name\n    email\n    role\n    kind\n    presence\n    workspace {\n      id\n      name\n    }\n  }\n": types.ViewerFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...ViewerFields\n    }\n  }\n": types.MeDocument,
-    "\n  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {\n    conversations(\n      first: $first\n      after: $after\n      where: $where\n      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }\n    ) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...InboxConversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.InboxDocument,
     "\n  fragment InboxConversation on Conversation {\n    id\n    status\n    state\n    channel\n    priority\n    version\n    tags\n    preview\n    lastMessageAt\n    createdAt\n    customer {\n      id\n      name\n    }\n    owner {\n      id\n      name\n      kind\n    }\n  }\n": types.InboxConversationFragmentDoc,
     "\n  fragment QueueConversation on Conversation {\n    ...InboxConversation\n    queuedSince\n    ownership\n    viewerCanReply\n    lock {\n      acquiredAt\n      holder {\n        id\n        name\n        kind\n      }\n    }\n  }\n": types.QueueConversationFragmentDoc,
     "\n  query Queue($first: Int!, $where: ConversationWhereInput) {\n    conversations(first: $first, where: $where, orderBy: { field: LAST_MESSAGE_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          ...QueueConversation\n        }\n      }\n    }\n  }\n": types.QueueDocument,
@@ -102,10 +100,6 @@ export function graphql(source: "\n  fragment ViewerFields on Agent {\n    id\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Me {\n    me {\n      ...ViewerFields\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      ...ViewerFields\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {\n    conversations(\n      first: $first\n      after: $after\n      where: $where\n      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }\n    ) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...InboxConversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {\n    conversations(\n      first: $first\n      after: $after\n      where: $where\n      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }\n    ) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...InboxConversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

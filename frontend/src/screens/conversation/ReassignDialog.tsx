@@ -25,8 +25,9 @@ export function ReassignDialog({ conversationId, customerName, viewerId, onClose
 
   useEffect(() => {
     const dialog = ref.current;
+    // Not closed in a cleanup: closing fires onClose, which would unmount it under StrictMode's
+    // second run; unmounting takes it out of the top layer anyway.
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
   }, []);
 
   const candidates = (agents.data?.agents.edges ?? []).flatMap((e) => (e?.node && e.node.id !== viewerId ? [e.node] : []));

@@ -1,5 +1,5 @@
 import type { QueueConversationFragment } from '../../gql/graphql';
-import { channelName, fullTime, humanize, shortTime } from '../../format';
+import { channelName, elapsed, fullTime, humanize, shortTime } from '../../format';
 import { LockBadge } from '../../components/LockBadge';
 
 interface ConversationItemProps {
@@ -55,6 +55,9 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
             <span className="visually-hidden">Owner: </span>
             {ownerText(c, viewerId)}
           </span>
+          {c.queuedSince && !c.owner ? (
+            <span title={`In the queue since ${fullTime(c.queuedSince)}`}>Waiting {elapsed(c.queuedSince, now)}</span>
+          ) : null}
           {c.tags.map((tag) => (
             <span key={tag} className="tag">
               <span className="visually-hidden">Tag: </span>#{tag}
