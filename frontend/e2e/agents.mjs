@@ -7,7 +7,7 @@
 //      refresh, and she is notified with the note.
 // Screenshots of the main screens go to test-results/.
 
-import { UI_TIMEOUT_MS, log, newPage, screenshot, signIn } from './lib.mjs';
+import { UI_TIMEOUT_MS, checkAccessibility, log, newPage, screenshot, signIn } from './lib.mjs';
 
 const PASSWORD = 'switchboard';
 const LOCK_VISIBLE_MS = 1_000; // SPEC §7 E5
@@ -34,6 +34,7 @@ export async function twoAgents(base) {
     await setPresence(ana.page, 'ONLINE');
     await setPresence(ben.page, 'ONLINE');
     await screenshot(ana.page, 'agent-inbox.png');
+    await checkAccessibility(ana.page, 'the inbox');
 
     // 1. Bulk claim with per-item results: Gabriel (WhatsApp) is Ana's to take, Sofia (Instagram) not.
     await ana.page.getByLabel('Select Gabriel Souza for bulk claim').check();
@@ -58,6 +59,7 @@ export async function twoAgents(base) {
     await anaReply.waitFor({ timeout: UI_TIMEOUT_MS });
     if (await anaReply.isDisabled()) throw new Error("Ana opened an unlocked conversation but can't reply (L3)");
     await screenshot(ana.page, 'conversation.png');
+    await checkAccessibility(ana.page, 'a conversation the viewer replies to');
 
     // Ben opens it: read-only, with the holder and a Steal button (L4).
     await row(ben.page, 'Lucas Silva').getByRole('button').click();
@@ -65,6 +67,7 @@ export async function twoAgents(base) {
     await banner.getByText('Ana Alvarez is replying to this conversation.').waitFor({ timeout: UI_TIMEOUT_MS });
     if (!(await ben.page.getByLabel('Reply to Lucas Silva').isDisabled())) throw new Error("Ben's view is not read-only (L4)");
     await screenshot(ben.page, 'read-only.png');
+    await checkAccessibility(ben.page, 'the read-only view');
     log('Ben sees a read-only view naming Ana');
 
     // 3. Ben steals; Ana is told and her view turns read-only, naming Ben (L5).
@@ -96,6 +99,7 @@ export async function twoAgents(base) {
     const note = 'Needs the refund form in Spanish, already verified.';
     await dialog.getByLabel('Handoff note (optional)').fill(note);
     await screenshot(ben.page, 'reassign.png');
+    await checkAccessibility(ben.page, 'the reassign dialog');
     await dialog.getByRole('button', { name: 'Reassign' }).click();
     await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     await row(ana.page, 'Lucas Silva').waitFor({ timeout: UI_TIMEOUT_MS });
@@ -105,6 +109,7 @@ export async function twoAgents(base) {
       .filter({ hasText: note })
       .waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshot(ana.page, 'my-queue.png');
+    await checkAccessibility(ana.page, 'My Queue with notifications');
     log("reassigned: Lucas Silva is in Ana's My Queue with the note, no refresh");
 
     // Keyboard: ? opens the shortcuts, Escape closes them.

@@ -265,3 +265,27 @@ export async function signIn(page, base, email, password) {
 export function screenshot(page, name) {
   return page.screenshot({ path: join(resultsDir, name), fullPage: false });
 }
+
+const axeSource = readFile(join(frontendDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules, contrast included) on the page as it is and fails on
+ * any violation, naming the rule and the elements.
+ */
+export async function checkAccessibility(page, where) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: await axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ')}`),
+    }));
+  });
+  if (violations.length) {
+    const text = violations.map((v) => `  ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
+    throw new Error(`accessibility: ${violations.length} WCAG violation(s) on ${where}:\n${text}`);
+  }
+  log(`accessibility: no WCAG 2.1 AA violations on ${where}`);
+}

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, UI_TIMEOUT_MS, log, newPage, resultsDir, seed } from './lib.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, UI_TIMEOUT_MS, checkAccessibility, log, newPage, resultsDir, seed } from './lib.mjs';
 
 export async function loginShowsInbox(base) {
   const customerName = `E2E Customer ${randomBytes(4).toString('hex')}`;
@@ -29,6 +29,7 @@ export async function loginShowsInbox(base) {
 
     await password.fill(ADMIN_PASSWORD);
     await page.screenshot({ path: join(resultsDir, 'login.png'), fullPage: true });
+    await checkAccessibility(page, 'the sign-in form');
     await signIn.click();
 
     await page.getByText(customerName, { exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });

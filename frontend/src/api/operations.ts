@@ -155,6 +155,12 @@ export const ConversationDetailFragment = graphql(`
         name
       }
     }
+    interventions {
+      id
+      createdAt
+      status
+      summary
+    }
   }
 `);
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Fragment, useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { stringifyDocument, useClient, type CombinedError } from 'urql';
 import {
   AddNoteMutation,
@@ -71,7 +71,7 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
   const [reassigning, setReassigning] = useState(false);
   const replyRef = useRef<HTMLTextAreaElement>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
-  const threadRef = useRef<HTMLOListElement>(null);
+  const threadRef = useRef<HTMLDivElement>(null);
   const refreshing = useRef({ running: false, again: false });
 
   /** Keeps the newest copy: answers and refetches can arrive out of order (by version). */
@@ -332,21 +332,23 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
 
       <div className="pane-body">
         <div className="thread-column">
-          <ol ref={threadRef} className="thread" aria-label="Messages" role="log">
-            {messages.length === 0 ? <li className="muted">No messages yet.</li> : null}
-            {messages.map((m) => (
-              <li key={m.id} className={`message from-${m.authorKind.toLowerCase()}`}>
-                <span className="message-author">
-                  {m.authorName}
-                  {m.authorKind === 'BOT' ? ' (bot)' : ''}
-                </span>
-                <p className="message-text">{m.text}</p>
-                <time className="message-time" dateTime={m.createdAt} title={fullTime(m.createdAt)}>
-                  {shortTime(m.createdAt)}
-                </time>
-              </li>
-            ))}
-          </ol>
+          <div ref={threadRef} className="thread" role="log" aria-label="Messages">
+            <ol className="thread-list">
+              {messages.length === 0 ? <li className="muted">No messages yet.</li> : null}
+              {messages.map((m) => (
+                <li key={m.id} className={`message from-${m.authorKind.toLowerCase()}`}>
+                  <span className="message-author">
+                    {m.authorName}
+                    {m.authorKind === 'BOT' ? ' (bot)' : ''}
+                  </span>
+                  <p className="message-text">{m.text}</p>
+                  <time className="message-time" dateTime={m.createdAt} title={fullTime(m.createdAt)}>
+                    {shortTime(m.createdAt)}
+                  </time>
+                </li>
+              ))}
+            </ol>
+          </div>
           <form className="composer" onSubmit={send}>
             <label htmlFor={`${id}-reply`} className="visually-hidden">
               Reply to {c.customer.name}
@@ -375,15 +377,34 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
               <dt>Name</dt>
               <dd>{c.customer.name}</dd>
               {(c.customer.identities ?? []).map((identity) => (
-                <div key={identity.id}>
+                <Fragment key={identity.id}>
                   <dt>{channelName(identity.channel)}</dt>
                   <dd className="handle">{identity.handle}</dd>
-                </div>
+                </Fragment>
               ))}
               <dt>Customer since</dt>
               <dd>{shortTime(c.customer.createdAt)}</dd>
             </dl>
           </section>
+
+          {(c.interventions ?? []).length > 0 ? (
+            <section aria-labelledby={`${id}-interventions`} className="side-section">
+              <h3 id={`${id}-interventions`}>Bot hand-over</h3>
+              <ul className="notes">
+                {(c.interventions ?? []).map((i) => (
+                  <li key={i.id}>
+                    <p className="note-text">{i.summary}</p>
+                    <p className="note-meta">
+                      {humanize(i.status)} ·{' '}
+                      <time dateTime={i.createdAt} title={fullTime(i.createdAt)}>
+                        {shortTime(i.createdAt)}
+                      </time>
+                    </p>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
 
           <section aria-labelledby={`${id}-details`} className="side-section">
             <h3 id={`${id}-details`}>Details</h3>
