@@ -5,9 +5,12 @@
 //   3. Ben steals (L5): Ana is told live and her view turns read-only; Ben replies, Ana sees it.
 //   4. Ben reassigns it to Ana with a handoff note (C4): it appears in Ana's My Queue without a
 //      refresh, and she is notified with the note.
+//   5. The customer writes again (a channel connector): Ana's open view shows it, and she is told.
+//   6. Keyboard shortcuts; closing a conversation releases its lock, live for the other (L6); a
+//      smaller laptop screen.
 // Screenshots of the main screens go to test-results/.
 
-import { UI_TIMEOUT_MS, checkAccessibility, log, newPage, screenshot, signIn } from './lib.mjs';
+import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, screenshot, signIn } from './lib.mjs';
 
 const PASSWORD = 'switchboard';
 const LOCK_VISIBLE_MS = 1_000; // SPEC §7 E5
@@ -112,6 +115,28 @@ export async function twoAgents(base) {
     await checkAccessibility(ana.page, 'My Queue with notifications');
     log("reassigned: Lucas Silva is in Ana's My Queue with the note, no refresh");
 
+    // 5. The customer writes again through a channel connector (an API key of the demo admin).
+    const { login } = await graphql(
+      base,
+      'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token agent { id } } }',
+      { email: 'admin@example.com', password: PASSWORD },
+    );
+    const { createApiKey } = await graphql(
+      base,
+      'mutation ($agentId: ID!) { createApiKey(agentId: $agentId, name: "e2e connector") { key } }',
+      { agentId: login.agent.id },
+      login.token,
+    );
+    await graphql(
+      base,
+      'mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }',
+      { input: { channel: 'LIVE_CHAT', customerHandle: 'chat-91bc', text: 'Thanks! Is the form coming today?' } },
+      createApiKey.key,
+    );
+    await ana.page.locator('.thread').getByText('Thanks! Is the form coming today?').waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.getByTestId('toast').filter({ hasText: 'Lucas Silva replied.' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    log("the customer's new message reached Ana's open view, with a notification");
+
     // Keyboard: ? opens the shortcuts, Escape closes them.
     await ana.page.locator('body').click({ position: { x: 5, y: 300 } });
     await ana.page.keyboard.press('?');
@@ -129,9 +154,17 @@ export async function twoAgents(base) {
     await ana.page.keyboard.press('o');
     await ana.page.locator('.conversation-pane h2').filter({ hasText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
     log(`keyboard: ?, Escape, 1, j, o opened "${first}"`);
+    // Ben sees Ana's lock on it; closing the view (Escape) releases it, live on Ben's screen (L6).
+    const badge = row(ben.page, first).getByText('Ana Alvarez is replying');
+    await badge.waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.keyboard.press('Escape');
+    await badge.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    log(`Ana closed "${first}": Ben's badge went away (L6)`);
 
     // The page stays usable at a small laptop size.
     await ana.page.setViewportSize({ width: 1024, height: 640 });
+    await ana.page.keyboard.press('o');
+    await ana.page.locator('.conversation-pane h2').filter({ hasText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshot(ana.page, 'laptop-1024.png');
 
     const problems = [...ana.problems, ...ben.problems];
