@@ -1,5 +1,5 @@
 import { Fragment, useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { stringifyDocument, useClient, type CombinedError } from 'urql';
+import { stringifyDocument, useClient, type CombinedError, type OperationResult } from 'urql';
 import {
   AddNoteMutation,
   ClaimConversationMutation,
@@ -148,8 +148,12 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
   const fail = (error: CombinedError | undefined, context: ErrorContext = 'default') =>
     setActionError(describeError(error, context));
 
-  type ConversationResult = Promise<{ data?: Record<string, ConversationDetailFragment>; error?: CombinedError }>;
-  const act = async (action: Action, run: () => ConversationResult, after?: () => void) => {
+  /** Runs a desk mutation that answers with the conversation; shows its error in words. */
+  const act = async (
+    action: Action,
+    run: () => Promise<OperationResult<Record<string, ConversationDetailFragment>>>,
+    after?: () => void,
+  ) => {
     setBusy(action);
     setActionError('');
     const result = await run();
@@ -163,19 +167,16 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
       refresh();
     }
   };
-  const mutate = <D extends Record<string, ConversationDetailFragment>>(
-    doc: Parameters<typeof client.mutation<D, { id: string }>>[0],
-  ) => () => client.mutation(doc, { id: conversationId }).toPromise() as ConversationResult;
-
+  const vars = { id: conversationId };
   const focusReply = () => window.setTimeout(() => replyRef.current?.focus(), 0);
 
-  const claim = () => act('claim', mutate(ClaimConversationMutation), focusReply);
-  const release = () => act('release', mutate(ReleaseConversationMutation));
-  const steal = () => act('steal', mutate(StealLockMutation), focusReply);
-  const pend = () => act('pend', mutate(PendConversationMutation));
-  const resolve = () => act('resolve', mutate(ResolveConversationMutation));
+  const claim = () => act('claim', () => client.mutation(ClaimConversationMutation, vars).toPromise(), focusReply);
+  const release = () => act('release', () => client.mutation(ReleaseConversationMutation, vars).toPromise());
+  const steal = () => act('steal', () => client.mutation(StealLockMutation, vars).toPromise(), focusReply);
+  const pend = () => act('pend', () => client.mutation(PendConversationMutation, vars).toPromise());
+  const resolve = () => act('resolve', () => client.mutation(ResolveConversationMutation, vars).toPromise());
   const reopen = () =>
-    act('open', () => serially(() => client.mutation(OpenConversationMutation, { id: conversationId }).toPromise()) as ConversationResult, focusReply);
+    act('open', () => serially(() => client.mutation(OpenConversationMutation, vars).toPromise()), focusReply);
 
   const send = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -333,6 +334,9 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
       <div className="pane-body">
         <div className="thread-column">
           <div ref={threadRef} className="thread" role="log" aria-label="Messages">
+            {c.messages.totalCount > messages.length ? (
+              <p className="muted small-print">Showing the latest {messages.length} of {c.messages.totalCount} messages.</p>
+            ) : null}
             <ol className="thread-list">
               {messages.length === 0 ? <li className="muted">No messages yet.</li> : null}
               {messages.map((m) => (
