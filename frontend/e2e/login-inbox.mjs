@@ -1,256 +1,15 @@
 // Browser test: a customer writes in, an admin signs in through the form and sees the conversation
-// in the inbox. It starts its own server (the built binary, which embeds dist/app: build the
-// frontend, then the server, then run this) on a free port with a fresh SQLite database in a
-// temporary directory, and drives Debian's Chromium with playwright-core.
-//
-//   SWITCHBOARD_BIN  server binary (default ../bin/switchboard, relative to frontend/)
-//   CHROMIUM_PATH    browser (default /usr/bin/chromium)
-//
-// Screenshots and the server's log go to frontend/test-results/. The last line printed is
-// "1 passed, 0 failed" or "0 passed, 1 failed"; the exit code is non-zero on failure.
+// in the inbox. Run by run.mjs (npm run e2e) against the server it starts.
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { constants } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, UI_TIMEOUT_MS, checkAccessibility, log, newPage, resultsDir, seed } from './lib.mjs';
 
-const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const resultsDir = join(frontendDir, 'test-results');
-const serverBin = process.env.SWITCHBOARD_BIN
-  ? resolve(process.env.SWITCHBOARD_BIN)
-  : resolve(frontendDir, '../bin/switchboard');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
-const ADMIN_EMAIL = 'admin@e2e.test';
-const ADMIN_PASSWORD = 'e2e-password-1';
-const READY_TIMEOUT_MS = 30_000;
-const UI_TIMEOUT_MS = 10_000;
-
-/** Everything to undo at the end, newest first. */
-const cleanups = [];
-let cleaning = null;
-
-/** Undoes everything once; every caller waits for the same run. */
-function cleanup() {
-  cleaning ??= (async () => {
-    while (cleanups.length > 0) {
-      const undo = cleanups.pop();
-      try {
-        await undo();
-      } catch (err) {
-        console.error(`cleanup: ${err?.message ?? err}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
-let reported = false;
-
-/** Prints the summary line, once. */
-function report(passed, failed) {
-  if (reported) return;
-  reported = true;
-  console.log(`${passed} passed, ${failed} failed`);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, async () => {
-    console.error(`\n${signal}: stopping the browser and the server`);
-    await cleanup();
-    report(0, 1);
-    process.exit(130);
-  });
-}
-
-function log(message) {
-  console.log(`e2e: ${message}`);
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Starts the server in a new temporary directory and returns its base URL once /readyz is 200. */
-async function startServer() {
-  try {
-    await access(serverBin, constants.X_OK);
-  } catch {
-    throw new Error(
-      `no server binary at ${serverBin}: run \`npm run build\` here, then \`go build -o bin/switchboard .\` at the root (or set SWITCHBOARD_BIN)`,
-    );
-  }
-  const workDir = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
-  cleanups.push(() => rm(workDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
-
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    ADDR: `127.0.0.1:${port}`,
-    SWITCHBOARD_ADMIN_EMAIL: ADMIN_EMAIL,
-    SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
-  };
-  delete env.DATABASE_URL; // the embedded SQLite file, in workDir
-
-  const logPath = join(resultsDir, 'server.log');
-  const logFile = createWriteStream(logPath);
-  const server = spawn(serverBin, [], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.pipe(logFile, { end: false });
-  server.stderr.pipe(logFile, { end: false });
-  let exited = null;
-  const exitedPromise = new Promise((r) =>
-    server.once('exit', (code, signal) => {
-      exited = { code, signal };
-      r();
-    }),
-  );
-  server.once('error', (err) => {
-    exited = { error: err.message };
-  });
-  cleanups.push(async () => {
-    if (exited === null && server.pid !== undefined) {
-      server.kill('SIGTERM');
-      const timeout = sleep(5_000).then(() => 'timeout');
-      if ((await Promise.race([exitedPromise, timeout])) === 'timeout') {
-        server.kill('SIGKILL');
-        await exitedPromise;
-      }
-    }
-    await new Promise((r) => logFile.end(r));
-  });
-  log(`server ${serverBin} on ${base} (database in ${workDir})`);
-
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (exited) {
-      const tail = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
-      throw new Error(`server exited before it was ready (${JSON.stringify(exited)}):\n${tail}`);
-    }
-    try {
-      const res = await fetch(`${base}/readyz`);
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server not ready after ${READY_TIMEOUT_MS / 1000} s`);
-    await sleep(100);
-  }
-
-  // The binary embeds dist/app when it is built; without it the server shows a placeholder page.
-  const page = await (await fetch(`${base}/`)).text();
-  if (!page.includes('id="root"')) {
-    throw new Error(
-      `${serverBin} serves no workspace at /: it was built without frontend/dist/app (run \`npm run build\`, then rebuild the server)`,
-    );
-  }
-  return base;
-}
-
-/** Sends a GraphQL operation and returns data, throwing on any error. */
-async function graphql(base, query, variables, credential) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (credential) headers.Authorization = `Bearer ${credential}`;
-  const res = await fetch(`${base}/query`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const text = await res.text();
-  let body;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(`HTTP ${res.status} from /query: ${text.slice(0, 300)}`);
-  }
-  if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  if (!res.ok) throw new Error(`HTTP ${res.status} from /query: ${text.slice(0, 300)}`);
-  return body.data;
-}
-
-async function seed(base, customerName) {
-  const { login } = await graphql(
-    base,
-    `mutation ($email: String!, $password: String!) {
-      login(email: $email, password: $password) { token agent { id name } }
-    }`,
-    { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
-  );
-  const { createApiKey } = await graphql(
-    base,
-    `mutation ($agentId: ID!) { createApiKey(agentId: $agentId, name: "e2e") { key } }`,
-    { agentId: login.agent.id },
-    login.token,
-  );
-  const { ingestCustomerMessage } = await graphql(
-    base,
-    `mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }`,
-    {
-      input: { channel: 'WHATSAPP', customerHandle: '+15550001', customerName, text: 'Hello from e2e' },
-    },
-    createApiKey.key,
-  );
-  log(`seeded conversation ${ingestCustomerMessage.id} for "${customerName}"`);
-  return { adminName: login.agent.name };
-}
-
-async function openBrowser() {
-  const profile = await mkdtemp(join(tmpdir(), 'switchboard-e2e-chromium-'));
-  cleanups.push(() => rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
-  const launching = chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 800 },
-    // This script's own handlers close the browser, then stop the server and remove the directories.
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
-  // Registered before the launch finishes, so that an interrupt during it still closes the browser.
-  cleanups.push(async () => {
-    const context = await launching.catch(() => null);
-    await context?.close();
-  });
-  return launching;
-}
-
-async function loginShowsInbox() {
-  await mkdir(resultsDir, { recursive: true });
-  await rm(join(resultsDir, 'failure.png'), { force: true });
-  const base = await startServer();
+export async function loginShowsInbox(base) {
   const customerName = `E2E Customer ${randomBytes(4).toString('hex')}`;
   const { adminName } = await seed(base, customerName);
 
-  const context = await openBrowser();
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-
+  const { page, problems, context } = await newPage();
   try {
     await page.goto(`${base}/`);
     const email = page.getByLabel('Email');
@@ -270,6 +29,7 @@ async function loginShowsInbox() {
 
     await password.fill(ADMIN_PASSWORD);
     await page.screenshot({ path: join(resultsDir, 'login.png'), fullPage: true });
+    await checkAccessibility(page, 'the sign-in form');
     await signIn.click();
 
     await page.getByText(customerName, { exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -283,22 +43,12 @@ async function loginShowsInbox() {
     if (!token) throw new Error('no session token in localStorage under switchboard.token');
     await page.screenshot({ path: join(resultsDir, 'inbox.png'), fullPage: true });
     log(`inbox shows "${customerName}"`);
+    if (problems.length) throw new Error(problems.join('\n'));
   } catch (err) {
-    await page.screenshot({ path: join(resultsDir, 'failure.png'), fullPage: true }).catch(() => {});
+    await page.screenshot({ path: join(resultsDir, 'failure-login-inbox.png'), fullPage: true }).catch(() => {});
     if (problems.length) err.message += `\n${problems.join('\n')}`;
     throw err;
+  } finally {
+    await context.close();
   }
 }
-
-let failed = 0;
-try {
-  await loginShowsInbox();
-  log('PASS login shows the inbox');
-} catch (err) {
-  failed = 1;
-  console.error(`e2e: FAIL login shows the inbox\n${err?.stack ?? err}`);
-} finally {
-  await cleanup();
-}
-report(1 - failed, failed);
-process.exitCode = failed ? 1 : 0;

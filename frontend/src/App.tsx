@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Provider } from 'urql';
 import { createApiClient, type ApiClient } from './api/client';
+import { ApiContext } from './api/context';
 import { describeError } from './api/errors';
 import { TOKEN_KEY, tokens } from './api/token';
 import { LoginScreen } from './screens/login/LoginScreen';
@@ -55,12 +56,14 @@ export function App() {
   }, []);
 
   return (
-    <Provider value={api.client}>
-      {token ? (
-        <Workspace onSignedOut={() => endSession('')} />
-      ) : (
-        <LoginScreen notice={notice} onSignedIn={signedIn} />
-      )}
-    </Provider>
+    <ApiContext.Provider value={api}>
+      <Provider value={api.client}>
+        {token ? (
+          <Workspace key={token} onSignedOut={() => endSession('')} />
+        ) : (
+          <LoginScreen notice={notice} onSignedIn={signedIn} />
+        )}
+      </Provider>
+    </ApiContext.Provider>
   );
 }

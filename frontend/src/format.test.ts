@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelName, humanize, shortTime } from './format';
+import { channelName, elapsed, humanize, shortTime } from './format';
 
 describe('format', () => {
   it('turns enum values into words', () => {
@@ -18,5 +18,16 @@ describe('format', () => {
     expect(shortTime(new Date(2025, 2, 3, 8, 0).toISOString(), now, 'en-GB')).toBe('3 Mar');
     expect(shortTime(new Date(2023, 0, 9).toISOString(), now, 'en-GB')).toBe('9 Jan 2023');
     expect(shortTime('not a time', now)).toBe('');
+  });
+
+  it('says how long something has waited', () => {
+    const now = new Date(2025, 5, 15, 14, 30);
+    const ago = (min: number) => new Date(now.getTime() - min * 60_000).toISOString();
+    expect(elapsed(ago(0), now)).toBe('just now');
+    expect(elapsed(ago(5), now)).toBe('5 min');
+    expect(elapsed(ago(120), now)).toBe('2 h');
+    expect(elapsed(ago(125), now)).toBe('2 h 5 min');
+    expect(elapsed(ago(3 * 24 * 60), now)).toBe('3 d');
+    expect(elapsed('nope', now)).toBe('');
   });
 });

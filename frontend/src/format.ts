@@ -49,3 +49,15 @@ export function fullTime(iso: string, locale?: string): string {
   if (Number.isNaN(when.getTime())) return '';
   return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' }).format(when);
 }
+
+/** How long since iso, for waiting times: "just now", "5 min", "2 h 5 min", "3 d". */
+export function elapsed(iso: string, now: Date = new Date()): string {
+  const ms = now.getTime() - new Date(iso).getTime();
+  if (Number.isNaN(ms)) return '';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}

@@ -24,6 +24,19 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   client: Client;
+  /**
+   * Calls listener each time the WebSocket connects again after losing its connection; returns a
+   * function that stops it. Live lists refetch then: events sent while the socket was down are
+   * not replayed to a subscription that starts without a cursor.
+   */
+  onReconnected(listener: () => void): () => void;
+  /** Whether the WebSocket is connected now, and a way to hear when that changes. */
+  connection: { connected(): boolean; subscribe(listener: (connected: boolean) => void): () => void };
+  /**
+   * Sends a mutation that must leave even when the page is closing (fetch with keepalive), for
+   * closeConversation on pagehide (L6). Fire and forget.
+   */
+  sendOnExit(query: string, variables: Record<string, unknown>): void;
   /** Closes the WebSocket and stops reconnecting. */
   dispose(): void;
 }
@@ -51,6 +64,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return token ? `Bearer ${token}` : undefined;
   };
 
+  const reconnectListeners = new Set<() => void>();
+  const connectionListeners = new Set<(connected: boolean) => void>();
+  let connected = false;
+  const setConnected = (value: boolean) => {
+    if (connected === value) return;
+    connected = value;
+    for (const listener of connectionListeners) listener(value);
+  };
+
   const ws: WSClient = createWSClient({
     url: options.wsUrl ?? webSocketURL(window.location),
     lazy: true,
@@ -58,8 +80,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     retryAttempts: 20,
     // A rejected credential will be rejected again: stop and sign out instead of retrying.
     shouldRetry: (event) => !closedWith(event, WS_CLOSE_UNAUTHENTICATED),
+    // A ping every 15 s keeps proxies from closing an idle socket: the open socket is what renews
+    // the viewer's lock lease (L6).
+    keepAlive: 15_000,
     on: {
+      connected: (_socket, _payload, wasRetry) => {
+        setConnected(true);
+        if (wasRetry) for (const listener of reconnectListeners) listener();
+      },
       closed: (event) => {
+        setConnected(false);
         if (closedWith(event, WS_CLOSE_UNAUTHENTICATED)) onUnauthenticated?.();
       },
     },
@@ -99,7 +129,32 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     client,
+    onReconnected(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
+    connection: {
+      connected: () => connected,
+      subscribe(listener) {
+        connectionListeners.add(listener);
+        return () => connectionListeners.delete(listener);
+      },
+    },
+    sendOnExit(query, variables) {
+      const value = authorization();
+      if (!value) return;
+      void fetch(options.url ?? '/query', {
+        method: 'POST',
+        keepalive: true,
+        headers: { 'Content-Type': 'application/json', Authorization: value },
+        body: JSON.stringify({ query, variables }),
+      }).catch(() => {
+        // the page is going away; the lease expires on its own (L6)
+      });
+    },
     dispose() {
+      reconnectListeners.clear();
+      connectionListeners.clear();
       void ws.dispose();
     },
   };

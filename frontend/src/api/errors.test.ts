@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CombinedError } from 'urql';
-import { describeError, errorCode, type ApiError } from './errors';
+import { describeError, describeItemError, errorAgents, errorCode, type ApiError } from './errors';
 
 const withCode = (code: unknown, message = 'server message'): ApiError => ({
   graphQLErrors: [{ message, extensions: { code } }],
@@ -77,5 +77,62 @@ describe('describeError', () => {
       /Can't reach Switchboard/,
     );
     expect(describeError(withCode('TEAPOT'))).toBe('Something went wrong. Try again.');
+  });
+});
+
+describe('describeError with what the server names', () => {
+  const ext = (code: string, extensions: Record<string, unknown>): ApiError => ({
+    graphQLErrors: [{ message: 'raw', extensions: { code, ...extensions } }],
+  });
+
+  it('names the lock holder (L4, LOCKED with holder)', () => {
+    const error = ext('LOCKED', { holder: { id: '7', name: 'Ana Alvarez', kind: 'HUMAN' } });
+    expect(describeError(error)).toBe('Ana Alvarez is replying to this conversation. Steal the lock to act on it.');
+    expect(errorAgents(error).holder?.name).toBe('Ana Alvarez');
+  });
+
+  it('names the owner of a lost claim race (C2, CONFLICT with owner)', () => {
+    const error = ext('CONFLICT', { owner: { id: '8', name: 'Ben Brooks' } });
+    expect(describeError(error)).toBe('Ben Brooks already claimed this conversation.');
+    expect(errorAgents(error).owner?.id).toBe('8');
+  });
+
+  it('explains a stale version when replying', () => {
+    expect(describeError(ext('CONFLICT', { currentVersion: 9 }), 'send')).toMatch(/changed while you were writing/);
+  });
+
+  it('says which limit was hit, for the viewer or for the agent it is given to', () => {
+    const channel = ext('CAPACITY_EXCEEDED', { limit: 'channel', channel: 'LIVE_CHAT', capacity: 2, current: 2 });
+    expect(describeError(channel)).toBe("You're at capacity on live chat. Resolve or pend one of those conversations first.");
+    expect(describeError(channel, 'reassign')).toMatch(/^That agent is at capacity on live chat\./);
+    expect(describeError(ext('CAPACITY_EXCEEDED', { limit: 'maxClaimsPerAgent' }))).toMatch(/as many open conversations/);
+  });
+
+  it('explains pools, channels and presence', () => {
+    expect(describeError(ext('FORBIDDEN', { pool: 'Billing pool' }))).toBe(
+      'Only members of “Billing pool” may take this conversation.',
+    );
+    expect(describeError(ext('FORBIDDEN', { channel: 'INSTAGRAM' }))).toMatch(/aren't permitted on Instagram/);
+    expect(describeError(ext('INVALID_STATE', { presence: 'OFFLINE' }), 'reassign')).toMatch(/offline/);
+  });
+
+  it('never shows the raw message, with or without extensions', () => {
+    for (const code of ['LOCKED', 'CONFLICT', 'CAPACITY_EXCEEDED', 'FORBIDDEN', 'INVALID_STATE', 'RATE_LIMITED']) {
+      for (const context of ['default', 'send', 'reassign'] as const) {
+        expect(describeError(ext(code, {}), context)).not.toContain('raw');
+      }
+    }
+  });
+});
+
+describe('describeItemError', () => {
+  it('has a sentence for each bulk-claim outcome', () => {
+    expect(describeItemError(null)).toBe('');
+    expect(describeItemError({ code: 'CONFLICT', message: 'Ben Brooks already claimed this conversation' })).toBe(
+      'Someone else claimed it first.',
+    );
+    expect(describeItemError({ code: 'CAPACITY_EXCEEDED', message: 'x' })).toMatch(/capacity/);
+    expect(describeItemError({ code: 'RATE_LIMITED', message: 'x' })).toMatch(/Too many attempts/);
+    expect(describeItemError({ code: 'TEAPOT', message: 'x' })).toBe('Something went wrong. Try again.');
   });
 });

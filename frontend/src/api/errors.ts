@@ -21,8 +21,11 @@ export interface ApiError {
   graphQLErrors: ReadonlyArray<{ message: string; extensions?: Readonly<Record<string, unknown>> }>;
 }
 
-/** Where the error happened, when that changes what it means. */
-export type ErrorContext = 'default' | 'login';
+/**
+ * Where the error happened, when that changes what it means: signing in, replying (CONFLICT is a
+ * stale version there), or giving a conversation to someone else (limits are theirs, not yours).
+ */
+export type ErrorContext = 'default' | 'login' | 'send' | 'reassign';
 
 const messages: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
@@ -65,10 +68,120 @@ export function errorCode(error: ApiError | null | undefined): ErrorCode | undef
   return undefined;
 }
 
+/** An agent named in an error's extensions (CONFLICT's owner, LOCKED's holder). */
+export interface AgentRef {
+  id?: string;
+  name?: string;
+  kind?: string;
+}
+
+function extensionsOf(error: ApiError, code: ErrorCode): Readonly<Record<string, unknown>> {
+  for (const e of error.graphQLErrors) {
+    if (e.extensions?.code === code) return e.extensions;
+  }
+  return {};
+}
+
+function agentRef(value: unknown): AgentRef | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, name, kind } = value as Record<string, unknown>;
+  return {
+    id: typeof id === 'string' ? id : undefined,
+    name: typeof name === 'string' && name !== '' ? name : undefined,
+    kind: typeof kind === 'string' ? kind : undefined,
+  };
+}
+
+/** Who the error names: the lock's holder (LOCKED, CONFLICT) or the owner (CONFLICT, LOCKED). */
+export function errorAgents(error: ApiError | null | undefined): { holder?: AgentRef; owner?: AgentRef } {
+  const code = errorCode(error);
+  if (!error || !code) return {};
+  const ext = extensionsOf(error, code);
+  return { holder: agentRef(ext.holder), owner: agentRef(ext.owner) };
+}
+
+const channelWords: Record<string, string> = {
+  SMS: 'SMS',
+  LIVE_CHAT: 'live chat',
+  WHATSAPP: 'WhatsApp',
+  FACEBOOK: 'Facebook',
+  INSTAGRAM: 'Instagram',
+  EMAIL: 'email',
+};
+
+/** The sentence for a code, made precise by what the server put in extensions. */
+function specific(code: ErrorCode, ext: Readonly<Record<string, unknown>>, context: ErrorContext): string | undefined {
+  const holder = agentRef(ext.holder)?.name;
+  const owner = agentRef(ext.owner)?.name;
+  const channel = typeof ext.channel === 'string' ? (channelWords[ext.channel] ?? ext.channel) : undefined;
+  const them = context === 'reassign';
+  switch (code) {
+    case 'LOCKED':
+      if (holder) return `${holder} is replying to this conversation. Steal the lock to act on it.`;
+      if (owner) return `${owner} owns this conversation. Steal the lock to reply.`;
+      return undefined;
+    case 'CONFLICT':
+      if (context === 'send') {
+        return 'The conversation changed while you were writing. Read the latest messages, then send again.';
+      }
+      if (owner) return `${owner} already claimed this conversation.`;
+      if (holder) return `${holder} took this conversation first.`;
+      return undefined;
+    case 'CAPACITY_EXCEEDED':
+      if (ext.limit === 'channel' && channel) {
+        return them
+          ? `That agent is at capacity on ${channel}. Pick someone else, or ask them to resolve or pend one first.`
+          : `You're at capacity on ${channel}. Resolve or pend one of those conversations first.`;
+      }
+      if (ext.limit === 'maxClaimsPerAgent') {
+        return them
+          ? 'That agent already owns as many open conversations as the workspace allows. Pick someone else.'
+          : 'You already own as many open conversations as the workspace allows. Resolve or release one first.';
+      }
+      return them ? 'That agent has no room for another conversation. Pick someone else.' : undefined;
+    case 'FORBIDDEN':
+      if (typeof ext.pool === 'string') {
+        return them
+          ? `Only members of “${ext.pool}” may take this conversation. Pick one of them.`
+          : `Only members of “${ext.pool}” may take this conversation.`;
+      }
+      if (channel) {
+        return them
+          ? `That agent isn't permitted on ${channel}. Pick someone who is.`
+          : `You aren't permitted on ${channel}. An admin can add the channel for you.`;
+      }
+      return undefined;
+    case 'INVALID_STATE':
+      if (typeof ext.presence === 'string') {
+        return `That agent is ${ext.presence.toLowerCase()} and receives no new conversations. Pick someone who is online.`;
+      }
+      return undefined;
+  }
+  return undefined;
+}
+
 /** A sentence for a person describing error; '' when there is no error. */
 export function describeError(error: ApiError | null | undefined, context: ErrorContext = 'default'): string {
   if (!error) return '';
   const code = errorCode(error);
   if (!code) return fallback;
-  return (context === 'login' ? loginMessages[code] : undefined) ?? messages[code];
+  if (context === 'login') return loginMessages[code] ?? messages[code];
+  return specific(code, extensionsOf(error, code), context) ?? messages[code];
+}
+
+const itemMessages: Partial<Record<ErrorCode, string>> = {
+  CONFLICT: 'Someone else claimed it first.',
+  LOCKED: 'Another agent is replying to it right now.',
+  CAPACITY_EXCEEDED: "You're at capacity for its channel, or at your limit of open conversations.",
+  FORBIDDEN: "You can't take this one: it belongs to a pool you're not in, or a channel you're not on.",
+  INVALID_STATE: "It's resolved or closed, so it can't be claimed.",
+  NOT_FOUND: 'It no longer exists.',
+};
+
+/** The sentence for one item of a result that reports several outcomes (bulk claim's Error). */
+export function describeItemError(error: { code: string; message: string } | null | undefined): string {
+  if (!error) return '';
+  const code = isErrorCode(error.code) ? error.code : undefined;
+  if (!code) return fallback;
+  return itemMessages[code] ?? messages[code];
 }

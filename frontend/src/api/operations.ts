@@ -44,29 +44,6 @@ export const MeQuery = graphql(`
   }
 `);
 
-export const InboxQuery = graphql(`
-  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {
-    conversations(
-      first: $first
-      after: $after
-      where: $where
-      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }
-    ) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...InboxConversation
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`);
-
 export const InboxConversationFragment = graphql(`
   fragment InboxConversation on Conversation {
     id
@@ -87,6 +64,303 @@ export const InboxConversationFragment = graphql(`
       id
       name
       kind
+    }
+  }
+`);
+
+// ---------------------------------------------------------------------------------------------
+// The agent workspace: queues, one conversation, the desk's mutations and the live feeds.
+
+/** What a queue row shows: InboxConversation plus the lock (badges) and the viewer's ownership. */
+export const QueueConversationFragment = graphql(`
+  fragment QueueConversation on Conversation {
+    ...InboxConversation
+    queuedSince
+    ownership
+    viewerCanReply
+    lock {
+      acquiredAt
+      holder {
+        id
+        name
+        kind
+      }
+    }
+  }
+`);
+
+export const QueueQuery = graphql(`
+  query Queue($first: Int!, $where: ConversationWhereInput) {
+    conversations(first: $first, where: $where, orderBy: { field: LAST_MESSAGE_AT, direction: DESC }) {
+      totalCount
+      edges {
+        node {
+          ...QueueConversation
+        }
+      }
+    }
+  }
+`);
+
+/** The conversation screen: the row's fields, the thread, notes and who the customer is. */
+export const ConversationDetailFragment = graphql(`
+  fragment ConversationDetail on Conversation {
+    ...QueueConversation
+    requiredSkills
+    requiredLanguage
+    claimedAt
+    stale
+    botPaused
+    lastCustomerMessageAt
+    resolvedAt
+    closedAt
+    requiredTeam {
+      id
+      name
+    }
+    customer {
+      id
+      name
+      createdAt
+      identities {
+        id
+        channel
+        handle
+      }
+    }
+    owner {
+      id
+      name
+      kind
+    }
+    messages(last: 100) {
+      totalCount
+      edges {
+        node {
+          id
+          createdAt
+          authorKind
+          authorName
+          channel
+          text
+        }
+      }
+    }
+    notes {
+      id
+      createdAt
+      text
+      author {
+        id
+        name
+      }
+    }
+    interventions {
+      id
+      createdAt
+      status
+      summary
+    }
+  }
+`);
+
+export const ConversationQuery = graphql(`
+  query Conversation($id: ID!) {
+    node(id: $id) {
+      ... on Conversation {
+        ...ConversationDetail
+      }
+    }
+  }
+`);
+
+export const OpenConversationMutation = graphql(`
+  mutation OpenConversation($id: ID!) {
+    openConversation(id: $id) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const CloseConversationMutation = graphql(`
+  mutation CloseConversation($id: ID!) {
+    closeConversation(id: $id) {
+      ...QueueConversation
+    }
+  }
+`);
+
+export const StealLockMutation = graphql(`
+  mutation StealLock($id: ID!) {
+    stealLock(id: $id) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const ClaimConversationMutation = graphql(`
+  mutation ClaimConversation($id: ID!) {
+    claimConversation(id: $id) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const ReleaseConversationMutation = graphql(`
+  mutation ReleaseConversation($id: ID!) {
+    releaseConversation(id: $id) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const ReassignConversationMutation = graphql(`
+  mutation ReassignConversation($id: ID!, $agentId: ID!, $note: String) {
+    reassignConversation(id: $id, agentId: $agentId, note: $note) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const BulkClaimMutation = graphql(`
+  mutation BulkClaim($ids: [ID!]!) {
+    bulkClaimConversations(ids: $ids) {
+      conversationId
+      conversation {
+        ...QueueConversation
+      }
+      error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const SendMessageMutation = graphql(`
+  mutation SendMessage($conversationId: ID!, $text: String!, $expectedVersion: Int) {
+    sendMessage(conversationId: $conversationId, text: $text, expectedVersion: $expectedVersion) {
+      id
+      createdAt
+      authorKind
+      authorName
+      channel
+      text
+    }
+  }
+`);
+
+export const AddNoteMutation = graphql(`
+  mutation AddNote($conversationId: ID!, $text: String!) {
+    addNote(conversationId: $conversationId, text: $text) {
+      id
+      createdAt
+      text
+      author {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const PendConversationMutation = graphql(`
+  mutation PendConversation($id: ID!) {
+    pendConversation(id: $id) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const ResolveConversationMutation = graphql(`
+  mutation ResolveConversation($id: ID!) {
+    resolveConversation(id: $id) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const SetPresenceMutation = graphql(`
+  mutation SetPresence($presence: Presence!) {
+    setPresence(presence: $presence) {
+      id
+      presence
+    }
+  }
+`);
+
+/** Who a conversation can be handed to: the workspace's active human agents. */
+export const AssigneesQuery = graphql(`
+  query Assignees {
+    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {
+      edges {
+        node {
+          id
+          name
+          role
+          presence
+        }
+      }
+    }
+  }
+`);
+
+export const InboxFeedSubscription = graphql(`
+  subscription InboxFeed {
+    inbox {
+      kind
+      reason
+      cursor
+      conversation {
+        ...QueueConversation
+      }
+    }
+  }
+`);
+
+export const MyQueueFeedSubscription = graphql(`
+  subscription MyQueueFeed {
+    myQueue {
+      kind
+      reason
+      cursor
+      conversation {
+        ...QueueConversation
+      }
+    }
+  }
+`);
+
+export const ConversationEventsSubscription = graphql(`
+  subscription ConversationEvents($conversationId: ID!) {
+    conversationEvents(conversationId: $conversationId) {
+      id
+      type
+      version
+      createdAt
+      cursor
+      actor {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const NotificationsSubscription = graphql(`
+  subscription Notifications {
+    notifications {
+      kind
+      note
+      at
+      cursor
+      actor {
+        id
+        name
+      }
+      conversation {
+        ...QueueConversation
+      }
     }
   }
 `);

@@ -1,26 +1,44 @@
+import type { ReactNode } from 'react';
 import type { ViewerFieldsFragment } from '../gql/graphql';
 import { humanize } from '../format';
+import { PresenceSwitch } from './PresenceSwitch';
 
 interface AppHeaderProps {
   viewer: ViewerFieldsFragment;
   onSignOut: () => void;
   signingOut: boolean;
+  /** Whether live updates are flowing (the WebSocket is connected). */
+  live?: boolean | null;
+  notifications?: ReactNode;
+  onHelp?: () => void;
 }
 
-/** The bar across the top: the product, the workspace, and who is signed in. */
-export function AppHeader({ viewer, onSignOut, signingOut }: AppHeaderProps) {
+/** The bar across the top: the product, the workspace, presence, notifications and who is signed in. */
+export function AppHeader({ viewer, onSignOut, signingOut, live = null, notifications, onHelp }: AppHeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
         <span className="brand-name">Switchboard</span>
         <span className="brand-workspace">{viewer.workspace.name}</span>
+        {live === false ? (
+          <span className="connection offline" role="status">
+            Reconnecting…
+          </span>
+        ) : null}
       </div>
       <div className="viewer">
+        <PresenceSwitch initial={viewer.presence} />
+        {notifications}
+        {onHelp ? (
+          <button type="button" className="secondary small" onClick={onHelp} aria-keyshortcuts="?">
+            Shortcuts
+          </button>
+        ) : null}
         <span className="viewer-text">
           <span className="viewer-name">{viewer.name}</span>
           <span className="viewer-role">{humanize(viewer.role)}</span>
         </span>
-        <button type="button" className="secondary" onClick={onSignOut} disabled={signingOut}>
+        <button type="button" className="secondary small" onClick={onSignOut} disabled={signingOut}>
           {signingOut ? 'Signing out…' : 'Sign out'}
         </button>
       </div>

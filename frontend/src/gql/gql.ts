@@ -18,16 +18,56 @@ type Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  fragment ViewerFields on Agent {\n    id\n    name\n    email\n    role\n    kind\n    presence\n    workspace {\n      id\n      name\n    }\n  }\n": typeof types.ViewerFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...ViewerFields\n    }\n  }\n": typeof types.MeDocument,
-    "\n  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {\n    conversations(\n      first: $first\n      after: $after\n      where: $where\n      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }\n    ) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...InboxConversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.InboxDocument,
     "\n  fragment InboxConversation on Conversation {\n    id\n    status\n    state\n    channel\n    priority\n    version\n    tags\n    preview\n    lastMessageAt\n    createdAt\n    customer {\n      id\n      name\n    }\n    owner {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.InboxConversationFragmentDoc,
+    "\n  fragment QueueConversation on Conversation {\n    ...InboxConversation\n    queuedSince\n    ownership\n    viewerCanReply\n    lock {\n      acquiredAt\n      holder {\n        id\n        name\n        kind\n      }\n    }\n  }\n": typeof types.QueueConversationFragmentDoc,
+    "\n  query Queue($first: Int!, $where: ConversationWhereInput) {\n    conversations(first: $first, where: $where, orderBy: { field: LAST_MESSAGE_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          ...QueueConversation\n        }\n      }\n    }\n  }\n": typeof types.QueueDocument,
+    "\n  fragment ConversationDetail on Conversation {\n    ...QueueConversation\n    requiredSkills\n    requiredLanguage\n    claimedAt\n    stale\n    botPaused\n    lastCustomerMessageAt\n    resolvedAt\n    closedAt\n    requiredTeam {\n      id\n      name\n    }\n    customer {\n      id\n      name\n      createdAt\n      identities {\n        id\n        channel\n        handle\n      }\n    }\n    owner {\n      id\n      name\n      kind\n    }\n    messages(last: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          authorKind\n          authorName\n          channel\n          text\n        }\n      }\n    }\n    notes {\n      id\n      createdAt\n      text\n      author {\n        id\n        name\n      }\n    }\n    interventions {\n      id\n      createdAt\n      status\n      summary\n    }\n  }\n": typeof types.ConversationDetailFragmentDoc,
+    "\n  query Conversation($id: ID!) {\n    node(id: $id) {\n      ... on Conversation {\n        ...ConversationDetail\n      }\n    }\n  }\n": typeof types.ConversationDocument,
+    "\n  mutation OpenConversation($id: ID!) {\n    openConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": typeof types.OpenConversationDocument,
+    "\n  mutation CloseConversation($id: ID!) {\n    closeConversation(id: $id) {\n      ...QueueConversation\n    }\n  }\n": typeof types.CloseConversationDocument,
+    "\n  mutation StealLock($id: ID!) {\n    stealLock(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": typeof types.StealLockDocument,
+    "\n  mutation ClaimConversation($id: ID!) {\n    claimConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": typeof types.ClaimConversationDocument,
+    "\n  mutation ReleaseConversation($id: ID!) {\n    releaseConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": typeof types.ReleaseConversationDocument,
+    "\n  mutation ReassignConversation($id: ID!, $agentId: ID!, $note: String) {\n    reassignConversation(id: $id, agentId: $agentId, note: $note) {\n      ...ConversationDetail\n    }\n  }\n": typeof types.ReassignConversationDocument,
+    "\n  mutation BulkClaim($ids: [ID!]!) {\n    bulkClaimConversations(ids: $ids) {\n      conversationId\n      conversation {\n        ...QueueConversation\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n": typeof types.BulkClaimDocument,
+    "\n  mutation SendMessage($conversationId: ID!, $text: String!, $expectedVersion: Int) {\n    sendMessage(conversationId: $conversationId, text: $text, expectedVersion: $expectedVersion) {\n      id\n      createdAt\n      authorKind\n      authorName\n      channel\n      text\n    }\n  }\n": typeof types.SendMessageDocument,
+    "\n  mutation AddNote($conversationId: ID!, $text: String!) {\n    addNote(conversationId: $conversationId, text: $text) {\n      id\n      createdAt\n      text\n      author {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AddNoteDocument,
+    "\n  mutation PendConversation($id: ID!) {\n    pendConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": typeof types.PendConversationDocument,
+    "\n  mutation ResolveConversation($id: ID!) {\n    resolveConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": typeof types.ResolveConversationDocument,
+    "\n  mutation SetPresence($presence: Presence!) {\n    setPresence(presence: $presence) {\n      id\n      presence\n    }\n  }\n": typeof types.SetPresenceDocument,
+    "\n  query Assignees {\n    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n": typeof types.AssigneesDocument,
+    "\n  subscription InboxFeed {\n    inbox {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": typeof types.InboxFeedDocument,
+    "\n  subscription MyQueueFeed {\n    myQueue {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": typeof types.MyQueueFeedDocument,
+    "\n  subscription ConversationEvents($conversationId: ID!) {\n    conversationEvents(conversationId: $conversationId) {\n      id\n      type\n      version\n      createdAt\n      cursor\n      actor {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ConversationEventsDocument,
+    "\n  subscription Notifications {\n    notifications {\n      kind\n      note\n      at\n      cursor\n      actor {\n        id\n        name\n      }\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": typeof types.NotificationsDocument,
 };
 const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      agent {\n        id\n        name\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  fragment ViewerFields on Agent {\n    id\n    name\n    email\n    role\n    kind\n    presence\n    workspace {\n      id\n      name\n    }\n  }\n": types.ViewerFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...ViewerFields\n    }\n  }\n": types.MeDocument,
-    "\n  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {\n    conversations(\n      first: $first\n      after: $after\n      where: $where\n      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }\n    ) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...InboxConversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.InboxDocument,
     "\n  fragment InboxConversation on Conversation {\n    id\n    status\n    state\n    channel\n    priority\n    version\n    tags\n    preview\n    lastMessageAt\n    createdAt\n    customer {\n      id\n      name\n    }\n    owner {\n      id\n      name\n      kind\n    }\n  }\n": types.InboxConversationFragmentDoc,
+    "\n  fragment QueueConversation on Conversation {\n    ...InboxConversation\n    queuedSince\n    ownership\n    viewerCanReply\n    lock {\n      acquiredAt\n      holder {\n        id\n        name\n        kind\n      }\n    }\n  }\n": types.QueueConversationFragmentDoc,
+    "\n  query Queue($first: Int!, $where: ConversationWhereInput) {\n    conversations(first: $first, where: $where, orderBy: { field: LAST_MESSAGE_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          ...QueueConversation\n        }\n      }\n    }\n  }\n": types.QueueDocument,
+    "\n  fragment ConversationDetail on Conversation {\n    ...QueueConversation\n    requiredSkills\n    requiredLanguage\n    claimedAt\n    stale\n    botPaused\n    lastCustomerMessageAt\n    resolvedAt\n    closedAt\n    requiredTeam {\n      id\n      name\n    }\n    customer {\n      id\n      name\n      createdAt\n      identities {\n        id\n        channel\n        handle\n      }\n    }\n    owner {\n      id\n      name\n      kind\n    }\n    messages(last: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          authorKind\n          authorName\n          channel\n          text\n        }\n      }\n    }\n    notes {\n      id\n      createdAt\n      text\n      author {\n        id\n        name\n      }\n    }\n    interventions {\n      id\n      createdAt\n      status\n      summary\n    }\n  }\n": types.ConversationDetailFragmentDoc,
+    "\n  query Conversation($id: ID!) {\n    node(id: $id) {\n      ... on Conversation {\n        ...ConversationDetail\n      }\n    }\n  }\n": types.ConversationDocument,
+    "\n  mutation OpenConversation($id: ID!) {\n    openConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": types.OpenConversationDocument,
+    "\n  mutation CloseConversation($id: ID!) {\n    closeConversation(id: $id) {\n      ...QueueConversation\n    }\n  }\n": types.CloseConversationDocument,
+    "\n  mutation StealLock($id: ID!) {\n    stealLock(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": types.StealLockDocument,
+    "\n  mutation ClaimConversation($id: ID!) {\n    claimConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": types.ClaimConversationDocument,
+    "\n  mutation ReleaseConversation($id: ID!) {\n    releaseConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": types.ReleaseConversationDocument,
+    "\n  mutation ReassignConversation($id: ID!, $agentId: ID!, $note: String) {\n    reassignConversation(id: $id, agentId: $agentId, note: $note) {\n      ...ConversationDetail\n    }\n  }\n": types.ReassignConversationDocument,
+    "\n  mutation BulkClaim($ids: [ID!]!) {\n    bulkClaimConversations(ids: $ids) {\n      conversationId\n      conversation {\n        ...QueueConversation\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n": types.BulkClaimDocument,
+    "\n  mutation SendMessage($conversationId: ID!, $text: String!, $expectedVersion: Int) {\n    sendMessage(conversationId: $conversationId, text: $text, expectedVersion: $expectedVersion) {\n      id\n      createdAt\n      authorKind\n      authorName\n      channel\n      text\n    }\n  }\n": types.SendMessageDocument,
+    "\n  mutation AddNote($conversationId: ID!, $text: String!) {\n    addNote(conversationId: $conversationId, text: $text) {\n      id\n      createdAt\n      text\n      author {\n        id\n        name\n      }\n    }\n  }\n": types.AddNoteDocument,
+    "\n  mutation PendConversation($id: ID!) {\n    pendConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": types.PendConversationDocument,
+    "\n  mutation ResolveConversation($id: ID!) {\n    resolveConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n": types.ResolveConversationDocument,
+    "\n  mutation SetPresence($presence: Presence!) {\n    setPresence(presence: $presence) {\n      id\n      presence\n    }\n  }\n": types.SetPresenceDocument,
+    "\n  query Assignees {\n    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n": types.AssigneesDocument,
+    "\n  subscription InboxFeed {\n    inbox {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": types.InboxFeedDocument,
+    "\n  subscription MyQueueFeed {\n    myQueue {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": types.MyQueueFeedDocument,
+    "\n  subscription ConversationEvents($conversationId: ID!) {\n    conversationEvents(conversationId: $conversationId) {\n      id\n      type\n      version\n      createdAt\n      cursor\n      actor {\n        id\n        name\n      }\n    }\n  }\n": types.ConversationEventsDocument,
+    "\n  subscription Notifications {\n    notifications {\n      kind\n      note\n      at\n      cursor\n      actor {\n        id\n        name\n      }\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n": types.NotificationsDocument,
 };
 
 /**
@@ -63,11 +103,91 @@ export function graphql(source: "\n  query Me {\n    me {\n      ...ViewerFields
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {\n    conversations(\n      first: $first\n      after: $after\n      where: $where\n      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }\n    ) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...InboxConversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Inbox($first: Int!, $after: Cursor, $where: ConversationWhereInput) {\n    conversations(\n      first: $first\n      after: $after\n      where: $where\n      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }\n    ) {\n      totalCount\n      edges {\n        cursor\n        node {\n          ...InboxConversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment InboxConversation on Conversation {\n    id\n    status\n    state\n    channel\n    priority\n    version\n    tags\n    preview\n    lastMessageAt\n    createdAt\n    customer {\n      id\n      name\n    }\n    owner {\n      id\n      name\n      kind\n    }\n  }\n"): (typeof documents)["\n  fragment InboxConversation on Conversation {\n    id\n    status\n    state\n    channel\n    priority\n    version\n    tags\n    preview\n    lastMessageAt\n    createdAt\n    customer {\n      id\n      name\n    }\n    owner {\n      id\n      name\n      kind\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment InboxConversation on Conversation {\n    id\n    status\n    state\n    channel\n    priority\n    version\n    tags\n    preview\n    lastMessageAt\n    createdAt\n    customer {\n      id\n      name\n    }\n    owner {\n      id\n      name\n      kind\n    }\n  }\n"): (typeof documents)["\n  fragment InboxConversation on Conversation {\n    id\n    status\n    state\n    channel\n    priority\n    version\n    tags\n    preview\n    lastMessageAt\n    createdAt\n    customer {\n      id\n      name\n    }\n    owner {\n      id\n      name\n      kind\n    }\n  }\n"];
+export function graphql(source: "\n  fragment QueueConversation on Conversation {\n    ...InboxConversation\n    queuedSince\n    ownership\n    viewerCanReply\n    lock {\n      acquiredAt\n      holder {\n        id\n        name\n        kind\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment QueueConversation on Conversation {\n    ...InboxConversation\n    queuedSince\n    ownership\n    viewerCanReply\n    lock {\n      acquiredAt\n      holder {\n        id\n        name\n        kind\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Queue($first: Int!, $where: ConversationWhereInput) {\n    conversations(first: $first, where: $where, orderBy: { field: LAST_MESSAGE_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          ...QueueConversation\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Queue($first: Int!, $where: ConversationWhereInput) {\n    conversations(first: $first, where: $where, orderBy: { field: LAST_MESSAGE_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          ...QueueConversation\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConversationDetail on Conversation {\n    ...QueueConversation\n    requiredSkills\n    requiredLanguage\n    claimedAt\n    stale\n    botPaused\n    lastCustomerMessageAt\n    resolvedAt\n    closedAt\n    requiredTeam {\n      id\n      name\n    }\n    customer {\n      id\n      name\n      createdAt\n      identities {\n        id\n        channel\n        handle\n      }\n    }\n    owner {\n      id\n      name\n      kind\n    }\n    messages(last: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          authorKind\n          authorName\n          channel\n          text\n        }\n      }\n    }\n    notes {\n      id\n      createdAt\n      text\n      author {\n        id\n        name\n      }\n    }\n    interventions {\n      id\n      createdAt\n      status\n      summary\n    }\n  }\n"): (typeof documents)["\n  fragment ConversationDetail on Conversation {\n    ...QueueConversation\n    requiredSkills\n    requiredLanguage\n    claimedAt\n    stale\n    botPaused\n    lastCustomerMessageAt\n    resolvedAt\n    closedAt\n    requiredTeam {\n      id\n      name\n    }\n    customer {\n      id\n      name\n      createdAt\n      identities {\n        id\n        channel\n        handle\n      }\n    }\n    owner {\n      id\n      name\n      kind\n    }\n    messages(last: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          authorKind\n          authorName\n          channel\n          text\n        }\n      }\n    }\n    notes {\n      id\n      createdAt\n      text\n      author {\n        id\n        name\n      }\n    }\n    interventions {\n      id\n      createdAt\n      status\n      summary\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Conversation($id: ID!) {\n    node(id: $id) {\n      ... on Conversation {\n        ...ConversationDetail\n      }\n    }\n  }\n"): (typeof documents)["\n  query Conversation($id: ID!) {\n    node(id: $id) {\n      ... on Conversation {\n        ...ConversationDetail\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OpenConversation($id: ID!) {\n    openConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"): (typeof documents)["\n  mutation OpenConversation($id: ID!) {\n    openConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CloseConversation($id: ID!) {\n    closeConversation(id: $id) {\n      ...QueueConversation\n    }\n  }\n"): (typeof documents)["\n  mutation CloseConversation($id: ID!) {\n    closeConversation(id: $id) {\n      ...QueueConversation\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StealLock($id: ID!) {\n    stealLock(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"): (typeof documents)["\n  mutation StealLock($id: ID!) {\n    stealLock(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClaimConversation($id: ID!) {\n    claimConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"): (typeof documents)["\n  mutation ClaimConversation($id: ID!) {\n    claimConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReleaseConversation($id: ID!) {\n    releaseConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"): (typeof documents)["\n  mutation ReleaseConversation($id: ID!) {\n    releaseConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReassignConversation($id: ID!, $agentId: ID!, $note: String) {\n    reassignConversation(id: $id, agentId: $agentId, note: $note) {\n      ...ConversationDetail\n    }\n  }\n"): (typeof documents)["\n  mutation ReassignConversation($id: ID!, $agentId: ID!, $note: String) {\n    reassignConversation(id: $id, agentId: $agentId, note: $note) {\n      ...ConversationDetail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkClaim($ids: [ID!]!) {\n    bulkClaimConversations(ids: $ids) {\n      conversationId\n      conversation {\n        ...QueueConversation\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation BulkClaim($ids: [ID!]!) {\n    bulkClaimConversations(ids: $ids) {\n      conversationId\n      conversation {\n        ...QueueConversation\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendMessage($conversationId: ID!, $text: String!, $expectedVersion: Int) {\n    sendMessage(conversationId: $conversationId, text: $text, expectedVersion: $expectedVersion) {\n      id\n      createdAt\n      authorKind\n      authorName\n      channel\n      text\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($conversationId: ID!, $text: String!, $expectedVersion: Int) {\n    sendMessage(conversationId: $conversationId, text: $text, expectedVersion: $expectedVersion) {\n      id\n      createdAt\n      authorKind\n      authorName\n      channel\n      text\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddNote($conversationId: ID!, $text: String!) {\n    addNote(conversationId: $conversationId, text: $text) {\n      id\n      createdAt\n      text\n      author {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AddNote($conversationId: ID!, $text: String!) {\n    addNote(conversationId: $conversationId, text: $text) {\n      id\n      createdAt\n      text\n      author {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PendConversation($id: ID!) {\n    pendConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"): (typeof documents)["\n  mutation PendConversation($id: ID!) {\n    pendConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResolveConversation($id: ID!) {\n    resolveConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"): (typeof documents)["\n  mutation ResolveConversation($id: ID!) {\n    resolveConversation(id: $id) {\n      ...ConversationDetail\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetPresence($presence: Presence!) {\n    setPresence(presence: $presence) {\n      id\n      presence\n    }\n  }\n"): (typeof documents)["\n  mutation SetPresence($presence: Presence!) {\n    setPresence(presence: $presence) {\n      id\n      presence\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Assignees {\n    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Assignees {\n    agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {\n      edges {\n        node {\n          id\n          name\n          role\n          presence\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InboxFeed {\n    inbox {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription InboxFeed {\n    inbox {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MyQueueFeed {\n    myQueue {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription MyQueueFeed {\n    myQueue {\n      kind\n      reason\n      cursor\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConversationEvents($conversationId: ID!) {\n    conversationEvents(conversationId: $conversationId) {\n      id\n      type\n      version\n      createdAt\n      cursor\n      actor {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ConversationEvents($conversationId: ID!) {\n    conversationEvents(conversationId: $conversationId) {\n      id\n      type\n      version\n      createdAt\n      cursor\n      actor {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription Notifications {\n    notifications {\n      kind\n      note\n      at\n      cursor\n      actor {\n        id\n        name\n      }\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription Notifications {\n    notifications {\n      kind\n      note\n      at\n      cursor\n      actor {\n        id\n        name\n      }\n      conversation {\n        ...QueueConversation\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

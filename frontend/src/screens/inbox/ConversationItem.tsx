@@ -1,48 +1,71 @@
-import type { InboxConversationFragment } from '../../gql/graphql';
-import { channelName, fullTime, humanize, shortTime } from '../../format';
+import type { QueueConversationFragment } from '../../gql/graphql';
+import { channelName, elapsed, fullTime, humanize, shortTime } from '../../format';
+import { LockBadge } from '../../components/LockBadge';
 
 interface ConversationItemProps {
-  conversation: InboxConversationFragment;
+  conversation: QueueConversationFragment;
+  viewerId: string;
   now: Date;
+  /** This conversation is the one open on the right. */
+  current: boolean;
+  /** Shows a checkbox for bulk claim. */
+  selectable: boolean;
+  selected: boolean;
+  onSelect: (selected: boolean) => void;
+  onOpen: () => void;
 }
 
-/** One conversation in the inbox list. */
-export function ConversationItem({ conversation: c, now }: ConversationItemProps) {
-  const titleId = `conversation-${c.id}-title`;
-  const owner = c.owner ? `${c.owner.name}${c.owner.kind === 'VIRTUAL' ? ' (bot)' : ''}` : 'Unclaimed';
+function ownerText(c: QueueConversationFragment, viewerId: string): string {
+  if (!c.owner) return 'Unclaimed';
+  if (c.owner.id === viewerId) return 'You';
+  return c.owner.kind === 'VIRTUAL' ? `${c.owner.name} (bot)` : c.owner.name;
+}
+
+/** One conversation in a queue: who, what they last said, where it stands, and who is replying. */
+export function ConversationItem({ conversation: c, viewerId, now, current, selectable, selected, onSelect, onOpen }: ConversationItemProps) {
+  const name = c.customer.name;
   return (
-    <li className="conversation">
-      <article aria-labelledby={titleId}>
-        <div className="conversation-top">
-          <h2 id={titleId} className="conversation-customer">
-            {c.customer.name}
-          </h2>
+    <li className={`conversation${current ? ' current' : ''}`} data-conversation-id={c.id}>
+      {selectable ? (
+        <input
+          type="checkbox"
+          className="conversation-check"
+          aria-label={`Select ${name} for bulk claim`}
+          checked={selected}
+          onChange={(e) => onSelect(e.target.checked)}
+        />
+      ) : null}
+      <button type="button" className="conversation-open" aria-current={current ? 'true' : undefined} onClick={onOpen}>
+        <span className="conversation-top">
+          <span className="conversation-customer">{name}</span>
           <time className="conversation-time" dateTime={c.lastMessageAt} title={fullTime(c.lastMessageAt)}>
             {shortTime(c.lastMessageAt, now)}
           </time>
-        </div>
-        <p className="conversation-preview">{c.preview || 'No messages yet'}</p>
-        <dl className="conversation-meta">
-          <div>
-            <dt>Channel</dt>
-            <dd>{channelName(c.channel)}</dd>
-          </div>
-          <div>
-            <dt>Status</dt>
-            <dd>
-              <span className={`badge status-${c.status.toLowerCase()}`}>{humanize(c.status)}</span>
-            </dd>
-          </div>
-          <div>
-            <dt>State</dt>
-            <dd>{humanize(c.state)}</dd>
-          </div>
-          <div>
-            <dt>Owner</dt>
-            <dd className={c.owner ? undefined : 'unclaimed'}>{owner}</dd>
-          </div>
-        </dl>
-      </article>
+        </span>
+        <span className="conversation-preview">{c.preview || 'No messages yet'}</span>
+        <span className="conversation-meta">
+          <span className="visually-hidden">Channel: </span>
+          <span>{channelName(c.channel)}</span>
+          <span className={`badge status-${c.status.toLowerCase()}`}>
+            <span className="visually-hidden">Status: </span>
+            {humanize(c.status)}
+          </span>
+          {c.state !== 'ACTIVE' && c.state !== 'CREATED' ? <span className="muted">{humanize(c.state)}</span> : null}
+          <span className={c.owner ? undefined : 'unclaimed'}>
+            <span className="visually-hidden">Owner: </span>
+            {ownerText(c, viewerId)}
+          </span>
+          {c.queuedSince && !c.owner ? (
+            <span title={`In the queue since ${fullTime(c.queuedSince)}`}>Waiting {elapsed(c.queuedSince, now)}</span>
+          ) : null}
+          {c.tags.map((tag) => (
+            <span key={tag} className="tag">
+              <span className="visually-hidden">Tag: </span>#{tag}
+            </span>
+          ))}
+        </span>
+        <LockBadge lock={c.lock} viewerId={viewerId} />
+      </button>
     </li>
   );
 }

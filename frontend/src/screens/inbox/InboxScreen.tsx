@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
-import { useQuery } from 'urql';
-import { InboxQuery } from '../../api/operations';
-import { describeError } from '../../api/errors';
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useMutation } from 'urql';
+import { BulkClaimMutation } from '../../api/operations';
+import { describeError, describeItemError } from '../../api/errors';
+import { channelName, humanize } from '../../format';
+import { useLiveQueue, type LiveQueue, type QueueKind } from '../../live/useLiveQueue';
+import { useShortcut } from '../../useShortcuts';
 import { ConversationItem } from './ConversationItem';
-
-const PAGE_SIZE = 50;
+import { NO_FILTER, compareQueue, isFiltered, matchesFilter, tagOptions, type InboxFilter } from './filters';
 
 /** Re-renders every minute so that relative times ("Yesterday") stay right. */
 function useNow(intervalMs = 60_000): Date {
@@ -16,74 +18,296 @@ function useNow(intervalMs = 60_000): Date {
   return now;
 }
 
-/** The conversations of the workspace, most recent message first. */
-export function InboxScreen() {
-  const [limit, setLimit] = useState(PAGE_SIZE);
-  const [result, refetch] = useQuery({
-    query: InboxQuery,
-    variables: { first: limit },
-    requestPolicy: 'cache-and-network',
-  });
+/**
+ * The inbox's tabs. Each is a live queue; the intervention queue (I2) and queue positions slot in
+ * here when the API exposes them.
+ */
+const TABS: ReadonlyArray<{ kind: QueueKind; label: string; empty: string; bulk: boolean }> = [
+  { kind: 'unclaimed', label: 'Unclaimed', empty: 'Nothing is waiting. New conversations appear here as they arrive.', bulk: true },
+  { kind: 'mine', label: 'My Queue', empty: "You don't own any open conversations. Claim one, or wait for routing.", bulk: false },
+];
+
+const CHANNELS = ['SMS', 'LIVE_CHAT', 'WHATSAPP', 'FACEBOOK', 'INSTAGRAM', 'EMAIL'] as const;
+const STATUSES = ['NEW', 'PENDING'] as const;
+
+interface BulkOutcome {
+  id: string;
+  name: string;
+  claimed: boolean;
+  message: string;
+}
+
+interface InboxScreenProps {
+  viewerId: string;
+  openId: string | null;
+  onOpen: (id: string) => void;
+}
+
+/** The inbox: Unclaimed and My Queue, live, with filters and bulk claim. */
+export function InboxScreen({ viewerId, openId, onOpen }: InboxScreenProps) {
+  const unclaimed = useLiveQueue('unclaimed', viewerId, compareQueue);
+  const mine = useLiveQueue('mine', viewerId, compareQueue);
+  const queues: Record<QueueKind, LiveQueue> = { unclaimed, mine };
+  const [tab, setTab] = useState<QueueKind>('unclaimed');
+  const [filter, setFilter] = useState<InboxFilter>(NO_FILTER);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulk, setBulk] = useState<{ outcomes: BulkOutcome[]; error: string } | null>(null);
+  const [{ fetching: claiming }, bulkClaim] = useMutation(BulkClaimMutation);
   const now = useNow();
-  const heading = useRef<HTMLHeadingElement>(null);
+  const id = useId();
+  const listRef = useRef<HTMLUListElement>(null);
+  const tabRefs = useRef<Record<QueueKind, HTMLButtonElement | null>>({ unclaimed: null, mine: null });
 
-  // Arriving here (after signing in) moves focus to the screen's heading, as a page load would.
-  useEffect(() => heading.current?.focus(), []);
+  const current = TABS.find((t) => t.kind === tab) ?? TABS[0];
+  const queue = queues[tab];
+  const visible = queue.items.filter((c) => matchesFilter(c, filter));
+  const tags = tagOptions([...unclaimed.items, ...mine.items], filter.tag);
 
-  const { data, fetching, error } = result;
-  const connection = data?.conversations;
-  const conversations = (connection?.edges ?? []).flatMap((edge) => (edge?.node ? [edge.node] : []));
+  // Selections follow the queue: what left it cannot be claimed from here.
+  useEffect(() => {
+    setSelected((prev) => {
+      const present = new Set(unclaimed.items.map((c) => c.id));
+      const next = new Set([...prev].filter((x) => present.has(x)));
+      return next.size === prev.size ? prev : next;
+    });
+  }, [unclaimed.items]);
+
+  const toggle = useCallback((conversationId: string, on: boolean) => {
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(conversationId);
+      else next.delete(conversationId);
+      return next;
+    });
+  }, []);
+
+  const claimSelected = async () => {
+    const ids = [...selected];
+    if (ids.length === 0) return;
+    const names = new Map(unclaimed.items.map((c) => [c.id, c.customer.name]));
+    const result = await bulkClaim({ ids });
+    if (!result.data) {
+      setBulk({ outcomes: [], error: describeError(result.error) });
+      return;
+    }
+    const outcomes = result.data.bulkClaimConversations.map((r) => ({
+      id: r.conversationId,
+      name: r.conversation?.customer.name ?? names.get(r.conversationId) ?? 'A conversation',
+      claimed: Boolean(r.conversation) && !r.error,
+      message: r.error ? describeItemError(r.error) : 'Claimed',
+    }));
+    for (const r of result.data.bulkClaimConversations) if (r.conversation) unclaimed.patch(r.conversation);
+    setBulk({ outcomes, error: '' });
+    setSelected(new Set());
+  };
+
+  // Keyboard: the list's rows are buttons; j/k (and the arrows inside the list) move between them.
+  const rowButtons = () => Array.from(listRef.current?.querySelectorAll<HTMLButtonElement>('.conversation-open') ?? []);
+  const focusedIndex = () => rowButtons().findIndex((b) => b === document.activeElement);
+  const move = (delta: number) => {
+    const rows = rowButtons();
+    if (rows.length === 0) return false;
+    const at = focusedIndex();
+    const from = at >= 0 ? at : Math.max(-1, visible.findIndex((c) => c.id === openId));
+    rows[Math.min(rows.length - 1, Math.max(0, from + delta))]?.focus();
+  };
+  const focusedConversation = () => {
+    const at = focusedIndex();
+    return at >= 0 ? visible[at] : undefined;
+  };
+  const onListKey = (event: KeyboardEvent<HTMLUListElement>) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      move(event.key === 'ArrowDown' ? 1 : -1);
+    }
+  };
+  const showTab = (kind: QueueKind, focus = false) => {
+    setTab(kind);
+    if (focus) tabRefs.current[kind]?.focus();
+  };
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const at = TABS.findIndex((t) => t.kind === tab);
+    const next = TABS[(at + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
+    showTab(next.kind, true);
+    event.preventDefault();
+  };
+
+  useShortcut('next', () => move(1));
+  useShortcut('previous', () => move(-1));
+  useShortcut('open', () => {
+    const c = focusedConversation() ?? (openId ? undefined : visible[0]);
+    if (!c) return false;
+    onOpen(c.id);
+  });
+  useShortcut('select', () => {
+    const c = focusedConversation();
+    if (!c || !current.bulk) return false;
+    toggle(c.id, !selected.has(c.id));
+  });
+  useShortcut('bulkClaim', () => {
+    if (selected.size === 0 || claiming) return false;
+    void claimSelected();
+  });
+  useShortcut('tabUnclaimed', () => showTab('unclaimed', true));
+  useShortcut('tabMine', () => showTab('mine', true));
+
+  const setField = (field: keyof InboxFilter) => (value: string) => setFilter((f) => ({ ...f, [field]: value }));
+  const panelId = `${id}-panel`;
 
   return (
-    <section className="inbox" aria-labelledby="inbox-title">
+    <section className="inbox" aria-labelledby={`${id}-title`}>
       <div className="inbox-head">
-        <div>
-          <h1 id="inbox-title" ref={heading} tabIndex={-1}>
-            Inbox
-          </h1>
-          {connection ? (
-            <p className="muted inbox-count">
-              {connection.totalCount === 1 ? '1 conversation' : `${connection.totalCount} conversations`}
-            </p>
-          ) : null}
-        </div>
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => refetch({ requestPolicy: 'network-only' })}
-          disabled={fetching}
-        >
-          {fetching && data ? 'Refreshing…' : 'Refresh'}
-        </button>
+        <h1 id={`${id}-title`}>Inbox</h1>
       </div>
 
-      {error ? (
-        <p role="alert" className="error">
-          {describeError(error)}
-        </p>
-      ) : null}
+      <div role="tablist" aria-label="Queues" className="tabs" onKeyDown={onTabKey}>
+        {TABS.map((t) => {
+          const q = queues[t.kind];
+          const count = q.loaded ? q.items.length : null;
+          return (
+            <button
+              key={t.kind}
+              ref={(el) => {
+                tabRefs.current[t.kind] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`${id}-tab-${t.kind}`}
+              aria-selected={tab === t.kind}
+              aria-controls={panelId}
+              tabIndex={tab === t.kind ? 0 : -1}
+              className="tab"
+              onClick={() => setTab(t.kind)}
+            >
+              {t.label}
+              {count !== null ? (
+                <span className="tab-count" aria-label={`, ${count} conversation${count === 1 ? '' : 's'}`}>
+                  {count}
+                </span>
+              ) : null}
+            </button>
+          );
+        })}
+      </div>
 
-      {!data && fetching ? <p role="status">Loading conversations…</p> : null}
+      <div role="tabpanel" id={panelId} aria-labelledby={`${id}-tab-${tab}`} className="inbox-panel">
+        <fieldset className="filters">
+          <legend className="visually-hidden">Filter conversations</legend>
+          <label>
+            <span>Channel</span>
+            <select value={filter.channel} onChange={(e) => setField('channel')(e.target.value)}>
+              <option value="">All channels</option>
+              {CHANNELS.map((c) => (
+                <option key={c} value={c}>
+                  {channelName(c)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>Status</span>
+            <select value={filter.status} onChange={(e) => setField('status')(e.target.value)}>
+              <option value="">Any status</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {humanize(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>Tag</span>
+            <select value={filter.tag} onChange={(e) => setField('tag')(e.target.value)}>
+              <option value="">Any tag</option>
+              {tags.map((t) => (
+                <option key={t} value={t}>
+                  #{t}
+                </option>
+              ))}
+            </select>
+          </label>
+          {isFiltered(filter) ? (
+            <button type="button" className="link" onClick={() => setFilter(NO_FILTER)}>
+              Clear filters
+            </button>
+          ) : null}
+        </fieldset>
 
-      {data && conversations.length === 0 ? (
-        <p className="empty-state">No conversations yet. New customer messages will appear here.</p>
-      ) : null}
+        {current.bulk ? (
+          <div className="bulk-bar">
+            <button type="button" className="secondary small" disabled={selected.size === 0 || claiming} onClick={() => void claimSelected()}>
+              {claiming ? 'Claiming…' : `Claim selected (${selected.size})`}
+            </button>
+            {selected.size > 0 ? (
+              <button type="button" className="link" onClick={() => setSelected(new Set())}>
+                Clear selection
+              </button>
+            ) : null}
+          </div>
+        ) : null}
 
-      {conversations.length > 0 ? (
-        <ul className="conversation-list" aria-label="Conversations">
-          {conversations.map((conversation) => (
-            <ConversationItem key={conversation.id} conversation={conversation} now={now} />
-          ))}
-        </ul>
-      ) : null}
-
-      {connection?.pageInfo.hasNextPage ? (
-        <div className="list-footer">
-          <button type="button" className="secondary" onClick={() => setLimit((n) => n + PAGE_SIZE)} disabled={fetching}>
-            Show more
-          </button>
+        <div role="status" aria-live="polite" className="bulk-status">
+          {bulk ? (
+            <div className="bulk-results">
+              {bulk.error ? (
+                <p className="error">{bulk.error}</p>
+              ) : (
+                <>
+                  <p className="bulk-summary">
+                    Bulk claim: {bulk.outcomes.filter((o) => o.claimed).length} claimed,{' '}
+                    {bulk.outcomes.filter((o) => !o.claimed).length} not claimed.
+                  </p>
+                  <ul aria-label="Bulk claim results">
+                    {bulk.outcomes.map((o) => (
+                      <li key={o.id} className={o.claimed ? 'ok' : 'failed'}>
+                        <strong>{o.name}</strong>: {o.message}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+              <button type="button" className="link" onClick={() => setBulk(null)}>
+                Dismiss
+              </button>
+            </div>
+          ) : null}
         </div>
-      ) : null}
+
+        {queue.error ? (
+          <p role="alert" className="error">
+            {describeError(queue.error)}{' '}
+            <button type="button" className="link" onClick={queue.refetch}>
+              Try again
+            </button>
+          </p>
+        ) : null}
+
+        {!queue.loaded && !queue.error ? <p role="status">Loading conversations…</p> : null}
+
+        {queue.loaded && visible.length === 0 ? (
+          <p className="empty-state">{isFiltered(filter) ? 'No conversations match these filters.' : current.empty}</p>
+        ) : null}
+
+        {visible.length > 0 ? (
+          <ul ref={listRef} className="conversation-list" aria-label={`${current.label} conversations`} onKeyDown={onListKey}>
+            {visible.map((c) => (
+              <ConversationItem
+                key={c.id}
+                conversation={c}
+                viewerId={viewerId}
+                now={now}
+                current={c.id === openId}
+                selectable={current.bulk}
+                selected={selected.has(c.id)}
+                onSelect={(on) => toggle(c.id, on)}
+                onOpen={() => onOpen(c.id)}
+              />
+            ))}
+          </ul>
+        ) : null}
+        {queue.truncated ? <p className="muted small-print">Showing the first 100. Use the filters to narrow the list.</p> : null}
+      </div>
     </section>
   );
 }

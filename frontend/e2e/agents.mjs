@@ -1,0 +1,183 @@
+// Browser test: two agents of the demo workspace, each in their own browser context.
+//   1. Ana claims in bulk: per-item results (one claimed, one refused).
+//   2. Ana opens a conversation (L3): Ben sees the lock badge within a second (E5) and, opening it,
+//      a read-only view with the holder and a Steal button (L4).
+//   3. Ben steals (L5): Ana is told live and her view turns read-only; Ben replies, Ana sees it.
+//   4. Ben reassigns it to Ana with a handoff note (C4): it appears in Ana's My Queue without a
+//      refresh, and she is notified with the note.
+//   5. The customer writes again (a channel connector): Ana's open view shows it, and she is told.
+//   6. Keyboard shortcuts; closing a conversation releases its lock, live for the other (L6); a
+//      smaller laptop screen.
+// Screenshots of the main screens go to test-results/.
+
+import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, screenshot, signIn } from './lib.mjs';
+
+const PASSWORD = 'switchboard';
+const LOCK_VISIBLE_MS = 1_000; // SPEC §7 E5
+
+/** The queue row of a customer. */
+const row = (page, customer) => page.locator('.conversation').filter({ hasText: customer });
+
+async function setPresence(page, value) {
+  await page.getByLabel('Presence').selectOption(value);
+  await page.waitForFunction((v) => document.querySelector('.presence select')?.value === v && !document.querySelector('.presence select')?.disabled, value);
+}
+
+export async function twoAgents(base) {
+  const ana = await newPage();
+  const ben = await newPage();
+  const pages = { ana: ana.page, ben: ben.page };
+  try {
+    await Promise.all([
+      signIn(ana.page, base, 'ana@example.com', PASSWORD),
+      signIn(ben.page, base, 'ben@example.com', PASSWORD),
+    ]);
+    // Both see the shared inbox; reassignment needs the receiver ONLINE (SPEC §12).
+    for (const p of [ana.page, ben.page]) await row(p, 'Lucas Silva').waitFor({ timeout: UI_TIMEOUT_MS });
+    await setPresence(ana.page, 'ONLINE');
+    await setPresence(ben.page, 'ONLINE');
+    await screenshot(ana.page, 'agent-inbox.png');
+    await checkAccessibility(ana.page, 'the inbox');
+
+    // 1. Bulk claim with per-item results: Gabriel (WhatsApp) is Ana's to take, Sofia (Instagram) not.
+    await ana.page.getByLabel('Select Gabriel Souza for bulk claim').check();
+    await ana.page.getByLabel('Select Sofia Rossi for bulk claim').check();
+    await ana.page.getByRole('button', { name: 'Claim selected (2)' }).click();
+    const results = ana.page.getByRole('list', { name: 'Bulk claim results' });
+    await results.getByText('Gabriel Souza').waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.getByText('Bulk claim: 1 claimed, 1 not claimed.').waitFor({ timeout: UI_TIMEOUT_MS });
+    await results.locator('li.failed').filter({ hasText: 'Sofia Rossi' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await screenshot(ana.page, 'bulk-claim.png');
+    // Gabriel left the shared inbox for Ana's My Queue, live, on both screens.
+    await row(ben.page, 'Gabriel Souza').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    log('bulk claim: 1 claimed, 1 refused with a reason');
+
+    // 2. Ana opens Lucas Silva and gets the lock; Ben sees the badge within a second.
+    const clicked = Date.now();
+    await row(ana.page, 'Lucas Silva').getByRole('button').click();
+    await row(ben.page, 'Lucas Silva').getByText('Ana Alvarez is replying').waitFor({ timeout: LOCK_VISIBLE_MS });
+    const badgeMs = Date.now() - clicked;
+    log(`Ben saw "Ana Alvarez is replying" ${badgeMs} ms after Ana clicked`);
+    const anaReply = ana.page.getByLabel('Reply to Lucas Silva');
+    await anaReply.waitFor({ timeout: UI_TIMEOUT_MS });
+    if (await anaReply.isDisabled()) throw new Error("Ana opened an unlocked conversation but can't reply (L3)");
+    await screenshot(ana.page, 'conversation.png');
+    await checkAccessibility(ana.page, 'a conversation the viewer replies to');
+
+    // Ben opens it: read-only, with the holder and a Steal button (L4).
+    await row(ben.page, 'Lucas Silva').getByRole('button').click();
+    const banner = ben.page.getByTestId('readonly-banner');
+    await banner.getByText('Ana Alvarez is replying to this conversation.').waitFor({ timeout: UI_TIMEOUT_MS });
+    if (!(await ben.page.getByLabel('Reply to Lucas Silva').isDisabled())) throw new Error("Ben's view is not read-only (L4)");
+    await screenshot(ben.page, 'read-only.png');
+    await checkAccessibility(ben.page, 'the read-only view');
+    log('Ben sees a read-only view naming Ana');
+
+    // 3. Ben steals; Ana is told and her view turns read-only, naming Ben (L5).
+    await banner.getByRole('button', { name: 'Steal' }).click();
+    await ben.page.getByTestId('readonly-banner').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    const benReply = ben.page.getByLabel('Reply to Lucas Silva');
+    if (await benReply.isDisabled()) throw new Error("Ben stole the lock but can't reply");
+    await ana.page
+      .getByTestId('toast')
+      .filter({ hasText: 'Ben Brooks took over your conversation with Lucas Silva' })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.getByTestId('readonly-banner').getByText('Ben Brooks is replying to this conversation.').waitFor({ timeout: UI_TIMEOUT_MS });
+    await screenshot(ana.page, 'lock-stolen.png');
+    log('Ana was notified of the steal; her view is read-only');
+
+    // Ben replies (which claims it, C3); Ana's open view shows the reply live.
+    await benReply.fill('Hi Lucas, Ben here. Sorry for the wait!');
+    await ben.page.keyboard.press('Control+Enter');
+    await ana.page.locator('.thread').getByText('Hi Lucas, Ben here. Sorry for the wait!').waitFor({ timeout: UI_TIMEOUT_MS });
+    await row(ben.page, 'Lucas Silva').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS }); // claimed: left the inbox
+    log("Ben's reply reached Ana's screen live");
+
+    // 4. Ben reassigns to Ana with a handoff note; Ana's My Queue gains it live.
+    await ana.page.getByRole('tab', { name: /My Queue/ }).click();
+    await row(ana.page, 'Gabriel Souza').waitFor({ timeout: UI_TIMEOUT_MS });
+    await ben.page.getByRole('button', { name: 'Reassign…' }).click();
+    const dialog = ben.page.getByRole('dialog', { name: 'Reassign Lucas Silva' });
+    await dialog.getByLabel('New owner').selectOption({ label: 'Ana Alvarez — Online' });
+    const note = 'Needs the refund form in Spanish, already verified.';
+    await dialog.getByLabel('Handoff note (optional)').fill(note);
+    await screenshot(ben.page, 'reassign.png');
+    await checkAccessibility(ben.page, 'the reassign dialog');
+    await dialog.getByRole('button', { name: 'Reassign' }).click();
+    await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await row(ana.page, 'Lucas Silva').waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page
+      .getByTestId('toast')
+      .filter({ hasText: 'Ben Brooks assigned you the conversation with Lucas Silva.' })
+      .filter({ hasText: note })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await screenshot(ana.page, 'my-queue.png');
+    await checkAccessibility(ana.page, 'My Queue with notifications');
+    log("reassigned: Lucas Silva is in Ana's My Queue with the note, no refresh");
+
+    // 5. The customer writes again through a channel connector (an API key of the demo admin).
+    const { login } = await graphql(
+      base,
+      'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token agent { id } } }',
+      { email: 'admin@example.com', password: PASSWORD },
+    );
+    const { createApiKey } = await graphql(
+      base,
+      'mutation ($agentId: ID!) { createApiKey(agentId: $agentId, name: "e2e connector") { key } }',
+      { agentId: login.agent.id },
+      login.token,
+    );
+    await graphql(
+      base,
+      'mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }',
+      { input: { channel: 'LIVE_CHAT', customerHandle: 'chat-91bc', text: 'Thanks! Is the form coming today?' } },
+      createApiKey.key,
+    );
+    await ana.page.locator('.thread').getByText('Thanks! Is the form coming today?').waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.getByTestId('toast').filter({ hasText: 'Lucas Silva replied.' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    log("the customer's new message reached Ana's open view, with a notification");
+
+    // Keyboard: ? opens the shortcuts, Escape closes them.
+    await ana.page.locator('body').click({ position: { x: 5, y: 300 } });
+    await ana.page.keyboard.press('?');
+    await ana.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await screenshot(ana.page, 'shortcuts.png');
+    await ana.page.keyboard.press('Escape');
+    await ana.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    // Escape closes the conversation (closeConversation, L6); 1, j and o open the first unclaimed one.
+    await ana.page.keyboard.press('Escape');
+    await ana.page.getByRole('heading', { name: 'No conversation open' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.keyboard.press('1');
+    await ana.page.getByRole('tab', { name: /Unclaimed/, selected: true }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.keyboard.press('j');
+    const first = (await ana.page.locator('.conversation-customer').first().textContent()) ?? '';
+    await ana.page.keyboard.press('o');
+    await ana.page.locator('.conversation-pane h2').filter({ hasText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
+    log(`keyboard: ?, Escape, 1, j, o opened "${first}"`);
+    // Ben sees Ana's lock on it; closing the view (Escape) releases it, live on Ben's screen (L6).
+    const badge = row(ben.page, first).getByText('Ana Alvarez is replying');
+    await badge.waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.keyboard.press('Escape');
+    await badge.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    log(`Ana closed "${first}": Ben's badge went away (L6)`);
+
+    // The page stays usable at a small laptop size.
+    await ana.page.setViewportSize({ width: 1024, height: 640 });
+    await ana.page.keyboard.press('o');
+    await ana.page.locator('.conversation-pane h2').filter({ hasText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await screenshot(ana.page, 'laptop-1024.png');
+
+    const problems = [...ana.problems, ...ben.problems];
+    if (problems.length) throw new Error(problems.join('\n'));
+  } catch (err) {
+    for (const [who, page] of Object.entries(pages)) {
+      await screenshot(page, `failure-${who}.png`).catch(() => {});
+    }
+    const problems = [...ana.problems, ...ben.problems];
+    if (problems.length) err.message += `\n${problems.join('\n')}`;
+    throw err;
+  } finally {
+    await ana.context.close();
+    await ben.context.close();
+  }
+}

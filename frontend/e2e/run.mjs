@@ -1,0 +1,43 @@
+// The browser tests (npm run e2e): one server (see lib.mjs), one Chromium, the tests one after the
+// other. The last line printed is "N passed, M failed"; the exit code is non-zero on failure.
+
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cleanup, log, report, resultsDir, startServer } from './lib.mjs';
+import { loginShowsInbox } from './login-inbox.mjs';
+import { twoAgents } from './agents.mjs';
+
+const tests = [
+  ['login shows the inbox', loginShowsInbox],
+  ['two agents: lock badge, read-only view, steal, notification, bulk claim, reassign to My Queue', twoAgents],
+];
+
+const started = Date.now();
+let passed = 0;
+let failed = 0;
+try {
+  await mkdir(resultsDir, { recursive: true });
+  for (const name of await readdir(resultsDir)) {
+    if (name.startsWith('failure')) await rm(join(resultsDir, name), { force: true });
+  }
+  const base = await startServer();
+  for (const [name, test] of tests) {
+    const t0 = Date.now();
+    try {
+      await test(base);
+      passed++;
+      log(`PASS ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (err) {
+      failed++;
+      console.error(`e2e: FAIL ${name}\n${err?.stack ?? err}`);
+    }
+  }
+} catch (err) {
+  failed++;
+  console.error(`e2e: FAIL setting up\n${err?.stack ?? err}`);
+} finally {
+  await cleanup();
+}
+log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+report(passed, failed);
+process.exitCode = failed ? 1 : 0;

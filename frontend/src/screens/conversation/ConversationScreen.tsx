@@ -1,0 +1,516 @@
+import { Fragment, useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { stringifyDocument, useClient, type CombinedError, type OperationResult } from 'urql';
+import {
+  AddNoteMutation,
+  ClaimConversationMutation,
+  CloseConversationMutation,
+  ConversationEventsSubscription,
+  ConversationQuery,
+  OpenConversationMutation,
+  PendConversationMutation,
+  ReleaseConversationMutation,
+  ResolveConversationMutation,
+  SendMessageMutation,
+  StealLockMutation,
+} from '../../api/operations';
+import { useApi } from '../../api/context';
+import { describeError, type ErrorContext } from '../../api/errors';
+import type { ConversationDetailFragment } from '../../gql/graphql';
+import { channelName, fullTime, humanize, shortTime } from '../../format';
+import { describeActivity } from '../../live/activity';
+import { LockBadge } from '../../components/LockBadge';
+import { readOnlyReason } from '../../lockText';
+import { useShortcut } from '../../useShortcuts';
+import { ReassignDialog } from './ReassignDialog';
+
+// Opening and closing change the viewer's one lock (L2, L3, L6): they are sent one after the other,
+// so that leaving A for B can never close A after B was opened, whatever the network does.
+let lockChain: Promise<unknown> = Promise.resolve();
+function serially<T>(op: () => Promise<T>): Promise<T> {
+  const next = lockChain.then(op, op);
+  lockChain = next.catch(() => undefined);
+  return next;
+}
+
+interface Activity {
+  id: string;
+  text: string;
+  at: string;
+}
+
+type Action = 'claim' | 'release' | 'steal' | 'pend' | 'resolve' | 'open';
+
+interface ConversationScreenProps {
+  conversationId: string;
+  viewer: { id: string; role: string };
+  onClose: () => void;
+}
+
+function isConversation(node: unknown): node is ConversationDetailFragment {
+  return typeof node === 'object' && node !== null && 'viewerCanReply' in node;
+}
+
+const supervisorRoles = new Set(['SUPERVISOR', 'ADMIN', 'SUPER_ADMIN']);
+
+/**
+ * One conversation: opening it takes the lock when it is free (L3) and closing it releases it
+ * (L6); the view follows the conversation's events live. Read-only with the holder and a Steal
+ * button when someone else has it (L4, L5).
+ */
+export function ConversationScreen({ conversationId, viewer, onClose }: ConversationScreenProps) {
+  const api = useApi();
+  const client = useClient();
+  const id = useId();
+  const [detail, setDetail] = useState<ConversationDetailFragment | null>(null);
+  const [loadError, setLoadError] = useState('');
+  const [actionError, setActionError] = useState('');
+  const [busy, setBusy] = useState<Action | 'send' | 'note' | null>(null);
+  const [activity, setActivity] = useState<Activity[]>([]);
+  const [reply, setReply] = useState('');
+  const [note, setNote] = useState('');
+  const [reassigning, setReassigning] = useState(false);
+  const replyRef = useRef<HTMLTextAreaElement>(null);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const threadRef = useRef<HTMLDivElement>(null);
+  const refreshing = useRef({ running: false, again: false });
+
+  /** Keeps the newest copy: answers and refetches can arrive out of order (by version). */
+  const accept = useCallback((c: ConversationDetailFragment) => {
+    setDetail((prev) => (!prev || prev.id !== c.id || c.version >= prev.version ? c : prev));
+  }, []);
+
+  const refresh = useCallback(() => {
+    const state = refreshing.current;
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    void client
+      .query(ConversationQuery, { id: conversationId }, { requestPolicy: 'network-only' })
+      .toPromise()
+      .then((result) => {
+        state.running = false;
+        if (isConversation(result.data?.node)) accept(result.data.node);
+        if (state.again) {
+          state.again = false;
+          refresh();
+        }
+      });
+  }, [client, conversationId, accept]);
+
+  useEffect(() => {
+    let current = true;
+    refreshing.current = { running: false, again: false };
+    setDetail(null);
+    setLoadError('');
+    setActionError('');
+    setActivity([]);
+    setReply('');
+    setNote('');
+    setReassigning(false);
+
+    void serially(() => client.mutation(OpenConversationMutation, { id: conversationId }).toPromise()).then((result) => {
+      if (!current) return;
+      if (result.data) accept(result.data.openConversation);
+      else setLoadError(describeError(result.error));
+    });
+
+    const events = client.subscription(ConversationEventsSubscription, { conversationId }).subscribe((result) => {
+      const e = result.data?.conversationEvents;
+      if (!e) return;
+      setActivity((list) => [{ id: e.id, text: describeActivity(e), at: e.createdAt }, ...list].slice(0, 50));
+      refresh();
+    });
+    // After a reconnection, events sent meanwhile are not replayed: read the conversation again.
+    const stopReconnect = api.onReconnected(refresh);
+
+    // Closing the tab is leaving the conversation too (L6): a keepalive request outlives the page.
+    const onExit = () => api.sendOnExit(stringifyDocument(CloseConversationMutation), { id: conversationId });
+    window.addEventListener('pagehide', onExit);
+
+    return () => {
+      current = false;
+      events.unsubscribe();
+      stopReconnect();
+      window.removeEventListener('pagehide', onExit);
+      void serially(() => client.mutation(CloseConversationMutation, { id: conversationId }).toPromise());
+    };
+  }, [api, client, conversationId, accept, refresh]);
+
+  // New messages scroll into view.
+  const messageCount = detail?.messages.edges?.length ?? 0;
+  useEffect(() => {
+    const thread = threadRef.current;
+    if (thread) thread.scrollTop = thread.scrollHeight;
+  }, [messageCount]);
+
+  const fail = (error: CombinedError | undefined, context: ErrorContext = 'default') =>
+    setActionError(describeError(error, context));
+
+  /** Runs a desk mutation that answers with the conversation; shows its error in words. */
+  const act = async (
+    action: Action,
+    run: () => Promise<OperationResult<Record<string, ConversationDetailFragment>>>,
+    after?: () => void,
+  ) => {
+    setBusy(action);
+    setActionError('');
+    const result = await run();
+    setBusy(null);
+    const c = result.data && Object.values(result.data)[0];
+    if (c) {
+      accept(c);
+      after?.();
+    } else {
+      fail(result.error);
+      refresh();
+    }
+  };
+  const vars = { id: conversationId };
+  const focusReply = () => window.setTimeout(() => replyRef.current?.focus(), 0);
+
+  const claim = () => act('claim', () => client.mutation(ClaimConversationMutation, vars).toPromise(), focusReply);
+  const release = () => act('release', () => client.mutation(ReleaseConversationMutation, vars).toPromise());
+  const steal = () => act('steal', () => client.mutation(StealLockMutation, vars).toPromise(), focusReply);
+  const pend = () => act('pend', () => client.mutation(PendConversationMutation, vars).toPromise());
+  const resolve = () => act('resolve', () => client.mutation(ResolveConversationMutation, vars).toPromise());
+  const reopen = () =>
+    act('open', () => serially(() => client.mutation(OpenConversationMutation, vars).toPromise()), focusReply);
+
+  const send = async (event?: FormEvent) => {
+    event?.preventDefault();
+    const text = reply.trim();
+    if (!text || !detail) return;
+    setBusy('send');
+    setActionError('');
+    const result = await client
+      .mutation(SendMessageMutation, { conversationId, text, expectedVersion: detail.version })
+      .toPromise();
+    setBusy(null);
+    if (result.data) {
+      setReply('');
+    } else {
+      fail(result.error, 'send');
+    }
+    refresh();
+  };
+
+  const addNote = async (event: FormEvent) => {
+    event.preventDefault();
+    const text = note.trim();
+    if (!text) return;
+    setBusy('note');
+    setActionError('');
+    const result = await client.mutation(AddNoteMutation, { conversationId, text }).toPromise();
+    setBusy(null);
+    if (result.data) setNote('');
+    else fail(result.error);
+    refresh();
+  };
+
+  const onReplyKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  const c = detail;
+  const lockable = c ? (c.status === 'NEW' || c.status === 'PENDING') && c.state !== 'CLOSED' : false;
+  const readOnly = c ? readOnlyReason(c, viewer.id) : null;
+  const canClaim = Boolean(c && lockable && c.ownership === 'UNCLAIMED');
+  const canRelease = Boolean(c && c.ownership === 'CLAIMED_BY_ME' && lockable);
+  const canReassign = Boolean(c && lockable && (c.ownership === 'CLAIMED_BY_ME' || (c.owner && supervisorRoles.has(viewer.role))));
+  const canPend = Boolean(c && c.viewerCanReply && c.status === 'NEW');
+  const canResolve = Boolean(c && c.viewerCanReply && lockable);
+
+  useShortcut('close', onClose);
+  useShortcut('claim', () => (canClaim && !busy ? void claim() : false), Boolean(c));
+  useShortcut('release', () => (canRelease && !busy ? void release() : false), Boolean(c));
+  useShortcut('steal', () => (readOnly?.steal && !busy ? void steal() : false), Boolean(c));
+  useShortcut('pend', () => (canPend && !busy ? void pend() : false), Boolean(c));
+  useShortcut('resolve', () => (canResolve && !busy ? void resolve() : false), Boolean(c));
+  useShortcut('reassign', () => (canReassign ? setReassigning(true) : false), Boolean(c));
+  useShortcut('reply', () => (c?.viewerCanReply ? replyRef.current?.focus() : false), Boolean(c));
+  useShortcut('note', () => noteRef.current?.focus(), Boolean(c));
+
+  if (!c) {
+    return (
+      <section className="conversation-pane" aria-label="Conversation">
+        <div className="pane-head">
+          <button type="button" className="secondary small" onClick={onClose}>
+            Back to inbox
+          </button>
+        </div>
+        {loadError ? (
+          <p role="alert" className="error">
+            {loadError}
+          </p>
+        ) : (
+          <p role="status">Opening the conversation…</p>
+        )}
+      </section>
+    );
+  }
+
+  const messages = (c.messages.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  const notes = [...(c.notes ?? [])].sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+  const titleId = `${id}-title`;
+
+  return (
+    <section className="conversation-pane" aria-labelledby={titleId} data-conversation-id={c.id}>
+      <header className="pane-head">
+        <div className="pane-title">
+          <h2 id={titleId}>{c.customer.name}</h2>
+          <p className="pane-sub">
+            <span>{channelName(c.channel)}</span>
+            <span className={`badge status-${c.status.toLowerCase()}`}>{humanize(c.status)}</span>
+            <span className="muted">{humanize(c.state)}</span>
+            <span>
+              Owner:{' '}
+              {c.owner
+                ? c.owner.id === viewer.id
+                  ? 'you'
+                  : `${c.owner.name}${c.owner.kind === 'VIRTUAL' ? ' (bot)' : ''}`
+                : 'nobody'}
+            </span>
+            <LockBadge lock={c.lock} viewerId={viewer.id} />
+          </p>
+        </div>
+        <div className="pane-actions" role="group" aria-label="Conversation actions">
+          {canClaim ? (
+            <button type="button" onClick={() => void claim()} disabled={busy !== null} aria-keyshortcuts="c">
+              {busy === 'claim' ? 'Claiming…' : 'Claim'}
+            </button>
+          ) : null}
+          {canRelease ? (
+            <button type="button" className="secondary" onClick={() => void release()} disabled={busy !== null} aria-keyshortcuts="u">
+              {busy === 'release' ? 'Releasing…' : 'Release'}
+            </button>
+          ) : null}
+          {canReassign ? (
+            <button type="button" className="secondary" onClick={() => setReassigning(true)} disabled={busy !== null} aria-keyshortcuts="a">
+              Reassign…
+            </button>
+          ) : null}
+          {canPend ? (
+            <button type="button" className="secondary" onClick={() => void pend()} disabled={busy !== null} aria-keyshortcuts="p">
+              {busy === 'pend' ? 'Pending…' : 'Pend'}
+            </button>
+          ) : null}
+          {canResolve ? (
+            <button type="button" className="secondary" onClick={() => void resolve()} disabled={busy !== null} aria-keyshortcuts="e">
+              {busy === 'resolve' ? 'Resolving…' : 'Resolve'}
+            </button>
+          ) : null}
+          <button type="button" className="secondary" onClick={onClose} aria-keyshortcuts="Escape">
+            Close
+          </button>
+        </div>
+      </header>
+
+      <div role="status" aria-live="polite" className="readonly-slot">
+        {readOnly ? (
+          <div className="readonly-banner" data-testid="readonly-banner">
+            <p>{readOnly.message}</p>
+            {readOnly.steal ? (
+              <button type="button" onClick={() => void steal()} disabled={busy !== null} aria-keyshortcuts="s">
+                {busy === 'steal' ? 'Stealing…' : readOnly.steal}
+              </button>
+            ) : null}
+            {readOnly.reopen ? (
+              <button type="button" onClick={() => void reopen()} disabled={busy !== null}>
+                Reply here
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+      <div role="alert" className={actionError ? 'error' : 'error empty'}>
+        {actionError}
+      </div>
+
+      <div className="pane-body">
+        <div className="thread-column">
+          <div ref={threadRef} className="thread" role="log" aria-label="Messages">
+            {c.messages.totalCount > messages.length ? (
+              <p className="muted small-print">Showing the latest {messages.length} of {c.messages.totalCount} messages.</p>
+            ) : null}
+            <ol className="thread-list">
+              {messages.length === 0 ? <li className="muted">No messages yet.</li> : null}
+              {messages.map((m) => (
+                <li key={m.id} className={`message from-${m.authorKind.toLowerCase()}`}>
+                  <span className="message-author">
+                    {m.authorName}
+                    {m.authorKind === 'BOT' ? ' (bot)' : ''}
+                  </span>
+                  <p className="message-text">{m.text}</p>
+                  <time className="message-time" dateTime={m.createdAt} title={fullTime(m.createdAt)}>
+                    {shortTime(m.createdAt)}
+                  </time>
+                </li>
+              ))}
+            </ol>
+          </div>
+          <form className="composer" onSubmit={send}>
+            <label htmlFor={`${id}-reply`} className="visually-hidden">
+              Reply to {c.customer.name}
+            </label>
+            <textarea
+              id={`${id}-reply`}
+              ref={replyRef}
+              rows={3}
+              value={reply}
+              onChange={(e) => setReply(e.target.value)}
+              onKeyDown={onReplyKey}
+              disabled={!c.viewerCanReply}
+              placeholder={c.viewerCanReply ? `Reply to ${c.customer.name} (Ctrl+Enter sends)` : 'Read-only: you are not replying to this conversation'}
+              aria-keyshortcuts="r"
+            />
+            <button type="submit" disabled={!c.viewerCanReply || !reply.trim() || busy === 'send'}>
+              {busy === 'send' ? 'Sending…' : 'Send'}
+            </button>
+          </form>
+        </div>
+
+        <aside className="side-column" aria-label="About this conversation">
+          <section aria-labelledby={`${id}-customer`} className="side-section">
+            <h3 id={`${id}-customer`}>Customer</h3>
+            <dl className="facts">
+              <dt>Name</dt>
+              <dd>{c.customer.name}</dd>
+              {(c.customer.identities ?? []).map((identity) => (
+                <Fragment key={identity.id}>
+                  <dt>{channelName(identity.channel)}</dt>
+                  <dd className="handle">{identity.handle}</dd>
+                </Fragment>
+              ))}
+              <dt>Customer since</dt>
+              <dd>{shortTime(c.customer.createdAt)}</dd>
+            </dl>
+          </section>
+
+          {(c.interventions ?? []).length > 0 ? (
+            <section aria-labelledby={`${id}-interventions`} className="side-section">
+              <h3 id={`${id}-interventions`}>Bot hand-over</h3>
+              <ul className="notes">
+                {(c.interventions ?? []).map((i) => (
+                  <li key={i.id}>
+                    <p className="note-text">{i.summary}</p>
+                    <p className="note-meta">
+                      {humanize(i.status)} ·{' '}
+                      <time dateTime={i.createdAt} title={fullTime(i.createdAt)}>
+                        {shortTime(i.createdAt)}
+                      </time>
+                    </p>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+
+          <section aria-labelledby={`${id}-details`} className="side-section">
+            <h3 id={`${id}-details`}>Details</h3>
+            <dl className="facts">
+              <dt>Priority</dt>
+              <dd>{c.priority}</dd>
+              {c.tags.length > 0 ? (
+                <>
+                  <dt>Tags</dt>
+                  <dd>{c.tags.map((t) => `#${t}`).join(' ')}</dd>
+                </>
+              ) : null}
+              {c.requiredSkills.length > 0 ? (
+                <>
+                  <dt>Skills</dt>
+                  <dd>{c.requiredSkills.join(', ')}</dd>
+                </>
+              ) : null}
+              {c.requiredLanguage ? (
+                <>
+                  <dt>Language</dt>
+                  <dd>{c.requiredLanguage}</dd>
+                </>
+              ) : null}
+              {c.requiredTeam ? (
+                <>
+                  <dt>Team</dt>
+                  <dd>{c.requiredTeam.name}</dd>
+                </>
+              ) : null}
+              {c.claimedAt ? (
+                <>
+                  <dt>Claimed</dt>
+                  <dd>{shortTime(c.claimedAt)}</dd>
+                </>
+              ) : null}
+              {c.botPaused ? (
+                <>
+                  <dt>Bot</dt>
+                  <dd>Paused</dd>
+                </>
+              ) : null}
+              {c.stale ? (
+                <>
+                  <dt>Claim</dt>
+                  <dd>Stale</dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+
+          <section aria-labelledby={`${id}-notes`} className="side-section">
+            <h3 id={`${id}-notes`}>Internal notes</h3>
+            {notes.length === 0 ? <p className="muted">No notes yet.</p> : null}
+            <ul className="notes">
+              {notes.map((n) => (
+                <li key={n.id}>
+                  <p className="note-text">{n.text}</p>
+                  <p className="note-meta">
+                    {n.author.name} ·{' '}
+                    <time dateTime={n.createdAt} title={fullTime(n.createdAt)}>
+                      {shortTime(n.createdAt)}
+                    </time>
+                  </p>
+                </li>
+              ))}
+            </ul>
+            <form onSubmit={addNote} className="note-form">
+              <label htmlFor={`${id}-note`}>Add a note (customers never see notes)</label>
+              <textarea id={`${id}-note`} ref={noteRef} rows={2} value={note} onChange={(e) => setNote(e.target.value)} aria-keyshortcuts="n" />
+              <button type="submit" className="secondary small" disabled={!note.trim() || busy === 'note'}>
+                {busy === 'note' ? 'Adding…' : 'Add note'}
+              </button>
+            </form>
+          </section>
+
+          <section aria-labelledby={`${id}-activity`} className="side-section">
+            <h3 id={`${id}-activity`}>Live activity</h3>
+            {activity.length === 0 ? <p className="muted">Changes made while you have it open appear here.</p> : null}
+            <ul className="activity">
+              {activity.map((a) => (
+                <li key={a.id}>
+                  {a.text}{' '}
+                  <time className="muted" dateTime={a.at} title={fullTime(a.at)}>
+                    {shortTime(a.at)}
+                  </time>
+                </li>
+              ))}
+            </ul>
+          </section>
+        </aside>
+      </div>
+
+      {reassigning ? (
+        <ReassignDialog
+          conversationId={c.id}
+          customerName={c.customer.name}
+          viewerId={viewer.id}
+          onClose={() => setReassigning(false)}
+          onReassigned={accept}
+        />
+      ) : null}
+    </section>
+  );
+}
