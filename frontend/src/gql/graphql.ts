@@ -327,9 +327,13 @@ export type InterventionStatus =
   | 'TAKEN_OVER';
 
 export type NotificationKind =
+  /** Routing gave the viewer a conversation (C9). */
+  | 'ASSIGNED_TO_YOU'
   | 'CUSTOMER_REPLIED'
   | 'LOCK_STOLEN'
-  | 'REASSIGNED_TO_YOU';
+  | 'REASSIGNED_TO_YOU'
+  /** A conversation was transferred to the viewer (C11), with the note. */
+  | 'TRANSFERRED_TO_YOU';
 
 /** C1: a conversation's owner as the viewer sees it. Bot-owned or unowned is UNCLAIMED to humans. */
 export type Ownership =
