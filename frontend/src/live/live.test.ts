@@ -48,6 +48,12 @@ describe('notificationsReducer', () => {
       'Ben Brooks assigned you the conversation with John Smith.',
     );
     expect(describeNotification({ ...note('3', 'CUSTOMER_REPLIED'), actor: null })).toBe('John Smith replied.');
+    expect(describeNotification({ ...note('4', 'ASSIGNED_TO_YOU'), actor: null })).toBe(
+      'Routing gave you the conversation with John Smith.',
+    );
+    expect(describeNotification(note('5', 'TRANSFERRED_TO_YOU'))).toBe(
+      'Ben Brooks transferred the conversation with John Smith to you.',
+    );
   });
 });
 

@@ -1,7 +1,12 @@
 // The viewer's notifications (SPEC §7 E2): lock stolen, reassigned to you (with the note), a
 // customer replied. Newest first, each once (by cursor), at most `limit` kept.
 
-export type NotificationKind = 'LOCK_STOLEN' | 'REASSIGNED_TO_YOU' | 'CUSTOMER_REPLIED';
+export type NotificationKind =
+  | 'LOCK_STOLEN'
+  | 'REASSIGNED_TO_YOU'
+  | 'ASSIGNED_TO_YOU'
+  | 'TRANSFERRED_TO_YOU'
+  | 'CUSTOMER_REPLIED';
 
 export interface NotificationLike {
   kind: NotificationKind;
@@ -56,6 +61,10 @@ export function describeNotification(n: NotificationLike): string {
       return `${who} took over your conversation with ${customer}. You can still read it.`;
     case 'REASSIGNED_TO_YOU':
       return `${who} assigned you the conversation with ${customer}.`;
+    case 'ASSIGNED_TO_YOU':
+      return `Routing gave you the conversation with ${customer}.`;
+    case 'TRANSFERRED_TO_YOU':
+      return `${who} transferred the conversation with ${customer} to you.`;
     case 'CUSTOMER_REPLIED':
       return `${customer} replied.`;
   }
