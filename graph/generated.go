@@ -265,6 +265,7 @@ type ComplexityRoot struct {
 		ForceRelease            func(childComplexity int, id int) int
 		HandBackConversation    func(childComplexity int, id int) int
 		Heartbeat               func(childComplexity int) int
+		HoldConversation        func(childComplexity int, id int) int
 		IngestCustomerMessage   func(childComplexity int, input model.IngestMessageInput) int
 		JoinConversation        func(childComplexity int, id int) int
 		Login                   func(childComplexity int, email string, password string) int
@@ -275,6 +276,7 @@ type ComplexityRoot struct {
 		ReleaseConversation     func(childComplexity int, id int) int
 		RequestIntervention     func(childComplexity int, id int, summary string) int
 		ResolveConversation     func(childComplexity int, id int) int
+		ResumeConversation      func(childComplexity int, id int, force *bool) int
 		ReturnToQueue           func(childComplexity int, id int) int
 		RevokeAPIKey            func(childComplexity int, id int) int
 		SendMessage             func(childComplexity int, conversationID int, text string, expectedVersion *int) int
@@ -439,6 +441,8 @@ type MutationResolver interface {
 	CompleteTakeover(ctx context.Context, id int, input model.CompleteTakeoverInput) (*ent.Conversation, error)
 	DelegateToBot(ctx context.Context, id int, botID int) (*ent.Conversation, error)
 	HandBackConversation(ctx context.Context, id int) (*ent.Conversation, error)
+	HoldConversation(ctx context.Context, id int) (*ent.Conversation, error)
+	ResumeConversation(ctx context.Context, id int, force *bool) (*ent.Conversation, error)
 	TransferConversation(ctx context.Context, id int, agentID *int, teamID *int, note *string, force *bool) (*ent.Conversation, error)
 	JoinConversation(ctx context.Context, id int) (*ent.Conversation, error)
 }
@@ -1493,6 +1497,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Heartbeat(childComplexity), true
+	case "Mutation.holdConversation":
+		if e.ComplexityRoot.Mutation.HoldConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_holdConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HoldConversation(childComplexity, args["id"].(int)), true
 	case "Mutation.ingestCustomerMessage":
 		if e.ComplexityRoot.Mutation.IngestCustomerMessage == nil {
 			break
@@ -1598,6 +1613,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveConversation(childComplexity, args["id"].(int)), true
+	case "Mutation.resumeConversation":
+		if e.ComplexityRoot.Mutation.ResumeConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeConversation(childComplexity, args["id"].(int), args["force"].(*bool)), true
 	case "Mutation.returnToQueue":
 		if e.ComplexityRoot.Mutation.ReturnToQueue == nil {
 			break
@@ -3442,6 +3468,13 @@ extend type Mutation {
   "I6, for the delegated bot: back to the human who delegated it, or the queue if they are gone."
   handBackConversation(id: ID!): Conversation!
 }
+
+extend type Mutation {
+  "§6: ACTIVE → ON_HOLD (the owner, the agent replying, or a supervisor); the customer-inactivity and SLA timers stop."
+  holdConversation(id: ID!): Conversation!
+  "§6: ON_HOLD → ACTIVE; the timers go on with the time that was left. When holding freed a channel slot (R2) the owner needs room again, unless a supervisor forces it."
+  resumeConversation(id: ID!, force: Boolean = false): Conversation!
+}
 `, BuiltIn: false},
 	{Name: "../schema/live.graphql", Input: `# Live updates (SPEC §7): subscriptions over WebSocket (graphql-transport-ws). Every event carries
 # its cursor; subscribing with ` + "`" + `after: <the last cursor seen>` + "`" + ` first replays what was missed, in
@@ -4520,6 +4553,20 @@ func (ec *executionContext) field_Mutation_handBackConversation_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_holdConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_ingestCustomerMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4683,6 +4730,28 @@ func (ec *executionContext) field_Mutation_resolveConversation_args(ctx context.
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resumeConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "force",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["force"] = arg1
 	return args, nil
 }
 
@@ -10102,6 +10171,94 @@ func (ec *executionContext) fieldContext_Mutation_handBackConversation(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_handBackConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_holdConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_holdConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HoldConversation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_holdConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_holdConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resumeConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resumeConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResumeConversation(ctx, fc.Args["id"].(int), fc.Args["force"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resumeConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resumeConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17406,6 +17563,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "handBackConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_handBackConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holdConversation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_holdConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resumeConversation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resumeConversation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

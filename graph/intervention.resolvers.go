@@ -60,3 +60,13 @@ func (r *mutationResolver) DelegateToBot(ctx context.Context, id int, botID int)
 func (r *mutationResolver) HandBackConversation(ctx context.Context, id int) (*ent.Conversation, error) {
 	return r.Desk.HandBack(ctx, id)
 }
+
+// HoldConversation is the resolver for the holdConversation field.
+func (r *mutationResolver) HoldConversation(ctx context.Context, id int) (*ent.Conversation, error) {
+	return r.Desk.Hold(ctx, id)
+}
+
+// ResumeConversation is the resolver for the resumeConversation field.
+func (r *mutationResolver) ResumeConversation(ctx context.Context, id int, force *bool) (*ent.Conversation, error) {
+	return r.Desk.Resume(ctx, id, force != nil && *force)
+}

@@ -61,6 +61,7 @@ type op struct {
 	holder, owner *int
 	humanLock     bool
 	humanOwned    bool
+	newState      enum.State // "" while unchanged
 }
 
 // run executes fn on conversation id in one transaction. lockAgents are the agents whose
@@ -191,8 +192,31 @@ func (o *op) setOwner(agentID int, human bool) {
 	o.upd.SetOwnerID(agentID).SetHumanOwned(human).SetClaimedAt(o.now).SetOwnerActiveAt(o.now).SetStale(false).ClearQueuedSince()
 	if human {
 		o.upd.SetLastHumanOwnerID(agentID)
+		if o.state() == enum.StateCreated || o.state() == enum.StateInactive {
+			o.setState(enum.StateActive) // §6: a human agent participates
+		}
 	}
 	o.owner, o.humanOwned = &agentID, human
+}
+
+// state is the conversation's lifecycle state, as changed so far by this operation.
+func (o *op) state() enum.State {
+	if o.newState != "" {
+		return o.newState
+	}
+	return o.conv.State
+}
+
+// setState moves the lifecycle state (§6), with its event.
+func (o *op) setState(to enum.State) {
+	from := o.state()
+	if from == to {
+		return
+	}
+	o.changed = true
+	o.newState = to
+	o.upd.SetState(to)
+	o.emit(events.StateChanged, 0, map[string]any{"state": from}, map[string]any{"state": to})
 }
 
 // touch records the owner's activity (C8: a stale claim is fresh again).

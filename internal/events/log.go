@@ -108,6 +108,9 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 	return nil
 }
 
+// StateChanged: the conversation's lifecycle state moved (§6); before/after carry "state".
+const StateChanged = "conversation.state_changed"
+
 // Interventions and delegation (I2–I6).
 const (
 	InterventionRequested = "intervention.requested"

@@ -73,9 +73,19 @@ func LoadOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, ch 
 }
 
 // CheckRoom fails unless agentID may take one more conversation on ch: permitted on the channel
-// (R1, else FORBIDDEN), under its channel capacity (R2) and under maxClaimsPerAgent (C6), else
+// (R1, else FORBIDDEN), under maxClaimsPerAgent (C6) and under its channel capacity (R2), else
 // CAPACITY_EXCEEDED with the limit in extensions. who names the agent in messages.
 func CheckRoom(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, ch enum.Channel, who string) error {
+	return check(ctx, tx, ws, agentID, ch, who, true)
+}
+
+// CheckChannel is CheckRoom without maxClaimsPerAgent: for a conversation the agent owns already
+// that starts counting on its channel again (resumed from hold, R2).
+func CheckChannel(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, ch enum.Channel, who string) error {
+	return check(ctx, tx, ws, agentID, ch, who, false)
+}
+
+func check(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, ch enum.Channel, who string, claims bool) error {
 	l, err := LoadOf(ctx, tx, ws, agentID, ch)
 	if err != nil {
 		return err
@@ -84,7 +94,7 @@ func CheckRoom(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, 
 	case l.Capacity < 0:
 		return fault.New(fault.Forbidden, "%s: not permitted on %s; an admin can add the channel to the agent", who, ch).
 			With("channel", string(ch))
-	case l.Open >= ws.MaxClaimsPerAgent:
+	case claims && l.Open >= ws.MaxClaimsPerAgent:
 		return overClaims(ws, who, l)
 	case l.OnChannel >= l.Capacity:
 		return fault.New(fault.CapacityExceeded, "%s: at capacity on %s (%d of %d); resolve or pend one first", who, ch, l.OnChannel, l.Capacity).

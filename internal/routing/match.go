@@ -38,6 +38,7 @@ type Waiting struct {
 	Bot       *int
 	Holder    int
 	HumanLock bool
+	State     enum.State
 }
 
 // Pair is one routing decision: conversation to agent.

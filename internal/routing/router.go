@@ -228,7 +228,7 @@ func (r *Router) still(ctx context.Context, tx *ent.Tx, pairs []Pair) ([]Pair, e
 	}
 	rows, err := storage.ForUpdate(r.rowLocks, tx.Conversation.Query().Where(append(queued(), conversation.IDIn(ids...))...).
 		Order(conversation.ByID())).Select(conversation.FieldID, conversation.FieldVersion, conversation.FieldOwnerID,
-		conversation.FieldLockHolderID, conversation.FieldHumanLock).All(ctx)
+		conversation.FieldLockHolderID, conversation.FieldHumanLock, conversation.FieldState).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lock queued: %w", err)
 	}
@@ -239,7 +239,7 @@ func (r *Router) still(ctx context.Context, tx *ent.Tx, pairs []Pair) ([]Pair, e
 	out := pairs[:0]
 	for _, p := range pairs {
 		if c, ok := now[p.Conversation.ID]; ok {
-			p.Conversation.Version, p.Conversation.Bot = c.Version, c.OwnerID
+			p.Conversation.Version, p.Conversation.Bot, p.Conversation.State = c.Version, c.OwnerID, c.State
 			if c.LockHolderID != nil {
 				p.Conversation.Holder, p.Conversation.HumanLock = *c.LockHolderID, c.HumanLock
 			}
@@ -460,6 +460,7 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 	var order []group
 	var evs []events.Entry
 	agents := map[int]bool{}
+	var activate []int
 	convs := make([]int, len(pairs))
 	for i, p := range pairs {
 		convs[i] = p.Conversation.ID
@@ -497,6 +498,10 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		if iv := waiting[w.ID]; iv != nil {
 			evs = append(evs, entry(events.InterventionTakenOver, p.Agent, map[string]any{"bot": w.Bot}, map[string]any{"owner": p.Agent}))
 		}
+		if w.State == enum.StateCreated || w.State == enum.StateInactive { // §6: a human participates
+			activate = append(activate, w.ID)
+			evs = append(evs, entry(events.StateChanged, 0, map[string]any{"state": w.State}, map[string]any{"state": enum.StateActive}))
+		}
 		switch {
 		case move == giveLock:
 			evs = append(evs, entry(events.LockAcquired, p.Agent, map[string]any{"holder": nilIfZero(w.Holder)}, map[string]any{"holder": p.Agent}))
@@ -523,6 +528,11 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 			intervention.StatusIn(enum.InterventionRequested, enum.InterventionReturned)).
 			SetStatus(enum.InterventionTakenOver).SetTakenOverByID(g.agent).SetTakenOverAt(now).Exec(ctx); err != nil {
 			return 0, fmt.Errorf("interventions: %w", err)
+		}
+	}
+	if len(activate) > 0 {
+		if err := tx.Conversation.Update().Where(conversation.IDIn(activate...)).SetState(enum.StateActive).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("activate: %w", err)
 		}
 	}
 	ids := make([]int, 0, len(agents))
