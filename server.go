@@ -26,6 +26,7 @@ import (
 	"switchboard/internal/httpapi"
 	"switchboard/internal/routing"
 	"switchboard/internal/storage"
+	"switchboard/internal/timers"
 )
 
 type config struct {
@@ -139,10 +140,11 @@ func run(cfg config) error {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	go desk.New(db, bus).RunSweeper(ctx, 30*time.Second) // C8 stale claims
-	go leases.Run(ctx, 5*time.Second)                    // L6 lock leases
-	go routing.New(db, bus).Run(ctx, 5*time.Second)      // R5 the queue
-	go events.RunPurge(ctx, db.Client, time.Hour)        // E6 audit retention
+	go desk.New(db, bus).RunSweeper(ctx, 30*time.Second)                                    // C8 stale claims
+	go leases.Run(ctx, 5*time.Second)                                                       // L6 lock leases
+	go routing.New(db, bus).Run(ctx, 5*time.Second)                                         // R5 the queue
+	go desk.New(db, bus).Timers(timers.NewWorker(db, instanceName())).Run(ctx, time.Second) // §6 durable timers
+	go events.RunPurge(ctx, db.Client, time.Hour)                                           // E6 audit retention
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	announce(ln.Addr().String(), cfg)
@@ -194,4 +196,10 @@ func announce(addr string, cfg config) {
 		fmt.Fprintf(&b, "Admin: %s (password from SWITCHBOARD_ADMIN_PASSWORD)\n", cfg.adminEmail)
 	}
 	fmt.Fprintln(os.Stdout, b.String())
+}
+
+// instanceName names this process in the timers it fires.
+func instanceName() string {
+	h, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d", h, os.Getpid())
 }

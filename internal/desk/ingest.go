@@ -171,6 +171,13 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 	if err := upd.Exec(ctx); err != nil {
 		return 0, fmt.Errorf("update conversation: %w", err)
 	}
+	wsRow, err := tx.Workspace.Get(ctx, ws)
+	if err != nil {
+		return 0, err
+	}
+	if err := customerWrote(ctx, tx, wsRow, conv, created || conv.Status == enum.StatusResolved, now); err != nil {
+		return 0, err
+	}
 	evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.MessageReceived, ConversationID: conv.ID, ActorID: v.AgentID,
 		Version: version, After: map[string]any{"text": preview(text), "author": author}})
 	if err := d.bus.Append(ctx, tx, evs...); err != nil {

@@ -7,6 +7,7 @@ import (
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/fault"
 	"switchboard/internal/routing"
+	"switchboard/internal/timers"
 )
 
 // Hold puts an ACTIVE conversation ON_HOLD (§6): the owner, the lock holder or a supervisor. While
@@ -20,7 +21,7 @@ func (d *Desk) Hold(ctx context.Context, id int) (*ent.Conversation, error) {
 			return fault.New(fault.InvalidState, "only ACTIVE conversations can be put on hold; this one is %s", o.state())
 		}
 		o.setState(enum.StateOnHold)
-		return nil
+		return timers.Pause(o.ctx, o.tx, o.conv.ID, o.now, customerTimers...) // §6: the clocks stop
 	})
 }
 
@@ -47,7 +48,7 @@ func (d *Desk) Resume(ctx context.Context, id int, force bool) (*ent.Conversatio
 			}
 		}
 		o.setState(enum.StateActive)
-		return nil
+		return timers.Resume(o.ctx, o.tx, o.conv.ID, o.now, customerTimers...) // with the time that was left
 	})
 }
 

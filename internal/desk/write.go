@@ -12,6 +12,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/timers"
 )
 
 // Send posts the viewer's reply. It needs the lock (L8: held, or gained now under L3's
@@ -59,6 +60,9 @@ func (d *Desk) Send(ctx context.Context, id int, text string, expectedVersion *i
 		o.touch()
 		o.emit(events.MessageSent, 0, nil, map[string]any{"message": msg.ID, "author": o.v.AgentID, "text": preview(text)})
 		if o.human() {
+			if err := timers.Cancel(o.ctx, o.tx, o.conv.ID, enum.TimerSLAFirstResponse); err != nil { // answered
+				return err
+			}
 			return o.tx.Agent.Update().Where(agent.ID(o.v.AgentID)).SetLastActivityAt(o.now).Exec(o.ctx)
 		}
 		return nil
@@ -136,6 +140,9 @@ func (d *Desk) setStatus(ctx context.Context, id int, to enum.Status) (*ent.Conv
 			o.emit(events.LockReleased, holder, map[string]any{"holder": holder}, map[string]any{"holder": nil, "reason": "status changed"})
 		}
 		o.emit(typ, 0, map[string]any{"status": from}, map[string]any{"status": to})
+		if to == enum.StatusResolved {
+			return timers.Cancel(o.ctx, o.tx, o.conv.ID, customerTimers...) // nobody waits any more
+		}
 		return nil
 	})
 }
