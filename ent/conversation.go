@@ -72,6 +72,8 @@ type Conversation struct {
 	LockExpiresAt *time.Time `json:"lock_expires_at,omitempty"`
 	// BotPaused holds the value of the "bot_paused" field.
 	BotPaused bool `json:"bot_paused,omitempty"`
+	// CustomerPresent holds the value of the "customer_present" field.
+	CustomerPresent bool `json:"customer_present,omitempty"`
 	// DelegatedByID holds the value of the "delegated_by_id" field.
 	DelegatedByID *int `json:"delegated_by_id,omitempty"`
 	// QueuedSince holds the value of the "queued_since" field.
@@ -313,7 +315,7 @@ func (*Conversation) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case conversation.FieldTags, conversation.FieldRequiredSkills:
 			values[i] = new([]byte)
-		case conversation.FieldIsOpen, conversation.FieldHumanOwned, conversation.FieldStale, conversation.FieldHumanLock, conversation.FieldBotPaused:
+		case conversation.FieldIsOpen, conversation.FieldHumanOwned, conversation.FieldStale, conversation.FieldHumanLock, conversation.FieldBotPaused, conversation.FieldCustomerPresent:
 			values[i] = new(sql.NullBool)
 		case conversation.FieldID, conversation.FieldWorkspaceID, conversation.FieldCustomerID, conversation.FieldPriority, conversation.FieldVersion, conversation.FieldRequiredTeamID, conversation.FieldOwnerID, conversation.FieldLastHumanOwnerID, conversation.FieldLockHolderID, conversation.FieldDelegatedByID, conversation.FieldPreviousID:
 			values[i] = new(sql.NullInt64)
@@ -498,6 +500,12 @@ func (_m *Conversation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field bot_paused", values[i])
 			} else if value.Valid {
 				_m.BotPaused = value.Bool
+			}
+		case conversation.FieldCustomerPresent:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field customer_present", values[i])
+			} else if value.Valid {
+				_m.CustomerPresent = value.Bool
 			}
 		case conversation.FieldDelegatedByID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -764,6 +772,9 @@ func (_m *Conversation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("bot_paused=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BotPaused))
+	builder.WriteString(", ")
+	builder.WriteString("customer_present=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CustomerPresent))
 	builder.WriteString(", ")
 	if v := _m.DelegatedByID; v != nil {
 		builder.WriteString("delegated_by_id=")

@@ -332,6 +332,20 @@ func (_c *ConversationCreate) SetNillableBotPaused(v *bool) *ConversationCreate 
 	return _c
 }
 
+// SetCustomerPresent sets the "customer_present" field.
+func (_c *ConversationCreate) SetCustomerPresent(v bool) *ConversationCreate {
+	_c.mutation.SetCustomerPresent(v)
+	return _c
+}
+
+// SetNillableCustomerPresent sets the "customer_present" field if the given value is not nil.
+func (_c *ConversationCreate) SetNillableCustomerPresent(v *bool) *ConversationCreate {
+	if v != nil {
+		_c.SetCustomerPresent(*v)
+	}
+	return _c
+}
+
 // SetDelegatedByID sets the "delegated_by_id" field.
 func (_c *ConversationCreate) SetDelegatedByID(v int) *ConversationCreate {
 	_c.mutation.SetDelegatedByID(v)
@@ -729,6 +743,10 @@ func (_c *ConversationCreate) defaults() {
 		v := conversation.DefaultBotPaused
 		_c.mutation.SetBotPaused(v)
 	}
+	if _, ok := _c.mutation.CustomerPresent(); !ok {
+		v := conversation.DefaultCustomerPresent
+		_c.mutation.SetCustomerPresent(v)
+	}
 	if _, ok := _c.mutation.Preview(); !ok {
 		v := conversation.DefaultPreview
 		_c.mutation.SetPreview(v)
@@ -804,6 +822,9 @@ func (_c *ConversationCreate) check() error {
 	}
 	if _, ok := _c.mutation.BotPaused(); !ok {
 		return &ValidationError{Name: "bot_paused", err: errors.New(`ent: missing required field "Conversation.bot_paused"`)}
+	}
+	if _, ok := _c.mutation.CustomerPresent(); !ok {
+		return &ValidationError{Name: "customer_present", err: errors.New(`ent: missing required field "Conversation.customer_present"`)}
 	}
 	if _, ok := _c.mutation.Preview(); !ok {
 		return &ValidationError{Name: "preview", err: errors.New(`ent: missing required field "Conversation.preview"`)}
@@ -927,6 +948,10 @@ func (_c *ConversationCreate) createSpec() (*Conversation, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.BotPaused(); ok {
 		_spec.SetField(conversation.FieldBotPaused, field.TypeBool, value)
 		_node.BotPaused = value
+	}
+	if value, ok := _c.mutation.CustomerPresent(); ok {
+		_spec.SetField(conversation.FieldCustomerPresent, field.TypeBool, value)
+		_node.CustomerPresent = value
 	}
 	if value, ok := _c.mutation.DelegatedByID(); ok {
 		_spec.SetField(conversation.FieldDelegatedByID, field.TypeInt, value)
@@ -1586,6 +1611,18 @@ func (u *ConversationUpsert) UpdateBotPaused() *ConversationUpsert {
 	return u
 }
 
+// SetCustomerPresent sets the "customer_present" field.
+func (u *ConversationUpsert) SetCustomerPresent(v bool) *ConversationUpsert {
+	u.Set(conversation.FieldCustomerPresent, v)
+	return u
+}
+
+// UpdateCustomerPresent sets the "customer_present" field to the value that was provided on create.
+func (u *ConversationUpsert) UpdateCustomerPresent() *ConversationUpsert {
+	u.SetExcluded(conversation.FieldCustomerPresent)
+	return u
+}
+
 // SetDelegatedByID sets the "delegated_by_id" field.
 func (u *ConversationUpsert) SetDelegatedByID(v int) *ConversationUpsert {
 	u.Set(conversation.FieldDelegatedByID, v)
@@ -2136,6 +2173,20 @@ func (u *ConversationUpsertOne) SetBotPaused(v bool) *ConversationUpsertOne {
 func (u *ConversationUpsertOne) UpdateBotPaused() *ConversationUpsertOne {
 	return u.Update(func(s *ConversationUpsert) {
 		s.UpdateBotPaused()
+	})
+}
+
+// SetCustomerPresent sets the "customer_present" field.
+func (u *ConversationUpsertOne) SetCustomerPresent(v bool) *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.SetCustomerPresent(v)
+	})
+}
+
+// UpdateCustomerPresent sets the "customer_present" field to the value that was provided on create.
+func (u *ConversationUpsertOne) UpdateCustomerPresent() *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.UpdateCustomerPresent()
 	})
 }
 
@@ -2877,6 +2928,20 @@ func (u *ConversationUpsertBulk) SetBotPaused(v bool) *ConversationUpsertBulk {
 func (u *ConversationUpsertBulk) UpdateBotPaused() *ConversationUpsertBulk {
 	return u.Update(func(s *ConversationUpsert) {
 		s.UpdateBotPaused()
+	})
+}
+
+// SetCustomerPresent sets the "customer_present" field.
+func (u *ConversationUpsertBulk) SetCustomerPresent(v bool) *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.SetCustomerPresent(v)
+	})
+}
+
+// UpdateCustomerPresent sets the "customer_present" field to the value that was provided on create.
+func (u *ConversationUpsertBulk) UpdateCustomerPresent() *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.UpdateCustomerPresent()
 	})
 }
 

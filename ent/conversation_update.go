@@ -393,6 +393,20 @@ func (_u *ConversationUpdate) SetNillableBotPaused(v *bool) *ConversationUpdate 
 	return _u
 }
 
+// SetCustomerPresent sets the "customer_present" field.
+func (_u *ConversationUpdate) SetCustomerPresent(v bool) *ConversationUpdate {
+	_u.mutation.SetCustomerPresent(v)
+	return _u
+}
+
+// SetNillableCustomerPresent sets the "customer_present" field if the given value is not nil.
+func (_u *ConversationUpdate) SetNillableCustomerPresent(v *bool) *ConversationUpdate {
+	if v != nil {
+		_u.SetCustomerPresent(*v)
+	}
+	return _u
+}
+
 // SetDelegatedByID sets the "delegated_by_id" field.
 func (_u *ConversationUpdate) SetDelegatedByID(v int) *ConversationUpdate {
 	_u.mutation.ResetDelegatedByID()
@@ -1077,6 +1091,9 @@ func (_u *ConversationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.BotPaused(); ok {
 		_spec.SetField(conversation.FieldBotPaused, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CustomerPresent(); ok {
+		_spec.SetField(conversation.FieldCustomerPresent, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.DelegatedByID(); ok {
 		_spec.SetField(conversation.FieldDelegatedByID, field.TypeInt, value)
@@ -1998,6 +2015,20 @@ func (_u *ConversationUpdateOne) SetNillableBotPaused(v *bool) *ConversationUpda
 	return _u
 }
 
+// SetCustomerPresent sets the "customer_present" field.
+func (_u *ConversationUpdateOne) SetCustomerPresent(v bool) *ConversationUpdateOne {
+	_u.mutation.SetCustomerPresent(v)
+	return _u
+}
+
+// SetNillableCustomerPresent sets the "customer_present" field if the given value is not nil.
+func (_u *ConversationUpdateOne) SetNillableCustomerPresent(v *bool) *ConversationUpdateOne {
+	if v != nil {
+		_u.SetCustomerPresent(*v)
+	}
+	return _u
+}
+
 // SetDelegatedByID sets the "delegated_by_id" field.
 func (_u *ConversationUpdateOne) SetDelegatedByID(v int) *ConversationUpdateOne {
 	_u.mutation.ResetDelegatedByID()
@@ -2712,6 +2743,9 @@ func (_u *ConversationUpdateOne) sqlSave(ctx context.Context) (_node *Conversati
 	}
 	if value, ok := _u.mutation.BotPaused(); ok {
 		_spec.SetField(conversation.FieldBotPaused, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CustomerPresent(); ok {
+		_spec.SetField(conversation.FieldCustomerPresent, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.DelegatedByID(); ok {
 		_spec.SetField(conversation.FieldDelegatedByID, field.TypeInt, value)

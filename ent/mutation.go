@@ -4853,6 +4853,7 @@ type ConversationMutation struct {
 	lock_acquired_at         *time.Time
 	lock_expires_at          *time.Time
 	bot_paused               *bool
+	customer_present         *bool
 	delegated_by_id          *int
 	adddelegated_by_id       *int
 	queued_since             *time.Time
@@ -6078,6 +6079,42 @@ func (m *ConversationMutation) ResetBotPaused() {
 	m.bot_paused = nil
 }
 
+// SetCustomerPresent sets the "customer_present" field.
+func (m *ConversationMutation) SetCustomerPresent(b bool) {
+	m.customer_present = &b
+}
+
+// CustomerPresent returns the value of the "customer_present" field in the mutation.
+func (m *ConversationMutation) CustomerPresent() (r bool, exists bool) {
+	v := m.customer_present
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerPresent returns the old "customer_present" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldCustomerPresent(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerPresent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerPresent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerPresent: %w", err)
+	}
+	return oldValue.CustomerPresent, nil
+}
+
+// ResetCustomerPresent resets all changes to the "customer_present" field.
+func (m *ConversationMutation) ResetCustomerPresent() {
+	m.customer_present = nil
+}
+
 // SetDelegatedByID sets the "delegated_by_id" field.
 func (m *ConversationMutation) SetDelegatedByID(i int) {
 	m.delegated_by_id = &i
@@ -7207,7 +7244,7 @@ func (m *ConversationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConversationMutation) Fields() []string {
-	fields := make([]string, 0, 33)
+	fields := make([]string, 0, 34)
 	if m.workspace != nil {
 		fields = append(fields, conversation.FieldWorkspaceID)
 	}
@@ -7279,6 +7316,9 @@ func (m *ConversationMutation) Fields() []string {
 	}
 	if m.bot_paused != nil {
 		fields = append(fields, conversation.FieldBotPaused)
+	}
+	if m.customer_present != nil {
+		fields = append(fields, conversation.FieldCustomerPresent)
 	}
 	if m.delegated_by_id != nil {
 		fields = append(fields, conversation.FieldDelegatedByID)
@@ -7363,6 +7403,8 @@ func (m *ConversationMutation) Field(name string) (ent.Value, bool) {
 		return m.LockExpiresAt()
 	case conversation.FieldBotPaused:
 		return m.BotPaused()
+	case conversation.FieldCustomerPresent:
+		return m.CustomerPresent()
 	case conversation.FieldDelegatedByID:
 		return m.DelegatedByID()
 	case conversation.FieldQueuedSince:
@@ -7438,6 +7480,8 @@ func (m *ConversationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldLockExpiresAt(ctx)
 	case conversation.FieldBotPaused:
 		return m.OldBotPaused(ctx)
+	case conversation.FieldCustomerPresent:
+		return m.OldCustomerPresent(ctx)
 	case conversation.FieldDelegatedByID:
 		return m.OldDelegatedByID(ctx)
 	case conversation.FieldQueuedSince:
@@ -7632,6 +7676,13 @@ func (m *ConversationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetBotPaused(v)
+		return nil
+	case conversation.FieldCustomerPresent:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerPresent(v)
 		return nil
 	case conversation.FieldDelegatedByID:
 		v, ok := value.(int)
@@ -7960,6 +8011,9 @@ func (m *ConversationMutation) ResetField(name string) error {
 		return nil
 	case conversation.FieldBotPaused:
 		m.ResetBotPaused()
+		return nil
+	case conversation.FieldCustomerPresent:
+		m.ResetCustomerPresent()
 		return nil
 	case conversation.FieldDelegatedByID:
 		m.ResetDelegatedByID()

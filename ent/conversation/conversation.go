@@ -66,6 +66,8 @@ const (
 	FieldLockExpiresAt = "lock_expires_at"
 	// FieldBotPaused holds the string denoting the bot_paused field in the database.
 	FieldBotPaused = "bot_paused"
+	// FieldCustomerPresent holds the string denoting the customer_present field in the database.
+	FieldCustomerPresent = "customer_present"
 	// FieldDelegatedByID holds the string denoting the delegated_by_id field in the database.
 	FieldDelegatedByID = "delegated_by_id"
 	// FieldQueuedSince holds the string denoting the queued_since field in the database.
@@ -253,6 +255,7 @@ var Columns = []string{
 	FieldLockAcquiredAt,
 	FieldLockExpiresAt,
 	FieldBotPaused,
+	FieldCustomerPresent,
 	FieldDelegatedByID,
 	FieldQueuedSince,
 	FieldPreview,
@@ -301,6 +304,8 @@ var (
 	DefaultHumanLock bool
 	// DefaultBotPaused holds the default value on creation for the "bot_paused" field.
 	DefaultBotPaused bool
+	// DefaultCustomerPresent holds the default value on creation for the "customer_present" field.
+	DefaultCustomerPresent bool
 	// DefaultPreview holds the default value on creation for the "preview" field.
 	DefaultPreview string
 	// PreviewValidator is a validator for the "preview" field. It is called by the builders before save.
@@ -463,6 +468,11 @@ func ByLockExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByBotPaused orders the results by the bot_paused field.
 func ByBotPaused(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBotPaused, opts...).ToFunc()
+}
+
+// ByCustomerPresent orders the results by the customer_present field.
+func ByCustomerPresent(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCustomerPresent, opts...).ToFunc()
 }
 
 // ByDelegatedByID orders the results by the delegated_by_id field.

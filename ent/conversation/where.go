@@ -151,6 +151,11 @@ func BotPaused(v bool) predicate.Conversation {
 	return predicate.Conversation(sql.FieldEQ(FieldBotPaused, v))
 }
 
+// CustomerPresent applies equality check predicate on the "customer_present" field. It's identical to CustomerPresentEQ.
+func CustomerPresent(v bool) predicate.Conversation {
+	return predicate.Conversation(sql.FieldEQ(FieldCustomerPresent, v))
+}
+
 // DelegatedByID applies equality check predicate on the "delegated_by_id" field. It's identical to DelegatedByIDEQ.
 func DelegatedByID(v int) predicate.Conversation {
 	return predicate.Conversation(sql.FieldEQ(FieldDelegatedByID, v))
@@ -909,6 +914,16 @@ func BotPausedEQ(v bool) predicate.Conversation {
 // BotPausedNEQ applies the NEQ predicate on the "bot_paused" field.
 func BotPausedNEQ(v bool) predicate.Conversation {
 	return predicate.Conversation(sql.FieldNEQ(FieldBotPaused, v))
+}
+
+// CustomerPresentEQ applies the EQ predicate on the "customer_present" field.
+func CustomerPresentEQ(v bool) predicate.Conversation {
+	return predicate.Conversation(sql.FieldEQ(FieldCustomerPresent, v))
+}
+
+// CustomerPresentNEQ applies the NEQ predicate on the "customer_present" field.
+func CustomerPresentNEQ(v bool) predicate.Conversation {
+	return predicate.Conversation(sql.FieldNEQ(FieldCustomerPresent, v))
 }
 
 // DelegatedByIDEQ applies the EQ predicate on the "delegated_by_id" field.

@@ -210,6 +210,7 @@ var (
 		{Name: "lock_acquired_at", Type: field.TypeTime, Nullable: true},
 		{Name: "lock_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "bot_paused", Type: field.TypeBool, Default: false},
+		{Name: "customer_present", Type: field.TypeBool, Default: true},
 		{Name: "delegated_by_id", Type: field.TypeInt, Nullable: true},
 		{Name: "queued_since", Type: field.TypeTime, Nullable: true},
 		{Name: "preview", Type: field.TypeString, Size: 200, Default: ""},
@@ -233,37 +234,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "conversations_agents_owned_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[28]},
-				RefColumns: []*schema.Column{AgentsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "conversations_agents_locked_conversations",
 				Columns:    []*schema.Column{ConversationsColumns[29]},
 				RefColumns: []*schema.Column{AgentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "conversations_teams_required_team",
+				Symbol:     "conversations_agents_locked_conversations",
 				Columns:    []*schema.Column{ConversationsColumns[30]},
+				RefColumns: []*schema.Column{AgentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "conversations_teams_required_team",
+				Columns:    []*schema.Column{ConversationsColumns[31]},
 				RefColumns: []*schema.Column{TeamsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "conversations_conversations_next",
-				Columns:    []*schema.Column{ConversationsColumns[31]},
+				Columns:    []*schema.Column{ConversationsColumns[32]},
 				RefColumns: []*schema.Column{ConversationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "conversations_customers_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[32]},
+				Columns:    []*schema.Column{ConversationsColumns[33]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "conversations_workspaces_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[33]},
+				Columns:    []*schema.Column{ConversationsColumns[34]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -272,7 +273,7 @@ var (
 			{
 				Name:    "conversation_lock_holder_id",
 				Unique:  true,
-				Columns: []*schema.Column{ConversationsColumns[29]},
+				Columns: []*schema.Column{ConversationsColumns[30]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "human_lock",
 				},
@@ -280,7 +281,7 @@ var (
 			{
 				Name:    "conversation_customer_id_channel",
 				Unique:  true,
-				Columns: []*schema.Column{ConversationsColumns[32], ConversationsColumns[2]},
+				Columns: []*schema.Column{ConversationsColumns[33], ConversationsColumns[2]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "is_open",
 				},
@@ -288,22 +289,22 @@ var (
 			{
 				Name:    "conversation_workspace_id_status_last_message_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[33], ConversationsColumns[3], ConversationsColumns[23]},
+				Columns: []*schema.Column{ConversationsColumns[34], ConversationsColumns[3], ConversationsColumns[24]},
 			},
 			{
 				Name:    "conversation_owner_id_human_owned_status_channel",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[28], ConversationsColumns[11], ConversationsColumns[3], ConversationsColumns[2]},
+				Columns: []*schema.Column{ConversationsColumns[29], ConversationsColumns[11], ConversationsColumns[3], ConversationsColumns[2]},
 			},
 			{
 				Name:    "conversation_workspace_id_channel_priority_queued_since",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[33], ConversationsColumns[2], ConversationsColumns[6], ConversationsColumns[21]},
+				Columns: []*schema.Column{ConversationsColumns[34], ConversationsColumns[2], ConversationsColumns[6], ConversationsColumns[22]},
 			},
 			{
 				Name:    "conversation_workspace_id_updated_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[33], ConversationsColumns[25]},
+				Columns: []*schema.Column{ConversationsColumns[34], ConversationsColumns[26]},
 			},
 		},
 	}

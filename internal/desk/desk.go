@@ -62,6 +62,8 @@ type op struct {
 	humanLock     bool
 	humanOwned    bool
 	newState      enum.State // "" while unchanged
+	hadHuman      bool       // a human owned it at some point (set when one takes it now)
+	left          bool       // the customer left in this operation
 }
 
 // run executes fn on conversation id in one transaction. lockAgents are the agents whose
@@ -127,6 +129,9 @@ func (d *Desk) lockAgents(ctx context.Context, tx *ent.Tx, ids ...int) error {
 func (o *op) commit() (*ent.Conversation, error) {
 	conv := o.conv
 	if o.changed {
+		if err := o.settle(); err != nil {
+			return nil, err
+		}
 		version := o.conv.Version + 1
 		var err error
 		if conv, err = o.upd.AddVersion(1).Save(o.ctx); err != nil {
@@ -192,9 +197,7 @@ func (o *op) setOwner(agentID int, human bool) {
 	o.upd.SetOwnerID(agentID).SetHumanOwned(human).SetClaimedAt(o.now).SetOwnerActiveAt(o.now).SetStale(false).ClearQueuedSince()
 	if human {
 		o.upd.SetLastHumanOwnerID(agentID)
-		if o.state() == enum.StateCreated || o.state() == enum.StateInactive {
-			o.setState(enum.StateActive) // §6: a human agent participates
-		}
+		o.hadHuman = true
 	}
 	o.owner, o.humanOwned = &agentID, human
 }

@@ -2,9 +2,12 @@ package desk
 
 import (
 	"context"
+	"fmt"
 
 	"switchboard/ent"
+	"switchboard/ent/channelsession"
 	"switchboard/ent/schema/enum"
+	"switchboard/internal/events"
 	"switchboard/internal/fault"
 	"switchboard/internal/routing"
 	"switchboard/internal/timers"
@@ -63,4 +66,67 @@ func (o *op) mayChangeState(action string) error {
 		return fault.New(fault.InvalidState, "the conversation is %s", o.statusWord())
 	}
 	return nil
+}
+
+// Lifecycle derives the state of §6 from who is in the conversation: cur is the state now,
+// present whether the customer is, agents whether a human agent is (its owner), hadHuman whether
+// one ever was, wrapUp the workspace setting. ON_HOLD stays until resumed; CLOSED is final.
+func Lifecycle(cur enum.State, present, agents, hadHuman, wrapUp bool) enum.State {
+	switch {
+	case cur == enum.StateClosed || cur == enum.StateOnHold:
+		return cur
+	case present && agents:
+		return enum.StateActive
+	case present && !hadHuman:
+		return enum.StateCreated // the bot is in it
+	case present:
+		return enum.StateInactive // all agents left, the customer is still there
+	case agents && wrapUp:
+		return enum.StateWrapUp
+	case agents:
+		return enum.StateCustomerLeft
+	}
+	return enum.StateClosing // everyone gone: housekeeping archives it
+}
+
+// settle moves the state to what the operation left (§6), before it is written; a conversation
+// entering CLOSING gets its housekeeping timer.
+func (o *op) settle() error {
+	present := o.conv.CustomerPresent && !o.left
+	had := o.hadHuman || o.conv.LastHumanOwnerID != nil
+	to := Lifecycle(o.state(), present, o.humanOwned, had, o.ws.WrapUpEnabled)
+	if to == o.state() {
+		return nil
+	}
+	o.setState(to)
+	if to == enum.StateClosing {
+		return timers.Schedule(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, enum.TimerHousekeeping, o.now, nil)
+	}
+	return nil
+}
+
+// EndCustomerSession is the channel connector telling that the customer left (closed the chat,
+// ended the call): the customer's sessions end and the state follows (§6: CUSTOMER_LEFT, WRAP_UP,
+// or CLOSING when no agent is in it either).
+func (d *Desk) EndCustomerSession(ctx context.Context, id int) (*ent.Conversation, error) {
+	return d.run(ctx, id, nil, func(o *op) error {
+		if !o.v.ViaAPIKey() && !o.v.Role.AtLeast(enum.RoleAdmin) {
+			return fault.Denied("end customer sessions (channel connectors use an API key)")
+		}
+		if !o.conv.IsOpen || !o.conv.CustomerPresent {
+			return fault.New(fault.InvalidState, "the customer is not in this conversation")
+		}
+		return o.customerLeaves()
+	})
+}
+
+func (o *op) customerLeaves() error {
+	if err := o.tx.ChannelSession.Update().Where(channelsession.ConversationID(o.conv.ID), channelsession.Active(true)).
+		SetActive(false).SetEndedAt(o.now).Exec(o.ctx); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	o.changed, o.left = true, true
+	o.upd.SetCustomerPresent(false)
+	o.emit(events.CustomerLeft, 0, nil, map[string]any{"present": false})
+	return timers.Cancel(o.ctx, o.tx, o.conv.ID, customerTimers...)
 }

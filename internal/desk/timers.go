@@ -2,10 +2,13 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"switchboard/ent"
+	"switchboard/ent/channelsession"
+	"switchboard/ent/conversation"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/events"
 	"switchboard/internal/timers"
@@ -39,9 +42,10 @@ func customerWrote(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, conv *ent
 
 // Timers registers the desk's timer handlers on w (§6): a first-response SLA that runs out is
 // recorded (sla.breached, for queueStats); a customer silent for customerInactivitySeconds has
-// left: WRAP_UP when the workspace wraps up and a human owns it, else CUSTOMER_LEFT.
+// left (the state follows, see Lifecycle); a CLOSING conversation is archived and CLOSED.
 func (d *Desk) Timers(w *timers.Worker) *timers.Worker {
-	return w.Handle(enum.TimerSLAFirstResponse, d.slaRanOut).Handle(enum.TimerCustomerInactivity, d.customerLeft)
+	return w.Handle(enum.TimerSLAFirstResponse, d.slaRanOut).Handle(enum.TimerCustomerInactivity, d.customerLeft).
+		Handle(enum.TimerHousekeeping, d.housekeeping)
 }
 
 func (d *Desk) slaRanOut(ctx context.Context, tx *ent.Tx, t *ent.Timer) error {
@@ -61,25 +65,79 @@ func (d *Desk) customerLeft(ctx context.Context, tx *ent.Tx, t *ent.Timer) error
 	if err != nil {
 		return fmt.Errorf("inactivity: %w", err)
 	}
-	switch c.State {
-	case enum.StateCreated, enum.StateActive, enum.StateInactive:
-	default:
-		return nil // on hold (paused), or already leaving
+	if !c.IsOpen || !c.CustomerPresent || c.State == enum.StateOnHold {
+		return nil // gone already, or on hold (its timers are paused)
 	}
 	ws, err := tx.Workspace.Get(ctx, c.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	to := enum.StateCustomerLeft
-	if ws.WrapUpEnabled && c.HumanOwned {
-		to = enum.StateWrapUp
+	now := time.Now()
+	if err := tx.ChannelSession.Update().Where(channelsession.ConversationID(c.ID), channelsession.Active(true)).
+		SetActive(false).SetEndedAt(now).Exec(ctx); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
 	}
-	if err := tx.Conversation.UpdateOneID(c.ID).SetState(to).AddVersion(1).Exec(ctx); err != nil {
+	to := Lifecycle(c.State, false, c.HumanOwned, c.LastHumanOwnerID != nil, ws.WrapUpEnabled)
+	if err := tx.Conversation.UpdateOneID(c.ID).SetCustomerPresent(false).SetState(to).AddVersion(1).Exec(ctx); err != nil {
 		return fmt.Errorf("inactivity: %w", err)
 	}
 	if err := timers.Cancel(ctx, tx, c.ID, enum.TimerSLAFirstResponse); err != nil {
 		return err
 	}
-	return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: c.WorkspaceID, Type: events.StateChanged, ConversationID: c.ID,
-		Version: c.Version + 1, Before: map[string]any{"state": c.State}, After: map[string]any{"state": to, "reason": "customer inactive"}})
+	if to == enum.StateClosing {
+		if err := timers.Schedule(ctx, tx, c.WorkspaceID, c.ID, enum.TimerHousekeeping, now, nil); err != nil {
+			return err
+		}
+	}
+	evs := []events.Entry{{WorkspaceID: c.WorkspaceID, Type: events.CustomerLeft, ConversationID: c.ID, Version: c.Version + 1,
+		After: map[string]any{"present": false, "reason": "inactive"}}}
+	if to != c.State {
+		evs = append(evs, events.Entry{WorkspaceID: c.WorkspaceID, Type: events.StateChanged, ConversationID: c.ID,
+			Version: c.Version + 1, Before: map[string]any{"state": c.State}, After: map[string]any{"state": to, "reason": "customer inactive"}})
+	}
+	return d.bus.Append(ctx, tx, evs...)
+}
+
+// housekeeping archives a CLOSING conversation's activity (messages, notes, interventions) to
+// permanent storage and closes it: CLOSED, read-only (§6).
+func (d *Desk) housekeeping(ctx context.Context, tx *ent.Tx, t *ent.Timer) error {
+	c, err := tx.Conversation.Query().Where(conversation.ID(*t.ConversationID)).
+		WithMessages().WithNotes().WithInterventions().Only(ctx)
+	if err != nil {
+		return fmt.Errorf("housekeeping: %w", err)
+	}
+	if c.State != enum.StateClosing {
+		return nil // someone came back
+	}
+	payload := map[string]any{"messages": c.Edges.Messages, "notes": c.Edges.Notes, "interventions": c.Edges.Interventions,
+		"archivedAt": time.Now()}
+	if err := tx.Archive.Create().SetWorkspaceID(c.WorkspaceID).SetConversationID(c.ID).SetPayload(asJSON(payload)).Exec(ctx); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	now := time.Now()
+	if err := tx.Conversation.UpdateOneID(c.ID).SetState(enum.StateClosed).SetIsOpen(false).SetClosedAt(now).
+		ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt().ClearQueuedSince().
+		AddVersion(1).Exec(ctx); err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	if err := timers.Cancel(ctx, tx, c.ID); err != nil {
+		return err
+	}
+	v := c.Version + 1
+	return d.bus.Append(ctx, tx,
+		events.Entry{WorkspaceID: c.WorkspaceID, Type: events.Archived, ConversationID: c.ID, Version: v,
+			After: map[string]any{"messages": len(c.Edges.Messages), "notes": len(c.Edges.Notes)}},
+		events.Entry{WorkspaceID: c.WorkspaceID, Type: events.StateChanged, ConversationID: c.ID, Version: v,
+			Before: map[string]any{"state": c.State}, After: map[string]any{"state": enum.StateClosed}})
+}
+
+// asJSON turns v into the map form a JSON column stores.
+func asJSON(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return map[string]any{"error": err.Error()}
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
 }

@@ -111,6 +111,14 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 // StateChanged: the conversation's lifecycle state moved (§6); before/after carry "state".
 const StateChanged = "conversation.state_changed"
 
+// CustomerLeft: the customer's channel sessions ended (§6); CustomerReturned: they wrote again.
+const (
+	CustomerLeft     = "customer.left"
+	CustomerReturned = "customer.returned"
+	// Archived: housekeeping stored the conversation's activity; it is CLOSED and read-only (§6).
+	Archived = "conversation.archived"
+)
+
 // Interventions and delegation (I2–I6).
 const (
 	InterventionRequested = "intervention.requested"
