@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { cleanup, log, report, resultsDir, startServer } from './lib.mjs';
 import { loginShowsInbox } from './login-inbox.mjs';
 import { twoAgents } from './agents.mjs';
+import { interventionQueue } from './interventions.mjs';
 
 const tests = [
   ['login shows the inbox', loginShowsInbox],
   ['two agents: lock badge, read-only view, steal, notification, bulk claim, reassign to My Queue', twoAgents],
+  ['interventions: the queue with the summary, take over, complete with topic and outcome', interventionQueue],
 ];
 
 const started = Date.now();

@@ -144,7 +144,13 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
           </div>
           <div className="detail-pane">
             {openId ? (
-              <ConversationScreen key={openId} conversationId={openId} viewer={viewer} onClose={closeConversation} />
+              <ConversationScreen
+                key={openId}
+                conversationId={openId}
+                viewer={viewer}
+                onClose={closeConversation}
+                onOpen={openConversation}
+              />
             ) : (
               <div className="placeholder">
                 <h2>No conversation open</h2>

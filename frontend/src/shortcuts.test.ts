@@ -20,6 +20,9 @@ describe('shortcutFor', () => {
     ['x', 'select'],
     ['1', 'tabUnclaimed'],
     ['2', 'tabMine'],
+    ['3', 'tabInterventions'],
+    ['t', 'takeOver'],
+    ['f', 'transfer'],
     ['?', 'help'],
   ])('maps %s to %s', (key, action) => {
     expect(shortcutFor({ key }, false)).toBe(action);

@@ -10,6 +10,8 @@ export type ShortcutAction =
   | 'claim'
   | 'release'
   | 'reassign'
+  | 'transfer'
+  | 'takeOver'
   | 'steal'
   | 'pend'
   | 'resolve'
@@ -19,6 +21,7 @@ export type ShortcutAction =
   | 'bulkClaim'
   | 'tabUnclaimed'
   | 'tabMine'
+  | 'tabInterventions'
   | 'help'
   | 'leaveField';
 
@@ -39,13 +42,16 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['c'], action: 'claim', label: 'Claim' },
   { keys: ['u'], action: 'release', label: 'Release to the queue' },
   { keys: ['a'], action: 'reassign', label: 'Reassign with a handoff note' },
-  { keys: ['s'], action: 'steal', label: 'Steal the lock / take over' },
+  { keys: ['f'], action: 'transfer', label: 'Transfer to an agent or a team' },
+  { keys: ['s'], action: 'steal', label: 'Steal the lock' },
+  { keys: ['t'], action: 'takeOver', label: 'Take over from the bot' },
   { keys: ['p'], action: 'pend', label: 'Set to pending' },
   { keys: ['e'], action: 'resolve', label: 'Resolve' },
   { keys: ['x'], action: 'select', label: 'Select for bulk claim' },
   { keys: ['C'], action: 'bulkClaim', label: 'Claim the selected conversations' },
   { keys: ['1'], action: 'tabUnclaimed', label: 'Unclaimed inbox' },
   { keys: ['2'], action: 'tabMine', label: 'My Queue' },
+  { keys: ['3'], action: 'tabInterventions', label: 'Interventions (waiting for a human)' },
   { keys: ['?'], action: 'help', label: 'Show these shortcuts' },
 ];
 

@@ -125,6 +125,44 @@ describe('describeError with what the server names', () => {
   });
 });
 
+describe('describeError for interventions and transfers', () => {
+  const ext = (code: string, extensions: Record<string, unknown> = {}): ApiError => ({
+    graphQLErrors: [{ message: 'raw', extensions: { code, ...extensions } }],
+  });
+
+  it('names who took a conversation over first (I2: the first wins)', () => {
+    expect(describeError(ext('CONFLICT', { owner: { id: '8', name: 'Ben Brooks' } }), 'takeover')).toBe(
+      'Ben Brooks took this conversation over first.',
+    );
+  });
+
+  it('explains a takeover that is no longer running (I3, I4)', () => {
+    expect(describeError(ext('INVALID_STATE'), 'handback')).toMatch(/^The takeover isn't running any more/);
+    expect(describeError(ext('FORBIDDEN'), 'handback')).toMatch(/agent who took this conversation over/);
+  });
+
+  it("says the limits are the receiver's in a transfer (C11)", () => {
+    const full = ext('CAPACITY_EXCEEDED', { limit: 'channel', channel: 'SMS', capacity: 3, current: 3 });
+    expect(describeError(full, 'transfer')).toMatch(/^That agent is at capacity on SMS\./);
+    expect(describeError(ext('INVALID_STATE', { presence: 'AWAY' }), 'transfer')).toMatch(/away/);
+    expect(describeError(ext('FORBIDDEN'), 'transfer')).toMatch(/transfer to a team/);
+    expect(describeError(ext('NOT_FOUND'), 'transfer')).toMatch(/agent or team/);
+  });
+
+  it('keeps pool and channel reasons for the taker (takeover is a claim)', () => {
+    expect(describeError(ext('FORBIDDEN', { channel: 'INSTAGRAM' }), 'takeover')).toMatch(/aren't permitted on Instagram/);
+    expect(describeError(ext('FORBIDDEN'), 'takeover')).toMatch(/routing only/);
+  });
+
+  it('never shows the raw message', () => {
+    for (const context of ['takeover', 'handback', 'transfer'] as const) {
+      for (const code of ['CONFLICT', 'FORBIDDEN', 'INVALID_STATE', 'NOT_FOUND', 'BAD_USER_INPUT', 'CAPACITY_EXCEEDED']) {
+        expect(describeError(ext(code), context)).not.toContain('raw');
+      }
+    }
+  });
+});
+
 describe('describeItemError', () => {
   it('has a sentence for each bulk-claim outcome', () => {
     expect(describeItemError(null)).toBe('');

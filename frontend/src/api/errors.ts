@@ -23,9 +23,11 @@ export interface ApiError {
 
 /**
  * Where the error happened, when that changes what it means: signing in, replying (CONFLICT is a
- * stale version there), or giving a conversation to someone else (limits are theirs, not yours).
+ * stale version there), giving a conversation to someone else (reassign, transfer: limits are
+ * theirs, not yours), taking a conversation over from the bot (takeover), or ending a takeover
+ * (handback: cancel, return to the queue, complete).
  */
-export type ErrorContext = 'default' | 'login' | 'send' | 'reassign';
+export type ErrorContext = 'default' | 'login' | 'send' | 'reassign' | 'transfer' | 'takeover' | 'handback';
 
 const messages: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
@@ -46,6 +48,27 @@ const loginMessages: Partial<Record<ErrorCode, string>> = {
   UNAUTHENTICATED: "That email and password don't match an active account.",
   BAD_USER_INPUT: 'Enter your email address and password.',
   RATE_LIMITED: 'Too many sign-in attempts. Wait a minute and try again.',
+};
+
+/** Sentences for codes the server sends without details, where the action says what they mean. */
+const contextMessages: Partial<Record<ErrorContext, Partial<Record<ErrorCode, string>>>> = {
+  takeover: {
+    FORBIDDEN: "You can't take this conversation over: your workspace assigns by routing only, or your role doesn't allow it.",
+    INVALID_STATE: "It can't be taken over now: it's resolved or closed.",
+  },
+  handback: {
+    FORBIDDEN: 'Only the agent who took this conversation over, or a supervisor, can end the takeover.',
+    INVALID_STATE:
+      "The takeover isn't running any more, or the bot can't take the conversation back. Look at the latest state; if the bot is gone, return it to the queue.",
+    BAD_USER_INPUT: 'Check the topic, outcome, tags and bot step: each is at most 200 characters.',
+  },
+  transfer: {
+    FORBIDDEN:
+      'Only the owner or a supervisor may transfer this conversation, and in a routing-only workspace agents transfer to a team.',
+    NOT_FOUND: 'That agent or team no longer exists. Pick another.',
+    INVALID_STATE: 'Only new and pending conversations can be transferred.',
+    BAD_USER_INPUT: 'Choose an active human agent or a team, and keep the note under 5,000 characters.',
+  },
 };
 
 const fallback = 'Something went wrong. Try again.';
@@ -114,7 +137,7 @@ function specific(code: ErrorCode, ext: Readonly<Record<string, unknown>>, conte
   const holder = agentRef(ext.holder)?.name;
   const owner = agentRef(ext.owner)?.name;
   const channel = typeof ext.channel === 'string' ? (channelWords[ext.channel] ?? ext.channel) : undefined;
-  const them = context === 'reassign';
+  const them = context === 'reassign' || context === 'transfer';
   switch (code) {
     case 'LOCKED':
       if (holder) return `${holder} is replying to this conversation. Steal the lock to act on it.`;
@@ -124,6 +147,7 @@ function specific(code: ErrorCode, ext: Readonly<Record<string, unknown>>, conte
       if (context === 'send') {
         return 'The conversation changed while you were writing. Read the latest messages, then send again.';
       }
+      if (owner && context === 'takeover') return `${owner} took this conversation over first.`;
       if (owner) return `${owner} already claimed this conversation.`;
       if (holder) return `${holder} took this conversation first.`;
       return undefined;
@@ -166,7 +190,7 @@ export function describeError(error: ApiError | null | undefined, context: Error
   const code = errorCode(error);
   if (!code) return fallback;
   if (context === 'login') return loginMessages[code] ?? messages[code];
-  return specific(code, extensionsOf(error, code), context) ?? messages[code];
+  return specific(code, extensionsOf(error, code), context) ?? contextMessages[context]?.[code] ?? messages[code];
 }
 
 const itemMessages: Partial<Record<ErrorCode, string>> = {

@@ -78,6 +78,20 @@ export const QueueConversationFragment = graphql(`
     queuedSince
     ownership
     viewerCanReply
+    queuePosition {
+      position
+      expectedWaitSeconds
+    }
+    intervention {
+      id
+      status
+      summary
+      createdAt
+      takenOverBy {
+        id
+        name
+      }
+    }
     lock {
       acquiredAt
       holder {
@@ -160,6 +174,22 @@ export const ConversationDetailFragment = graphql(`
       createdAt
       status
       summary
+      topic
+      outcome
+      completedAt
+      takenOverBy {
+        id
+        name
+      }
+    }
+    history(first: 20) {
+      id
+      channel
+      status
+      state
+      createdAt
+      lastMessageAt
+      preview
     }
   }
 `);
@@ -285,6 +315,90 @@ export const SetPresenceMutation = graphql(`
     setPresence(presence: $presence) {
       id
       presence
+    }
+  }
+`);
+
+// Interventions (SPEC §5 I2–I4): a human takes a conversation from the bot and hands it back.
+
+export const TakeOverConversationMutation = graphql(`
+  mutation TakeOverConversation($id: ID!) {
+    takeOverConversation(id: $id) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const CancelTakeoverMutation = graphql(`
+  mutation CancelTakeover($id: ID!) {
+    cancelTakeover(id: $id) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const ReturnToQueueMutation = graphql(`
+  mutation ReturnToQueue($id: ID!) {
+    returnToQueue(id: $id) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+export const CompleteTakeoverMutation = graphql(`
+  mutation CompleteTakeover($id: ID!, $input: CompleteTakeoverInput!) {
+    completeTakeover(id: $id, input: $input) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+/** C11: to an agent (a hand-over like reassign) or to a team (back to the queue, team required). */
+export const TransferConversationMutation = graphql(`
+  mutation TransferConversation($id: ID!, $agentId: ID, $teamId: ID, $note: String) {
+    transferConversation(id: $id, agentId: $agentId, teamId: $teamId, note: $note) {
+      ...ConversationDetail
+    }
+  }
+`);
+
+/** Where a conversation can be transferred: active humans (client users only for a SUPER_ADMIN) and teams. */
+export const TransferTargetsQuery = graphql(`
+  query TransferTargets {
+    agents(first: 100, where: { kind: HUMAN, active: true }, orderBy: { field: NAME }) {
+      edges {
+        node {
+          id
+          name
+          role
+          presence
+        }
+      }
+    }
+    teams {
+      id
+      name
+    }
+  }
+`);
+
+/**
+ * Queue places only (SPEC §12): other conversations moving changes a row's place without an event
+ * of its own, so the inbox reads them again (cheaply) after the queue changes.
+ */
+export const QueuePlacesQuery = graphql(`
+  query QueuePlaces($first: Int!, $where: ConversationWhereInput) {
+    conversations(first: $first, where: $where, orderBy: { field: LAST_MESSAGE_AT, direction: DESC }) {
+      edges {
+        node {
+          id
+          version
+          queuePosition {
+            position
+            expectedWaitSeconds
+          }
+        }
+      }
     }
   }
 `);

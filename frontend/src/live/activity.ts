@@ -24,6 +24,16 @@ const sentences: Record<string, (who: string) => string> = {
   'conversation.resolved': (who) => `${who} resolved it`,
   'claim.stale': () => 'The claim went stale',
   'cap.overridden': (who) => `${who} overrode a capacity limit`,
+  'conversation.assigned': () => 'Routing assigned it to an agent',
+  'conversation.transferred': (who) => `${who} transferred it`,
+  'conversation.joined': (who) => `${who} joined`,
+  'conversation.delegated': (who) => `${who} delegated it to a bot`,
+  'conversation.handed_back': (who) => `${who} handed it back`,
+  'intervention.requested': (who) => `${who} asked for a human`,
+  'intervention.taken_over': (who) => `${who} took it over`,
+  'intervention.cancelled': (who) => `${who} cancelled the takeover: back to the bot`,
+  'intervention.returned': (who) => `${who} returned it to the intervention queue`,
+  'intervention.completed': () => 'The takeover was completed: back to the bot',
 };
 
 /** A sentence for an event; unknown types read as the type itself. */

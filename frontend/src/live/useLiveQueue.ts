@@ -1,12 +1,24 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { CombinedError } from 'urql';
 import { useApi } from '../api/context';
-import { InboxFeedSubscription, MyQueueFeedSubscription, QueueQuery } from '../api/operations';
+import { InboxFeedSubscription, MyQueueFeedSubscription, QueuePlacesQuery, QueueQuery } from '../api/operations';
 import type { ConversationWhereInput, QueueConversationFragment } from '../gql/graphql';
+import { withPlace, type PlaceReading } from '../queuePlace';
 import { emptyQueue, queueItems, queueReducer, type QueueEventKind } from './queue';
 
-/** The queues the workspace shows live. The intervention queue joins when the API has it. */
+/**
+ * The queues the workspace reads live. The intervention queue (I2) is the part of the shared
+ * inbox with a waiting intervention: the inbox feed carries it (reasons intervention.*), and the
+ * conversations filter has no intervention predicate, so it is derived from 'unclaimed'.
+ */
 export type QueueKind = 'unclaimed' | 'mine';
+
+/**
+ * After the queue changes, places are read again this much later (changes come in bursts); and
+ * every PLACES_EVERY_MS anyway, as expected waits move with time and with other channels' work.
+ */
+const PLACES_DEBOUNCE_MS = 1_000;
+const PLACES_EVERY_MS = 30_000;
 
 /** How many conversations a queue loads (its feed then keeps them current). */
 export const QUEUE_LIMIT = 100;
@@ -55,6 +67,37 @@ export function useLiveQueue(
   const [error, setError] = useState<CombinedError | undefined>();
   const [total, setTotal] = useState(0);
   const generation = useRef(0);
+  const [places, setPlaces] = useState<ReadonlyMap<string, PlaceReading>>(() => new Map());
+  const placesTimer = useRef<number | undefined>(undefined);
+
+  // Queue places (SPEC §12) of one conversation change when others ahead of it leave: read them
+  // again, cheaply, after membership changes (only the shared inbox has queued conversations).
+  const readPlaces = useCallback(() => {
+    if (kind !== 'unclaimed') return;
+    void api.client
+      .query(QueuePlacesQuery, { first: QUEUE_LIMIT, where: queueWhere(kind, viewerId) }, { requestPolicy: 'network-only' })
+      .toPromise()
+      .then((result) => {
+        if (!result.data) return;
+        const next = new Map<string, PlaceReading>();
+        for (const e of result.data.conversations.edges ?? []) {
+          if (e?.node) next.set(e.node.id, { version: e.node.version, queuePosition: e.node.queuePosition });
+        }
+        setPlaces(next);
+      });
+  }, [api, kind, viewerId]);
+  const placesSoon = useCallback(() => {
+    window.clearTimeout(placesTimer.current);
+    placesTimer.current = window.setTimeout(readPlaces, PLACES_DEBOUNCE_MS);
+  }, [readPlaces]);
+  useEffect(() => {
+    if (kind !== 'unclaimed') return;
+    const timer = window.setInterval(readPlaces, PLACES_EVERY_MS);
+    return () => {
+      window.clearInterval(timer);
+      window.clearTimeout(placesTimer.current);
+    };
+  }, [kind, readPlaces]);
 
   const load = useCallback(() => {
     const mine = ++generation.current;
@@ -76,7 +119,10 @@ export function useLiveQueue(
     type Event = { kind: QueueEventKind; conversation: QueueConversationFragment } | undefined;
     const handle = (error: CombinedError | undefined, event: Event) => {
       if (error) setError(error);
-      else if (event) dispatch({ type: 'event', kind: event.kind, item: event.conversation });
+      else if (event) {
+        dispatch({ type: 'event', kind: event.kind, item: event.conversation });
+        if (event.kind !== 'UPDATED') placesSoon();
+      }
     };
     const { unsubscribe } =
       kind === 'unclaimed'
@@ -88,9 +134,9 @@ export function useLiveQueue(
       stop();
       unsubscribe();
     };
-  }, [api, kind, load]);
+  }, [api, kind, load, placesSoon]);
 
-  const items = useMemo(() => queueItems(state, compare), [state, compare]);
+  const items = useMemo(() => queueItems(state, compare).map((c) => withPlace(c, places)), [state, compare, places]);
   const patch = useCallback((conversation: QueueConversationFragment) => dispatch({ type: 'patch', item: conversation }), []);
   return { items, loaded: state.loaded, truncated: total > QUEUE_LIMIT, error, refetch: load, patch };
 }

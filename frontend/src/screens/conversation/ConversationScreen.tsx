@@ -2,6 +2,7 @@ import { Fragment, useCallback, useEffect, useId, useRef, useState, type FormEve
 import { stringifyDocument, useClient, type CombinedError, type OperationResult } from 'urql';
 import {
   AddNoteMutation,
+  CancelTakeoverMutation,
   ClaimConversationMutation,
   CloseConversationMutation,
   ConversationEventsSubscription,
@@ -10,8 +11,10 @@ import {
   PendConversationMutation,
   ReleaseConversationMutation,
   ResolveConversationMutation,
+  ReturnToQueueMutation,
   SendMessageMutation,
   StealLockMutation,
+  TakeOverConversationMutation,
 } from '../../api/operations';
 import { useApi } from '../../api/context';
 import { describeError, type ErrorContext } from '../../api/errors';
@@ -19,9 +22,13 @@ import type { ConversationDetailFragment } from '../../gql/graphql';
 import { channelName, fullTime, humanize, shortTime } from '../../format';
 import { describeActivity } from '../../live/activity';
 import { LockBadge } from '../../components/LockBadge';
+import { interventionText, takeoverActions } from '../../intervention';
 import { readOnlyReason } from '../../lockText';
+import { queuePlaceLabel, queuePlaceText } from '../../queuePlace';
 import { useShortcut } from '../../useShortcuts';
+import { CompleteTakeoverDialog } from './CompleteTakeoverDialog';
 import { ReassignDialog } from './ReassignDialog';
+import { TransferDialog } from './TransferDialog';
 
 // Opening and closing change the viewer's one lock (L2, L3, L6): they are sent one after the other,
 // so that leaving A for B can never close A after B was opened, whatever the network does.
@@ -38,12 +45,17 @@ interface Activity {
   at: string;
 }
 
-type Action = 'claim' | 'release' | 'steal' | 'pend' | 'resolve' | 'open';
+type Action = 'claim' | 'release' | 'steal' | 'pend' | 'resolve' | 'open' | 'takeOver' | 'cancelTakeover' | 'returnToQueue';
+
+/** How often a queued conversation's place is read again: others moving change it without an event of its own. */
+const PLACE_REFRESH_MS = 20_000;
 
 interface ConversationScreenProps {
   conversationId: string;
   viewer: { id: string; role: string };
   onClose: () => void;
+  /** Opens another conversation (from the customer's history). */
+  onOpen: (id: string) => void;
 }
 
 function isConversation(node: unknown): node is ConversationDetailFragment {
@@ -57,7 +69,7 @@ const supervisorRoles = new Set(['SUPERVISOR', 'ADMIN', 'SUPER_ADMIN']);
  * (L6); the view follows the conversation's events live. Read-only with the holder and a Steal
  * button when someone else has it (L4, L5).
  */
-export function ConversationScreen({ conversationId, viewer, onClose }: ConversationScreenProps) {
+export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: ConversationScreenProps) {
   const api = useApi();
   const client = useClient();
   const id = useId();
@@ -69,6 +81,8 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
   const [reply, setReply] = useState('');
   const [note, setNote] = useState('');
   const [reassigning, setReassigning] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  const [completing, setCompleting] = useState(false);
   const replyRef = useRef<HTMLTextAreaElement>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
   const threadRef = useRef<HTMLDivElement>(null);
@@ -109,6 +123,8 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
     setReply('');
     setNote('');
     setReassigning(false);
+    setTransferring(false);
+    setCompleting(false);
 
     void serially(() => client.mutation(OpenConversationMutation, { id: conversationId }).toPromise()).then((result) => {
       if (!current) return;
@@ -145,6 +161,14 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
     if (thread) thread.scrollTop = thread.scrollHeight;
   }, [messageCount]);
 
+  // A queued conversation's place moves as others are assigned: read it again now and then.
+  const queued = Boolean(detail?.queuePosition);
+  useEffect(() => {
+    if (!queued) return;
+    const timer = window.setInterval(refresh, PLACE_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [queued, refresh]);
+
   const fail = (error: CombinedError | undefined, context: ErrorContext = 'default') =>
     setActionError(describeError(error, context));
 
@@ -153,6 +177,7 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
     action: Action,
     run: () => Promise<OperationResult<Record<string, ConversationDetailFragment>>>,
     after?: () => void,
+    context: ErrorContext = 'default',
   ) => {
     setBusy(action);
     setActionError('');
@@ -163,7 +188,7 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
       accept(c);
       after?.();
     } else {
-      fail(result.error);
+      fail(result.error, context);
       refresh();
     }
   };
@@ -175,6 +200,12 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
   const steal = () => act('steal', () => client.mutation(StealLockMutation, vars).toPromise(), focusReply);
   const pend = () => act('pend', () => client.mutation(PendConversationMutation, vars).toPromise());
   const resolve = () => act('resolve', () => client.mutation(ResolveConversationMutation, vars).toPromise());
+  const takeOver = () =>
+    act('takeOver', () => client.mutation(TakeOverConversationMutation, vars).toPromise(), focusReply, 'takeover');
+  const cancelTakeover = () =>
+    act('cancelTakeover', () => client.mutation(CancelTakeoverMutation, vars).toPromise(), undefined, 'handback');
+  const returnToQueue = () =>
+    act('returnToQueue', () => client.mutation(ReturnToQueueMutation, vars).toPromise(), undefined, 'handback');
   const reopen = () =>
     act('open', () => serially(() => client.mutation(OpenConversationMutation, vars).toPromise()), focusReply);
 
@@ -219,7 +250,9 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
   const c = detail;
   const lockable = c ? (c.status === 'NEW' || c.status === 'PENDING') && c.state !== 'CLOSED' : false;
   const readOnly = c ? readOnlyReason(c, viewer.id) : null;
-  const canClaim = Boolean(c && lockable && c.ownership === 'UNCLAIMED');
+  const takeover = c ? takeoverActions(c, viewer) : { takeOver: false, manage: false };
+  // Taking over is the claim of a bot's conversation (I2): one button, not two.
+  const canClaim = Boolean(c && lockable && c.ownership === 'UNCLAIMED' && !takeover.takeOver);
   const canRelease = Boolean(c && c.ownership === 'CLAIMED_BY_ME' && lockable);
   const canReassign = Boolean(c && lockable && (c.ownership === 'CLAIMED_BY_ME' || (c.owner && supervisorRoles.has(viewer.role))));
   const canPend = Boolean(c && c.viewerCanReply && c.status === 'NEW');
@@ -227,6 +260,8 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
 
   useShortcut('close', onClose);
   useShortcut('claim', () => (canClaim && !busy ? void claim() : false), Boolean(c));
+  useShortcut('takeOver', () => (takeover.takeOver && !busy ? void takeOver() : false), Boolean(c));
+  useShortcut('transfer', () => (canReassign ? setTransferring(true) : false), Boolean(c));
   useShortcut('release', () => (canRelease && !busy ? void release() : false), Boolean(c));
   useShortcut('steal', () => (readOnly?.steal && !busy ? void steal() : false), Boolean(c));
   useShortcut('pend', () => (canPend && !busy ? void pend() : false), Boolean(c));
@@ -257,6 +292,9 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
   const messages = (c.messages.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const notes = [...(c.notes ?? [])].sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
   const titleId = `${id}-title`;
+  const past = (c.interventions ?? [])
+    .filter((i) => i.id !== c.intervention?.id)
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 
   return (
     <section className="conversation-pane" aria-labelledby={titleId} data-conversation-id={c.id}>
@@ -276,6 +314,12 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
                 : 'nobody'}
             </span>
             <LockBadge lock={c.lock} viewerId={viewer.id} />
+            {c.queuePosition ? (
+              <span className="queue-place" data-testid="queue-place" title={queuePlaceLabel(c.queuePosition)}>
+                <span aria-hidden="true">{queuePlaceText(c.queuePosition)}</span>
+                <span className="visually-hidden">{queuePlaceLabel(c.queuePosition)}</span>
+              </span>
+            ) : null}
           </p>
         </div>
         <div className="pane-actions" role="group" aria-label="Conversation actions">
@@ -284,7 +328,25 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
               {busy === 'claim' ? 'Claiming…' : 'Claim'}
             </button>
           ) : null}
-          {canRelease ? (
+          {takeover.takeOver ? (
+            <button type="button" onClick={() => void takeOver()} disabled={busy !== null} aria-keyshortcuts="t">
+              {busy === 'takeOver' ? 'Taking over…' : 'Take over'}
+            </button>
+          ) : null}
+          {takeover.manage ? (
+            <>
+              <button type="button" onClick={() => setCompleting(true)} disabled={busy !== null}>
+                Complete takeover…
+              </button>
+              <button type="button" className="secondary" onClick={() => void cancelTakeover()} disabled={busy !== null}>
+                {busy === 'cancelTakeover' ? 'Cancelling…' : 'Cancel takeover'}
+              </button>
+              <button type="button" className="secondary" onClick={() => void returnToQueue()} disabled={busy !== null}>
+                {busy === 'returnToQueue' ? 'Returning…' : 'Return to queue'}
+              </button>
+            </>
+          ) : null}
+          {canRelease && !takeover.manage ? (
             <button type="button" className="secondary" onClick={() => void release()} disabled={busy !== null} aria-keyshortcuts="u">
               {busy === 'release' ? 'Releasing…' : 'Release'}
             </button>
@@ -292,6 +354,11 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
           {canReassign ? (
             <button type="button" className="secondary" onClick={() => setReassigning(true)} disabled={busy !== null} aria-keyshortcuts="a">
               Reassign…
+            </button>
+          ) : null}
+          {canReassign ? (
+            <button type="button" className="secondary" onClick={() => setTransferring(true)} disabled={busy !== null} aria-keyshortcuts="f">
+              Transfer…
             </button>
           ) : null}
           {canPend ? (
@@ -314,7 +381,7 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
         {readOnly ? (
           <div className="readonly-banner" data-testid="readonly-banner">
             <p>{readOnly.message}</p>
-            {readOnly.steal ? (
+            {readOnly.steal && !(readOnly.steal === 'Take over' && takeover.takeOver) ? (
               <button type="button" onClick={() => void steal()} disabled={busy !== null} aria-keyshortcuts="s">
                 {busy === 'steal' ? 'Stealing…' : readOnly.steal}
               </button>
@@ -391,22 +458,44 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
             </dl>
           </section>
 
-          {(c.interventions ?? []).length > 0 ? (
-            <section aria-labelledby={`${id}-interventions`} className="side-section">
+          {c.intervention || (c.interventions ?? []).length > 0 ? (
+            <section aria-labelledby={`${id}-interventions`} className="side-section" data-testid="intervention-section">
               <h3 id={`${id}-interventions`}>Bot hand-over</h3>
-              <ul className="notes">
-                {(c.interventions ?? []).map((i) => (
-                  <li key={i.id}>
-                    <p className="note-text">{i.summary}</p>
-                    <p className="note-meta">
-                      {humanize(i.status)} ·{' '}
-                      <time dateTime={i.createdAt} title={fullTime(i.createdAt)}>
-                        {shortTime(i.createdAt)}
-                      </time>
-                    </p>
-                  </li>
-                ))}
-              </ul>
+              {c.intervention ? (
+                <div className="intervention-current">
+                  <p className={`badge intervention-${c.intervention.status.toLowerCase()}`}>{interventionText(c.intervention, viewer.id)}</p>
+                  <p className="intervention-summary">
+                    <span className="visually-hidden">Bot's summary: </span>
+                    {c.intervention.summary}
+                  </p>
+                </div>
+              ) : null}
+              {past.length > 0 ? (
+                <>
+                  <h4 className="side-subhead">Earlier</h4>
+                  <ul className="notes">
+                    {past.map((i) => (
+                      <li key={i.id}>
+                        <p className="note-text">{i.summary}</p>
+                        {i.topic || i.outcome ? (
+                          <p className="note-text">
+                            {i.topic ? <strong>{i.topic}</strong> : null}
+                            {i.topic && i.outcome ? ': ' : ''}
+                            {i.outcome}
+                          </p>
+                        ) : null}
+                        <p className="note-meta">
+                          {humanize(i.status)}
+                          {i.takenOverBy ? ` by ${i.takenOverBy.name}` : ''} ·{' '}
+                          <time dateTime={i.createdAt} title={fullTime(i.createdAt)}>
+                            {shortTime(i.createdAt)}
+                          </time>
+                        </p>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
             </section>
           ) : null}
 
@@ -460,6 +549,34 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
             </dl>
           </section>
 
+          <section aria-labelledby={`${id}-history`} className="side-section" data-testid="history">
+            <h3 id={`${id}-history`}>History</h3>
+            {c.history.length === 0 ? (
+              <p className="muted">No other conversations with {c.customer.name}.</p>
+            ) : (
+              <ul className="history">
+                {c.history.map((h) => (
+                  <li key={h.id}>
+                    <button type="button" className="history-open" onClick={() => onOpen(h.id)}>
+                      <span className="history-top">
+                        <time dateTime={h.createdAt} title={fullTime(h.createdAt)}>
+                          {shortTime(h.createdAt)}
+                        </time>
+                        <span>{channelName(h.channel)}</span>
+                        <span className={`badge status-${h.status.toLowerCase()}`}>
+                          <span className="visually-hidden">Status: </span>
+                          {humanize(h.status)}
+                        </span>
+                        {h.state === 'CLOSED' ? <span className="muted">Closed</span> : null}
+                      </span>
+                      <span className="history-preview">{h.preview || 'No messages'}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+
           <section aria-labelledby={`${id}-notes`} className="side-section">
             <h3 id={`${id}-notes`}>Internal notes</h3>
             {notes.length === 0 ? <p className="muted">No notes yet.</p> : null}
@@ -509,6 +626,23 @@ export function ConversationScreen({ conversationId, viewer, onClose }: Conversa
           viewerId={viewer.id}
           onClose={() => setReassigning(false)}
           onReassigned={accept}
+        />
+      ) : null}
+      {transferring ? (
+        <TransferDialog
+          conversationId={c.id}
+          customerName={c.customer.name}
+          viewer={viewer}
+          onClose={() => setTransferring(false)}
+          onTransferred={accept}
+        />
+      ) : null}
+      {completing ? (
+        <CompleteTakeoverDialog
+          conversationId={c.id}
+          customerName={c.customer.name}
+          onClose={() => setCompleting(false)}
+          onCompleted={accept}
         />
       ) : null}
     </section>

@@ -1,6 +1,8 @@
 import type { QueueConversationFragment } from '../../gql/graphql';
 import { channelName, elapsed, fullTime, humanize, shortTime } from '../../format';
 import { LockBadge } from '../../components/LockBadge';
+import { interventionText } from '../../intervention';
+import { queuePlaceLabel, queuePlaceText } from '../../queuePlace';
 
 interface ConversationItemProps {
   conversation: QueueConversationFragment;
@@ -24,6 +26,8 @@ function ownerText(c: QueueConversationFragment, viewerId: string): string {
 /** One conversation in a queue: who, what they last said, where it stands, and who is replying. */
 export function ConversationItem({ conversation: c, viewerId, now, current, selectable, selected, onSelect, onOpen }: ConversationItemProps) {
   const name = c.customer.name;
+  const place = c.owner?.kind === 'HUMAN' ? null : c.queuePosition;
+  const iv = c.intervention;
   return (
     <li className={`conversation${current ? ' current' : ''}`} data-conversation-id={c.id}>
       {selectable ? (
@@ -43,6 +47,13 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
           </time>
         </span>
         <span className="conversation-preview">{c.preview || 'No messages yet'}</span>
+        {iv ? (
+          <span className="conversation-summary" data-testid="intervention-summary">
+            <span className={`badge intervention-${iv.status.toLowerCase()}`}>{interventionText(iv, viewerId)}</span>{' '}
+            <span className="visually-hidden">Bot's summary: </span>
+            {iv.summary}
+          </span>
+        ) : null}
         <span className="conversation-meta">
           <span className="visually-hidden">Channel: </span>
           <span>{channelName(c.channel)}</span>
@@ -57,6 +68,12 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
           </span>
           {c.queuedSince && !c.owner ? (
             <span title={`In the queue since ${fullTime(c.queuedSince)}`}>Waiting {elapsed(c.queuedSince, now)}</span>
+          ) : null}
+          {place ? (
+            <span className="queue-place" title={queuePlaceLabel(place)}>
+              <span aria-hidden="true">{queuePlaceText(place)}</span>
+              <span className="visually-hidden">{queuePlaceLabel(place)}</span>
+            </span>
           ) : null}
           {c.tags.map((tag) => (
             <span key={tag} className="tag">

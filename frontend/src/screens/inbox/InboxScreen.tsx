@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useMutation } from 'urql';
 import { BulkClaimMutation } from '../../api/operations';
 import { describeError, describeItemError } from '../../api/errors';
 import { channelName, humanize } from '../../format';
-import { useLiveQueue, type LiveQueue, type QueueKind } from '../../live/useLiveQueue';
+import { awaitsHuman } from '../../intervention';
+import { useLiveQueue, type LiveQueue } from '../../live/useLiveQueue';
 import { useShortcut } from '../../useShortcuts';
 import { ConversationItem } from './ConversationItem';
 import { NO_FILTER, compareQueue, isFiltered, matchesFilter, tagOptions, type InboxFilter } from './filters';
@@ -18,13 +19,22 @@ function useNow(intervalMs = 60_000): Date {
   return now;
 }
 
+/** The inbox's tabs: the shared inbox, the viewer's own queue and the intervention queue (I2). */
+type TabKind = 'unclaimed' | 'mine' | 'interventions';
+
 /**
- * The inbox's tabs. Each is a live queue; the intervention queue (I2) and queue positions slot in
- * here when the API exposes them.
+ * The inbox's tabs, each a live list. Interventions is the part of the shared inbox where a bot
+ * asked for a human or a human returned it (REQUESTED, RETURNED), with the bot's summary.
  */
-const TABS: ReadonlyArray<{ kind: QueueKind; label: string; empty: string; bulk: boolean }> = [
+const TABS: ReadonlyArray<{ kind: TabKind; label: string; empty: string; bulk: boolean }> = [
   { kind: 'unclaimed', label: 'Unclaimed', empty: 'Nothing is waiting. New conversations appear here as they arrive.', bulk: true },
   { kind: 'mine', label: 'My Queue', empty: "You don't own any open conversations. Claim one, or wait for routing.", bulk: false },
+  {
+    kind: 'interventions',
+    label: 'Interventions',
+    empty: 'No conversation is waiting for a human. When a bot asks for one, it appears here with its summary.',
+    bulk: false,
+  },
 ];
 
 const CHANNELS = ['SMS', 'LIVE_CHAT', 'WHATSAPP', 'FACEBOOK', 'INSTAGRAM', 'EMAIL'] as const;
@@ -43,12 +53,13 @@ interface InboxScreenProps {
   onOpen: (id: string) => void;
 }
 
-/** The inbox: Unclaimed and My Queue, live, with filters and bulk claim. */
+/** The inbox: Unclaimed, My Queue and Interventions, live, with filters and bulk claim. */
 export function InboxScreen({ viewerId, openId, onOpen }: InboxScreenProps) {
   const unclaimed = useLiveQueue('unclaimed', viewerId, compareQueue);
   const mine = useLiveQueue('mine', viewerId, compareQueue);
-  const queues: Record<QueueKind, LiveQueue> = { unclaimed, mine };
-  const [tab, setTab] = useState<QueueKind>('unclaimed');
+  const interventionItems = useMemo(() => unclaimed.items.filter(awaitsHuman), [unclaimed.items]);
+  const queues: Record<TabKind, LiveQueue> = { unclaimed, mine, interventions: { ...unclaimed, items: interventionItems } };
+  const [tab, setTab] = useState<TabKind>('unclaimed');
   const [filter, setFilter] = useState<InboxFilter>(NO_FILTER);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [bulk, setBulk] = useState<{ outcomes: BulkOutcome[]; error: string } | null>(null);
@@ -56,7 +67,7 @@ export function InboxScreen({ viewerId, openId, onOpen }: InboxScreenProps) {
   const now = useNow();
   const id = useId();
   const listRef = useRef<HTMLUListElement>(null);
-  const tabRefs = useRef<Record<QueueKind, HTMLButtonElement | null>>({ unclaimed: null, mine: null });
+  const tabRefs = useRef<Record<TabKind, HTMLButtonElement | null>>({ unclaimed: null, mine: null, interventions: null });
 
   const current = TABS.find((t) => t.kind === tab) ?? TABS[0];
   const queue = queues[tab];
@@ -121,7 +132,7 @@ export function InboxScreen({ viewerId, openId, onOpen }: InboxScreenProps) {
       move(event.key === 'ArrowDown' ? 1 : -1);
     }
   };
-  const showTab = (kind: QueueKind, focus = false) => {
+  const showTab = (kind: TabKind, focus = false) => {
     setTab(kind);
     if (focus) tabRefs.current[kind]?.focus();
   };
@@ -151,6 +162,7 @@ export function InboxScreen({ viewerId, openId, onOpen }: InboxScreenProps) {
   });
   useShortcut('tabUnclaimed', () => showTab('unclaimed', true));
   useShortcut('tabMine', () => showTab('mine', true));
+  useShortcut('tabInterventions', () => showTab('interventions', true));
 
   const setField = (field: keyof InboxFilter) => (value: string) => setFilter((f) => ({ ...f, [field]: value }));
   const panelId = `${id}-panel`;
