@@ -262,6 +262,7 @@ type ComplexityRoot struct {
 		CreatePool              func(childComplexity int, input model.CreatePoolInput) int
 		CreateTeam              func(childComplexity int, input model.CreateTeamInput) int
 		DelegateToBot           func(childComplexity int, id int, botID int) int
+		EndCustomerSession      func(childComplexity int, conversationID int) int
 		ForceRelease            func(childComplexity int, id int) int
 		HandBackConversation    func(childComplexity int, id int) int
 		Heartbeat               func(childComplexity int) int
@@ -443,6 +444,7 @@ type MutationResolver interface {
 	HandBackConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	HoldConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	ResumeConversation(ctx context.Context, id int, force *bool) (*ent.Conversation, error)
+	EndCustomerSession(ctx context.Context, conversationID int) (*ent.Conversation, error)
 	TransferConversation(ctx context.Context, id int, agentID *int, teamID *int, note *string, force *bool) (*ent.Conversation, error)
 	JoinConversation(ctx context.Context, id int) (*ent.Conversation, error)
 }
@@ -1469,6 +1471,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DelegateToBot(childComplexity, args["id"].(int), args["botId"].(int)), true
+	case "Mutation.endCustomerSession":
+		if e.ComplexityRoot.Mutation.EndCustomerSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endCustomerSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndCustomerSession(childComplexity, args["conversationId"].(int)), true
 	case "Mutation.forceRelease":
 		if e.ComplexityRoot.Mutation.ForceRelease == nil {
 			break
@@ -3475,6 +3488,11 @@ extend type Mutation {
   "§6: ON_HOLD → ACTIVE; the timers go on with the time that was left. When holding freed a channel slot (R2) the owner needs room again, unless a supervisor forces it."
   resumeConversation(id: ID!, force: Boolean = false): Conversation!
 }
+
+extend type Mutation {
+  "§6, for channel connectors: the customer left (closed the chat, ended the call); the state follows: CUSTOMER_LEFT, WRAP_UP, or CLOSING when no agent is in it either."
+  endCustomerSession(conversationId: ID!): Conversation!
+}
 `, BuiltIn: false},
 	{Name: "../schema/live.graphql", Input: `# Live updates (SPEC §7): subscriptions over WebSocket (graphql-transport-ws). Every event carries
 # its cursor; subscribing with ` + "`" + `after: <the last cursor seen>` + "`" + ` first replays what was missed, in
@@ -4522,6 +4540,20 @@ func (ec *executionContext) field_Mutation_delegateToBot_args(ctx context.Contex
 		return nil, err
 	}
 	args["botId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endCustomerSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "conversationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["conversationId"] = arg0
 	return args, nil
 }
 
@@ -10259,6 +10291,50 @@ func (ec *executionContext) fieldContext_Mutation_resumeConversation(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_resumeConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endCustomerSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endCustomerSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndCustomerSession(ctx, fc.Args["conversationId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endCustomerSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endCustomerSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17577,6 +17653,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "resumeConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resumeConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCustomerSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endCustomerSession(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

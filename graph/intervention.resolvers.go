@@ -70,3 +70,8 @@ func (r *mutationResolver) HoldConversation(ctx context.Context, id int) (*ent.C
 func (r *mutationResolver) ResumeConversation(ctx context.Context, id int, force *bool) (*ent.Conversation, error) {
 	return r.Desk.Resume(ctx, id, force != nil && *force)
 }
+
+// EndCustomerSession is the resolver for the endCustomerSession field.
+func (r *mutationResolver) EndCustomerSession(ctx context.Context, conversationID int) (*ent.Conversation, error) {
+	return r.Desk.EndCustomerSession(ctx, conversationID)
+}

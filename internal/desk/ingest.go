@@ -175,6 +175,23 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 	if err != nil {
 		return 0, err
 	}
+	if !created && !conv.CustomerPresent {
+		// §6: the customer who had left is back: a new session, and the state follows.
+		if err := tx.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetIdentityID(ident.ID).SetChannel(ch).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("channel session: %w", err)
+		}
+		to := Lifecycle(conv.State, true, conv.HumanOwned, conv.LastHumanOwnerID != nil, wsRow.WrapUpEnabled)
+		if err := tx.Conversation.UpdateOneID(conv.ID).SetCustomerPresent(true).SetState(to).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("customer back: %w", err)
+		}
+		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.CustomerReturned, ConversationID: conv.ID, ActorID: v.AgentID,
+			Version: version, After: map[string]any{"present": true}})
+		if to != conv.State {
+			evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.StateChanged, ConversationID: conv.ID, ActorID: v.AgentID,
+				Version: version, Before: map[string]any{"state": conv.State}, After: map[string]any{"state": to}})
+			conv.State = to
+		}
+	}
 	if err := customerWrote(ctx, tx, wsRow, conv, created || conv.Status == enum.StatusResolved, now); err != nil {
 		return 0, err
 	}

@@ -1,11 +1,15 @@
 package desk_test
 
 import (
+	"context"
 	"testing"
 
 	"switchboard/ent/event"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/desk"
 	"switchboard/internal/events"
 	"switchboard/internal/testapi"
+	"switchboard/internal/timers"
 )
 
 // §6: a human taking ownership makes the conversation ACTIVE; hold and resume move it between
@@ -43,5 +47,101 @@ func TestHoldAndResume(t *testing.T) {
 	n := f.s.DB.Client.Event.Query().Where(event.Type(events.StateChanged), event.ConversationID(atoi(t, a))).CountX(testapi.Sys())
 	if n != 3 { // CREATED→ACTIVE, ACTIVE→ON_HOLD, ON_HOLD→ACTIVE
 		t.Fatalf("state events: %d", n)
+	}
+}
+
+// §6 Lifecycle, the rule: the state follows who is in the conversation.
+func TestLifecycleRule(t *testing.T) {
+	const (
+		cr = enum.StateCreated
+		ac = enum.StateActive
+		oh = enum.StateOnHold
+		cl = enum.StateCustomerLeft
+		wu = enum.StateWrapUp
+		in = enum.StateInactive
+		cg = enum.StateClosing
+		cd = enum.StateClosed
+	)
+	cases := []struct {
+		cur                             enum.State
+		present, agents, hadHuman, wrap bool
+		want                            enum.State
+	}{
+		{cr, true, false, false, false, cr}, // the bot is in it
+		{cr, true, true, true, false, ac},   // a human joins
+		{ac, true, false, true, false, in},  // all agents left, the customer is still there
+		{in, true, true, true, false, ac},   // an agent is back
+		{ac, false, true, true, false, cl},  // the customer left
+		{ac, false, true, true, true, wu},   // … with wrap-up configured
+		{cl, false, false, true, false, cg}, // and then the agents: housekeeping
+		{wu, false, false, true, true, cg},
+		{cr, false, false, false, false, cg}, // left while only the bot was there
+		{cl, true, true, true, false, ac},    // the customer is back
+		{cg, true, false, true, false, in},   // back before housekeeping ran
+		{oh, false, true, true, false, oh},   // on hold until resumed
+		{cd, true, true, true, false, cd},    // CLOSED is final
+	}
+	for _, c := range cases {
+		if got := desk.Lifecycle(c.cur, c.present, c.agents, c.hadHuman, c.wrap); got != c.want {
+			t.Errorf("%s present=%v agents=%v had=%v wrap=%v: got %s, want %s", c.cur, c.present, c.agents, c.hadHuman, c.wrap, got, c.want)
+		}
+	}
+}
+
+// §6 through the API: CREATED → ACTIVE → INACTIVE → ACTIVE → CUSTOMER_LEFT (back: ACTIVE) →
+// CUSTOMER_LEFT → CLOSING → CLOSED by housekeeping (archived, read-only); writing again starts a
+// new conversation linked to it; invalid moves are INVALID_STATE; each move is an event.
+func TestLifecycleThroughTheAPI(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	state := func(c string) enum.State { return f.conv(c).State }
+	end := `mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`
+	c := f.conversation("SMS")
+	ana.Do(end, id(c)).WantCode(t, "FORBIDDEN") // connectors only
+	ana.Do(claim, id(c)).OK(t)
+	if state(c) != enum.StateActive {
+		t.Fatal("ACTIVE")
+	}
+	ana.Do(release, id(c)).OK(t)
+	if state(c) != enum.StateInactive {
+		t.Fatalf("INACTIVE: %s", state(c))
+	}
+	ana.Do(claim, id(c)).OK(t)
+	f.conn.Do(end, id(c)).OK(t)
+	if state(c) != enum.StateCustomerLeft {
+		t.Fatalf("CUSTOMER_LEFT: %s", state(c))
+	}
+	f.conn.Do(end, id(c)).WantCode(t, "INVALID_STATE")
+	f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+		"channel": "SMS", "customerHandle": "cust-1", "text": "one more thing"}}).OK(t)
+	if state(c) != enum.StateActive {
+		t.Fatalf("back: %s", state(c))
+	}
+	f.conn.Do(end, id(c)).OK(t)
+	ana.Do(release, id(c)).OK(t)
+	if state(c) != enum.StateClosing {
+		t.Fatalf("CLOSING: %s", state(c))
+	}
+	w := desk.New(f.s.DB, f.s.Bus).Timers(timers.NewWorker(f.s.DB, "test"))
+	if n, err := w.RunOnce(context.Background()); err != nil || n != 1 {
+		t.Fatalf("housekeeping: %d %v", n, err)
+	}
+	cv := f.conv(c)
+	if cv.State != enum.StateClosed || cv.IsOpen || cv.ClosedAt == nil {
+		t.Fatalf("CLOSED: %+v", cv)
+	}
+	if n := f.s.DB.Client.Archive.Query().CountX(testapi.Sys()); n != 1 {
+		t.Fatal("archived")
+	}
+	ana.Do(`mutation($id:ID!){addNote(conversationId:$id,text:"x"){id}}`, testapi.Vars{"id": c}).WantCode(t, "INVALID_STATE")
+	ana.Do(claim, id(c)).WantCode(t, "INVALID_STATE")
+	next := f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+		"channel": "SMS", "customerHandle": "cust-1", "text": "hello again"}}).OK(t).Str(t, "ingestCustomerMessage.id")
+	if next == c || f.conv(next).PreviousID == nil || *f.conv(next).PreviousID != cv.ID {
+		t.Fatal("§6: a new conversation linked to the closed one")
+	}
+	moves := f.s.DB.Client.Event.Query().Where(event.Type(events.StateChanged), event.ConversationID(cv.ID)).CountX(testapi.Sys())
+	if moves != 8 { // ACTIVE, INACTIVE, ACTIVE, CUSTOMER_LEFT, ACTIVE, CUSTOMER_LEFT, CLOSING, CLOSED
+		t.Fatalf("E1: %d state events, want 8", moves)
 	}
 }
