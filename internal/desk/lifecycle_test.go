@@ -145,3 +145,27 @@ func TestLifecycleThroughTheAPI(t *testing.T) {
 		t.Fatalf("E1: %d state events, want 8", moves)
 	}
 }
+
+// §6: a customer writing to a RESOLVED conversation reopens it as NEW: to its last owner when
+// still eligible (ONLINE, room), else to the queue.
+func TestReopenGoesToTheLastOwnerOrTheQueue(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	write := func(handle string) {
+		f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+			"channel": "SMS", "customerHandle": handle, "text": "it broke again"}}).OK(t)
+	}
+	c := f.conversation("SMS") // customer cust-1
+	ana.Do(claim, id(c)).OK(t)
+	ana.Do(`mutation($id:ID!){resolveConversation(id:$id){id}}`, id(c)).OK(t)
+	write("cust-1")
+	if cv := f.conv(c); cv.Status != enum.StatusNew || f.ownerOf(c) != ana.AgentID {
+		t.Fatalf("reopened to Ana: %s %s", cv.Status, f.ownerOf(c))
+	}
+	ana.Do(`mutation($id:ID!){resolveConversation(id:$id){id}}`, id(c)).OK(t)
+	ana.Do(`mutation{setPresence(presence:OFFLINE){id}}`, nil).OK(t)
+	write("cust-1")
+	if cv := f.conv(c); cv.Status != enum.StatusNew || cv.OwnerID != nil || cv.QueuedSince == nil {
+		t.Fatalf("Ana is OFFLINE: the queue: %+v", cv)
+	}
+}
