@@ -132,6 +132,9 @@ func (o *op) commit() (*ent.Conversation, error) {
 		if err := o.settle(); err != nil {
 			return nil, err
 		}
+		if err := o.participants(); err != nil {
+			return nil, err
+		}
 		version := o.conv.Version + 1
 		var err error
 		if conv, err = o.upd.AddVersion(1).Save(o.ctx); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/channelsession"
+	"switchboard/ent/participant"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
@@ -129,4 +130,44 @@ func (o *op) customerLeaves() error {
 	o.upd.SetCustomerPresent(false)
 	o.emit(events.CustomerLeft, 0, nil, map[string]any{"present": false})
 	return timers.Cancel(o.ctx, o.tx, o.conv.ID, customerTimers...)
+}
+
+// participants keeps the conversation's human participants in step with its ownership (§6): the
+// human who stops owning it leaves, the one who starts joins.
+func (o *op) participants() error {
+	var before, after int
+	if o.conv.HumanOwned && o.conv.OwnerID != nil {
+		before = *o.conv.OwnerID
+	}
+	if o.humanOwned && o.owner != nil {
+		after = *o.owner
+	}
+	if before == after {
+		return nil
+	}
+	if before != 0 {
+		if err := o.tx.Participant.Update().Where(participant.ConversationID(o.conv.ID), participant.AgentID(before),
+			participant.Active(true)).SetActive(false).SetLeftAt(o.now).Exec(o.ctx); err != nil {
+			return fmt.Errorf("participant left: %w", err)
+		}
+	}
+	if after != 0 {
+		_, err := joinAgent(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, after)
+		return err
+	}
+	return nil
+}
+
+// joinAgent makes agentID an active participant of the conversation unless it is one already;
+// joined says it was not.
+func joinAgent(ctx context.Context, tx *ent.Tx, ws, conv, agentID int) (joined bool, err error) {
+	in, err := tx.Participant.Query().Where(participant.ConversationID(conv), participant.AgentID(agentID), participant.Active(true)).Exist(ctx)
+	if err != nil || in {
+		return false, err
+	}
+	if err := tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv).SetKind(enum.ParticipantAgent).
+		SetAgentID(agentID).Exec(ctx); err != nil {
+		return false, fmt.Errorf("participant: %w", err)
+	}
+	return true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"switchboard/ent/event"
+	"switchboard/ent/participant"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/desk"
 	"switchboard/internal/events"
@@ -98,13 +99,17 @@ func TestLifecycleThroughTheAPI(t *testing.T) {
 	end := `mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`
 	c := f.conversation("SMS")
 	ana.Do(end, id(c)).WantCode(t, "FORBIDDEN") // connectors only
+	agentsIn := func() int {
+		return f.s.DB.Client.Participant.Query().Where(participant.ConversationID(atoi(t, c)), participant.KindEQ(enum.ParticipantAgent),
+			participant.Active(true)).CountX(testapi.Sys())
+	}
 	ana.Do(claim, id(c)).OK(t)
-	if state(c) != enum.StateActive {
-		t.Fatal("ACTIVE")
+	if state(c) != enum.StateActive || agentsIn() != 1 {
+		t.Fatal("ACTIVE, with Ana a participant")
 	}
 	ana.Do(release, id(c)).OK(t)
-	if state(c) != enum.StateInactive {
-		t.Fatalf("INACTIVE: %s", state(c))
+	if state(c) != enum.StateInactive || agentsIn() != 0 {
+		t.Fatalf("INACTIVE, Ana left: %s", state(c))
 	}
 	ana.Do(claim, id(c)).OK(t)
 	f.conn.Do(end, id(c)).OK(t)

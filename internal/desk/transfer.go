@@ -2,10 +2,8 @@ package desk
 
 import (
 	"context"
-	"fmt"
 
 	"switchboard/ent"
-	"switchboard/ent/participant"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
@@ -88,16 +86,11 @@ func (d *Desk) Join(ctx context.Context, id int) (*ent.Conversation, error) {
 		if !o.lockable() {
 			return fault.New(fault.InvalidState, "the conversation is %s: only NEW and PENDING conversations can be joined", o.statusWord())
 		}
-		in, err := o.tx.Participant.Query().Where(participant.ConversationID(o.conv.ID), participant.AgentID(o.v.AgentID),
-			participant.LeftAtIsNil()).Exist(o.ctx)
+		joined, err := joinAgent(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, o.v.AgentID)
 		if err != nil {
-			return fmt.Errorf("participants: %w", err)
+			return err
 		}
-		if !in {
-			if err := o.tx.Participant.Create().SetWorkspaceID(o.v.WorkspaceID).SetConversationID(o.conv.ID).
-				SetKind(enum.ParticipantAgent).SetAgentID(o.v.AgentID).Exec(o.ctx); err != nil {
-				return fmt.Errorf("join: %w", err)
-			}
+		if joined {
 			o.changed = true
 			o.emit(events.ConversationJoined, o.v.AgentID, nil, map[string]any{"participant": o.v.AgentID})
 		}

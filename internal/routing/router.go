@@ -530,6 +530,14 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 			return 0, fmt.Errorf("interventions: %w", err)
 		}
 	}
+	joins := make([]*ent.ParticipantCreate, len(pairs)) // §6: the agent is in the conversation now
+	for i, p := range pairs {
+		joins[i] = tx.Participant.Create().SetWorkspaceID(ws.ID).SetConversationID(p.Conversation.ID).
+			SetKind(enum.ParticipantAgent).SetAgentID(p.Agent)
+	}
+	if err := tx.Participant.CreateBulk(joins...).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("participants: %w", err)
+	}
 	if len(activate) > 0 {
 		if err := tx.Conversation.Update().Where(conversation.IDIn(activate...)).SetState(enum.StateActive).Exec(ctx); err != nil {
 			return 0, fmt.Errorf("activate: %w", err)
