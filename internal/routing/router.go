@@ -461,18 +461,23 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 	var evs []events.Entry
 	agents := map[int]bool{}
 	var activate []int
-	convs := make([]int, len(pairs))
-	for i, p := range pairs {
-		convs[i] = p.Conversation.ID
-	}
-	ivs, err := tx.Intervention.Query().Where(intervention.ConversationIDIn(convs...),
-		intervention.StatusIn(enum.InterventionRequested, enum.InterventionReturned)).All(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("interventions: %w", err)
+	// Interventions wait only on conversations a bot still owns (I2): look only when there are some.
+	var botOwned []int
+	for _, p := range pairs {
+		if p.Conversation.Bot != nil {
+			botOwned = append(botOwned, p.Conversation.ID)
+		}
 	}
 	waiting := map[int]*ent.Intervention{}
-	for _, iv := range ivs {
-		waiting[iv.ConversationID] = iv
+	if len(botOwned) > 0 {
+		ivs, err := tx.Intervention.Query().Where(intervention.ConversationIDIn(botOwned...),
+			intervention.StatusIn(enum.InterventionRequested, enum.InterventionReturned)).All(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("interventions: %w", err)
+		}
+		for _, iv := range ivs {
+			waiting[iv.ConversationID] = iv
+		}
 	}
 	for _, p := range pairs {
 		w := p.Conversation
@@ -524,10 +529,18 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		if err := u.Exec(ctx); err != nil {
 			return 0, fmt.Errorf("assign to %d: %w", g.agent, err)
 		}
-		if err := tx.Intervention.Update().Where(intervention.ConversationIDIn(ids...),
-			intervention.StatusIn(enum.InterventionRequested, enum.InterventionReturned)).
-			SetStatus(enum.InterventionTakenOver).SetTakenOverByID(g.agent).SetTakenOverAt(now).Exec(ctx); err != nil {
-			return 0, fmt.Errorf("interventions: %w", err)
+		var taken []int
+		for _, id := range ids {
+			if waiting[id] != nil {
+				taken = append(taken, id)
+			}
+		}
+		if len(taken) > 0 {
+			if err := tx.Intervention.Update().Where(intervention.ConversationIDIn(taken...),
+				intervention.StatusIn(enum.InterventionRequested, enum.InterventionReturned)).
+				SetStatus(enum.InterventionTakenOver).SetTakenOverByID(g.agent).SetTakenOverAt(now).Exec(ctx); err != nil {
+				return 0, fmt.Errorf("interventions: %w", err)
+			}
 		}
 	}
 	joins := make([]*ent.ParticipantCreate, len(pairs)) // §6: the agent is in the conversation now
