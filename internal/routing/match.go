@@ -53,9 +53,15 @@ type Pair struct {
 // maxClaims (C6), with every required skill, the language, the team and the pools.
 func (c *Candidate) Eligible(w Waiting, maxClaims int) bool {
 	capacity, ok := c.Capacity[w.Channel]
-	switch {
-	case !ok || c.OnChannel[w.Channel] >= capacity || c.Open >= maxClaims:
+	if !ok || c.OnChannel[w.Channel] >= capacity || c.Open >= maxClaims {
 		return false
+	}
+	return c.Meets(w)
+}
+
+// Meets reports R3's requirements alone: every required skill, the language, the team, the pools.
+func (c *Candidate) Meets(w Waiting) bool {
+	switch {
 	case w.Language != nil && !slices.Contains(c.Languages, *w.Language):
 		return false
 	case w.Team != nil && !slices.Contains(c.Teams, *w.Team):

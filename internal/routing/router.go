@@ -160,7 +160,7 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 		if err != nil {
 			return fmt.Errorf("workspace: %w", err)
 		}
-		queue, err := r.queue(ctx, tx)
+		queue, poolTags, err := r.queue(ctx, tx)
 		if err != nil || len(queue) == 0 {
 			return err
 		}
@@ -174,7 +174,7 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 		if err != nil {
 			return err
 		}
-		if pairs, err = r.still(ctx, tx, pairs); err != nil || len(pairs) == 0 {
+		if pairs, err = r.still(ctx, tx, pairs, poolTags, cands); err != nil || len(pairs) == 0 {
 			return err
 		}
 		n, err = r.assign(ctx, tx, ws, pairs, now)
@@ -189,36 +189,47 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 // queue reads the first Batch queued conversations in queue order (R5: priority, then arrival),
 // with what they require (R3). It takes no row locks: agents are locked before conversations
 // everywhere (see still).
-func (r *Router) queue(ctx context.Context, tx *ent.Tx) ([]Waiting, error) {
+func (r *Router) queue(ctx context.Context, tx *ent.Tx) ([]Waiting, []string, error) {
 	convs, err := tx.Conversation.Query().Where(queued()...).
 		Order(ent.Desc(conversation.FieldPriority), ent.Asc(conversation.FieldQueuedSince), ent.Asc(conversation.FieldID)).
 		Limit(r.Batch).All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("queue: %w", err)
+		return nil, nil, fmt.Errorf("queue: %w", err)
 	}
 	if len(convs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	poolTags, err := tx.Pool.Query().Select(pool.FieldTag).Strings(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("pools: %w", err)
+		return nil, nil, fmt.Errorf("pools: %w", err)
 	}
 	out := make([]Waiting, len(convs))
 	for i, c := range convs {
-		out[i] = Waiting{ID: c.ID, Version: c.Version, Channel: c.Channel, Skills: c.RequiredSkills,
-			Language: c.RequiredLanguage, Team: c.RequiredTeamID}
-		for _, t := range c.Tags {
-			if slices.Contains(poolTags, t) {
-				out[i].Pools = append(out[i].Pools, t)
-			}
+		out[i] = waitingOf(c, poolTags)
+	}
+	return out, poolTags, nil
+}
+
+// waitingOf is what a queued conversation requires (R3); poolTags are the workspace's pools' tags.
+func waitingOf(c *ent.Conversation, poolTags []string) Waiting {
+	w := Waiting{ID: c.ID, Version: c.Version, Channel: c.Channel, Skills: c.RequiredSkills,
+		Language: c.RequiredLanguage, Team: c.RequiredTeamID, Bot: c.OwnerID, State: c.State}
+	if c.LockHolderID != nil {
+		w.Holder, w.HumanLock = *c.LockHolderID, c.HumanLock
+	}
+	for _, t := range c.Tags {
+		if slices.Contains(poolTags, t) {
+			w.Pools = append(w.Pools, t)
 		}
 	}
-	return out, nil
+	return w
 }
 
 // still row-locks the paired conversations that are still queued (agents are already locked, the
-// order every operation takes) and keeps only those pairs, with the versions as of now.
-func (r *Router) still(ctx context.Context, tx *ent.Tx, pairs []Pair) ([]Pair, error) {
+// order every operation takes) and keeps only the pairs whose agent still meets what the
+// conversation requires as of now (R3: a requirement set since the queue was read counts), with the
+// conversation as it is now (version, bot, lock, state).
+func (r *Router) still(ctx context.Context, tx *ent.Tx, pairs []Pair, poolTags []string, cands []*Candidate) ([]Pair, error) {
 	if len(pairs) == 0 {
 		return nil, nil
 	}
@@ -227,24 +238,26 @@ func (r *Router) still(ctx context.Context, tx *ent.Tx, pairs []Pair) ([]Pair, e
 		ids[i] = p.Conversation.ID
 	}
 	rows, err := storage.ForUpdate(r.rowLocks, tx.Conversation.Query().Where(append(queued(), conversation.IDIn(ids...))...).
-		Order(conversation.ByID())).Select(conversation.FieldID, conversation.FieldVersion, conversation.FieldOwnerID,
-		conversation.FieldLockHolderID, conversation.FieldHumanLock, conversation.FieldState).All(ctx)
+		Order(conversation.ByID())).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lock queued: %w", err)
 	}
-	now := make(map[int]*ent.Conversation, len(rows))
+	now := make(map[int]Waiting, len(rows))
 	for _, c := range rows {
-		now[c.ID] = c
+		now[c.ID] = waitingOf(c, poolTags)
+	}
+	byID := make(map[int]*Candidate, len(cands))
+	for _, c := range cands {
+		byID[c.ID] = c
 	}
 	out := pairs[:0]
 	for _, p := range pairs {
-		if c, ok := now[p.Conversation.ID]; ok {
-			p.Conversation.Version, p.Conversation.Bot, p.Conversation.State = c.Version, c.OwnerID, c.State
-			if c.LockHolderID != nil {
-				p.Conversation.Holder, p.Conversation.HumanLock = *c.LockHolderID, c.HumanLock
-			}
-			out = append(out, p)
+		w, ok := now[p.Conversation.ID]
+		if !ok || byID[p.Agent] == nil || !byID[p.Agent].Meets(w) || w.Channel != p.Conversation.Channel {
+			continue
 		}
+		p.Conversation = w
+		out = append(out, p)
 	}
 	return out, nil
 }
