@@ -71,13 +71,6 @@ var Frees = map[string]bool{
 	events.PoolCreated: true,
 }
 
-// WithClock returns a copy of the router that reads time from now (tests).
-func (r *Router) WithClock(now func() time.Time) *Router {
-	c := &Router{client: r.client, rowLocks: r.rowLocks, bus: r.bus, now: now, pending: map[int]bool{},
-		kick: make(chan struct{}, 1), rosters: map[int]*roster{}, Batch: r.Batch}
-	return c
-}
-
 // Kick asks for workspace ws's queue to be dispatched (coalesced; Run does it).
 func (r *Router) Kick(ws int) {
 	r.mu.Lock()
