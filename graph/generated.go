@@ -338,6 +338,7 @@ type ComplexityRoot struct {
 		Node          func(childComplexity int, id int) int
 		Nodes         func(childComplexity int, ids []int) int
 		Pools         func(childComplexity int) int
+		QueueStats    func(childComplexity int, from *time.Time, to *time.Time) int
 		Teams         func(childComplexity int) int
 		Workspace     func(childComplexity int) int
 	}
@@ -352,6 +353,13 @@ type ComplexityRoot struct {
 	QueuePlace struct {
 		ExpectedWaitSeconds func(childComplexity int) int
 		Position            func(childComplexity int) int
+	}
+
+	QueueStat struct {
+		Channel            func(childComplexity int) int
+		Depth              func(childComplexity int) int
+		LongestWaitSeconds func(childComplexity int) int
+		SLABreaches        func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -456,6 +464,7 @@ type QueryResolver interface {
 	Workspace(ctx context.Context) (*ent.Workspace, error)
 	Teams(ctx context.Context) ([]*ent.Team, error)
 	Pools(ctx context.Context) ([]*ent.Pool, error)
+	QueueStats(ctx context.Context, from *time.Time, to *time.Time) ([]*model.QueueStat, error)
 	Me(ctx context.Context) (*ent.Agent, error)
 }
 type SubscriptionResolver interface {
@@ -1961,6 +1970,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Pools(childComplexity), true
+	case "Query.queueStats":
+		if e.ComplexityRoot.Query.QueueStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_queueStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QueueStats(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "Query.teams":
 		if e.ComplexityRoot.Query.Teams == nil {
 			break
@@ -2011,6 +2031,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueuePlace.Position(childComplexity), true
+
+	case "QueueStat.channel":
+		if e.ComplexityRoot.QueueStat.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueStat.Channel(childComplexity), true
+	case "QueueStat.depth":
+		if e.ComplexityRoot.QueueStat.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueStat.Depth(childComplexity), true
+	case "QueueStat.longestWaitSeconds":
+		if e.ComplexityRoot.QueueStat.LongestWaitSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueStat.LongestWaitSeconds(childComplexity), true
+	case "QueueStat.slaBreaches":
+		if e.ComplexityRoot.QueueStat.SLABreaches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueStat.SLABreaches(childComplexity), true
 
 	case "Subscription.conversationEvents":
 		if e.ComplexityRoot.Subscription.ConversationEvents == nil {
@@ -2387,6 +2432,24 @@ extend type Mutation {
   createTeam(input: CreateTeamInput!): Team!
   createPool(input: CreatePoolInput!): Pool!
   updateWorkspaceSettings(input: UpdateWorkspaceInput!): Workspace!
+}
+`, BuiltIn: false},
+	{Name: "../schema/analytics.graphql", Input: `# Analytics for supervisor dashboards (SPEC §8), from the conversations and the event log.
+
+"One channel's queue."
+type QueueStat {
+  channel: Channel!
+  "Conversations waiting in the queue now."
+  depth: Int!
+  "How long the oldest waiting one has waited; null when none waits."
+  longestWaitSeconds: Int
+  "Conversations whose first-response SLA ran out in the period."
+  slaBreaches: Int!
+}
+
+extend type Query {
+  "§8, supervisors and above: every channel's queue now, and SLA breaches from ` + "`" + `from` + "`" + ` (default: 7 days ago) to ` + "`" + `to` + "`" + ` (default: now)."
+  queueStats(from: Time, to: Time): [QueueStat!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/auth.graphql", Input: `# Sign-in, the viewer and API keys (SPEC §10).
@@ -4115,6 +4178,20 @@ func (ec *executionContext) childFields_QueuePlace(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type QueuePlace", field.Name)
 }
 
+func (ec *executionContext) childFields_QueueStat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_QueueStat_channel(ctx, field)
+	case "depth":
+		return ec.fieldContext_QueueStat_depth(ctx, field)
+	case "longestWaitSeconds":
+		return ec.fieldContext_QueueStat_longestWaitSeconds(ctx, field)
+	case "slaBreaches":
+		return ec.fieldContext_QueueStat_slaBreaches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueueStat", field.Name)
+}
+
 func (ec *executionContext) childFields_Team(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5116,6 +5193,28 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_queueStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -11385,6 +11484,50 @@ func (ec *executionContext) fieldContext_Query_pools(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_queueStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_queueStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QueueStats(ctx, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QueueStat) graphql.Marshaler {
+			return ec.marshalNQueueStat2ᚕᚖswitchboardᚋgraphᚋmodelᚐQueueStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_queueStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueStat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_queueStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11638,6 +11781,98 @@ func (ec *executionContext) _QueuePlace_expectedWaitSeconds(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_QueuePlace_expectedWaitSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QueuePlace", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueStat_channel(ctx context.Context, field graphql.CollectedField, obj *model.QueueStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueStat_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2switchboardᚋentᚋschemaᚋenumᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueStat_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueStat", field, false, false, "Channel")
+}
+
+func (ec *executionContext) _QueueStat_depth(ctx context.Context, field graphql.CollectedField, obj *model.QueueStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueStat_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueStat_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueStat", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueStat_longestWaitSeconds(ctx context.Context, field graphql.CollectedField, obj *model.QueueStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueStat_longestWaitSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongestWaitSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueStat_longestWaitSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueStat", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueStat_slaBreaches(ctx context.Context, field graphql.CollectedField, obj *model.QueueStat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueStat_slaBreaches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLABreaches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueStat_slaBreaches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueStat", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Subscription_lockChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -18036,6 +18271,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_pools(ctx, field)
 				})
+		case "queueStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_queueStats(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18140,6 +18381,54 @@ func (ec *executionContext) _QueuePlace(ctx context.Context, sel ast.SelectionSe
 		case "expectedWaitSeconds":
 			out.Values[i] = ec._QueuePlace_expectedWaitSeconds(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queueStatImplementors = []string{"QueueStat"}
+
+func (ec *executionContext) _QueueStat(ctx context.Context, sel ast.SelectionSet, obj *model.QueueStat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queueStatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueueStat")
+		case "channel":
+			out.Values[i] = ec._QueueStat_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._QueueStat_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longestWaitSeconds":
+			out.Values[i] = ec._QueueStat_longestWaitSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slaBreaches":
+			out.Values[i] = ec._QueueStat_slaBreaches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -19240,6 +19529,30 @@ func (ec *executionContext) unmarshalNQueueEventKind2switchboardᚋgraphᚋmodel
 
 func (ec *executionContext) marshalNQueueEventKind2switchboardᚋgraphᚋmodelᚐQueueEventKind(ctx context.Context, sel ast.SelectionSet, v model.QueueEventKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNQueueStat2ᚕᚖswitchboardᚋgraphᚋmodelᚐQueueStatᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QueueStat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueueStat2ᚖswitchboardᚋgraphᚋmodelᚐQueueStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueueStat2ᚖswitchboardᚋgraphᚋmodelᚐQueueStat(ctx context.Context, sel ast.SelectionSet, v *model.QueueStat) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueueStat!")
+		return graphql.Null
+	}
+	return ec._QueueStat(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2switchboardᚋentᚋschemaᚋenumᚐRole(ctx context.Context, v any) (enum.Role, error) {

@@ -124,6 +124,17 @@ type QueuePlace struct {
 	ExpectedWaitSeconds *int `json:"expectedWaitSeconds,omitempty"`
 }
 
+// One channel's queue.
+type QueueStat struct {
+	Channel enum.Channel `json:"channel"`
+	// Conversations waiting in the queue now.
+	Depth int `json:"depth"`
+	// How long the oldest waiting one has waited; null when none waits.
+	LongestWaitSeconds *int `json:"longestWaitSeconds,omitempty"`
+	// Conversations whose first-response SLA ran out in the period.
+	SLABreaches int `json:"slaBreaches"`
+}
+
 type UpdateAgentInput struct {
 	Name      *string      `json:"name,omitempty"`
 	Email     *string      `json:"email,omitempty"`

@@ -14,9 +14,6 @@ import (
 	"switchboard/internal/timers"
 )
 
-// SLABreached: nobody answered the customer within the workspace's first-response SLA (§6, §8).
-const SLABreached = "sla.breached"
-
 // customerTimers are the timers a conversation's customer side runs (§6): stopped on hold.
 var customerTimers = []enum.TimerKind{enum.TimerCustomerInactivity, enum.TimerSLAFirstResponse}
 
@@ -56,7 +53,7 @@ func (d *Desk) slaRanOut(ctx context.Context, tx *ent.Tx, t *ent.Timer) error {
 	if !c.IsOpen || c.Status == enum.StatusResolved {
 		return nil
 	}
-	return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: c.WorkspaceID, Type: SLABreached, ConversationID: c.ID, Version: c.Version,
+	return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: c.WorkspaceID, Type: events.SLABreached, ConversationID: c.ID, Version: c.Version,
 		After: map[string]any{"owner": c.OwnerID, "dueAt": t.DueAt}})
 }
 

@@ -9,6 +9,7 @@ import (
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/timer"
 	"switchboard/internal/desk"
+	"switchboard/internal/events"
 	"switchboard/internal/testapi"
 	"switchboard/internal/timers"
 )
@@ -50,7 +51,7 @@ func TestCustomerTimers(t *testing.T) {
 	if n, _ := worker(10 * time.Minute).RunOnce(context.Background()); n != 0 {
 		t.Fatal("a timer fired twice")
 	}
-	if got := f.s.DB.Client.Event.Query().Where(event.Type(desk.SLABreached), event.ConversationID(cid)).CountX(testapi.Sys()); got != 1 {
+	if got := f.s.DB.Client.Event.Query().Where(event.Type(events.SLABreached), event.ConversationID(cid)).CountX(testapi.Sys()); got != 1 {
 		t.Fatalf("sla.breached events: %d", got)
 	}
 	// The customer stays silent past customerInactivitySeconds (1800): they have left.

@@ -111,6 +111,9 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 // StateChanged: the conversation's lifecycle state moved (§6); before/after carry "state".
 const StateChanged = "conversation.state_changed"
 
+// SLABreached: nobody answered the customer within the first-response SLA (§6, §8 queueStats).
+const SLABreached = "sla.breached"
+
 // CustomerLeft: the customer's channel sessions ended (§6); CustomerReturned: they wrote again.
 const (
 	CustomerLeft     = "customer.left"

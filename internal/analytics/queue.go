@@ -1,0 +1,79 @@
+// Package analytics answers the supervisor dashboards' questions (SPEC §8) from the conversations
+// and the event log, by SQL.
+package analytics
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"switchboard/ent"
+	"switchboard/ent/conversation"
+	"switchboard/ent/event"
+	"switchboard/ent/predicate"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/auth"
+	"switchboard/internal/events"
+	"switchboard/internal/fault"
+)
+
+// QueueStat is one channel's queue (§8): how many wait now, how long the oldest has waited, and
+// how many conversations breached the first-response SLA in the period.
+type QueueStat struct {
+	Channel     enum.Channel
+	Depth       int
+	LongestWait *time.Duration // nil when nobody waits
+	SLABreaches int
+}
+
+// QueueStats reports every channel's queue, for supervisors and above; breaches are counted over
+// [from, to).
+func QueueStats(ctx context.Context, c *ent.Client, from, to, now time.Time) ([]QueueStat, error) {
+	if _, err := auth.Require(ctx, enum.RoleSupervisor, "see queue statistics"); err != nil {
+		return nil, err
+	}
+	if !from.Before(to) {
+		return nil, fault.Invalid("from", "must be before to")
+	}
+	var waiting []struct {
+		Channel enum.Channel `json:"channel"`
+		Count   int          `json:"count"`
+	}
+	queued := []predicate.Conversation{conversation.IsOpen(true), conversation.StatusEQ(enum.StatusNew),
+		conversation.HumanOwned(false), conversation.QueuedSinceNotNil()}
+	err := c.Conversation.Query().Where(queued...).GroupBy(conversation.FieldChannel).Aggregate(ent.Count()).Scan(ctx, &waiting)
+	if err != nil {
+		return nil, err
+	}
+	stats := map[enum.Channel]*QueueStat{}
+	for _, ch := range enum.ChannelSMS.Values() {
+		stats[enum.Channel(ch)] = &QueueStat{Channel: enum.Channel(ch)}
+	}
+	for _, w := range waiting {
+		s := stats[w.Channel]
+		s.Depth = w.Count
+		// The oldest per channel, from the (workspace, channel, priority, queued_since) index.
+		oldest, err := c.Conversation.Query().Where(append(queued, conversation.ChannelEQ(w.Channel))...).
+			Order(ent.Asc(conversation.FieldQueuedSince)).First(ctx)
+		if err != nil {
+			return nil, err
+		}
+		d := now.Sub(*oldest.QueuedSince)
+		s.LongestWait = &d
+	}
+	breaches, err := c.Event.Query().Where(event.Type(events.SLABreached), event.CreatedAtGTE(from), event.CreatedAtLT(to)).
+		QueryConversation().Select(conversation.FieldChannel).Strings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range breaches {
+		stats[enum.Channel(ch)].SLABreaches++
+	}
+	out := make([]QueueStat, 0, len(stats))
+	for _, s := range stats {
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(a, b QueueStat) int { return cmp.Compare(a.Channel, b.Channel) })
+	return out, nil
+}
