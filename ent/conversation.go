@@ -72,6 +72,8 @@ type Conversation struct {
 	LockExpiresAt *time.Time `json:"lock_expires_at,omitempty"`
 	// BotPaused holds the value of the "bot_paused" field.
 	BotPaused bool `json:"bot_paused,omitempty"`
+	// FirstReplyAt holds the value of the "first_reply_at" field.
+	FirstReplyAt *time.Time `json:"first_reply_at,omitempty"`
 	// CustomerPresent holds the value of the "customer_present" field.
 	CustomerPresent bool `json:"customer_present,omitempty"`
 	// DelegatedByID holds the value of the "delegated_by_id" field.
@@ -321,7 +323,7 @@ func (*Conversation) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case conversation.FieldChannel, conversation.FieldStatus, conversation.FieldState, conversation.FieldRequiredLanguage, conversation.FieldPreview:
 			values[i] = new(sql.NullString)
-		case conversation.FieldCreatedAt, conversation.FieldClaimedAt, conversation.FieldOwnerActiveAt, conversation.FieldLockAcquiredAt, conversation.FieldLockExpiresAt, conversation.FieldQueuedSince, conversation.FieldLastMessageAt, conversation.FieldLastCustomerMessageAt, conversation.FieldUpdatedAt, conversation.FieldResolvedAt, conversation.FieldClosedAt:
+		case conversation.FieldCreatedAt, conversation.FieldClaimedAt, conversation.FieldOwnerActiveAt, conversation.FieldLockAcquiredAt, conversation.FieldLockExpiresAt, conversation.FieldFirstReplyAt, conversation.FieldQueuedSince, conversation.FieldLastMessageAt, conversation.FieldLastCustomerMessageAt, conversation.FieldUpdatedAt, conversation.FieldResolvedAt, conversation.FieldClosedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -500,6 +502,13 @@ func (_m *Conversation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field bot_paused", values[i])
 			} else if value.Valid {
 				_m.BotPaused = value.Bool
+			}
+		case conversation.FieldFirstReplyAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field first_reply_at", values[i])
+			} else if value.Valid {
+				_m.FirstReplyAt = new(time.Time)
+				*_m.FirstReplyAt = value.Time
 			}
 		case conversation.FieldCustomerPresent:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -772,6 +781,11 @@ func (_m *Conversation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("bot_paused=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BotPaused))
+	builder.WriteString(", ")
+	if v := _m.FirstReplyAt; v != nil {
+		builder.WriteString("first_reply_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("customer_present=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CustomerPresent))

@@ -332,6 +332,20 @@ func (_c *ConversationCreate) SetNillableBotPaused(v *bool) *ConversationCreate 
 	return _c
 }
 
+// SetFirstReplyAt sets the "first_reply_at" field.
+func (_c *ConversationCreate) SetFirstReplyAt(v time.Time) *ConversationCreate {
+	_c.mutation.SetFirstReplyAt(v)
+	return _c
+}
+
+// SetNillableFirstReplyAt sets the "first_reply_at" field if the given value is not nil.
+func (_c *ConversationCreate) SetNillableFirstReplyAt(v *time.Time) *ConversationCreate {
+	if v != nil {
+		_c.SetFirstReplyAt(*v)
+	}
+	return _c
+}
+
 // SetCustomerPresent sets the "customer_present" field.
 func (_c *ConversationCreate) SetCustomerPresent(v bool) *ConversationCreate {
 	_c.mutation.SetCustomerPresent(v)
@@ -948,6 +962,10 @@ func (_c *ConversationCreate) createSpec() (*Conversation, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.BotPaused(); ok {
 		_spec.SetField(conversation.FieldBotPaused, field.TypeBool, value)
 		_node.BotPaused = value
+	}
+	if value, ok := _c.mutation.FirstReplyAt(); ok {
+		_spec.SetField(conversation.FieldFirstReplyAt, field.TypeTime, value)
+		_node.FirstReplyAt = &value
 	}
 	if value, ok := _c.mutation.CustomerPresent(); ok {
 		_spec.SetField(conversation.FieldCustomerPresent, field.TypeBool, value)
@@ -1611,6 +1629,24 @@ func (u *ConversationUpsert) UpdateBotPaused() *ConversationUpsert {
 	return u
 }
 
+// SetFirstReplyAt sets the "first_reply_at" field.
+func (u *ConversationUpsert) SetFirstReplyAt(v time.Time) *ConversationUpsert {
+	u.Set(conversation.FieldFirstReplyAt, v)
+	return u
+}
+
+// UpdateFirstReplyAt sets the "first_reply_at" field to the value that was provided on create.
+func (u *ConversationUpsert) UpdateFirstReplyAt() *ConversationUpsert {
+	u.SetExcluded(conversation.FieldFirstReplyAt)
+	return u
+}
+
+// ClearFirstReplyAt clears the value of the "first_reply_at" field.
+func (u *ConversationUpsert) ClearFirstReplyAt() *ConversationUpsert {
+	u.SetNull(conversation.FieldFirstReplyAt)
+	return u
+}
+
 // SetCustomerPresent sets the "customer_present" field.
 func (u *ConversationUpsert) SetCustomerPresent(v bool) *ConversationUpsert {
 	u.Set(conversation.FieldCustomerPresent, v)
@@ -2173,6 +2209,27 @@ func (u *ConversationUpsertOne) SetBotPaused(v bool) *ConversationUpsertOne {
 func (u *ConversationUpsertOne) UpdateBotPaused() *ConversationUpsertOne {
 	return u.Update(func(s *ConversationUpsert) {
 		s.UpdateBotPaused()
+	})
+}
+
+// SetFirstReplyAt sets the "first_reply_at" field.
+func (u *ConversationUpsertOne) SetFirstReplyAt(v time.Time) *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.SetFirstReplyAt(v)
+	})
+}
+
+// UpdateFirstReplyAt sets the "first_reply_at" field to the value that was provided on create.
+func (u *ConversationUpsertOne) UpdateFirstReplyAt() *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.UpdateFirstReplyAt()
+	})
+}
+
+// ClearFirstReplyAt clears the value of the "first_reply_at" field.
+func (u *ConversationUpsertOne) ClearFirstReplyAt() *ConversationUpsertOne {
+	return u.Update(func(s *ConversationUpsert) {
+		s.ClearFirstReplyAt()
 	})
 }
 
@@ -2928,6 +2985,27 @@ func (u *ConversationUpsertBulk) SetBotPaused(v bool) *ConversationUpsertBulk {
 func (u *ConversationUpsertBulk) UpdateBotPaused() *ConversationUpsertBulk {
 	return u.Update(func(s *ConversationUpsert) {
 		s.UpdateBotPaused()
+	})
+}
+
+// SetFirstReplyAt sets the "first_reply_at" field.
+func (u *ConversationUpsertBulk) SetFirstReplyAt(v time.Time) *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.SetFirstReplyAt(v)
+	})
+}
+
+// UpdateFirstReplyAt sets the "first_reply_at" field to the value that was provided on create.
+func (u *ConversationUpsertBulk) UpdateFirstReplyAt() *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.UpdateFirstReplyAt()
+	})
+}
+
+// ClearFirstReplyAt clears the value of the "first_reply_at" field.
+func (u *ConversationUpsertBulk) ClearFirstReplyAt() *ConversationUpsertBulk {
+	return u.Update(func(s *ConversationUpsert) {
+		s.ClearFirstReplyAt()
 	})
 }
 

@@ -393,6 +393,26 @@ func (_u *ConversationUpdate) SetNillableBotPaused(v *bool) *ConversationUpdate 
 	return _u
 }
 
+// SetFirstReplyAt sets the "first_reply_at" field.
+func (_u *ConversationUpdate) SetFirstReplyAt(v time.Time) *ConversationUpdate {
+	_u.mutation.SetFirstReplyAt(v)
+	return _u
+}
+
+// SetNillableFirstReplyAt sets the "first_reply_at" field if the given value is not nil.
+func (_u *ConversationUpdate) SetNillableFirstReplyAt(v *time.Time) *ConversationUpdate {
+	if v != nil {
+		_u.SetFirstReplyAt(*v)
+	}
+	return _u
+}
+
+// ClearFirstReplyAt clears the value of the "first_reply_at" field.
+func (_u *ConversationUpdate) ClearFirstReplyAt() *ConversationUpdate {
+	_u.mutation.ClearFirstReplyAt()
+	return _u
+}
+
 // SetCustomerPresent sets the "customer_present" field.
 func (_u *ConversationUpdate) SetCustomerPresent(v bool) *ConversationUpdate {
 	_u.mutation.SetCustomerPresent(v)
@@ -1091,6 +1111,12 @@ func (_u *ConversationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.BotPaused(); ok {
 		_spec.SetField(conversation.FieldBotPaused, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.FirstReplyAt(); ok {
+		_spec.SetField(conversation.FieldFirstReplyAt, field.TypeTime, value)
+	}
+	if _u.mutation.FirstReplyAtCleared() {
+		_spec.ClearField(conversation.FieldFirstReplyAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.CustomerPresent(); ok {
 		_spec.SetField(conversation.FieldCustomerPresent, field.TypeBool, value)
@@ -2015,6 +2041,26 @@ func (_u *ConversationUpdateOne) SetNillableBotPaused(v *bool) *ConversationUpda
 	return _u
 }
 
+// SetFirstReplyAt sets the "first_reply_at" field.
+func (_u *ConversationUpdateOne) SetFirstReplyAt(v time.Time) *ConversationUpdateOne {
+	_u.mutation.SetFirstReplyAt(v)
+	return _u
+}
+
+// SetNillableFirstReplyAt sets the "first_reply_at" field if the given value is not nil.
+func (_u *ConversationUpdateOne) SetNillableFirstReplyAt(v *time.Time) *ConversationUpdateOne {
+	if v != nil {
+		_u.SetFirstReplyAt(*v)
+	}
+	return _u
+}
+
+// ClearFirstReplyAt clears the value of the "first_reply_at" field.
+func (_u *ConversationUpdateOne) ClearFirstReplyAt() *ConversationUpdateOne {
+	_u.mutation.ClearFirstReplyAt()
+	return _u
+}
+
 // SetCustomerPresent sets the "customer_present" field.
 func (_u *ConversationUpdateOne) SetCustomerPresent(v bool) *ConversationUpdateOne {
 	_u.mutation.SetCustomerPresent(v)
@@ -2743,6 +2789,12 @@ func (_u *ConversationUpdateOne) sqlSave(ctx context.Context) (_node *Conversati
 	}
 	if value, ok := _u.mutation.BotPaused(); ok {
 		_spec.SetField(conversation.FieldBotPaused, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.FirstReplyAt(); ok {
+		_spec.SetField(conversation.FieldFirstReplyAt, field.TypeTime, value)
+	}
+	if _u.mutation.FirstReplyAtCleared() {
+		_spec.ClearField(conversation.FieldFirstReplyAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.CustomerPresent(); ok {
 		_spec.SetField(conversation.FieldCustomerPresent, field.TypeBool, value)

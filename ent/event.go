@@ -37,6 +37,8 @@ type Event struct {
 	SubjectID *int `json:"subject_id,omitempty"`
 	// Version holds the value of the "version" field.
 	Version int `json:"version,omitempty"`
+	// DurationMs holds the value of the "duration_ms" field.
+	DurationMs *int64 `json:"duration_ms,omitempty"`
 	// Before holds the value of the "before" field.
 	Before map[string]interface{} `json:"before,omitempty"`
 	// After holds the value of the "after" field.
@@ -115,7 +117,7 @@ func (*Event) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case event.FieldBefore, event.FieldAfter:
 			values[i] = new([]byte)
-		case event.FieldID, event.FieldWorkspaceID, event.FieldSeq, event.FieldConversationID, event.FieldActorID, event.FieldSubjectID, event.FieldVersion:
+		case event.FieldID, event.FieldWorkspaceID, event.FieldSeq, event.FieldConversationID, event.FieldActorID, event.FieldSubjectID, event.FieldVersion, event.FieldDurationMs:
 			values[i] = new(sql.NullInt64)
 		case event.FieldType:
 			values[i] = new(sql.NullString)
@@ -193,6 +195,13 @@ func (_m *Event) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case event.FieldDurationMs:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field duration_ms", values[i])
+			} else if value.Valid {
+				_m.DurationMs = new(int64)
+				*_m.DurationMs = value.Int64
 			}
 		case event.FieldBefore:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -297,6 +306,11 @@ func (_m *Event) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.DurationMs; v != nil {
+		builder.WriteString("duration_ms=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("before=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Before))

@@ -121,6 +121,20 @@ func (_c *EventCreate) SetNillableVersion(v *int) *EventCreate {
 	return _c
 }
 
+// SetDurationMs sets the "duration_ms" field.
+func (_c *EventCreate) SetDurationMs(v int64) *EventCreate {
+	_c.mutation.SetDurationMs(v)
+	return _c
+}
+
+// SetNillableDurationMs sets the "duration_ms" field if the given value is not nil.
+func (_c *EventCreate) SetNillableDurationMs(v *int64) *EventCreate {
+	if v != nil {
+		_c.SetDurationMs(*v)
+	}
+	return _c
+}
+
 // SetBefore sets the "before" field.
 func (_c *EventCreate) SetBefore(v map[string]interface{}) *EventCreate {
 	_c.mutation.SetBefore(v)
@@ -262,6 +276,10 @@ func (_c *EventCreate) createSpec() (*Event, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(event.FieldVersion, field.TypeInt, value)
 		_node.Version = value
+	}
+	if value, ok := _c.mutation.DurationMs(); ok {
+		_spec.SetField(event.FieldDurationMs, field.TypeInt64, value)
+		_node.DurationMs = &value
 	}
 	if value, ok := _c.mutation.Before(); ok {
 		_spec.SetField(event.FieldBefore, field.TypeJSON, value)
@@ -446,6 +464,9 @@ func (u *EventUpsertOne) UpdateNewValues() *EventUpsertOne {
 		}
 		if _, exists := u.create.mutation.Version(); exists {
 			s.SetIgnore(event.FieldVersion)
+		}
+		if _, exists := u.create.mutation.DurationMs(); exists {
+			s.SetIgnore(event.FieldDurationMs)
 		}
 		if _, exists := u.create.mutation.Before(); exists {
 			s.SetIgnore(event.FieldBefore)
@@ -708,6 +729,9 @@ func (u *EventUpsertBulk) UpdateNewValues() *EventUpsertBulk {
 			}
 			if _, exists := b.mutation.Version(); exists {
 				s.SetIgnore(event.FieldVersion)
+			}
+			if _, exists := b.mutation.DurationMs(); exists {
+				s.SetIgnore(event.FieldDurationMs)
 			}
 			if _, exists := b.mutation.Before(); exists {
 				s.SetIgnore(event.FieldBefore)

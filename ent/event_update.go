@@ -122,6 +122,9 @@ func (_u *EventUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SeqCleared() {
 		_spec.ClearField(event.FieldSeq, field.TypeInt64)
 	}
+	if _u.mutation.DurationMsCleared() {
+		_spec.ClearField(event.FieldDurationMs, field.TypeInt64)
+	}
 	if _u.mutation.BeforeCleared() {
 		_spec.ClearField(event.FieldBefore, field.TypeJSON)
 	}
@@ -273,6 +276,9 @@ func (_u *EventUpdateOne) sqlSave(ctx context.Context) (_node *Event, err error)
 	}
 	if _u.mutation.SeqCleared() {
 		_spec.ClearField(event.FieldSeq, field.TypeInt64)
+	}
+	if _u.mutation.DurationMsCleared() {
+		_spec.ClearField(event.FieldDurationMs, field.TypeInt64)
 	}
 	if _u.mutation.BeforeCleared() {
 		_spec.ClearField(event.FieldBefore, field.TypeJSON)

@@ -4853,6 +4853,7 @@ type ConversationMutation struct {
 	lock_acquired_at         *time.Time
 	lock_expires_at          *time.Time
 	bot_paused               *bool
+	first_reply_at           *time.Time
 	customer_present         *bool
 	delegated_by_id          *int
 	adddelegated_by_id       *int
@@ -6079,6 +6080,55 @@ func (m *ConversationMutation) ResetBotPaused() {
 	m.bot_paused = nil
 }
 
+// SetFirstReplyAt sets the "first_reply_at" field.
+func (m *ConversationMutation) SetFirstReplyAt(t time.Time) {
+	m.first_reply_at = &t
+}
+
+// FirstReplyAt returns the value of the "first_reply_at" field in the mutation.
+func (m *ConversationMutation) FirstReplyAt() (r time.Time, exists bool) {
+	v := m.first_reply_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstReplyAt returns the old "first_reply_at" field's value of the Conversation entity.
+// If the Conversation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConversationMutation) OldFirstReplyAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstReplyAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstReplyAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstReplyAt: %w", err)
+	}
+	return oldValue.FirstReplyAt, nil
+}
+
+// ClearFirstReplyAt clears the value of the "first_reply_at" field.
+func (m *ConversationMutation) ClearFirstReplyAt() {
+	m.first_reply_at = nil
+	m.clearedFields[conversation.FieldFirstReplyAt] = struct{}{}
+}
+
+// FirstReplyAtCleared returns if the "first_reply_at" field was cleared in this mutation.
+func (m *ConversationMutation) FirstReplyAtCleared() bool {
+	_, ok := m.clearedFields[conversation.FieldFirstReplyAt]
+	return ok
+}
+
+// ResetFirstReplyAt resets all changes to the "first_reply_at" field.
+func (m *ConversationMutation) ResetFirstReplyAt() {
+	m.first_reply_at = nil
+	delete(m.clearedFields, conversation.FieldFirstReplyAt)
+}
+
 // SetCustomerPresent sets the "customer_present" field.
 func (m *ConversationMutation) SetCustomerPresent(b bool) {
 	m.customer_present = &b
@@ -7244,7 +7294,7 @@ func (m *ConversationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConversationMutation) Fields() []string {
-	fields := make([]string, 0, 34)
+	fields := make([]string, 0, 35)
 	if m.workspace != nil {
 		fields = append(fields, conversation.FieldWorkspaceID)
 	}
@@ -7316,6 +7366,9 @@ func (m *ConversationMutation) Fields() []string {
 	}
 	if m.bot_paused != nil {
 		fields = append(fields, conversation.FieldBotPaused)
+	}
+	if m.first_reply_at != nil {
+		fields = append(fields, conversation.FieldFirstReplyAt)
 	}
 	if m.customer_present != nil {
 		fields = append(fields, conversation.FieldCustomerPresent)
@@ -7403,6 +7456,8 @@ func (m *ConversationMutation) Field(name string) (ent.Value, bool) {
 		return m.LockExpiresAt()
 	case conversation.FieldBotPaused:
 		return m.BotPaused()
+	case conversation.FieldFirstReplyAt:
+		return m.FirstReplyAt()
 	case conversation.FieldCustomerPresent:
 		return m.CustomerPresent()
 	case conversation.FieldDelegatedByID:
@@ -7480,6 +7535,8 @@ func (m *ConversationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldLockExpiresAt(ctx)
 	case conversation.FieldBotPaused:
 		return m.OldBotPaused(ctx)
+	case conversation.FieldFirstReplyAt:
+		return m.OldFirstReplyAt(ctx)
 	case conversation.FieldCustomerPresent:
 		return m.OldCustomerPresent(ctx)
 	case conversation.FieldDelegatedByID:
@@ -7677,6 +7734,13 @@ func (m *ConversationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetBotPaused(v)
 		return nil
+	case conversation.FieldFirstReplyAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstReplyAt(v)
+		return nil
 	case conversation.FieldCustomerPresent:
 		v, ok := value.(bool)
 		if !ok {
@@ -7855,6 +7919,9 @@ func (m *ConversationMutation) ClearedFields() []string {
 	if m.FieldCleared(conversation.FieldLockExpiresAt) {
 		fields = append(fields, conversation.FieldLockExpiresAt)
 	}
+	if m.FieldCleared(conversation.FieldFirstReplyAt) {
+		fields = append(fields, conversation.FieldFirstReplyAt)
+	}
 	if m.FieldCleared(conversation.FieldDelegatedByID) {
 		fields = append(fields, conversation.FieldDelegatedByID)
 	}
@@ -7913,6 +7980,9 @@ func (m *ConversationMutation) ClearField(name string) error {
 		return nil
 	case conversation.FieldLockExpiresAt:
 		m.ClearLockExpiresAt()
+		return nil
+	case conversation.FieldFirstReplyAt:
+		m.ClearFirstReplyAt()
 		return nil
 	case conversation.FieldDelegatedByID:
 		m.ClearDelegatedByID()
@@ -8011,6 +8081,9 @@ func (m *ConversationMutation) ResetField(name string) error {
 		return nil
 	case conversation.FieldBotPaused:
 		m.ResetBotPaused()
+		return nil
+	case conversation.FieldFirstReplyAt:
+		m.ResetFirstReplyAt()
 		return nil
 	case conversation.FieldCustomerPresent:
 		m.ResetCustomerPresent()
@@ -9772,6 +9845,8 @@ type EventMutation struct {
 	_type               *string
 	version             *int
 	addversion          *int
+	duration_ms         *int64
+	addduration_ms      *int64
 	before              *map[string]interface{}
 	after               *map[string]interface{}
 	clearedFields       map[string]struct{}
@@ -10267,6 +10342,76 @@ func (m *EventMutation) ResetVersion() {
 	m.addversion = nil
 }
 
+// SetDurationMs sets the "duration_ms" field.
+func (m *EventMutation) SetDurationMs(i int64) {
+	m.duration_ms = &i
+	m.addduration_ms = nil
+}
+
+// DurationMs returns the value of the "duration_ms" field in the mutation.
+func (m *EventMutation) DurationMs() (r int64, exists bool) {
+	v := m.duration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationMs returns the old "duration_ms" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldDurationMs(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationMs: %w", err)
+	}
+	return oldValue.DurationMs, nil
+}
+
+// AddDurationMs adds i to the "duration_ms" field.
+func (m *EventMutation) AddDurationMs(i int64) {
+	if m.addduration_ms != nil {
+		*m.addduration_ms += i
+	} else {
+		m.addduration_ms = &i
+	}
+}
+
+// AddedDurationMs returns the value that was added to the "duration_ms" field in this mutation.
+func (m *EventMutation) AddedDurationMs() (r int64, exists bool) {
+	v := m.addduration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDurationMs clears the value of the "duration_ms" field.
+func (m *EventMutation) ClearDurationMs() {
+	m.duration_ms = nil
+	m.addduration_ms = nil
+	m.clearedFields[event.FieldDurationMs] = struct{}{}
+}
+
+// DurationMsCleared returns if the "duration_ms" field was cleared in this mutation.
+func (m *EventMutation) DurationMsCleared() bool {
+	_, ok := m.clearedFields[event.FieldDurationMs]
+	return ok
+}
+
+// ResetDurationMs resets all changes to the "duration_ms" field.
+func (m *EventMutation) ResetDurationMs() {
+	m.duration_ms = nil
+	m.addduration_ms = nil
+	delete(m.clearedFields, event.FieldDurationMs)
+}
+
 // SetBefore sets the "before" field.
 func (m *EventMutation) SetBefore(value map[string]interface{}) {
 	m.before = &value
@@ -10507,7 +10652,7 @@ func (m *EventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EventMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.workspace != nil {
 		fields = append(fields, event.FieldWorkspaceID)
 	}
@@ -10531,6 +10676,9 @@ func (m *EventMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, event.FieldVersion)
+	}
+	if m.duration_ms != nil {
+		fields = append(fields, event.FieldDurationMs)
 	}
 	if m.before != nil {
 		fields = append(fields, event.FieldBefore)
@@ -10562,6 +10710,8 @@ func (m *EventMutation) Field(name string) (ent.Value, bool) {
 		return m.SubjectID()
 	case event.FieldVersion:
 		return m.Version()
+	case event.FieldDurationMs:
+		return m.DurationMs()
 	case event.FieldBefore:
 		return m.Before()
 	case event.FieldAfter:
@@ -10591,6 +10741,8 @@ func (m *EventMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldSubjectID(ctx)
 	case event.FieldVersion:
 		return m.OldVersion(ctx)
+	case event.FieldDurationMs:
+		return m.OldDurationMs(ctx)
 	case event.FieldBefore:
 		return m.OldBefore(ctx)
 	case event.FieldAfter:
@@ -10660,6 +10812,13 @@ func (m *EventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetVersion(v)
 		return nil
+	case event.FieldDurationMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationMs(v)
+		return nil
 	case event.FieldBefore:
 		v, ok := value.(map[string]interface{})
 		if !ok {
@@ -10688,6 +10847,9 @@ func (m *EventMutation) AddedFields() []string {
 	if m.addversion != nil {
 		fields = append(fields, event.FieldVersion)
 	}
+	if m.addduration_ms != nil {
+		fields = append(fields, event.FieldDurationMs)
+	}
 	return fields
 }
 
@@ -10700,6 +10862,8 @@ func (m *EventMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSeq()
 	case event.FieldVersion:
 		return m.AddedVersion()
+	case event.FieldDurationMs:
+		return m.AddedDurationMs()
 	}
 	return nil, false
 }
@@ -10723,6 +10887,13 @@ func (m *EventMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddVersion(v)
 		return nil
+	case event.FieldDurationMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationMs(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Event numeric field %s", name)
 }
@@ -10742,6 +10913,9 @@ func (m *EventMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(event.FieldSubjectID) {
 		fields = append(fields, event.FieldSubjectID)
+	}
+	if m.FieldCleared(event.FieldDurationMs) {
+		fields = append(fields, event.FieldDurationMs)
 	}
 	if m.FieldCleared(event.FieldBefore) {
 		fields = append(fields, event.FieldBefore)
@@ -10774,6 +10948,9 @@ func (m *EventMutation) ClearField(name string) error {
 		return nil
 	case event.FieldSubjectID:
 		m.ClearSubjectID()
+		return nil
+	case event.FieldDurationMs:
+		m.ClearDurationMs()
 		return nil
 	case event.FieldBefore:
 		m.ClearBefore()
@@ -10812,6 +10989,9 @@ func (m *EventMutation) ResetField(name string) error {
 		return nil
 	case event.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case event.FieldDurationMs:
+		m.ResetDurationMs()
 		return nil
 	case event.FieldBefore:
 		m.ResetBefore()

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"switchboard/ent"
 	"switchboard/ent/schema/enum"
@@ -46,4 +47,13 @@ func channels(in []*model.ChannelCapacityInput) []directory.ChannelCapacity {
 		out = append(out, directory.ChannelCapacity{Channel: c.Channel, Capacity: c.Capacity})
 	}
 	return out
+}
+
+// seconds is a duration for the API, in seconds; nil stays nil.
+func seconds(d *time.Duration) *float64 {
+	if d == nil {
+		return nil
+	}
+	s := d.Seconds()
+	return &s
 }

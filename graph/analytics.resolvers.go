@@ -15,12 +15,9 @@ import (
 // QueueStats is the resolver for the queueStats field.
 func (r *queryResolver) QueueStats(ctx context.Context, from *time.Time, to *time.Time) ([]*model.QueueStat, error) {
 	now := time.Now()
-	end, start := now, now.AddDate(0, 0, -7)
-	if to != nil {
-		end = *to
-	}
-	if from != nil {
-		start = *from
+	start, end, err := analytics.Period(nil, from, to, now)
+	if err != nil {
+		return nil, err
 	}
 	stats, err := analytics.QueueStats(ctx, r.Client, start, end, now)
 	if err != nil {
@@ -33,6 +30,28 @@ func (r *queryResolver) QueueStats(ctx context.Context, from *time.Time, to *tim
 			w := int(s.LongestWait.Seconds())
 			out[i].LongestWaitSeconds = &w
 		}
+	}
+	return out, nil
+}
+
+// AgentPerformance is the resolver for the agentPerformance field.
+func (r *queryResolver) AgentPerformance(ctx context.Context, days *int, from *time.Time, to *time.Time) ([]*model.AgentPerformance, error) {
+	start, end, err := analytics.Period(days, from, to, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	stats, err := analytics.AgentPerformance(ctx, r.Client, start, end)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.AgentPerformance, len(stats))
+	for i, s := range stats {
+		p := &model.AgentPerformance{Agent: s.Agent, Claims: s.Claims, Released: s.Released, Resolved: s.Resolved,
+			AvgTimeToClaimSeconds: seconds(s.AvgTimeToClaim), AvgFirstResponseSeconds: seconds(s.AvgFirstResponse), Load: []*model.ChannelLoad{}}
+		for _, l := range s.Load {
+			p.Load = append(p.Load, &model.ChannelLoad{Channel: l.Channel, Count: l.Count, Capacity: l.Capacity})
+		}
+		out[i] = p
 	}
 	return out, nil
 }

@@ -82,6 +82,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AgentPerformance struct {
+		Agent                   func(childComplexity int) int
+		AvgFirstResponseSeconds func(childComplexity int) int
+		AvgTimeToClaimSeconds   func(childComplexity int) int
+		Claims                  func(childComplexity int) int
+		Load                    func(childComplexity int) int
+		Released                func(childComplexity int) int
+		Resolved                func(childComplexity int) int
+	}
+
 	ApiKey struct {
 		Agent      func(childComplexity int) int
 		CreatedAt  func(childComplexity int) int
@@ -102,6 +112,12 @@ type ComplexityRoot struct {
 		Conversation   func(childComplexity int) int
 		ConversationID func(childComplexity int) int
 		Error          func(childComplexity int) int
+	}
+
+	ChannelLoad struct {
+		Capacity func(childComplexity int) int
+		Channel  func(childComplexity int) int
+		Count    func(childComplexity int) int
 	}
 
 	ChannelSession struct {
@@ -332,15 +348,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agents        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgentOrder, where *ent.AgentWhereInput) int
-		Conversations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
-		Me            func(childComplexity int) int
-		Node          func(childComplexity int, id int) int
-		Nodes         func(childComplexity int, ids []int) int
-		Pools         func(childComplexity int) int
-		QueueStats    func(childComplexity int, from *time.Time, to *time.Time) int
-		Teams         func(childComplexity int) int
-		Workspace     func(childComplexity int) int
+		AgentPerformance func(childComplexity int, days *int, from *time.Time, to *time.Time) int
+		Agents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgentOrder, where *ent.AgentWhereInput) int
+		Conversations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
+		Me               func(childComplexity int) int
+		Node             func(childComplexity int, id int) int
+		Nodes            func(childComplexity int, ids []int) int
+		Pools            func(childComplexity int) int
+		QueueStats       func(childComplexity int, from *time.Time, to *time.Time) int
+		Teams            func(childComplexity int) int
+		Workspace        func(childComplexity int) int
 	}
 
 	QueueEvent struct {
@@ -465,6 +482,7 @@ type QueryResolver interface {
 	Teams(ctx context.Context) ([]*ent.Team, error)
 	Pools(ctx context.Context) ([]*ent.Pool, error)
 	QueueStats(ctx context.Context, from *time.Time, to *time.Time) ([]*model.QueueStat, error)
+	AgentPerformance(ctx context.Context, days *int, from *time.Time, to *time.Time) ([]*model.AgentPerformance, error)
 	Me(ctx context.Context) (*ent.Agent, error)
 }
 type SubscriptionResolver interface {
@@ -647,6 +665,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AgentEdge.Node(childComplexity), true
 
+	case "AgentPerformance.agent":
+		if e.ComplexityRoot.AgentPerformance.Agent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgentPerformance.Agent(childComplexity), true
+	case "AgentPerformance.avgFirstResponseSeconds":
+		if e.ComplexityRoot.AgentPerformance.AvgFirstResponseSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgentPerformance.AvgFirstResponseSeconds(childComplexity), true
+	case "AgentPerformance.avgTimeToClaimSeconds":
+		if e.ComplexityRoot.AgentPerformance.AvgTimeToClaimSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgentPerformance.AvgTimeToClaimSeconds(childComplexity), true
+	case "AgentPerformance.claims":
+		if e.ComplexityRoot.AgentPerformance.Claims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgentPerformance.Claims(childComplexity), true
+	case "AgentPerformance.load":
+		if e.ComplexityRoot.AgentPerformance.Load == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgentPerformance.Load(childComplexity), true
+	case "AgentPerformance.released":
+		if e.ComplexityRoot.AgentPerformance.Released == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgentPerformance.Released(childComplexity), true
+	case "AgentPerformance.resolved":
+		if e.ComplexityRoot.AgentPerformance.Resolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgentPerformance.Resolved(childComplexity), true
+
 	case "ApiKey.agent":
 		if e.ComplexityRoot.ApiKey.Agent == nil {
 			break
@@ -727,6 +788,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BulkClaimResult.Error(childComplexity), true
+
+	case "ChannelLoad.capacity":
+		if e.ComplexityRoot.ChannelLoad.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLoad.Capacity(childComplexity), true
+	case "ChannelLoad.channel":
+		if e.ComplexityRoot.ChannelLoad.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLoad.Channel(childComplexity), true
+	case "ChannelLoad.count":
+		if e.ComplexityRoot.ChannelLoad.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLoad.Count(childComplexity), true
 
 	case "ChannelSession.active":
 		if e.ComplexityRoot.ChannelSession.Active == nil {
@@ -1913,6 +1993,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Pool.Tag(childComplexity), true
 
+	case "Query.agentPerformance":
+		if e.ComplexityRoot.Query.AgentPerformance == nil {
+			break
+		}
+
+		args, err := ec.field_Query_agentPerformance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AgentPerformance(childComplexity, args["days"].(*int), args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "Query.agents":
 		if e.ComplexityRoot.Query.Agents == nil {
 			break
@@ -2450,6 +2541,33 @@ type QueueStat {
 extend type Query {
   "§8, supervisors and above: every channel's queue now, and SLA breaches from ` + "`" + `from` + "`" + ` (default: 7 days ago) to ` + "`" + `to` + "`" + ` (default: now)."
   queueStats(from: Time, to: Time): [QueueStat!]!
+}
+
+"An agent's current load on a permitted channel."
+type ChannelLoad {
+  channel: Channel!
+  count: Int!
+  capacity: Int!
+}
+
+"One agent over a period (§8)."
+type AgentPerformance {
+  agent: Agent!
+  "Conversations it claimed or routing gave it."
+  claims: Int!
+  "Average time from entering the queue unowned to owned by this agent; null without claims."
+  avgTimeToClaimSeconds: Float
+  "Average time from getting a conversation to the agent's first reply in it; null without replies."
+  avgFirstResponseSeconds: Float
+  released: Int!
+  resolved: Int!
+  "Now, whatever the period."
+  load: [ChannelLoad!]!
+}
+
+extend type Query {
+  "§8, supervisors and above: every human agent over the last ` + "`" + `days` + "`" + ` (7 by default; 30 …) or from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + `."
+  agentPerformance(days: Int, from: Time, to: Time): [AgentPerformance!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/auth.graphql", Input: `# Sign-in, the viewer and API keys (SPEC §10).
@@ -3734,6 +3852,26 @@ func (ec *executionContext) childFields_AgentEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type AgentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AgentPerformance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "agent":
+		return ec.fieldContext_AgentPerformance_agent(ctx, field)
+	case "claims":
+		return ec.fieldContext_AgentPerformance_claims(ctx, field)
+	case "avgTimeToClaimSeconds":
+		return ec.fieldContext_AgentPerformance_avgTimeToClaimSeconds(ctx, field)
+	case "avgFirstResponseSeconds":
+		return ec.fieldContext_AgentPerformance_avgFirstResponseSeconds(ctx, field)
+	case "released":
+		return ec.fieldContext_AgentPerformance_released(ctx, field)
+	case "resolved":
+		return ec.fieldContext_AgentPerformance_resolved(ctx, field)
+	case "load":
+		return ec.fieldContext_AgentPerformance_load(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgentPerformance", field.Name)
+}
+
 func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3776,6 +3914,18 @@ func (ec *executionContext) childFields_BulkClaimResult(ctx context.Context, fie
 		return ec.fieldContext_BulkClaimResult_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BulkClaimResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ChannelLoad(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_ChannelLoad_channel(ctx, field)
+	case "count":
+		return ec.fieldContext_ChannelLoad_count(ctx, field)
+	case "capacity":
+		return ec.fieldContext_ChannelLoad_capacity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelLoad", field.Name)
 }
 
 func (ec *executionContext) childFields_ChannelSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5060,6 +5210,36 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_agentPerformance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_agents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6016,6 +6196,185 @@ func (ec *executionContext) fieldContext_AgentEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AgentEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _AgentPerformance_agent(ctx context.Context, field graphql.CollectedField, obj *model.AgentPerformance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentPerformance_agent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agent) graphql.Marshaler {
+			return ec.marshalNAgent2ᚖswitchboardᚋentᚐAgent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgentPerformance_agent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgentPerformance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AgentPerformance_claims(ctx context.Context, field graphql.CollectedField, obj *model.AgentPerformance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentPerformance_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claims, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgentPerformance_claims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgentPerformance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AgentPerformance_avgTimeToClaimSeconds(ctx context.Context, field graphql.CollectedField, obj *model.AgentPerformance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentPerformance_avgTimeToClaimSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvgTimeToClaimSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AgentPerformance_avgTimeToClaimSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgentPerformance", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AgentPerformance_avgFirstResponseSeconds(ctx context.Context, field graphql.CollectedField, obj *model.AgentPerformance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentPerformance_avgFirstResponseSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvgFirstResponseSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AgentPerformance_avgFirstResponseSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgentPerformance", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AgentPerformance_released(ctx context.Context, field graphql.CollectedField, obj *model.AgentPerformance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentPerformance_released(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Released, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgentPerformance_released(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgentPerformance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AgentPerformance_resolved(ctx context.Context, field graphql.CollectedField, obj *model.AgentPerformance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentPerformance_resolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgentPerformance_resolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgentPerformance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AgentPerformance_load(ctx context.Context, field graphql.CollectedField, obj *model.AgentPerformance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentPerformance_load(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Load, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChannelLoad) graphql.Marshaler {
+			return ec.marshalNChannelLoad2ᚕᚖswitchboardᚋgraphᚋmodelᚐChannelLoadᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgentPerformance_load(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgentPerformance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelLoad(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6349,6 +6708,75 @@ func (ec *executionContext) fieldContext_BulkClaimResult_error(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChannelLoad_channel(ctx context.Context, field graphql.CollectedField, obj *model.ChannelLoad) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelLoad_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2switchboardᚋentᚋschemaᚋenumᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelLoad_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelLoad", field, false, false, "Channel")
+}
+
+func (ec *executionContext) _ChannelLoad_count(ctx context.Context, field graphql.CollectedField, obj *model.ChannelLoad) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelLoad_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelLoad_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelLoad", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChannelLoad_capacity(ctx context.Context, field graphql.CollectedField, obj *model.ChannelLoad) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelLoad_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelLoad_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelLoad", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ChannelSession_id(ctx context.Context, field graphql.CollectedField, obj *ent.ChannelSession) (ret graphql.Marshaler) {
@@ -11528,6 +11956,50 @@ func (ec *executionContext) fieldContext_Query_queueStats(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_agentPerformance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_agentPerformance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AgentPerformance(ctx, fc.Args["days"].(*int), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AgentPerformance) graphql.Marshaler {
+			return ec.marshalNAgentPerformance2ᚕᚖswitchboardᚋgraphᚋmodelᚐAgentPerformanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_agentPerformance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgentPerformance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_agentPerformance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16540,6 +17012,69 @@ func (ec *executionContext) _AgentEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var agentPerformanceImplementors = []string{"AgentPerformance"}
+
+func (ec *executionContext) _AgentPerformance(ctx context.Context, sel ast.SelectionSet, obj *model.AgentPerformance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agentPerformanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AgentPerformance")
+		case "agent":
+			out.Values[i] = ec._AgentPerformance_agent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claims":
+			out.Values[i] = ec._AgentPerformance_claims(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "avgTimeToClaimSeconds":
+			out.Values[i] = ec._AgentPerformance_avgTimeToClaimSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "avgFirstResponseSeconds":
+			out.Values[i] = ec._AgentPerformance_avgFirstResponseSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "released":
+			out.Values[i] = ec._AgentPerformance_released(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolved":
+			out.Values[i] = ec._AgentPerformance_resolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "load":
+			out.Values[i] = ec._AgentPerformance_load(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var apiKeyImplementors = []string{"ApiKey", "Node"}
 
 func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
@@ -16671,6 +17206,49 @@ func (ec *executionContext) _BulkClaimResult(ctx context.Context, sel ast.Select
 		case "error":
 			out.Values[i] = ec._BulkClaimResult_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var channelLoadImplementors = []string{"ChannelLoad"}
+
+func (ec *executionContext) _ChannelLoad(ctx context.Context, sel ast.SelectionSet, obj *model.ChannelLoad) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelLoadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelLoad")
+		case "channel":
+			out.Values[i] = ec._ChannelLoad_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ChannelLoad_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._ChannelLoad_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -18277,6 +18855,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_queueStats(ctx, field)
 				})
+		case "agentPerformance":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_agentPerformance(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -19058,6 +19642,30 @@ func (ec *executionContext) marshalNAgentOrderField2ᚖswitchboardᚋentᚐAgent
 	return v
 }
 
+func (ec *executionContext) marshalNAgentPerformance2ᚕᚖswitchboardᚋgraphᚋmodelᚐAgentPerformanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AgentPerformance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgentPerformance2ᚖswitchboardᚋgraphᚋmodelᚐAgentPerformance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAgentPerformance2ᚖswitchboardᚋgraphᚋmodelᚐAgentPerformance(ctx context.Context, sel ast.SelectionSet, v *model.AgentPerformance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AgentPerformance!")
+		return graphql.Null
+	}
+	return ec._AgentPerformance(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAgentWhereInput2ᚖswitchboardᚋentᚐAgentWhereInput(ctx context.Context, v any) (*ent.AgentWhereInput, error) {
 	res, err := ec.unmarshalInputAgentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -19140,6 +19748,30 @@ func (ec *executionContext) marshalNChannel2switchboardᚋentᚋschemaᚋenumᚐ
 func (ec *executionContext) unmarshalNChannelCapacityInput2ᚖswitchboardᚋgraphᚋmodelᚐChannelCapacityInput(ctx context.Context, v any) (*model.ChannelCapacityInput, error) {
 	res, err := ec.unmarshalInputChannelCapacityInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChannelLoad2ᚕᚖswitchboardᚋgraphᚋmodelᚐChannelLoadᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChannelLoad) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelLoad2ᚖswitchboardᚋgraphᚋmodelᚐChannelLoad(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChannelLoad2ᚖswitchboardᚋgraphᚋmodelᚐChannelLoad(ctx context.Context, sel ast.SelectionSet, v *model.ChannelLoad) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChannelLoad!")
+		return graphql.Null
+	}
+	return ec._ChannelLoad(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNChannelSession2ᚖswitchboardᚋentᚐChannelSession(ctx context.Context, sel ast.SelectionSet, v *ent.ChannelSession) graphql.Marshaler {
@@ -20312,6 +20944,23 @@ func (ec *executionContext) marshalOError2ᚖswitchboardᚋgraphᚋmodelᚐError
 		return graphql.Null
 	}
 	return ec._Error(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {

@@ -66,6 +66,8 @@ const (
 	FieldLockExpiresAt = "lock_expires_at"
 	// FieldBotPaused holds the string denoting the bot_paused field in the database.
 	FieldBotPaused = "bot_paused"
+	// FieldFirstReplyAt holds the string denoting the first_reply_at field in the database.
+	FieldFirstReplyAt = "first_reply_at"
 	// FieldCustomerPresent holds the string denoting the customer_present field in the database.
 	FieldCustomerPresent = "customer_present"
 	// FieldDelegatedByID holds the string denoting the delegated_by_id field in the database.
@@ -255,6 +257,7 @@ var Columns = []string{
 	FieldLockAcquiredAt,
 	FieldLockExpiresAt,
 	FieldBotPaused,
+	FieldFirstReplyAt,
 	FieldCustomerPresent,
 	FieldDelegatedByID,
 	FieldQueuedSince,
@@ -468,6 +471,11 @@ func ByLockExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByBotPaused orders the results by the bot_paused field.
 func ByBotPaused(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBotPaused, opts...).ToFunc()
+}
+
+// ByFirstReplyAt orders the results by the first_reply_at field.
+func ByFirstReplyAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFirstReplyAt, opts...).ToFunc()
 }
 
 // ByCustomerPresent orders the results by the customer_present field.

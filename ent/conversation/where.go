@@ -151,6 +151,11 @@ func BotPaused(v bool) predicate.Conversation {
 	return predicate.Conversation(sql.FieldEQ(FieldBotPaused, v))
 }
 
+// FirstReplyAt applies equality check predicate on the "first_reply_at" field. It's identical to FirstReplyAtEQ.
+func FirstReplyAt(v time.Time) predicate.Conversation {
+	return predicate.Conversation(sql.FieldEQ(FieldFirstReplyAt, v))
+}
+
 // CustomerPresent applies equality check predicate on the "customer_present" field. It's identical to CustomerPresentEQ.
 func CustomerPresent(v bool) predicate.Conversation {
 	return predicate.Conversation(sql.FieldEQ(FieldCustomerPresent, v))
@@ -914,6 +919,56 @@ func BotPausedEQ(v bool) predicate.Conversation {
 // BotPausedNEQ applies the NEQ predicate on the "bot_paused" field.
 func BotPausedNEQ(v bool) predicate.Conversation {
 	return predicate.Conversation(sql.FieldNEQ(FieldBotPaused, v))
+}
+
+// FirstReplyAtEQ applies the EQ predicate on the "first_reply_at" field.
+func FirstReplyAtEQ(v time.Time) predicate.Conversation {
+	return predicate.Conversation(sql.FieldEQ(FieldFirstReplyAt, v))
+}
+
+// FirstReplyAtNEQ applies the NEQ predicate on the "first_reply_at" field.
+func FirstReplyAtNEQ(v time.Time) predicate.Conversation {
+	return predicate.Conversation(sql.FieldNEQ(FieldFirstReplyAt, v))
+}
+
+// FirstReplyAtIn applies the In predicate on the "first_reply_at" field.
+func FirstReplyAtIn(vs ...time.Time) predicate.Conversation {
+	return predicate.Conversation(sql.FieldIn(FieldFirstReplyAt, vs...))
+}
+
+// FirstReplyAtNotIn applies the NotIn predicate on the "first_reply_at" field.
+func FirstReplyAtNotIn(vs ...time.Time) predicate.Conversation {
+	return predicate.Conversation(sql.FieldNotIn(FieldFirstReplyAt, vs...))
+}
+
+// FirstReplyAtGT applies the GT predicate on the "first_reply_at" field.
+func FirstReplyAtGT(v time.Time) predicate.Conversation {
+	return predicate.Conversation(sql.FieldGT(FieldFirstReplyAt, v))
+}
+
+// FirstReplyAtGTE applies the GTE predicate on the "first_reply_at" field.
+func FirstReplyAtGTE(v time.Time) predicate.Conversation {
+	return predicate.Conversation(sql.FieldGTE(FieldFirstReplyAt, v))
+}
+
+// FirstReplyAtLT applies the LT predicate on the "first_reply_at" field.
+func FirstReplyAtLT(v time.Time) predicate.Conversation {
+	return predicate.Conversation(sql.FieldLT(FieldFirstReplyAt, v))
+}
+
+// FirstReplyAtLTE applies the LTE predicate on the "first_reply_at" field.
+func FirstReplyAtLTE(v time.Time) predicate.Conversation {
+	return predicate.Conversation(sql.FieldLTE(FieldFirstReplyAt, v))
+}
+
+// FirstReplyAtIsNil applies the IsNil predicate on the "first_reply_at" field.
+func FirstReplyAtIsNil() predicate.Conversation {
+	return predicate.Conversation(sql.FieldIsNull(FieldFirstReplyAt))
+}
+
+// FirstReplyAtNotNil applies the NotNil predicate on the "first_reply_at" field.
+func FirstReplyAtNotNil() predicate.Conversation {
+	return predicate.Conversation(sql.FieldNotNull(FieldFirstReplyAt))
 }
 
 // CustomerPresentEQ applies the EQ predicate on the "customer_present" field.

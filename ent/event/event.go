@@ -31,6 +31,8 @@ const (
 	FieldSubjectID = "subject_id"
 	// FieldVersion holds the string denoting the version field in the database.
 	FieldVersion = "version"
+	// FieldDurationMs holds the string denoting the duration_ms field in the database.
+	FieldDurationMs = "duration_ms"
 	// FieldBefore holds the string denoting the before field in the database.
 	FieldBefore = "before"
 	// FieldAfter holds the string denoting the after field in the database.
@@ -86,6 +88,7 @@ var Columns = []string{
 	FieldActorID,
 	FieldSubjectID,
 	FieldVersion,
+	FieldDurationMs,
 	FieldBefore,
 	FieldAfter,
 }
@@ -161,6 +164,11 @@ func BySubjectID(opts ...sql.OrderTermOption) OrderOption {
 // ByVersion orders the results by the version field.
 func ByVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVersion, opts...).ToFunc()
+}
+
+// ByDurationMs orders the results by the duration_ms field.
+func ByDurationMs(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDurationMs, opts...).ToFunc()
 }
 
 // ByWorkspaceField orders the results by workspace field.

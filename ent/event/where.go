@@ -95,6 +95,11 @@ func Version(v int) predicate.Event {
 	return predicate.Event(sql.FieldEQ(FieldVersion, v))
 }
 
+// DurationMs applies equality check predicate on the "duration_ms" field. It's identical to DurationMsEQ.
+func DurationMs(v int64) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldDurationMs, v))
+}
+
 // WorkspaceIDEQ applies the EQ predicate on the "workspace_id" field.
 func WorkspaceIDEQ(v int) predicate.Event {
 	return predicate.Event(sql.FieldEQ(FieldWorkspaceID, v))
@@ -398,6 +403,56 @@ func VersionLT(v int) predicate.Event {
 // VersionLTE applies the LTE predicate on the "version" field.
 func VersionLTE(v int) predicate.Event {
 	return predicate.Event(sql.FieldLTE(FieldVersion, v))
+}
+
+// DurationMsEQ applies the EQ predicate on the "duration_ms" field.
+func DurationMsEQ(v int64) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldDurationMs, v))
+}
+
+// DurationMsNEQ applies the NEQ predicate on the "duration_ms" field.
+func DurationMsNEQ(v int64) predicate.Event {
+	return predicate.Event(sql.FieldNEQ(FieldDurationMs, v))
+}
+
+// DurationMsIn applies the In predicate on the "duration_ms" field.
+func DurationMsIn(vs ...int64) predicate.Event {
+	return predicate.Event(sql.FieldIn(FieldDurationMs, vs...))
+}
+
+// DurationMsNotIn applies the NotIn predicate on the "duration_ms" field.
+func DurationMsNotIn(vs ...int64) predicate.Event {
+	return predicate.Event(sql.FieldNotIn(FieldDurationMs, vs...))
+}
+
+// DurationMsGT applies the GT predicate on the "duration_ms" field.
+func DurationMsGT(v int64) predicate.Event {
+	return predicate.Event(sql.FieldGT(FieldDurationMs, v))
+}
+
+// DurationMsGTE applies the GTE predicate on the "duration_ms" field.
+func DurationMsGTE(v int64) predicate.Event {
+	return predicate.Event(sql.FieldGTE(FieldDurationMs, v))
+}
+
+// DurationMsLT applies the LT predicate on the "duration_ms" field.
+func DurationMsLT(v int64) predicate.Event {
+	return predicate.Event(sql.FieldLT(FieldDurationMs, v))
+}
+
+// DurationMsLTE applies the LTE predicate on the "duration_ms" field.
+func DurationMsLTE(v int64) predicate.Event {
+	return predicate.Event(sql.FieldLTE(FieldDurationMs, v))
+}
+
+// DurationMsIsNil applies the IsNil predicate on the "duration_ms" field.
+func DurationMsIsNil() predicate.Event {
+	return predicate.Event(sql.FieldIsNull(FieldDurationMs))
+}
+
+// DurationMsNotNil applies the NotNil predicate on the "duration_ms" field.
+func DurationMsNotNil() predicate.Event {
+	return predicate.Event(sql.FieldNotNull(FieldDurationMs))
 }
 
 // BeforeIsNil applies the IsNil predicate on the "before" field.

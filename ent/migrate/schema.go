@@ -210,6 +210,7 @@ var (
 		{Name: "lock_acquired_at", Type: field.TypeTime, Nullable: true},
 		{Name: "lock_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "bot_paused", Type: field.TypeBool, Default: false},
+		{Name: "first_reply_at", Type: field.TypeTime, Nullable: true},
 		{Name: "customer_present", Type: field.TypeBool, Default: true},
 		{Name: "delegated_by_id", Type: field.TypeInt, Nullable: true},
 		{Name: "queued_since", Type: field.TypeTime, Nullable: true},
@@ -234,37 +235,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "conversations_agents_owned_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[29]},
-				RefColumns: []*schema.Column{AgentsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "conversations_agents_locked_conversations",
 				Columns:    []*schema.Column{ConversationsColumns[30]},
 				RefColumns: []*schema.Column{AgentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "conversations_teams_required_team",
+				Symbol:     "conversations_agents_locked_conversations",
 				Columns:    []*schema.Column{ConversationsColumns[31]},
+				RefColumns: []*schema.Column{AgentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "conversations_teams_required_team",
+				Columns:    []*schema.Column{ConversationsColumns[32]},
 				RefColumns: []*schema.Column{TeamsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "conversations_conversations_next",
-				Columns:    []*schema.Column{ConversationsColumns[32]},
+				Columns:    []*schema.Column{ConversationsColumns[33]},
 				RefColumns: []*schema.Column{ConversationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "conversations_customers_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[33]},
+				Columns:    []*schema.Column{ConversationsColumns[34]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "conversations_workspaces_conversations",
-				Columns:    []*schema.Column{ConversationsColumns[34]},
+				Columns:    []*schema.Column{ConversationsColumns[35]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -273,7 +274,7 @@ var (
 			{
 				Name:    "conversation_lock_holder_id",
 				Unique:  true,
-				Columns: []*schema.Column{ConversationsColumns[30]},
+				Columns: []*schema.Column{ConversationsColumns[31]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "human_lock",
 				},
@@ -281,7 +282,7 @@ var (
 			{
 				Name:    "conversation_customer_id_channel",
 				Unique:  true,
-				Columns: []*schema.Column{ConversationsColumns[33], ConversationsColumns[2]},
+				Columns: []*schema.Column{ConversationsColumns[34], ConversationsColumns[2]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "is_open",
 				},
@@ -289,22 +290,22 @@ var (
 			{
 				Name:    "conversation_workspace_id_status_last_message_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[34], ConversationsColumns[3], ConversationsColumns[24]},
+				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[3], ConversationsColumns[25]},
 			},
 			{
 				Name:    "conversation_owner_id_human_owned_status_channel",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[29], ConversationsColumns[11], ConversationsColumns[3], ConversationsColumns[2]},
+				Columns: []*schema.Column{ConversationsColumns[30], ConversationsColumns[11], ConversationsColumns[3], ConversationsColumns[2]},
 			},
 			{
 				Name:    "conversation_workspace_id_channel_priority_queued_since",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[34], ConversationsColumns[2], ConversationsColumns[6], ConversationsColumns[22]},
+				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[2], ConversationsColumns[6], ConversationsColumns[23]},
 			},
 			{
 				Name:    "conversation_workspace_id_updated_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConversationsColumns[34], ConversationsColumns[26]},
+				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[27]},
 			},
 		},
 	}
@@ -372,6 +373,7 @@ var (
 		{Name: "seq", Type: field.TypeInt64, Nullable: true},
 		{Name: "type", Type: field.TypeString, Size: 100},
 		{Name: "version", Type: field.TypeInt, Default: 0},
+		{Name: "duration_ms", Type: field.TypeInt64, Nullable: true},
 		{Name: "before", Type: field.TypeJSON, Nullable: true},
 		{Name: "after", Type: field.TypeJSON, Nullable: true},
 		{Name: "conversation_id", Type: field.TypeInt, Nullable: true},
@@ -387,25 +389,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "events_conversations_events",
-				Columns:    []*schema.Column{EventsColumns[7]},
+				Columns:    []*schema.Column{EventsColumns[8]},
 				RefColumns: []*schema.Column{ConversationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "events_agents_actor",
-				Columns:    []*schema.Column{EventsColumns[8]},
-				RefColumns: []*schema.Column{AgentsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "events_agents_subject",
 				Columns:    []*schema.Column{EventsColumns[9]},
 				RefColumns: []*schema.Column{AgentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "events_workspaces_events",
+				Symbol:     "events_agents_subject",
 				Columns:    []*schema.Column{EventsColumns[10]},
+				RefColumns: []*schema.Column{AgentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "events_workspaces_events",
+				Columns:    []*schema.Column{EventsColumns[11]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -414,12 +416,12 @@ var (
 			{
 				Name:    "event_workspace_id_seq",
 				Unique:  true,
-				Columns: []*schema.Column{EventsColumns[10], EventsColumns[2]},
+				Columns: []*schema.Column{EventsColumns[11], EventsColumns[2]},
 			},
 			{
 				Name:    "event_conversation_id_seq",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[7], EventsColumns[2]},
+				Columns: []*schema.Column{EventsColumns[8], EventsColumns[2]},
 			},
 			{
 				Name:    "event_created_at",
@@ -429,12 +431,17 @@ var (
 			{
 				Name:    "event_workspace_id_type_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[10], EventsColumns[3], EventsColumns[1]},
+				Columns: []*schema.Column{EventsColumns[11], EventsColumns[3], EventsColumns[1]},
 			},
 			{
 				Name:    "event_actor_id_type_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[8], EventsColumns[3], EventsColumns[1]},
+				Columns: []*schema.Column{EventsColumns[9], EventsColumns[3], EventsColumns[1]},
+			},
+			{
+				Name:    "event_subject_id_type_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[10], EventsColumns[3], EventsColumns[1]},
 			},
 		},
 	}

@@ -191,21 +191,21 @@ func init() {
 	// conversation.DefaultBotPaused holds the default value on creation for the bot_paused field.
 	conversation.DefaultBotPaused = conversationDescBotPaused.Default.(bool)
 	// conversationDescCustomerPresent is the schema descriptor for customer_present field.
-	conversationDescCustomerPresent := conversationFields[22].Descriptor()
+	conversationDescCustomerPresent := conversationFields[23].Descriptor()
 	// conversation.DefaultCustomerPresent holds the default value on creation for the customer_present field.
 	conversation.DefaultCustomerPresent = conversationDescCustomerPresent.Default.(bool)
 	// conversationDescPreview is the schema descriptor for preview field.
-	conversationDescPreview := conversationFields[25].Descriptor()
+	conversationDescPreview := conversationFields[26].Descriptor()
 	// conversation.DefaultPreview holds the default value on creation for the preview field.
 	conversation.DefaultPreview = conversationDescPreview.Default.(string)
 	// conversation.PreviewValidator is a validator for the "preview" field. It is called by the builders before save.
 	conversation.PreviewValidator = conversationDescPreview.Validators[0].(func(string) error)
 	// conversationDescLastMessageAt is the schema descriptor for last_message_at field.
-	conversationDescLastMessageAt := conversationFields[26].Descriptor()
+	conversationDescLastMessageAt := conversationFields[27].Descriptor()
 	// conversation.DefaultLastMessageAt holds the default value on creation for the last_message_at field.
 	conversation.DefaultLastMessageAt = conversationDescLastMessageAt.Default.(func() time.Time)
 	// conversationDescUpdatedAt is the schema descriptor for updated_at field.
-	conversationDescUpdatedAt := conversationFields[28].Descriptor()
+	conversationDescUpdatedAt := conversationFields[29].Descriptor()
 	// conversation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	conversation.DefaultUpdatedAt = conversationDescUpdatedAt.Default.(func() time.Time)
 	// conversation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

@@ -59,6 +59,8 @@ func (Conversation) Fields() []ent.Field {
 		field.Time("lock_expires_at").Optional().Nillable().Annotations(hidden),
 		// I5: the bot sends nothing while paused.
 		field.Bool("bot_paused").Default(false),
+		// §8: when its current human owner first answered (nil until then; reset with the owner).
+		field.Time("first_reply_at").Optional().Nillable().Annotations(hidden),
 		// §6: the customer is in the conversation (a channel session is open); false once they left.
 		field.Bool("customer_present").Default(true).Annotations(hidden),
 		// I6: the human who delegated the conversation to the bot that owns it now (the bot hands

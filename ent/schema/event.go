@@ -35,6 +35,9 @@ func (Event) Fields() []ent.Field {
 		field.Int("subject_id").Optional().Nillable().Immutable().Annotations(hidden),
 		// The conversation's version after the change.
 		field.Int("version").Default(0).Immutable(),
+		// What §8's averages need, so SQL can average it: the wait before a claim or assignment
+		// (time-to-claim), the time from claim to first response.
+		field.Int64("duration_ms").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
 		field.JSON("before", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map")),
 		field.JSON("after", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map")),
 	}
@@ -57,6 +60,7 @@ func (Event) Indexes() []ent.Index {
 		index.Fields("created_at"),
 		index.Fields("workspace_id", "type", "created_at"),
 		index.Fields("actor_id", "type", "created_at"),
+		index.Fields("subject_id", "type", "created_at"),
 	}
 }
 

@@ -12,6 +12,21 @@ import (
 	"time"
 )
 
+// One agent over a period (§8).
+type AgentPerformance struct {
+	Agent *ent.Agent `json:"agent"`
+	// Conversations it claimed or routing gave it.
+	Claims int `json:"claims"`
+	// Average time from entering the queue unowned to owned by this agent; null without claims.
+	AvgTimeToClaimSeconds *float64 `json:"avgTimeToClaimSeconds,omitempty"`
+	// Average time from getting a conversation to the agent's first reply in it; null without replies.
+	AvgFirstResponseSeconds *float64 `json:"avgFirstResponseSeconds,omitempty"`
+	Released                int      `json:"released"`
+	Resolved                int      `json:"resolved"`
+	// Now, whatever the period.
+	Load []*ChannelLoad `json:"load"`
+}
+
 type AuthPayload struct {
 	// The session token: send it as `Authorization: Bearer <token>` (HTTP) or in `connection_init` (WebSocket).
 	Token     string     `json:"token"`
@@ -31,6 +46,13 @@ type ChannelCapacityInput struct {
 	Channel enum.Channel `json:"channel"`
 	// How many conversations on this channel the agent may own at once (R1).
 	Capacity int `json:"capacity"`
+}
+
+// An agent's current load on a permitted channel.
+type ChannelLoad struct {
+	Channel  enum.Channel `json:"channel"`
+	Count    int          `json:"count"`
+	Capacity int          `json:"capacity"`
 }
 
 // I4: what completing a takeover records.

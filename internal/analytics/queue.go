@@ -77,3 +77,23 @@ func QueueStats(ctx context.Context, c *ent.Client, from, to, now time.Time) ([]
 	slices.SortFunc(out, func(a, b QueueStat) int { return cmp.Compare(a.Channel, b.Channel) })
 	return out, nil
 }
+
+// Period turns a dashboard's choice into [from, to): the last days days (default 7, at most 366),
+// or from and to (to defaults to now).
+func Period(days *int, from, to *time.Time, now time.Time) (time.Time, time.Time, error) {
+	end := now
+	if to != nil {
+		end = *to
+	}
+	switch {
+	case days != nil && from != nil:
+		return time.Time{}, time.Time{}, fault.Invalid("days", "give days or from, not both")
+	case days != nil && (*days < 1 || *days > 366):
+		return time.Time{}, time.Time{}, fault.Invalid("days", "1 to 366")
+	case days != nil:
+		return end.AddDate(0, 0, -*days), end, nil
+	case from != nil:
+		return *from, end, nil
+	}
+	return end.AddDate(0, 0, -7), end, nil
+}

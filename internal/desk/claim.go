@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"switchboard/ent"
@@ -61,6 +62,9 @@ func (o *op) claim(force, withLock bool) error {
 	o.setOwner(o.v.AgentID, true)
 	o.upd.SetBotPaused(o.ws.PauseBotOnClaim)
 	o.emit(events.ConversationClaimed, o.v.AgentID, map[string]any{"owner": prevOwner}, map[string]any{"owner": o.v.AgentID, "bulk": !withLock})
+	if o.conv.QueuedSince != nil { // §8 time-to-claim: from entering the queue to owned by a human
+		o.evs[len(o.evs)-1].Duration = max(o.now.Sub(*o.conv.QueuedSince), time.Millisecond)
+	}
 	if err := o.takenOver(o.v.AgentID, prevOwner); err != nil { // from the bot or the intervention queue (I2)
 		return err
 	}

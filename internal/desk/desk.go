@@ -64,6 +64,7 @@ type op struct {
 	newState      enum.State // "" while unchanged
 	hadHuman      bool       // a human owned it at some point (set when one takes it now)
 	left          bool       // the customer left in this operation
+	newOwner      bool       // a human became the owner in this operation (§8 first response)
 }
 
 // run executes fn on conversation id in one transaction. lockAgents are the agents whose
@@ -199,8 +200,8 @@ func (o *op) setOwner(agentID int, human bool) {
 	}
 	o.upd.SetOwnerID(agentID).SetHumanOwned(human).SetClaimedAt(o.now).SetOwnerActiveAt(o.now).SetStale(false).ClearQueuedSince()
 	if human {
-		o.upd.SetLastHumanOwnerID(agentID)
-		o.hadHuman = true
+		o.upd.SetLastHumanOwnerID(agentID).ClearFirstReplyAt()
+		o.hadHuman, o.newOwner = true, true
 	}
 	o.owner, o.humanOwned = &agentID, human
 }

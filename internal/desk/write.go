@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"switchboard/ent"
@@ -59,6 +60,16 @@ func (d *Desk) Send(ctx context.Context, id int, text string, expectedVersion *i
 		o.upd.SetPreview(preview(text)).SetLastMessageAt(o.now)
 		o.touch()
 		o.emit(events.MessageSent, 0, nil, map[string]any{"message": msg.ID, "author": o.v.AgentID, "text": preview(text)})
+		if o.human() && o.isOwner(o.v.AgentID) && o.humanOwned && (o.newOwner || o.conv.FirstReplyAt == nil) {
+			// §8: the owner's first response since it got the conversation.
+			since := o.now
+			if !o.newOwner && o.conv.ClaimedAt != nil {
+				since = *o.conv.ClaimedAt
+			}
+			o.upd.SetFirstReplyAt(o.now)
+			o.emit(events.FirstResponse, o.v.AgentID, nil, map[string]any{"message": msg.ID})
+			o.evs[len(o.evs)-1].Duration = max(o.now.Sub(since), time.Millisecond)
+		}
 		if o.human() {
 			if err := timers.Cancel(o.ctx, o.tx, o.conv.ID, enum.TimerSLAFirstResponse); err != nil { // answered
 				return err

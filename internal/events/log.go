@@ -5,6 +5,7 @@ package events
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"switchboard/ent"
 )
@@ -54,6 +55,8 @@ type Entry struct {
 	SubjectID      int // 0: none
 	Version        int
 	Before, After  map[string]any
+	// Duration is what §8 averages (time-to-claim, first response); 0: none.
+	Duration time.Duration
 }
 
 // Append writes entries in tx and has the bus sequence and announce them once tx commits (never
@@ -86,6 +89,9 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 		if e.After != nil {
 			c.SetAfter(e.After)
 		}
+		if e.Duration > 0 {
+			c.SetDurationMs(e.Duration.Milliseconds())
+		}
 		builders[i] = c
 	}
 	if err := tx.Event.CreateBulk(builders...).Exec(ctx); err != nil {
@@ -110,6 +116,9 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 
 // StateChanged: the conversation's lifecycle state moved (§6); before/after carry "state".
 const StateChanged = "conversation.state_changed"
+
+// FirstResponse: the owner's first reply since it got the conversation (§8), with its Duration.
+const FirstResponse = "conversation.first_response"
 
 // SLABreached: nobody answered the customer within the first-response SLA (§6, §8 queueStats).
 const SLABreached = "sla.breached"

@@ -39,6 +39,8 @@ type Waiting struct {
 	Holder    int
 	HumanLock bool
 	State     enum.State
+	// QueuedSince: when it entered the queue (§8 time-to-claim).
+	QueuedSince *time.Time
 }
 
 // Pair is one routing decision: conversation to agent.

@@ -206,7 +206,7 @@ func (r *Router) queue(ctx context.Context, tx *ent.Tx) ([]Waiting, []string, er
 // waitingOf is what a queued conversation requires (R3); poolTags are the workspace's pools' tags.
 func waitingOf(c *ent.Conversation, poolTags []string) Waiting {
 	w := Waiting{ID: c.ID, Version: c.Version, Channel: c.Channel, Skills: c.RequiredSkills,
-		Language: c.RequiredLanguage, Team: c.RequiredTeamID, Bot: c.OwnerID, State: c.State}
+		Language: c.RequiredLanguage, Team: c.RequiredTeamID, Bot: c.OwnerID, State: c.State, QueuedSince: c.QueuedSince}
 	if c.LockHolderID != nil {
 		w.Holder, w.HumanLock = *c.LockHolderID, c.HumanLock
 	}
@@ -506,6 +506,9 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 			return events.Entry{WorkspaceID: ws.ID, Type: typ, ConversationID: w.ID, SubjectID: subject, Version: v, Before: before, After: after}
 		}
 		evs = append(evs, entry(events.ConversationAssigned, p.Agent, map[string]any{"owner": nil}, map[string]any{"owner": p.Agent, "by": "routing"}))
+		if w.QueuedSince != nil { // §8 time-to-claim
+			evs[len(evs)-1].Duration = max(now.Sub(*w.QueuedSince), time.Millisecond)
+		}
 		if iv := waiting[w.ID]; iv != nil {
 			evs = append(evs, entry(events.InterventionTakenOver, p.Agent, map[string]any{"bot": w.Bot}, map[string]any{"owner": p.Agent}))
 		}
@@ -524,7 +527,7 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		ids := groups[g]
 		u := tx.Conversation.Update().Where(conversation.IDIn(ids...)).
 			SetOwnerID(g.agent).SetHumanOwned(true).SetLastHumanOwnerID(g.agent).SetClaimedAt(now).SetOwnerActiveAt(now).
-			SetStale(false).ClearQueuedSince().SetBotPaused(ws.PauseBotOnClaim).AddVersion(1)
+			SetStale(false).ClearQueuedSince().ClearFirstReplyAt().SetBotPaused(ws.PauseBotOnClaim).AddVersion(1)
 		switch g.lock {
 		case giveLock:
 			u.SetLockHolderID(g.agent).SetHumanLock(true).SetLockAcquiredAt(now).

@@ -1,0 +1,68 @@
+package analytics_test
+
+import (
+	"testing"
+	"time"
+
+	"switchboard/ent/agent"
+	"switchboard/ent/schema/enum"
+	"switchboard/internal/testapi"
+)
+
+// §8 agentPerformance: claims with time-to-claim, first response after claim, released vs
+// resolved, and the current load per channel; supervisors only; days or a range.
+func TestAgentPerformance(t *testing.T) {
+	s := testapi.New(t)
+	ws := s.NewWorkspace("acme")
+	s.DB.Client.Agent.Update().Where(agent.WorkspaceID(ws.Workspace.ID), agent.VaRoleEQ(enum.VARoleInception)).SetActive(false).ExecX(testapi.Sys())
+	conn := ws.NewKey(ws.NewBot("Connector", "DELEGATION"))
+	ana := ws.NewAgent("ana@acme.test", "AGENT")
+	ws.Admin.Do(`mutation($id:ID!){updateAgent(id:$id,input:{channels:[{channel:SMS,capacity:3}]}){id}}`, testapi.Vars{"id": ana.AgentID}).OK(t)
+	arrive := func(h string) string {
+		return conn.Do(`mutation($h:String!){ingestCustomerMessage(input:{channel:SMS,customerHandle:$h,text:"hi"}){id}}`, testapi.Vars{"h": h}).
+			OK(t).Str(t, "ingestCustomerMessage.id")
+	}
+	a, b := arrive("a"), arrive("b")
+	time.Sleep(50 * time.Millisecond)
+	for _, c := range []string{a, b} {
+		ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	}
+	time.Sleep(20 * time.Millisecond)
+	ana.Do(`mutation($id:ID!){sendMessage(conversationId:$id,text:"Hello"){id}}`, testapi.Vars{"id": b}).OK(t)
+	ana.Do(`mutation($id:ID!){sendMessage(conversationId:$id,text:"Again"){id}}`, testapi.Vars{"id": b}).OK(t) // not a first response
+	ana.Do(`mutation($id:ID!){resolveConversation(id:$id){id}}`, testapi.Vars{"id": b}).OK(t)
+	ana.Do(`mutation($id:ID!){releaseConversation(id:$id){id}}`, testapi.Vars{"id": a}).OK(t)
+	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": a}).OK(t)
+
+	q := `query($d:Int){agentPerformance(days:$d){agent{id} claims avgTimeToClaimSeconds avgFirstResponseSeconds released resolved load{channel count capacity}}}`
+	ana.Do(q, nil).WantCode(t, "FORBIDDEN")
+	ws.Admin.Do(q, testapi.Vars{"d": 0}).WantCode(t, "BAD_USER_INPUT")
+	var out struct {
+		AgentPerformance []struct {
+			Agent                   struct{ ID string }
+			Claims                  int
+			AvgTimeToClaimSeconds   *float64
+			AvgFirstResponseSeconds *float64
+			Released, Resolved      int
+			Load                    []struct {
+				Channel         string
+				Count, Capacity int
+			}
+		}
+	}
+	ws.NewAgent("sue@acme.test", "SUPERVISOR").Do(q, testapi.Vars{"d": 30}).OK(t).Decode(t, &out)
+	for _, p := range out.AgentPerformance {
+		if p.Agent.ID != ana.AgentID {
+			continue
+		}
+		if p.Claims != 3 || p.Released != 1 || p.Resolved != 1 || p.AvgTimeToClaimSeconds == nil || *p.AvgTimeToClaimSeconds < 0.02 ||
+			p.AvgFirstResponseSeconds == nil || *p.AvgFirstResponseSeconds < 0.01 {
+			t.Fatalf("§8: %+v", p)
+		}
+		if len(p.Load) != 1 || p.Load[0].Channel != "SMS" || p.Load[0].Count != 1 || p.Load[0].Capacity != 3 {
+			t.Fatalf("load: %+v", p.Load)
+		}
+		return
+	}
+	t.Fatal("Ana is missing")
+}
