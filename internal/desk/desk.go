@@ -181,6 +181,10 @@ func (o *op) setLock(agentID int, human bool) {
 		o.holder, o.humanLock = nil, false
 		return
 	}
+	m := o.upd.Mutation() // an earlier release in this operation must not also write its NULLs
+	m.ResetLockHolderID()
+	m.ResetLockAcquiredAt()
+	m.ResetLockExpiresAt()
 	o.upd.SetLockHolderID(agentID).SetHumanLock(human).SetLockAcquiredAt(o.now)
 	if human { // L6: a human's lock is a lease, renewed while its connection lives
 		o.upd.SetLockExpiresAt(o.now.Add(time.Duration(o.ws.LockGracePeriodSeconds) * time.Second))
@@ -194,10 +198,16 @@ func (o *op) setLock(agentID int, human bool) {
 func (o *op) setOwner(agentID int, human bool) {
 	o.changed = true
 	if agentID == 0 {
+		o.upd.Mutation().ResetQueuedSince()
 		o.upd.ClearOwnerID().SetHumanOwned(false).ClearClaimedAt().ClearOwnerActiveAt().SetStale(false).SetQueuedSince(o.now)
 		o.owner, o.humanOwned = nil, false
 		return
 	}
+	m := o.upd.Mutation() // an earlier unowning in this operation must not also write its NULLs
+	m.ResetOwnerID()
+	m.ResetClaimedAt()
+	m.ResetOwnerActiveAt()
+	m.ResetQueuedSince()
 	o.upd.SetOwnerID(agentID).SetHumanOwned(human).SetClaimedAt(o.now).SetOwnerActiveAt(o.now).SetStale(false).ClearQueuedSince()
 	if human {
 		o.upd.SetLastHumanOwnerID(agentID).ClearFirstReplyAt()

@@ -66,6 +66,7 @@ func (d *Desk) Send(ctx context.Context, id int, text string, expectedVersion *i
 			if !o.newOwner && o.conv.ClaimedAt != nil {
 				since = *o.conv.ClaimedAt
 			}
+			o.upd.Mutation().ResetFirstReplyAt() // the claim in this operation cleared it
 			o.upd.SetFirstReplyAt(o.now)
 			o.emit(events.FirstResponse, o.v.AgentID, nil, map[string]any{"message": msg.ID})
 			o.evs[len(o.evs)-1].Duration = max(o.now.Sub(since), time.Millisecond)
