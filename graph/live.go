@@ -83,8 +83,13 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 type ownedSet map[int]bool
 
 func loadOwned(ctx context.Context, c *ent.Client, agentID int) (ownedSet, error) {
-	ids, err := c.Conversation.Query().Where(conversation.OwnerID(agentID), conversation.HumanOwned(true), conversation.IsOpen(true),
-		conversation.StatusIn(enum.StatusNew, enum.StatusPending)).IDs(ctx)
+	return setOf(ctx, c.Conversation.Query().Where(conversation.OwnerID(agentID), conversation.HumanOwned(true), conversation.IsOpen(true),
+		conversation.StatusIn(enum.StatusNew, enum.StatusPending)))
+}
+
+// setOf is the set of the conversations q selects.
+func setOf(ctx context.Context, q *ent.ConversationQuery) (ownedSet, error) {
+	ids, err := q.IDs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -206,14 +211,6 @@ func inInbox(e *ent.Event) (bool, bool) {
 
 // unclaimedSet is the inbox's starting set: open, unresolved conversations no human owns.
 func unclaimedSet(ctx context.Context, c *ent.Client) (ownedSet, error) {
-	ids, err := c.Conversation.Query().Where(conversation.HumanOwned(false), conversation.IsOpen(true),
-		conversation.StatusIn(enum.StatusNew, enum.StatusPending)).IDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s := ownedSet{}
-	for _, id := range ids {
-		s[id] = true
-	}
-	return s, nil
+	return setOf(ctx, c.Conversation.Query().Where(conversation.HumanOwned(false), conversation.IsOpen(true),
+		conversation.StatusIn(enum.StatusNew, enum.StatusPending)))
 }

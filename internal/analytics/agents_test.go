@@ -50,7 +50,13 @@ func TestAgentPerformance(t *testing.T) {
 			}
 		}
 	}
+	zed := s.NewWorkspace("other").NewAgent("zed@other.test", "AGENT")
 	ws.NewAgent("sue@acme.test", "SUPERVISOR").Do(q, testapi.Vars{"d": 30}).OK(t).Decode(t, &out)
+	for _, p := range out.AgentPerformance {
+		if p.Agent.ID == zed.AgentID {
+			t.Fatal("another workspace's agent is listed")
+		}
+	}
 	for _, p := range out.AgentPerformance {
 		if p.Agent.ID != ana.AgentID {
 			continue

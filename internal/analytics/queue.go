@@ -11,11 +11,11 @@ import (
 	"switchboard/ent"
 	"switchboard/ent/conversation"
 	"switchboard/ent/event"
-	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/routing"
 )
 
 // QueueStat is one channel's queue (§8): how many wait now, how long the oldest has waited, and
@@ -40,8 +40,7 @@ func QueueStats(ctx context.Context, c *ent.Client, from, to, now time.Time) ([]
 		Channel enum.Channel `json:"channel"`
 		Count   int          `json:"count"`
 	}
-	queued := []predicate.Conversation{conversation.IsOpen(true), conversation.StatusEQ(enum.StatusNew),
-		conversation.HumanOwned(false), conversation.QueuedSinceNotNil()}
+	queued := routing.Queued()
 	err := c.Conversation.Query().Where(queued...).GroupBy(conversation.FieldChannel).Aggregate(ent.Count()).Scan(ctx, &waiting)
 	if err != nil {
 		return nil, err

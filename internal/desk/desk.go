@@ -112,6 +112,32 @@ func (d *Desk) begin(ctx context.Context, tx *ent.Tx, v *auth.Viewer, id int, lo
 		holder: conv.LockHolderID, owner: conv.OwnerID, humanLock: conv.HumanLock, humanOwned: conv.HumanOwned}, nil
 }
 
+// agentNamedBy reads, before the operation, the agent that pick finds on conversation id (its
+// owner, its delegator), so that run can lock that agent's row before the conversation's, the
+// order every operation takes. The operation checks it is still the one (see HandBack).
+func (d *Desk) agentNamedBy(ctx context.Context, id int, pick func(*ent.Conversation) *int) []int {
+	if c, err := d.client.Conversation.Get(ctx, id); err == nil {
+		if a := pick(c); a != nil {
+			return []int{*a}
+		}
+	}
+	return nil
+}
+
+// onTimer runs fn on the conversation of a firing timer t as the system (no viewer), inside the
+// worker's transaction, which already holds the conversation's row.
+func (d *Desk) onTimer(ctx context.Context, tx *ent.Tx, t *ent.Timer, fn func(o *op) error) error {
+	o, err := d.begin(ctx, tx, &auth.Viewer{WorkspaceID: t.WorkspaceID}, *t.ConversationID, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(o); err != nil {
+		return err
+	}
+	_, err = o.commit()
+	return err
+}
+
 // lockAgents takes the row locks of the given agents, in id order.
 func (d *Desk) lockAgents(ctx context.Context, tx *ent.Tx, ids ...int) error {
 	ids = slices.DeleteFunc(slices.Clone(ids), func(id int) bool { return id == 0 })

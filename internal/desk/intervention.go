@@ -22,9 +22,6 @@ import (
 // delivered: it was already on its way (I5).
 const BotInFlight = 5 * time.Second
 
-// waiting are the intervention statuses of a conversation waiting for a human (I2, I3).
-var waiting = []enum.InterventionStatus{enum.InterventionRequested, enum.InterventionReturned}
-
 // openIntervention finds, in the operation's transaction, the conversation's intervention that is
 // not over yet, or nil.
 func (o *op) openIntervention() (*ent.Intervention, error) {
@@ -33,7 +30,7 @@ func (o *op) openIntervention() (*ent.Intervention, error) {
 
 func openIntervention(ctx context.Context, c *ent.Client, conv int) (*ent.Intervention, error) {
 	iv, err := c.Intervention.Query().Where(intervention.ConversationID(conv),
-		intervention.StatusIn(append(waiting, enum.InterventionTakenOver)...)).
+		intervention.StatusIn(append(slices.Clone(enum.InterventionWaiting), enum.InterventionTakenOver)...)).
 		Order(ent.Desc(intervention.FieldID)).First(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil
@@ -304,11 +301,7 @@ func (d *Desk) Delegate(ctx context.Context, id, botID int) (*ent.Conversation, 
 // HandBack is the delegated bot finishing (I6): the conversation goes back to the human who
 // delegated it when they are still there (active, not OFFLINE, under the caps), else to the queue.
 func (d *Desk) HandBack(ctx context.Context, id int) (*ent.Conversation, error) {
-	// The human's row is locked before the conversation's, the order every operation takes.
-	var lock []int
-	if c, err := d.client.Conversation.Get(ctx, id); err == nil && c.DelegatedByID != nil {
-		lock = []int{*c.DelegatedByID}
-	}
+	lock := d.agentNamedBy(ctx, id, func(c *ent.Conversation) *int { return c.DelegatedByID })
 	return d.run(ctx, id, lock, func(o *op) error {
 		if o.human() || !o.isOwner(o.v.AgentID) {
 			return fault.New(fault.Forbidden, "only the bot that owns the conversation hands it back")
@@ -333,16 +326,9 @@ func (d *Desk) HandBack(ctx context.Context, id int) (*ent.Conversation, error) 
 		} else {
 			o.setOwner(0, false)
 		}
-		o.emit(events.ConversationHandedBack, to, map[string]any{"owner": nil, "bot": o.v.AgentID}, map[string]any{"owner": nilIfZero(to)})
+		o.emit(events.ConversationHandedBack, to, map[string]any{"owner": nil, "bot": o.v.AgentID}, map[string]any{"owner": events.Ref(to)})
 		return nil
 	})
-}
-
-func nilIfZero(id int) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // OpenIntervention is the conversation's intervention that is not over yet, or nil (the

@@ -177,6 +177,8 @@ func TestDelegation(t *testing.T) {
 	ana.Do(claim, id(c)).OK(t)
 	ana.Do(delegate, testapi.Vars{"id": c, "b": f.inceptionBot().AgentID}).WantCode(t, "BAD_USER_INPUT") // not a DELEGATION bot
 	pay.Do(handBack, id(c)).WantCode(t, "FORBIDDEN")                                                     // not its conversation
+	other := fixtureOn(t, f.s, "other")                                                                  // wrong workspace
+	ana.Do(delegate, testapi.Vars{"id": c, "b": other.ws.NewBot("Theirs", "DELEGATION")}).WantCode(t, "NOT_FOUND")
 	r := ana.Do(delegate, testapi.Vars{"id": c, "b": payID}).OK(t)
 	if r.Str(t, "delegateToBot.owner.id") != payID || r.Str(t, "delegateToBot.lock.holder.id") != payID {
 		t.Fatalf("I6: %s", r.Raw)

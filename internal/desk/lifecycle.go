@@ -32,10 +32,12 @@ func (d *Desk) Hold(ctx context.Context, id int) (*ent.Conversation, error) {
 // Resume takes a conversation off hold, back to ACTIVE (§6). When holding freed a channel slot
 // (R2), the owner must have room for it again, unless a supervisor forces it (audited).
 func (d *Desk) Resume(ctx context.Context, id int, force bool) (*ent.Conversation, error) {
-	var lock []int
-	if c, err := d.client.Conversation.Get(ctx, id); err == nil && c.OwnerID != nil && c.HumanOwned {
-		lock = []int{*c.OwnerID} // the owner's row before the conversation's, as everywhere
-	}
+	lock := d.agentNamedBy(ctx, id, func(c *ent.Conversation) *int {
+		if c.HumanOwned {
+			return c.OwnerID
+		}
+		return nil
+	})
 	return d.run(ctx, id, lock, func(o *op) error {
 		if err := o.mayChangeState("resume conversations"); err != nil {
 			return err
@@ -117,18 +119,19 @@ func (d *Desk) EndCustomerSession(ctx context.Context, id int) (*ent.Conversatio
 		if !o.conv.IsOpen || !o.conv.CustomerPresent {
 			return fault.New(fault.InvalidState, "the customer is not in this conversation")
 		}
-		return o.customerLeaves()
+		return o.customerLeaves("left")
 	})
 }
 
-func (o *op) customerLeaves() error {
+// customerLeaves ends the customer's sessions; reason says how we know (left, inactive).
+func (o *op) customerLeaves(reason string) error {
 	if err := o.tx.ChannelSession.Update().Where(channelsession.ConversationID(o.conv.ID), channelsession.Active(true)).
 		SetActive(false).SetEndedAt(o.now).Exec(o.ctx); err != nil {
 		return fmt.Errorf("end sessions: %w", err)
 	}
 	o.changed, o.left = true, true
 	o.upd.SetCustomerPresent(false)
-	o.emit(events.CustomerLeft, 0, nil, map[string]any{"present": false})
+	o.emit(events.CustomerLeft, 0, nil, map[string]any{"present": false, "reason": reason})
 	return timers.Cancel(o.ctx, o.tx, o.conv.ID, customerTimers...)
 }
 

@@ -36,6 +36,11 @@ func TestHoldAndResume(t *testing.T) {
 		t.Fatalf("hold: %s", r.Raw)
 	}
 	ana.Do(hold, id(a)).WantCode(t, "INVALID_STATE")
+	other := fixtureOn(t, f.s, "other") // wrong workspace
+	zed := other.agent("Zed", "SUPERVISOR", 5)
+	zed.Do(resume, id(a)).WantCode(t, "NOT_FOUND")
+	zed.Do(hold, id(a)).WantCode(t, "NOT_FOUND")
+	other.conn.Do(`mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`, id(a)).WantCode(t, "NOT_FOUND")
 	// On hold it frees Ana's one SMS slot (R2 default): she takes another; resuming the first
 	// would exceed her capacity.
 	b := f.conversation("SMS")

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"switchboard/ent"
-	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/events"
@@ -58,41 +57,12 @@ func (d *Desk) slaRanOut(ctx context.Context, tx *ent.Tx, t *ent.Timer) error {
 }
 
 func (d *Desk) customerLeft(ctx context.Context, tx *ent.Tx, t *ent.Timer) error {
-	c, err := tx.Conversation.Get(ctx, *t.ConversationID)
-	if err != nil {
-		return fmt.Errorf("inactivity: %w", err)
-	}
-	if !c.IsOpen || !c.CustomerPresent || c.State == enum.StateOnHold {
-		return nil // gone already, or on hold (its timers are paused)
-	}
-	ws, err := tx.Workspace.Get(ctx, c.WorkspaceID)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	if err := tx.ChannelSession.Update().Where(channelsession.ConversationID(c.ID), channelsession.Active(true)).
-		SetActive(false).SetEndedAt(now).Exec(ctx); err != nil {
-		return fmt.Errorf("end sessions: %w", err)
-	}
-	to := Lifecycle(c.State, false, c.HumanOwned, c.LastHumanOwnerID != nil, ws.WrapUpEnabled)
-	if err := tx.Conversation.UpdateOneID(c.ID).SetCustomerPresent(false).SetState(to).AddVersion(1).Exec(ctx); err != nil {
-		return fmt.Errorf("inactivity: %w", err)
-	}
-	if err := timers.Cancel(ctx, tx, c.ID, enum.TimerSLAFirstResponse); err != nil {
-		return err
-	}
-	if to == enum.StateClosing {
-		if err := timers.Schedule(ctx, tx, c.WorkspaceID, c.ID, enum.TimerHousekeeping, now, nil); err != nil {
-			return err
+	return d.onTimer(ctx, tx, t, func(o *op) error {
+		if !o.conv.IsOpen || !o.conv.CustomerPresent || o.state() == enum.StateOnHold {
+			return nil // gone already, or on hold (its timers are paused)
 		}
-	}
-	evs := []events.Entry{{WorkspaceID: c.WorkspaceID, Type: events.CustomerLeft, ConversationID: c.ID, Version: c.Version + 1,
-		After: map[string]any{"present": false, "reason": "inactive"}}}
-	if to != c.State {
-		evs = append(evs, events.Entry{WorkspaceID: c.WorkspaceID, Type: events.StateChanged, ConversationID: c.ID,
-			Version: c.Version + 1, Before: map[string]any{"state": c.State}, After: map[string]any{"state": to, "reason": "customer inactive"}})
-	}
-	return d.bus.Append(ctx, tx, evs...)
+		return o.customerLeaves("inactive")
+	})
 }
 
 // housekeeping archives a CLOSING conversation's activity (messages, notes, interventions) to

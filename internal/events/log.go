@@ -46,6 +46,14 @@ const (
 	PoolCreated      = "pool.created"
 )
 
+// Ref is an agent id as event payloads carry it: nil for none (0).
+func Ref(id int) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
 // Entry is an event to append. WorkspaceID and Type are required.
 type Entry struct {
 	WorkspaceID    int

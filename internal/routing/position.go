@@ -30,7 +30,7 @@ func PlaceOf(ctx context.Context, client *ent.Client, c *ent.Conversation, now t
 		return nil, nil
 	}
 	q := *c.QueuedSince
-	ahead, err := client.Conversation.Query().Where(append(queued(), conversation.ChannelEQ(c.Channel),
+	ahead, err := client.Conversation.Query().Where(append(Queued(), conversation.ChannelEQ(c.Channel),
 		conversation.Or(conversation.PriorityGT(c.Priority), conversation.And(conversation.PriorityEQ(c.Priority),
 			conversation.Or(conversation.QueuedSinceLT(q), conversation.And(conversation.QueuedSinceEQ(q), conversation.IDLT(c.ID))))))...).
 		Count(ctx)

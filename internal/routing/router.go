@@ -94,7 +94,7 @@ func (r *Router) Run(ctx context.Context, sweep time.Duration) {
 			return
 		case <-r.kick:
 		case <-t.C:
-			ids, err := r.client.Conversation.Query().Where(queued()...).
+			ids, err := r.client.Conversation.Query().Where(Queued()...).
 				Unique(true).Select(conversation.FieldWorkspaceID).Ints(tenant.System(ctx))
 			if err != nil && ctx.Err() == nil {
 				slog.WarnContext(ctx, "routing: sweep", "err", err)
@@ -119,9 +119,9 @@ func (r *Router) Run(ctx context.Context, sweep time.Duration) {
 	}
 }
 
-// queued selects the conversations waiting for routing (R5): open, NEW, owned by no human, queued
+// Queued selects the conversations waiting for routing (R5): open, NEW, owned by no human, queued
 // (unowned, or still the bot's while it waits for an intervention, I2).
-func queued() []predicate.Conversation {
+func Queued() []predicate.Conversation {
 	return []predicate.Conversation{conversation.IsOpen(true), conversation.StatusEQ(enum.StatusNew),
 		conversation.HumanOwned(false), conversation.QueuedSinceNotNil()}
 }
@@ -183,7 +183,7 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 // with what they require (R3). It takes no row locks: agents are locked before conversations
 // everywhere (see still).
 func (r *Router) queue(ctx context.Context, tx *ent.Tx) ([]Waiting, []string, error) {
-	convs, err := tx.Conversation.Query().Where(queued()...).
+	convs, err := tx.Conversation.Query().Where(Queued()...).
 		Order(ent.Desc(conversation.FieldPriority), ent.Asc(conversation.FieldQueuedSince), ent.Asc(conversation.FieldID)).
 		Limit(r.Batch).All(ctx)
 	if err != nil {
@@ -230,7 +230,7 @@ func (r *Router) still(ctx context.Context, tx *ent.Tx, pairs []Pair, poolTags [
 	for i, p := range pairs {
 		ids[i] = p.Conversation.ID
 	}
-	rows, err := storage.ForUpdate(r.rowLocks, tx.Conversation.Query().Where(append(queued(), conversation.IDIn(ids...))...).
+	rows, err := storage.ForUpdate(r.rowLocks, tx.Conversation.Query().Where(append(Queued(), conversation.IDIn(ids...))...).
 		Order(conversation.ByID())).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lock queued: %w", err)
@@ -477,7 +477,7 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 	waiting := map[int]*ent.Intervention{}
 	if len(botOwned) > 0 {
 		ivs, err := tx.Intervention.Query().Where(intervention.ConversationIDIn(botOwned...),
-			intervention.StatusIn(enum.InterventionRequested, enum.InterventionReturned)).All(ctx)
+			intervention.StatusIn(enum.InterventionWaiting...)).All(ctx)
 		if err != nil {
 			return 0, fmt.Errorf("interventions: %w", err)
 		}
@@ -518,7 +518,7 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		}
 		switch {
 		case move == giveLock:
-			evs = append(evs, entry(events.LockAcquired, p.Agent, map[string]any{"holder": nilIfZero(w.Holder)}, map[string]any{"holder": p.Agent}))
+			evs = append(evs, entry(events.LockAcquired, p.Agent, map[string]any{"holder": events.Ref(w.Holder)}, map[string]any{"holder": p.Agent}))
 		case move == clearLock:
 			evs = append(evs, entry(events.LockReleased, w.Holder, map[string]any{"holder": w.Holder}, map[string]any{"holder": nil, "reason": "the bot lost ownership"}))
 		}
@@ -546,7 +546,7 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		}
 		if len(taken) > 0 {
 			if err := tx.Intervention.Update().Where(intervention.ConversationIDIn(taken...),
-				intervention.StatusIn(enum.InterventionRequested, enum.InterventionReturned)).
+				intervention.StatusIn(enum.InterventionWaiting...)).
 				SetStatus(enum.InterventionTakenOver).SetTakenOverByID(g.agent).SetTakenOverAt(now).Exec(ctx); err != nil {
 				return 0, fmt.Errorf("interventions: %w", err)
 			}
@@ -573,11 +573,4 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		return 0, fmt.Errorf("assigned agents: %w", err)
 	}
 	return len(pairs), r.bus.Append(ctx, tx, evs...)
-}
-
-func nilIfZero(id int) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

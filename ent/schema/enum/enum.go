@@ -130,6 +130,9 @@ const (
 	InterventionReturned  InterventionStatus = "RETURNED"
 )
 
+// InterventionWaiting are the statuses of an intervention waiting for a human (I2, I3).
+var InterventionWaiting = []InterventionStatus{InterventionRequested, InterventionReturned}
+
 // TimerKind names a durable timer (SPEC §6, C8, L6, E6).
 type TimerKind string
 
