@@ -385,6 +385,7 @@ type ComplexityRoot struct {
 		LockChanged        func(childComplexity int, conversationIds []int, after *string) int
 		MyQueue            func(childComplexity int, after *string) int
 		Notifications      func(childComplexity int, after *string) int
+		WorkspaceEvents    func(childComplexity int, types []string, after *string) int
 	}
 
 	Team struct {
@@ -491,6 +492,7 @@ type SubscriptionResolver interface {
 	Inbox(ctx context.Context, after *string) (<-chan *model.QueueEvent, error)
 	ConversationEvents(ctx context.Context, conversationID int, after *string) (<-chan *ent.Event, error)
 	Notifications(ctx context.Context, after *string) (<-chan *model.Notification, error)
+	WorkspaceEvents(ctx context.Context, types []string, after *string) (<-chan *ent.Event, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2203,6 +2205,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.Notifications(childComplexity, args["after"].(*string)), true
+	case "Subscription.workspaceEvents":
+		if e.ComplexityRoot.Subscription.WorkspaceEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_workspaceEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.WorkspaceEvents(childComplexity, args["types"].([]string), args["after"].(*string)), true
 
 	case "Team.createdAt":
 		if e.ComplexityRoot.Team.CreatedAt == nil {
@@ -3742,6 +3755,12 @@ type Subscription {
   conversationEvents(conversationId: ID!, after: String): Event!
   "Lock stolen from the viewer, a conversation reassigned to the viewer (with the note), a customer replied to the viewer's conversation."
   notifications(after: String): Notification!
+  """
+  Supervisors and above: every event of the workspace (ownership, locks, status, presence, queue,
+  SLA), optionally only the given types (for example ["conversation.claimed"]): what a live
+  dashboard follows.
+  """
+  workspaceEvents(types: [String!], after: String): Event!
 }
 `, BuiltIn: false},
 	{Name: "../schema/routing.graphql", Input: `# Routing (SPEC §4, C9–C11): who gets each conversation next, the queue, transfers.
@@ -5481,6 +5500,28 @@ func (ec *executionContext) field_Subscription_notifications_args(ctx context.Co
 		return nil, err
 	}
 	args["after"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_workspaceEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -12567,6 +12608,50 @@ func (ec *executionContext) fieldContext_Subscription_notifications(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_workspaceEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_workspaceEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().WorkspaceEvents(ctx, fc.Args["types"].([]string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖswitchboardᚋentᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_workspaceEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_workspaceEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Team_id(ctx context.Context, field graphql.CollectedField, obj *ent.Team) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19055,6 +19140,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_conversationEvents(ctx, fields[0])
 	case "notifications":
 		return ec._Subscription_notifications(ctx, fields[0])
+	case "workspaceEvents":
+		return ec._Subscription_workspaceEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"switchboard/ent"
+	"switchboard/ent/schema/enum"
 	"switchboard/graph/model"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
@@ -147,6 +148,26 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 			}
 		}
 		return n, nil
+	})
+}
+
+// WorkspaceEvents is the resolver for the workspaceEvents field.
+func (r *subscriptionResolver) WorkspaceEvents(ctx context.Context, types []string, after *string) (<-chan *ent.Event, error) {
+	if _, err := auth.Require(ctx, enum.RoleSupervisor, "follow the whole workspace"); err != nil {
+		return nil, err
+	}
+	if len(types) > 50 {
+		return nil, fault.Invalid("types", "at most 50 event types")
+	}
+	want := map[string]bool{}
+	for _, t := range types {
+		want[t] = true
+	}
+	return feed(ctx, r.Resolver, after, func(e *ent.Event) (*ent.Event, error) {
+		if len(want) > 0 && !want[e.Type] {
+			return nil, nil
+		}
+		return e, nil
 	})
 }
 

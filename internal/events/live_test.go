@@ -256,3 +256,40 @@ func TestCrossInstanceDelivery(t *testing.T) {
 	}
 	t.Logf("E4: cross-instance latencies (mutation start to receipt): %v", lat)
 }
+
+// §8 live dashboard: a supervisor follows the whole workspace, filtered by type; agents may not,
+// and another workspace sees nothing.
+func TestWorkspaceEventsForSupervisors(t *testing.T) {
+	s := testapi.New(t)
+	x, y := newFixture(t, s, "x"), newFixture(t, s, "y")
+	ana := x.agent(t, "Ana")
+	const sub = `subscription($types:[String!]){workspaceEvents(types:$types){type cursor actor{name} conversation{id}}}`
+	all := x.ws.Admin.Subscribe(sub, testapi.Vars{"types": []string{"conversation.claimed"}})
+	other := y.ws.Admin.Subscribe(sub, nil)
+	denied := ana.Subscribe(sub, nil)
+	if msg := denied.Err(2 * time.Second); !strings.Contains(msg, "role does not allow") {
+		t.Fatalf("an agent must not follow the whole workspace: %q", msg)
+	}
+	registered(t, s, 2)
+	c := x.ingest(t, "+1", "hello")
+	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	var ev struct {
+		WorkspaceEvents struct {
+			Type, Cursor string
+			Actor        *struct{ Name string }
+			Conversation *struct{ ID string }
+		}
+	}
+	if !all.Next(2*time.Second, &ev) || ev.WorkspaceEvents.Type != "conversation.claimed" || ev.WorkspaceEvents.Actor == nil ||
+		ev.WorkspaceEvents.Actor.Name != "Ana" || ev.WorkspaceEvents.Conversation.ID != c {
+		t.Fatalf("workspaceEvents: %+v", ev)
+	}
+	if other.Next(300*time.Millisecond, &ev) {
+		t.Fatalf("workspace y saw x's event: %+v", ev)
+	}
+	// Resuming from before the claim replays it.
+	again := x.ws.Admin.Subscribe(`subscription($after:String){workspaceEvents(types:["conversation.claimed"],after:$after){type}}`, testapi.Vars{"after": "0"})
+	if !again.Next(2*time.Second, &ev) || ev.WorkspaceEvents.Type != "conversation.claimed" {
+		t.Fatalf("resume: %+v", ev)
+	}
+}
