@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"switchboard/frontend"
+	"switchboard/internal/analytics"
 	"switchboard/internal/demo"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
@@ -145,6 +146,7 @@ func run(cfg config) error {
 	go routing.New(db, bus).Run(ctx, 5*time.Second)                                         // R5 the queue
 	go desk.New(db, bus).Timers(timers.NewWorker(db, instanceName())).Run(ctx, time.Second) // §6 durable timers
 	go events.RunPurge(ctx, db.Client, time.Hour)                                           // E6 audit retention
+	go analytics.RunRollup(ctx, db, 5*time.Minute)                                          // §8 finished days counted once
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	announce(ln.Addr().String(), cfg)

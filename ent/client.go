@@ -19,6 +19,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
 	"switchboard/ent/customeridentity"
+	"switchboard/ent/dailystat"
 	"switchboard/ent/event"
 	"switchboard/ent/intervention"
 	"switchboard/ent/message"
@@ -62,6 +63,8 @@ type Client struct {
 	Customer *CustomerClient
 	// CustomerIdentity is the client for interacting with the CustomerIdentity builders.
 	CustomerIdentity *CustomerIdentityClient
+	// DailyStat is the client for interacting with the DailyStat builders.
+	DailyStat *DailyStatClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
 	// Intervention is the client for interacting with the Intervention builders.
@@ -107,6 +110,7 @@ func (c *Client) init() {
 	c.Conversation = NewConversationClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
 	c.CustomerIdentity = NewCustomerIdentityClient(c.config)
+	c.DailyStat = NewDailyStatClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Intervention = NewInterventionClient(c.config)
 	c.Message = NewMessageClient(c.config)
@@ -220,6 +224,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Conversation:     NewConversationClient(cfg),
 		Customer:         NewCustomerClient(cfg),
 		CustomerIdentity: NewCustomerIdentityClient(cfg),
+		DailyStat:        NewDailyStatClient(cfg),
 		Event:            NewEventClient(cfg),
 		Intervention:     NewInterventionClient(cfg),
 		Message:          NewMessageClient(cfg),
@@ -260,6 +265,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Conversation:     NewConversationClient(cfg),
 		Customer:         NewCustomerClient(cfg),
 		CustomerIdentity: NewCustomerIdentityClient(cfg),
+		DailyStat:        NewDailyStatClient(cfg),
 		Event:            NewEventClient(cfg),
 		Intervention:     NewInterventionClient(cfg),
 		Message:          NewMessageClient(cfg),
@@ -303,9 +309,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Agent, c.AgentChannel, c.Archive, c.ChannelSession, c.Conversation,
-		c.Customer, c.CustomerIdentity, c.Event, c.Intervention, c.Message, c.Note,
-		c.Participant, c.Pool, c.Session, c.Team, c.Timer, c.Viewer, c.Webhook,
-		c.WebhookDelivery, c.Workspace,
+		c.Customer, c.CustomerIdentity, c.DailyStat, c.Event, c.Intervention,
+		c.Message, c.Note, c.Participant, c.Pool, c.Session, c.Team, c.Timer, c.Viewer,
+		c.Webhook, c.WebhookDelivery, c.Workspace,
 	} {
 		n.Use(hooks...)
 	}
@@ -316,9 +322,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Agent, c.AgentChannel, c.Archive, c.ChannelSession, c.Conversation,
-		c.Customer, c.CustomerIdentity, c.Event, c.Intervention, c.Message, c.Note,
-		c.Participant, c.Pool, c.Session, c.Team, c.Timer, c.Viewer, c.Webhook,
-		c.WebhookDelivery, c.Workspace,
+		c.Customer, c.CustomerIdentity, c.DailyStat, c.Event, c.Intervention,
+		c.Message, c.Note, c.Participant, c.Pool, c.Session, c.Team, c.Timer, c.Viewer,
+		c.Webhook, c.WebhookDelivery, c.Workspace,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -343,6 +349,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Customer.mutate(ctx, m)
 	case *CustomerIdentityMutation:
 		return c.CustomerIdentity.mutate(ctx, m)
+	case *DailyStatMutation:
+		return c.DailyStat.mutate(ctx, m)
 	case *EventMutation:
 		return c.Event.mutate(ctx, m)
 	case *InterventionMutation:
@@ -2051,6 +2059,156 @@ func (c *CustomerIdentityClient) mutate(ctx context.Context, m *CustomerIdentity
 		return (&CustomerIdentityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CustomerIdentity mutation op: %q", m.Op())
+	}
+}
+
+// DailyStatClient is a client for the DailyStat schema.
+type DailyStatClient struct {
+	config
+}
+
+// NewDailyStatClient returns a client for the DailyStat from the given config.
+func NewDailyStatClient(c config) *DailyStatClient {
+	return &DailyStatClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `dailystat.Hooks(f(g(h())))`.
+func (c *DailyStatClient) Use(hooks ...Hook) {
+	c.hooks.DailyStat = append(c.hooks.DailyStat, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `dailystat.Intercept(f(g(h())))`.
+func (c *DailyStatClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DailyStat = append(c.inters.DailyStat, interceptors...)
+}
+
+// Create returns a builder for creating a DailyStat entity.
+func (c *DailyStatClient) Create() *DailyStatCreate {
+	mutation := newDailyStatMutation(c.config, OpCreate)
+	return &DailyStatCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DailyStat entities.
+func (c *DailyStatClient) CreateBulk(builders ...*DailyStatCreate) *DailyStatCreateBulk {
+	return &DailyStatCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DailyStatClient) MapCreateBulk(slice any, setFunc func(*DailyStatCreate, int)) *DailyStatCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DailyStatCreateBulk{err: fmt.Errorf("calling to DailyStatClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DailyStatCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DailyStatCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DailyStat.
+func (c *DailyStatClient) Update() *DailyStatUpdate {
+	mutation := newDailyStatMutation(c.config, OpUpdate)
+	return &DailyStatUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DailyStatClient) UpdateOne(_m *DailyStat) *DailyStatUpdateOne {
+	mutation := newDailyStatMutation(c.config, OpUpdateOne, withDailyStat(_m))
+	return &DailyStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DailyStatClient) UpdateOneID(id int) *DailyStatUpdateOne {
+	mutation := newDailyStatMutation(c.config, OpUpdateOne, withDailyStatID(id))
+	return &DailyStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DailyStat.
+func (c *DailyStatClient) Delete() *DailyStatDelete {
+	mutation := newDailyStatMutation(c.config, OpDelete)
+	return &DailyStatDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DailyStatClient) DeleteOne(_m *DailyStat) *DailyStatDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DailyStatClient) DeleteOneID(id int) *DailyStatDeleteOne {
+	builder := c.Delete().Where(dailystat.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DailyStatDeleteOne{builder}
+}
+
+// Query returns a query builder for DailyStat.
+func (c *DailyStatClient) Query() *DailyStatQuery {
+	return &DailyStatQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDailyStat},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DailyStat entity by its id.
+func (c *DailyStatClient) Get(ctx context.Context, id int) (*DailyStat, error) {
+	return c.Query().Where(dailystat.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DailyStatClient) GetX(ctx context.Context, id int) *DailyStat {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryWorkspace queries the workspace edge of a DailyStat.
+func (c *DailyStatClient) QueryWorkspace(_m *DailyStat) *WorkspaceQuery {
+	query := (&WorkspaceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dailystat.Table, dailystat.FieldID, id),
+			sqlgraph.To(workspace.Table, workspace.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, dailystat.WorkspaceTable, dailystat.WorkspaceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DailyStatClient) Hooks() []Hook {
+	return c.hooks.DailyStat
+}
+
+// Interceptors returns the client interceptors.
+func (c *DailyStatClient) Interceptors() []Interceptor {
+	inters := c.inters.DailyStat
+	return append(inters[:len(inters):len(inters)], dailystat.Interceptors[:]...)
+}
+
+func (c *DailyStatClient) mutate(ctx context.Context, m *DailyStatMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DailyStatCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DailyStatUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DailyStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DailyStatDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DailyStat mutation op: %q", m.Op())
 	}
 }
 
@@ -4570,6 +4728,22 @@ func (c *WorkspaceClient) QueryEvents(_m *Workspace) *EventQuery {
 	return query
 }
 
+// QueryDailyStats queries the daily_stats edge of a Workspace.
+func (c *WorkspaceClient) QueryDailyStats(_m *Workspace) *DailyStatQuery {
+	query := (&DailyStatClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workspace.Table, workspace.FieldID, id),
+			sqlgraph.To(dailystat.Table, dailystat.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, workspace.DailyStatsTable, workspace.DailyStatsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryViewers queries the viewers edge of a Workspace.
 func (c *WorkspaceClient) QueryViewers(_m *Workspace) *ViewerQuery {
 	query := (&ViewerClient{config: c.config}).Query()
@@ -4664,13 +4838,14 @@ func (c *WorkspaceClient) mutate(ctx context.Context, m *WorkspaceMutation) (Val
 type (
 	hooks struct {
 		APIKey, Agent, AgentChannel, Archive, ChannelSession, Conversation, Customer,
-		CustomerIdentity, Event, Intervention, Message, Note, Participant, Pool,
-		Session, Team, Timer, Viewer, Webhook, WebhookDelivery, Workspace []ent.Hook
+		CustomerIdentity, DailyStat, Event, Intervention, Message, Note, Participant,
+		Pool, Session, Team, Timer, Viewer, Webhook, WebhookDelivery,
+		Workspace []ent.Hook
 	}
 	inters struct {
 		APIKey, Agent, AgentChannel, Archive, ChannelSession, Conversation, Customer,
-		CustomerIdentity, Event, Intervention, Message, Note, Participant, Pool,
-		Session, Team, Timer, Viewer, Webhook, WebhookDelivery,
+		CustomerIdentity, DailyStat, Event, Intervention, Message, Note, Participant,
+		Pool, Session, Team, Timer, Viewer, Webhook, WebhookDelivery,
 		Workspace []ent.Interceptor
 	}
 )

@@ -15,6 +15,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
 	"switchboard/ent/customeridentity"
+	"switchboard/ent/dailystat"
 	"switchboard/ent/event"
 	"switchboard/ent/intervention"
 	"switchboard/ent/message"
@@ -101,6 +102,7 @@ func checkColumn(t, c string) error {
 			conversation.Table:     conversation.ValidColumn,
 			customer.Table:         customer.ValidColumn,
 			customeridentity.Table: customeridentity.ValidColumn,
+			dailystat.Table:        dailystat.ValidColumn,
 			event.Table:            event.ValidColumn,
 			intervention.Table:     intervention.ValidColumn,
 			message.Table:          message.ValidColumn,

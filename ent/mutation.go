@@ -14,6 +14,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
 	"switchboard/ent/customeridentity"
+	"switchboard/ent/dailystat"
 	"switchboard/ent/event"
 	"switchboard/ent/intervention"
 	"switchboard/ent/message"
@@ -53,6 +54,7 @@ const (
 	TypeConversation     = "Conversation"
 	TypeCustomer         = "Customer"
 	TypeCustomerIdentity = "CustomerIdentity"
+	TypeDailyStat        = "DailyStat"
 	TypeEvent            = "Event"
 	TypeIntervention     = "Intervention"
 	TypeMessage          = "Message"
@@ -9831,6 +9833,1409 @@ func (m *CustomerIdentityMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CustomerIdentity edge %s", name)
+}
+
+// DailyStatMutation represents an operation that mutates the DailyStat nodes in the graph.
+type DailyStatMutation struct {
+	config
+	op                       Op
+	typ                      string
+	id                       *int
+	day                      *time.Time
+	agent_id                 *int
+	addagent_id              *int
+	channel                  *string
+	claims                   *int64
+	addclaims                *int64
+	claim_ms                 *int64
+	addclaim_ms              *int64
+	claims_timed             *int64
+	addclaims_timed          *int64
+	first_responses          *int64
+	addfirst_responses       *int64
+	first_response_ms        *int64
+	addfirst_response_ms     *int64
+	first_responses_timed    *int64
+	addfirst_responses_timed *int64
+	released                 *int64
+	addreleased              *int64
+	resolved                 *int64
+	addresolved              *int64
+	sla_breaches             *int64
+	addsla_breaches          *int64
+	clearedFields            map[string]struct{}
+	workspace                *int
+	clearedworkspace         bool
+	done                     bool
+	oldValue                 func(context.Context) (*DailyStat, error)
+	predicates               []predicate.DailyStat
+}
+
+var _ ent.Mutation = (*DailyStatMutation)(nil)
+
+// dailystatOption allows management of the mutation configuration using functional options.
+type dailystatOption func(*DailyStatMutation)
+
+// newDailyStatMutation creates new mutation for the DailyStat entity.
+func newDailyStatMutation(c config, op Op, opts ...dailystatOption) *DailyStatMutation {
+	m := &DailyStatMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDailyStat,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDailyStatID sets the ID field of the mutation.
+func withDailyStatID(id int) dailystatOption {
+	return func(m *DailyStatMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DailyStat
+		)
+		m.oldValue = func(ctx context.Context) (*DailyStat, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DailyStat.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDailyStat sets the old DailyStat of the mutation.
+func withDailyStat(node *DailyStat) dailystatOption {
+	return func(m *DailyStatMutation) {
+		m.oldValue = func(context.Context) (*DailyStat, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DailyStatMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DailyStatMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DailyStatMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DailyStatMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DailyStat.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetWorkspaceID sets the "workspace_id" field.
+func (m *DailyStatMutation) SetWorkspaceID(i int) {
+	m.workspace = &i
+}
+
+// WorkspaceID returns the value of the "workspace_id" field in the mutation.
+func (m *DailyStatMutation) WorkspaceID() (r int, exists bool) {
+	v := m.workspace
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkspaceID returns the old "workspace_id" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldWorkspaceID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkspaceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkspaceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkspaceID: %w", err)
+	}
+	return oldValue.WorkspaceID, nil
+}
+
+// ResetWorkspaceID resets all changes to the "workspace_id" field.
+func (m *DailyStatMutation) ResetWorkspaceID() {
+	m.workspace = nil
+}
+
+// SetDay sets the "day" field.
+func (m *DailyStatMutation) SetDay(t time.Time) {
+	m.day = &t
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *DailyStatMutation) Day() (r time.Time, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldDay(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *DailyStatMutation) ResetDay() {
+	m.day = nil
+}
+
+// SetAgentID sets the "agent_id" field.
+func (m *DailyStatMutation) SetAgentID(i int) {
+	m.agent_id = &i
+	m.addagent_id = nil
+}
+
+// AgentID returns the value of the "agent_id" field in the mutation.
+func (m *DailyStatMutation) AgentID() (r int, exists bool) {
+	v := m.agent_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgentID returns the old "agent_id" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldAgentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgentID: %w", err)
+	}
+	return oldValue.AgentID, nil
+}
+
+// AddAgentID adds i to the "agent_id" field.
+func (m *DailyStatMutation) AddAgentID(i int) {
+	if m.addagent_id != nil {
+		*m.addagent_id += i
+	} else {
+		m.addagent_id = &i
+	}
+}
+
+// AddedAgentID returns the value that was added to the "agent_id" field in this mutation.
+func (m *DailyStatMutation) AddedAgentID() (r int, exists bool) {
+	v := m.addagent_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAgentID clears the value of the "agent_id" field.
+func (m *DailyStatMutation) ClearAgentID() {
+	m.agent_id = nil
+	m.addagent_id = nil
+	m.clearedFields[dailystat.FieldAgentID] = struct{}{}
+}
+
+// AgentIDCleared returns if the "agent_id" field was cleared in this mutation.
+func (m *DailyStatMutation) AgentIDCleared() bool {
+	_, ok := m.clearedFields[dailystat.FieldAgentID]
+	return ok
+}
+
+// ResetAgentID resets all changes to the "agent_id" field.
+func (m *DailyStatMutation) ResetAgentID() {
+	m.agent_id = nil
+	m.addagent_id = nil
+	delete(m.clearedFields, dailystat.FieldAgentID)
+}
+
+// SetChannel sets the "channel" field.
+func (m *DailyStatMutation) SetChannel(s string) {
+	m.channel = &s
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *DailyStatMutation) Channel() (r string, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldChannel(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ClearChannel clears the value of the "channel" field.
+func (m *DailyStatMutation) ClearChannel() {
+	m.channel = nil
+	m.clearedFields[dailystat.FieldChannel] = struct{}{}
+}
+
+// ChannelCleared returns if the "channel" field was cleared in this mutation.
+func (m *DailyStatMutation) ChannelCleared() bool {
+	_, ok := m.clearedFields[dailystat.FieldChannel]
+	return ok
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *DailyStatMutation) ResetChannel() {
+	m.channel = nil
+	delete(m.clearedFields, dailystat.FieldChannel)
+}
+
+// SetClaims sets the "claims" field.
+func (m *DailyStatMutation) SetClaims(i int64) {
+	m.claims = &i
+	m.addclaims = nil
+}
+
+// Claims returns the value of the "claims" field in the mutation.
+func (m *DailyStatMutation) Claims() (r int64, exists bool) {
+	v := m.claims
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaims returns the old "claims" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldClaims(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaims is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaims requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaims: %w", err)
+	}
+	return oldValue.Claims, nil
+}
+
+// AddClaims adds i to the "claims" field.
+func (m *DailyStatMutation) AddClaims(i int64) {
+	if m.addclaims != nil {
+		*m.addclaims += i
+	} else {
+		m.addclaims = &i
+	}
+}
+
+// AddedClaims returns the value that was added to the "claims" field in this mutation.
+func (m *DailyStatMutation) AddedClaims() (r int64, exists bool) {
+	v := m.addclaims
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetClaims resets all changes to the "claims" field.
+func (m *DailyStatMutation) ResetClaims() {
+	m.claims = nil
+	m.addclaims = nil
+}
+
+// SetClaimMs sets the "claim_ms" field.
+func (m *DailyStatMutation) SetClaimMs(i int64) {
+	m.claim_ms = &i
+	m.addclaim_ms = nil
+}
+
+// ClaimMs returns the value of the "claim_ms" field in the mutation.
+func (m *DailyStatMutation) ClaimMs() (r int64, exists bool) {
+	v := m.claim_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaimMs returns the old "claim_ms" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldClaimMs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaimMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaimMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaimMs: %w", err)
+	}
+	return oldValue.ClaimMs, nil
+}
+
+// AddClaimMs adds i to the "claim_ms" field.
+func (m *DailyStatMutation) AddClaimMs(i int64) {
+	if m.addclaim_ms != nil {
+		*m.addclaim_ms += i
+	} else {
+		m.addclaim_ms = &i
+	}
+}
+
+// AddedClaimMs returns the value that was added to the "claim_ms" field in this mutation.
+func (m *DailyStatMutation) AddedClaimMs() (r int64, exists bool) {
+	v := m.addclaim_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetClaimMs resets all changes to the "claim_ms" field.
+func (m *DailyStatMutation) ResetClaimMs() {
+	m.claim_ms = nil
+	m.addclaim_ms = nil
+}
+
+// SetClaimsTimed sets the "claims_timed" field.
+func (m *DailyStatMutation) SetClaimsTimed(i int64) {
+	m.claims_timed = &i
+	m.addclaims_timed = nil
+}
+
+// ClaimsTimed returns the value of the "claims_timed" field in the mutation.
+func (m *DailyStatMutation) ClaimsTimed() (r int64, exists bool) {
+	v := m.claims_timed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaimsTimed returns the old "claims_timed" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldClaimsTimed(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaimsTimed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaimsTimed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaimsTimed: %w", err)
+	}
+	return oldValue.ClaimsTimed, nil
+}
+
+// AddClaimsTimed adds i to the "claims_timed" field.
+func (m *DailyStatMutation) AddClaimsTimed(i int64) {
+	if m.addclaims_timed != nil {
+		*m.addclaims_timed += i
+	} else {
+		m.addclaims_timed = &i
+	}
+}
+
+// AddedClaimsTimed returns the value that was added to the "claims_timed" field in this mutation.
+func (m *DailyStatMutation) AddedClaimsTimed() (r int64, exists bool) {
+	v := m.addclaims_timed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetClaimsTimed resets all changes to the "claims_timed" field.
+func (m *DailyStatMutation) ResetClaimsTimed() {
+	m.claims_timed = nil
+	m.addclaims_timed = nil
+}
+
+// SetFirstResponses sets the "first_responses" field.
+func (m *DailyStatMutation) SetFirstResponses(i int64) {
+	m.first_responses = &i
+	m.addfirst_responses = nil
+}
+
+// FirstResponses returns the value of the "first_responses" field in the mutation.
+func (m *DailyStatMutation) FirstResponses() (r int64, exists bool) {
+	v := m.first_responses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstResponses returns the old "first_responses" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldFirstResponses(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstResponses is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstResponses requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstResponses: %w", err)
+	}
+	return oldValue.FirstResponses, nil
+}
+
+// AddFirstResponses adds i to the "first_responses" field.
+func (m *DailyStatMutation) AddFirstResponses(i int64) {
+	if m.addfirst_responses != nil {
+		*m.addfirst_responses += i
+	} else {
+		m.addfirst_responses = &i
+	}
+}
+
+// AddedFirstResponses returns the value that was added to the "first_responses" field in this mutation.
+func (m *DailyStatMutation) AddedFirstResponses() (r int64, exists bool) {
+	v := m.addfirst_responses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFirstResponses resets all changes to the "first_responses" field.
+func (m *DailyStatMutation) ResetFirstResponses() {
+	m.first_responses = nil
+	m.addfirst_responses = nil
+}
+
+// SetFirstResponseMs sets the "first_response_ms" field.
+func (m *DailyStatMutation) SetFirstResponseMs(i int64) {
+	m.first_response_ms = &i
+	m.addfirst_response_ms = nil
+}
+
+// FirstResponseMs returns the value of the "first_response_ms" field in the mutation.
+func (m *DailyStatMutation) FirstResponseMs() (r int64, exists bool) {
+	v := m.first_response_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstResponseMs returns the old "first_response_ms" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldFirstResponseMs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstResponseMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstResponseMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstResponseMs: %w", err)
+	}
+	return oldValue.FirstResponseMs, nil
+}
+
+// AddFirstResponseMs adds i to the "first_response_ms" field.
+func (m *DailyStatMutation) AddFirstResponseMs(i int64) {
+	if m.addfirst_response_ms != nil {
+		*m.addfirst_response_ms += i
+	} else {
+		m.addfirst_response_ms = &i
+	}
+}
+
+// AddedFirstResponseMs returns the value that was added to the "first_response_ms" field in this mutation.
+func (m *DailyStatMutation) AddedFirstResponseMs() (r int64, exists bool) {
+	v := m.addfirst_response_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFirstResponseMs resets all changes to the "first_response_ms" field.
+func (m *DailyStatMutation) ResetFirstResponseMs() {
+	m.first_response_ms = nil
+	m.addfirst_response_ms = nil
+}
+
+// SetFirstResponsesTimed sets the "first_responses_timed" field.
+func (m *DailyStatMutation) SetFirstResponsesTimed(i int64) {
+	m.first_responses_timed = &i
+	m.addfirst_responses_timed = nil
+}
+
+// FirstResponsesTimed returns the value of the "first_responses_timed" field in the mutation.
+func (m *DailyStatMutation) FirstResponsesTimed() (r int64, exists bool) {
+	v := m.first_responses_timed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstResponsesTimed returns the old "first_responses_timed" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldFirstResponsesTimed(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstResponsesTimed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstResponsesTimed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstResponsesTimed: %w", err)
+	}
+	return oldValue.FirstResponsesTimed, nil
+}
+
+// AddFirstResponsesTimed adds i to the "first_responses_timed" field.
+func (m *DailyStatMutation) AddFirstResponsesTimed(i int64) {
+	if m.addfirst_responses_timed != nil {
+		*m.addfirst_responses_timed += i
+	} else {
+		m.addfirst_responses_timed = &i
+	}
+}
+
+// AddedFirstResponsesTimed returns the value that was added to the "first_responses_timed" field in this mutation.
+func (m *DailyStatMutation) AddedFirstResponsesTimed() (r int64, exists bool) {
+	v := m.addfirst_responses_timed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFirstResponsesTimed resets all changes to the "first_responses_timed" field.
+func (m *DailyStatMutation) ResetFirstResponsesTimed() {
+	m.first_responses_timed = nil
+	m.addfirst_responses_timed = nil
+}
+
+// SetReleased sets the "released" field.
+func (m *DailyStatMutation) SetReleased(i int64) {
+	m.released = &i
+	m.addreleased = nil
+}
+
+// Released returns the value of the "released" field in the mutation.
+func (m *DailyStatMutation) Released() (r int64, exists bool) {
+	v := m.released
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReleased returns the old "released" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldReleased(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReleased is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReleased requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReleased: %w", err)
+	}
+	return oldValue.Released, nil
+}
+
+// AddReleased adds i to the "released" field.
+func (m *DailyStatMutation) AddReleased(i int64) {
+	if m.addreleased != nil {
+		*m.addreleased += i
+	} else {
+		m.addreleased = &i
+	}
+}
+
+// AddedReleased returns the value that was added to the "released" field in this mutation.
+func (m *DailyStatMutation) AddedReleased() (r int64, exists bool) {
+	v := m.addreleased
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReleased resets all changes to the "released" field.
+func (m *DailyStatMutation) ResetReleased() {
+	m.released = nil
+	m.addreleased = nil
+}
+
+// SetResolved sets the "resolved" field.
+func (m *DailyStatMutation) SetResolved(i int64) {
+	m.resolved = &i
+	m.addresolved = nil
+}
+
+// Resolved returns the value of the "resolved" field in the mutation.
+func (m *DailyStatMutation) Resolved() (r int64, exists bool) {
+	v := m.resolved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolved returns the old "resolved" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldResolved(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolved: %w", err)
+	}
+	return oldValue.Resolved, nil
+}
+
+// AddResolved adds i to the "resolved" field.
+func (m *DailyStatMutation) AddResolved(i int64) {
+	if m.addresolved != nil {
+		*m.addresolved += i
+	} else {
+		m.addresolved = &i
+	}
+}
+
+// AddedResolved returns the value that was added to the "resolved" field in this mutation.
+func (m *DailyStatMutation) AddedResolved() (r int64, exists bool) {
+	v := m.addresolved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetResolved resets all changes to the "resolved" field.
+func (m *DailyStatMutation) ResetResolved() {
+	m.resolved = nil
+	m.addresolved = nil
+}
+
+// SetSLABreaches sets the "sla_breaches" field.
+func (m *DailyStatMutation) SetSLABreaches(i int64) {
+	m.sla_breaches = &i
+	m.addsla_breaches = nil
+}
+
+// SLABreaches returns the value of the "sla_breaches" field in the mutation.
+func (m *DailyStatMutation) SLABreaches() (r int64, exists bool) {
+	v := m.sla_breaches
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLABreaches returns the old "sla_breaches" field's value of the DailyStat entity.
+// If the DailyStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DailyStatMutation) OldSLABreaches(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLABreaches is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLABreaches requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLABreaches: %w", err)
+	}
+	return oldValue.SLABreaches, nil
+}
+
+// AddSLABreaches adds i to the "sla_breaches" field.
+func (m *DailyStatMutation) AddSLABreaches(i int64) {
+	if m.addsla_breaches != nil {
+		*m.addsla_breaches += i
+	} else {
+		m.addsla_breaches = &i
+	}
+}
+
+// AddedSLABreaches returns the value that was added to the "sla_breaches" field in this mutation.
+func (m *DailyStatMutation) AddedSLABreaches() (r int64, exists bool) {
+	v := m.addsla_breaches
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSLABreaches resets all changes to the "sla_breaches" field.
+func (m *DailyStatMutation) ResetSLABreaches() {
+	m.sla_breaches = nil
+	m.addsla_breaches = nil
+}
+
+// ClearWorkspace clears the "workspace" edge to the Workspace entity.
+func (m *DailyStatMutation) ClearWorkspace() {
+	m.clearedworkspace = true
+	m.clearedFields[dailystat.FieldWorkspaceID] = struct{}{}
+}
+
+// WorkspaceCleared reports if the "workspace" edge to the Workspace entity was cleared.
+func (m *DailyStatMutation) WorkspaceCleared() bool {
+	return m.clearedworkspace
+}
+
+// WorkspaceIDs returns the "workspace" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// WorkspaceID instead. It exists only for internal usage by the builders.
+func (m *DailyStatMutation) WorkspaceIDs() (ids []int) {
+	if id := m.workspace; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetWorkspace resets all changes to the "workspace" edge.
+func (m *DailyStatMutation) ResetWorkspace() {
+	m.workspace = nil
+	m.clearedworkspace = false
+}
+
+// Where appends a list predicates to the DailyStatMutation builder.
+func (m *DailyStatMutation) Where(ps ...predicate.DailyStat) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DailyStatMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DailyStatMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DailyStat, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DailyStatMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DailyStatMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DailyStat).
+func (m *DailyStatMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DailyStatMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.workspace != nil {
+		fields = append(fields, dailystat.FieldWorkspaceID)
+	}
+	if m.day != nil {
+		fields = append(fields, dailystat.FieldDay)
+	}
+	if m.agent_id != nil {
+		fields = append(fields, dailystat.FieldAgentID)
+	}
+	if m.channel != nil {
+		fields = append(fields, dailystat.FieldChannel)
+	}
+	if m.claims != nil {
+		fields = append(fields, dailystat.FieldClaims)
+	}
+	if m.claim_ms != nil {
+		fields = append(fields, dailystat.FieldClaimMs)
+	}
+	if m.claims_timed != nil {
+		fields = append(fields, dailystat.FieldClaimsTimed)
+	}
+	if m.first_responses != nil {
+		fields = append(fields, dailystat.FieldFirstResponses)
+	}
+	if m.first_response_ms != nil {
+		fields = append(fields, dailystat.FieldFirstResponseMs)
+	}
+	if m.first_responses_timed != nil {
+		fields = append(fields, dailystat.FieldFirstResponsesTimed)
+	}
+	if m.released != nil {
+		fields = append(fields, dailystat.FieldReleased)
+	}
+	if m.resolved != nil {
+		fields = append(fields, dailystat.FieldResolved)
+	}
+	if m.sla_breaches != nil {
+		fields = append(fields, dailystat.FieldSLABreaches)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DailyStatMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case dailystat.FieldWorkspaceID:
+		return m.WorkspaceID()
+	case dailystat.FieldDay:
+		return m.Day()
+	case dailystat.FieldAgentID:
+		return m.AgentID()
+	case dailystat.FieldChannel:
+		return m.Channel()
+	case dailystat.FieldClaims:
+		return m.Claims()
+	case dailystat.FieldClaimMs:
+		return m.ClaimMs()
+	case dailystat.FieldClaimsTimed:
+		return m.ClaimsTimed()
+	case dailystat.FieldFirstResponses:
+		return m.FirstResponses()
+	case dailystat.FieldFirstResponseMs:
+		return m.FirstResponseMs()
+	case dailystat.FieldFirstResponsesTimed:
+		return m.FirstResponsesTimed()
+	case dailystat.FieldReleased:
+		return m.Released()
+	case dailystat.FieldResolved:
+		return m.Resolved()
+	case dailystat.FieldSLABreaches:
+		return m.SLABreaches()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DailyStatMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case dailystat.FieldWorkspaceID:
+		return m.OldWorkspaceID(ctx)
+	case dailystat.FieldDay:
+		return m.OldDay(ctx)
+	case dailystat.FieldAgentID:
+		return m.OldAgentID(ctx)
+	case dailystat.FieldChannel:
+		return m.OldChannel(ctx)
+	case dailystat.FieldClaims:
+		return m.OldClaims(ctx)
+	case dailystat.FieldClaimMs:
+		return m.OldClaimMs(ctx)
+	case dailystat.FieldClaimsTimed:
+		return m.OldClaimsTimed(ctx)
+	case dailystat.FieldFirstResponses:
+		return m.OldFirstResponses(ctx)
+	case dailystat.FieldFirstResponseMs:
+		return m.OldFirstResponseMs(ctx)
+	case dailystat.FieldFirstResponsesTimed:
+		return m.OldFirstResponsesTimed(ctx)
+	case dailystat.FieldReleased:
+		return m.OldReleased(ctx)
+	case dailystat.FieldResolved:
+		return m.OldResolved(ctx)
+	case dailystat.FieldSLABreaches:
+		return m.OldSLABreaches(ctx)
+	}
+	return nil, fmt.Errorf("unknown DailyStat field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DailyStatMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case dailystat.FieldWorkspaceID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkspaceID(v)
+		return nil
+	case dailystat.FieldDay:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case dailystat.FieldAgentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgentID(v)
+		return nil
+	case dailystat.FieldChannel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case dailystat.FieldClaims:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaims(v)
+		return nil
+	case dailystat.FieldClaimMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaimMs(v)
+		return nil
+	case dailystat.FieldClaimsTimed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaimsTimed(v)
+		return nil
+	case dailystat.FieldFirstResponses:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstResponses(v)
+		return nil
+	case dailystat.FieldFirstResponseMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstResponseMs(v)
+		return nil
+	case dailystat.FieldFirstResponsesTimed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstResponsesTimed(v)
+		return nil
+	case dailystat.FieldReleased:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReleased(v)
+		return nil
+	case dailystat.FieldResolved:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolved(v)
+		return nil
+	case dailystat.FieldSLABreaches:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLABreaches(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DailyStat field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DailyStatMutation) AddedFields() []string {
+	var fields []string
+	if m.addagent_id != nil {
+		fields = append(fields, dailystat.FieldAgentID)
+	}
+	if m.addclaims != nil {
+		fields = append(fields, dailystat.FieldClaims)
+	}
+	if m.addclaim_ms != nil {
+		fields = append(fields, dailystat.FieldClaimMs)
+	}
+	if m.addclaims_timed != nil {
+		fields = append(fields, dailystat.FieldClaimsTimed)
+	}
+	if m.addfirst_responses != nil {
+		fields = append(fields, dailystat.FieldFirstResponses)
+	}
+	if m.addfirst_response_ms != nil {
+		fields = append(fields, dailystat.FieldFirstResponseMs)
+	}
+	if m.addfirst_responses_timed != nil {
+		fields = append(fields, dailystat.FieldFirstResponsesTimed)
+	}
+	if m.addreleased != nil {
+		fields = append(fields, dailystat.FieldReleased)
+	}
+	if m.addresolved != nil {
+		fields = append(fields, dailystat.FieldResolved)
+	}
+	if m.addsla_breaches != nil {
+		fields = append(fields, dailystat.FieldSLABreaches)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DailyStatMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case dailystat.FieldAgentID:
+		return m.AddedAgentID()
+	case dailystat.FieldClaims:
+		return m.AddedClaims()
+	case dailystat.FieldClaimMs:
+		return m.AddedClaimMs()
+	case dailystat.FieldClaimsTimed:
+		return m.AddedClaimsTimed()
+	case dailystat.FieldFirstResponses:
+		return m.AddedFirstResponses()
+	case dailystat.FieldFirstResponseMs:
+		return m.AddedFirstResponseMs()
+	case dailystat.FieldFirstResponsesTimed:
+		return m.AddedFirstResponsesTimed()
+	case dailystat.FieldReleased:
+		return m.AddedReleased()
+	case dailystat.FieldResolved:
+		return m.AddedResolved()
+	case dailystat.FieldSLABreaches:
+		return m.AddedSLABreaches()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DailyStatMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case dailystat.FieldAgentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAgentID(v)
+		return nil
+	case dailystat.FieldClaims:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddClaims(v)
+		return nil
+	case dailystat.FieldClaimMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddClaimMs(v)
+		return nil
+	case dailystat.FieldClaimsTimed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddClaimsTimed(v)
+		return nil
+	case dailystat.FieldFirstResponses:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFirstResponses(v)
+		return nil
+	case dailystat.FieldFirstResponseMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFirstResponseMs(v)
+		return nil
+	case dailystat.FieldFirstResponsesTimed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFirstResponsesTimed(v)
+		return nil
+	case dailystat.FieldReleased:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReleased(v)
+		return nil
+	case dailystat.FieldResolved:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddResolved(v)
+		return nil
+	case dailystat.FieldSLABreaches:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSLABreaches(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DailyStat numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DailyStatMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(dailystat.FieldAgentID) {
+		fields = append(fields, dailystat.FieldAgentID)
+	}
+	if m.FieldCleared(dailystat.FieldChannel) {
+		fields = append(fields, dailystat.FieldChannel)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DailyStatMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DailyStatMutation) ClearField(name string) error {
+	switch name {
+	case dailystat.FieldAgentID:
+		m.ClearAgentID()
+		return nil
+	case dailystat.FieldChannel:
+		m.ClearChannel()
+		return nil
+	}
+	return fmt.Errorf("unknown DailyStat nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DailyStatMutation) ResetField(name string) error {
+	switch name {
+	case dailystat.FieldWorkspaceID:
+		m.ResetWorkspaceID()
+		return nil
+	case dailystat.FieldDay:
+		m.ResetDay()
+		return nil
+	case dailystat.FieldAgentID:
+		m.ResetAgentID()
+		return nil
+	case dailystat.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case dailystat.FieldClaims:
+		m.ResetClaims()
+		return nil
+	case dailystat.FieldClaimMs:
+		m.ResetClaimMs()
+		return nil
+	case dailystat.FieldClaimsTimed:
+		m.ResetClaimsTimed()
+		return nil
+	case dailystat.FieldFirstResponses:
+		m.ResetFirstResponses()
+		return nil
+	case dailystat.FieldFirstResponseMs:
+		m.ResetFirstResponseMs()
+		return nil
+	case dailystat.FieldFirstResponsesTimed:
+		m.ResetFirstResponsesTimed()
+		return nil
+	case dailystat.FieldReleased:
+		m.ResetReleased()
+		return nil
+	case dailystat.FieldResolved:
+		m.ResetResolved()
+		return nil
+	case dailystat.FieldSLABreaches:
+		m.ResetSLABreaches()
+		return nil
+	}
+	return fmt.Errorf("unknown DailyStat field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DailyStatMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.workspace != nil {
+		edges = append(edges, dailystat.EdgeWorkspace)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DailyStatMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case dailystat.EdgeWorkspace:
+		if id := m.workspace; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DailyStatMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DailyStatMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DailyStatMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedworkspace {
+		edges = append(edges, dailystat.EdgeWorkspace)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DailyStatMutation) EdgeCleared(name string) bool {
+	switch name {
+	case dailystat.EdgeWorkspace:
+		return m.clearedworkspace
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DailyStatMutation) ClearEdge(name string) error {
+	switch name {
+	case dailystat.EdgeWorkspace:
+		m.ClearWorkspace()
+		return nil
+	}
+	return fmt.Errorf("unknown DailyStat unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DailyStatMutation) ResetEdge(name string) error {
+	switch name {
+	case dailystat.EdgeWorkspace:
+		m.ResetWorkspace()
+		return nil
+	}
+	return fmt.Errorf("unknown DailyStat edge %s", name)
 }
 
 // EventMutation represents an operation that mutates the Event nodes in the graph.
@@ -20713,6 +22118,7 @@ type WorkspaceMutation struct {
 	addevent_seq                   *int64
 	roster_version                 *int64
 	addroster_version              *int64
+	stats_rolled_until             *time.Time
 	clearedFields                  map[string]struct{}
 	agents                         map[int]struct{}
 	removedagents                  map[int]struct{}
@@ -20762,6 +22168,9 @@ type WorkspaceMutation struct {
 	events                         map[int]struct{}
 	removedevents                  map[int]struct{}
 	clearedevents                  bool
+	daily_stats                    map[int]struct{}
+	removeddaily_stats             map[int]struct{}
+	cleareddaily_stats             bool
 	viewers                        map[int]struct{}
 	removedviewers                 map[int]struct{}
 	clearedviewers                 bool
@@ -21797,6 +23206,55 @@ func (m *WorkspaceMutation) ResetRosterVersion() {
 	m.addroster_version = nil
 }
 
+// SetStatsRolledUntil sets the "stats_rolled_until" field.
+func (m *WorkspaceMutation) SetStatsRolledUntil(t time.Time) {
+	m.stats_rolled_until = &t
+}
+
+// StatsRolledUntil returns the value of the "stats_rolled_until" field in the mutation.
+func (m *WorkspaceMutation) StatsRolledUntil() (r time.Time, exists bool) {
+	v := m.stats_rolled_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatsRolledUntil returns the old "stats_rolled_until" field's value of the Workspace entity.
+// If the Workspace object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkspaceMutation) OldStatsRolledUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatsRolledUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatsRolledUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatsRolledUntil: %w", err)
+	}
+	return oldValue.StatsRolledUntil, nil
+}
+
+// ClearStatsRolledUntil clears the value of the "stats_rolled_until" field.
+func (m *WorkspaceMutation) ClearStatsRolledUntil() {
+	m.stats_rolled_until = nil
+	m.clearedFields[workspace.FieldStatsRolledUntil] = struct{}{}
+}
+
+// StatsRolledUntilCleared returns if the "stats_rolled_until" field was cleared in this mutation.
+func (m *WorkspaceMutation) StatsRolledUntilCleared() bool {
+	_, ok := m.clearedFields[workspace.FieldStatsRolledUntil]
+	return ok
+}
+
+// ResetStatsRolledUntil resets all changes to the "stats_rolled_until" field.
+func (m *WorkspaceMutation) ResetStatsRolledUntil() {
+	m.stats_rolled_until = nil
+	delete(m.clearedFields, workspace.FieldStatsRolledUntil)
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by ids.
 func (m *WorkspaceMutation) AddAgentIDs(ids ...int) {
 	if m.agents == nil {
@@ -22661,6 +24119,60 @@ func (m *WorkspaceMutation) ResetEvents() {
 	m.removedevents = nil
 }
 
+// AddDailyStatIDs adds the "daily_stats" edge to the DailyStat entity by ids.
+func (m *WorkspaceMutation) AddDailyStatIDs(ids ...int) {
+	if m.daily_stats == nil {
+		m.daily_stats = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.daily_stats[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDailyStats clears the "daily_stats" edge to the DailyStat entity.
+func (m *WorkspaceMutation) ClearDailyStats() {
+	m.cleareddaily_stats = true
+}
+
+// DailyStatsCleared reports if the "daily_stats" edge to the DailyStat entity was cleared.
+func (m *WorkspaceMutation) DailyStatsCleared() bool {
+	return m.cleareddaily_stats
+}
+
+// RemoveDailyStatIDs removes the "daily_stats" edge to the DailyStat entity by IDs.
+func (m *WorkspaceMutation) RemoveDailyStatIDs(ids ...int) {
+	if m.removeddaily_stats == nil {
+		m.removeddaily_stats = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.daily_stats, ids[i])
+		m.removeddaily_stats[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDailyStats returns the removed IDs of the "daily_stats" edge to the DailyStat entity.
+func (m *WorkspaceMutation) RemovedDailyStatsIDs() (ids []int) {
+	for id := range m.removeddaily_stats {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DailyStatsIDs returns the "daily_stats" edge IDs in the mutation.
+func (m *WorkspaceMutation) DailyStatsIDs() (ids []int) {
+	for id := range m.daily_stats {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDailyStats resets all changes to the "daily_stats" edge.
+func (m *WorkspaceMutation) ResetDailyStats() {
+	m.daily_stats = nil
+	m.cleareddaily_stats = false
+	m.removeddaily_stats = nil
+}
+
 // AddViewerIDs adds the "viewers" edge to the Viewer entity by ids.
 func (m *WorkspaceMutation) AddViewerIDs(ids ...int) {
 	if m.viewers == nil {
@@ -22911,7 +24423,7 @@ func (m *WorkspaceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WorkspaceMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, workspace.FieldCreatedAt)
 	}
@@ -22972,6 +24484,9 @@ func (m *WorkspaceMutation) Fields() []string {
 	if m.roster_version != nil {
 		fields = append(fields, workspace.FieldRosterVersion)
 	}
+	if m.stats_rolled_until != nil {
+		fields = append(fields, workspace.FieldStatsRolledUntil)
+	}
 	return fields
 }
 
@@ -23020,6 +24535,8 @@ func (m *WorkspaceMutation) Field(name string) (ent.Value, bool) {
 		return m.EventSeq()
 	case workspace.FieldRosterVersion:
 		return m.RosterVersion()
+	case workspace.FieldStatsRolledUntil:
+		return m.StatsRolledUntil()
 	}
 	return nil, false
 }
@@ -23069,6 +24586,8 @@ func (m *WorkspaceMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldEventSeq(ctx)
 	case workspace.FieldRosterVersion:
 		return m.OldRosterVersion(ctx)
+	case workspace.FieldStatsRolledUntil:
+		return m.OldStatsRolledUntil(ctx)
 	}
 	return nil, fmt.Errorf("unknown Workspace field %s", name)
 }
@@ -23217,6 +24736,13 @@ func (m *WorkspaceMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRosterVersion(v)
+		return nil
+	case workspace.FieldStatsRolledUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatsRolledUntil(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Workspace field %s", name)
@@ -23370,7 +24896,11 @@ func (m *WorkspaceMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *WorkspaceMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(workspace.FieldStatsRolledUntil) {
+		fields = append(fields, workspace.FieldStatsRolledUntil)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -23383,6 +24913,11 @@ func (m *WorkspaceMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *WorkspaceMutation) ClearField(name string) error {
+	switch name {
+	case workspace.FieldStatsRolledUntil:
+		m.ClearStatsRolledUntil()
+		return nil
+	}
 	return fmt.Errorf("unknown Workspace nullable field %s", name)
 }
 
@@ -23450,13 +24985,16 @@ func (m *WorkspaceMutation) ResetField(name string) error {
 	case workspace.FieldRosterVersion:
 		m.ResetRosterVersion()
 		return nil
+	case workspace.FieldStatsRolledUntil:
+		m.ResetStatsRolledUntil()
+		return nil
 	}
 	return fmt.Errorf("unknown Workspace field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *WorkspaceMutation) AddedEdges() []string {
-	edges := make([]string, 0, 20)
+	edges := make([]string, 0, 21)
 	if m.agents != nil {
 		edges = append(edges, workspace.EdgeAgents)
 	}
@@ -23504,6 +25042,9 @@ func (m *WorkspaceMutation) AddedEdges() []string {
 	}
 	if m.events != nil {
 		edges = append(edges, workspace.EdgeEvents)
+	}
+	if m.daily_stats != nil {
+		edges = append(edges, workspace.EdgeDailyStats)
 	}
 	if m.viewers != nil {
 		edges = append(edges, workspace.EdgeViewers)
@@ -23620,6 +25161,12 @@ func (m *WorkspaceMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case workspace.EdgeDailyStats:
+		ids := make([]ent.Value, 0, len(m.daily_stats))
+		for id := range m.daily_stats {
+			ids = append(ids, id)
+		}
+		return ids
 	case workspace.EdgeViewers:
 		ids := make([]ent.Value, 0, len(m.viewers))
 		for id := range m.viewers {
@@ -23650,7 +25197,7 @@ func (m *WorkspaceMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *WorkspaceMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 20)
+	edges := make([]string, 0, 21)
 	if m.removedagents != nil {
 		edges = append(edges, workspace.EdgeAgents)
 	}
@@ -23698,6 +25245,9 @@ func (m *WorkspaceMutation) RemovedEdges() []string {
 	}
 	if m.removedevents != nil {
 		edges = append(edges, workspace.EdgeEvents)
+	}
+	if m.removeddaily_stats != nil {
+		edges = append(edges, workspace.EdgeDailyStats)
 	}
 	if m.removedviewers != nil {
 		edges = append(edges, workspace.EdgeViewers)
@@ -23814,6 +25364,12 @@ func (m *WorkspaceMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case workspace.EdgeDailyStats:
+		ids := make([]ent.Value, 0, len(m.removeddaily_stats))
+		for id := range m.removeddaily_stats {
+			ids = append(ids, id)
+		}
+		return ids
 	case workspace.EdgeViewers:
 		ids := make([]ent.Value, 0, len(m.removedviewers))
 		for id := range m.removedviewers {
@@ -23844,7 +25400,7 @@ func (m *WorkspaceMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *WorkspaceMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 20)
+	edges := make([]string, 0, 21)
 	if m.clearedagents {
 		edges = append(edges, workspace.EdgeAgents)
 	}
@@ -23892,6 +25448,9 @@ func (m *WorkspaceMutation) ClearedEdges() []string {
 	}
 	if m.clearedevents {
 		edges = append(edges, workspace.EdgeEvents)
+	}
+	if m.cleareddaily_stats {
+		edges = append(edges, workspace.EdgeDailyStats)
 	}
 	if m.clearedviewers {
 		edges = append(edges, workspace.EdgeViewers)
@@ -23944,6 +25503,8 @@ func (m *WorkspaceMutation) EdgeCleared(name string) bool {
 		return m.clearedtimers
 	case workspace.EdgeEvents:
 		return m.clearedevents
+	case workspace.EdgeDailyStats:
+		return m.cleareddaily_stats
 	case workspace.EdgeViewers:
 		return m.clearedviewers
 	case workspace.EdgeWebhooks:
@@ -24015,6 +25576,9 @@ func (m *WorkspaceMutation) ResetEdge(name string) error {
 		return nil
 	case workspace.EdgeEvents:
 		m.ResetEvents()
+		return nil
+	case workspace.EdgeDailyStats:
+		m.ResetDailyStats()
 		return nil
 	case workspace.EdgeViewers:
 		m.ResetViewers()

@@ -30,6 +30,8 @@ type Tx struct {
 	Customer *CustomerClient
 	// CustomerIdentity is the client for interacting with the CustomerIdentity builders.
 	CustomerIdentity *CustomerIdentityClient
+	// DailyStat is the client for interacting with the DailyStat builders.
+	DailyStat *DailyStatClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
 	// Intervention is the client for interacting with the Intervention builders.
@@ -195,6 +197,7 @@ func (tx *Tx) init() {
 	tx.Conversation = NewConversationClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.CustomerIdentity = NewCustomerIdentityClient(tx.config)
+	tx.DailyStat = NewDailyStatClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
 	tx.Intervention = NewInterventionClient(tx.config)
 	tx.Message = NewMessageClient(tx.config)

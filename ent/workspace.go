@@ -58,6 +58,8 @@ type Workspace struct {
 	EventSeq int64 `json:"event_seq,omitempty"`
 	// RosterVersion holds the value of the "roster_version" field.
 	RosterVersion int64 `json:"roster_version,omitempty"`
+	// StatsRolledUntil holds the value of the "stats_rolled_until" field.
+	StatsRolledUntil *time.Time `json:"stats_rolled_until,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WorkspaceQuery when eager-loading is set.
 	Edges        WorkspaceEdges `json:"edges"`
@@ -98,6 +100,8 @@ type WorkspaceEdges struct {
 	Timers []*Timer `json:"timers,omitempty"`
 	// Events holds the value of the events edge.
 	Events []*Event `json:"events,omitempty"`
+	// DailyStats holds the value of the daily_stats edge.
+	DailyStats []*DailyStat `json:"daily_stats,omitempty"`
 	// Viewers holds the value of the viewers edge.
 	Viewers []*Viewer `json:"viewers,omitempty"`
 	// Webhooks holds the value of the webhooks edge.
@@ -108,7 +112,7 @@ type WorkspaceEdges struct {
 	Archives []*Archive `json:"archives,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [20]bool
+	loadedTypes [21]bool
 
 	namedAgents             map[string][]*Agent
 	namedAgentChannels      map[string][]*AgentChannel
@@ -126,6 +130,7 @@ type WorkspaceEdges struct {
 	namedInterventions      map[string][]*Intervention
 	namedTimers             map[string][]*Timer
 	namedEvents             map[string][]*Event
+	namedDailyStats         map[string][]*DailyStat
 	namedViewers            map[string][]*Viewer
 	namedWebhooks           map[string][]*Webhook
 	namedWebhookDeliveries  map[string][]*WebhookDelivery
@@ -276,10 +281,19 @@ func (e WorkspaceEdges) EventsOrErr() ([]*Event, error) {
 	return nil, &NotLoadedError{edge: "events"}
 }
 
+// DailyStatsOrErr returns the DailyStats value or an error if the edge
+// was not loaded in eager-loading.
+func (e WorkspaceEdges) DailyStatsOrErr() ([]*DailyStat, error) {
+	if e.loadedTypes[16] {
+		return e.DailyStats, nil
+	}
+	return nil, &NotLoadedError{edge: "daily_stats"}
+}
+
 // ViewersOrErr returns the Viewers value or an error if the edge
 // was not loaded in eager-loading.
 func (e WorkspaceEdges) ViewersOrErr() ([]*Viewer, error) {
-	if e.loadedTypes[16] {
+	if e.loadedTypes[17] {
 		return e.Viewers, nil
 	}
 	return nil, &NotLoadedError{edge: "viewers"}
@@ -288,7 +302,7 @@ func (e WorkspaceEdges) ViewersOrErr() ([]*Viewer, error) {
 // WebhooksOrErr returns the Webhooks value or an error if the edge
 // was not loaded in eager-loading.
 func (e WorkspaceEdges) WebhooksOrErr() ([]*Webhook, error) {
-	if e.loadedTypes[17] {
+	if e.loadedTypes[18] {
 		return e.Webhooks, nil
 	}
 	return nil, &NotLoadedError{edge: "webhooks"}
@@ -297,7 +311,7 @@ func (e WorkspaceEdges) WebhooksOrErr() ([]*Webhook, error) {
 // WebhookDeliveriesOrErr returns the WebhookDeliveries value or an error if the edge
 // was not loaded in eager-loading.
 func (e WorkspaceEdges) WebhookDeliveriesOrErr() ([]*WebhookDelivery, error) {
-	if e.loadedTypes[18] {
+	if e.loadedTypes[19] {
 		return e.WebhookDeliveries, nil
 	}
 	return nil, &NotLoadedError{edge: "webhook_deliveries"}
@@ -306,7 +320,7 @@ func (e WorkspaceEdges) WebhookDeliveriesOrErr() ([]*WebhookDelivery, error) {
 // ArchivesOrErr returns the Archives value or an error if the edge
 // was not loaded in eager-loading.
 func (e WorkspaceEdges) ArchivesOrErr() ([]*Archive, error) {
-	if e.loadedTypes[19] {
+	if e.loadedTypes[20] {
 		return e.Archives, nil
 	}
 	return nil, &NotLoadedError{edge: "archives"}
@@ -323,7 +337,7 @@ func (*Workspace) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case workspace.FieldName, workspace.FieldSlug, workspace.FieldSelfAssignment:
 			values[i] = new(sql.NullString)
-		case workspace.FieldCreatedAt:
+		case workspace.FieldCreatedAt, workspace.FieldStatsRolledUntil:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -466,6 +480,13 @@ func (_m *Workspace) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RosterVersion = value.Int64
 			}
+		case workspace.FieldStatsRolledUntil:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field stats_rolled_until", values[i])
+			} else if value.Valid {
+				_m.StatsRolledUntil = new(time.Time)
+				*_m.StatsRolledUntil = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -557,6 +578,11 @@ func (_m *Workspace) QueryTimers() *TimerQuery {
 // QueryEvents queries the "events" edge of the Workspace entity.
 func (_m *Workspace) QueryEvents() *EventQuery {
 	return NewWorkspaceClient(_m.config).QueryEvents(_m)
+}
+
+// QueryDailyStats queries the "daily_stats" edge of the Workspace entity.
+func (_m *Workspace) QueryDailyStats() *DailyStatQuery {
+	return NewWorkspaceClient(_m.config).QueryDailyStats(_m)
 }
 
 // QueryViewers queries the "viewers" edge of the Workspace entity.
@@ -661,6 +687,11 @@ func (_m *Workspace) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("roster_version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RosterVersion))
+	builder.WriteString(", ")
+	if v := _m.StatsRolledUntil; v != nil {
+		builder.WriteString("stats_rolled_until=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -1046,6 +1077,30 @@ func (_m *Workspace) appendNamedEvents(name string, edges ...*Event) {
 		_m.Edges.namedEvents[name] = []*Event{}
 	} else {
 		_m.Edges.namedEvents[name] = append(_m.Edges.namedEvents[name], edges...)
+	}
+}
+
+// NamedDailyStats returns the DailyStats named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Workspace) NamedDailyStats(name string) ([]*DailyStat, error) {
+	if _m.Edges.namedDailyStats == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDailyStats[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Workspace) appendNamedDailyStats(name string, edges ...*DailyStat) {
+	if _m.Edges.namedDailyStats == nil {
+		_m.Edges.namedDailyStats = make(map[string][]*DailyStat)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDailyStats[name] = []*DailyStat{}
+	} else {
+		_m.Edges.namedDailyStats[name] = append(_m.Edges.namedDailyStats[name], edges...)
 	}
 }
 

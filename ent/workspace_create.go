@@ -14,6 +14,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
 	"switchboard/ent/customeridentity"
+	"switchboard/ent/dailystat"
 	"switchboard/ent/event"
 	"switchboard/ent/intervention"
 	"switchboard/ent/message"
@@ -307,6 +308,20 @@ func (_c *WorkspaceCreate) SetNillableRosterVersion(v *int64) *WorkspaceCreate {
 	return _c
 }
 
+// SetStatsRolledUntil sets the "stats_rolled_until" field.
+func (_c *WorkspaceCreate) SetStatsRolledUntil(v time.Time) *WorkspaceCreate {
+	_c.mutation.SetStatsRolledUntil(v)
+	return _c
+}
+
+// SetNillableStatsRolledUntil sets the "stats_rolled_until" field if the given value is not nil.
+func (_c *WorkspaceCreate) SetNillableStatsRolledUntil(v *time.Time) *WorkspaceCreate {
+	if v != nil {
+		_c.SetStatsRolledUntil(*v)
+	}
+	return _c
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by IDs.
 func (_c *WorkspaceCreate) AddAgentIDs(ids ...int) *WorkspaceCreate {
 	_c.mutation.AddAgentIDs(ids...)
@@ -545,6 +560,21 @@ func (_c *WorkspaceCreate) AddEvents(v ...*Event) *WorkspaceCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddEventIDs(ids...)
+}
+
+// AddDailyStatIDs adds the "daily_stats" edge to the DailyStat entity by IDs.
+func (_c *WorkspaceCreate) AddDailyStatIDs(ids ...int) *WorkspaceCreate {
+	_c.mutation.AddDailyStatIDs(ids...)
+	return _c
+}
+
+// AddDailyStats adds the "daily_stats" edges to the DailyStat entity.
+func (_c *WorkspaceCreate) AddDailyStats(v ...*DailyStat) *WorkspaceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDailyStatIDs(ids...)
 }
 
 // AddViewerIDs adds the "viewers" edge to the Viewer entity by IDs.
@@ -940,6 +970,10 @@ func (_c *WorkspaceCreate) createSpec() (*Workspace, *sqlgraph.CreateSpec) {
 		_spec.SetField(workspace.FieldRosterVersion, field.TypeInt64, value)
 		_node.RosterVersion = value
 	}
+	if value, ok := _c.mutation.StatsRolledUntil(); ok {
+		_spec.SetField(workspace.FieldStatsRolledUntil, field.TypeTime, value)
+		_node.StatsRolledUntil = &value
+	}
 	if nodes := _c.mutation.AgentsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1189,6 +1223,22 @@ func (_c *WorkspaceCreate) createSpec() (*Workspace, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DailyStatsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.DailyStatsTable,
+			Columns: []string{workspace.DailyStatsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dailystat.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1588,6 +1638,24 @@ func (u *WorkspaceUpsert) AddRosterVersion(v int64) *WorkspaceUpsert {
 	return u
 }
 
+// SetStatsRolledUntil sets the "stats_rolled_until" field.
+func (u *WorkspaceUpsert) SetStatsRolledUntil(v time.Time) *WorkspaceUpsert {
+	u.Set(workspace.FieldStatsRolledUntil, v)
+	return u
+}
+
+// UpdateStatsRolledUntil sets the "stats_rolled_until" field to the value that was provided on create.
+func (u *WorkspaceUpsert) UpdateStatsRolledUntil() *WorkspaceUpsert {
+	u.SetExcluded(workspace.FieldStatsRolledUntil)
+	return u
+}
+
+// ClearStatsRolledUntil clears the value of the "stats_rolled_until" field.
+func (u *WorkspaceUpsert) ClearStatsRolledUntil() *WorkspaceUpsert {
+	u.SetNull(workspace.FieldStatsRolledUntil)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1955,6 +2023,27 @@ func (u *WorkspaceUpsertOne) AddRosterVersion(v int64) *WorkspaceUpsertOne {
 func (u *WorkspaceUpsertOne) UpdateRosterVersion() *WorkspaceUpsertOne {
 	return u.Update(func(s *WorkspaceUpsert) {
 		s.UpdateRosterVersion()
+	})
+}
+
+// SetStatsRolledUntil sets the "stats_rolled_until" field.
+func (u *WorkspaceUpsertOne) SetStatsRolledUntil(v time.Time) *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.SetStatsRolledUntil(v)
+	})
+}
+
+// UpdateStatsRolledUntil sets the "stats_rolled_until" field to the value that was provided on create.
+func (u *WorkspaceUpsertOne) UpdateStatsRolledUntil() *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.UpdateStatsRolledUntil()
+	})
+}
+
+// ClearStatsRolledUntil clears the value of the "stats_rolled_until" field.
+func (u *WorkspaceUpsertOne) ClearStatsRolledUntil() *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.ClearStatsRolledUntil()
 	})
 }
 
@@ -2491,6 +2580,27 @@ func (u *WorkspaceUpsertBulk) AddRosterVersion(v int64) *WorkspaceUpsertBulk {
 func (u *WorkspaceUpsertBulk) UpdateRosterVersion() *WorkspaceUpsertBulk {
 	return u.Update(func(s *WorkspaceUpsert) {
 		s.UpdateRosterVersion()
+	})
+}
+
+// SetStatsRolledUntil sets the "stats_rolled_until" field.
+func (u *WorkspaceUpsertBulk) SetStatsRolledUntil(v time.Time) *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.SetStatsRolledUntil(v)
+	})
+}
+
+// UpdateStatsRolledUntil sets the "stats_rolled_until" field to the value that was provided on create.
+func (u *WorkspaceUpsertBulk) UpdateStatsRolledUntil() *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.UpdateStatsRolledUntil()
+	})
+}
+
+// ClearStatsRolledUntil clears the value of the "stats_rolled_until" field.
+func (u *WorkspaceUpsertBulk) ClearStatsRolledUntil() *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.ClearStatsRolledUntil()
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
 	"switchboard/ent/customeridentity"
+	"switchboard/ent/dailystat"
 	"switchboard/ent/event"
 	"switchboard/ent/intervention"
 	"switchboard/ent/message"
@@ -60,6 +61,7 @@ type WorkspaceQuery struct {
 	withInterventions           *InterventionQuery
 	withTimers                  *TimerQuery
 	withEvents                  *EventQuery
+	withDailyStats              *DailyStatQuery
 	withViewers                 *ViewerQuery
 	withWebhooks                *WebhookQuery
 	withWebhookDeliveries       *WebhookDeliveryQuery
@@ -82,6 +84,7 @@ type WorkspaceQuery struct {
 	withNamedInterventions      map[string]*InterventionQuery
 	withNamedTimers             map[string]*TimerQuery
 	withNamedEvents             map[string]*EventQuery
+	withNamedDailyStats         map[string]*DailyStatQuery
 	withNamedViewers            map[string]*ViewerQuery
 	withNamedWebhooks           map[string]*WebhookQuery
 	withNamedWebhookDeliveries  map[string]*WebhookDeliveryQuery
@@ -474,6 +477,28 @@ func (_q *WorkspaceQuery) QueryEvents() *EventQuery {
 	return query
 }
 
+// QueryDailyStats chains the current query on the "daily_stats" edge.
+func (_q *WorkspaceQuery) QueryDailyStats() *DailyStatQuery {
+	query := (&DailyStatClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workspace.Table, workspace.FieldID, selector),
+			sqlgraph.To(dailystat.Table, dailystat.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, workspace.DailyStatsTable, workspace.DailyStatsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryViewers chains the current query on the "viewers" edge.
 func (_q *WorkspaceQuery) QueryViewers() *ViewerQuery {
 	query := (&ViewerClient{config: _q.config}).Query()
@@ -770,6 +795,7 @@ func (_q *WorkspaceQuery) Clone() *WorkspaceQuery {
 		withInterventions:      _q.withInterventions.Clone(),
 		withTimers:             _q.withTimers.Clone(),
 		withEvents:             _q.withEvents.Clone(),
+		withDailyStats:         _q.withDailyStats.Clone(),
 		withViewers:            _q.withViewers.Clone(),
 		withWebhooks:           _q.withWebhooks.Clone(),
 		withWebhookDeliveries:  _q.withWebhookDeliveries.Clone(),
@@ -957,6 +983,17 @@ func (_q *WorkspaceQuery) WithEvents(opts ...func(*EventQuery)) *WorkspaceQuery 
 	return _q
 }
 
+// WithDailyStats tells the query-builder to eager-load the nodes that are connected to
+// the "daily_stats" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *WorkspaceQuery) WithDailyStats(opts ...func(*DailyStatQuery)) *WorkspaceQuery {
+	query := (&DailyStatClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDailyStats = query
+	return _q
+}
+
 // WithViewers tells the query-builder to eager-load the nodes that are connected to
 // the "viewers" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *WorkspaceQuery) WithViewers(opts ...func(*ViewerQuery)) *WorkspaceQuery {
@@ -1079,7 +1116,7 @@ func (_q *WorkspaceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wo
 	var (
 		nodes       = []*Workspace{}
 		_spec       = _q.querySpec()
-		loadedTypes = [20]bool{
+		loadedTypes = [21]bool{
 			_q.withAgents != nil,
 			_q.withAgentChannels != nil,
 			_q.withTeams != nil,
@@ -1096,6 +1133,7 @@ func (_q *WorkspaceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wo
 			_q.withInterventions != nil,
 			_q.withTimers != nil,
 			_q.withEvents != nil,
+			_q.withDailyStats != nil,
 			_q.withViewers != nil,
 			_q.withWebhooks != nil,
 			_q.withWebhookDeliveries != nil,
@@ -1234,6 +1272,13 @@ func (_q *WorkspaceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wo
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Workspace) { n.Edges.Events = []*Event{} },
 			func(n *Workspace, e *Event) { n.Edges.Events = append(n.Edges.Events, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDailyStats; query != nil {
+		if err := _q.loadDailyStats(ctx, query, nodes,
+			func(n *Workspace) { n.Edges.DailyStats = []*DailyStat{} },
+			func(n *Workspace, e *DailyStat) { n.Edges.DailyStats = append(n.Edges.DailyStats, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1376,6 +1421,13 @@ func (_q *WorkspaceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wo
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Workspace) { n.appendNamedEvents(name) },
 			func(n *Workspace, e *Event) { n.appendNamedEvents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDailyStats {
+		if err := _q.loadDailyStats(ctx, query, nodes,
+			func(n *Workspace) { n.appendNamedDailyStats(name) },
+			func(n *Workspace, e *DailyStat) { n.appendNamedDailyStats(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1895,6 +1947,36 @@ func (_q *WorkspaceQuery) loadEvents(ctx context.Context, query *EventQuery, nod
 	}
 	return nil
 }
+func (_q *WorkspaceQuery) loadDailyStats(ctx context.Context, query *DailyStatQuery, nodes []*Workspace, init func(*Workspace), assign func(*Workspace, *DailyStat)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Workspace)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(dailystat.FieldWorkspaceID)
+	}
+	query.Where(predicate.DailyStat(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(workspace.DailyStatsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.WorkspaceID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "workspace_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *WorkspaceQuery) loadViewers(ctx context.Context, query *ViewerQuery, nodes []*Workspace, init func(*Workspace), assign func(*Workspace, *Viewer)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Workspace)
@@ -2356,6 +2438,20 @@ func (_q *WorkspaceQuery) WithNamedEvents(name string, opts ...func(*EventQuery)
 		_q.withNamedEvents = make(map[string]*EventQuery)
 	}
 	_q.withNamedEvents[name] = query
+	return _q
+}
+
+// WithNamedDailyStats tells the query-builder to eager-load the nodes that are connected to the "daily_stats"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *WorkspaceQuery) WithNamedDailyStats(name string, opts ...func(*DailyStatQuery)) *WorkspaceQuery {
+	query := (&DailyStatClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDailyStats == nil {
+		_q.withNamedDailyStats = make(map[string]*DailyStatQuery)
+	}
+	_q.withNamedDailyStats[name] = query
 	return _q
 }
 

@@ -14,6 +14,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
 	"switchboard/ent/customeridentity"
+	"switchboard/ent/dailystat"
 	"switchboard/ent/event"
 	"switchboard/ent/intervention"
 	"switchboard/ent/message"
@@ -29,6 +30,7 @@ import (
 	"switchboard/ent/webhook"
 	"switchboard/ent/webhookdelivery"
 	"switchboard/ent/workspace"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -371,6 +373,26 @@ func (_u *WorkspaceUpdate) AddRosterVersion(v int64) *WorkspaceUpdate {
 	return _u
 }
 
+// SetStatsRolledUntil sets the "stats_rolled_until" field.
+func (_u *WorkspaceUpdate) SetStatsRolledUntil(v time.Time) *WorkspaceUpdate {
+	_u.mutation.SetStatsRolledUntil(v)
+	return _u
+}
+
+// SetNillableStatsRolledUntil sets the "stats_rolled_until" field if the given value is not nil.
+func (_u *WorkspaceUpdate) SetNillableStatsRolledUntil(v *time.Time) *WorkspaceUpdate {
+	if v != nil {
+		_u.SetStatsRolledUntil(*v)
+	}
+	return _u
+}
+
+// ClearStatsRolledUntil clears the value of the "stats_rolled_until" field.
+func (_u *WorkspaceUpdate) ClearStatsRolledUntil() *WorkspaceUpdate {
+	_u.mutation.ClearStatsRolledUntil()
+	return _u
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by IDs.
 func (_u *WorkspaceUpdate) AddAgentIDs(ids ...int) *WorkspaceUpdate {
 	_u.mutation.AddAgentIDs(ids...)
@@ -609,6 +631,21 @@ func (_u *WorkspaceUpdate) AddEvents(v ...*Event) *WorkspaceUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddEventIDs(ids...)
+}
+
+// AddDailyStatIDs adds the "daily_stats" edge to the DailyStat entity by IDs.
+func (_u *WorkspaceUpdate) AddDailyStatIDs(ids ...int) *WorkspaceUpdate {
+	_u.mutation.AddDailyStatIDs(ids...)
+	return _u
+}
+
+// AddDailyStats adds the "daily_stats" edges to the DailyStat entity.
+func (_u *WorkspaceUpdate) AddDailyStats(v ...*DailyStat) *WorkspaceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDailyStatIDs(ids...)
 }
 
 // AddViewerIDs adds the "viewers" edge to the Viewer entity by IDs.
@@ -1012,6 +1049,27 @@ func (_u *WorkspaceUpdate) RemoveEvents(v ...*Event) *WorkspaceUpdate {
 	return _u.RemoveEventIDs(ids...)
 }
 
+// ClearDailyStats clears all "daily_stats" edges to the DailyStat entity.
+func (_u *WorkspaceUpdate) ClearDailyStats() *WorkspaceUpdate {
+	_u.mutation.ClearDailyStats()
+	return _u
+}
+
+// RemoveDailyStatIDs removes the "daily_stats" edge to DailyStat entities by IDs.
+func (_u *WorkspaceUpdate) RemoveDailyStatIDs(ids ...int) *WorkspaceUpdate {
+	_u.mutation.RemoveDailyStatIDs(ids...)
+	return _u
+}
+
+// RemoveDailyStats removes "daily_stats" edges to DailyStat entities.
+func (_u *WorkspaceUpdate) RemoveDailyStats(v ...*DailyStat) *WorkspaceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDailyStatIDs(ids...)
+}
+
 // ClearViewers clears all "viewers" edges to the Viewer entity.
 func (_u *WorkspaceUpdate) ClearViewers() *WorkspaceUpdate {
 	_u.mutation.ClearViewers()
@@ -1279,6 +1337,12 @@ func (_u *WorkspaceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedRosterVersion(); ok {
 		_spec.AddField(workspace.FieldRosterVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.StatsRolledUntil(); ok {
+		_spec.SetField(workspace.FieldStatsRolledUntil, field.TypeTime, value)
+	}
+	if _u.mutation.StatsRolledUntilCleared() {
+		_spec.ClearField(workspace.FieldStatsRolledUntil, field.TypeTime)
 	}
 	if _u.mutation.AgentsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1993,6 +2057,51 @@ func (_u *WorkspaceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DailyStatsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.DailyStatsTable,
+			Columns: []string{workspace.DailyStatsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dailystat.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDailyStatsIDs(); len(nodes) > 0 && !_u.mutation.DailyStatsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.DailyStatsTable,
+			Columns: []string{workspace.DailyStatsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dailystat.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DailyStatsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.DailyStatsTable,
+			Columns: []string{workspace.DailyStatsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dailystat.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -2524,6 +2633,26 @@ func (_u *WorkspaceUpdateOne) AddRosterVersion(v int64) *WorkspaceUpdateOne {
 	return _u
 }
 
+// SetStatsRolledUntil sets the "stats_rolled_until" field.
+func (_u *WorkspaceUpdateOne) SetStatsRolledUntil(v time.Time) *WorkspaceUpdateOne {
+	_u.mutation.SetStatsRolledUntil(v)
+	return _u
+}
+
+// SetNillableStatsRolledUntil sets the "stats_rolled_until" field if the given value is not nil.
+func (_u *WorkspaceUpdateOne) SetNillableStatsRolledUntil(v *time.Time) *WorkspaceUpdateOne {
+	if v != nil {
+		_u.SetStatsRolledUntil(*v)
+	}
+	return _u
+}
+
+// ClearStatsRolledUntil clears the value of the "stats_rolled_until" field.
+func (_u *WorkspaceUpdateOne) ClearStatsRolledUntil() *WorkspaceUpdateOne {
+	_u.mutation.ClearStatsRolledUntil()
+	return _u
+}
+
 // AddAgentIDs adds the "agents" edge to the Agent entity by IDs.
 func (_u *WorkspaceUpdateOne) AddAgentIDs(ids ...int) *WorkspaceUpdateOne {
 	_u.mutation.AddAgentIDs(ids...)
@@ -2762,6 +2891,21 @@ func (_u *WorkspaceUpdateOne) AddEvents(v ...*Event) *WorkspaceUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddEventIDs(ids...)
+}
+
+// AddDailyStatIDs adds the "daily_stats" edge to the DailyStat entity by IDs.
+func (_u *WorkspaceUpdateOne) AddDailyStatIDs(ids ...int) *WorkspaceUpdateOne {
+	_u.mutation.AddDailyStatIDs(ids...)
+	return _u
+}
+
+// AddDailyStats adds the "daily_stats" edges to the DailyStat entity.
+func (_u *WorkspaceUpdateOne) AddDailyStats(v ...*DailyStat) *WorkspaceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDailyStatIDs(ids...)
 }
 
 // AddViewerIDs adds the "viewers" edge to the Viewer entity by IDs.
@@ -3165,6 +3309,27 @@ func (_u *WorkspaceUpdateOne) RemoveEvents(v ...*Event) *WorkspaceUpdateOne {
 	return _u.RemoveEventIDs(ids...)
 }
 
+// ClearDailyStats clears all "daily_stats" edges to the DailyStat entity.
+func (_u *WorkspaceUpdateOne) ClearDailyStats() *WorkspaceUpdateOne {
+	_u.mutation.ClearDailyStats()
+	return _u
+}
+
+// RemoveDailyStatIDs removes the "daily_stats" edge to DailyStat entities by IDs.
+func (_u *WorkspaceUpdateOne) RemoveDailyStatIDs(ids ...int) *WorkspaceUpdateOne {
+	_u.mutation.RemoveDailyStatIDs(ids...)
+	return _u
+}
+
+// RemoveDailyStats removes "daily_stats" edges to DailyStat entities.
+func (_u *WorkspaceUpdateOne) RemoveDailyStats(v ...*DailyStat) *WorkspaceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDailyStatIDs(ids...)
+}
+
 // ClearViewers clears all "viewers" edges to the Viewer entity.
 func (_u *WorkspaceUpdateOne) ClearViewers() *WorkspaceUpdateOne {
 	_u.mutation.ClearViewers()
@@ -3462,6 +3627,12 @@ func (_u *WorkspaceUpdateOne) sqlSave(ctx context.Context) (_node *Workspace, er
 	}
 	if value, ok := _u.mutation.AddedRosterVersion(); ok {
 		_spec.AddField(workspace.FieldRosterVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.StatsRolledUntil(); ok {
+		_spec.SetField(workspace.FieldStatsRolledUntil, field.TypeTime, value)
+	}
+	if _u.mutation.StatsRolledUntilCleared() {
+		_spec.ClearField(workspace.FieldStatsRolledUntil, field.TypeTime)
 	}
 	if _u.mutation.AgentsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -4176,6 +4347,51 @@ func (_u *WorkspaceUpdateOne) sqlSave(ctx context.Context) (_node *Workspace, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DailyStatsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.DailyStatsTable,
+			Columns: []string{workspace.DailyStatsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dailystat.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDailyStatsIDs(); len(nodes) > 0 && !_u.mutation.DailyStatsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.DailyStatsTable,
+			Columns: []string{workspace.DailyStatsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dailystat.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DailyStatsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.DailyStatsTable,
+			Columns: []string{workspace.DailyStatsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dailystat.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

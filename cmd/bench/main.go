@@ -28,7 +28,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench claim|fanout|route [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench claim|fanout|route|analytics [flags]")
 		os.Exit(2)
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
@@ -40,8 +40,10 @@ func main() {
 		err = runFanout(os.Args[2:])
 	case "route":
 		err = runRoute(os.Args[2:])
+	case "analytics":
+		err = runAnalytics(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown benchmark %q (have: claim, fanout, route)", os.Args[1])
+		err = fmt.Errorf("unknown benchmark %q (have: claim, fanout, route, analytics)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

@@ -104,6 +104,18 @@ func (f CustomerIdentityFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CustomerIdentityMutation", m)
 }
 
+// The DailyStatFunc type is an adapter to allow the use of ordinary
+// function as DailyStat mutator.
+type DailyStatFunc func(context.Context, *ent.DailyStatMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DailyStatFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DailyStatMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DailyStatMutation", m)
+}
+
 // The EventFunc type is an adapter to allow the use of ordinary
 // function as Event mutator.
 type EventFunc func(context.Context, *ent.EventMutation) (ent.Value, error)

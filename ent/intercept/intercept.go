@@ -15,6 +15,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
 	"switchboard/ent/customeridentity"
+	"switchboard/ent/dailystat"
 	"switchboard/ent/event"
 	"switchboard/ent/intervention"
 	"switchboard/ent/message"
@@ -303,6 +304,33 @@ func (f TraverseCustomerIdentity) Traverse(ctx context.Context, q ent.Query) err
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CustomerIdentityQuery", q)
+}
+
+// The DailyStatFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DailyStatFunc func(context.Context, *ent.DailyStatQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DailyStatFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DailyStatQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DailyStatQuery", q)
+}
+
+// The TraverseDailyStat type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDailyStat func(context.Context, *ent.DailyStatQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDailyStat) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDailyStat) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DailyStatQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DailyStatQuery", q)
 }
 
 // The EventFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -675,6 +703,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CustomerQuery, predicate.Customer, customer.OrderOption]{typ: ent.TypeCustomer, tq: q}, nil
 	case *ent.CustomerIdentityQuery:
 		return &query[*ent.CustomerIdentityQuery, predicate.CustomerIdentity, customeridentity.OrderOption]{typ: ent.TypeCustomerIdentity, tq: q}, nil
+	case *ent.DailyStatQuery:
+		return &query[*ent.DailyStatQuery, predicate.DailyStat, dailystat.OrderOption]{typ: ent.TypeDailyStat, tq: q}, nil
 	case *ent.EventQuery:
 		return &query[*ent.EventQuery, predicate.Event, event.OrderOption]{typ: ent.TypeEvent, tq: q}, nil
 	case *ent.InterventionQuery:

@@ -366,6 +366,44 @@ var (
 			},
 		},
 	}
+	// DailyStatsColumns holds the columns for the "daily_stats" table.
+	DailyStatsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeTime},
+		{Name: "agent_id", Type: field.TypeInt, Nullable: true},
+		{Name: "channel", Type: field.TypeString, Nullable: true},
+		{Name: "claims", Type: field.TypeInt64, Default: 0},
+		{Name: "claim_ms", Type: field.TypeInt64, Default: 0},
+		{Name: "claims_timed", Type: field.TypeInt64, Default: 0},
+		{Name: "first_responses", Type: field.TypeInt64, Default: 0},
+		{Name: "first_response_ms", Type: field.TypeInt64, Default: 0},
+		{Name: "first_responses_timed", Type: field.TypeInt64, Default: 0},
+		{Name: "released", Type: field.TypeInt64, Default: 0},
+		{Name: "resolved", Type: field.TypeInt64, Default: 0},
+		{Name: "sla_breaches", Type: field.TypeInt64, Default: 0},
+		{Name: "workspace_id", Type: field.TypeInt},
+	}
+	// DailyStatsTable holds the schema information for the "daily_stats" table.
+	DailyStatsTable = &schema.Table{
+		Name:       "daily_stats",
+		Columns:    DailyStatsColumns,
+		PrimaryKey: []*schema.Column{DailyStatsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "daily_stats_workspaces_daily_stats",
+				Columns:    []*schema.Column{DailyStatsColumns[13]},
+				RefColumns: []*schema.Column{WorkspacesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "dailystat_workspace_id_day",
+				Unique:  false,
+				Columns: []*schema.Column{DailyStatsColumns[13], DailyStatsColumns[1]},
+			},
+		},
+	}
 	// EventsColumns holds the columns for the "events" table.
 	EventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -932,6 +970,7 @@ var (
 		{Name: "sla_first_response_seconds", Type: field.TypeInt, Default: 300},
 		{Name: "event_seq", Type: field.TypeInt64, Default: 0},
 		{Name: "roster_version", Type: field.TypeInt64, Default: 0},
+		{Name: "stats_rolled_until", Type: field.TypeTime, Nullable: true},
 	}
 	// WorkspacesTable holds the schema information for the "workspaces" table.
 	WorkspacesTable = &schema.Table{
@@ -999,6 +1038,7 @@ var (
 		ConversationsTable,
 		CustomersTable,
 		CustomerIdentitiesTable,
+		DailyStatsTable,
 		EventsTable,
 		InterventionsTable,
 		MessagesTable,
@@ -1060,6 +1100,10 @@ func init() {
 	CustomerIdentitiesTable.ForeignKeys[1].RefTable = WorkspacesTable
 	CustomerIdentitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	DailyStatsTable.ForeignKeys[0].RefTable = WorkspacesTable
+	DailyStatsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	EventsTable.ForeignKeys[0].RefTable = ConversationsTable
 	EventsTable.ForeignKeys[1].RefTable = AgentsTable

@@ -30,6 +30,9 @@ type Customer func(*sql.Selector)
 // CustomerIdentity is the predicate function for customeridentity builders.
 type CustomerIdentity func(*sql.Selector)
 
+// DailyStat is the predicate function for dailystat builders.
+type DailyStat func(*sql.Selector)
+
 // Event is the predicate function for event builders.
 type Event func(*sql.Selector)
 

@@ -11,6 +11,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
 	"switchboard/ent/customeridentity"
+	"switchboard/ent/dailystat"
 	"switchboard/ent/event"
 	"switchboard/ent/intervention"
 	"switchboard/ent/message"
@@ -256,6 +257,47 @@ func init() {
 			return nil
 		}
 	}()
+	dailystatMixin := schema.DailyStat{}.Mixin()
+	dailystatMixinInters0 := dailystatMixin[0].Interceptors()
+	dailystat.Interceptors[0] = dailystatMixinInters0[0]
+	dailystatFields := schema.DailyStat{}.Fields()
+	_ = dailystatFields
+	// dailystatDescClaims is the schema descriptor for claims field.
+	dailystatDescClaims := dailystatFields[3].Descriptor()
+	// dailystat.DefaultClaims holds the default value on creation for the claims field.
+	dailystat.DefaultClaims = dailystatDescClaims.Default.(int64)
+	// dailystatDescClaimMs is the schema descriptor for claim_ms field.
+	dailystatDescClaimMs := dailystatFields[4].Descriptor()
+	// dailystat.DefaultClaimMs holds the default value on creation for the claim_ms field.
+	dailystat.DefaultClaimMs = dailystatDescClaimMs.Default.(int64)
+	// dailystatDescClaimsTimed is the schema descriptor for claims_timed field.
+	dailystatDescClaimsTimed := dailystatFields[5].Descriptor()
+	// dailystat.DefaultClaimsTimed holds the default value on creation for the claims_timed field.
+	dailystat.DefaultClaimsTimed = dailystatDescClaimsTimed.Default.(int64)
+	// dailystatDescFirstResponses is the schema descriptor for first_responses field.
+	dailystatDescFirstResponses := dailystatFields[6].Descriptor()
+	// dailystat.DefaultFirstResponses holds the default value on creation for the first_responses field.
+	dailystat.DefaultFirstResponses = dailystatDescFirstResponses.Default.(int64)
+	// dailystatDescFirstResponseMs is the schema descriptor for first_response_ms field.
+	dailystatDescFirstResponseMs := dailystatFields[7].Descriptor()
+	// dailystat.DefaultFirstResponseMs holds the default value on creation for the first_response_ms field.
+	dailystat.DefaultFirstResponseMs = dailystatDescFirstResponseMs.Default.(int64)
+	// dailystatDescFirstResponsesTimed is the schema descriptor for first_responses_timed field.
+	dailystatDescFirstResponsesTimed := dailystatFields[8].Descriptor()
+	// dailystat.DefaultFirstResponsesTimed holds the default value on creation for the first_responses_timed field.
+	dailystat.DefaultFirstResponsesTimed = dailystatDescFirstResponsesTimed.Default.(int64)
+	// dailystatDescReleased is the schema descriptor for released field.
+	dailystatDescReleased := dailystatFields[9].Descriptor()
+	// dailystat.DefaultReleased holds the default value on creation for the released field.
+	dailystat.DefaultReleased = dailystatDescReleased.Default.(int64)
+	// dailystatDescResolved is the schema descriptor for resolved field.
+	dailystatDescResolved := dailystatFields[10].Descriptor()
+	// dailystat.DefaultResolved holds the default value on creation for the resolved field.
+	dailystat.DefaultResolved = dailystatDescResolved.Default.(int64)
+	// dailystatDescSLABreaches is the schema descriptor for sla_breaches field.
+	dailystatDescSLABreaches := dailystatFields[11].Descriptor()
+	// dailystat.DefaultSLABreaches holds the default value on creation for the sla_breaches field.
+	dailystat.DefaultSLABreaches = dailystatDescSLABreaches.Default.(int64)
 	eventMixin := schema.Event{}.Mixin()
 	eventMixinInters0 := eventMixin[0].Interceptors()
 	event.Interceptors[0] = eventMixinInters0[0]

@@ -230,3 +230,36 @@ func (Archive) Edges() []ent.Edge {
 
 // Annotations of Archive.
 func (Archive) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
+
+// DailyStat is one day of the event log, counted for the dashboards (§8): one row per agent
+// (its claims and assignments with their summed time-to-claim, first responses with their summed
+// time, releases, resolutions) and one per channel (SLA breaches). analytics.Rollup writes each
+// finished day once, from the log, so a year-long report reads some 70,000 of these rows instead
+// of millions of events; the day in progress is always read from the log itself.
+type DailyStat struct{ ent.Schema }
+
+// Mixin of DailyStat.
+func (DailyStat) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "daily_stats"}} }
+
+// Fields of DailyStat.
+func (DailyStat) Fields() []ent.Field {
+	count := func(name string) ent.Field { return field.Int64(name).Default(0).Immutable() }
+	return []ent.Field{
+		field.Time("day").Immutable(), // 00:00 UTC
+		field.Int("agent_id").Optional().Nillable().Immutable(),
+		field.String("channel").Optional().Nillable().Immutable(),
+		// Claims and routing assignments; the sum of the times-to-claim of those that had one.
+		count("claims"), count("claim_ms"), count("claims_timed"),
+		count("first_responses"), count("first_response_ms"), count("first_responses_timed"),
+		count("released"), count("resolved"),
+		count("sla_breaches"),
+	}
+}
+
+// Indexes of DailyStat.
+func (DailyStat) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("workspace_id", "day")}
+}
+
+// Annotations of DailyStat.
+func (DailyStat) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }

@@ -51,6 +51,8 @@ func (Workspace) Fields() []ent.Field {
 		// Bumped by every change to who may be routed what (agents, their channels, skills, teams,
 		// pools), so routing can keep the roster cached until it moves.
 		field.Int64("roster_version").Default(0).Annotations(entgql.Skip()),
+		// Every day before this instant (00:00 UTC) is counted in daily_stats (analytics.Rollup).
+		field.Time("stats_rolled_until").Optional().Nillable().Annotations(entgql.Skip()),
 	}
 }
 
@@ -74,6 +76,7 @@ func (Workspace) Edges() []ent.Edge {
 		owned("interventions", Intervention.Type),
 		owned("timers", Timer.Type),
 		owned("events", Event.Type),
+		owned("daily_stats", DailyStat.Type),
 		owned("viewers", Viewer.Type),
 		owned("webhooks", Webhook.Type),
 		owned("webhook_deliveries", WebhookDelivery.Type),

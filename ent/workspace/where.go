@@ -151,6 +151,11 @@ func RosterVersion(v int64) predicate.Workspace {
 	return predicate.Workspace(sql.FieldEQ(FieldRosterVersion, v))
 }
 
+// StatsRolledUntil applies equality check predicate on the "stats_rolled_until" field. It's identical to StatsRolledUntilEQ.
+func StatsRolledUntil(v time.Time) predicate.Workspace {
+	return predicate.Workspace(sql.FieldEQ(FieldStatsRolledUntil, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Workspace {
 	return predicate.Workspace(sql.FieldEQ(FieldCreatedAt, v))
@@ -811,6 +816,56 @@ func RosterVersionLTE(v int64) predicate.Workspace {
 	return predicate.Workspace(sql.FieldLTE(FieldRosterVersion, v))
 }
 
+// StatsRolledUntilEQ applies the EQ predicate on the "stats_rolled_until" field.
+func StatsRolledUntilEQ(v time.Time) predicate.Workspace {
+	return predicate.Workspace(sql.FieldEQ(FieldStatsRolledUntil, v))
+}
+
+// StatsRolledUntilNEQ applies the NEQ predicate on the "stats_rolled_until" field.
+func StatsRolledUntilNEQ(v time.Time) predicate.Workspace {
+	return predicate.Workspace(sql.FieldNEQ(FieldStatsRolledUntil, v))
+}
+
+// StatsRolledUntilIn applies the In predicate on the "stats_rolled_until" field.
+func StatsRolledUntilIn(vs ...time.Time) predicate.Workspace {
+	return predicate.Workspace(sql.FieldIn(FieldStatsRolledUntil, vs...))
+}
+
+// StatsRolledUntilNotIn applies the NotIn predicate on the "stats_rolled_until" field.
+func StatsRolledUntilNotIn(vs ...time.Time) predicate.Workspace {
+	return predicate.Workspace(sql.FieldNotIn(FieldStatsRolledUntil, vs...))
+}
+
+// StatsRolledUntilGT applies the GT predicate on the "stats_rolled_until" field.
+func StatsRolledUntilGT(v time.Time) predicate.Workspace {
+	return predicate.Workspace(sql.FieldGT(FieldStatsRolledUntil, v))
+}
+
+// StatsRolledUntilGTE applies the GTE predicate on the "stats_rolled_until" field.
+func StatsRolledUntilGTE(v time.Time) predicate.Workspace {
+	return predicate.Workspace(sql.FieldGTE(FieldStatsRolledUntil, v))
+}
+
+// StatsRolledUntilLT applies the LT predicate on the "stats_rolled_until" field.
+func StatsRolledUntilLT(v time.Time) predicate.Workspace {
+	return predicate.Workspace(sql.FieldLT(FieldStatsRolledUntil, v))
+}
+
+// StatsRolledUntilLTE applies the LTE predicate on the "stats_rolled_until" field.
+func StatsRolledUntilLTE(v time.Time) predicate.Workspace {
+	return predicate.Workspace(sql.FieldLTE(FieldStatsRolledUntil, v))
+}
+
+// StatsRolledUntilIsNil applies the IsNil predicate on the "stats_rolled_until" field.
+func StatsRolledUntilIsNil() predicate.Workspace {
+	return predicate.Workspace(sql.FieldIsNull(FieldStatsRolledUntil))
+}
+
+// StatsRolledUntilNotNil applies the NotNil predicate on the "stats_rolled_until" field.
+func StatsRolledUntilNotNil() predicate.Workspace {
+	return predicate.Workspace(sql.FieldNotNull(FieldStatsRolledUntil))
+}
+
 // HasAgents applies the HasEdge predicate on the "agents" edge.
 func HasAgents() predicate.Workspace {
 	return predicate.Workspace(func(s *sql.Selector) {
@@ -1171,6 +1226,29 @@ func HasEvents() predicate.Workspace {
 func HasEventsWith(preds ...predicate.Event) predicate.Workspace {
 	return predicate.Workspace(func(s *sql.Selector) {
 		step := newEventsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDailyStats applies the HasEdge predicate on the "daily_stats" edge.
+func HasDailyStats() predicate.Workspace {
+	return predicate.Workspace(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, DailyStatsTable, DailyStatsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDailyStatsWith applies the HasEdge predicate on the "daily_stats" edge with a given conditions (other predicates).
+func HasDailyStatsWith(preds ...predicate.DailyStat) predicate.Workspace {
+	return predicate.Workspace(func(s *sql.Selector) {
+		step := newDailyStatsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

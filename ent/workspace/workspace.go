@@ -58,6 +58,8 @@ const (
 	FieldEventSeq = "event_seq"
 	// FieldRosterVersion holds the string denoting the roster_version field in the database.
 	FieldRosterVersion = "roster_version"
+	// FieldStatsRolledUntil holds the string denoting the stats_rolled_until field in the database.
+	FieldStatsRolledUntil = "stats_rolled_until"
 	// EdgeAgents holds the string denoting the agents edge name in mutations.
 	EdgeAgents = "agents"
 	// EdgeAgentChannels holds the string denoting the agent_channels edge name in mutations.
@@ -90,6 +92,8 @@ const (
 	EdgeTimers = "timers"
 	// EdgeEvents holds the string denoting the events edge name in mutations.
 	EdgeEvents = "events"
+	// EdgeDailyStats holds the string denoting the daily_stats edge name in mutations.
+	EdgeDailyStats = "daily_stats"
 	// EdgeViewers holds the string denoting the viewers edge name in mutations.
 	EdgeViewers = "viewers"
 	// EdgeWebhooks holds the string denoting the webhooks edge name in mutations.
@@ -212,6 +216,13 @@ const (
 	EventsInverseTable = "events"
 	// EventsColumn is the table column denoting the events relation/edge.
 	EventsColumn = "workspace_id"
+	// DailyStatsTable is the table that holds the daily_stats relation/edge.
+	DailyStatsTable = "daily_stats"
+	// DailyStatsInverseTable is the table name for the DailyStat entity.
+	// It exists in this package in order to avoid circular dependency with the "dailystat" package.
+	DailyStatsInverseTable = "daily_stats"
+	// DailyStatsColumn is the table column denoting the daily_stats relation/edge.
+	DailyStatsColumn = "workspace_id"
 	// ViewersTable is the table that holds the viewers relation/edge.
 	ViewersTable = "viewers"
 	// ViewersInverseTable is the table name for the Viewer entity.
@@ -265,6 +276,7 @@ var Columns = []string{
 	FieldSLAFirstResponseSeconds,
 	FieldEventSeq,
 	FieldRosterVersion,
+	FieldStatsRolledUntil,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -458,6 +470,11 @@ func ByEventSeq(opts ...sql.OrderTermOption) OrderOption {
 // ByRosterVersion orders the results by the roster_version field.
 func ByRosterVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRosterVersion, opts...).ToFunc()
+}
+
+// ByStatsRolledUntil orders the results by the stats_rolled_until field.
+func ByStatsRolledUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatsRolledUntil, opts...).ToFunc()
 }
 
 // ByAgentsCount orders the results by agents count.
@@ -684,6 +701,20 @@ func ByEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByDailyStatsCount orders the results by daily_stats count.
+func ByDailyStatsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDailyStatsStep(), opts...)
+	}
+}
+
+// ByDailyStats orders the results by daily_stats terms.
+func ByDailyStats(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDailyStatsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByViewersCount orders the results by viewers count.
 func ByViewersCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -849,6 +880,13 @@ func newEventsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EventsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, EventsTable, EventsColumn),
+	)
+}
+func newDailyStatsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DailyStatsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DailyStatsTable, DailyStatsColumn),
 	)
 }
 func newViewersStep() *sqlgraph.Step {

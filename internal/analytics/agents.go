@@ -4,15 +4,11 @@ import (
 	"context"
 	"time"
 
-	entsql "entgo.io/ent/dialect/sql"
-
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/agentchannel"
-	"switchboard/ent/event"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
-	"switchboard/internal/events"
 	"switchboard/internal/fault"
 	"switchboard/internal/routing"
 	"switchboard/internal/storage"
@@ -42,7 +38,8 @@ type AgentStat struct {
 // AgentPerformance reports every human agent of the workspace (not client users) over
 // [from, to), for supervisors and above. Each figure is one grouped query over the event log.
 func AgentPerformance(ctx context.Context, c *ent.Client, from, to time.Time) ([]AgentStat, error) {
-	if _, err := auth.Require(ctx, enum.RoleSupervisor, "see agent performance"); err != nil {
+	v, err := auth.Require(ctx, enum.RoleSupervisor, "see agent performance")
+	if err != nil {
 		return nil, err
 	}
 	if !from.Before(to) {
@@ -53,22 +50,11 @@ func AgentPerformance(ctx context.Context, c *ent.Client, from, to time.Time) ([
 	if err != nil || len(agents) == 0 {
 		return nil, err
 	}
-	inPeriod := func(types ...string) *ent.EventQuery {
-		return c.Event.Query().Where(event.TypeIn(types...), event.CreatedAtGTE(from), event.CreatedAtLT(to))
-	}
-	claims, err := grouped(ctx, inPeriod(events.ConversationClaimed, events.ConversationAssigned), event.FieldSubjectID)
+	ws, err := c.Workspace.Get(ctx, v.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
-	firsts, err := grouped(ctx, inPeriod(events.FirstResponse), event.FieldSubjectID)
-	if err != nil {
-		return nil, err
-	}
-	released, err := grouped(ctx, inPeriod(events.ConversationReleased), event.FieldSubjectID)
-	if err != nil {
-		return nil, err
-	}
-	resolved, err := grouped(ctx, inPeriod(events.ConversationResolved), event.FieldActorID)
+	figs, err := agentFigures(ctx, c, ws, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -78,10 +64,6 @@ func AgentPerformance(ctx context.Context, c *ent.Client, from, to time.Time) ([
 	}
 	out := make([]AgentStat, len(agents))
 	err = storage.InTx(ctx, c, func(tx *ent.Tx) error {
-		ws, err := tx.Workspace.Get(ctx, agents[0].WorkspaceID)
-		if err != nil {
-			return err
-		}
 		loads, err := routing.Loads(ctx, tx, ws, ids)
 		if err != nil {
 			return err
@@ -96,50 +78,41 @@ func AgentPerformance(ctx context.Context, c *ent.Client, from, to time.Time) ([
 				Count: loads[ch.AgentID].OnChannel[ch.Channel]})
 		}
 		for i, a := range agents {
-			out[i] = AgentStat{Agent: a, Claims: claims[a.ID].n, AvgTimeToClaim: claims[a.ID].mean(),
-				AvgFirstResponse: firsts[a.ID].mean(), Released: released[a.ID].n, Resolved: resolved[a.ID].n, Load: byAgent[a.ID]}
+			f := figs[a.ID]
+			out[i] = AgentStat{Agent: a, Claims: int(f.claims.n), AvgTimeToClaim: f.claims.mean(), AvgFirstResponse: f.firsts.mean(),
+				Released: int(f.released), Resolved: int(f.resolved), Load: byAgent[a.ID]}
 		}
 		return nil
 	})
 	return out, err
 }
 
-type tally struct {
-	n      int
-	meanMs *float64
-}
-
-func (t tally) mean() *time.Duration {
-	if t.meanMs == nil {
-		return nil
+// agentFigures answers [from, to) per agent: whole days already counted come from daily_stats,
+// the rest (the partial first and last days, the days not counted yet) from the event log.
+func agentFigures(ctx context.Context, c *ent.Client, ws *ent.Workspace, from, to time.Time) (map[int]figures, error) {
+	out := map[int]figures{}
+	merge := func(m map[int]figures, err error) error {
+		for k, f := range m {
+			out[k] = out[k].add(f)
+		}
+		return err
 	}
-	d := time.Duration(*t.meanMs * float64(time.Millisecond))
-	return &d
-}
-
-// grouped counts q's events per agent (by column) and averages their durations.
-func grouped(ctx context.Context, q *ent.EventQuery, column string) (map[int]tally, error) {
-	var rows []struct {
-		Agent int                `sql:"agent"`
-		N     int                `sql:"n"`
-		Mean  entsql.NullFloat64 `sql:"mean"`
+	lo, hi := span(from, to, ws.StatsRolledUntil)
+	if lo.Equal(hi) {
+		return out, merge(rawFigures(ctx, c.Event.Query(), from, to))
 	}
-	err := q.Modify(func(s *entsql.Selector) {
-		s.Where(entsql.NotNull(s.C(column))).
-			Select(entsql.As(s.C(column), "agent"), entsql.As(entsql.Count("*"), "n"), entsql.As(entsql.Avg(s.C(event.FieldDurationMs)), "mean")).
-			GroupBy(s.C(column))
-	}).Scan(ctx, &rows)
-	if err != nil {
+	if from.Before(lo) {
+		if err := merge(rawFigures(ctx, c.Event.Query(), from, lo)); err != nil {
+			return nil, err
+		}
+	}
+	if err := merge(rolledFigures(ctx, c, lo, hi)); err != nil {
 		return nil, err
 	}
-	out := map[int]tally{}
-	for _, r := range rows {
-		t := tally{n: r.N}
-		if r.Mean.Valid {
-			m := r.Mean.Float64
-			t.meanMs = &m
+	if hi.Before(to) {
+		if err := merge(rawFigures(ctx, c.Event.Query(), hi, to)); err != nil {
+			return nil, err
 		}
-		out[r.Agent] = t
 	}
 	return out, nil
 }

@@ -5,15 +5,15 @@ package analytics
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
-	"switchboard/ent/event"
+	"switchboard/ent/dailystat"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
-	"switchboard/internal/events"
 	"switchboard/internal/fault"
 	"switchboard/internal/routing"
 )
@@ -30,7 +30,8 @@ type QueueStat struct {
 // QueueStats reports every channel's queue, for supervisors and above; breaches are counted over
 // [from, to).
 func QueueStats(ctx context.Context, c *ent.Client, from, to, now time.Time) ([]QueueStat, error) {
-	if _, err := auth.Require(ctx, enum.RoleSupervisor, "see queue statistics"); err != nil {
+	v, err := auth.Require(ctx, enum.RoleSupervisor, "see queue statistics")
+	if err != nil {
 		return nil, err
 	}
 	if !from.Before(to) {
@@ -41,7 +42,7 @@ func QueueStats(ctx context.Context, c *ent.Client, from, to, now time.Time) ([]
 		Count   int          `json:"count"`
 	}
 	queued := routing.Queued()
-	err := c.Conversation.Query().Where(queued...).GroupBy(conversation.FieldChannel).Aggregate(ent.Count()).Scan(ctx, &waiting)
+	err = c.Conversation.Query().Where(queued...).GroupBy(conversation.FieldChannel).Aggregate(ent.Count()).Scan(ctx, &waiting)
 	if err != nil {
 		return nil, err
 	}
@@ -61,13 +62,18 @@ func QueueStats(ctx context.Context, c *ent.Client, from, to, now time.Time) ([]
 		d := now.Sub(*oldest.QueuedSince)
 		s.LongestWait = &d
 	}
-	breaches, err := c.Event.Query().Where(event.Type(events.SLABreached), event.CreatedAtGTE(from), event.CreatedAtLT(to)).
-		QueryConversation().Select(conversation.FieldChannel).Strings(ctx)
+	ws, err := c.Workspace.Get(ctx, v.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
-	for _, ch := range breaches {
-		stats[enum.Channel(ch)].SLABreaches++
+	breaches, err := breachTallies(ctx, c, ws, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for ch, n := range breaches {
+		if s, ok := stats[enum.Channel(ch)]; ok {
+			s.SLABreaches = int(n)
+		}
 	}
 	out := make([]QueueStat, 0, len(stats))
 	for _, s := range stats {
@@ -95,4 +101,42 @@ func Period(days *int, from, to *time.Time, now time.Time) (time.Time, time.Time
 		return *from, end, nil
 	}
 	return end.AddDate(0, 0, -7), end, nil
+}
+
+// breachTallies counts SLA breaches in [from, to) per channel: counted days from daily_stats, the
+// rest from the event log (see agentTallies).
+func breachTallies(ctx context.Context, c *ent.Client, ws *ent.Workspace, from, to time.Time) (map[string]int64, error) {
+	out := map[string]int64{}
+	merge := func(m map[string]int64, err error) error {
+		for k, n := range m {
+			out[k] += n
+		}
+		return err
+	}
+	lo, hi := span(from, to, ws.StatsRolledUntil)
+	if lo.Equal(hi) {
+		return out, merge(breachesByChannel(ctx, c.Event.Query(), from, to))
+	}
+	if from.Before(lo) {
+		if err := merge(breachesByChannel(ctx, c.Event.Query(), from, lo)); err != nil {
+			return nil, err
+		}
+	}
+	var rows []struct {
+		Channel string `json:"channel"`
+		N       int64  `json:"n"`
+	}
+	if err := c.DailyStat.Query().Where(dailystat.DayGTE(lo), dailystat.DayLT(hi), dailystat.ChannelNotNil()).
+		GroupBy(dailystat.FieldChannel).Aggregate(ent.As(ent.Sum(dailystat.FieldSLABreaches), "n")).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("breaches by day: %w", err)
+	}
+	for _, r := range rows {
+		out[r.Channel] += r.N
+	}
+	if hi.Before(to) {
+		if err := merge(breachesByChannel(ctx, c.Event.Query(), hi, to)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -11,8 +11,8 @@ import (
 	"switchboard/internal/tenant"
 )
 
-// Purge deletes each workspace's events older than its auditRetentionDays (E6), at most batch
-// per workspace per call, and returns how many it deleted. Idempotent and safe on several
+// Purge deletes each workspace's events older than its auditRetentionDays (E6) and already
+// counted for the dashboards (analytics.Rollup), at most batch per workspace per call, and returns how many it deleted. Idempotent and safe on several
 // instances at once.
 func Purge(ctx context.Context, client *ent.Client, now time.Time, batch int) (int, error) {
 	sys := tenant.System(ctx)
@@ -23,6 +23,9 @@ func Purge(ctx context.Context, client *ent.Client, now time.Time, batch int) (i
 	total := 0
 	for _, ws := range wss {
 		cutoff := now.AddDate(0, 0, -ws.AuditRetentionDays)
+		if ws.StatsRolledUntil != nil && ws.StatsRolledUntil.Before(cutoff) {
+			cutoff = *ws.StatsRolledUntil // §8: a day is counted for the dashboards before its events go
+		}
 		ids, err := client.Event.Query().Where(event.WorkspaceID(ws.ID), event.CreatedAtLT(cutoff)).Limit(batch).IDs(sys)
 		if err != nil || len(ids) == 0 {
 			if err != nil {

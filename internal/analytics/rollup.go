@@ -1,0 +1,321 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"switchboard/ent"
+	"switchboard/ent/conversation"
+	"switchboard/ent/dailystat"
+	"switchboard/ent/event"
+	"switchboard/ent/workspace"
+	"switchboard/internal/events"
+	"switchboard/internal/storage"
+	"switchboard/internal/tenant"
+)
+
+// The event types §8 counts per agent, and whose agent each counts for: the new owner (subject)
+// or the one who resolved (actor).
+var (
+	bySubject = []string{events.ConversationClaimed, events.ConversationAssigned, events.FirstResponse, events.ConversationReleased}
+	byActor   = []string{events.ConversationResolved}
+)
+
+// Settle is how long after midnight (UTC) a day is counted: long enough for every transaction
+// that wrote an event into it to have committed.
+const Settle = 10 * time.Minute
+
+// maxDaysPerPass bounds one Rollup call per workspace (a first pass over a year of log takes a
+// few calls).
+const maxDaysPerPass = 31
+
+// day is the 00:00 UTC that begins t's day.
+func day(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
+
+// Rollup counts, for every workspace, the finished days of its event log that daily_stats does
+// not have yet, one transaction per day, and moves the workspace's stats_rolled_until past them.
+// Instances may run it at once: each day is counted under the workspace row's lock, once. It
+// returns how many days it counted.
+func Rollup(ctx context.Context, db *storage.DB, now time.Time) (int, error) {
+	sys := tenant.System(ctx)
+	wss, err := db.Client.Workspace.Query().IDs(sys)
+	if err != nil {
+		return 0, fmt.Errorf("rollup: %w", err)
+	}
+	until := day(now.Add(-Settle))
+	total := 0
+	for _, ws := range wss {
+		for range maxDaysPerPass {
+			done, err := rollupDay(sys, db, ws, until)
+			if err != nil {
+				return total, fmt.Errorf("rollup workspace %d: %w", ws, err)
+			}
+			if !done {
+				break
+			}
+			total++
+		}
+	}
+	return total, nil
+}
+
+// rollupDay counts workspace ws's next uncounted day before until; false when there is none.
+func rollupDay(ctx context.Context, db *storage.DB, ws int, until time.Time) (bool, error) {
+	counted := false
+	err := storage.InTx(ctx, db.Client, func(tx *ent.Tx) error {
+		w, err := storage.ForUpdate(db.RowLocks(), tx.Workspace.Query().Where(workspace.ID(ws))).Only(ctx)
+		if err != nil {
+			return err
+		}
+		var d time.Time
+		if w.StatsRolledUntil != nil {
+			d = *w.StatsRolledUntil
+		} else { // the first pass starts at the workspace's first event
+			first, err := tx.Event.Query().Where(event.WorkspaceID(ws)).Order(ent.Asc(event.FieldCreatedAt)).First(ctx)
+			switch {
+			case ent.IsNotFound(err):
+				d = until
+			case err != nil:
+				return err
+			default:
+				d = day(first.CreatedAt)
+			}
+		}
+		if !d.Before(until) {
+			if w.StatsRolledUntil == nil {
+				return tx.Workspace.UpdateOneID(ws).SetStatsRolledUntil(until).Exec(ctx)
+			}
+			return nil
+		}
+		next := d.Add(24 * time.Hour)
+		rows, err := countDay(ctx, tx, ws, d, next)
+		if err != nil {
+			return err
+		}
+		if err := tx.DailyStat.CreateBulk(rows...).Exec(ctx); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		counted = true
+		return tx.Workspace.UpdateOneID(ws).SetStatsRolledUntil(next).Exec(ctx)
+	})
+	return counted, err
+}
+
+// countDay reads [from, to) of the log: a row per agent and one per channel with breaches.
+func countDay(ctx context.Context, tx *ent.Tx, ws int, from, to time.Time) ([]*ent.DailyStatCreate, error) {
+	figs, err := rawFigures(ctx, tx.Event.Query().Where(event.WorkspaceID(ws)), from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []*ent.DailyStatCreate
+	for a, f := range figs {
+		out = append(out, tx.DailyStat.Create().SetWorkspaceID(ws).SetDay(from).SetAgentID(a).
+			SetClaims(f.claims.n).SetClaimMs(f.claims.sumMs).SetClaimsTimed(f.claims.timed).
+			SetFirstResponses(f.firsts.n).SetFirstResponseMs(f.firsts.sumMs).SetFirstResponsesTimed(f.firsts.timed).
+			SetReleased(f.released).SetResolved(f.resolved))
+	}
+	breaches, err := breachesByChannel(ctx, tx.Event.Query().Where(event.WorkspaceID(ws)), from, to)
+	if err != nil {
+		return nil, err
+	}
+	for ch, n := range breaches {
+		out = append(out, tx.DailyStat.Create().SetWorkspaceID(ws).SetDay(from).SetChannel(ch).SetSLABreaches(n))
+	}
+	return out, nil
+}
+
+// figures are one agent's §8 counts over some time.
+type figures struct {
+	claims, firsts     tally
+	released, resolved int64
+}
+
+func (f figures) add(o figures) figures {
+	return figures{f.claims.add(o.claims), f.firsts.add(o.firsts), f.released + o.released, f.resolved + o.resolved}
+}
+
+// rawFigures counts q's events in [from, to) per agent, from the log.
+func rawFigures(ctx context.Context, q *ent.EventQuery, from, to time.Time) (map[int]figures, error) {
+	subj, err := tallyEvents(ctx, q.Clone(), bySubject, event.FieldSubjectID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	act, err := tallyEvents(ctx, q.Clone(), byActor, event.FieldActorID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]figures{}
+	for k, t := range subj {
+		f := out[k.agent]
+		switch k.typ {
+		case events.ConversationClaimed, events.ConversationAssigned:
+			f.claims = f.claims.add(t)
+		case events.FirstResponse:
+			f.firsts = f.firsts.add(t)
+		case events.ConversationReleased:
+			f.released += t.n
+		}
+		out[k.agent] = f
+	}
+	for k, t := range act {
+		f := out[k.agent]
+		f.resolved += t.n
+		out[k.agent] = f
+	}
+	return out, nil
+}
+
+// rolledFigures sums daily_stats over the counted days [from, to) per agent.
+func rolledFigures(ctx context.Context, c *ent.Client, from, to time.Time) (map[int]figures, error) {
+	sums := []string{dailystat.FieldClaims, dailystat.FieldClaimMs, dailystat.FieldClaimsTimed, dailystat.FieldFirstResponses,
+		dailystat.FieldFirstResponseMs, dailystat.FieldFirstResponsesTimed, dailystat.FieldReleased, dailystat.FieldResolved}
+	q := c.DailyStat.Query().Where(dailystat.DayGTE(from), dailystat.DayLT(to), dailystat.AgentIDNotNil()).
+		Modify(func(s *entsql.Selector) {
+			cols := []string{entsql.As(s.C(dailystat.FieldAgentID), "agent")}
+			for _, f := range sums {
+				cols = append(cols, entsql.As(entsql.Sum(s.C(f)), f))
+			}
+			s.Select(cols...).GroupBy(s.C(dailystat.FieldAgentID))
+		})
+	var got []struct {
+		Agent               int   `sql:"agent"`
+		Claims              int64 `sql:"claims"`
+		ClaimMs             int64 `sql:"claim_ms"`
+		ClaimsTimed         int64 `sql:"claims_timed"`
+		FirstResponses      int64 `sql:"first_responses"`
+		FirstResponseMs     int64 `sql:"first_response_ms"`
+		FirstResponsesTimed int64 `sql:"first_responses_timed"`
+		Released            int64 `sql:"released"`
+		Resolved            int64 `sql:"resolved"`
+	}
+	if err := q.Scan(ctx, &got); err != nil {
+		return nil, fmt.Errorf("sum days: %w", err)
+	}
+	out := make(map[int]figures, len(got))
+	for _, r := range got {
+		out[r.Agent] = figures{tally{r.Claims, r.ClaimMs, r.ClaimsTimed}, tally{r.FirstResponses, r.FirstResponseMs, r.FirstResponsesTimed}, r.Released, r.Resolved}
+	}
+	return out, nil
+}
+
+// agentType keys a tally: one event type for one agent.
+type agentType struct {
+	typ   string
+	agent int
+}
+
+// tally is a count and the sum of the durations of those that had one.
+type tally struct {
+	n, sumMs, timed int64
+}
+
+func (t tally) add(o tally) tally { return tally{t.n + o.n, t.sumMs + o.sumMs, t.timed + o.timed} }
+
+func (t tally) mean() *time.Duration {
+	if t.timed == 0 {
+		return nil
+	}
+	d := time.Duration(float64(t.sumMs) / float64(t.timed) * float64(time.Millisecond))
+	return &d
+}
+
+// tallyEvents groups q's events of the given types in [from, to) by type and by the agent in
+// column, in SQL.
+func tallyEvents(ctx context.Context, q *ent.EventQuery, types []string, column string, from, to time.Time) (map[agentType]tally, error) {
+	var rows []struct {
+		Type  string           `sql:"type"`
+		Agent int              `sql:"agent"`
+		N     int64            `sql:"n"`
+		Sum   entsql.NullInt64 `sql:"sum"`
+		Timed int64            `sql:"timed"`
+	}
+	err := q.Where(event.TypeIn(types...), event.CreatedAtGTE(from), event.CreatedAtLT(to)).Modify(func(s *entsql.Selector) {
+		s.Where(entsql.NotNull(s.C(column))).
+			Select(entsql.As(s.C(event.FieldType), "type"), entsql.As(s.C(column), "agent"), entsql.As(entsql.Count("*"), "n"),
+				entsql.As(entsql.Sum(s.C(event.FieldDurationMs)), "sum"), entsql.As(entsql.Count(s.C(event.FieldDurationMs)), "timed")).
+			GroupBy(s.C(event.FieldType), s.C(column))
+	}).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("tally events: %w", err)
+	}
+	out := make(map[agentType]tally, len(rows))
+	for _, r := range rows {
+		out[agentType{r.Type, r.Agent}] = tally{r.N, r.Sum.Int64, r.Timed}
+	}
+	return out, nil
+}
+
+// breachesByChannel counts q's SLA breaches in [from, to) per conversation channel, in SQL.
+func breachesByChannel(ctx context.Context, q *ent.EventQuery, from, to time.Time) (map[string]int64, error) {
+	var rows []struct {
+		Channel string `sql:"channel"`
+		N       int64  `sql:"n"`
+	}
+	err := q.Where(event.Type(events.SLABreached), event.CreatedAtGTE(from), event.CreatedAtLT(to)).Modify(func(s *entsql.Selector) {
+		// A lookup per breach by primary key: the plan stays the same whatever the period (a join
+		// may turn into a scan of every conversation).
+		channel := fmt.Sprintf("(SELECT %s FROM %s WHERE %s.%s = %s)", conversation.FieldChannel, conversation.Table,
+			conversation.Table, conversation.FieldID, s.C(event.FieldConversationID))
+		s.Select(entsql.As(channel, "channel"), entsql.As(entsql.Count("*"), "n")).GroupBy("channel")
+	}).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("count breaches: %w", err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Channel] = r.N
+	}
+	return out, nil
+}
+
+// span splits [from, to) into what the log must answer (the edges, and everything after
+// rolledUntil) and the whole days daily_stats answers: [lo, hi), empty when lo == hi.
+func span(from, to time.Time, rolledUntil *time.Time) (lo, hi time.Time) {
+	if rolledUntil == nil {
+		return from, from
+	}
+	lo = day(from)
+	if lo.Before(from) {
+		lo = lo.Add(24 * time.Hour)
+	}
+	hi = day(to)
+	if rolledUntil.Before(hi) {
+		hi = *rolledUntil
+	}
+	if !lo.Before(hi) {
+		return from, from
+	}
+	return lo, hi
+}
+
+// RunRollup counts finished days at start and then every interval until ctx ends.
+func RunRollup(ctx context.Context, db *storage.DB, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		for {
+			n, err := Rollup(ctx, db, time.Now())
+			if err != nil {
+				if ctx.Err() == nil {
+					slog.ErrorContext(ctx, "analytics rollup", "err", err)
+				}
+				break
+			}
+			if n > 0 {
+				slog.InfoContext(ctx, "analytics rollup: counted days", "days", n)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
