@@ -419,9 +419,12 @@ export const AssigneesQuery = graphql(`
   }
 `);
 
+// The live feeds. Each declares `$after`: the transport resumes it from its last cursor after a
+// reconnection (SPEC §7 E3, api/client.ts); screens subscribe without it (live from now).
+
 export const InboxFeedSubscription = graphql(`
-  subscription InboxFeed {
-    inbox {
+  subscription InboxFeed($after: String) {
+    inbox(after: $after) {
       kind
       reason
       cursor
@@ -433,8 +436,8 @@ export const InboxFeedSubscription = graphql(`
 `);
 
 export const MyQueueFeedSubscription = graphql(`
-  subscription MyQueueFeed {
-    myQueue {
+  subscription MyQueueFeed($after: String) {
+    myQueue(after: $after) {
       kind
       reason
       cursor
@@ -446,8 +449,8 @@ export const MyQueueFeedSubscription = graphql(`
 `);
 
 export const ConversationEventsSubscription = graphql(`
-  subscription ConversationEvents($conversationId: ID!) {
-    conversationEvents(conversationId: $conversationId) {
+  subscription ConversationEvents($conversationId: ID!, $after: String) {
+    conversationEvents(conversationId: $conversationId, after: $after) {
       id
       type
       version
@@ -462,8 +465,8 @@ export const ConversationEventsSubscription = graphql(`
 `);
 
 export const NotificationsSubscription = graphql(`
-  subscription Notifications {
-    notifications {
+  subscription Notifications($after: String) {
+    notifications(after: $after) {
       kind
       note
       at
