@@ -515,6 +515,10 @@ export const DashboardFiguresQuery = graphql(`
       longestWaitSeconds
       slaBreaches
     }
+    workspace {
+      id
+      staleClaimAfterSeconds
+    }
     staleClaims: conversations(first: 100, where: { stale: true }, orderBy: { field: UPDATED_AT, direction: ASC }) {
       totalCount
       edges {
@@ -563,6 +567,7 @@ export const WorkspaceEventsSubscription = graphql(`
       type
       cursor
       createdAt
+      after
       actor {
         id
         name

@@ -3,9 +3,10 @@
 // createAgent / updateAgent inputs. An update sends only what changed, so that an admin editing a
 // capacity does not also rewrite skills another admin changed meanwhile.
 
+import { CHANNELS as ALL_CHANNELS } from '../../../format';
 import type { AdminAgentFragment, Channel, CreateAgentInput, Role, UpdateAgentInput, VaRole } from '../../../gql/graphql';
 
-export const CHANNELS: readonly Channel[] = ['SMS', 'LIVE_CHAT', 'WHATSAPP', 'FACEBOOK', 'INSTAGRAM', 'EMAIL'];
+export const CHANNELS: readonly Channel[] = ALL_CHANNELS;
 
 /** The server's bounds (internal/directory). */
 export const MAX_CAPACITY = 1000;
