@@ -52,7 +52,8 @@ export function AdminPanel({ viewer, version }: AdminPanelProps) {
   const agents = (directory.data?.agents.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const teams = directory.data?.teams ?? [];
   const pools = directory.data?.pools ?? [];
-  const humans = agents.filter((a) => a.kind === 'HUMAN' && a.active);
+  // Who can join a team or pool: the workspace's own active people (not client users, C11).
+  const humans = agents.filter((a) => a.kind === 'HUMAN' && a.active && a.role !== 'CLIENT_USER');
   const opener = useRef<HTMLElement | null>(null);
 
   const open = (target: AdminAgentFragment | 'new') => {
