@@ -124,7 +124,8 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
     // Plain clicks switch views here; a new tab or window follows the link's address.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    setRoute(next);
+    // Going to the view already shown changes nothing (it would close the open conversation).
+    if (next.view !== route.view) setRoute(next);
   };
   const onDashboard = route.view === 'dashboard';
   return (

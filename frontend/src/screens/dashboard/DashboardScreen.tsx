@@ -78,9 +78,14 @@ export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation
   const figuresSoon = useSoon(figures.refetch);
   const rosterSoon = useSoon(useCallback(() => setRosterVersion((v) => v + 1), []));
 
+  const staleIds = useMemo(
+    () => new Set((figures.data?.staleClaims.edges ?? []).flatMap((e) => (e?.node ? [e.node.id] : []))),
+    [figures.data],
+  );
   const feedError = useWorkspaceEvents(DASHBOARD_EVENTS, (event) => {
-    setRecent((list) => addRecent(list, event));
-    const touches = eventTouches(event.type);
+    const touches = eventTouches(event.type, Boolean(event.conversation && staleIds.has(event.conversation.id)));
+    // The activity list shows what changed something; an ordinary reply or opening is noise there.
+    if (touches.figures || touches.roster) setRecent((list) => addRecent(list, event));
     if (touches.figures) figuresSoon();
     if (touches.roster) rosterSoon();
   });

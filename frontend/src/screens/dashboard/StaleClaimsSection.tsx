@@ -17,6 +17,12 @@ interface StaleClaimsSectionProps {
   onOpen: (conversationId: string) => void;
 }
 
+/** "5 min ago", or "just now". */
+function ago(iso: string, now: Date): string {
+  const since = elapsed(iso, now);
+  return since === 'just now' || since === '' ? since || '—' : `${since} ago`;
+}
+
 function When({ iso, now }: { iso: string | null | undefined; now: Date }) {
   if (!iso) return <span className="muted">—</span>;
   return (
@@ -24,7 +30,7 @@ function When({ iso, now }: { iso: string | null | undefined; now: Date }) {
       <time dateTime={iso} title={fullTime(iso)}>
         {shortTime(iso, now)}
       </time>{' '}
-      <span className="muted">({elapsed(iso, now)} ago)</span>
+      <span className="muted">({ago(iso, now)})</span>
     </>
   );
 }

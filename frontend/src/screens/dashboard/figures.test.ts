@@ -90,4 +90,12 @@ describe('live events', () => {
     expect(eventTouches('team.created')).toEqual({ figures: false, roster: true });
     expect(eventTouches('note.added')).toEqual({ figures: false, roster: false });
   });
+
+  it("reads again on an owner's activity only when it freshens a listed stale claim (C8)", () => {
+    expect(eventTouches('message.sent')).toEqual({ figures: false, roster: false });
+    expect(eventTouches('lock.acquired', false)).toEqual({ figures: false, roster: false });
+    expect(eventTouches('lock.acquired', true)).toEqual({ figures: true, roster: false });
+    expect(eventTouches('message.sent', true)).toEqual({ figures: true, roster: false });
+    expect(eventTouches('conversation.claimed', false)).toEqual({ figures: true, roster: false });
+  });
 });

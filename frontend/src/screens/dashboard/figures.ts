@@ -93,8 +93,14 @@ export function barPercent(value: number, max: number): number {
 }
 
 /**
+ * An owner's activity on a conversation (opening it, replying) makes a stale claim fresh again
+ * (C8) without an event of its own: these matter only for conversations listed as stale.
+ */
+export const ACTIVITY_EVENTS: readonly string[] = ['lock.acquired', 'lock.stolen', 'message.sent'];
+
+/**
  * The live events the dashboard follows (workspaceEvents' types): what moves ownership, status,
- * presence, locks (an owner's activity makes a stale claim fresh, C8), first responses and SLA.
+ * presence, locks and replies (see ACTIVITY_EVENTS), first responses and SLA.
  */
 export const FIGURE_EVENTS: readonly string[] = [
   'conversation.created',
@@ -113,9 +119,7 @@ export const FIGURE_EVENTS: readonly string[] = [
   'conversation.first_response',
   'claim.stale',
   'agent.presence_changed',
-  'lock.acquired',
-  'lock.stolen',
-  'message.sent',
+  ...ACTIVITY_EVENTS,
   'sla.breached',
   'intervention.requested',
   'intervention.taken_over',
@@ -131,11 +135,16 @@ export const ROSTER_EVENTS: readonly string[] = ['agent.created', 'agent.updated
 export const DASHBOARD_EVENTS: readonly string[] = [...FIGURE_EVENTS, ...ROSTER_EVENTS];
 
 const figureEvents = new Set(FIGURE_EVENTS);
+const activityEvents = new Set(ACTIVITY_EVENTS);
 const rosterEvents = new Set(ROSTER_EVENTS);
 
-/** What an event changes: the figures (analytics, load, stale claims), the roster, or both. */
-export function eventTouches(type: string): { figures: boolean; roster: boolean } {
+/**
+ * What an event changes: the figures (analytics, load, stale claims), the roster, or both.
+ * staleClaim says whether the event's conversation is listed as a stale claim now.
+ */
+export function eventTouches(type: string, staleClaim = false): { figures: boolean; roster: boolean } {
   const roster = rosterEvents.has(type);
+  if (activityEvents.has(type)) return { figures: staleClaim, roster };
   // Capacities and who is active change the load table too.
   return { figures: figureEvents.has(type) || type === 'agent.updated' || type === 'agent.created', roster };
 }
