@@ -7,11 +7,16 @@ import { cleanup, log, report, resultsDir, startServer } from './lib.mjs';
 import { loginShowsInbox } from './login-inbox.mjs';
 import { twoAgents } from './agents.mjs';
 import { interventionQueue } from './interventions.mjs';
+import { supervisorDashboard } from './dashboard.mjs';
 
 const tests = [
   ['login shows the inbox', loginShowsInbox],
   ['two agents: lock badge, read-only view, steal, notification, bulk claim, reassign to My Queue', twoAgents],
   ['interventions: the queue with the summary, take over, complete with topic and outcome', interventionQueue],
+  [
+    'a supervisor sees the dashboard figures change after a claim; resume from the cursor; force-release; an admin edits capacity',
+    supervisorDashboard,
+  ],
 ];
 
 const started = Date.now();

@@ -1,15 +1,20 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useClient, useMutation, useQuery } from 'urql';
 import { CloseConversationMutation, LogoutMutation, MeQuery } from './api/operations';
-import { useApi } from './api/context';
 import { describeError } from './api/errors';
 import { AppHeader } from './components/AppHeader';
 import { NotificationsMenu, Toasts } from './components/Notifications';
 import { ShortcutHelp } from './components/ShortcutHelp';
+import { useLive } from './live/useLive';
 import { useNotifications, type Notification } from './live/useNotifications';
 import { ConversationScreen } from './screens/conversation/ConversationScreen';
 import { InboxScreen } from './screens/inbox/InboxScreen';
+import { canAdminister, canSupervise } from './roles';
+import { DESK, allowedRoute, formatRoute, parseRoute, type DashboardTab, type Route } from './route';
 import { ShortcutContext, useShortcutListener, type ShortcutRegistry } from './useShortcuts';
+
+// The dashboard is for supervisors and above: it loads (as its own chunk) only when they open it.
+const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen'));
 
 interface WorkspaceProps {
   /** Called once the session is over (logout answered, or failed: the token is dropped anyway). */
@@ -19,20 +24,8 @@ interface WorkspaceProps {
 /** How long a notification stays in the corner (it stays in the Notifications menu). */
 const TOAST_MS = 15_000;
 
-const HASH_PREFIX = '#conversation=';
-
-function conversationFromHash(): string | null {
-  const hash = window.location.hash;
-  return hash.startsWith(HASH_PREFIX) ? decodeURIComponent(hash.slice(HASH_PREFIX.length)) || null : null;
-}
-
-/** Whether the WebSocket is connected: null before it first connects. */
-function useLive(): boolean | null {
-  const api = useApi();
-  const [live, setLive] = useState<boolean | null>(() => (api.connection.connected() ? true : null));
-  useEffect(() => api.connection.subscribe(setLive), [api]);
-  return live;
-}
+/** The address without its hash. */
+const bareAddress = () => `${window.location.pathname}${window.location.search}`;
 
 /** The signed-in shell: header, the inbox, the open conversation, notifications. */
 export function Workspace({ onSignedOut }: WorkspaceProps) {
@@ -40,7 +33,7 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
   const [me, refetchMe] = useQuery({ query: MeQuery });
   const [, logout] = useMutation(LogoutMutation);
   const [signingOut, setSigningOut] = useState(false);
-  const [openId, setOpenId] = useState<string | null>(conversationFromHash);
+  const [wanted, setRoute] = useState<Route>(() => parseRoute(window.location.hash) ?? DESK);
   const [help, setHelp] = useState(false);
   const [toasts, setToasts] = useState<readonly Notification[]>([]);
   const live = useLive();
@@ -59,22 +52,33 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
     window.setTimeout(() => dismissToast(n.cursor), TOAST_MS);
   });
 
-  // The open conversation is in the address (#conversation=<id>), so that a reload reopens it.
+  // What the viewer may see of the route asked for: the dashboard only for supervisors and above.
+  const role = me.data?.me.role;
+  const route = role ? allowedRoute(wanted, { supervise: canSupervise(role), administer: canAdminister(role) }) : wanted;
+  const openId = route.view === 'desk' ? route.conversation : null;
+
+  // The route is in the address (#conversation=<id>, #dashboard), so that a reload comes back to it.
+  const shown = useRef(route);
+  shown.current = route;
+  const hash = formatRoute(route);
   useEffect(() => {
-    const want = openId ? `${HASH_PREFIX}${encodeURIComponent(openId)}` : '';
-    if (window.location.hash !== want) {
-      window.history.replaceState(null, '', want || `${window.location.pathname}${window.location.search}`);
-    }
-  }, [openId]);
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash || bareAddress());
+  }, [hash]);
   useEffect(() => {
-    const onHash = () => setOpenId(conversationFromHash());
+    const onHash = () => {
+      const next = parseRoute(window.location.hash);
+      if (next) setRoute(next);
+      // An in-page link (the skip link's #main) is no route: keep the route's own address.
+      else window.history.replaceState(null, '', formatRoute(shown.current) || bareAddress());
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  const openConversation = useCallback((id: string) => setOpenId(id), []);
+  const openConversation = useCallback((id: string) => setRoute({ view: 'desk', conversation: id }), []);
+  const showDashboard = useCallback((tab: DashboardTab) => setRoute({ view: 'dashboard', tab }), []);
   const closeConversation = useCallback(() => {
-    setOpenId(null);
+    setRoute(DESK);
     // Back to the list: focus the row of the conversation just left, or the list.
     window.setTimeout(() => {
       const row = document.querySelector<HTMLButtonElement>('.conversation.current .conversation-open, .conversation-open');
@@ -115,14 +119,35 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
   }
 
   const viewer = me.data.me;
+  const supervise = canSupervise(viewer.role);
+  const go = (next: Route) => (event: MouseEvent<HTMLAnchorElement>) => {
+    // Plain clicks switch views here; a new tab or window follows the link's address.
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    // Going to the view already shown changes nothing (it would close the open conversation).
+    if (next.view !== route.view) setRoute(next);
+  };
+  const onDashboard = route.view === 'dashboard';
   return (
     <ShortcutContext.Provider value={registry}>
       <div className="app-shell">
         <a className="skip-link" href="#main">
-          Skip to conversations
+          {onDashboard ? 'Skip to the dashboard' : 'Skip to conversations'}
         </a>
         <AppHeader
           viewer={viewer}
+          nav={
+            supervise ? (
+              <nav aria-label="Views" className="view-nav">
+                <a href={bareAddress()} aria-current={onDashboard ? undefined : 'page'} onClick={go(DESK)}>
+                  Conversations
+                </a>
+                <a href="#dashboard" aria-current={onDashboard ? 'page' : undefined} onClick={go({ view: 'dashboard', tab: 'monitor' })}>
+                  Dashboard
+                </a>
+              </nav>
+            ) : null
+          }
           onSignOut={signOut}
           signingOut={signingOut}
           live={live}
@@ -138,29 +163,37 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
             />
           }
         />
-        <main id="main" className={`desk${openId ? ' has-open' : ''}`} tabIndex={-1}>
-          <div className="inbox-pane">
-            <InboxScreen viewerId={viewer.id} openId={openId} onOpen={openConversation} />
-          </div>
-          <div className="detail-pane">
-            {openId ? (
-              <ConversationScreen
-                key={openId}
-                conversationId={openId}
-                viewer={viewer}
-                onClose={closeConversation}
-                onOpen={openConversation}
-              />
-            ) : (
-              <div className="placeholder">
-                <h2>No conversation open</h2>
-                <p className="muted">
-                  Choose one from the inbox. Press <kbd>?</kbd> for keyboard shortcuts.
-                </p>
-              </div>
-            )}
-          </div>
-        </main>
+        {route.view === 'dashboard' ? (
+          <main id="main" className="dashboard-main" tabIndex={-1}>
+            <Suspense fallback={<p role="status" className="dash-loading">Loading the dashboard…</p>}>
+              <DashboardScreen viewer={viewer} tab={route.tab} onTab={showDashboard} onOpenConversation={openConversation} />
+            </Suspense>
+          </main>
+        ) : (
+          <main id="main" className={`desk${openId ? ' has-open' : ''}`} tabIndex={-1}>
+            <div className="inbox-pane">
+              <InboxScreen viewerId={viewer.id} openId={openId} onOpen={openConversation} />
+            </div>
+            <div className="detail-pane">
+              {openId ? (
+                <ConversationScreen
+                  key={openId}
+                  conversationId={openId}
+                  viewer={viewer}
+                  onClose={closeConversation}
+                  onOpen={openConversation}
+                />
+              ) : (
+                <div className="placeholder">
+                  <h2>No conversation open</h2>
+                  <p className="muted">
+                    Choose one from the inbox. Press <kbd>?</kbd> for keyboard shortcuts.
+                  </p>
+                </div>
+              )}
+            </div>
+          </main>
+        )}
         <Toasts
           items={toasts}
           onOpen={(id) => {

@@ -15,6 +15,9 @@ const channelNames: Record<string, string> = {
   EMAIL: 'Email',
 };
 
+/** The channels in the order the workspace lists them. */
+export const CHANNELS = ['SMS', 'LIVE_CHAT', 'WHATSAPP', 'FACEBOOK', 'INSTAGRAM', 'EMAIL'] as const;
+
 /** A channel's usual spelling (WHATSAPP → "WhatsApp"). */
 export function channelName(channel: string): string {
   return channelNames[channel] ?? humanize(channel);

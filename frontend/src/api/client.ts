@@ -1,5 +1,6 @@
 import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
-import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange, type Operation } from 'urql';
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange, type ExecutionResult, type Operation } from 'urql';
+import { declaresAfter, resumable } from '../live/cursor';
 import { errorCode } from './errors';
 
 // The one urql client of the workspace. Queries and mutations go over HTTP POST to /query with
@@ -7,6 +8,9 @@ import { errorCode } from './errors';
 // authenticated by connection_init's payload {"authorization": "Bearer <token>"} (SPEC §10).
 // A client belongs to one session: signing in or out builds a new one, so that nothing cached
 // for one agent is ever shown to the next.
+// Subscriptions resume from their cursors (SPEC §7 E3): each one that declares `$after` keeps the
+// last cursor it delivered, and when graphql-ws resubscribes after a reconnection it asks for
+// `after: <that cursor>`; duplicates are dropped (live/cursor.ts).
 
 /** The WebSocket close code the server uses for a missing or bad credential. */
 export const WS_CLOSE_UNAUTHENTICATED = 4403;
@@ -26,8 +30,9 @@ export interface ApiClient {
   client: Client;
   /**
    * Calls listener each time the WebSocket connects again after losing its connection; returns a
-   * function that stops it. Live lists refetch then: events sent while the socket was down are
-   * not replayed to a subscription that starts without a cursor.
+   * function that stops it. Subscriptions resume from their last cursor by themselves; screens
+   * built from a query read it again then, as a feed that had delivered nothing yet has no cursor
+   * to resume from (it starts live again, and what happened meanwhile is only in the query).
    */
   onReconnected(listener: () => void): () => void;
   /** Whether the WebSocket is connected now, and a way to hear when that changes. */
@@ -114,11 +119,26 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }),
       fetchExchange,
       subscriptionExchange({
-        forwardSubscription(request) {
+        forwardSubscription(request, operation) {
           const input = { ...request, query: request.query ?? '' };
+          if (!declaresAfter(operation.query)) {
+            return {
+              subscribe(sink) {
+                return { unsubscribe: ws.subscribe(input, sink) };
+              },
+            };
+          }
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
+              // One position per subscription: it outlives reconnections, not the subscription.
+              const feed = resumable(input);
+              const unsubscribe = ws.subscribe(feed.payload, {
+                next(value) {
+                  if (feed.accept(value)) sink.next(value as ExecutionResult);
+                },
+                error: (error) => sink.error(error),
+                complete: () => sink.complete(),
+              });
               return { unsubscribe };
             },
           };

@@ -163,6 +163,41 @@ describe('describeError for interventions and transfers', () => {
   });
 });
 
+describe('describeError for the dashboard', () => {
+  const error = (code: string, message = 'raw', extensions: Record<string, unknown> = {}): ApiError => ({
+    graphQLErrors: [{ message, extensions: { code, ...extensions } }],
+  });
+
+  it('explains a refused force-release (C8)', () => {
+    expect(describeError(error('INVALID_STATE'), 'forceRelease')).toMatch(/isn't claimed any more/);
+    expect(describeError(error('FORBIDDEN'), 'forceRelease')).toBe('Only supervisors and admins can force-release a claim.');
+    expect(describeError(error('NOT_FOUND'), 'forceRelease')).toBe('That conversation no longer exists.');
+  });
+
+  it('names the field an admin form got wrong, with what the server says about it', () => {
+    expect(describeError(error('BAD_USER_INPUT', 'password: must be 8 to 256 characters', { field: 'password' }), 'admin')).toBe(
+      'Check the password: must be 8 to 256 characters.',
+    );
+    expect(
+      describeError(
+        error('BAD_USER_INPUT', 'max_claims_per_agent: ent: validator failed for field "Workspace.max_claims_per_agent": value out of range', {
+          field: 'max_claims_per_agent',
+        }),
+        'admin',
+      ),
+    ).toBe('Check the max claims per agent: value out of range.');
+    expect(describeError(error('CONFLICT', 'an agent with the email "a@b.c" already exists', { field: 'email' }), 'admin')).toBe(
+      'Another agent already has that email address. Use a different one.',
+    );
+  });
+
+  it('falls back to the sentences of the codes', () => {
+    expect(describeError(error('FORBIDDEN'), 'admin')).toMatch(/Your role doesn't allow that change/);
+    expect(describeError(error('BAD_USER_INPUT'), 'admin')).toMatch(/wasn't valid/);
+    expect(describeError(error('BAD_USER_INPUT', 'password: short', { field: 'password' }))).not.toContain('short'); // not outside forms
+  });
+});
+
 describe('describeItemError', () => {
   it('has a sentence for each bulk-claim outcome', () => {
     expect(describeItemError(null)).toBe('');

@@ -27,7 +27,18 @@ export interface ApiError {
  * theirs, not yours), taking a conversation over from the bot (takeover), or ending a takeover
  * (handback: cancel, return to the queue, complete).
  */
-export type ErrorContext = 'default' | 'login' | 'send' | 'reassign' | 'transfer' | 'takeover' | 'handback';
+export type ErrorContext =
+  | 'default'
+  | 'login'
+  | 'send'
+  | 'reassign'
+  | 'transfer'
+  | 'takeover'
+  | 'handback'
+  /** A supervisor takes a (stale) claim back (C8). */
+  | 'forceRelease'
+  /** Administration forms: agents, teams, pools, settings (the server names the wrong field). */
+  | 'admin';
 
 const messages: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
@@ -61,6 +72,15 @@ const contextMessages: Partial<Record<ErrorContext, Partial<Record<ErrorCode, st
     INVALID_STATE:
       "The takeover isn't running any more, or the bot can't take the conversation back. Look at the latest state; if the bot is gone, return it to the queue.",
     BAD_USER_INPUT: 'Check the topic, outcome, tags and bot step: each is at most 200 characters.',
+  },
+  forceRelease: {
+    INVALID_STATE: "It isn't claimed any more: its owner released, resolved or handed it on meanwhile.",
+    FORBIDDEN: 'Only supervisors and admins can force-release a claim.',
+    NOT_FOUND: 'That conversation no longer exists.',
+  },
+  admin: {
+    FORBIDDEN: "Your role doesn't allow that change: admins manage agents below or at their own role.",
+    NOT_FOUND: 'That agent, team or pool no longer exists. Reload the list.',
   },
   transfer: {
     FORBIDDEN:
@@ -132,8 +152,53 @@ const channelWords: Record<string, string> = {
   EMAIL: 'email',
 };
 
+/** Words for the fields the server names in BAD_USER_INPUT and CONFLICT (camelCase or snake_case). */
+const fieldWords: Record<string, string> = {
+  name: 'the name',
+  email: 'the email address',
+  password: 'the password',
+  role: 'the role',
+  vaRole: 'the bot role',
+  skills: 'the skills',
+  languages: 'the languages',
+  channels: 'the channels',
+  teamIds: 'the teams',
+  poolIds: 'the pools',
+  memberIds: 'the members',
+  tag: 'the tag',
+  from: 'the period',
+  days: 'the period',
+};
+
+function fieldLabel(field: string): string {
+  const camel = field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  return fieldWords[camel] ?? `the ${humanWords(camel)}`;
+}
+
+function humanWords(camel: string): string {
+  return camel.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** What the server says is wrong with a field ("must be 8 to 256 characters"), without the field. */
+function fieldDetail(message: string, field: string): string {
+  let detail = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+  if (detail.includes('validator failed')) detail = detail.slice(detail.lastIndexOf(': ') + 2);
+  return detail.replace(/\.$/, '');
+}
+
+/** The first message of an error with code. */
+function messageOf(error: ApiError, code: ErrorCode): string {
+  return error.graphQLErrors.find((e) => e.extensions?.code === code)?.message ?? '';
+}
+
 /** The sentence for a code, made precise by what the server put in extensions. */
-function specific(code: ErrorCode, ext: Readonly<Record<string, unknown>>, context: ErrorContext): string | undefined {
+function specific(code: ErrorCode, ext: Readonly<Record<string, unknown>>, context: ErrorContext, message = ''): string | undefined {
+  if (context === 'admin' && typeof ext.field === 'string') {
+    const label = fieldLabel(ext.field);
+    if (code === 'CONFLICT' && ext.field === 'email') return 'Another agent already has that email address. Use a different one.';
+    if (code === 'CONFLICT') return `Check ${label}: another one already has it.`;
+    if (code === 'BAD_USER_INPUT' && message) return `Check ${label}: ${fieldDetail(message, ext.field)}.`;
+  }
   const holder = agentRef(ext.holder)?.name;
   const owner = agentRef(ext.owner)?.name;
   const channel = typeof ext.channel === 'string' ? (channelWords[ext.channel] ?? ext.channel) : undefined;
@@ -190,7 +255,7 @@ export function describeError(error: ApiError | null | undefined, context: Error
   const code = errorCode(error);
   if (!code) return fallback;
   if (context === 'login') return loginMessages[code] ?? messages[code];
-  return specific(code, extensionsOf(error, code), context) ?? contextMessages[context]?.[code] ?? messages[code];
+  return specific(code, extensionsOf(error, code), context, messageOf(error, code)) ?? contextMessages[context]?.[code] ?? messages[code];
 }
 
 const itemMessages: Partial<Record<ErrorCode, string>> = {

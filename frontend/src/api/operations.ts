@@ -419,9 +419,12 @@ export const AssigneesQuery = graphql(`
   }
 `);
 
+// The live feeds. Each declares `$after`: the transport resumes it from its last cursor after a
+// reconnection (SPEC §7 E3, api/client.ts); screens subscribe without it (live from now).
+
 export const InboxFeedSubscription = graphql(`
-  subscription InboxFeed {
-    inbox {
+  subscription InboxFeed($after: String) {
+    inbox(after: $after) {
       kind
       reason
       cursor
@@ -433,8 +436,8 @@ export const InboxFeedSubscription = graphql(`
 `);
 
 export const MyQueueFeedSubscription = graphql(`
-  subscription MyQueueFeed {
-    myQueue {
+  subscription MyQueueFeed($after: String) {
+    myQueue(after: $after) {
       kind
       reason
       cursor
@@ -446,8 +449,8 @@ export const MyQueueFeedSubscription = graphql(`
 `);
 
 export const ConversationEventsSubscription = graphql(`
-  subscription ConversationEvents($conversationId: ID!) {
-    conversationEvents(conversationId: $conversationId) {
+  subscription ConversationEvents($conversationId: ID!, $after: String) {
+    conversationEvents(conversationId: $conversationId, after: $after) {
       id
       type
       version
@@ -462,8 +465,8 @@ export const ConversationEventsSubscription = graphql(`
 `);
 
 export const NotificationsSubscription = graphql(`
-  subscription Notifications {
-    notifications {
+  subscription Notifications($after: String) {
+    notifications(after: $after) {
       kind
       note
       at
@@ -475,6 +478,240 @@ export const NotificationsSubscription = graphql(`
       conversation {
         ...QueueConversation
       }
+    }
+  }
+`);
+
+// ---------------------------------------------------------------------------------------------
+// The supervisor dashboard (SPEC §8, C8) and administration (§9): supervisors and above.
+
+/**
+ * Every figure of the dashboard in one round trip: agents over the period (with their load now),
+ * the queues (depth and longest wait now, SLA breaches in the period) and the stale claims (C8).
+ */
+export const DashboardFiguresQuery = graphql(`
+  query DashboardFigures($days: Int, $from: Time, $to: Time, $queueFrom: Time, $queueTo: Time) {
+    agentPerformance(days: $days, from: $from, to: $to) {
+      agent {
+        id
+        name
+        role
+        presence
+      }
+      claims
+      avgTimeToClaimSeconds
+      avgFirstResponseSeconds
+      released
+      resolved
+      load {
+        channel
+        count
+        capacity
+      }
+    }
+    queueStats(from: $queueFrom, to: $queueTo) {
+      channel
+      depth
+      longestWaitSeconds
+      slaBreaches
+    }
+    workspace {
+      id
+      staleClaimAfterSeconds
+    }
+    staleClaims: conversations(first: 100, where: { stale: true }, orderBy: { field: UPDATED_AT, direction: ASC }) {
+      totalCount
+      edges {
+        node {
+          id
+          channel
+          status
+          version
+          claimedAt
+          lastMessageAt
+          customer {
+            id
+            name
+          }
+          owner {
+            id
+            name
+            presence
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** C8: a supervisor or admin takes a claim back; the conversation returns to the queue. */
+export const ForceReleaseMutation = graphql(`
+  mutation ForceRelease($id: ID!) {
+    forceRelease(id: $id) {
+      id
+      version
+      stale
+      owner {
+        id
+        name
+      }
+    }
+  }
+`);
+
+/** The whole workspace's events (supervisors and above), only the given types; resumable. */
+export const WorkspaceEventsSubscription = graphql(`
+  subscription WorkspaceEvents($types: [String!], $after: String) {
+    workspaceEvents(types: $types, after: $after) {
+      id
+      type
+      cursor
+      createdAt
+      after
+      actor {
+        id
+        name
+      }
+      subject {
+        id
+        name
+      }
+      conversation {
+        id
+        customer {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
+export const AdminAgentFragment = graphql(`
+  fragment AdminAgent on Agent {
+    id
+    name
+    email
+    role
+    kind
+    vaRole
+    presence
+    active
+    skills
+    languages
+    channels {
+      id
+      channel
+      capacity
+    }
+    teams {
+      id
+      name
+    }
+    pools {
+      id
+      name
+      tag
+    }
+  }
+`);
+
+export const WorkspaceSettingsFragment = graphql(`
+  fragment WorkspaceSettings on Workspace {
+    id
+    name
+    slug
+    autoClaimOnReply
+    maxClaimsPerAgent
+    bulkClaimCap
+    selfAssignment
+    pauseBotOnClaim
+    capacityCountsPending
+    capacityCountsOnHold
+    staleClaimAfterSeconds
+    autoReleaseEnabled
+    autoReleaseAfterSeconds
+    lockGracePeriodSeconds
+    auditRetentionDays
+    wrapUpEnabled
+    customerInactivitySeconds
+    slaFirstResponseSeconds
+  }
+`);
+
+/** Administration: agents, teams, pools and the workspace's settings (admins). */
+export const AdminDirectoryQuery = graphql(`
+  query AdminDirectory {
+    agents(first: 100, orderBy: { field: NAME }) {
+      totalCount
+      edges {
+        node {
+          ...AdminAgent
+        }
+      }
+    }
+    teams {
+      id
+      name
+      members {
+        id
+        name
+      }
+    }
+    pools {
+      id
+      name
+      tag
+      members {
+        id
+        name
+      }
+    }
+    workspace {
+      ...WorkspaceSettings
+    }
+  }
+`);
+
+export const CreateAgentMutation = graphql(`
+  mutation CreateAgent($input: CreateAgentInput!) {
+    createAgent(input: $input) {
+      ...AdminAgent
+    }
+  }
+`);
+
+export const UpdateAgentMutation = graphql(`
+  mutation UpdateAgent($id: ID!, $input: UpdateAgentInput!) {
+    updateAgent(id: $id, input: $input) {
+      ...AdminAgent
+    }
+  }
+`);
+
+export const CreateTeamMutation = graphql(`
+  mutation CreateTeam($input: CreateTeamInput!) {
+    createTeam(input: $input) {
+      id
+      name
+    }
+  }
+`);
+
+export const CreatePoolMutation = graphql(`
+  mutation CreatePool($input: CreatePoolInput!) {
+    createPool(input: $input) {
+      id
+      name
+      tag
+    }
+  }
+`);
+
+export const UpdateWorkspaceSettingsMutation = graphql(`
+  mutation UpdateWorkspaceSettings($input: UpdateWorkspaceInput!) {
+    updateWorkspaceSettings(input: $input) {
+      ...WorkspaceSettings
     }
   }
 `);

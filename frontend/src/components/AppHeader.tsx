@@ -11,12 +11,14 @@ interface AppHeaderProps {
   live?: boolean | null;
   notifications?: ReactNode;
   onHelp?: () => void;
+  /** The views the viewer may switch between (supervisors: conversations and the dashboard). */
+  nav?: ReactNode;
 }
 
-/** The bar across the top: the product, the workspace, presence, notifications and who is signed in. */
-export function AppHeader({ viewer, onSignOut, signingOut, live = null, notifications, onHelp }: AppHeaderProps) {
+/** The bar across the top: the product, the workspace, the views, presence, notifications and who is signed in. */
+export function AppHeader({ viewer, onSignOut, signingOut, live = null, notifications, onHelp, nav }: AppHeaderProps) {
   return (
-    <header className="app-header">
+    <header className={`app-header${nav ? ' with-nav' : ''}`}>
       <div className="brand">
         <span className="brand-name">Switchboard</span>
         <span className="brand-workspace">{viewer.workspace.name}</span>
@@ -26,6 +28,7 @@ export function AppHeader({ viewer, onSignOut, signingOut, live = null, notifica
           </span>
         ) : null}
       </div>
+      {nav}
       <div className="viewer">
         <PresenceSwitch initial={viewer.presence} />
         {notifications}

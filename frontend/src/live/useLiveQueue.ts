@@ -48,8 +48,10 @@ export interface LiveQueue {
 
 /**
  * A queue kept current from its subscription (inbox or myQueue): the subscription starts first,
- * then the query; queueReducer merges the two by version. After the WebSocket reconnects the
- * query runs again, as events sent while it was down are not replayed without a cursor.
+ * then the query; queueReducer merges the two by version. After the WebSocket reconnects the feed
+ * resumes from its last cursor (E3, api/client.ts) and the query runs again as well: a feed that
+ * had delivered nothing has no cursor to resume from, and the server rebuilds a queue's membership
+ * when it resubscribes, so a conversation that left while the socket was down may get no REMOVED.
  */
 export function useLiveQueue(
   kind: QueueKind,

@@ -138,7 +138,8 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
       setActivity((list) => [{ id: e.id, text: describeActivity(e), at: e.createdAt }, ...list].slice(0, 50));
       refresh();
     });
-    // After a reconnection, events sent meanwhile are not replayed: read the conversation again.
+    // After a reconnection the feed resumes from its last cursor (E3: the activity list misses
+    // nothing); the conversation is read again too, in case no event had arrived before the drop.
     const stopReconnect = api.onReconnected(refresh);
 
     // Closing the tab is leaving the conversation too (L6): a keepalive request outlives the page.

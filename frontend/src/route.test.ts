@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { DESK, allowedRoute, formatRoute, parseRoute, type Route } from './route';
+
+describe('routes in the hash', () => {
+  it('reads and writes every route the same way', () => {
+    const routes: Route[] = [
+      DESK,
+      { view: 'desk', conversation: '21474836482' },
+      { view: 'desk', conversation: 'a/b c' },
+      { view: 'dashboard', tab: 'monitor' },
+      { view: 'dashboard', tab: 'admin' },
+    ];
+    for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route);
+  });
+
+  it('keeps the old conversation links and ignores anything else', () => {
+    expect(parseRoute('#conversation=42')).toEqual({ view: 'desk', conversation: '42' });
+    expect(parseRoute('#conversation=')).toEqual(DESK);
+    expect(parseRoute('#conversation=%E0%A4%A')).toEqual(DESK);
+    expect(parseRoute('#main')).toBeNull(); // the skip link: not a route
+    expect(parseRoute('#')).toEqual(DESK);
+    expect(parseRoute('')).toEqual(DESK);
+    expect(formatRoute(DESK)).toBe('');
+  });
+
+  it('sends agents to the desk and supervisors away from the admin tab', () => {
+    const admin: Route = { view: 'dashboard', tab: 'admin' };
+    expect(allowedRoute(admin, { supervise: false, administer: false })).toEqual(DESK);
+    expect(allowedRoute(admin, { supervise: true, administer: false })).toEqual({ view: 'dashboard', tab: 'monitor' });
+    expect(allowedRoute(admin, { supervise: true, administer: true })).toEqual(admin);
+    expect(allowedRoute({ view: 'desk', conversation: '1' }, { supervise: false, administer: false })).toEqual({ view: 'desk', conversation: '1' });
+  });
+});

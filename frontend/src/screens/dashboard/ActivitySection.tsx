@@ -1,0 +1,44 @@
+import { fullTime } from '../../format';
+import { describeWorkspaceEvent } from './feed';
+import { Panel } from './parts';
+import type { WorkspaceEvent } from './useDashboard';
+
+interface ActivitySectionProps {
+  events: readonly WorkspaceEvent[];
+  onOpen: (conversationId: string) => void;
+}
+
+const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+const clock = (iso: string) => clockFormat.format(new Date(iso));
+
+/** The workspace's latest events as they arrive (the live feed the figures follow). */
+export function ActivitySection({ events, onOpen }: ActivitySectionProps) {
+  return (
+    <Panel title="Recent activity" description="What happens in the workspace while the dashboard is open, newest first." testId="recent-activity">
+      {events.length === 0 ? (
+        <p className="empty-state">Nothing yet. Claims, releases, presence changes and SLA breaches appear here as they happen.</p>
+      ) : (
+        <ol className="dash-activity" aria-label="Recent activity">
+          {events.map((e) => (
+            <li key={e.cursor}>
+              <span className="dash-activity-text">
+                {describeWorkspaceEvent(e)}
+                {e.conversation ? (
+                  <>
+                    {' · '}
+                    <button type="button" className="link" onClick={() => onOpen(e.conversation!.id)}>
+                      {e.conversation.customer.name}
+                    </button>
+                  </>
+                ) : null}
+              </span>
+              <time dateTime={e.createdAt} title={fullTime(e.createdAt)} className="muted">
+                {clock(e.createdAt)}
+              </time>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}
