@@ -103,35 +103,75 @@ func setOf(ctx context.Context, q *ent.ConversationQuery) (ownedSet, error) {
 // queueKind applies e to the set of conversations matching a queue and says how the queue
 // changed: ADDED, REMOVED, UPDATED, or "" when the event does not concern it. in reports whether
 // an ownership move leaves the conversation in the queue.
-func queueKind(set ownedSet, e *ent.Event, in func(e *ent.Event) (bool, bool)) model.QueueEventKind {
+//
+// resumed is non-nil when the subscriber resumes from a cursor: set was read now, but the
+// subscriber's queue is as of its cursor, so the first event that decides a conversation's
+// membership is told from the event itself (E3): ADDED when it enters the queue (UPDATED when it
+// was in it already), REMOVED when it leaves it, even if it is not in the queue now.
+func queueKind(set ownedSet, resumed map[int]bool, e *ent.Event, in func(e *ent.Event) (bool, bool)) model.QueueEventKind {
 	if e.ConversationID == nil {
 		return ""
 	}
 	id := *e.ConversationID
-	if isIn, decided := in(e); decided {
-		switch {
-		case isIn && !set[id]:
-			set[id] = true
-			return model.QueueEventKindAdded
-		case !isIn && set[id]:
-			delete(set, id)
-			return model.QueueEventKindRemoved
-		case isIn:
+	isIn, decided := in(e)
+	if !decided {
+		if set[id] {
 			return model.QueueEventKindUpdated
 		}
 		return ""
 	}
-	if set[id] {
+	if resumed != nil && !resumed[id] {
+		resumed[id] = true
+		was := wasIn(e, in)
+		if isIn {
+			set[id] = true
+			if was {
+				return model.QueueEventKindUpdated
+			}
+			return model.QueueEventKindAdded
+		}
+		if set[id] || was {
+			delete(set, id)
+			return model.QueueEventKindRemoved
+		}
+		return ""
+	}
+	switch {
+	case isIn && !set[id]:
+		set[id] = true
+		return model.QueueEventKindAdded
+	case !isIn && set[id]:
+		delete(set, id)
+		return model.QueueEventKindRemoved
+	case isIn:
 		return model.QueueEventKindUpdated
 	}
 	return ""
 }
 
+// wasIn says whether the conversation was in the queue before e, from e's before values; when
+// they do not say (a resolution, a takeover), it answers yes: a REMOVED for a conversation the
+// subscriber does not have changes nothing for it, and an UPDATED is what a queue that has it
+// expects.
+func wasIn(e *ent.Event, in func(e *ent.Event) (bool, bool)) bool {
+	if _, ok := e.Before["owner"]; !ok {
+		return true
+	}
+	before := *e
+	before.After = e.Before
+	isIn, decided := in(&before)
+	return isIn || !decided
+}
+
 // queueFeed streams a queue's changes: set starts as its members, in decides membership from an
 // event when it can (see queueKind).
 func queueFeed(ctx context.Context, r *Resolver, after *string, set ownedSet, in func(*ent.Event) (bool, bool)) (<-chan *model.QueueEvent, error) {
+	var resumed map[int]bool
+	if after != nil {
+		resumed = map[int]bool{}
+	}
 	return feed(ctx, r, after, func(e *ent.Event) (*model.QueueEvent, error) {
-		kind := queueKind(set, e, in)
+		kind := queueKind(set, resumed, e, in)
 		if kind == "" {
 			return nil, nil
 		}
@@ -193,20 +233,29 @@ func (r *Resolver) live() *liveCaches {
 	return r.liveCache
 }
 
-// inInbox decides, from an event alone when it can, whether the conversation is in the shared
-// inbox: open and owned by no human.
-func inInbox(e *ent.Event) (bool, bool) {
-	switch {
-	case e.Type == events.ConversationCreated:
-		return true, true // created bot-owned or queued: unclaimed to humans (C1)
-	case ownershipMoves[e.Type]:
-		return events.Int(e.After, "owner") == 0, true
-	case e.Type == events.ConversationResolved:
-		return false, true
-	case e.Type == events.ConversationReopened:
-		return events.Int(e.After, "owner") == 0, true
+// inInbox decides, from an event when it can, whether the conversation is in the shared inbox:
+// open and owned by no human (a bot's conversations are unclaimed to humans, C1). Whether an
+// owner is a human comes from the shared agent cache.
+func (r *Resolver) inInbox(ctx context.Context) func(e *ent.Event) (bool, bool) {
+	unclaimed := func(values map[string]any) bool {
+		id := events.Int(values, "owner")
+		if id == 0 {
+			return true
+		}
+		a, err := r.agent(ctx, id)
+		return err == nil && a.Kind != enum.KindHuman
 	}
-	return false, false
+	return func(e *ent.Event) (bool, bool) {
+		switch {
+		case e.Type == events.ConversationCreated:
+			return true, true // created bot-owned or queued: unclaimed to humans (C1)
+		case ownershipMoves[e.Type], e.Type == events.ConversationReopened:
+			return unclaimed(e.After), true
+		case e.Type == events.ConversationResolved:
+			return false, true
+		}
+		return false, false
+	}
 }
 
 // unclaimedSet is the inbox's starting set: open, unresolved conversations no human owns.

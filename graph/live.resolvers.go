@@ -80,7 +80,7 @@ func (r *subscriptionResolver) Inbox(ctx context.Context, after *string) (<-chan
 	if err != nil {
 		return nil, err
 	}
-	return queueFeed(ctx, r.Resolver, after, unclaimed, inInbox)
+	return queueFeed(ctx, r.Resolver, after, unclaimed, r.inInbox(ctx))
 }
 
 // ConversationEvents is the resolver for the conversationEvents field.

@@ -293,3 +293,60 @@ func TestWorkspaceEventsForSupervisors(t *testing.T) {
 		t.Fatalf("resume: %+v", ev)
 	}
 }
+
+// E3 for queues: a subscriber that resumes from its cursor is told what left its queue while it
+// was away, although the queue it is rebuilt from (now) no longer has it.
+func TestQueueResumeToldOfRemovals(t *testing.T) {
+	f := newFixture(t, testapi.New(t), "acme")
+	ana, ben := f.agent(t, "Ana"), f.agent(t, "Ben")
+	inbox := ana.Subscribe(`subscription{inbox{kind cursor conversation{id}}}`, nil)
+	queue := ben.Subscribe(`subscription{myQueue{kind cursor conversation{id}}}`, nil)
+	registered(t, f.s, 2)
+	c := f.ingest(t, "+1", "hello")
+	var in struct {
+		Inbox struct {
+			Kind, Cursor string
+			Conversation struct{ ID string }
+		}
+	}
+	if !inbox.Next(2*time.Second, &in) || in.Inbox.Kind != "ADDED" || in.Inbox.Conversation.ID != c {
+		t.Fatalf("inbox: %+v", in)
+	}
+	inbox.Close()
+	ben.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	var q struct {
+		MyQueue struct {
+			Kind, Cursor string
+			Conversation struct{ ID string }
+		}
+	}
+	if !queue.Next(2*time.Second, &q) || q.MyQueue.Kind != "ADDED" {
+		t.Fatalf("my queue: %+v", q)
+	}
+	queue.Close()
+	ben.Do(`mutation($id:ID!,$to:ID!){reassignConversation(id:$id,agentId:$to){id}}`, testapi.Vars{"id": c, "to": ana.AgentID}).OK(t)
+
+	resumedInbox := ana.Subscribe(`subscription($after:String){inbox(after:$after){kind reason cursor conversation{id}}}`, testapi.Vars{"after": in.Inbox.Cursor})
+	if !resumedInbox.Next(2*time.Second, &in) || in.Inbox.Kind != "REMOVED" || in.Inbox.Conversation.ID != c {
+		t.Fatalf("E3: the claim made while away must reach the resumed inbox as REMOVED: %+v %s", in, toJSON(in))
+	}
+	// Ben had read the claim only: what followed it (the takeover of the bot's conversation, the
+	// lock, the state) updates it, then the reassignment removes it.
+	resumedQueue := ben.Subscribe(`subscription($after:String){myQueue(after:$after){kind reason conversation{id}}}`, testapi.Vars{"after": q.MyQueue.Cursor})
+	var got []string
+	for resumedQueue.Next(2*time.Second, &q) {
+		got = append(got, q.MyQueue.Kind)
+		if q.MyQueue.Kind == "ADDED" || q.MyQueue.Conversation.ID != c {
+			t.Fatalf("E3: resumed My Queue: %v then %+v", got, q)
+		}
+		if q.MyQueue.Kind == "REMOVED" {
+			break
+		}
+	}
+	if len(got) == 0 || got[len(got)-1] != "REMOVED" {
+		t.Fatalf("E3: the reassignment made while away must reach the resumed My Queue as REMOVED: %v", got)
+	}
+	if resumedQueue.Next(300*time.Millisecond, &q) {
+		t.Fatalf("nothing else happened to Ben's queue: %+v", q)
+	}
+}
