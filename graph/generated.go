@@ -351,6 +351,7 @@ type ComplexityRoot struct {
 		AgentPerformance func(childComplexity int, days *int, from *time.Time, to *time.Time) int
 		Agents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgentOrder, where *ent.AgentWhereInput) int
 		Conversations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
+		EventCursor      func(childComplexity int) int
 		Me               func(childComplexity int) int
 		Node             func(childComplexity int, id int) int
 		Nodes            func(childComplexity int, ids []int) int
@@ -485,6 +486,7 @@ type QueryResolver interface {
 	QueueStats(ctx context.Context, from *time.Time, to *time.Time) ([]*model.QueueStat, error)
 	AgentPerformance(ctx context.Context, days *int, from *time.Time, to *time.Time) ([]*model.AgentPerformance, error)
 	Me(ctx context.Context) (*ent.Agent, error)
+	EventCursor(ctx context.Context) (string, error)
 }
 type SubscriptionResolver interface {
 	LockChanged(ctx context.Context, conversationIds []int, after *string) (<-chan *model.LockEvent, error)
@@ -2028,6 +2030,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Conversations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ConversationOrder), args["where"].(*ent.ConversationWhereInput)), true
+	case "Query.eventCursor":
+		if e.ComplexityRoot.Query.EventCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.EventCursor(childComplexity), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -3761,6 +3769,14 @@ type Subscription {
   dashboard follows.
   """
   workspaceEvents(types: [String!], after: String): Event!
+}
+
+extend type Query {
+  """
+  The workspace's current event cursor: read it, then load what you show, then subscribe with
+  ` + "`" + `after:` + "`" + ` it, and nothing that happens in between is missed (E3).
+  """
+  eventCursor: String!
 }
 `, BuiltIn: false},
 	{Name: "../schema/routing.graphql", Input: `# Routing (SPEC §4, C9–C11): who gets each conversation next, the queue, transfers.
@@ -12073,6 +12089,29 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_eventCursor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eventCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().EventCursor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eventCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18951,6 +18990,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "eventCursor":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_eventCursor(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

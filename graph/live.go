@@ -154,6 +154,9 @@ func queueKind(set ownedSet, resumed map[int]bool, e *ent.Event, in func(e *ent.
 // subscriber does not have changes nothing for it, and an UPDATED is what a queue that has it
 // expects.
 func wasIn(e *ent.Event, in func(e *ent.Event) (bool, bool)) bool {
+	if e.Type == events.ConversationCreated {
+		return false
+	}
 	if _, ok := e.Before["owner"]; !ok {
 		return true
 	}

@@ -28,6 +28,18 @@ func (r *lockEventResolver) Holder(ctx context.Context, obj *model.LockEvent) (*
 	return r.agent(ctx, obj.HolderID)
 }
 
+// EventCursor is the resolver for the eventCursor field.
+func (r *queryResolver) EventCursor(ctx context.Context) (string, error) {
+	v, err := auth.Member(ctx)
+	if err != nil {
+		return "", err
+	}
+	if r.Bus == nil {
+		return "", fault.New(fault.Internal, "live updates are not running on this server")
+	}
+	return r.Bus.Head(ctx, v.WorkspaceID)
+}
+
 // LockChanged is the resolver for the lockChanged field.
 func (r *subscriptionResolver) LockChanged(ctx context.Context, conversationIds []int, after *string) (<-chan *model.LockEvent, error) {
 	if len(conversationIds) == 0 || len(conversationIds) > 100 {

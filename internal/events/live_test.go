@@ -350,3 +350,24 @@ func TestQueueResumeToldOfRemovals(t *testing.T) {
 		t.Fatalf("nothing else happened to Ben's queue: %+v", q)
 	}
 }
+
+// E3: eventCursor, read before loading a screen, resumes exactly after everything committed
+// before it.
+func TestEventCursorStartsASubscription(t *testing.T) {
+	f := newFixture(t, testapi.New(t), "acme")
+	ana := f.agent(t, "Ana")
+	f.ingest(t, "+1", "before")
+	head := ana.Do(`{eventCursor}`, nil).OK(t).Str(t, "eventCursor")
+	c := f.ingest(t, "+2", "after")
+	sub := ana.Subscribe(`subscription($after:String){inbox(after:$after){kind conversation{id}}}`, testapi.Vars{"after": head})
+	var in struct {
+		Inbox struct {
+			Kind         string
+			Conversation struct{ ID string }
+		}
+	}
+	if !sub.Next(2*time.Second, &in) || in.Inbox.Kind != "ADDED" || in.Inbox.Conversation.ID != c {
+		t.Fatalf("the first event after eventCursor is the second arrival: %+v", in)
+	}
+	f.s.Anonymous().Do(`{eventCursor}`, nil).WantCode(t, "UNAUTHENTICATED")
+}

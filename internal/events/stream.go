@@ -174,3 +174,17 @@ func Drop(ctx context.Context, code int, reason string) {
 		d(code, reason)
 	}
 }
+
+// Head returns workspace ws's current cursor: every event committed before the call is at or
+// before it, every later one after it. A client reads it, then loads what it shows, then
+// subscribes with after: Head, and misses nothing in between (E3).
+func (b *Bus) Head(ctx context.Context, ws int) (string, error) {
+	if err := b.sequence(ctx, ws); err != nil {
+		return "", err
+	}
+	w, err := b.client.Workspace.Get(tenant.System(ctx), ws)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(w.EventSeq, 10), nil
+}
