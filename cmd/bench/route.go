@@ -26,8 +26,9 @@ import (
 //   - drain: a burst of -burst queued conversations meets -agents agents coming ONLINE at once;
 //     it prints assignments/s and how evenly the load spread (max/min per channel);
 //   - arrivals: -arrivals conversations arrive through the ingest path while capacity is free; it
-//     prints p50/p99 from the arrival's commit to the assignment event reaching a subscriber, and
-//     the arrival rate, the baseline the router must keep up with.
+//     prints p50/p99 from the arrival's commit to the assignment's commit (both seen by a bus
+//     watcher as the commits return) and to the assignment event reaching a subscriber, and the
+//     arrival rate, the baseline the router must keep up with.
 //
 // Afterwards it checks in the database that no agent is above a capacity.
 func runRoute(args []string) error {
@@ -243,7 +244,7 @@ type arrivals struct {
 
 // arrive ingests n first messages, paced at rate per second, from writers goroutines and
 // measures per conversation the time from the ingest's commit to the assignment's commit
-// (claimedAt) and to its assignment event reaching a bus subscriber (what a screen sees).
+// and to its assignment event reaching a bus subscriber (what a screen sees).
 func (fx *routeFx) arrive(ctx context.Context, db *storage.DB, bus *events.Bus, n, writers, rate int) (*arrivals, error) {
 	sub, err := bus.Subscribe(ctx, fx.ws)
 	if err != nil {
@@ -253,6 +254,21 @@ func (fx *routeFx) arrive(ctx context.Context, db *storage.DB, bus *events.Bus, 
 	var mu sync.Mutex
 	arrived := map[int]time.Time{}
 	assigned := map[int]time.Time{}
+	// The commits themselves, as the committing goroutine sees them return.
+	created, committed := map[int]time.Time{}, map[int]time.Time{}
+	bus.Watch(func(ws int, entries []events.Entry) {
+		now := time.Now()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range entries {
+			switch e.Type {
+			case events.ConversationCreated:
+				created[e.ConversationID] = now
+			case events.ConversationAssigned:
+				committed[e.ConversationID] = now
+			}
+		}
+	})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -311,24 +327,21 @@ func (fx *routeFx) arrive(ctx context.Context, db *storage.DB, bus *events.Bus, 
 	<-done
 	mu.Lock()
 	defer mu.Unlock()
-	for id, at := range arrived {
+	for id := range arrived {
 		if as, ok := assigned[id]; ok {
-			res.seen = append(res.seen, max(as.Sub(at), 0))
+			res.seen = append(res.seen, max(as.Sub(created[id]), 0))
 		}
 	}
 	if len(res.seen) != n {
 		return nil, fmt.Errorf("%d of %d arrivals were seen assigned", len(res.seen), n)
 	}
-	ids := make([]int, 0, n)
 	for id := range arrived {
-		ids = append(ids, id)
-	}
-	convs, err := db.Client.Conversation.Query().Where(conversation.IDIn(ids...)).All(tenant.System(ctx))
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range convs {
-		res.assigned = append(res.assigned, max(c.ClaimedAt.Sub(arrived[c.ID]), 0))
+		at, ok1 := created[id]
+		as, ok2 := committed[id]
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("conversation %d: its arrival or assignment commit was not seen", id)
+		}
+		res.assigned = append(res.assigned, max(as.Sub(at), 0))
 	}
 	slices.Sort(res.assigned)
 	slices.Sort(res.seen)

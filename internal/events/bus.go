@@ -41,7 +41,7 @@ type Bus struct {
 	send chan struct{}
 	kick chan struct{} // coalesced wake-up of the reader
 
-	watchers []func(ws int, types []string)
+	watchers []func(ws int, entries []Entry)
 
 	// Buffer is each subscription's queue; a subscriber that falls this far behind is dropped
 	// and resumes from its cursor (STYLE 7).
@@ -58,10 +58,10 @@ func NewBus(client *ent.Client, pgURL string) *Bus {
 		MaxPerWorkspace: 20000}
 }
 
-// Watch has fn called, on this instance, after every commit that appended events, with the
-// workspace and the events' types (for example, routing looks at the queue again after a
-// release). Call it before the bus is used; fn must not block.
-func (b *Bus) Watch(fn func(ws int, types []string)) {
+// Watch has fn called, on this instance, right after every commit that appended events, with
+// the workspace and the events (for example, routing looks at the queue again after a release).
+// Call it before the bus is used; fn must not block.
+func (b *Bus) Watch(fn func(ws int, entries []Entry)) {
 	b.mu.Lock()
 	b.watchers = append(b.watchers, fn)
 	b.mu.Unlock()
@@ -74,13 +74,13 @@ func (b *Bus) notifyWatchers(entries []Entry) {
 	if len(ws) == 0 {
 		return
 	}
-	types := map[int][]string{}
+	byWorkspace := map[int][]Entry{}
 	for _, e := range entries {
-		types[e.WorkspaceID] = append(types[e.WorkspaceID], e.Type)
+		byWorkspace[e.WorkspaceID] = append(byWorkspace[e.WorkspaceID], e)
 	}
-	for id, t := range types {
+	for id, es := range byWorkspace {
 		for _, fn := range ws {
-			fn(id, t)
+			fn(id, es)
 		}
 	}
 }

@@ -52,8 +52,8 @@ func New(db *storage.DB, bus *events.Bus) *Router {
 	r := &Router{client: db.Client, rowLocks: db.RowLocks(), bus: bus, now: time.Now,
 		pending: map[int]bool{}, kick: make(chan struct{}, 1), rosters: map[int]*roster{}, Batch: 200}
 	if bus != nil {
-		bus.Watch(func(ws int, types []string) {
-			if slices.ContainsFunc(types, func(t string) bool { return Frees[t] }) {
+		bus.Watch(func(ws int, entries []events.Entry) {
+			if slices.ContainsFunc(entries, func(e events.Entry) bool { return Frees[e.Type] }) {
 				r.Kick(ws)
 			}
 		})
@@ -153,13 +153,18 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 		if err != nil {
 			return fmt.Errorf("workspace: %w", err)
 		}
-		queue, poolTags, err := r.queue(ctx, tx)
+		now := r.now()
+		ro, err := r.staticRoster(ctx, tx, ws, now)
+		if err != nil {
+			return err
+		}
+		poolTags := ro.poolTags
+		queue, err := r.queue(ctx, tx, poolTags)
 		if err != nil || len(queue) == 0 {
 			return err
 		}
 		more = len(queue) == r.Batch
-		now := r.now()
-		cands, err := r.candidates(ctx, tx, ws, now)
+		cands, err := r.candidates(ctx, tx, ws, ro)
 		if err != nil || len(cands) == 0 {
 			return err
 		}
@@ -182,25 +187,18 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 // queue reads the first Batch queued conversations in queue order (R5: priority, then arrival),
 // with what they require (R3). It takes no row locks: agents are locked before conversations
 // everywhere (see still).
-func (r *Router) queue(ctx context.Context, tx *ent.Tx) ([]Waiting, []string, error) {
+func (r *Router) queue(ctx context.Context, tx *ent.Tx, poolTags []string) ([]Waiting, error) {
 	convs, err := tx.Conversation.Query().Where(Queued()...).
 		Order(ent.Desc(conversation.FieldPriority), ent.Asc(conversation.FieldQueuedSince), ent.Asc(conversation.FieldID)).
 		Limit(r.Batch).All(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("queue: %w", err)
-	}
-	if len(convs) == 0 {
-		return nil, nil, nil
-	}
-	poolTags, err := tx.Pool.Query().Select(pool.FieldTag).Strings(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("pools: %w", err)
+		return nil, fmt.Errorf("queue: %w", err)
 	}
 	out := make([]Waiting, len(convs))
 	for i, c := range convs {
 		out[i] = waitingOf(c, poolTags)
 	}
-	return out, poolTags, nil
+	return out, nil
 }
 
 // waitingOf is what a queued conversation requires (R3); poolTags are the workspace's pools' tags.
@@ -262,6 +260,8 @@ type roster struct {
 	version int64
 	loaded  time.Time
 	byAgent map[int]*Candidate // static parts only: skills, languages, teams, pools, capacities
+	// poolTags are the tags of the workspace's pools (C7: a tagged conversation needs a member).
+	poolTags []string
 }
 
 const rosterTTL = 30 * time.Second
@@ -280,7 +280,11 @@ func (r *Router) staticRoster(ctx context.Context, tx *ent.Tx, ws *ent.Workspace
 	if err != nil {
 		return nil, fmt.Errorf("roster: %w", err)
 	}
-	ro = &roster{version: ws.RosterVersion, loaded: now, byAgent: make(map[int]*Candidate, len(agents))}
+	poolTags, err := tx.Pool.Query().Select(pool.FieldTag).Strings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pools: %w", err)
+	}
+	ro = &roster{version: ws.RosterVersion, loaded: now, byAgent: make(map[int]*Candidate, len(agents)), poolTags: poolTags}
 	for _, a := range agents {
 		c := &Candidate{ID: a.ID, Skills: a.Skills, Languages: a.Languages, Capacity: map[enum.Channel]int{}}
 		for _, ch := range a.Edges.Channels {
@@ -302,11 +306,7 @@ func (r *Router) staticRoster(ctx context.Context, tx *ent.Tx, ws *ent.Workspace
 
 // candidates returns the agents routing may give work to now (ONLINE, from the cached roster)
 // with their loads. Nothing is locked: verify re-checks the chosen ones under their row locks.
-func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, now time.Time) ([]*Candidate, error) {
-	ro, err := r.staticRoster(ctx, tx, ws, now)
-	if err != nil {
-		return nil, err
-	}
+func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster) ([]*Candidate, error) {
 	online, err := tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
 		agent.RoleNEQ(enum.RoleClientUser)).Order(agent.ByID()).
 		Select(agent.FieldID, agent.FieldPresenceChangedAt, agent.FieldLastAssignedAt).All(ctx)
@@ -459,14 +459,14 @@ const (
 // the interventions taken over (I2), the events, and the agents' last assignment time (R4).
 func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pairs []Pair, now time.Time) (int, error) {
 	type group struct {
-		agent int
-		lock  lockMove
+		agent    int
+		lock     lockMove
+		activate bool // §6: CREATED or INACTIVE becomes ACTIVE, a human participates
 	}
 	groups := map[group][]int{}
 	var order []group
 	var evs []events.Entry
 	agents := map[int]bool{}
-	var activate []int
 	// Interventions wait only on conversations a bot still owns (I2): look only when there are some.
 	var botOwned []int
 	for _, p := range pairs {
@@ -495,7 +495,8 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		case w.Holder != 0:
 			move = clearLock
 		}
-		g := group{p.Agent, move}
+		activate := w.State == enum.StateCreated || w.State == enum.StateInactive
+		g := group{p.Agent, move, activate}
 		if _, ok := groups[g]; !ok {
 			order = append(order, g)
 		}
@@ -512,8 +513,7 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		if iv := waiting[w.ID]; iv != nil {
 			evs = append(evs, entry(events.InterventionTakenOver, p.Agent, map[string]any{"bot": w.Bot}, map[string]any{"owner": p.Agent}))
 		}
-		if w.State == enum.StateCreated || w.State == enum.StateInactive { // §6: a human participates
-			activate = append(activate, w.ID)
+		if activate {
 			evs = append(evs, entry(events.StateChanged, 0, map[string]any{"state": w.State}, map[string]any{"state": enum.StateActive}))
 		}
 		switch {
@@ -528,6 +528,9 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		u := tx.Conversation.Update().Where(conversation.IDIn(ids...)).
 			SetOwnerID(g.agent).SetHumanOwned(true).SetLastHumanOwnerID(g.agent).SetClaimedAt(now).SetOwnerActiveAt(now).
 			SetStale(false).ClearQueuedSince().ClearFirstReplyAt().SetBotPaused(ws.PauseBotOnClaim).AddVersion(1)
+		if g.activate {
+			u.SetState(enum.StateActive)
+		}
 		switch g.lock {
 		case giveLock:
 			u.SetLockHolderID(g.agent).SetHumanLock(true).SetLockAcquiredAt(now).
@@ -559,11 +562,6 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 	}
 	if err := tx.Participant.CreateBulk(joins...).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("participants: %w", err)
-	}
-	if len(activate) > 0 {
-		if err := tx.Conversation.Update().Where(conversation.IDIn(activate...)).SetState(enum.StateActive).Exec(ctx); err != nil {
-			return 0, fmt.Errorf("activate: %w", err)
-		}
 	}
 	ids := make([]int, 0, len(agents))
 	for id := range agents {
