@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -41,6 +42,8 @@ type Router struct {
 	pending map[int]bool
 	kick    chan struct{}
 	rosters map[int]*roster
+	loads   map[int]*knownLoads // per workspace
+	loadGen map[int]uint64      // per workspace: bumped by every change seen that may move a load
 
 	// Batch is how many queued conversations one transaction considers.
 	Batch int
@@ -50,9 +53,15 @@ type Router struct {
 // changes bus sees commit (see Frees).
 func New(db *storage.DB, bus *events.Bus) *Router {
 	r := &Router{client: db.Client, rowLocks: db.RowLocks(), bus: bus, now: time.Now,
-		pending: map[int]bool{}, kick: make(chan struct{}, 1), rosters: map[int]*roster{}, Batch: 200}
+		pending: map[int]bool{}, kick: make(chan struct{}, 1), rosters: map[int]*roster{},
+		loads: map[int]*knownLoads{}, loadGen: map[int]uint64{}, Batch: 200}
 	if bus != nil {
 		bus.Watch(func(ws int, entries []events.Entry) {
+			if movesLoads(entries) {
+				r.mu.Lock()
+				r.loadGen[ws]++
+				r.mu.Unlock()
+			}
 			if slices.ContainsFunc(entries, func(e events.Entry) bool { return Frees[e.Type] }) {
 				r.Kick(ws)
 			}
@@ -143,6 +152,11 @@ func (r *Router) Dispatch(ctx context.Context, ws int) (int, error) {
 // batch assigns what it can of the first Batch queued conversations in one transaction; more
 // reports that the queue holds more than it looked at.
 func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err error) {
+	r.mu.Lock()
+	gen := r.loadGen[wsID]
+	r.mu.Unlock()
+	var pairs []Pair
+	verified := map[int]AgentLoad{} // the chosen agents' loads, counted under their row locks
 	err = storage.InTx(ctx, r.client, func(tx *ent.Tx) error {
 		if r.rowLocks {
 			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", advisoryRouting<<48|int64(wsID)); err != nil {
@@ -164,11 +178,11 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 			return err
 		}
 		more = len(queue) == r.Batch
-		cands, err := r.candidates(ctx, tx, ws, ro)
+		cands, err := r.candidates(ctx, tx, ws, ro, now)
 		if err != nil || len(cands) == 0 {
 			return err
 		}
-		pairs, err := r.verify(ctx, tx, ws, Match(queue, cands, ws.MaxClaimsPerAgent, now))
+		pairs, err = r.verify(ctx, tx, ws, Match(queue, cands, ws.MaxClaimsPerAgent, now), verified)
 		if err != nil {
 			return err
 		}
@@ -181,6 +195,7 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 	if err != nil {
 		return 0, false, err
 	}
+	r.assigned(wsID, gen, pairs, verified)
 	return n, more, nil
 }
 
@@ -306,7 +321,7 @@ func (r *Router) staticRoster(ctx context.Context, tx *ent.Tx, ws *ent.Workspace
 
 // candidates returns the agents routing may give work to now (ONLINE, from the cached roster)
 // with their loads. Nothing is locked: verify re-checks the chosen ones under their row locks.
-func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster) ([]*Candidate, error) {
+func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, now time.Time) ([]*Candidate, error) {
 	online, err := tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
 		agent.RoleNEQ(enum.RoleClientUser)).Order(agent.ByID()).
 		Select(agent.FieldID, agent.FieldPresenceChangedAt, agent.FieldLastAssignedAt).All(ctx)
@@ -329,13 +344,13 @@ func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, 
 		ids = append(ids, a.ID)
 		cands = append(cands, &c)
 	}
-	loads, err := Loads(ctx, tx, ws, ids)
+	loads, err := r.loadsOf(ctx, tx, ws, ids, now)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cands {
 		if l, ok := loads[c.ID]; ok {
-			c.Open, c.OnChannel = l.Open, l.OnChannel
+			c.Open, c.OnChannel = l.Open, maps.Clone(l.OnChannel)
 		}
 	}
 	return cands, nil
@@ -345,7 +360,7 @@ func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, 
 // operation takes) and keeps, in queue order, only the pairs that still hold with what is true
 // now: the agent ONLINE, permitted, under its channel capacity and maxClaimsPerAgent. Each agent's
 // first pair gets the lock when it holds none (C9, L2).
-func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pairs []Pair) ([]Pair, error) {
+func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pairs []Pair, verified map[int]AgentLoad) ([]Pair, error) {
 	if len(pairs) == 0 {
 		return nil, nil
 	}
@@ -374,6 +389,9 @@ func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 	if err != nil {
 		return nil, err
 	}
+	for _, id := range ids {
+		verified[id] = AgentLoad{Open: loads[id].Open, OnChannel: maps.Clone(loads[id].OnChannel)}
+	}
 	holders, err := tx.Conversation.Query().Where(conversation.HumanLock(true), conversation.LockHolderIDIn(ids...)).
 		Select(conversation.FieldLockHolderID).Ints(ctx)
 	if err != nil {
@@ -401,6 +419,96 @@ func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// knownLoads is what routing last counted of a workspace's online agents' loads. It only steers
+// the choice among candidates (R4): verify counts the chosen agents again under their row locks
+// before anything is assigned, so a stale figure can never break a cap. It is dropped by any
+// change this instance commits that may move a load (other than routing's own assignments, whose
+// verified loads it takes in), when the online agents change, and after loadsTTL (changes made
+// on other instances).
+type knownLoads struct {
+	gen   uint64
+	at    time.Time
+	loads map[int]AgentLoad
+}
+
+const loadsTTL = time.Second
+
+// loadsOf returns the loads of agents ids: known ones while still good, else counted.
+func (r *Router) loadsOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids []int, now time.Time) (map[int]AgentLoad, error) {
+	r.mu.Lock()
+	k, gen := r.loads[ws.ID], r.loadGen[ws.ID]
+	r.mu.Unlock()
+	if k != nil && k.gen == gen && now.Sub(k.at) < loadsTTL && len(k.loads) == len(ids) &&
+		!slices.ContainsFunc(ids, func(id int) bool { _, ok := k.loads[id]; return !ok }) {
+		return k.loads, nil
+	}
+	loads, err := Loads(ctx, tx, ws, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids { // every online agent has an entry, so the set can be compared
+		if _, ok := loads[id]; !ok {
+			loads[id] = AgentLoad{OnChannel: map[enum.Channel]int{}}
+		}
+	}
+	r.mu.Lock()
+	if r.loadGen[ws.ID] == gen {
+		r.loads[ws.ID] = &knownLoads{gen: gen, at: now, loads: loads}
+	}
+	r.mu.Unlock()
+	return loads, nil
+}
+
+// assigned takes in, after a dispatch committed, the loads its agents were verified to have
+// (under their row locks) plus what it gave them.
+func (r *Router) assigned(ws int, gen uint64, pairs []Pair, verified map[int]AgentLoad) {
+	if len(pairs) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := r.loads[ws]
+	if k == nil || k.gen != gen || r.loadGen[ws] != gen {
+		return
+	}
+	next := maps.Clone(k.loads)
+	for id, l := range verified {
+		if _, ok := next[id]; ok {
+			if l.OnChannel == nil {
+				l.OnChannel = map[enum.Channel]int{}
+			}
+			next[id] = l
+		}
+	}
+	for _, p := range pairs { // assigned conversations are NEW and not on hold: they count (R2)
+		if l, ok := next[p.Agent]; ok {
+			l.Open++
+			l.OnChannel[p.Conversation.Channel]++
+			next[p.Agent] = l
+		}
+	}
+	r.loads[ws] = &knownLoads{gen: gen, at: k.at, loads: next}
+}
+
+// movesLoads reports whether a commit's events may move an agent's load (R2, C6): anything but
+// routing's own assignments (see assigned) and changes that leave ownership, status and hold
+// alone.
+func movesLoads(entries []events.Entry) bool {
+	if slices.ContainsFunc(entries, func(e events.Entry) bool { return e.Type == events.ConversationAssigned }) {
+		return false
+	}
+	return slices.ContainsFunc(entries, func(e events.Entry) bool {
+		switch e.Type {
+		case events.ConversationCreated, events.MessageReceived, events.MessageSent, events.NoteAdded, events.LockAcquired,
+			events.LockReleased, events.LockStolen, events.FirstResponse, events.SLABreached, events.PresenceChanged:
+			return false
+		case events.StateChanged:
+			return fmt.Sprint(e.Before["state"]) == string(enum.StateOnHold) || fmt.Sprint(e.After["state"]) == string(enum.StateOnHold)
+		}
+		return true
+	})
 }
 
 // AgentLoad is what one agent owns now, as the caps count it.

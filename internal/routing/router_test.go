@@ -199,6 +199,32 @@ func TestLeastLoadedThenIdleLongest(t *testing.T) {
 	}
 }
 
+// R4 with what routing remembers of the loads: claims made by hand between two arrivals move the
+// next choice at once (their commits drop what routing remembered).
+func TestLeastLoadedAfterManualClaims(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
+	ben := f.agent("Ben", "AGENT", "SMS:5", nil)
+	presence(t, ben, "ONLINE")
+	time.Sleep(20 * time.Millisecond)
+	presence(t, ana, "ONLINE")
+	a := f.arrive("SMS")
+	eventually(t, "assigned", func() bool { return f.ownerOf(a) != "" })
+	if f.ownerOf(a) != ben.AgentID {
+		t.Fatal("R4: equal loads: the agent idle longest")
+	}
+	// Routing remembers Ana 0, Ben 1. Ana claims by hand three conversations routing cannot give
+	// anyone (a skill nobody has): Ana 3, Ben 1, so the next arrival goes to Ben.
+	for range 3 {
+		ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, id(f.requiring("SMS", "klingon"))).OK(t)
+	}
+	d := f.arrive("SMS")
+	eventually(t, "assigned", func() bool { return f.ownerOf(d) != "" })
+	if f.ownerOf(d) != ben.AgentID {
+		t.Fatal("R4: Ana claimed three by hand: the least loaded is Ben")
+	}
+}
+
 // R3, C7: skills, language, team and pools are requirements; R1: only permitted channels.
 func TestRequirements(t *testing.T) {
 	f := newFixture(t)
