@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -154,8 +155,8 @@ func queueKind(set ownedSet, resumed map[int]bool, e *ent.Event, in func(e *ent.
 // subscriber does not have changes nothing for it, and an UPDATED is what a queue that has it
 // expects.
 func wasIn(e *ent.Event, in func(e *ent.Event) (bool, bool)) bool {
-	if e.Type == events.ConversationCreated {
-		return false
+	if e.Type == events.ConversationCreated || e.Type == events.ConversationReopened {
+		return false // it was in no queue: new, or resolved
 	}
 	if _, ok := e.Before["owner"]; !ok {
 		return true
@@ -169,11 +170,26 @@ func wasIn(e *ent.Event, in func(e *ent.Event) (bool, bool)) bool {
 // queueFeed streams a queue's changes: set starts as its members, in decides membership from an
 // event when it can (see queueKind).
 func queueFeed(ctx context.Context, r *Resolver, after *string, set ownedSet, in func(*ent.Event) (bool, bool)) (<-chan *model.QueueEvent, error) {
+	// Resuming: until the stream passes what had committed when set was read, set is ahead of the
+	// subscriber's queue (see queueKind); from there on it is exact.
 	var resumed map[int]bool
-	if after != nil {
+	var head int64
+	if after != nil && r.Bus != nil {
+		v, err := auth.Member(ctx)
+		if err != nil {
+			return nil, err
+		}
+		cur, err := r.Bus.Head(ctx, v.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		head, _ = strconv.ParseInt(cur, 10, 64)
 		resumed = map[int]bool{}
 	}
 	return feed(ctx, r, after, func(e *ent.Event) (*model.QueueEvent, error) {
+		if resumed != nil && e.Seq != nil && *e.Seq > head {
+			resumed = nil
+		}
 		kind := queueKind(set, resumed, e, in)
 		if kind == "" {
 			return nil, nil

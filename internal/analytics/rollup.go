@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -48,11 +49,13 @@ func Rollup(ctx context.Context, db *storage.DB, now time.Time) (int, error) {
 	}
 	until := day(now.Add(-Settle))
 	total := 0
-	for _, ws := range wss {
+	var errs []error
+	for _, ws := range wss { // one workspace failing does not hold the others back
 		for range maxDaysPerPass {
 			done, err := rollupDay(sys, db, ws, until)
 			if err != nil {
-				return total, fmt.Errorf("rollup workspace %d: %w", ws, err)
+				errs = append(errs, fmt.Errorf("rollup workspace %d: %w", ws, err))
+				break
 			}
 			if !done {
 				break
@@ -60,14 +63,16 @@ func Rollup(ctx context.Context, db *storage.DB, now time.Time) (int, error) {
 			total++
 		}
 	}
-	return total, nil
+	return total, errors.Join(errs...)
 }
 
-// rollupDay counts workspace ws's next uncounted day before until; false when there is none.
+// rollupDay counts workspace ws's next uncounted day before until; false when there is none. It
+// counts first, then takes the workspace row's lock (which the event sequencer takes too) only to
+// check that nobody counted that day meanwhile and to store it.
 func rollupDay(ctx context.Context, db *storage.DB, ws int, until time.Time) (bool, error) {
 	counted := false
 	err := storage.InTx(ctx, db.Client, func(tx *ent.Tx) error {
-		w, err := storage.ForUpdate(db.RowLocks(), tx.Workspace.Query().Where(workspace.ID(ws))).Only(ctx)
+		w, err := tx.Workspace.Get(ctx, ws)
 		if err != nil {
 			return err
 		}
@@ -85,24 +90,37 @@ func rollupDay(ctx context.Context, db *storage.DB, ws int, until time.Time) (bo
 				d = day(first.CreatedAt)
 			}
 		}
-		if !d.Before(until) {
-			if w.StatsRolledUntil == nil {
-				return tx.Workspace.UpdateOneID(ws).SetStatsRolledUntil(until).Exec(ctx)
-			}
-			return nil
-		}
+		var rows []*ent.DailyStatCreate
 		next := d.Add(24 * time.Hour)
-		rows, err := countDay(ctx, tx, ws, d, next)
+		if d.Before(until) {
+			if rows, err = countDay(ctx, tx, ws, d, next); err != nil {
+				return err
+			}
+		} else if w.StatsRolledUntil != nil {
+			return nil
+		} else {
+			next = until // nothing to count yet: start counting from now on
+		}
+		locked, err := storage.ForUpdate(db.RowLocks(), tx.Workspace.Query().Where(workspace.ID(ws))).Only(ctx)
 		if err != nil {
 			return err
 		}
-		if err := tx.DailyStat.CreateBulk(rows...).Exec(ctx); err != nil {
-			return fmt.Errorf("store: %w", err)
+		if !sameTime(locked.StatsRolledUntil, w.StatsRolledUntil) {
+			return nil // another instance counted it: the next pass goes on from there
 		}
-		counted = true
+		if len(rows) > 0 {
+			if err := tx.DailyStat.CreateBulk(rows...).Exec(ctx); err != nil {
+				return fmt.Errorf("store: %w", err)
+			}
+		}
+		counted = d.Before(until)
 		return tx.Workspace.UpdateOneID(ws).SetStatsRolledUntil(next).Exec(ctx)
 	})
 	return counted, err
+}
+
+func sameTime(a, b *time.Time) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && a.Equal(*b))
 }
 
 // countDay reads [from, to) of the log: a row per agent and one per channel with breaches.

@@ -22,8 +22,11 @@ func Purge(ctx context.Context, client *ent.Client, now time.Time, batch int) (i
 	}
 	total := 0
 	for _, ws := range wss {
+		if ws.StatsRolledUntil == nil {
+			continue // the dashboards' roll-up has not started on this workspace: nothing is counted yet
+		}
 		cutoff := now.AddDate(0, 0, -ws.AuditRetentionDays)
-		if ws.StatsRolledUntil != nil && ws.StatsRolledUntil.Before(cutoff) {
+		if ws.StatsRolledUntil.Before(cutoff) {
 			cutoff = *ws.StatsRolledUntil // §8: a day is counted for the dashboards before its events go
 		}
 		ids, err := client.Event.Query().Where(event.WorkspaceID(ws.ID), event.CreatedAtLT(cutoff)).Limit(batch).IDs(sys)

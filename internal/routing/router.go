@@ -139,19 +139,27 @@ func Queued() []predicate.Conversation {
 // them (R5: nothing waits while an eligible agent has room). It returns how many it assigned.
 func (r *Router) Dispatch(ctx context.Context, ws int) (int, error) {
 	ctx = tenant.WithWorkspace(ctx, ws)
-	total := 0
+	total, retries := 0, 0
 	for {
-		n, more, err := r.batch(ctx, ws)
+		n, more, misjudged, err := r.batch(ctx, ws)
 		total += n
-		if err != nil || n == 0 || !more {
+		switch {
+		case err != nil:
 			return total, err
+		case misjudged && retries < 3: // chosen on stale loads: again, on loads counted now
+			retries++
+		case n == 0 || !more:
+			return total, nil
+		default:
+			retries = 0
 		}
 	}
 }
 
 // batch assigns what it can of the first Batch queued conversations in one transaction; more
-// reports that the queue holds more than it looked at.
-func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err error) {
+// reports that the queue holds more than it looked at, misjudged that verify turned down some of
+// the agents chosen (routing's remembered loads were wrong; they are forgotten).
+func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bool, err error) {
 	r.mu.Lock()
 	gen := r.loadGen[wsID]
 	r.mu.Unlock()
@@ -182,10 +190,13 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 		if err != nil || len(cands) == 0 {
 			return err
 		}
-		pairs, err = r.verify(ctx, tx, ws, Match(queue, cands, ws.MaxClaimsPerAgent, now), verified)
+		proposed := Match(queue, cands, ws.MaxClaimsPerAgent, now)
+		nProposed := len(proposed)
+		pairs, err = r.verify(ctx, tx, ws, proposed, verified)
 		if err != nil {
 			return err
 		}
+		misjudged = len(pairs) < nProposed // the remembered loads were wrong: count again, and look again
 		if pairs, err = r.still(ctx, tx, pairs, poolTags, cands); err != nil || len(pairs) == 0 {
 			return err
 		}
@@ -193,10 +204,10 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more bool, err err
 		return err
 	})
 	if err != nil {
-		return 0, false, err
+		return 0, false, false, err
 	}
-	r.assigned(wsID, gen, pairs, verified)
-	return n, more, nil
+	r.assigned(wsID, gen, pairs, verified, misjudged)
+	return n, more, misjudged, nil
 }
 
 // queue reads the first Batch queued conversations in queue order (R5: priority, then arrival),
@@ -463,14 +474,20 @@ func (r *Router) loadsOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids
 
 // assigned takes in, after a dispatch committed, the loads its agents were verified to have
 // (under their row locks) plus what it gave them.
-func (r *Router) assigned(ws int, gen uint64, pairs []Pair, verified map[int]AgentLoad) {
-	if len(pairs) == 0 {
-		return
-	}
+// What it remembers is forgotten instead when verify found it wrong (misjudged) or when a change
+// committed since the dispatch began.
+func (r *Router) assigned(ws int, gen uint64, pairs []Pair, verified map[int]AgentLoad, misjudged bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k := r.loads[ws]
-	if k == nil || k.gen != gen || r.loadGen[ws] != gen {
+	if k == nil {
+		return
+	}
+	if misjudged || k.gen != gen || r.loadGen[ws] != gen {
+		delete(r.loads, ws)
+		return
+	}
+	if len(pairs) == 0 {
 		return
 	}
 	next := maps.Clone(k.loads)
