@@ -188,5 +188,46 @@ func Seed(ctx context.Context, db *storage.DB) (bool, error) {
 			return false, fmt.Errorf("demo conversation %d: %w", i, err)
 		}
 	}
+	if err := history(actx, client, ws.ID, []int{ids["ana@example.com"], ids["ben@example.com"], ids["cleo@example.com"]}, now); err != nil {
+		return false, fmt.Errorf("demo history: %w", err)
+	}
 	return true, nil
+}
+
+// history writes two weeks of the agents' past work into the event log (claims and routing
+// assignments with their time-to-claim, first responses, resolutions, a few releases), as the
+// desk would have, so that the supervisor dashboard (§8) has figures on a fresh demo. The
+// conversations themselves are long archived: the events name none.
+func history(ctx context.Context, client *ent.Client, ws int, agents []int, now time.Time) error {
+	var batch []*ent.EventCreate
+	add := func(typ string, at time.Time, actor, subject int, d time.Duration) {
+		c := client.Event.Create().SetWorkspaceID(ws).SetType(typ).SetCreatedAt(at).SetActorID(actor)
+		if subject != 0 {
+			c.SetSubjectID(subject)
+		}
+		if d > 0 {
+			c.SetDurationMs(d.Milliseconds())
+		}
+		batch = append(batch, c)
+	}
+	for day := 14; day >= 1; day-- {
+		for i, a := range agents {
+			for k := range 4 + (day+i)%4 { // 4 to 7 a day each
+				n := day*31 + i*7 + k
+				at := now.AddDate(0, 0, -day).Add(time.Duration(9+k) * time.Hour)
+				typ := events.ConversationClaimed
+				if n%3 == 0 {
+					typ = events.ConversationAssigned
+				}
+				add(typ, at, a, a, time.Duration(20+n%240)*time.Second)
+				add(events.FirstResponse, at.Add(time.Duration(30+n%150)*time.Second), a, a, time.Duration(30+n%150)*time.Second)
+				if n%9 == 0 {
+					add(events.ConversationReleased, at.Add(10*time.Minute), a, a, 0)
+				} else {
+					add(events.ConversationResolved, at.Add(15*time.Minute), a, 0, 0)
+				}
+			}
+		}
+	}
+	return client.Event.CreateBulk(batch...).Exec(ctx)
 }

@@ -47,4 +47,25 @@ func TestSeed(t *testing.T) {
 	if n := r.Path(t, "conversations.totalCount").(float64); n < 10 {
 		t.Fatalf("ana sees %v conversations", n)
 	}
+	// Two weeks of history: the supervisor dashboard (§8) has figures from the start.
+	var perf struct {
+		AgentPerformance []struct {
+			Agent                   struct{ Name string }
+			Claims, Resolved        int
+			AvgFirstResponseSeconds *float64
+		}
+	}
+	s.Login("sam@example.com", demo.Password).Do(`{agentPerformance(days:7){agent{name} claims resolved avgFirstResponseSeconds}}`, nil).OK(t).Decode(t, &perf)
+	found := false
+	for _, p := range perf.AgentPerformance {
+		if p.Agent.Name == "Ana Alvarez" {
+			found = true
+			if p.Claims < 20 || p.Resolved < 10 || p.AvgFirstResponseSeconds == nil {
+				t.Fatalf("demo history: %+v", p)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("Ana is not in agentPerformance")
+	}
 }
