@@ -86,33 +86,3 @@ func AgentPerformance(ctx context.Context, c *ent.Client, from, to time.Time) ([
 	})
 	return out, err
 }
-
-// agentFigures answers [from, to) per agent: whole days already counted come from daily_stats,
-// the rest (the partial first and last days, the days not counted yet) from the event log.
-func agentFigures(ctx context.Context, c *ent.Client, ws *ent.Workspace, from, to time.Time) (map[int]figures, error) {
-	out := map[int]figures{}
-	merge := func(m map[int]figures, err error) error {
-		for k, f := range m {
-			out[k] = out[k].add(f)
-		}
-		return err
-	}
-	lo, hi := span(from, to, ws.StatsRolledUntil)
-	if lo.Equal(hi) {
-		return out, merge(rawFigures(ctx, c.Event.Query(), from, to))
-	}
-	if from.Before(lo) {
-		if err := merge(rawFigures(ctx, c.Event.Query(), from, lo)); err != nil {
-			return nil, err
-		}
-	}
-	if err := merge(rolledFigures(ctx, c, lo, hi)); err != nil {
-		return nil, err
-	}
-	if hi.Before(to) {
-		if err := merge(rawFigures(ctx, c.Event.Query(), hi, to)); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}

@@ -5,13 +5,11 @@ package analytics
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
-	"switchboard/ent/dailystat"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/fault"
@@ -101,42 +99,4 @@ func Period(days *int, from, to *time.Time, now time.Time) (time.Time, time.Time
 		return *from, end, nil
 	}
 	return end.AddDate(0, 0, -7), end, nil
-}
-
-// breachTallies counts SLA breaches in [from, to) per channel: counted days from daily_stats, the
-// rest from the event log (see agentTallies).
-func breachTallies(ctx context.Context, c *ent.Client, ws *ent.Workspace, from, to time.Time) (map[string]int64, error) {
-	out := map[string]int64{}
-	merge := func(m map[string]int64, err error) error {
-		for k, n := range m {
-			out[k] += n
-		}
-		return err
-	}
-	lo, hi := span(from, to, ws.StatsRolledUntil)
-	if lo.Equal(hi) {
-		return out, merge(breachesByChannel(ctx, c.Event.Query(), from, to))
-	}
-	if from.Before(lo) {
-		if err := merge(breachesByChannel(ctx, c.Event.Query(), from, lo)); err != nil {
-			return nil, err
-		}
-	}
-	var rows []struct {
-		Channel string `json:"channel"`
-		N       int64  `json:"n"`
-	}
-	if err := c.DailyStat.Query().Where(dailystat.DayGTE(lo), dailystat.DayLT(hi), dailystat.ChannelNotNil()).
-		GroupBy(dailystat.FieldChannel).Aggregate(ent.As(ent.Sum(dailystat.FieldSLABreaches), "n")).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("breaches by day: %w", err)
-	}
-	for _, r := range rows {
-		out[r.Channel] += r.N
-	}
-	if hi.Before(to) {
-		if err := merge(breachesByChannel(ctx, c.Event.Query(), hi, to)); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }

@@ -290,24 +290,87 @@ func breachesByChannel(ctx context.Context, q *ent.EventQuery, from, to time.Tim
 	return out, nil
 }
 
-// span splits [from, to) into what the log must answer (the edges, and everything after
-// rolledUntil) and the whole days daily_stats answers: [lo, hi), empty when lo == hi.
-func span(from, to time.Time, rolledUntil *time.Time) (lo, hi time.Time) {
-	if rolledUntil == nil {
-		return from, from
+// overPeriod answers [from, to) by parts and adds them up with add: the whole days daily_stats
+// has counted (before rolledUntil) from rolled, the rest (the partial first and last days, the
+// days not counted yet) from the log with raw.
+func overPeriod[T any](from, to time.Time, rolledUntil *time.Time, raw, rolled func(from, to time.Time) (T, error), add func(T)) error {
+	lo, hi := from, from // the counted days in [from, to): none yet
+	if rolledUntil != nil {
+		lo = day(from)
+		if lo.Before(from) {
+			lo = lo.Add(24 * time.Hour)
+		}
+		hi = day(to)
+		if rolledUntil.Before(hi) {
+			hi = *rolledUntil
+		}
 	}
-	lo = day(from)
-	if lo.Before(from) {
-		lo = lo.Add(24 * time.Hour)
+	type part struct {
+		from, to time.Time
+		read     func(from, to time.Time) (T, error)
 	}
-	hi = day(to)
-	if rolledUntil.Before(hi) {
-		hi = *rolledUntil
+	parts := []part{{from, to, raw}}
+	if lo.Before(hi) {
+		parts = []part{{from, lo, raw}, {lo, hi, rolled}, {hi, to, raw}}
 	}
-	if !lo.Before(hi) {
-		return from, from
+	for _, p := range parts {
+		if !p.from.Before(p.to) {
+			continue
+		}
+		v, err := p.read(p.from, p.to)
+		if err != nil {
+			return err
+		}
+		add(v)
 	}
-	return lo, hi
+	return nil
+}
+
+// agentFigures answers [from, to) per agent (see overPeriod).
+func agentFigures(ctx context.Context, c *ent.Client, ws *ent.Workspace, from, to time.Time) (map[int]figures, error) {
+	out := map[int]figures{}
+	err := overPeriod(from, to, ws.StatsRolledUntil,
+		func(from, to time.Time) (map[int]figures, error) { return rawFigures(ctx, c.Event.Query(), from, to) },
+		func(from, to time.Time) (map[int]figures, error) { return rolledFigures(ctx, c, from, to) },
+		func(m map[int]figures) {
+			for k, f := range m {
+				out[k] = out[k].add(f)
+			}
+		})
+	return out, err
+}
+
+// breachTallies answers [from, to) per channel (see overPeriod).
+func breachTallies(ctx context.Context, c *ent.Client, ws *ent.Workspace, from, to time.Time) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := overPeriod(from, to, ws.StatsRolledUntil,
+		func(from, to time.Time) (map[string]int64, error) {
+			return breachesByChannel(ctx, c.Event.Query(), from, to)
+		},
+		func(from, to time.Time) (map[string]int64, error) { return rolledBreaches(ctx, c, from, to) },
+		func(m map[string]int64) {
+			for k, n := range m {
+				out[k] += n
+			}
+		})
+	return out, err
+}
+
+// rolledBreaches sums daily_stats' SLA breaches over the counted days [from, to) per channel.
+func rolledBreaches(ctx context.Context, c *ent.Client, from, to time.Time) (map[string]int64, error) {
+	var rows []struct {
+		Channel string `json:"channel"`
+		N       int64  `json:"n"`
+	}
+	if err := c.DailyStat.Query().Where(dailystat.DayGTE(from), dailystat.DayLT(to), dailystat.ChannelNotNil()).
+		GroupBy(dailystat.FieldChannel).Aggregate(ent.As(ent.Sum(dailystat.FieldSLABreaches), "n")).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("breaches by day: %w", err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Channel] = r.N
+	}
+	return out, nil
 }
 
 // RunRollup counts finished days at start and then every interval until ctx ends.

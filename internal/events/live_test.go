@@ -270,6 +270,13 @@ func TestWorkspaceEventsForSupervisors(t *testing.T) {
 	if msg := denied.Err(2 * time.Second); !strings.Contains(msg, "role does not allow") {
 		t.Fatalf("an agent must not follow the whole workspace: %q", msg)
 	}
+	tooMany := make([]string, 51)
+	for i := range tooMany {
+		tooMany[i] = fmt.Sprintf("type.%d", i)
+	}
+	if msg := x.ws.Admin.Subscribe(sub, testapi.Vars{"types": tooMany}).Err(2 * time.Second); !strings.Contains(msg, "at most 50") {
+		t.Fatalf("51 event types must be refused: %q", msg)
+	}
 	registered(t, s, 2)
 	c := x.ingest(t, "+1", "hello")
 	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)

@@ -179,22 +179,32 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// R4: the least loaded agent on the channel gets it, then the one idle longest.
-func TestLeastLoadedThenIdleLongest(t *testing.T) {
-	f := newFixture(t)
-	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
-	ben := f.agent("Ben", "AGENT", "SMS:5", nil)
-	presence(t, ben, "ONLINE") // Ben has been ONLINE longer: idle longest
+// routed waits for routing to assign conversation c and returns its owner.
+func (f *fixture) routed(t *testing.T, c string) string {
+	t.Helper()
+	eventually(t, "assigned", func() bool { return f.ownerOf(c) != "" })
+	return f.ownerOf(c)
+}
+
+// twoAgentsOneRouted: Ana and Ben on SMS, Ben ONLINE longer (idle longest), so the first arrival
+// goes to Ben (R4: equal loads).
+func twoAgentsOneRouted(t *testing.T) (f *fixture, ana, ben *testapi.Client) {
+	f = newFixture(t)
+	ana = f.agent("Ana", "AGENT", "SMS:5", nil)
+	ben = f.agent("Ben", "AGENT", "SMS:5", nil)
+	presence(t, ben, "ONLINE")
 	time.Sleep(20 * time.Millisecond)
 	presence(t, ana, "ONLINE")
-	a := f.arrive("SMS")
-	eventually(t, "assigned", func() bool { return f.ownerOf(a) != "" })
-	if f.ownerOf(a) != ben.AgentID {
+	if f.routed(t, f.arrive("SMS")) != ben.AgentID {
 		t.Fatal("R4: equal loads: the agent idle longest")
 	}
-	b := f.arrive("SMS")
-	eventually(t, "assigned", func() bool { return f.ownerOf(b) != "" })
-	if f.ownerOf(b) != ana.AgentID {
+	return f, ana, ben
+}
+
+// R4: the least loaded agent on the channel gets it, then the one idle longest.
+func TestLeastLoadedThenIdleLongest(t *testing.T) {
+	f, ana, _ := twoAgentsOneRouted(t)
+	if f.routed(t, f.arrive("SMS")) != ana.AgentID {
 		t.Fatal("R4: the least loaded")
 	}
 }
@@ -202,25 +212,13 @@ func TestLeastLoadedThenIdleLongest(t *testing.T) {
 // R4 with what routing remembers of the loads: claims made by hand between two arrivals move the
 // next choice at once (their commits drop what routing remembered).
 func TestLeastLoadedAfterManualClaims(t *testing.T) {
-	f := newFixture(t)
-	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
-	ben := f.agent("Ben", "AGENT", "SMS:5", nil)
-	presence(t, ben, "ONLINE")
-	time.Sleep(20 * time.Millisecond)
-	presence(t, ana, "ONLINE")
-	a := f.arrive("SMS")
-	eventually(t, "assigned", func() bool { return f.ownerOf(a) != "" })
-	if f.ownerOf(a) != ben.AgentID {
-		t.Fatal("R4: equal loads: the agent idle longest")
-	}
+	f, ana, ben := twoAgentsOneRouted(t)
 	// Routing remembers Ana 0, Ben 1. Ana claims by hand three conversations routing cannot give
 	// anyone (a skill nobody has): Ana 3, Ben 1, so the next arrival goes to Ben.
 	for range 3 {
 		ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, id(f.requiring("SMS", "klingon"))).OK(t)
 	}
-	d := f.arrive("SMS")
-	eventually(t, "assigned", func() bool { return f.ownerOf(d) != "" })
-	if f.ownerOf(d) != ben.AgentID {
+	if f.routed(t, f.arrive("SMS")) != ben.AgentID {
 		t.Fatal("R4: Ana claimed three by hand: the least loaded is Ben")
 	}
 }
