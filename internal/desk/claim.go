@@ -27,6 +27,11 @@ var viewerOf = auth.ViewerFrom
 // Pools (C7), the workspace's self-assignment policy (C10) and the caps (C6, R2) apply; force lets
 // a supervisor past the caps, audited (SPEC §12).
 func (d *Desk) Claim(ctx context.Context, id int, force bool) (*ent.Conversation, error) {
+	if !force {
+		if c, ok, err := d.hotClaim(ctx, id); ok || err != nil {
+			return c, err
+		}
+	}
 	return d.run(ctx, id, viewerIDs(ctx), func(o *op) error { return o.claim(force, true) })
 }
 
@@ -133,6 +138,9 @@ func (o *op) overridable(err error, agentID int, force bool) error {
 // Release returns the viewer's conversation to the queue, UNCLAIMED, and releases the viewer's
 // lock on it (C4).
 func (d *Desk) Release(ctx context.Context, id int) (*ent.Conversation, error) {
+	if c, ok, err := d.hotRelease(ctx, id); ok || err != nil {
+		return c, err
+	}
 	return d.run(ctx, id, nil, func(o *op) error {
 		if !o.humanOwned {
 			return fault.New(fault.InvalidState, "the conversation is not claimed")

@@ -25,13 +25,15 @@ type Desk struct {
 	// rowLocks: SELECT … FOR UPDATE on Postgres. SQLite has none and needs none: its write
 	// transactions begin IMMEDIATE, one at a time.
 	rowLocks bool
+	// hotPaths: claim and release try storage/hotpaths.sql first (Postgres; see hotpath.go).
+	hotPaths bool
 	now      func() time.Time
 	bus      *events.Bus
 }
 
 // New returns the desk over db; bus (may be nil) announces its events after each commit.
 func New(db *storage.DB, bus *events.Bus) *Desk {
-	return &Desk{client: db.Client, rowLocks: db.RowLocks(), now: time.Now, bus: bus}
+	return &Desk{client: db.Client, rowLocks: db.RowLocks(), hotPaths: db.RowLocks(), now: time.Now, bus: bus}
 }
 
 // WithClock returns a copy of the desk that reads time from now (tests).
@@ -359,4 +361,12 @@ func (o *op) statusWord() string {
 		return "closed"
 	}
 	return string(o.conv.Status)
+}
+
+// WithoutHotPaths returns a copy of the desk that runs every claim and release its ordinary
+// way (tests hold the hot paths to it).
+func (d *Desk) WithoutHotPaths() *Desk {
+	c := *d
+	c.hotPaths = false
+	return &c
 }

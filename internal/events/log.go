@@ -75,12 +75,10 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 		return nil
 	}
 	builders := make([]*ent.EventCreate, len(entries))
-	workspaces := map[int]bool{}
 	for i, e := range entries {
 		if e.WorkspaceID == 0 || e.Type == "" {
 			return fmt.Errorf("events: entry %d lacks workspace or type", i)
 		}
-		workspaces[e.WorkspaceID] = true
 		c := tx.Event.Create().SetWorkspaceID(e.WorkspaceID).SetType(e.Type).SetVersion(e.Version)
 		if e.ConversationID != 0 {
 			c.SetConversationID(e.ConversationID)
@@ -110,16 +108,30 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
 				err := next.Commit(ctx, tx)
 				if err == nil {
-					for ws := range workspaces {
-						b.Committed(ws)
-					}
-					b.notifyWatchers(entries)
+					b.Announce(entries)
 				}
 				return err
 			})
 		})
 	}
 	return nil
+}
+
+// Announce tells the bus that entries are committed: it sequences and delivers them, and its
+// watchers see them. Append does it after its transaction commits; a statement that writes its
+// events itself (the desk's hot paths on Postgres) calls it after it returns.
+func (b *Bus) Announce(entries []Entry) {
+	if b == nil {
+		return
+	}
+	seen := map[int]bool{}
+	for _, e := range entries {
+		if !seen[e.WorkspaceID] {
+			seen[e.WorkspaceID] = true
+			b.Committed(e.WorkspaceID)
+		}
+	}
+	b.notifyWatchers(entries)
 }
 
 // StateChanged: the conversation's lifecycle state moved (§6); before/after carry "state".

@@ -85,7 +85,7 @@ func (b *Bus) sequence(ctx context.Context, ws int) error {
 // sequenceStragglers numbers events that nobody has needed numbered yet (no subscriber), so the
 // log stays in order for later replays and audits.
 func (b *Bus) sequenceStragglers(ctx context.Context) {
-	wss, err := b.client.Event.Query().Where(event.SeqIsNil(), event.CreatedAtLT(time.Now().Add(-5*time.Second))).
+	wss, err := b.client.Event.Query().Where(event.SeqIsNil(), event.CreatedAtLT(time.Now().Add(-time.Second))).
 		Unique(true).Select(event.FieldWorkspaceID).Ints(tenant.System(ctx))
 	if err != nil {
 		return

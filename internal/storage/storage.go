@@ -5,6 +5,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	_ "embed"
 	"errors"
 	"fmt"
 	"strings"
@@ -129,8 +130,18 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if err := d.Client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if d.Dialect == dialect.Postgres {
+		if _, err := d.SQL.ExecContext(ctx, hotPaths); err != nil {
+			return fmt.Errorf("migrate: hot paths: %w", err)
+		}
+	}
 	return nil
 }
+
+// hotPaths are the desk's one-statement claim and release on Postgres (see the file).
+//
+//go:embed hotpaths.sql
+var hotPaths string
 
 // Close closes the database.
 func (d *DB) Close() error { return d.Client.Close() }
