@@ -115,7 +115,7 @@ func (b *Bus) Run(ctx context.Context) {
 		go b.notify(ctx)
 	}
 	var lastPass time.Time
-	stragglers := time.NewTicker(time.Second)
+	stragglers := time.NewTicker(stragglerEvery)
 	defer stragglers.Stop()
 	for {
 		select {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/ent/event"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/testapi"
 	"switchboard/internal/testdb"
@@ -377,4 +378,24 @@ func TestEventCursorStartsASubscription(t *testing.T) {
 		t.Fatalf("the first event after eventCursor is the second arrival: %+v", in)
 	}
 	f.s.Anonymous().Do(`{eventCursor}`, nil).WantCode(t, "UNAUTHENTICATED")
+}
+
+// E3: events no subscriber asked for are numbered all the same, within about a second, so a
+// later replay finds them in order.
+func TestStragglersAreNumbered(t *testing.T) {
+	s := testapi.New(t)
+	f := newFixture(t, s, "x")
+	c := atoi(f.ingest(t, "+1", "nobody is watching"))
+	if s.DB.Client.Event.Query().Where(event.ConversationID(c)).CountX(testapi.Sys()) == 0 {
+		t.Fatal("the ingest wrote no events")
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		n := s.DB.Client.Event.Query().Where(event.ConversationID(c), event.SeqIsNil()).CountX(testapi.Sys())
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d events still unnumbered after 5 s", n)
+		}
+	}
 }
