@@ -43,6 +43,13 @@ func TestClaim(t *testing.T) {
 	ana.Do(claim, id("nope")).WantCode(t, "BAD_USER_INPUT")
 	other := fixtureOn(t, f.s, "other")
 	ana.Do(claim, id(other.queued("SMS"))).WantCode(t, "NOT_FOUND")
+	// Nor to release: another workspace's claim stays its owner's.
+	theirs, zed := other.queued("SMS"), other.agent("Zed", "AGENT", 5)
+	zed.Do(claim, id(theirs)).OK(t)
+	ana.Do(release, id(theirs)).WantCode(t, "NOT_FOUND")
+	if f.ownerOf(theirs) != zed.AgentID {
+		t.Fatal("a release from another workspace changed the owner")
+	}
 }
 
 // C3: replying to an unclaimed conversation claims it when the workspace auto-claims.

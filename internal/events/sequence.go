@@ -93,7 +93,7 @@ func (b *Bus) sequenceStragglers(ctx context.Context) {
 	wss, err := b.client.Workspace.Query().Where(func(s *sql.Selector) {
 		e := sql.Table(event.Table)
 		s.Where(sql.Exists(sql.Select(e.C(event.FieldID)).From(e).
-			Where(sql.And(sql.ColumnsEQ(e.C(event.FieldWorkspaceID), s.C(workspace.FieldID)), sql.IsNull(e.C(event.FieldSeq)))).Limit(1)))
+			Where(sql.And(sql.ColumnsEQ(e.C(event.FieldWorkspaceID), s.C(workspace.FieldID)), sql.IsNull(e.C(event.FieldSeq))))))
 	}).IDs(sys)
 	if err != nil {
 		if ctx.Err() == nil {
