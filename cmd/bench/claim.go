@@ -16,6 +16,7 @@ import (
 
 	"switchboard/ent/conversation"
 	"switchboard/ent/schema/enum"
+	"switchboard/internal/desk"
 	"switchboard/internal/auth"
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
@@ -67,12 +68,15 @@ func runClaim(args []string) error {
 	for _, n := range levels {
 		sqlRes := measure(n, *duration, func(i int) (time.Duration, error) { return fx.sqlPair(ctx, db, i) })
 		stop := startProfile(*cpuProfile)
+		ops, batches := desk.HotDecided(), desk.HotBatches()
 		gqlRes := measure(n, *duration, func(i int) (time.Duration, error) { return fx.graphQLPair(httpClient, srv.URL, i) })
+		ops, batches = desk.HotDecided()-ops, desk.HotBatches()-batches
 		stop()
 		floor := measure(n, *duration, func(i int) (time.Duration, error) { return fx.transportPair(httpClient, srv.URL, i) })
 		sqlRes.print(n, "sql")
 		gqlRes.print(n, "graphql")
 		floor.print(n, "http")
+		fmt.Printf("%-8d hot path: %d claims and releases in %d batches (%.1f per batch)\n", n, ops, batches, float64(ops)/float64(max(batches, 1)))
 		fmt.Printf("%-8d ratio graphql/sql throughput: %.2f (two authenticated GraphQL requests that touch no conversation: %.2f)\n",
 			n, gqlRes.rate()/sqlRes.rate(), floor.rate()/sqlRes.rate())
 	}

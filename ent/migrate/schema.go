@@ -465,21 +465,16 @@ var (
 				Name:    "event_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{EventsColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					Types: map[string]string{
+						"postgres": "BRIN",
+					},
+				},
 			},
 			{
 				Name:    "event_workspace_id_type_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{EventsColumns[11], EventsColumns[3], EventsColumns[1]},
-			},
-			{
-				Name:    "event_actor_id_type_created_at",
-				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[9], EventsColumns[3], EventsColumns[1]},
-			},
-			{
-				Name:    "event_subject_id_type_created_at",
-				Unique:  false,
-				Columns: []*schema.Column{EventsColumns[10], EventsColumns[3], EventsColumns[1]},
 			},
 		},
 	}

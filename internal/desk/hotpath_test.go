@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,13 +28,26 @@ type twin struct {
 	conv, other     int
 }
 
-// TestHotPathsMatch holds storage/hotpaths.sql to the ordinary way: each case is arranged twice,
-// on twin agents and conversations; one twin is claimed or released through the hot path, the
-// other the ordinary way, on one clock; both must end with the same answer (or error code), the
-// same conversation rows, events, participants and agent row. Cases the hot path declines (C2
-// conflict, C6/R2 caps, C7 pools, C10, C1 bots, I2) must come out the same too, which also proves
-// that declining wrote nothing (L1–L6, C1–C7, C10, §6 lifecycle, §8 time-to-claim).
-func TestHotPathsMatch(t *testing.T) {
+// hotCase is one comparison of the hot path with the ordinary way.
+type hotCase struct {
+	name    string
+	arrange func(s twin)
+	act     func(d *desk.Desk, s twin) (*ent.Conversation, error)
+	code    string // the error both must give; "" for none
+	hot     bool   // the hot path decides it (else it declines)
+}
+
+// hotBench holds the two desks (one clock) and the cases TestHotPathsMatch and TestHotPathBatches
+// run both ways.
+type hotBench struct {
+	f         *fixture
+	db        *ent.Client
+	now       time.Time
+	hot, slow *desk.Desk
+	cases     []hotCase
+}
+
+func newHotBench(t *testing.T) *hotBench {
 	testdb.RequirePostgres(t)
 	f := newFixture(t)
 	third := f.agent("Third", "AGENT", 5)
@@ -50,14 +64,7 @@ func TestHotPathsMatch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-
-	cases := []struct {
-		name    string
-		arrange func(s twin)
-		act     func(d *desk.Desk, s twin) (*ent.Conversation, error)
-		code    string // the error both must give; "" for none
-		hot     bool   // the hot path decides it (else it declines)
-	}{
+	cases := []hotCase{
 		{"claim a queued conversation", nil, claimBy, "", true},
 		{"claim while holding another conversation's lock (L3)", func(s twin) {
 			s.agent.Do(open, id(fmt.Sprint(s.other))).OK(t)
@@ -101,62 +108,148 @@ func TestHotPathsMatch(t *testing.T) {
 		}, releaseBy, "FORBIDDEN", false},
 		{"release an unclaimed conversation", nil, releaseBy, "INVALID_STATE", false},
 	}
-	for i, tc := range cases {
+	return &hotBench{f: f, db: db, now: now, hot: hot, slow: slow, cases: cases}
+}
+
+// twin arranges side j ('A' hot, 'B' ordinary) of case i.
+func (b *hotBench) twin(t *testing.T, i, j int) twin {
+	sys := testapi.Sys()
+	a := b.f.agent(fmt.Sprintf("Twin%d%c", i, 'A'+j), "AGENT", 1)
+	h := b.f.agent(fmt.Sprintf("Holder%d%c", i, 'A'+j), "AGENT", 1)
+	s := twin{agent: a, agentID: atoi(t, a.AgentID), holder: atoi(t, h.AgentID),
+		conv: atoi(t, b.f.queued("SMS")), other: atoi(t, b.f.queued("SMS"))}
+	for _, c := range []int{s.conv, s.other} {
+		b.db.Conversation.UpdateOneID(c).SetQueuedSince(b.now.Add(-90 * time.Second)).ExecX(sys)
+	}
+	if tc := b.cases[i]; tc.arrange != nil {
+		tc.arrange(s)
+	}
+	return s
+}
+
+// outcome is what case tc left on twin s (answer c, err): the answer or error code, the rows, and
+// the twin's events after event id mark.
+func (b *hotBench) outcome(t *testing.T, tc hotCase, s twin, c *ent.Conversation, err error, mark int) (got any, evs []any) {
+	sys := testapi.Sys()
+	code := ""
+	if err != nil {
+		fe, ok := fault.As(err)
+		if !ok {
+			t.Fatal(err)
+		}
+		code = string(fe.Code)
+	}
+	if code != tc.code {
+		t.Fatalf("error %q, want %q (%v)", code, tc.code, err)
+	}
+	ids := map[int]string{s.agentID: "agent", s.holder: "holder", s.conv: "conv", s.other: "other"}
+	for _, e := range b.db.Event.Query().Where(event.IDGT(mark), event.ConversationIDIn(s.conv, s.other)).Order(event.ByID()).AllX(sys) {
+		e.ID, e.Seq, e.CreatedAt = 0, nil, time.Time{}
+		evs = append(evs, normalized(t, e, ids))
+	}
+	parts := b.db.Participant.Query().Where(participant.ConversationID(s.conv), participant.KindEQ(enum.ParticipantAgent)).
+		Order(participant.ByID()).AllX(sys)
+	for _, p := range parts {
+		p.ID, p.JoinedAt = 0, time.Time{}
+	}
+	ag := b.db.Agent.GetX(sys, s.agentID)
+	return map[string]any{"code": code, "answer": conv(t, c, ids), "row": conv(t, b.db.Conversation.GetX(sys, s.conv), ids),
+		"participants": normalized(t, parts, ids), "agent": []any{ag.LastAssignedAt, ag.LastActivityAt},
+		"other": conv(t, b.db.Conversation.GetX(sys, s.other), ids)}, evs
+}
+
+// lastEvent is the newest event id.
+func (b *hotBench) lastEvent() int {
+	return b.db.Event.Query().Aggregate(ent.Max(event.FieldID)).IntX(testapi.Sys())
+}
+
+// compare fails t unless both sides of a case came out the same.
+func compare(t *testing.T, got [2]any, evs [2][]any) {
+	t.Helper()
+	if !reflect.DeepEqual(evs[0], evs[1]) {
+		t.Errorf("events differ:\nhot  %v\nslow %v", evs[0], evs[1])
+	}
+	if !reflect.DeepEqual(got[0], got[1]) {
+		t.Errorf("outcomes differ:\nhot  %v\nslow %v", got[0], got[1])
+	}
+}
+
+// TestHotPathsMatch holds storage/hotpaths.sql to the ordinary way: each case is arranged twice,
+// on twin agents and conversations; one twin is claimed or released through the hot path (a batch
+// of one), the other the ordinary way, on one clock; both must end with the same answer (or error
+// code), the same conversation rows, events, participants and agent row. Cases the hot path
+// declines (C2 conflict, C6/R2 caps, C7 pools, C10, C1 bots, I2) must come out the same too, which
+// also proves that declining wrote nothing (L1–L6, C1–C7, C10, §6 lifecycle, §8 time-to-claim).
+func TestHotPathsMatch(t *testing.T) {
+	b := newHotBench(t)
+	for i, tc := range b.cases {
 		t.Run(tc.name, func(t *testing.T) {
-			sides := [2]twin{}
-			for j := range sides {
-				a := f.agent(fmt.Sprintf("Twin%d%c", i, 'A'+j), "AGENT", 1)
-				h := f.agent(fmt.Sprintf("Holder%d%c", i, 'A'+j), "AGENT", 1)
-				sides[j] = twin{agent: a, agentID: atoi(t, a.AgentID), holder: atoi(t, h.AgentID),
-					conv: atoi(t, f.queued("SMS")), other: atoi(t, f.queued("SMS"))}
-				for _, c := range []int{sides[j].conv, sides[j].other} {
-					set(c).SetQueuedSince(now.Add(-90 * time.Second)).ExecX(sys)
-				}
-				if tc.arrange != nil {
-					tc.arrange(sides[j])
-				}
-			}
+			sides := [2]twin{b.twin(t, i, 0), b.twin(t, i, 1)}
 			var got [2]any
 			var evs [2][]any
-			for j, d := range []*desk.Desk{hot, slow} {
-				mark, hits := db.Event.Query().Aggregate(ent.Max(event.FieldID)).IntX(sys), desk.HotDecided()
+			for j, d := range []*desk.Desk{b.hot, b.slow} {
+				mark, hits := b.lastEvent(), desk.HotDecided()
 				c, err := tc.act(d, sides[j])
 				if decided := desk.HotDecided() - hits; decided != 0 != (tc.hot && j == 0) {
 					t.Fatalf("side %d: the hot path decided %d operations", j, decided)
 				}
-				code := ""
-				if err != nil {
-					fe, ok := fault.As(err)
-					if !ok {
-						t.Fatalf("side %d: %v", j, err)
-					}
-					code = string(fe.Code)
-				}
-				if code != tc.code {
-					t.Fatalf("side %d: error %q, want %q (%v)", j, code, tc.code, err)
-				}
-				ids := map[int]string{sides[j].agentID: "agent", sides[j].holder: "holder", sides[j].conv: "conv", sides[j].other: "other"}
-				for _, e := range db.Event.Query().Where(event.IDGT(mark)).Order(event.ByID()).AllX(sys) {
-					e.ID, e.Seq, e.CreatedAt = 0, nil, time.Time{}
-					evs[j] = append(evs[j], normalized(t, e, ids))
-				}
-				parts := db.Participant.Query().Where(participant.ConversationID(sides[j].conv), participant.KindEQ(enum.ParticipantAgent)).
-					Order(participant.ByID()).AllX(sys)
-				for _, p := range parts {
-					p.ID, p.JoinedAt = 0, time.Time{}
-				}
-				row := db.Conversation.GetX(sys, sides[j].conv)
-				ag := db.Agent.GetX(sys, sides[j].agentID)
-				got[j] = map[string]any{"code": code, "answer": conv(t, c, ids), "row": conv(t, row, ids),
-					"participants": normalized(t, parts, ids), "agent": []any{ag.LastAssignedAt, ag.LastActivityAt},
-					"other": conv(t, db.Conversation.GetX(sys, sides[j].other), ids)}
+				got[j], evs[j] = b.outcome(t, tc, sides[j], c, err, mark)
 			}
-			if !reflect.DeepEqual(evs[0], evs[1]) {
-				t.Errorf("events differ:\nhot  %v\nslow %v", evs[0], evs[1])
-			}
-			if !reflect.DeepEqual(got[0], got[1]) {
-				t.Errorf("outcomes differ:\nhot  %v\nslow %v", got[0], got[1])
-			}
+			compare(t, got, evs)
+		})
+	}
+}
+
+// TestHotPathBatches runs every case's hot side at once, gathered into one batch of claims and one
+// of releases (each operation decided on its own, the declined ones then going the ordinary way
+// concurrently), and holds each to its ordinary twin as TestHotPathsMatch does.
+func TestHotPathBatches(t *testing.T) {
+	b := newHotBench(t)
+	n := len(b.cases)
+	sides := make([][2]twin, n)
+	for i := range b.cases {
+		sides[i] = [2]twin{b.twin(t, i, 0), b.twin(t, i, 1)}
+	}
+	mark, hits, batches := b.lastEvent(), desk.HotDecided(), desk.HotBatches()
+	waiting, release := desk.HoldHotPaths(b.hot)
+	type answer struct {
+		c   *ent.Conversation
+		err error
+	}
+	answers := make([]answer, n)
+	var wg sync.WaitGroup
+	for i, tc := range b.cases {
+		wg.Go(func() {
+			c, err := tc.act(b.hot, sides[i][0])
+			answers[i] = answer{c, err}
+		})
+	}
+	for waiting() < n {
+		time.Sleep(time.Millisecond)
+	}
+	release()
+	wg.Wait()
+	want := 0
+	for _, tc := range b.cases {
+		if tc.hot {
+			want++
+		}
+	}
+	if decided := desk.HotDecided() - hits; decided != int64(want) {
+		t.Errorf("the hot path decided %d operations, want %d", decided, want)
+	}
+	if n := desk.HotBatches() - batches; n != 2 {
+		t.Errorf("%d batches decided them, want 2 (claims, releases)", n)
+	}
+	for i, tc := range b.cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got [2]any
+			var evs [2][]any
+			got[0], evs[0] = b.outcome(t, tc, sides[i][0], answers[i].c, answers[i].err, mark)
+			slowMark := b.lastEvent()
+			c, err := tc.act(b.slow, sides[i][1])
+			got[1], evs[1] = b.outcome(t, tc, sides[i][1], c, err, slowMark)
+			compare(t, got, evs)
 		})
 	}
 }

@@ -235,12 +235,19 @@ func (b *Bus) notify(ctx context.Context) {
 			conn.Close(context.WithoutCancel(ctx))
 		}
 	}()
+	var lastRound time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-b.send:
 		}
+		// At most one round per passGap, like the reader: a busy workspace's commits (hundreds a
+		// second) cost a NOTIFY each passGap, not one each; Postgres serialises NOTIFYing commits.
+		if wait := passGap - time.Since(lastRound); wait > 0 {
+			time.Sleep(wait)
+		}
+		lastRound = time.Now()
 		b.mu.Lock()
 		wss := make([]int, 0, len(b.out))
 		for ws := range b.out {

@@ -1,143 +1,165 @@
--- The desk's hot paths on Postgres: a claim and a release that need nothing out of the ordinary,
--- each as one statement (one round trip, one implicit transaction) instead of a dozen.
+-- The desk's hot paths on Postgres: claims and releases that need nothing out of the ordinary,
+-- decided and written a batch at a time, each batch in one statement (one round trip, one implicit
+-- transaction) where the ordinary way takes a dozen per operation.
 --
--- Each function decides exactly as desk.Claim / desk.Release do and writes the same rows and
--- events, or returns no row, having written nothing, as soon as the case is not the ordinary one
--- (a conflict, a lock held by someone else, a cap, a pool, a bot, an intervention, a timer to
--- schedule): the desk then runs the operation its ordinary way, which decides it from scratch.
--- desk's TestHotPathsMatch runs both ways on twin conversations and compares rows and events.
+-- A batch is one workspace's operations of one kind that arrived together (desk/hotpath.go); each
+-- operation is decided on its own, exactly as desk.Claim / desk.Release decide it, and writes the
+-- same rows and events. An operation that is not the ordinary case (a conflict, a lock held by
+-- someone else, a cap, a pool, a bot, an intervention, a timer to schedule, or its conversation or
+-- agent twice in one batch) gets no row back and has nothing written for it: the desk then runs it
+-- its ordinary way, which decides it from scratch. desk's TestHotPathsMatch and TestHotPathBatches
+-- run both ways on twin conversations and compare rows and events.
 --
--- Each statement inside a PL/pgSQL function takes a fresh snapshot (READ COMMITTED), so counts read
--- after a row lock see every commit made before it was granted. Locks are taken in the desk's
--- order: the agent's row, then the conversation's.
+-- Each statement inside a PL/pgSQL function takes a fresh snapshot (READ COMMITTED), so what is read
+-- after the row locks sees every commit made before they were granted. Every row is found by its
+-- key (LATERAL … OFFSET 0 keeps each lookup per operation; "workspace_id IS NOT DISTINCT FROM"
+-- confirms the workspace without offering its index): a small, much-updated table's statistics
+-- must never turn a batch into a scan of a workspace's conversations. As the lookups do not depend
+-- on the batch's values, the statements keep their generic plans: planning them afresh for each
+-- batch cost more than running them (0.5 ms of a 1 ms claim, measured). Locks are taken in the
+-- desk's order, each kind in id order: the agents' rows, then the conversations' (those claimed and
+-- those whose lock the agents hold, L3), so batches never deadlock one another.
 --
--- p_now is the desk's clock (claimed_at, lock times, durations); p_wall the wall clock that ent's
--- defaults use (created_at, updated_at, joined_at).
+-- p_nows are the desk's clock at each operation (claimed_at, lock times, durations); p_walls the
+-- wall clock that ent's defaults use (created_at, updated_at, joined_at).
 
-CREATE OR REPLACE FUNCTION switchboard_claim(p_conv bigint, p_ws bigint, p_agent bigint, p_supervisor boolean,
-	p_now timestamptz, p_wall timestamptz) RETURNS SETOF conversations LANGUAGE plpgsql AS $$
+DROP FUNCTION IF EXISTS switchboard_claim(bigint, bigint, bigint, boolean, timestamptz, timestamptz);
+DROP FUNCTION IF EXISTS switchboard_release(bigint, bigint, bigint, timestamptz, timestamptz);
+
+CREATE OR REPLACE FUNCTION switchboard_claim(p_ws bigint, p_convs bigint[], p_agents bigint[], p_supervisors boolean[],
+	p_nows timestamptz[], p_walls timestamptz[]) RETURNS SETOF conversations LANGUAGE plpgsql
+	SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-	c conversations%ROWTYPE;
 	w workspaces%ROWTYPE;
-	n_open bigint;
-	n_channel bigint;
-	cap bigint;
-	to_state varchar;
-	locking boolean;
-	rel_ids bigint[];
+	k_convs bigint[];   -- the operations that go ahead, in batch order
+	k_agents bigint[];
+	k_locking boolean[];
+	k_nows timestamptz[];
+	k_walls timestamptz[];
+	rel_ids bigint[];   -- L3: the locks those agents held elsewhere, released first
 	rel_versions bigint[];
+	rel_agents bigint[];
 BEGIN
-	PERFORM 1 FROM agents WHERE id = p_agent AND workspace_id = p_ws FOR NO KEY UPDATE;
-	SELECT * INTO c FROM conversations WHERE id = p_conv AND workspace_id = p_ws FOR NO KEY UPDATE;
-	-- L1, C1 (unowned only: a bot's conversation is a takeover), L4, C7 (pools).
-	IF NOT FOUND OR NOT c.is_open OR c.status NOT IN ('NEW', 'PENDING') OR c.owner_id IS NOT NULL
-		OR (c.lock_holder_id IS NOT NULL AND NOT (c.lock_holder_id = p_agent AND c.human_lock))
-		OR jsonb_array_length(c.tags) > 0 THEN
-		RETURN;
-	END IF;
+	PERFORM 1 FROM agents WHERE id = ANY(p_agents) AND workspace_id IS NOT DISTINCT FROM p_ws ORDER BY id FOR NO KEY UPDATE;
+	PERFORM 1 FROM conversations
+		WHERE id = ANY(p_convs || ARRAY(SELECT id FROM conversations WHERE lock_holder_id = ANY(p_agents) AND human_lock))
+			AND workspace_id IS NOT DISTINCT FROM p_ws
+		ORDER BY id FOR NO KEY UPDATE;
 	SELECT * INTO w FROM workspaces WHERE id = p_ws;
-	IF w.self_assignment = 'ROUTING_ONLY' AND NOT p_supervisor THEN -- C10
+	SELECT array_agg(r.conv ORDER BY r.o), array_agg(r.agent ORDER BY r.o), array_agg(c.lock_holder_id IS NULL ORDER BY r.o),
+			array_agg(r.now ORDER BY r.o), array_agg(r.wall ORDER BY r.o)
+		INTO k_convs, k_agents, k_locking, k_nows, k_walls
+		FROM (SELECT *, count(*) OVER (PARTITION BY u.conv) AS n_conv, count(*) OVER (PARTITION BY u.agent) AS n_agent
+			FROM unnest(p_convs, p_agents, p_supervisors, p_nows, p_walls) WITH ORDINALITY AS u(conv, agent, supervisor, now, wall, o)) r
+		CROSS JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = r.conv OFFSET 0) c
+		-- C6, R1, R2: as routing.LoadOf counts (an agent's conversations are its workspace's).
+		JOIN agent_channels ac ON ac.agent_id = r.agent AND ac.channel = c.channel AND ac.workspace_id IS NOT DISTINCT FROM p_ws
+		CROSS JOIN LATERAL (SELECT count(*) AS n_open, count(*) FILTER (WHERE l.channel = c.channel
+				AND (w.capacity_counts_pending OR l.status = 'NEW') AND (w.capacity_counts_on_hold OR l.state <> 'ON_HOLD')) AS n_channel
+			FROM conversations l WHERE l.owner_id = r.agent AND l.human_owned AND l.is_open AND l.status IN ('NEW', 'PENDING')) load
+		WHERE r.n_conv = 1 AND r.n_agent = 1 AND c.workspace_id IS NOT DISTINCT FROM p_ws
+			-- L1, C1 (unowned only: a bot's conversation is a takeover), L4, C7 (pools).
+			AND c.is_open AND c.status IN ('NEW', 'PENDING') AND c.owner_id IS NULL
+			AND (c.lock_holder_id IS NULL OR (c.lock_holder_id = r.agent AND c.human_lock))
+			AND jsonb_array_length(c.tags) = 0
+			AND (w.self_assignment <> 'ROUTING_ONLY' OR r.supervisor) -- C10
+			AND NOT EXISTS (SELECT 1 FROM interventions i WHERE i.conversation_id = r.conv
+				AND i.status IN ('REQUESTED', 'RETURNED', 'TAKEN_OVER')) -- I2
+			AND load.n_open < w.max_claims_per_agent AND load.n_channel < ac.capacity;
+	IF k_convs IS NULL THEN
 		RETURN;
 	END IF;
-	IF EXISTS (SELECT 1 FROM interventions WHERE conversation_id = p_conv
-		AND status IN ('REQUESTED', 'RETURNED', 'TAKEN_OVER')) THEN -- I2
-		RETURN;
-	END IF;
-	-- C6, R1, R2: as routing.LoadOf counts.
-	SELECT count(*), count(*) FILTER (WHERE channel = c.channel AND (w.capacity_counts_pending OR status = 'NEW')
-			AND (w.capacity_counts_on_hold OR state <> 'ON_HOLD')),
-		(SELECT capacity FROM agent_channels WHERE workspace_id = p_ws AND agent_id = p_agent AND channel = c.channel)
-		INTO n_open, n_channel, cap
-		FROM conversations
-		WHERE workspace_id = p_ws AND owner_id = p_agent AND human_owned AND is_open AND status IN ('NEW', 'PENDING');
-	IF cap IS NULL OR n_open >= w.max_claims_per_agent OR n_channel >= cap THEN
-		RETURN;
-	END IF;
-	-- §6: a human owns it now (desk.Lifecycle with agents and hadHuman).
-	to_state := CASE WHEN c.state IN ('CLOSED', 'ON_HOLD') THEN c.state WHEN c.customer_present THEN 'ACTIVE'
-		WHEN w.wrap_up_enabled THEN 'WRAP_UP' ELSE 'CUSTOMER_LEFT' END;
-	locking := c.lock_holder_id IS NULL;
-	IF locking THEN
-		WITH released AS ( -- L3: the agent's previous lock goes first (L2's unique index)
-			UPDATE conversations SET lock_holder_id = NULL, human_lock = false, lock_acquired_at = NULL,
-				lock_expires_at = NULL, version = version + 1, updated_at = p_wall
-			WHERE workspace_id = p_ws AND lock_holder_id = p_agent AND human_lock AND id <> p_conv
-			RETURNING id, version)
-		SELECT array_agg(id ORDER BY id), array_agg(version ORDER BY id) INTO rel_ids, rel_versions FROM released;
-	END IF;
-	-- The writes, in one statement. Events keep the order the desk appends them in.
-	RETURN QUERY WITH ev AS (
+	WITH released AS ( -- L3: an agent's previous lock goes first (L2's unique index)
+		UPDATE conversations x SET lock_holder_id = NULL, human_lock = false, lock_acquired_at = NULL,
+			lock_expires_at = NULL, version = x.version + 1, updated_at = k.wall
+		FROM unnest(k_convs, k_agents, k_locking, k_walls) AS k(conv, agent, locking, wall)
+		WHERE k.locking AND x.lock_holder_id = k.agent AND x.human_lock AND x.id <> k.conv
+		RETURNING x.id, x.version, k.agent)
+	SELECT array_agg(id ORDER BY id), array_agg(version ORDER BY id), array_agg(agent ORDER BY id)
+		INTO rel_ids, rel_versions, rel_agents FROM released;
+	-- The writes, in one statement. Events keep the order the desk appends them in, operation by operation.
+	RETURN QUERY WITH k AS (
+		SELECT k.*, c.version, c.state, c.queued_since,
+			-- §6: a human owns it now (desk.Lifecycle with agents and hadHuman).
+			CASE WHEN c.state IN ('CLOSED', 'ON_HOLD') THEN c.state WHEN c.customer_present THEN 'ACTIVE'
+				WHEN w.wrap_up_enabled THEN 'WRAP_UP' ELSE 'CUSTOMER_LEFT' END AS to_state
+		FROM unnest(k_convs, k_agents, k_locking, k_nows, k_walls) WITH ORDINALITY AS k(conv, agent, locking, now, wall, o)
+		CROSS JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = k.conv OFFSET 0) c),
+	ev AS (
 		INSERT INTO events (workspace_id, type, conversation_id, actor_id, subject_id, version, before, after, duration_ms, created_at)
-		SELECT p_ws, e.type, e.conv, p_agent, e.subject, e.version, e.before, e.after, e.duration, p_wall FROM (
-			SELECT 1 AS o, 'conversation.claimed' AS type, p_conv AS conv, p_agent AS subject, c.version + 1 AS version,
-				jsonb_build_object('owner', NULL) AS before, jsonb_build_object('owner', p_agent, 'bulk', false) AS after,
+		SELECT p_ws, e.type, e.conv, e.agent, e.subject, e.version, e.before, e.after, e.duration, e.wall FROM (
+			SELECT k.o, 1 AS eo, 0::bigint AS ro, 'conversation.claimed' AS type, k.conv, k.agent, k.agent AS subject,
+				k.version + 1 AS version, jsonb_build_object('owner', NULL) AS before,
+				jsonb_build_object('owner', k.agent, 'bulk', false) AS after,
 				-- §8 time-to-claim
-				CASE WHEN c.queued_since IS NOT NULL THEN greatest(floor(extract(epoch FROM p_now - c.queued_since) * 1000), 1)::bigint END AS duration
+				CASE WHEN k.queued_since IS NOT NULL THEN greatest(floor(extract(epoch FROM k.now - k.queued_since) * 1000), 1)::bigint
+					END AS duration, k.wall
+			FROM k
 			UNION ALL
-			SELECT 2, 'lock.released', r.id, p_agent, r.version, jsonb_build_object('holder', p_agent),
-				jsonb_build_object('holder', NULL, 'reason', 'opened another conversation'), NULL
-			FROM unnest(rel_ids, rel_versions) AS r(id, version)
+			SELECT k.o, 2, r.id, 'lock.released', r.id, k.agent, k.agent, r.version, jsonb_build_object('holder', k.agent),
+				jsonb_build_object('holder', NULL, 'reason', 'opened another conversation'), NULL, k.wall
+			FROM k JOIN unnest(rel_ids, rel_versions, rel_agents) AS r(id, version, agent) ON r.agent = k.agent
 			UNION ALL
-			SELECT 3, 'lock.acquired', p_conv, p_agent, c.version + 1, jsonb_build_object('holder', NULL),
-				jsonb_build_object('holder', p_agent), NULL WHERE locking
+			SELECT k.o, 3, 0, 'lock.acquired', k.conv, k.agent, k.agent, k.version + 1, jsonb_build_object('holder', NULL),
+				jsonb_build_object('holder', k.agent), NULL, k.wall FROM k WHERE k.locking
 			UNION ALL
-			SELECT 4, 'conversation.state_changed', p_conv, NULL, c.version + 1, jsonb_build_object('state', c.state),
-				jsonb_build_object('state', to_state), NULL WHERE to_state <> c.state
-		) e ORDER BY e.o, e.conv),
+			SELECT k.o, 4, 0, 'conversation.state_changed', k.conv, k.agent, NULL, k.version + 1, jsonb_build_object('state', k.state),
+				jsonb_build_object('state', k.to_state), NULL, k.wall FROM k WHERE k.to_state <> k.state
+		) e ORDER BY e.o, e.eo, e.ro),
 	part AS (
 		INSERT INTO participants (workspace_id, conversation_id, kind, agent_id, active, joined_at)
-		SELECT p_ws, p_conv, 'AGENT', p_agent, true, p_wall
-		WHERE NOT EXISTS (SELECT 1 FROM participants WHERE conversation_id = p_conv AND agent_id = p_agent AND active)),
-	ag AS (UPDATE agents SET last_assigned_at = p_now, last_activity_at = p_now WHERE id = p_agent)
-	UPDATE conversations SET owner_id = p_agent, human_owned = true, claimed_at = p_now,
-		owner_active_at = p_now, stale = false, queued_since = NULL, last_human_owner_id = p_agent,
+		SELECT p_ws, k.conv, 'AGENT', k.agent, true, k.wall FROM k
+		WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = k.conv AND p.agent_id = k.agent AND p.active)),
+	ag AS (UPDATE agents a SET last_assigned_at = k.now, last_activity_at = k.now FROM k WHERE a.id = ANY(k_agents) AND a.id = k.agent)
+	UPDATE conversations x SET owner_id = k.agent, human_owned = true, claimed_at = k.now,
+		owner_active_at = k.now, stale = false, queued_since = NULL, last_human_owner_id = k.agent,
 		first_reply_at = NULL, bot_paused = w.pause_bot_on_claim,
-		lock_holder_id = p_agent, human_lock = true,
-		lock_acquired_at = CASE WHEN locking THEN p_now ELSE lock_acquired_at END,
-		lock_expires_at = CASE WHEN locking THEN p_now + make_interval(secs => w.lock_grace_period_seconds) -- L6
-			ELSE lock_expires_at END,
-		state = to_state, version = version + 1, updated_at = p_wall
-		WHERE id = p_conv RETURNING *;
+		lock_holder_id = k.agent, human_lock = true,
+		lock_acquired_at = CASE WHEN k.locking THEN k.now ELSE x.lock_acquired_at END,
+		lock_expires_at = CASE WHEN k.locking THEN k.now + make_interval(secs => w.lock_grace_period_seconds) -- L6
+			ELSE x.lock_expires_at END,
+		state = k.to_state, version = x.version + 1, updated_at = k.wall
+		FROM k WHERE x.id = ANY(k_convs) AND x.id = k.conv RETURNING x.*;
 END $$;
 
-CREATE OR REPLACE FUNCTION switchboard_release(p_conv bigint, p_ws bigint, p_agent bigint,
-	p_now timestamptz, p_wall timestamptz) RETURNS SETOF conversations LANGUAGE plpgsql AS $$
-DECLARE
-	c conversations%ROWTYPE;
-	to_state varchar;
-	unlocking boolean;
+CREATE OR REPLACE FUNCTION switchboard_release(p_ws bigint, p_convs bigint[], p_agents bigint[],
+	p_nows timestamptz[], p_walls timestamptz[]) RETURNS SETOF conversations LANGUAGE plpgsql
+	SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
-	SELECT * INTO c FROM conversations WHERE id = p_conv AND workspace_id = p_ws FOR NO KEY UPDATE;
-	IF NOT FOUND OR NOT c.human_owned OR c.owner_id IS DISTINCT FROM p_agent THEN
-		RETURN;
-	END IF;
-	-- §6: no human owns it now (desk.Lifecycle without agents).
-	to_state := CASE WHEN c.state IN ('CLOSED', 'ON_HOLD') THEN c.state
-		WHEN c.customer_present AND c.last_human_owner_id IS NULL THEN 'CREATED'
-		WHEN c.customer_present THEN 'INACTIVE'
-		ELSE 'CLOSING' END;
-	IF to_state = 'CLOSING' AND c.state <> 'CLOSING' THEN -- housekeeping needs its timer
-		RETURN;
-	END IF;
-	unlocking := c.lock_holder_id IS NOT DISTINCT FROM p_agent;
-	RETURN QUERY WITH ev AS (
+	PERFORM 1 FROM conversations WHERE id = ANY(p_convs) AND workspace_id IS NOT DISTINCT FROM p_ws ORDER BY id FOR NO KEY UPDATE;
+	RETURN QUERY WITH k AS (
+		SELECT r.*, c.version, c.state, c.lock_holder_id IS NOT DISTINCT FROM r.agent AS unlocking,
+			-- §6: no human owns it now (desk.Lifecycle without agents).
+			CASE WHEN c.state IN ('CLOSED', 'ON_HOLD') THEN c.state
+				WHEN c.customer_present AND c.last_human_owner_id IS NULL THEN 'CREATED'
+				WHEN c.customer_present THEN 'INACTIVE'
+				ELSE 'CLOSING' END AS to_state
+		FROM (SELECT *, count(*) OVER (PARTITION BY u.conv) AS n_conv
+			FROM unnest(p_convs, p_agents, p_nows, p_walls) WITH ORDINALITY AS u(conv, agent, now, wall, o)) r
+		CROSS JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = r.conv OFFSET 0) c
+		WHERE r.n_conv = 1 AND c.workspace_id IS NOT DISTINCT FROM p_ws AND c.human_owned AND c.owner_id = r.agent),
+	ok AS (SELECT * FROM k WHERE NOT (k.to_state = 'CLOSING' AND k.state <> 'CLOSING')), -- housekeeping needs its timer
+	ev AS (
 		INSERT INTO events (workspace_id, type, conversation_id, actor_id, subject_id, version, before, after, created_at)
-		SELECT p_ws, e.type, p_conv, p_agent, e.subject, c.version + 1, e.before, e.after, p_wall FROM (
-			SELECT 1 AS o, 'lock.released' AS type, p_agent AS subject, jsonb_build_object('holder', p_agent) AS before,
-				jsonb_build_object('holder', NULL, 'reason', 'ownership dropped') AS after WHERE unlocking
+		SELECT p_ws, e.type, e.conv, e.agent, e.subject, e.version, e.before, e.after, e.wall FROM (
+			SELECT ok.o, 1 AS eo, 'lock.released' AS type, ok.conv, ok.agent, ok.agent AS subject, ok.version + 1 AS version,
+				jsonb_build_object('holder', ok.agent) AS before,
+				jsonb_build_object('holder', NULL, 'reason', 'ownership dropped') AS after, ok.wall FROM ok WHERE ok.unlocking
 			UNION ALL
-			SELECT 2, 'conversation.released', p_agent, jsonb_build_object('owner', p_agent), jsonb_build_object('owner', NULL)
+			SELECT ok.o, 2, 'conversation.released', ok.conv, ok.agent, ok.agent, ok.version + 1, jsonb_build_object('owner', ok.agent),
+				jsonb_build_object('owner', NULL), ok.wall FROM ok
 			UNION ALL
-			SELECT 3, 'conversation.state_changed', NULL, jsonb_build_object('state', c.state), jsonb_build_object('state', to_state)
-			WHERE to_state <> c.state
-		) e ORDER BY e.o),
-	part AS (UPDATE participants SET active = false, left_at = p_now WHERE conversation_id = p_conv AND agent_id = p_agent AND active)
-	UPDATE conversations SET owner_id = NULL, human_owned = false, claimed_at = NULL, owner_active_at = NULL,
-		stale = false, queued_since = p_now,
-		lock_holder_id = CASE WHEN unlocking THEN NULL ELSE lock_holder_id END,
-		human_lock = CASE WHEN unlocking THEN false ELSE human_lock END,
-		lock_acquired_at = CASE WHEN unlocking THEN NULL ELSE lock_acquired_at END,
-		lock_expires_at = CASE WHEN unlocking THEN NULL ELSE lock_expires_at END,
-		state = to_state, version = version + 1, updated_at = p_wall
-		WHERE id = p_conv RETURNING *;
+			SELECT ok.o, 3, 'conversation.state_changed', ok.conv, ok.agent, NULL, ok.version + 1, jsonb_build_object('state', ok.state),
+				jsonb_build_object('state', ok.to_state), ok.wall FROM ok WHERE ok.to_state <> ok.state
+		) e ORDER BY e.o, e.eo),
+	part AS (UPDATE participants p SET active = false, left_at = ok.now FROM ok
+		WHERE p.conversation_id = ANY(p_convs) AND p.conversation_id = ok.conv AND p.agent_id = ok.agent AND p.active)
+	UPDATE conversations x SET owner_id = NULL, human_owned = false, claimed_at = NULL, owner_active_at = NULL,
+		stale = false, queued_since = ok.now,
+		lock_holder_id = CASE WHEN ok.unlocking THEN NULL ELSE x.lock_holder_id END,
+		human_lock = CASE WHEN ok.unlocking THEN false ELSE x.human_lock END,
+		lock_acquired_at = CASE WHEN ok.unlocking THEN NULL ELSE x.lock_acquired_at END,
+		lock_expires_at = CASE WHEN ok.unlocking THEN NULL ELSE x.lock_expires_at END,
+		state = ok.to_state, version = x.version + 1, updated_at = ok.wall
+		FROM ok WHERE x.id = ANY(p_convs) AND x.id = ok.conv RETURNING x.*;
 END $$;

@@ -17,6 +17,7 @@ import (
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
 	"switchboard/ent"
+	"switchboard/ent/migrate"
 	_ "switchboard/ent/runtime" // schema hooks, interceptors and defaults
 	"switchboard/internal/tenant"
 )
@@ -127,7 +128,8 @@ func (d *DB) Migrate(ctx context.Context) error {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock) //nolint:errcheck
 	}
-	if err := d.Client.Schema.Create(ctx); err != nil {
+	// Indexes the schema no longer declares go too: each one costs every write.
+	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if d.Dialect == dialect.Postgres {
