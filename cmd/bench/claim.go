@@ -16,8 +16,8 @@ import (
 
 	"switchboard/ent/conversation"
 	"switchboard/ent/schema/enum"
-	"switchboard/internal/desk"
 	"switchboard/internal/auth"
+	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
 	"switchboard/internal/httpapi"

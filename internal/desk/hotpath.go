@@ -209,4 +209,3 @@ func HotDecided() int64 { return hotDecided.Load() }
 
 // HotBatches is how many batches decided at least one of them.
 func HotBatches() int64 { return hotBatches.Load() }
-
