@@ -57,6 +57,8 @@ type hotOp struct {
 const (
 	// hotBatchMax bounds a batch (SPEC C5's bulk limit, for the same reasons).
 	hotBatchMax = 50
+	// hotBatchTimeout bounds a batch's statement.
+	hotBatchTimeout = 10 * time.Second
 )
 
 // hotInFlight is how many batches of one kind the database works on at once: one per two cores,
@@ -157,7 +159,10 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 	if !q.perAgent {
 		args = []any{ws, convs, agents, nows, walls} // releases: no supervisor flags
 	}
-	ctx := tenant.WithWorkspace(context.Background(), ws)
+	// The batch answers many requests, so no single request's context may end it; a batch that
+	// waits this long on row locks gives up, and its operations go their ordinary way.
+	ctx, cancel := context.WithTimeout(tenant.WithWorkspace(context.Background(), ws), hotBatchTimeout)
+	defer cancel()
 	rows, err := d.client.Conversation.Query().Modify(func(s *sql.Selector) {
 		s.Prefix(sql.ExprFunc(func(b *sql.Builder) {
 			b.WriteString("WITH ").Ident(conversation.Table).WriteString(" AS (SELECT * FROM " + q.fn + "(").Args(args...).WriteString("))")

@@ -306,3 +306,27 @@ func normalized(t *testing.T, v any, ids map[int]string) any {
 	}
 	return walk(out)
 }
+
+// TestHotPathBatchFails: a batch that fails as a whole (here its function raises) answers nothing;
+// each of its operations then goes the ordinary way and succeeds there, and nothing is written
+// twice (C2: one owner, one claim event).
+func TestHotPathBatchFails(t *testing.T) {
+	b := newHotBench(t)
+	if _, err := b.f.s.DB.SQL.ExecContext(context.Background(), `CREATE OR REPLACE FUNCTION switchboard_claim(p_ws bigint,
+		p_convs bigint[], p_agents bigint[], p_supervisors boolean[], p_nows timestamptz[], p_walls timestamptz[])
+		RETURNS SETOF conversations LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'broken'; END $$`); err != nil {
+		t.Fatal(err)
+	}
+	s := b.twin(t, 0, 0)
+	hits := desk.HotDecided()
+	c, err := b.hot.Claim(viewerCtx(b.f, s), s.conv, false)
+	if err != nil || c.OwnerID == nil || *c.OwnerID != s.agentID {
+		t.Fatalf("claim: %v, %+v", err, c)
+	}
+	if n := desk.HotDecided() - hits; n != 0 {
+		t.Errorf("the broken hot path decided %d operations", n)
+	}
+	if n := b.db.Event.Query().Where(event.ConversationID(s.conv), event.Type("conversation.claimed")).CountX(testapi.Sys()); n != 1 {
+		t.Errorf("%d claim events, want 1", n)
+	}
+}
