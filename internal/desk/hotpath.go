@@ -92,13 +92,22 @@ func (d *Desk) hotRelease(ctx context.Context, id int) (c *ent.Conversation, ok 
 	return c, c != nil
 }
 
-// do queues o, starts a batch runner if fewer than hotInFlight run, and waits for o's answer:
+// do queues o, starts a batch runner if it may, and waits for o's answer:
 // the conversation as written, or nil when the ordinary way must decide.
 func (q *hotQueue) do(d *Desk, o *hotOp) *ent.Conversation {
 	o.now, o.wall, o.done = d.now(), time.Now(), make(chan *ent.Conversation, 1)
 	q.mu.Lock()
 	q.waiting = append(q.waiting, o)
-	start := !q.held && q.running < hotInFlight
+	q.mu.Unlock()
+	q.kick(d)
+	return <-o.done
+}
+
+// kick starts a batch runner when operations wait, the queue is not held and fewer than
+// hotInFlight run.
+func (q *hotQueue) kick(d *Desk) {
+	q.mu.Lock()
+	start := !q.held && len(q.waiting) > 0 && q.running < hotInFlight
 	if start {
 		q.running++
 	}
@@ -106,7 +115,6 @@ func (q *hotQueue) do(d *Desk, o *hotOp) *ent.Conversation {
 	if start {
 		go q.drain(d)
 	}
-	return <-o.done
 }
 
 // drain runs batches until the queue is empty.
@@ -155,10 +163,11 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 	for i, o := range batch {
 		convs[i], agents[i], sups[i], nows[i], walls[i] = int64(o.conv), int64(o.agent), o.supervisor, o.now, o.wall
 	}
-	args := []any{ws, convs, agents, sups, nows, walls}
-	if !q.perAgent {
-		args = []any{ws, convs, agents, nows, walls} // releases: no supervisor flags
+	args := []any{ws, convs, agents}
+	if q.perAgent { // claims: C10 asks whether each claimer is a supervisor
+		args = append(args, sups)
 	}
+	args = append(args, nows, walls)
 	// The batch answers many requests, so no single request's context may end it; a batch that
 	// waits this long on row locks gives up, and its operations go their ordinary way.
 	ctx, cancel := context.WithTimeout(tenant.WithWorkspace(context.Background(), ws), hotBatchTimeout)
@@ -196,14 +205,8 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 func (q *hotQueue) hold(d *Desk, on bool) {
 	q.mu.Lock()
 	q.held = on
-	start := !on && len(q.waiting) > 0 && q.running < hotInFlight
-	if start {
-		q.running++
-	}
 	q.mu.Unlock()
-	if start {
-		go q.drain(d)
-	}
+	q.kick(d)
 }
 
 // hotDecided counts the operations the hot paths decided; hotBatches the batches that decided any.

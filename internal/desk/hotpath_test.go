@@ -51,6 +51,7 @@ func newHotBench(t *testing.T) *hotBench {
 	testdb.RequirePostgres(t)
 	f := newFixture(t)
 	third := f.agent("Third", "AGENT", 5)
+	other := fixtureOn(t, f.s, "other")
 	sys := testapi.Sys()
 	db := f.s.DB.Client
 	now := time.Now().UTC().Truncate(time.Millisecond)
@@ -92,6 +93,15 @@ func newHotBench(t *testing.T) *hotBench {
 			bot := f.s.DB.Client.Agent.Query().Where(agentIsBot()).FirstIDX(sys)
 			set(s.conv).SetOwnerID(bot).SetLockHolderID(bot).ExecX(sys)
 		}, claimBy, "", false},
+		{"claim another workspace's conversation (NOT_FOUND; it stays unowned)", nil, func(d *desk.Desk, s twin) (*ent.Conversation, error) {
+			theirs := atoi(t, other.queued("SMS"))
+			before := db.Conversation.GetX(sys, theirs).Version
+			c, err := d.Claim(viewerCtx(f, s), theirs, false)
+			if row := db.Conversation.GetX(sys, theirs); row.OwnerID != nil || row.LockHolderID != nil || row.Version != before {
+				t.Errorf("another workspace's conversation changed: owner %v, lock %v, version %d→%d", row.OwnerID, row.LockHolderID, before, row.Version)
+			}
+			return c, err
+		}, "NOT_FOUND", false},
 		{"claim a resolved conversation (L1)", func(s twin) { set(s.conv).SetStatus(enum.StatusResolved).ExecX(sys) }, claimBy, "INVALID_STATE", false},
 		{"release with the lock", claimed, releaseBy, "", true},
 		{"release after the lock was stolen", func(s twin) {
@@ -224,8 +234,11 @@ func TestHotPathBatches(t *testing.T) {
 			answers[i] = answer{c, err}
 		})
 	}
-	for waiting() < n {
-		time.Sleep(time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); waiting() < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			release()
+			t.Fatalf("%d of %d operations reached the hot-path queues", waiting(), n)
+		}
 	}
 	release()
 	wg.Wait()

@@ -101,6 +101,14 @@ func (b *Bus) Committed(ws int) {
 	}
 }
 
+// pace waits until passGap has gone by since *last, then sets *last to now.
+func pace(last *time.Time) {
+	if wait := passGap - time.Since(*last); wait > 0 {
+		time.Sleep(wait)
+	}
+	*last = time.Now()
+}
+
 func signal(c chan struct{}) {
 	select {
 	case c <- struct{}{}:
@@ -128,10 +136,7 @@ func (b *Bus) Run(ctx context.Context) {
 		case <-b.kick:
 			// At most one pass per passGap: a quiet workspace's event goes out at once, a busy
 			// one's commits are numbered and read in batches instead of one pass each.
-			if wait := passGap - time.Since(lastPass); wait > 0 {
-				time.Sleep(wait)
-			}
-			lastPass = time.Now()
+			pace(&lastPass)
 		}
 		b.mu.Lock()
 		wss := make([]int, 0, len(b.wake))
@@ -244,10 +249,7 @@ func (b *Bus) notify(ctx context.Context) {
 		}
 		// At most one round per passGap, like the reader: a busy workspace's commits (hundreds a
 		// second) cost a NOTIFY each passGap, not one each; Postgres serialises NOTIFYing commits.
-		if wait := passGap - time.Since(lastRound); wait > 0 {
-			time.Sleep(wait)
-		}
-		lastRound = time.Now()
+		pace(&lastRound)
 		b.mu.Lock()
 		wss := make([]int, 0, len(b.out))
 		for ws := range b.out {
