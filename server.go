@@ -81,6 +81,7 @@ func durationEnv(key string, def time.Duration) time.Duration {
 }
 
 func main() {
+	httpapi.TuneGC()
 	cfg, err := readConfig(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

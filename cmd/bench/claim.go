@@ -64,9 +64,11 @@ func runClaim(args []string) error {
 	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: maxClients * 2, MaxConnsPerHost: maxClients * 2}}
 
 	fmt.Printf("claim benchmark: Postgres, %d s per run, GOMAXPROCS=%d\n", int(duration.Seconds()), runtimeProcs())
-	fmt.Printf("%-8s %-8s %10s %14s %14s %8s\n", "clients", "path", "pairs/s", "claim p50 ms", "claim p99 ms", "errors")
+	fmt.Printf("%-8s %-8s %10s %14s %14s %8s %9s %9s\n", "clients", "path", "pairs/s", "claim p50 ms", "claim p99 ms", "errors", "cpu go", "cpu pg")
 	for _, n := range levels {
+		settle(ctx, db)
 		sqlRes := measure(n, *duration, func(i int) (time.Duration, error) { return fx.sqlPair(ctx, db, i) })
+		settle(ctx, db)
 		stop := startProfile(*cpuProfile)
 		ops, batches := desk.HotDecided(), desk.HotBatches()
 		gqlRes := measure(n, *duration, func(i int) (time.Duration, error) { return fx.graphQLPair(httpClient, srv.URL, i) })
@@ -229,6 +231,14 @@ func gql(c *http.Client, base, token, query string, vars map[string]any, out any
 	return nil
 }
 
+// settle vacuums and analyzes what the runs write, so that each run starts from the same state
+// as a database autovacuum looks after, not on the dead rows of the run before it.
+func settle(ctx context.Context, db *storage.DB) {
+	if _, err := db.SQL.ExecContext(ctx, `VACUUM (ANALYZE) conversations, agents, participants, events, workspaces`); err != nil {
+		fmt.Println("vacuum:", err)
+	}
+}
+
 // result is one measured run.
 type result struct {
 	pairs     int
@@ -236,6 +246,8 @@ type result struct {
 	latencies []time.Duration
 	elapsed   time.Duration
 	firstErr  error
+	// processor time at the start and end of the measured part (cpu.go)
+	cpuStart, cpuEnd cpuClock
 }
 
 func (r result) rate() float64 { return float64(r.pairs) / r.elapsed.Seconds() }
@@ -248,7 +260,8 @@ func (r result) pct(p float64) float64 {
 }
 
 func (r result) print(n int, path string) {
-	fmt.Printf("%-8d %-8s %10.0f %14.2f %14.2f %8d\n", n, path, r.rate(), r.pct(0.50), r.pct(0.99), r.errors)
+	self, pg := r.cpuEnd.perOp(r.cpuStart, r.pairs)
+	fmt.Printf("%-8d %-8s %10.0f %14.2f %14.2f %8d %9.2f %9.2f\n", n, path, r.rate(), r.pct(0.50), r.pct(0.99), r.errors, self, pg)
 	if r.firstErr != nil {
 		fmt.Printf("         first error: %v\n", r.firstErr)
 	}
@@ -264,6 +277,7 @@ func measure(n int, d time.Duration, pair func(i int) (time.Duration, error)) re
 	var mu sync.Mutex
 	var res result
 	var wg sync.WaitGroup
+	res.cpuStart = readCPU()
 	start := time.Now()
 	deadline := start.Add(d)
 	for i := range n {
@@ -295,6 +309,7 @@ func measure(n int, d time.Duration, pair func(i int) (time.Duration, error)) re
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	res.cpuEnd = readCPU()
 	res.pairs = len(res.latencies)
 	slices.Sort(res.latencies)
 	return res

@@ -23,6 +23,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"switchboard/internal/httpapi"
 	"switchboard/internal/storage"
 )
 
@@ -32,6 +33,7 @@ func main() {
 		os.Exit(2)
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	httpapi.TuneGC() // as the server binary does
 	var err error
 	switch os.Args[1] {
 	case "claim":

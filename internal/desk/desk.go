@@ -26,16 +26,15 @@ type Desk struct {
 	// transactions begin IMMEDIATE, one at a time.
 	rowLocks bool
 	// hotPaths: claim and release try storage/hotpaths.sql first (Postgres; see hotpath.go).
-	hotPaths         bool
-	claims, releases *hotQueue
-	now              func() time.Time
-	bus              *events.Bus
+	hotPaths bool
+	hot      *hotQueue
+	now      func() time.Time
+	bus      *events.Bus
 }
 
 // New returns the desk over db; bus (may be nil) announces its events after each commit.
 func New(db *storage.DB, bus *events.Bus) *Desk {
-	claims, releases := newHotQueues()
-	return &Desk{client: db.Client, rowLocks: db.RowLocks(), hotPaths: db.RowLocks(), claims: claims, releases: releases,
+	return &Desk{client: db.Client, rowLocks: db.RowLocks(), hotPaths: db.RowLocks(), hot: &hotQueue{},
 		now: time.Now, bus: bus}
 }
 

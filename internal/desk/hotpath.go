@@ -18,14 +18,14 @@ import (
 	"switchboard/internal/tenant"
 )
 
-// On Postgres, ordinary claims and releases run in batches: the functions of storage/hotpaths.sql
-// decide and write a batch of one workspace's claims (or releases) in one statement, each
+// On Postgres, ordinary claims and releases run in batches: storage/hotpaths.sql's switchboard_hot
+// decides and writes a batch of one workspace's claims and releases in one statement, each
 // operation exactly as Claim and Release would (same rows, same events, same locks in the same
-// order). Operations wait in a queue while the database is busy with earlier batches, and the
-// next batch takes what has gathered, so under load one round trip, one transaction and one set
-// of statements serve many operations, and the database works on a few batches at a time instead
-// of dozens of small transactions that queue on each other's locks and pages. An idle desk runs
-// each operation at once, as a batch of one.
+// order), and numbers the batch's events as it writes them (E3). Operations wait in one queue while
+// the database is busy with the batch in flight, and the next batch takes what has gathered, so
+// under load one round trip, one transaction and one set of statements serve many operations,
+// instead of dozens of small transactions that queue on each other's locks and pages. An idle
+// desk runs each operation at once, as a batch of one.
 //
 // The functions give no row for an operation that is not the ordinary case (a conflict, a lock
 // held by another, a cap, a pool, a bot, an intervention, a timer), and write nothing for it; the
@@ -33,21 +33,17 @@ import (
 // does every operation of a batch that failed as a whole. TestHotPathsMatch and
 // TestHotPathBatches hold the two ways to the same result.
 
-// hotQueue gathers one kind of hot-path operation into batches.
+// hotQueue gathers claims and releases into batches.
 type hotQueue struct {
-	fn  string // the storage/hotpaths.sql function
-	typ string // the operation's main event type, announced to the bus
-	// perAgent: a batch holds each agent once (a claim's caps and L3 release are the agent's).
-	perAgent bool
-
 	mu      sync.Mutex
 	waiting []*hotOp
 	running int  // batches in flight
 	held    bool // tests: gather without running
 }
 
-// hotOp is one operation in a queue.
+// hotOp is one operation in the queue.
 type hotOp struct {
+	release         bool // a release; otherwise a claim
 	ws, conv, agent int
 	supervisor      bool
 	now, wall       time.Time // the desk's clock and the wall clock when it was asked
@@ -61,16 +57,11 @@ const (
 	hotBatchTimeout = 10 * time.Second
 )
 
-// hotInFlight is how many batches of one kind the database works on at once: one per two cores,
-// so a claim batch and a release batch run together per two cores. More in flight made smaller
-// batches and less throughput on 2 cores (the claim benchmark at 16 clients: 1 per kind 974-1,120
-// pairs/s, 2 per kind 723-831, 4 per kind 614).
+// hotInFlight is how many batches the database works on at once: one per two cores. Two in
+// flight on 2 cores made batches of 3.7-4.2 operations instead of 6.3-6.8, more database work per
+// operation, and less throughput (the claim benchmark at 16 clients: 976-1,216 pairs/s against
+// 1,018-1,287 with one); batches of one workspace also queue on its event counter.
 var hotInFlight = max(1, runtime.GOMAXPROCS(0)/2)
-
-func newHotQueues() (claims, releases *hotQueue) {
-	return &hotQueue{fn: "switchboard_claim", typ: events.ConversationClaimed, perAgent: true},
-		&hotQueue{fn: "switchboard_release", typ: events.ConversationReleased}
-}
 
 // hotClaim is Claim's hot path; ok is false when the ordinary way must decide.
 func (d *Desk) hotClaim(ctx context.Context, id int) (c *ent.Conversation, ok bool) {
@@ -78,7 +69,7 @@ func (d *Desk) hotClaim(ctx context.Context, id int) (c *ent.Conversation, ok bo
 	if err != nil || !d.hotPaths || v.Kind != enum.KindHuman || v.Role == enum.RoleClientUser {
 		return nil, false
 	}
-	c = d.claims.do(d, &hotOp{ws: v.WorkspaceID, conv: id, agent: v.AgentID, supervisor: v.Role.AtLeast(enum.RoleSupervisor)})
+	c = d.hot.do(d, &hotOp{ws: v.WorkspaceID, conv: id, agent: v.AgentID, supervisor: v.Role.AtLeast(enum.RoleSupervisor)})
 	return c, c != nil
 }
 
@@ -88,7 +79,7 @@ func (d *Desk) hotRelease(ctx context.Context, id int) (c *ent.Conversation, ok 
 	if err != nil || !d.hotPaths {
 		return nil, false
 	}
-	c = d.releases.do(d, &hotOp{ws: v.WorkspaceID, conv: id, agent: v.AgentID})
+	c = d.hot.do(d, &hotOp{release: true, ws: v.WorkspaceID, conv: id, agent: v.AgentID})
 	return c, c != nil
 }
 
@@ -133,21 +124,25 @@ func (q *hotQueue) drain(d *Desk) {
 }
 
 // take removes the next batch from the queue: the first waiting operation's workspace, in arrival
-// order, each conversation (and for claims each agent) once; the rest wait for the next batch.
+// order, each conversation once and each claimer once (a claim's caps and L3 release are the
+// agent's); the rest wait for the next batch.
 func (q *hotQueue) take() []*hotOp {
 	if q.held || len(q.waiting) == 0 {
 		return nil
 	}
 	ws := q.waiting[0].ws
-	convs, agents := map[int]bool{}, map[int]bool{}
+	convs, claimers := map[int]bool{}, map[int]bool{}
 	var batch []*hotOp
 	rest := q.waiting[:0]
 	for _, o := range q.waiting {
-		if o.ws != ws || len(batch) == hotBatchMax || convs[o.conv] || (q.perAgent && agents[o.agent]) {
+		if o.ws != ws || len(batch) == hotBatchMax || convs[o.conv] || (!o.release && claimers[o.agent]) {
 			rest = append(rest, o)
 			continue
 		}
-		convs[o.conv], agents[o.agent] = true, true
+		convs[o.conv] = true
+		if !o.release {
+			claimers[o.agent] = true
+		}
 		batch = append(batch, o)
 	}
 	clear(q.waiting[len(rest):])
@@ -155,30 +150,44 @@ func (q *hotQueue) take() []*hotOp {
 	return batch
 }
 
+// hotArgs are one kind's columns of a batch, as the SQL functions take them.
+type hotArgs struct {
+	convs, agents []int64
+	sups          []bool
+	nows, walls   []time.Time
+}
+
+func (a *hotArgs) add(o *hotOp) {
+	a.convs, a.agents = append(a.convs, int64(o.conv)), append(a.agents, int64(o.agent))
+	a.nows, a.walls = append(a.nows, o.now), append(a.walls, o.wall)
+	if !o.release { // C10 asks whether each claimer is a supervisor
+		a.sups = append(a.sups, o.supervisor)
+	}
+}
+
 // run decides batch in one statement, announces what it wrote and answers every operation.
 func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 	ws := batch[0].ws
-	convs, agents, sups := make([]int64, len(batch)), make([]int64, len(batch)), make([]bool, len(batch))
-	nows, walls := make([]time.Time, len(batch)), make([]time.Time, len(batch))
-	for i, o := range batch {
-		convs[i], agents[i], sups[i], nows[i], walls[i] = int64(o.conv), int64(o.agent), o.supervisor, o.now, o.wall
+	var c, r hotArgs
+	for _, o := range batch {
+		if o.release {
+			r.add(o)
+		} else {
+			c.add(o)
+		}
 	}
-	args := []any{ws, convs, agents}
-	if q.perAgent { // claims: C10 asks whether each claimer is a supervisor
-		args = append(args, sups)
-	}
-	args = append(args, nows, walls)
+	args := []any{ws, c.convs, c.agents, c.sups, c.nows, c.walls, r.convs, r.agents, r.nows, r.walls}
 	// The batch answers many requests, so no single request's context may end it; a batch that
 	// waits this long on row locks gives up, and its operations go their ordinary way.
 	ctx, cancel := context.WithTimeout(tenant.WithWorkspace(context.Background(), ws), hotBatchTimeout)
 	defer cancel()
 	rows, err := d.client.Conversation.Query().Modify(func(s *sql.Selector) {
 		s.Prefix(sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString("WITH ").Ident(conversation.Table).WriteString(" AS (SELECT * FROM " + q.fn + "(").Args(args...).WriteString("))")
+			b.WriteString("WITH ").Ident(conversation.Table).WriteString(" AS (SELECT * FROM switchboard_hot(").Args(args...).WriteString("))")
 		}))
 	}).All(ctx)
 	if err != nil { // for example a deadlock with an ordinary transaction: each operation goes its ordinary way
-		slog.Warn("desk: hot path batch", "fn", q.fn, "operations", len(batch), "err", err)
+		slog.Warn("desk: hot path batch", "operations", len(batch), "err", err)
 		rows = nil
 	}
 	byConv := make(map[int]*ent.Conversation, len(rows))
@@ -188,7 +197,11 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 	var entries []events.Entry
 	for _, o := range batch {
 		if byConv[o.conv] != nil {
-			entries = append(entries, events.Entry{WorkspaceID: ws, Type: q.typ, ConversationID: o.conv, ActorID: o.agent, SubjectID: o.agent})
+			typ := events.ConversationClaimed
+			if o.release {
+				typ = events.ConversationReleased
+			}
+			entries = append(entries, events.Entry{WorkspaceID: ws, Type: typ, ConversationID: o.conv, ActorID: o.agent, SubjectID: o.agent})
 		}
 	}
 	hotDecided.Add(int64(len(entries)))

@@ -210,8 +210,8 @@ func TestHotPathsMatch(t *testing.T) {
 	}
 }
 
-// TestHotPathBatches runs every case's hot side at once, gathered into one batch of claims and one
-// of releases (each operation decided on its own, the declined ones then going the ordinary way
+// TestHotPathBatches runs every case's hot side at once, gathered into one batch of claims and
+// releases (each operation decided on its own, the declined ones then going the ordinary way
 // concurrently), and holds each to its ordinary twin as TestHotPathsMatch does.
 func TestHotPathBatches(t *testing.T) {
 	b := newHotBench(t)
@@ -251,8 +251,8 @@ func TestHotPathBatches(t *testing.T) {
 	if decided := desk.HotDecided() - hits; decided != int64(want) {
 		t.Errorf("the hot path decided %d operations, want %d", decided, want)
 	}
-	if n := desk.HotBatches() - batches; n != 2 {
-		t.Errorf("%d batches decided them, want 2 (claims, releases)", n)
+	if n := desk.HotBatches() - batches; n != 1 {
+		t.Errorf("%d batches decided them, want 1 (claims and releases together)", n)
 	}
 	for i, tc := range b.cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -326,7 +326,7 @@ func normalized(t *testing.T, v any, ids map[int]string) any {
 func TestHotPathBatchFails(t *testing.T) {
 	b := newHotBench(t)
 	if _, err := b.f.s.DB.SQL.ExecContext(context.Background(), `CREATE OR REPLACE FUNCTION switchboard_claim(p_ws bigint,
-		p_convs bigint[], p_agents bigint[], p_supervisors boolean[], p_nows timestamptz[], p_walls timestamptz[])
+		p_convs bigint[], p_agents bigint[], p_supervisors boolean[], p_nows timestamptz[], p_walls timestamptz[], p_seq bigint)
 		RETURNS SETOF conversations LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'broken'; END $$`); err != nil {
 		t.Fatal(err)
 	}
@@ -341,5 +341,70 @@ func TestHotPathBatchFails(t *testing.T) {
 	}
 	if n := b.db.Event.Query().Where(event.ConversationID(s.conv), event.Type("conversation.claimed")).CountX(testapi.Sys()); n != 1 {
 		t.Errorf("%d claim events, want 1", n)
+	}
+}
+
+// E3 with batches: a batch numbers its own events as it writes them, the bus numbers everyone
+// else's after their commit. While batches and ordinary claims and releases interleave in one
+// workspace, a subscriber streaming from the start receives every event of the workspace once, in
+// order, numbered without a gap, and the workspace's counter ends at the last number.
+func TestHotPathNumbersEvents(t *testing.T) {
+	testdb.RequirePostgres(t)
+	f := newFixture(t)
+	sys, ws := testapi.Sys(), f.ws.Workspace.ID
+	hot := desk.New(f.s.DB, f.s.Bus)
+	slow := hot.WithoutHotPaths()
+	const agents, rounds = 12, 10
+	ctxs, convs := make([]context.Context, agents), make([]int, agents)
+	for i := range agents {
+		a := f.agent(fmt.Sprintf("Numbered%d", i), "AGENT", 5)
+		ctxs[i] = auth.WithViewer(context.Background(), &auth.Viewer{AgentID: atoi(t, a.AgentID), WorkspaceID: ws,
+			Role: enum.RoleAgent, Kind: enum.KindHuman})
+		convs[i] = atoi(t, f.queued("SMS"))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got := make(chan *ent.Event, 10000)
+	from := int64(0)
+	go f.s.Bus.Stream(ctx, ws, &from, func(e *ent.Event) bool { got <- e; return true }) //nolint:errcheck // ends with ctx
+	hits := desk.HotDecided()
+	var wg sync.WaitGroup
+	for i := range agents {
+		d := hot
+		if i%3 == 2 {
+			d = slow // a third of the agents go the ordinary way
+		}
+		wg.Go(func() {
+			for range rounds {
+				if _, err := d.Claim(ctxs[i], convs[i], false); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := d.Release(ctxs[i], convs[i]); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if desk.HotDecided() == hits {
+		t.Fatal("no batch decided anything")
+	}
+	total := f.s.DB.Client.Event.Query().Where(event.WorkspaceID(ws)).CountX(sys)
+	seen := map[int]bool{}
+	for want := int64(1); want <= int64(total); want++ {
+		select {
+		case e := <-got:
+			if e.Seq == nil || *e.Seq != want || seen[e.ID] {
+				t.Fatalf("event %d (%s) arrived with number %v, want %d (each once)", e.ID, e.Type, e.Seq, want)
+			}
+			seen[e.ID] = true
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the stream stopped after %d of %d events", want-1, total)
+		}
+	}
+	if w := f.s.DB.Client.Workspace.GetX(sys, ws); w.EventSeq != int64(total) {
+		t.Errorf("the counter is at %d after %d events", w.EventSeq, total)
 	}
 }

@@ -17,9 +17,10 @@ import (
 // sequence numbers workspace ws's committed, unnumbered events in id order, continuing the
 // workspace's counter. It runs where the numbers are needed (before a bus reads for its
 // subscribers, before a replay) and every few seconds for the rest. Sequencers of one workspace
-// queue on its counter row (writers never do); an event committed after this pass's snapshot is
-// numbered by a later pass, after the ones numbered now, so the numbers follow visibility and a
-// cursor never skips a late commit.
+// queue on its counter row (ordinary writers never do; the desk's hot-path batches take it last
+// and number their own events as they write them, storage/hotpaths.sql); an event committed after
+// this pass's snapshot is numbered by a later pass, after the ones numbered now, so the numbers
+// follow visibility and a cursor never skips a late commit.
 func (b *Bus) sequence(ctx context.Context, ws int) error {
 	sys := tenant.System(ctx)
 	tx, err := b.client.Tx(sys)

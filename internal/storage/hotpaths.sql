@@ -2,33 +2,35 @@
 -- decided and written a batch at a time, each batch in one statement (one round trip, one implicit
 -- transaction) where the ordinary way takes a dozen per operation.
 --
--- A batch is one workspace's operations of one kind that arrived together (desk/hotpath.go); each
--- operation is decided on its own, exactly as desk.Claim / desk.Release decide it, and writes the
--- same rows and events. An operation that is not the ordinary case (a conflict, a lock held by
--- someone else, a cap, a pool, a bot, an intervention, a timer to schedule, or its conversation or
--- agent twice in one batch) gets no row back and has nothing written for it: the desk then runs it
--- its ordinary way, which decides it from scratch. desk's TestHotPathsMatch and TestHotPathBatches
--- run both ways on twin conversations and compare rows and events.
+-- A batch is one workspace's claims and releases that arrived together (desk/hotpath.go), called
+-- through switchboard_hot (at the end); each operation is decided on its own, exactly as
+-- desk.Claim / desk.Release decide it, and writes the same rows and events. An operation that is
+-- not the ordinary case (a conflict, a lock held by someone else, a cap, a pool, a bot, an
+-- intervention, a timer to schedule) gets no row back and has nothing written for it: the desk then
+-- runs it its ordinary way, which decides it from scratch. desk's TestHotPathsMatch and
+-- TestHotPathBatches run both ways on twin conversations and compare rows and events.
 --
 -- Each statement inside a PL/pgSQL function takes a fresh snapshot (READ COMMITTED), so what is read
 -- after the row locks sees every commit made before they were granted. Every row is found by its
 -- key (LATERAL … OFFSET 0 keeps each lookup per operation; "workspace_id IS NOT DISTINCT FROM"
--- confirms the workspace without offering its index): a small, much-updated table's statistics
--- must never turn a batch into a scan of a workspace's conversations. As the lookups do not depend
--- on the batch's values, the statements keep their generic plans: planning them afresh for each
--- batch cost more than running them (0.5 ms of a 1 ms claim, measured). Locks are taken in the
--- desk's order, each kind in id order: the agents' rows, then the conversations' (those claimed and
--- those whose lock the agents hold, L3), so batches never deadlock one another.
+-- confirms the workspace without offering its index; enable_seqscan is off inside the batch, as a
+-- small, much-updated table's statistics must never turn a lookup into a scan of its dead rows).
+-- As the lookups do not depend on the batch's values, the statements keep their generic plans:
+-- planning them afresh for each batch cost more than running them (0.5 ms of a 1 ms claim,
+-- measured).
 --
 -- p_nows are the desk's clock at each operation (claimed_at, lock times, durations); p_walls the
--- wall clock that ent's defaults use (created_at, updated_at, joined_at).
+-- wall clock that ent's defaults use (created_at, updated_at, joined_at); p_seq the number the
+-- operation's first event follows (E3; NULL leaves the numbering to the bus).
 
 DROP FUNCTION IF EXISTS switchboard_claim(bigint, bigint, bigint, boolean, timestamptz, timestamptz);
 DROP FUNCTION IF EXISTS switchboard_release(bigint, bigint, bigint, timestamptz, timestamptz);
+DROP FUNCTION IF EXISTS switchboard_claim(bigint, bigint[], bigint[], boolean[], timestamptz[], timestamptz[]);
+DROP FUNCTION IF EXISTS switchboard_release(bigint, bigint[], bigint[], timestamptz[], timestamptz[]);
 
+-- A batch's claims (each agent and conversation once); switchboard_hot holds the row locks.
 CREATE OR REPLACE FUNCTION switchboard_claim(p_ws bigint, p_convs bigint[], p_agents bigint[], p_supervisors boolean[],
-	p_nows timestamptz[], p_walls timestamptz[]) RETURNS SETOF conversations LANGUAGE plpgsql
-	SET plan_cache_mode = force_generic_plan AS $$
+	p_nows timestamptz[], p_walls timestamptz[], p_seq bigint) RETURNS SETOF conversations LANGUAGE plpgsql AS $$
 DECLARE
 	w workspaces%ROWTYPE;
 	k_convs bigint[];   -- the operations that go ahead, in batch order
@@ -40,11 +42,6 @@ DECLARE
 	rel_versions bigint[];
 	rel_agents bigint[];
 BEGIN
-	PERFORM 1 FROM agents WHERE id = ANY(p_agents) AND workspace_id IS NOT DISTINCT FROM p_ws ORDER BY id FOR NO KEY UPDATE;
-	PERFORM 1 FROM conversations
-		WHERE id = ANY(p_convs || ARRAY(SELECT id FROM conversations WHERE lock_holder_id = ANY(p_agents) AND human_lock))
-			AND workspace_id IS NOT DISTINCT FROM p_ws
-		ORDER BY id FOR NO KEY UPDATE;
 	SELECT * INTO w FROM workspaces WHERE id = p_ws;
 	SELECT array_agg(r.conv ORDER BY r.o), array_agg(r.agent ORDER BY r.o), array_agg(c.lock_holder_id IS NULL ORDER BY r.o),
 			array_agg(r.now ORDER BY r.o), array_agg(r.wall ORDER BY r.o)
@@ -86,8 +83,9 @@ BEGIN
 		FROM unnest(k_convs, k_agents, k_locking, k_nows, k_walls) WITH ORDINALITY AS k(conv, agent, locking, now, wall, o)
 		CROSS JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = k.conv OFFSET 0) c),
 	ev AS (
-		INSERT INTO events (workspace_id, type, conversation_id, actor_id, subject_id, version, before, after, duration_ms, created_at)
-		SELECT p_ws, e.type, e.conv, e.agent, e.subject, e.version, e.before, e.after, e.duration, e.wall FROM (
+		INSERT INTO events (workspace_id, seq, type, conversation_id, actor_id, subject_id, version, before, after, duration_ms, created_at)
+		SELECT p_ws, p_seq + row_number() OVER (ORDER BY e.o, e.eo, e.ro), e.type, e.conv, e.agent, e.subject, e.version, e.before,
+			e.after, e.duration, e.wall FROM (
 			SELECT k.o, 1 AS eo, 0::bigint AS ro, 'conversation.claimed' AS type, k.conv, k.agent, k.agent AS subject,
 				k.version + 1 AS version, jsonb_build_object('owner', NULL) AS before,
 				jsonb_build_object('owner', k.agent, 'bulk', false) AS after,
@@ -122,11 +120,10 @@ BEGIN
 		FROM k WHERE x.id = ANY(k_convs) AND x.id = k.conv RETURNING x.*;
 END $$;
 
+-- A batch's releases (each conversation once); switchboard_hot holds the row locks.
 CREATE OR REPLACE FUNCTION switchboard_release(p_ws bigint, p_convs bigint[], p_agents bigint[],
-	p_nows timestamptz[], p_walls timestamptz[]) RETURNS SETOF conversations LANGUAGE plpgsql
-	SET plan_cache_mode = force_generic_plan AS $$
+	p_nows timestamptz[], p_walls timestamptz[], p_seq bigint) RETURNS SETOF conversations LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM 1 FROM conversations WHERE id = ANY(p_convs) AND workspace_id IS NOT DISTINCT FROM p_ws ORDER BY id FOR NO KEY UPDATE;
 	RETURN QUERY WITH k AS (
 		SELECT r.*, c.version, c.state, c.lock_holder_id IS NOT DISTINCT FROM r.agent AS unlocking,
 			-- §6: no human owns it now (desk.Lifecycle without agents).
@@ -140,8 +137,9 @@ BEGIN
 		WHERE r.n_conv = 1 AND c.workspace_id IS NOT DISTINCT FROM p_ws AND c.human_owned AND c.owner_id = r.agent),
 	ok AS (SELECT * FROM k WHERE NOT (k.to_state = 'CLOSING' AND k.state <> 'CLOSING')), -- housekeeping needs its timer
 	ev AS (
-		INSERT INTO events (workspace_id, type, conversation_id, actor_id, subject_id, version, before, after, created_at)
-		SELECT p_ws, e.type, e.conv, e.agent, e.subject, e.version, e.before, e.after, e.wall FROM (
+		INSERT INTO events (workspace_id, seq, type, conversation_id, actor_id, subject_id, version, before, after, created_at)
+		SELECT p_ws, p_seq + row_number() OVER (ORDER BY e.o, e.eo), e.type, e.conv, e.agent, e.subject, e.version, e.before,
+			e.after, e.wall FROM (
 			SELECT ok.o, 1 AS eo, 'lock.released' AS type, ok.conv, ok.agent, ok.agent AS subject, ok.version + 1 AS version,
 				jsonb_build_object('holder', ok.agent) AS before,
 				jsonb_build_object('holder', NULL, 'reason', 'ownership dropped') AS after, ok.wall FROM ok WHERE ok.unlocking
@@ -162,4 +160,43 @@ BEGIN
 		lock_expires_at = CASE WHEN ok.unlocking THEN NULL ELSE x.lock_expires_at END,
 		state = ok.to_state, version = x.version + 1, updated_at = ok.wall
 		FROM ok WHERE x.id = ANY(p_convs) AND x.id = ok.conv RETURNING x.*;
+END $$;
+
+-- A batch of claims and releases together, in one statement: the claims are decided first, then the
+-- releases (each conversation is in a batch once, so no operation sees another's conversation except
+-- through a claimer's L3 release, as when the desk runs a claim before a release). All the row locks
+-- are taken here first, in the desk's order (the claimers' agent rows, then every conversation the
+-- batch may write, each kind in id order), so two batches never deadlock one another.
+--
+-- The batch numbers its own events (E3): it takes the workspace's event counter last, after the
+-- rows it decides on, and holds it to its commit, so its numbers follow every number given before
+-- and precede every number given after, as the bus's sequencer (events/sequence.go) would have
+-- numbered them; the sequencer waits on the same counter. Numbered at insert, an event is written
+-- once, not inserted and then updated with its number.
+CREATE OR REPLACE FUNCTION switchboard_hot(p_ws bigint,
+	c_convs bigint[], c_agents bigint[], c_supervisors boolean[], c_nows timestamptz[], c_walls timestamptz[],
+	r_convs bigint[], r_agents bigint[], r_nows timestamptz[], r_walls timestamptz[]) RETURNS SETOF conversations LANGUAGE plpgsql
+	SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS $$
+DECLARE
+	n0 bigint; -- the counter when the batch took it
+	n bigint;  -- the last number given
+BEGIN
+	PERFORM 1 FROM agents WHERE id = ANY(c_agents) AND workspace_id IS NOT DISTINCT FROM p_ws ORDER BY id FOR NO KEY UPDATE;
+	PERFORM 1 FROM conversations
+		WHERE id = ANY(c_convs || r_convs || ARRAY(SELECT id FROM conversations WHERE lock_holder_id = ANY(c_agents) AND human_lock))
+			AND workspace_id IS NOT DISTINCT FROM p_ws
+		ORDER BY id FOR NO KEY UPDATE;
+	SELECT event_seq INTO n0 FROM workspaces WHERE id = p_ws FOR NO KEY UPDATE;
+	n := n0;
+	IF cardinality(c_convs) > 0 THEN
+		RETURN QUERY SELECT * FROM switchboard_claim(p_ws, c_convs, c_agents, c_supervisors, c_nows, c_walls, n);
+		SELECT coalesce(max(e.seq), n) INTO n FROM events e WHERE e.workspace_id = p_ws AND e.seq > n;
+	END IF;
+	IF cardinality(r_convs) > 0 THEN
+		RETURN QUERY SELECT * FROM switchboard_release(p_ws, r_convs, r_agents, r_nows, r_walls, n);
+		SELECT coalesce(max(e.seq), n) INTO n FROM events e WHERE e.workspace_id = p_ws AND e.seq > n;
+	END IF;
+	IF n > n0 THEN
+		UPDATE workspaces SET event_seq = n WHERE id = p_ws;
+	END IF;
 END $$;

@@ -8,15 +8,20 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"time"
 
+	atlas "ariga.io/atlas/sql/schema"
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/schema"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
 	"switchboard/ent"
+	"switchboard/ent/event"
 	"switchboard/ent/migrate"
 	_ "switchboard/ent/runtime" // schema hooks, interceptors and defaults
 	"switchboard/internal/tenant"
@@ -128,8 +133,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock) //nolint:errcheck
 	}
-	// Indexes the schema no longer declares go too: each one costs every write.
-	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+	if err := d.Client.Schema.Create(ctx, d.migrateOptions()...); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if d.Dialect == dialect.Postgres {
@@ -138,6 +142,46 @@ func (d *DB) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// migrateOptions: indexes the schema no longer declares go too (each one costs every write), and
+// the event log keeps no foreign keys on Postgres.
+func (d *DB) migrateOptions() []schema.MigrateOption {
+	opts := []schema.MigrateOption{migrate.WithDropIndex(true)}
+	if d.Dialect == dialect.Postgres {
+		opts = append(opts, schema.WithDiffHook(logWithoutForeignKeys))
+	}
+	return opts
+}
+
+// WriteMigration writes the statements Migrate would run now (none when the schema is up to date).
+func (d *DB) WriteMigration(ctx context.Context, w io.Writer) error {
+	return d.Client.Schema.WriteTo(tenant.System(ctx), w, d.migrateOptions()...)
+}
+
+// logWithoutForeignKeys keeps foreign keys off the event log on Postgres (and drops those an
+// earlier version made). Each event row had four (workspace, conversation, actor, subject), each a
+// lookup and a share lock on the referenced row inside the writing transaction, and a claim and
+// its release write six events. The log is append-only and written only by the desk, with ids it
+// has just read inside the same transaction; conversations, agents and workspaces are never
+// deleted. ent's edges still join on the columns. SQLite keeps the keys: changing them there
+// rebuilds the table, and one writer at a time gains nothing from their absence.
+func logWithoutForeignKeys(next schema.Differ) schema.Differ {
+	return schema.DiffFunc(func(current, desired *atlas.Schema) ([]atlas.Change, error) {
+		if t, ok := desired.Table(event.Table); ok {
+			t.ForeignKeys = nil
+			for _, c := range t.Columns {
+				c.ForeignKeys = nil
+			}
+			for _, r := range desired.Tables {
+				r.Refs = slices.DeleteFunc(r.Refs, func(o atlas.Object) bool {
+					fk, ok := o.(*atlas.ForeignKey)
+					return ok && fk.Table == t
+				})
+			}
+		}
+		return next.Diff(current, desired)
+	})
 }
 
 // hotPaths are the desk's one-statement claim and release on Postgres (see the file).
