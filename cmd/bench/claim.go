@@ -66,9 +66,7 @@ func runClaim(args []string) error {
 	fmt.Printf("claim benchmark: Postgres, %d s per run, GOMAXPROCS=%d\n", int(duration.Seconds()), runtimeProcs())
 	fmt.Printf("%-8s %-8s %10s %14s %14s %8s %9s %9s\n", "clients", "path", "pairs/s", "claim p50 ms", "claim p99 ms", "errors", "cpu go", "cpu pg")
 	for _, n := range levels {
-		settle(ctx, db)
 		sqlRes := measure(n, *duration, func(i int) (time.Duration, error) { return fx.sqlPair(ctx, db, i) })
-		settle(ctx, db)
 		stop := startProfile(*cpuProfile)
 		ops, batches := desk.HotDecided(), desk.HotBatches()
 		gqlRes := measure(n, *duration, func(i int) (time.Duration, error) { return fx.graphQLPair(httpClient, srv.URL, i) })
@@ -229,14 +227,6 @@ func gql(c *http.Client, base, token, query string, vars map[string]any, out any
 		return json.Unmarshal(raw, out)
 	}
 	return nil
-}
-
-// settle vacuums and analyzes what the runs write, so that each run starts from the same state
-// as a database autovacuum looks after, not on the dead rows of the run before it.
-func settle(ctx context.Context, db *storage.DB) {
-	if _, err := db.SQL.ExecContext(ctx, `VACUUM (ANALYZE) conversations, agents, participants, events, workspaces`); err != nil {
-		fmt.Println("vacuum:", err)
-	}
 }
 
 // result is one measured run.
