@@ -346,8 +346,10 @@ func TestHotPathBatchFails(t *testing.T) {
 
 // E3 with batches: a batch numbers its own events as it writes them, the bus numbers everyone
 // else's after their commit. While batches and ordinary claims and releases interleave in one
-// workspace, a subscriber streaming from the start receives every event of the workspace once, in
-// order, numbered without a gap, and the workspace's counter ends at the last number.
+// workspace (some agents claim the ordinary way and release through a batch), a subscriber
+// streaming from the start receives every event of the workspace once, in order, numbered without a
+// gap, each conversation's in the order they happened (versions never go back), and the workspace's
+// counter ends at the last number.
 func TestHotPathNumbersEvents(t *testing.T) {
 	testdb.RequirePostgres(t)
 	f := newFixture(t)
@@ -370,17 +372,17 @@ func TestHotPathNumbersEvents(t *testing.T) {
 	hits := desk.HotDecided()
 	var wg sync.WaitGroup
 	for i := range agents {
-		d := hot
+		claimer := hot
 		if i%3 == 2 {
-			d = slow // a third of the agents go the ordinary way
+			claimer = slow // a third of the agents claim the ordinary way, then release through a batch
 		}
 		wg.Go(func() {
 			for range rounds {
-				if _, err := d.Claim(ctxs[i], convs[i], false); err != nil {
+				if _, err := claimer.Claim(ctxs[i], convs[i], false); err != nil {
 					t.Error(err)
 					return
 				}
-				if _, err := d.Release(ctxs[i], convs[i]); err != nil {
+				if _, err := hot.Release(ctxs[i], convs[i]); err != nil {
 					t.Error(err)
 					return
 				}
@@ -392,7 +394,7 @@ func TestHotPathNumbersEvents(t *testing.T) {
 		t.Fatal("no batch decided anything")
 	}
 	total := f.s.DB.Client.Event.Query().Where(event.WorkspaceID(ws)).CountX(sys)
-	seen := map[int]bool{}
+	seen, version := map[int]bool{}, map[int]int{}
 	for want := int64(1); want <= int64(total); want++ {
 		select {
 		case e := <-got:
@@ -400,6 +402,12 @@ func TestHotPathNumbersEvents(t *testing.T) {
 				t.Fatalf("event %d (%s) arrived with number %v, want %d (each once)", e.ID, e.Type, e.Seq, want)
 			}
 			seen[e.ID] = true
+			if c := e.ConversationID; c != nil {
+				if e.Version < version[*c] {
+					t.Fatalf("conversation %d: %s (version %d) arrived after version %d", *c, e.Type, e.Version, version[*c])
+				}
+				version[*c] = e.Version
+			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("the stream stopped after %d of %d events", want-1, total)
 		}

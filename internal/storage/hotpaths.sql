@@ -169,10 +169,12 @@ END $$;
 -- batch may write, each kind in id order), so two batches never deadlock one another.
 --
 -- The batch numbers its own events (E3): it takes the workspace's event counter last, after the
--- rows it decides on, and holds it to its commit, so its numbers follow every number given before
--- and precede every number given after, as the bus's sequencer (events/sequence.go) would have
--- numbered them; the sequencer waits on the same counter. Numbered at insert, an event is written
--- once, not inserted and then updated with its number.
+-- rows it decides on, numbers the events committed before it that are not numbered yet, then its
+-- own as it writes them, and holds the counter to its commit; so its numbers follow every event
+-- committed before (a conversation's earlier events come first) and precede every number given
+-- after, as the bus's sequencer (events/sequence.go) would have numbered them; the sequencer
+-- waits on the same counter. Numbered at insert, an event is written once, not inserted and then
+-- updated with its number.
 CREATE OR REPLACE FUNCTION switchboard_hot(p_ws bigint,
 	c_convs bigint[], c_agents bigint[], c_supervisors boolean[], c_nows timestamptz[], c_walls timestamptz[],
 	r_convs bigint[], r_agents bigint[], r_nows timestamptz[], r_walls timestamptz[]) RETURNS SETOF conversations LANGUAGE plpgsql
@@ -187,7 +189,13 @@ BEGIN
 			AND workspace_id IS NOT DISTINCT FROM p_ws
 		ORDER BY id FOR NO KEY UPDATE;
 	SELECT event_seq INTO n0 FROM workspaces WHERE id = p_ws FOR NO KEY UPDATE;
-	n := n0;
+	-- First the events committed before and not yet numbered (the sequencer's pass, as in
+	-- events/sequence.go): a conversation's earlier events must come before this batch's.
+	WITH numbered AS (
+		UPDATE events SET seq = n0 + t.rn
+		FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM events WHERE workspace_id = p_ws AND seq IS NULL) t
+		WHERE events.id = t.id RETURNING 1)
+	SELECT n0 + count(*) INTO n FROM numbered;
 	IF cardinality(c_convs) > 0 THEN
 		RETURN QUERY SELECT * FROM switchboard_claim(p_ws, c_convs, c_agents, c_supervisors, c_nows, c_walls, n);
 		SELECT coalesce(max(e.seq), n) INTO n FROM events e WHERE e.workspace_id = p_ws AND e.seq > n;
