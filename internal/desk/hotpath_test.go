@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"switchboard/ent"
+	"switchboard/ent/agentchannel"
 	"switchboard/ent/event"
 	"switchboard/ent/participant"
 	"switchboard/ent/schema/enum"
@@ -425,5 +426,61 @@ func TestHotPathNumbersEvents(t *testing.T) {
 	}
 	if w := f.s.DB.Client.Workspace.GetX(sys, ws); w.EventSeq != int64(total) {
 		t.Errorf("the counter is at %d after %d events", w.EventSeq, total)
+	}
+}
+
+// L3 inside one batch: an agent claims one conversation while releasing the one whose lock it
+// holds. The batch decides the claim first (its L3 releases the other lock), then the release; the
+// rows, events, participants and answers are those of the ordinary way's claim followed by release.
+func TestHotPathBatchClaimAndRelease(t *testing.T) {
+	b := newHotBench(t)
+	sides := [2]twin{b.twin(t, 0, 0), b.twin(t, 0, 1)}
+	for _, s := range sides {
+		b.db.AgentChannel.Update().Where(agentchannel.AgentID(s.agentID)).SetCapacity(2).ExecX(testapi.Sys())
+		if _, err := b.slow.Claim(viewerCtx(b.f, s), s.other, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, o := sides[0], sides[1]
+	mark, hits, batches := b.lastEvent(), desk.HotDecided(), desk.HotBatches()
+	waiting, release := desk.HoldHotPaths(b.hot)
+	var claimed, released *ent.Conversation
+	var claimErr, releaseErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { claimed, claimErr = b.hot.Claim(viewerCtx(b.f, s), s.conv, false) })
+	wg.Go(func() { released, releaseErr = b.hot.Release(viewerCtx(b.f, s), s.other) })
+	for deadline := time.Now().Add(10 * time.Second); waiting() < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			release()
+			t.Fatalf("%d of 2 operations reached the hot-path queue", waiting())
+		}
+	}
+	release()
+	wg.Wait()
+	if releaseErr != nil {
+		t.Fatal(releaseErr)
+	}
+	if n := desk.HotBatches() - batches; n != 1 {
+		t.Errorf("%d batches decided them, want 1", n)
+	}
+	if n := desk.HotDecided() - hits; n != 2 {
+		t.Errorf("the batch decided %d operations, want 2", n)
+	}
+	slowMark := b.lastEvent()
+	slowClaimed, slowClaimErr := b.slow.Claim(viewerCtx(b.f, o), o.conv, false)
+	slowReleased, err := b.slow.Release(viewerCtx(b.f, o), o.other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [2]any
+	var evs [2][]any
+	got[0], evs[0] = b.outcome(t, b.cases[0], s, claimed, claimErr, mark)
+	got[1], evs[1] = b.outcome(t, b.cases[0], o, slowClaimed, slowClaimErr, slowMark)
+	compare(t, got, evs)
+	ids := func(w twin) map[int]string {
+		return map[int]string{w.agentID: "agent", w.holder: "holder", w.conv: "conv", w.other: "other"}
+	}
+	if a, c := conv(t, released, ids(s)), conv(t, slowReleased, ids(o)); !reflect.DeepEqual(a, c) {
+		t.Errorf("release answers differ:\nhot  %v\nslow %v", a, c)
 	}
 }

@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -38,33 +39,22 @@ func (b *Bus) sequence(ctx context.Context, ws int) error {
 	}
 	var n int64
 	if b.pgURL != "" {
-		// One statement on Postgres numbers the events and moves the counter. It runs after the
-		// counter's lock was granted, so its snapshot sees everything earlier sequencers numbered.
-		rows, err := tx.QueryContext(sys, `WITH numbered AS (
-				UPDATE events SET seq = $1 + t.rn FROM
-					(SELECT id, row_number() OVER (ORDER BY id) AS rn FROM events WHERE workspace_id = $2 AND seq IS NULL) t
-				WHERE events.id = t.id RETURNING 1),
-			counter AS (UPDATE workspaces SET event_seq = event_seq + (SELECT count(*) FROM numbered) WHERE id = $2)
-			SELECT count(*) FROM numbered`, w.EventSeq, ws)
+		// One statement on Postgres (storage/hotpaths.sql, shared with the desk's batches). It
+		// runs after the counter's lock was granted, so its snapshot sees everything earlier
+		// sequencers numbered.
+		rows, err := tx.QueryContext(sys, `SELECT switchboard_number_events($1, $2)`, ws, w.EventSeq)
 		if err != nil {
 			return fmt.Errorf("number: %w", err)
 		}
-		for rows.Next() {
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return fmt.Errorf("number: %w", err)
-			}
+		defer rows.Close()
+		if !rows.Next() {
+			return fmt.Errorf("number: %w", errors.Join(rows.Err(), errors.New("no count")))
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := rows.Scan(&n); err != nil {
 			return fmt.Errorf("number: %w", err)
 		}
-		if n == 0 {
-			return nil
-		}
-		return tx.Commit()
-	}
-	{ // SQLite: one writer at a time, a few events per pass
+		rows.Close()
+	} else { // SQLite: one writer at a time, a few events per pass
 		ids, err := tx.Event.Query().Where(event.WorkspaceID(ws), event.SeqIsNil()).Order(event.ByID()).IDs(sys)
 		if err != nil {
 			return err

@@ -162,6 +162,17 @@ BEGIN
 		FROM ok WHERE x.id = ANY(p_convs) AND x.id = ok.conv RETURNING x.*;
 END $$;
 
+-- The bus's numbering pass (events/sequence.go) and the batches' (below): numbers workspace p_ws's
+-- committed, unnumbered events in id order after p_seq, and says how many. The caller holds the
+-- workspace's counter and moves it.
+CREATE OR REPLACE FUNCTION switchboard_number_events(p_ws bigint, p_seq bigint) RETURNS bigint LANGUAGE sql AS $$
+	WITH numbered AS (
+		UPDATE events SET seq = p_seq + t.rn
+		FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM events WHERE workspace_id = p_ws AND seq IS NULL) t
+		WHERE events.id = t.id RETURNING 1)
+	SELECT count(*) FROM numbered
+$$;
+
 -- A batch of claims and releases together, in one statement: the claims are decided first, then the
 -- releases (each conversation is in a batch once, so no operation sees another's conversation except
 -- through a claimer's L3 release, as when the desk runs a claim before a release). All the row locks
@@ -189,13 +200,9 @@ BEGIN
 			AND workspace_id IS NOT DISTINCT FROM p_ws
 		ORDER BY id FOR NO KEY UPDATE;
 	SELECT event_seq INTO n0 FROM workspaces WHERE id = p_ws FOR NO KEY UPDATE;
-	-- First the events committed before and not yet numbered (the sequencer's pass, as in
-	-- events/sequence.go): a conversation's earlier events must come before this batch's.
-	WITH numbered AS (
-		UPDATE events SET seq = n0 + t.rn
-		FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM events WHERE workspace_id = p_ws AND seq IS NULL) t
-		WHERE events.id = t.id RETURNING 1)
-	SELECT n0 + count(*) INTO n FROM numbered;
+	-- First the events committed before and not yet numbered: a conversation's earlier events
+	-- must come before this batch's.
+	n := n0 + switchboard_number_events(p_ws, n0);
 	IF cardinality(c_convs) > 0 THEN
 		RETURN QUERY SELECT * FROM switchboard_claim(p_ws, c_convs, c_agents, c_supervisors, c_nows, c_walls, n);
 		SELECT coalesce(max(e.seq), n) INTO n FROM events e WHERE e.workspace_id = p_ws AND e.seq > n;
