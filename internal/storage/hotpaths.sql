@@ -164,14 +164,19 @@ END $$;
 
 -- The bus's numbering pass (events/sequence.go) and the batches' (below): numbers workspace p_ws's
 -- committed, unnumbered events in id order after p_seq, and says how many. The caller holds the
--- workspace's counter and moves it.
-CREATE OR REPLACE FUNCTION switchboard_number_events(p_ws bigint, p_seq bigint) RETURNS bigint LANGUAGE sql AS $$
-	WITH numbered AS (
-		UPDATE events SET seq = p_seq + t.rn
+-- workspace's counter and moves it. PL/pgSQL keeps the statement's plan for the session; a SQL
+-- function would plan it again at every call (0.1 ms more Postgres time per claim+release pair in
+-- the claim benchmark).
+CREATE OR REPLACE FUNCTION switchboard_number_events(p_ws bigint, p_seq bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+BEGIN
+	UPDATE events SET seq = p_seq + t.rn
 		FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM events WHERE workspace_id = p_ws AND seq IS NULL) t
-		WHERE events.id = t.id RETURNING 1)
-	SELECT count(*) FROM numbered
-$$;
+		WHERE events.id = t.id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END $$;
 
 -- A batch of claims and releases together, in one statement: the claims are decided first, then the
 -- releases (each conversation is in a batch once, so no operation sees another's conversation except
