@@ -87,6 +87,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	httpapi.TuneProcs(cfg.databaseURL)
 	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
 	if err := run(cfg); err != nil {
 		slog.Error("switchboard stopped", "err", err)

@@ -34,6 +34,8 @@ func main() {
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	httpapi.TuneGC() // as the server binary does
+	// As the server binary does with its database: the throw-away Postgres is on this machine.
+	httpapi.TuneProcs(env("BENCH_DATABASE_URL", "postgres://127.0.0.1/"))
 	var err error
 	switch os.Args[1] {
 	case "claim":
