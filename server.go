@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -187,7 +188,7 @@ func announce(addr string, cfg config) {
 		host = "localhost"
 	}
 	url := "http://" + net.JoinHostPort(host, port)
-	slog.Info("listening", "url", url)
+	slog.Info("listening", "url", url, "gomaxprocs", runtime.GOMAXPROCS(0))
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nSwitchboard is running at %s  (GraphQL: %s/query)\n", url, url)
 	if cfg.demo {
