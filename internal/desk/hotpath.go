@@ -19,7 +19,7 @@ import (
 )
 
 // On Postgres, ordinary claims and releases run in batches: storage/hotpaths.sql's switchboard_hot
-// decides and writes a batch of one workspace's claims and releases in one statement, each
+// decides and writes a batch of one workspace's claims and releases in one call, each
 // operation exactly as Claim and Release would (same rows, same events, same locks in the same
 // order), and numbers the batch's events as it writes them (E3). Operations wait in one queue while
 // the database is busy with the batch in flight, and the next batch takes what has gathered, so
@@ -57,11 +57,14 @@ const (
 	hotBatchTimeout = 10 * time.Second
 )
 
-// hotInFlight is how many batches the database works on at once: one per two cores. Two in
-// flight on 2 cores made batches of 3.7-4.2 operations instead of 6.3-6.8, more database work per
-// operation, and less throughput (the claim benchmark at 16 clients: 976-1,216 pairs/s against
-// 1,018-1,287 with one); batches of one workspace also queue on its event counter.
-var hotInFlight = max(1, runtime.GOMAXPROCS(0)/2)
+// hotInFlight is how many batches the database works on at once: one per two of the machine's
+// cores (not Go's share of them, see httpapi.TuneProcs). Two in flight on 2 cores made batches of
+// 3.7-4.2 operations instead of 6.3-6.8, more database work per operation, and less throughput
+// (the claim benchmark at 16 clients: 976-1,216 pairs/s against 1,018-1,287 with one; measured
+// again with one write statement per batch and Go on one core: 1,167-1,176 against 1,763-1,863,
+// Postgres 0.76 ms per pair against 0.43-0.45); batches of one workspace also queue on its event
+// counter.
+var hotInFlight = max(1, runtime.NumCPU()/2)
 
 // hotClaim is Claim's hot path; ok is false when the ordinary way must decide.
 func (d *Desk) hotClaim(ctx context.Context, id int) (c *ent.Conversation, ok bool) {
@@ -165,7 +168,7 @@ func (a *hotArgs) add(o *hotOp) {
 	}
 }
 
-// run decides batch in one statement, announces what it wrote and answers every operation.
+// run decides batch in one call, announces what it wrote and answers every operation.
 func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 	ws := batch[0].ws
 	var c, r hotArgs
