@@ -1,12 +1,11 @@
 package httpapi
 
 import (
-	"net"
-	"net/url"
 	"os"
 	"runtime"
 	"runtime/debug"
-	"strings"
+
+	"switchboard/internal/storage"
 )
 
 // GCPercent is the garbage collector's target the server runs with when GOGC is not set: the heap
@@ -32,26 +31,7 @@ func TuneGC() {
 // both and 1,482-1,990 with Go on one, in four alternating pairs of runs (go run ./cmd/bench claim
 // -clients 16 -duration 5s). SQLite and remote databases leave Go's default.
 func TuneProcs(databaseURL string) {
-	if os.Getenv("GOMAXPROCS") == "" && LocalPostgres(databaseURL) {
+	if os.Getenv("GOMAXPROCS") == "" && storage.LocalPostgres(databaseURL) {
 		runtime.GOMAXPROCS(max(1, runtime.NumCPU()/2))
 	}
-}
-
-// LocalPostgres reports whether a postgres:// or postgresql:// URL names this machine: localhost,
-// a loopback address or a Unix socket (no host, or a host parameter that is a directory).
-func LocalPostgres(databaseURL string) bool {
-	u, err := url.Parse(databaseURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return false
-	}
-	host := u.Hostname()
-	if host == "" {
-		h := u.Query().Get("host")
-		return h == "" || strings.HasPrefix(h, "/")
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	neturl "net/url"
 	"slices"
 	"strings"
 	"time"
@@ -70,6 +72,33 @@ func NoKeyUpdate(o *entsql.LockOptions) { o.Strength = entsql.LockNoKeyUpdate }
 // SQLiteDSN returns the DSN for an SQLite database file.
 func SQLiteDSN(path string) string { return "file:" + path + "?" + sqlitePragmas }
 
+// isPostgres reports whether Open takes url for a Postgres server.
+func isPostgres(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// LocalPostgres reports whether url names a Postgres server on this machine: localhost, a loopback
+// address or a Unix socket (no host, or a host parameter that is a directory).
+func LocalPostgres(databaseURL string) bool {
+	if !isPostgres(databaseURL) {
+		return false
+	}
+	u, err := neturl.Parse(databaseURL)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "" {
+		h := u.Query().Get("host")
+		return h == "" || strings.HasPrefix(h, "/")
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // Open opens the database named by url: "" is the embedded SQLite file, "postgres://…" or
 // "postgresql://…" is Postgres, "sqlite://path" or "file:path" an SQLite file elsewhere.
 func Open(ctx context.Context, url string) (*DB, error) {
@@ -77,7 +106,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	switch {
 	case url == "":
 		driver, dia, dsn = "sqlite", dialect.SQLite, SQLiteDSN(DefaultSQLiteFile)
-	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+	case isPostgres(url):
 		driver, dia, dsn = "pgx", dialect.Postgres, url
 	case strings.HasPrefix(url, "sqlite://"):
 		driver, dia, dsn = "sqlite", dialect.SQLite, SQLiteDSN(strings.TrimPrefix(url, "sqlite://"))

@@ -1,12 +1,13 @@
-package httpapi_test
+package storage_test
 
 import (
 	"testing"
 
-	"switchboard/internal/httpapi"
+	"switchboard/internal/storage"
 )
 
-// TestLocalPostgres: TuneProcs leaves processors only to a Postgres on this machine.
+// TestLocalPostgres: the server leaves processors only to a Postgres on this machine
+// (httpapi.TuneProcs).
 func TestLocalPostgres(t *testing.T) {
 	for url, want := range map[string]bool{
 		"postgres://postgres@127.0.0.1:5432/db?sslmode=disable": true,
@@ -21,7 +22,7 @@ func TestLocalPostgres(t *testing.T) {
 		"":                                                      false, // SQLite, the default
 		"host=localhost dbname=db":                              false, // not a URL: Go's default
 	} {
-		if got := httpapi.LocalPostgres(url); got != want {
+		if got := storage.LocalPostgres(url); got != want {
 			t.Errorf("LocalPostgres(%q) = %v, want %v", url, got, want)
 		}
 	}
