@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throw-away Postgres for the tests: `postgres.sh start DIR` initialises a cluster in DIR (as the
 # postgres user when run as root), starts it on a free port with fsync off, and prints its URL;
+# `postgres.sh start DIR durable` keeps Postgres's own durability instead (every commit flushed to
+# disk before it is acknowledged, as a production server runs; the claim benchmark uses it);
 # `postgres.sh stop DIR` stops it and removes DIR.
 set -euo pipefail
 
@@ -26,8 +28,10 @@ start)
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync >"$dir/initdb.log" 2>&1
   port=$(free_port)
+  durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${3:-}" = durable ] && durability=""
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=256MB" >/dev/null
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=400 -c shared_buffers=256MB" >/dev/null
   echo "$port" >"$dir/port"
   echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
   ;;
@@ -39,7 +43,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: postgres.sh start|stop DIR" >&2
+  echo "usage: postgres.sh start DIR [durable] | stop DIR" >&2
   exit 2
   ;;
 esac

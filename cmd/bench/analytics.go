@@ -36,7 +36,7 @@ func runAnalytics(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	db, cleanup, err := database(ctx, *dbURL)
+	db, cleanup, err := database(ctx, *dbURL, false)
 	if err != nil {
 		return err
 	}

@@ -13,10 +13,13 @@ import (
 // processes (read from /proc; zero where there is none). Throughput on a shared 2-core machine
 // varies by ±15% from run to run, processor time per operation much less, so the benchmarks print
 // both.
-type cpuClock struct{ self, postgres time.Duration }
+type cpuClock struct {
+	self, postgres time.Duration
+	backends       map[int]time.Duration // each Postgres process's part of postgres, by pid
+}
 
 func readCPU() cpuClock {
-	var c cpuClock
+	c := cpuClock{backends: map[int]time.Duration{}}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		c.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
@@ -38,7 +41,11 @@ func readCPU() cpuClock {
 		}
 		ut, _ := strconv.ParseInt(f[11], 10, 64)
 		st, _ := strconv.ParseInt(f[12], 10, 64)
-		c.postgres += time.Duration(ut+st) * (time.Second / clockTicks)
+		t := time.Duration(ut+st) * (time.Second / clockTicks)
+		c.postgres += t
+		if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil {
+			c.backends[pid] = t
+		}
 	}
 	return c
 }
@@ -46,10 +53,30 @@ func readCPU() cpuClock {
 // clockTicks is USER_HZ, 100 on Linux.
 const clockTicks = 100
 
-// perOp is the processor time per operation between two readings, in milliseconds.
-func (c cpuClock) perOp(since cpuClock, ops int) (self, postgres float64) {
+// cpuUse is the processor time used between two readings.
+type cpuUse struct {
+	self, postgres time.Duration
+	// busiest is the time of the Postgres process that used the most: near the elapsed time,
+	// that one backend (the batches' connection) is the bottleneck.
+	busiest time.Duration
+}
+
+func (c cpuClock) since(start cpuClock) cpuUse {
+	u := cpuUse{self: c.self - start.self, postgres: c.postgres - start.postgres}
+	for pid, t := range c.backends {
+		u.busiest = max(u.busiest, t-start.backends[pid])
+	}
+	return u
+}
+
+func (u cpuUse) add(o cpuUse) cpuUse {
+	return cpuUse{u.self + o.self, u.postgres + o.postgres, u.busiest + o.busiest}
+}
+
+// perOp is the processor time per operation, in milliseconds.
+func (u cpuUse) perOp(ops int) (self, postgres float64) {
 	if ops == 0 {
 		return 0, 0
 	}
-	return float64(c.self-since.self) / 1e6 / float64(ops), float64(c.postgres-since.postgres) / 1e6 / float64(ops)
+	return float64(u.self) / 1e6 / float64(ops), float64(u.postgres) / 1e6 / float64(ops)
 }

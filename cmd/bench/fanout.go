@@ -43,7 +43,7 @@ func runFanout(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	db, cleanup, err := database(ctx, *dbURL)
+	db, cleanup, err := database(ctx, *dbURL, false)
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,13 @@
 // Command bench measures Switchboard on Postgres and prints figures with ratios against a
 // baseline measured in the same run (STYLE 10).
 //
-//	go run ./cmd/bench claim [-db postgres://…] [-clients 1,16,64] [-duration 10s]
+//	go run ./cmd/bench claim [-db postgres://…] [-clients 1,16,64] [-duration 10s] [-rounds 5] [-durable=false]
 //	go run ./cmd/bench fanout [-db postgres://…] [-subscribers 500,2000] [-rounds 100] [-idle 10000]
 //	go run ./cmd/bench route [-db postgres://…] [-agents 200] [-burst 10000] [-arrivals 2000]
 //
-// Without -db (or BENCH_DATABASE_URL) it starts a throw-away Postgres with scripts/postgres.sh.
+// Without -db (or BENCH_DATABASE_URL) it starts a throw-away Postgres with scripts/postgres.sh:
+// with Postgres's durability for the claim benchmark (its commits are what it measures), with fsync
+// off as the tests run it for the others.
 package main
 
 import (
@@ -55,8 +57,10 @@ func main() {
 	}
 }
 
-// database returns a fresh, migrated Postgres database for the benchmark and a cleanup func.
-func database(ctx context.Context, serverURL string) (*storage.DB, func(), error) {
+// database returns a fresh, migrated Postgres database for the benchmark and a cleanup func. A
+// throw-away server it starts itself keeps Postgres's durability when durable is set (see
+// scripts/postgres.sh), and runs with fsync off as the tests do otherwise.
+func database(ctx context.Context, serverURL string, durable bool) (*storage.DB, func(), error) {
 	var cleanups []func()
 	cleanup := func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
@@ -68,7 +72,11 @@ func database(ctx context.Context, serverURL string) (*storage.DB, func(), error
 		if err != nil {
 			return nil, nil, err
 		}
-		out, err := exec.Command("scripts/postgres.sh", "start", dir).Output()
+		args := []string{"start", dir}
+		if durable {
+			args = append(args, "durable")
+		}
+		out, err := exec.Command("scripts/postgres.sh", args...).Output()
 		if err != nil {
 			return nil, nil, fmt.Errorf("start postgres (run from the repository root): %w", err)
 		}
@@ -103,6 +111,15 @@ func database(ctx context.Context, serverURL string) (*storage.DB, func(), error
 		return nil, nil, err
 	}
 	return db, cleanup, nil
+}
+
+// durability says how the server commits: its fsync and synchronous_commit settings.
+func durability(ctx context.Context, db *storage.DB) string {
+	var fsync, syncCommit string
+	if err := db.SQL.QueryRowContext(ctx, "SELECT current_setting('fsync'), current_setting('synchronous_commit')").Scan(&fsync, &syncCommit); err != nil {
+		return "settings unknown: " + err.Error()
+	}
+	return "fsync " + fsync + ", synchronous_commit " + syncCommit
 }
 
 func env(key, def string) string {
