@@ -298,7 +298,7 @@ func exchange(c *http.Client, base, auth string, body []byte) ([]byte, error) {
 type result struct {
 	pairs     int
 	errors    int
-	latencies []time.Duration // sorted
+	latencies []time.Duration // each pair's claim, in no order (print sorts them)
 	elapsed   time.Duration
 	firstErr  error
 	cpu       cpuUse // processor time in the measured parts (cpu.go)
@@ -309,7 +309,6 @@ func (r *result) add(o result) {
 	r.pairs += o.pairs
 	r.errors += o.errors
 	r.latencies = append(r.latencies, o.latencies...)
-	slices.Sort(r.latencies)
 	r.elapsed += o.elapsed
 	if r.firstErr == nil {
 		r.firstErr = o.firstErr
@@ -327,6 +326,7 @@ func (r result) pct(p float64) float64 {
 }
 
 func (r result) print(n int, path string) {
+	slices.Sort(r.latencies)
 	self, pg := r.cpu.perOp(r.pairs)
 	fmt.Printf("%-8d %-8s %10.0f %14.2f %14.2f %8d %9.2f %9.2f %8.2f\n", n, path, r.rate(), r.pct(0.50), r.pct(0.99), r.errors, self, pg,
 		r.cpu.busiest.Seconds()/r.elapsed.Seconds())
@@ -379,6 +379,5 @@ func measure(n int, d time.Duration, pair func(i int) (time.Duration, error)) re
 	res.elapsed = time.Since(start)
 	res.cpu = readCPU().since(cpuStart)
 	res.pairs = len(res.latencies)
-	slices.Sort(res.latencies)
 	return res
 }
