@@ -133,8 +133,7 @@ func run(cfg config) error {
 	if err != nil {
 		return err
 	}
-	// Cancelling base ends every request context, which closes open WebSockets with a normal close
-	// code after the listener has stopped.
+	// Cancelling base ends every request context, after the drain has closed the WebSockets.
 	base, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
 	srv := &http.Server{
@@ -159,11 +158,13 @@ func run(cfg config) error {
 		return err
 	case <-ctx.Done():
 	}
-	slog.Info("shutting down: finishing in-flight requests")
+	slog.Info("shutting down: closing live connections, finishing in-flight requests")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	h.Drain(sctx)
+	err = srv.Shutdown(sctx)
 	cancelBase()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

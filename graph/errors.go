@@ -62,7 +62,7 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 	case ent.IsConstraintError(err):
 		return set(fault.Conflict, "that would duplicate something that already exists", nil)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return set(fault.Internal, "the request was cancelled or timed out: try again", nil)
+		return set(fault.Unavailable, "the request was cancelled or timed out: try again", nil)
 	}
 	if code, ok := gerr.Extensions["code"].(string); ok {
 		switch code {

@@ -71,10 +71,12 @@ type op struct {
 	newOwner      bool       // a human became the owner in this operation (§8 first response)
 }
 
-// run executes fn on conversation id in one transaction. lockAgents are the agents whose
-// ownership or lock the operation may change: their rows are locked first (in id order, then the
-// conversation's), so concurrent operations on one agent or one conversation queue up instead of
-// both deciding on stale counts.
+// run executes fn on conversation id in one transaction. Rows are locked in one global order, so
+// that concurrent operations queue instead of deadlocking: first agents (in id order), then
+// conversations (in id order). lockAgents are the agents whose ownership or lock the operation may
+// change besides the viewer; a human viewer's own row is always locked, and so is every
+// conversation whose lock the viewer holds (L3's click-away may release it), so an agent's
+// operations and its locks are decided one at a time.
 func (d *Desk) run(ctx context.Context, id int, lockAgents []int, fn func(o *op) error) (*ent.Conversation, error) {
 	v, err := auth.Member(ctx)
 	if err != nil {
@@ -99,14 +101,16 @@ func (d *Desk) run(ctx context.Context, id int, lockAgents []int, fn func(o *op)
 }
 
 func (d *Desk) begin(ctx context.Context, tx *ent.Tx, v *auth.Viewer, id int, lockAgents []int) (*op, error) {
+	human := v.AgentID != 0 && v.Kind == enum.KindHuman
+	if human {
+		lockAgents = append(slices.Clone(lockAgents), v.AgentID)
+	}
 	if err := d.lockAgents(ctx, tx, lockAgents...); err != nil {
 		return nil, err
 	}
-	conv, err := forUpdate(d, tx.Conversation.Query().Where(conversation.ID(id))).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, fault.Missing("conversation")
-	} else if err != nil {
-		return nil, fmt.Errorf("load conversation: %w", err)
+	conv, err := d.lockConversations(ctx, tx, id, human, v.AgentID)
+	if err != nil {
+		return nil, err
 	}
 	ws, err := tx.Workspace.Get(ctx, v.WorkspaceID)
 	if err != nil {
@@ -114,6 +118,30 @@ func (d *Desk) begin(ctx context.Context, tx *ent.Tx, v *auth.Viewer, id int, lo
 	}
 	return &op{ctx: ctx, d: d, tx: tx, v: v, ws: ws, conv: conv, upd: tx.Conversation.UpdateOneID(id), now: d.now(),
 		holder: conv.LockHolderID, owner: conv.OwnerID, humanLock: conv.HumanLock, humanOwned: conv.HumanOwned}, nil
+}
+
+// lockConversations row-locks conversation id and, for a human viewer, the conversations whose
+// lock the viewer holds, in id order, and returns conversation id as it is now.
+func (d *Desk) lockConversations(ctx context.Context, tx *ent.Tx, id int, human bool, viewer int) (*ent.Conversation, error) {
+	ids := []int{id}
+	if human && d.rowLocks {
+		held, err := tx.Conversation.Query().Where(conversation.LockHolderID(viewer), conversation.HumanLock(true), conversation.IDNEQ(id)).IDs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("find the viewer's lock: %w", err)
+		}
+		ids = append(ids, held...)
+		slices.Sort(ids)
+	}
+	rows, err := forUpdate(d, tx.Conversation.Query().Where(conversation.IDIn(ids...)).Order(conversation.ByID())).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load conversation: %w", err)
+	}
+	for _, c := range rows {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return nil, fault.Missing("conversation")
 }
 
 // agentNamedBy reads, before the operation, the agent that pick finds on conversation id (its
@@ -275,18 +303,26 @@ func (o *op) touch() {
 }
 
 // clickAway releases the locks agentID holds on other conversations (L3, L6: gaining a lock
-// releases the previous one in the same transaction; L2 allows one).
+// releases the previous one in the same transaction; L2 allows one). It acts only on a lock the
+// agent still holds, as read under the row's lock (taken by begin, in order): a lock stolen from
+// the agent meanwhile is the stealer's and stays so, and the release's event carries the version
+// it writes.
 func (o *op) clickAway(agentID int) error {
-	others, err := o.tx.Conversation.Query().
-		Where(conversation.LockHolderID(agentID), conversation.HumanLock(true), conversation.IDNEQ(o.conv.ID)).
+	others, err := forUpdate(o.d, o.tx.Conversation.Query().
+		Where(conversation.LockHolderID(agentID), conversation.HumanLock(true), conversation.IDNEQ(o.conv.ID))).
 		Select(conversation.FieldID, conversation.FieldVersion).All(o.ctx)
 	if err != nil {
 		return fmt.Errorf("find previous lock: %w", err)
 	}
 	for _, c := range others {
-		if err := o.tx.Conversation.UpdateOneID(c.ID).ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().
-			ClearLockExpiresAt().AddVersion(1).Exec(o.ctx); err != nil {
+		n, err := o.tx.Conversation.Update().
+			Where(conversation.ID(c.ID), conversation.Version(c.Version), conversation.LockHolderID(agentID), conversation.HumanLock(true)).
+			ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt().AddVersion(1).Save(o.ctx)
+		if err != nil {
 			return fmt.Errorf("release previous lock: %w", err)
+		}
+		if n == 0 {
+			continue // not the agent's any more
 		}
 		o.evs = append(o.evs, events.Entry{WorkspaceID: o.v.WorkspaceID, Type: events.LockReleased, ConversationID: c.ID,
 			ActorID: o.v.AgentID, SubjectID: agentID, Version: c.Version + 1,

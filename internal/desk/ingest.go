@@ -10,6 +10,7 @@ import (
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/conversation"
+	"switchboard/ent/predicate"
 	"switchboard/ent/customeridentity"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
@@ -111,8 +112,7 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 
 	var evs []events.Entry
 	created := false
-	conv, err := tx.Conversation.Query().
-		Where(conversation.CustomerID(cust.ID), conversation.ChannelEQ(ch), conversation.IsOpen(true)).Only(ctx)
+	conv, err := d.lockOpen(ctx, tx, cust.ID, ch)
 	switch {
 	case ent.IsNotFound(err):
 		conv, err = d.openConversation(ctx, tx, ws, cust.ID, ident.ID, ch, now)
@@ -264,6 +264,23 @@ func ptrOr(p *int) int {
 		return 0
 	}
 	return *p
+}
+
+// lockOpen finds the customer's open conversation on ch and row-locks it, with its human owner's
+// row first (the order every operation takes: agents, then conversations), since a reopening may
+// keep it with that owner (mayKeep). Its version and status are decided on the locked row.
+func (d *Desk) lockOpen(ctx context.Context, tx *ent.Tx, customerID int, ch enum.Channel) (*ent.Conversation, error) {
+	open := []predicate.Conversation{conversation.CustomerID(customerID), conversation.ChannelEQ(ch), conversation.IsOpen(true)}
+	c, err := tx.Conversation.Query().Where(open...).Only(ctx)
+	if err != nil || !d.rowLocks {
+		return c, err
+	}
+	if c.HumanOwned && c.OwnerID != nil {
+		if err := d.lockAgents(ctx, tx, *c.OwnerID); err != nil {
+			return nil, err
+		}
+	}
+	return forUpdate(d, tx.Conversation.Query().Where(append(open, conversation.ID(c.ID))...)).Only(ctx)
 }
 
 // mayKeep reports whether agentID may own one more conversation on ch now: active, ONLINE, under

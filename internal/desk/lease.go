@@ -9,6 +9,7 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
+	"switchboard/ent/predicate"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/storage"
@@ -101,9 +102,19 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 		return fmt.Errorf("renew leases: %w", err)
 	}
 	until := d.now().Add(time.Duration(w.LockGracePeriodSeconds) * time.Second)
-	return d.client.Conversation.Update().
-		Where(conversation.WorkspaceID(ws), conversation.HumanLock(true), conversation.LockHolderIDIn(agents...)).
-		SetLockExpiresAt(until).Exec(sys)
+	held := []predicate.Conversation{conversation.WorkspaceID(ws), conversation.HumanLock(true), conversation.LockHolderIDIn(agents...)}
+	if !d.rowLocks {
+		return d.client.Conversation.Update().Where(held...).SetLockExpiresAt(until).Exec(sys)
+	}
+	// The rows are locked in id order first, as every operation locks conversations, so that a
+	// renewal never deadlocks with one.
+	return storage.InTx(sys, d.client, func(tx *ent.Tx) error {
+		ids, err := forUpdate(d, tx.Conversation.Query().Where(held...).Order(conversation.ByID())).IDs(sys)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		return tx.Conversation.Update().Where(append(held, conversation.IDIn(ids...))...).SetLockExpiresAt(until).Exec(sys)
+	})
 }
 
 // Heartbeat renews the viewer's lock lease (clients without a WebSocket call it well within the

@@ -22,6 +22,9 @@ const (
 	CapacityExceeded Code = "CAPACITY_EXCEEDED"
 	InvalidState     Code = "INVALID_STATE"
 	RateLimited      Code = "RATE_LIMITED"
+	// Unavailable: the server cannot reach its database right now (an outage, a restart); the
+	// request may be sent again in a moment. HTTP answers carry 503 and Retry-After.
+	Unavailable Code = "UNAVAILABLE"
 	// Internal is for failures the client cannot fix; details are logged, never sent.
 	Internal Code = "INTERNAL_SERVER_ERROR"
 )
@@ -61,6 +64,9 @@ func As(err error) (*Error, bool) {
 
 // ErrUnauthenticated is returned when a request carries no valid credentials.
 var ErrUnauthenticated = New(Unauthenticated, "sign in first: send a session token or an API key as 'Authorization: Bearer <token>'")
+
+// ErrUnavailable is every error caused by the database being out of reach.
+var ErrUnavailable = New(Unavailable, "the database cannot be reached right now: try again in a few seconds")
 
 // Denied says the viewer's role does not allow an action.
 func Denied(action string) *Error {

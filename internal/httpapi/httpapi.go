@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -98,8 +99,24 @@ func (c *Config) defaults() {
 	}
 }
 
+// Handler is the whole HTTP handler.
+type Handler struct {
+	http.Handler
+	sockets  *openSockets
+	draining atomic.Bool
+}
+
+// Drain starts the server's shutdown (SIGTERM), before the HTTP server's own: /readyz answers 503
+// so load balancers stop sending, every WebSocket is closed with 1012 (service restart) so that
+// clients reconnect to another instance and resume from their cursors, and new ones are refused.
+// It returns when the WebSockets' handlers have ended, or when ctx ends.
+func (h *Handler) Drain(ctx context.Context) {
+	h.draining.Store(true)
+	h.sockets.drain(ctx)
+}
+
 // New builds the handler.
-func New(cfg Config, deps Deps) http.Handler {
+func New(cfg Config, deps Deps) *Handler {
 	cfg.defaults()
 	client := deps.DB.Client
 	authn := auth.NewService(client, cfg.SessionTTL, deps.Bus)
@@ -110,14 +127,19 @@ func New(cfg Config, deps Deps) http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 
+	out := &Handler{sockets: newOpenSockets()}
 	mux := http.NewServeMux()
-	mux.Handle("/query", withSocketHolder(authenticate(svc.auth, graphQL(cfg, svc))))
+	mux.Handle("/query", out.sockets.withSocketHolder(outageStatus(authenticate(svc.auth, graphQL(cfg, svc)))))
 	restRoutes(mux, svc)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if out.draining.Load() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := deps.DB.Ping(ctx); err != nil {
@@ -140,8 +162,8 @@ func New(cfg Config, deps Deps) http.Handler {
 		MaxAge:           600,
 	}).Handler(h)
 	h = m.instrument(h)
-	h = requestLog(cfg.AccessLog, h)
-	return h
+	out.Handler = requestLog(cfg.AccessLog, h)
+	return out
 }
 
 // graphQL assembles gqlgen's handler with explicit transports and limits.
@@ -169,6 +191,7 @@ func graphQL(cfg Config, svc services) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth})
 	srv.AroundRootFields(graph.RequireViewer)
+	srv.AroundResponses(noteOutage)
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		slog.ErrorContext(ctx, "graphql: panic", "request_id", graph.RequestID(ctx), "panic", p)
@@ -193,6 +216,9 @@ func wsInit(a *auth.Service, leases *desk.Leases, maxSubs int) transport.Websock
 			err = fault.ErrUnauthenticated
 		}
 		if err != nil {
+			if f, ok := fault.As(err); ok && f.Code == fault.Unavailable {
+				return transport.WithWebsocketCloseCode(ctx, closeTryLater), nil, err
+			}
 			return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
 		}
 		ctx = events.WithConnectionLimit(auth.WithViewer(ctx, v), maxSubs)
@@ -215,7 +241,7 @@ func authenticate(a *auth.Service, next http.Handler) http.Handler {
 			if f.Code == fault.Internal {
 				status = http.StatusInternalServerError
 			}
-			writeGraphQLError(w, status, f)
+			writeGraphQLError(w, httpStatus(f, status), f)
 			return
 		}
 		if v != nil {
@@ -250,6 +276,7 @@ func writeGraphQLError(w http.ResponseWriter, status int, f *fault.Error) {
 		ext[k] = v
 	}
 	w.Header().Set("Content-Type", "application/json")
+	markRetry(w, status)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": f.Message, "extensions": ext}}})
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -128,6 +129,7 @@ var restStatus = map[fault.Code]int{
 	fault.CapacityExceeded: http.StatusConflict,
 	fault.InvalidState:     http.StatusUnprocessableEntity,
 	fault.RateLimited:      http.StatusTooManyRequests,
+	fault.Unavailable:      http.StatusServiceUnavailable,
 }
 
 func restError(f *fault.Error) map[string]any {
@@ -140,6 +142,9 @@ func restError(f *fault.Error) map[string]any {
 
 func (svc services) writeRESTError(w http.ResponseWriter, r *http.Request, err error) {
 	f, ok := fault.As(err)
+	if !ok && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		f, ok = fault.New(fault.Unavailable, "the request was cancelled or timed out: try again"), true
+	}
 	if !ok {
 		id := graph.RequestID(r.Context())
 		slog.ErrorContext(r.Context(), "rest: internal error", "request_id", id, "path", r.URL.Path, "err", err)
@@ -149,6 +154,7 @@ func (svc services) writeRESTError(w http.ResponseWriter, r *http.Request, err e
 	if !ok {
 		status = http.StatusInternalServerError
 	}
+	markRetry(w, status)
 	writeREST(w, status, restError(f))
 }
 

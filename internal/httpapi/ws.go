@@ -15,6 +15,74 @@ import (
 // closeInitTimeout is graphql-transport-ws's code for a connection_init that never came.
 const closeInitTimeout = 4408
 
+// closeRestart (RFC 6455 1012, service restart) closes every WebSocket when the server drains:
+// clients reconnect (graphql-ws retries any code but its own fatal ones) and resume from their
+// cursors on another instance. No subscription is completed: "complete" would tell a client it
+// has everything.
+const closeRestart = 1012
+
+// closeTryLater (RFC 6455 1013, try again later) refuses a connection_init that could not be
+// checked because the database is out of reach: the client retries, unlike after 4403.
+const closeTryLater = 1013
+
+// openSockets are the WebSockets being served, so that a drain can close them all.
+type openSockets struct {
+	mu      sync.Mutex
+	set     map[*socketHolder]struct{}
+	drained bool
+	empty   chan struct{} // closed when drained and the last one has ended
+}
+
+func newOpenSockets() *openSockets {
+	return &openSockets{set: map[*socketHolder]struct{}{}, empty: make(chan struct{})}
+}
+
+// add registers h; false when the server drains (the upgrade is refused).
+func (o *openSockets) add(h *socketHolder) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.drained {
+		return false
+	}
+	o.set[h] = struct{}{}
+	return true
+}
+
+func (o *openSockets) remove(h *socketHolder) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.set, h)
+	if o.drained && len(o.set) == 0 {
+		close(o.empty)
+	}
+}
+
+// drain closes every WebSocket with 1012, refuses new ones, and waits until their handlers have
+// ended or ctx ends.
+func (o *openSockets) drain(ctx context.Context) {
+	o.mu.Lock()
+	if o.drained {
+		o.mu.Unlock()
+		return
+	}
+	o.drained = true
+	hs := make([]*socketHolder, 0, len(o.set))
+	for h := range o.set {
+		hs = append(hs, h)
+	}
+	if len(o.set) == 0 {
+		close(o.empty)
+	}
+	o.mu.Unlock()
+	for _, h := range hs {
+		h.drop(closeRestart, "server restarting: reconnect and resume from your last cursor")
+	}
+	select {
+	case <-o.empty:
+	case <-ctx.Done():
+	}
+}
+
 // socketHolder lets the code serving a connection close it with a code of ours.
 type socketHolder struct {
 	mu   sync.Mutex
@@ -23,24 +91,33 @@ type socketHolder struct {
 
 type holderKey struct{}
 
+// drop closes the held connection with code, if it is open yet.
+func (h *socketHolder) drop(code int, reason string) {
+	h.mu.Lock()
+	s := h.conn
+	h.mu.Unlock()
+	if s != nil {
+		s.drop(code, reason)
+	}
+}
+
 // withSocketHolder prepares WebSocket upgrade requests so that subscriptions can drop their
-// connection with a close code (events.Drop).
-func withSocketHolder(next http.Handler) http.Handler {
+// connection with a close code (events.Drop), and so that a drain closes them all.
+func (o *openSockets) withSocketHolder(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			next.ServeHTTP(w, r)
 			return
 		}
 		h := &socketHolder{}
+		if !o.add(h) {
+			w.Header().Set("Retry-After", retryAfterSeconds)
+			http.Error(w, "server restarting: connect to another instance", http.StatusServiceUnavailable)
+			return
+		}
+		defer o.remove(h)
 		ctx := context.WithValue(r.Context(), holderKey{}, h)
-		ctx = events.WithDropper(ctx, func(code int, reason string) {
-			h.mu.Lock()
-			s := h.conn
-			h.mu.Unlock()
-			if s != nil {
-				s.drop(code, reason)
-			}
-		})
+		ctx = events.WithDropper(ctx, h.drop)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

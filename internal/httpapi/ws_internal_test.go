@@ -33,7 +33,7 @@ func (f fakeImpl) Accept(http.ResponseWriter, *http.Request, transport.Websocket
 func TestSocketCloseCodes(t *testing.T) {
 	fc := &fakeConn{}
 	impl := sockets{fakeImpl{fc}}
-	h := withSocketHolder(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := newOpenSockets().withSocketHolder(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := impl.Accept(w, r, transport.WebsocketAcceptOptions{})
 		if err != nil {
 			t.Fatal(err)

@@ -26,6 +26,7 @@ import (
 	"switchboard/ent/event"
 	"switchboard/ent/migrate"
 	_ "switchboard/ent/runtime" // schema hooks, interceptors and defaults
+	"switchboard/internal/fault"
 	"switchboard/internal/tenant"
 )
 
@@ -136,7 +137,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(dia, db)))
+	client := ent.NewClient(ent.Driver(outageDriver{entsql.OpenDB(dia, db)}))
 	out := &DB{Client: client, SQL: db, Dialect: dia}
 	if dia == dialect.Postgres {
 		out.URL = dsn
@@ -224,11 +225,31 @@ func (d *DB) Close() error { return d.Client.Close() }
 // Ping reports whether the database answers (readiness).
 func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
 
-// InTx runs fn in a transaction, committing if it returns nil and rolling back otherwise.
-func InTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) (err error) {
+// InTx runs fn in a transaction, committing if it returns nil and rolling back otherwise. A
+// transaction the database rolled back on its own (a deadlock, a serialization failure) or whose
+// connection was lost before its commit runs again, a bounded number of times with a short
+// jittered wait, so that clients never see either; fn must therefore do nothing outside the
+// transaction that it cannot do twice (what must follow the commit goes in tx.OnCommit).
+func InTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		committing, err := inTx(ctx, client, fn)
+		if err == nil || attempt == txAttempts || ctx.Err() != nil || !retryable(err, committing) {
+			if conflicted(err) { // still deadlocking after every attempt: the database is overloaded
+				return errors.Join(fault.ErrUnavailable, err)
+			}
+			return err
+		}
+		if berr := backoff(ctx, attempt+1); berr != nil {
+			return err
+		}
+	}
+}
+
+// inTx runs fn in one transaction; committing reports that the commit was sent.
+func inTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) (committing bool, err error) {
 	tx, err := client.Tx(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return false, fmt.Errorf("begin: %w", err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -237,15 +258,15 @@ func InTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) (e
 		}
 	}()
 	if err := fn(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		if rerr := tx.Rollback(); rerr != nil && !Unreachable(rerr) {
+			return false, errors.Join(err, fmt.Errorf("rollback: %w", rerr))
 		}
-		return err
+		return false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return true, fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 // Retry runs fn again (up to attempts times) while it fails with a unique-constraint violation:

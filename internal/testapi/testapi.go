@@ -38,6 +38,8 @@ type Server struct {
 	Leases *desk.Leases
 	// Router is set by Route.
 	Router *routing.Router
+	// Handler is the handler being served (Drain, as on SIGTERM).
+	Handler *httpapi.Handler
 	ctx    context.Context
 }
 
@@ -59,9 +61,10 @@ func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	go bus.Run(ctx)
 	leases := desk.NewLeases(desk.New(db, bus))
-	ts := httptest.NewServer(httpapi.New(cfg, httpapi.Deps{DB: db, Bus: bus, Leases: leases}))
+	h := httpapi.New(cfg, httpapi.Deps{DB: db, Bus: bus, Leases: leases})
+	ts := httptest.NewServer(h)
 	t.Cleanup(func() { ts.Close(); cancel() })
-	return &Server{t: t, URL: ts.URL, DB: db, Bus: bus, Leases: leases, ctx: ctx}
+	return &Server{t: t, URL: ts.URL, DB: db, Bus: bus, Leases: leases, Handler: h, ctx: ctx}
 }
 
 // Route starts the router (R5) as server.go does, sweeping every sweep. Without it, nothing is

@@ -21,6 +21,10 @@ type Sub struct {
 	cancel context.CancelFunc
 	next   chan json.RawMessage
 	errs   chan string
+	// How it ended, set before next is closed: the server completed the subscription, or closed
+	// the socket with closeCode.
+	completed bool
+	closeCode websocket.StatusCode
 }
 
 var subIDs atomic.Int64
@@ -62,6 +66,7 @@ func (s *Sub) read() {
 			Payload json.RawMessage
 		}
 		if err := wsjson.Read(s.ctx, s.conn, &m); err != nil {
+			s.closeCode = websocket.CloseStatus(err)
 			return
 		}
 		switch m.Type {
@@ -79,6 +84,7 @@ func (s *Sub) read() {
 		case "error":
 			s.errs <- string(m.Payload)
 		case "complete":
+			s.completed = true
 			return
 		case "ping":
 			_ = wsjson.Write(s.ctx, s.conn, map[string]any{"type": "pong"})
@@ -112,6 +118,22 @@ func (s *Sub) Err(d time.Duration) string {
 		return e
 	case <-time.After(d):
 		return ""
+	}
+}
+
+// Ended waits up to d for the subscription to end, and says how: completed by the server
+// ("complete"), or with the socket's close code (-1 when it did not end or no close frame came).
+func (s *Sub) Ended(d time.Duration) (completed bool, code websocket.StatusCode) {
+	deadline := time.After(d)
+	for {
+		select {
+		case _, ok := <-s.next:
+			if !ok {
+				return s.completed, s.closeCode
+			}
+		case <-deadline:
+			return false, -1
+		}
 	}
 }
 

@@ -17,6 +17,7 @@ describe('errorCode', () => {
     'CAPACITY_EXCEEDED',
     'INVALID_STATE',
     'RATE_LIMITED',
+    'UNAVAILABLE',
     'INTERNAL_SERVER_ERROR',
   ])('reads %s from extensions.code', (code) => {
     expect(errorCode(withCode(code))).toBe(code);

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'CAPACITY_EXCEEDED'
   | 'INVALID_STATE'
   | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR'
   | 'NETWORK';
 
@@ -50,6 +51,7 @@ const messages: Record<ErrorCode, string> = {
   CAPACITY_EXCEEDED: "You've reached your conversation limit. Finish or release one first.",
   INVALID_STATE: "That isn't possible in the conversation's current state.",
   RATE_LIMITED: 'Too many attempts. Wait a moment and try again.',
+  UNAVAILABLE: 'Switchboard is briefly unavailable (a restart or a database outage). Try again in a few seconds.',
   INTERNAL_SERVER_ERROR:
     'Switchboard hit an unexpected problem. Try again; if it keeps happening, tell your administrator.',
   NETWORK: "Can't reach Switchboard. Check your connection and try again.",

@@ -1,0 +1,123 @@
+package desk_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"switchboard/ent/event"
+	"switchboard/internal/testapi"
+	"switchboard/internal/testdb"
+)
+
+// Interleavings that concurrency produced outside, made deterministic: the test holds a row lock
+// in a transaction of its own (a concurrent operation caught in the middle), lets the server's
+// operation run into it, and waits until Postgres reports that operation waiting for a lock.
+
+// holdTx begins a transaction of the test's own on db.
+func holdTx(t *testing.T, db *sql.DB) *sql.Tx {
+	t.Helper()
+	tx, err := db.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tx.Rollback() })
+	return tx
+}
+
+// waitForLockWait returns once another session of db's database waits for a row lock.
+func waitForLockWait(t *testing.T, db *sql.DB) {
+	t.Helper()
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatal("the operation never waited for the row lock")
+		}
+	}
+}
+
+// L3, L5: Xavier holds A's lock; Yara's steal of A is in flight (A's row is hers, uncommitted)
+// when Xavier opens B. Xavier's click-away must not release A: once the steal commits, A's lock
+// is Yara's, and only a lock Xavier still holds may go. (It used to be released by id, from a read
+// taken before the steal, with the pre-steal version: Yara lost the lock silently and the
+// stream's versions went back.)
+func TestL3ClickAwayLeavesALockStolenMeanwhile(t *testing.T) {
+	testdb.RequirePostgres(t)
+	f := newFixture(t)
+	xavier, yara := f.agent("Xavier", "AGENT", 5), f.agent("Yara", "AGENT", 5)
+	a, b := f.queued("SMS"), f.queued("SMS")
+	xavier.Do(open, id(a)).OK(t)
+	if h := f.conv(a).LockHolderID; h == nil || *h != atoi(t, xavier.AgentID) {
+		t.Fatalf("Xavier does not hold A: %v", h)
+	}
+
+	steal := holdTx(t, f.s.DB.SQL)
+	var stolenAt int
+	if err := steal.QueryRow(`UPDATE conversations SET lock_holder_id = $1, version = version + 1 WHERE id = $2 RETURNING version`,
+		atoi(t, yara.AgentID), atoi(t, a)).Scan(&stolenAt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *testapi.Response, 1)
+	go func() { done <- xavier.Do(open, id(b)) }()
+	waitForLockWait(t, f.s.DB.SQL)
+	if err := steal.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	r.OK(t)
+	if r.Path(t, "openConversation.viewerCanReply") != true {
+		t.Fatalf("Xavier did not gain B's lock: %v", r.Data)
+	}
+	c := f.conv(a)
+	if c.LockHolderID == nil || *c.LockHolderID != atoi(t, yara.AgentID) || c.Version != stolenAt {
+		t.Fatalf("A after Xavier clicked away: holder %v version %d; want Yara's lock at version %d", c.LockHolderID, c.Version, stolenAt)
+	}
+	late := f.s.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, a)), event.VersionGTE(stolenAt)).CountX(testapi.Sys())
+	if late != 0 {
+		t.Fatalf("%d events were written on A at or after the steal's version %d", late, stolenAt)
+	}
+}
+
+// L3, C2: an operation that Postgres picks as a deadlock's victim runs again inside the server;
+// the client gets its answer, never the deadlock. The test's transaction takes A's row, the
+// server's open of A (which has locked its agent) waits for it, and then the test's transaction
+// asks for that agent's row: a deadlock, whose victim is the server's transaction, the one that
+// waited first.
+func TestL3DeadlockVictimRunsAgain(t *testing.T) {
+	testdb.RequirePostgres(t)
+	f := newFixture(t)
+	xavier := f.agent("Xavier", "AGENT", 5)
+	a := f.queued("SMS")
+
+	other := holdTx(t, f.s.DB.SQL)
+	if _, err := other.Exec(`SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE`, atoi(t, a)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *testapi.Response, 1)
+	go func() { done <- xavier.Do(open, id(a)) }()
+	waitForLockWait(t, f.s.DB.SQL)
+	if _, err := other.Exec(`SELECT 1 FROM agents WHERE id = $1 FOR UPDATE`, atoi(t, xavier.AgentID)); err != nil {
+		t.Fatalf("the test's transaction was the deadlock's victim: %v", err)
+	}
+	if err := other.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	r.OK(t)
+	if r.Path(t, "openConversation.viewerCanReply") != true {
+		t.Fatalf("Xavier did not gain A's lock after the retry: %v", r.Data)
+	}
+}
