@@ -140,20 +140,25 @@ func (d *Desk) ExpireLeases(ctx context.Context) (int, error) {
 	}
 	done := 0
 	for _, c := range expired {
+		released := false
 		err := storage.InTx(sys, d.client, func(tx *ent.Tx) error {
+			released = false // InTx may run this again
 			n, err := tx.Conversation.Update().
 				Where(conversation.ID(c.ID), conversation.Version(c.Version), conversation.LockExpiresAtLT(now)).
 				ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt().AddVersion(1).Save(sys)
 			if err != nil || n == 0 {
 				return err
 			}
-			done++
+			released = true
 			return d.bus.Append(sys, tx, events.Entry{WorkspaceID: c.WorkspaceID, Type: events.LockReleased, ConversationID: c.ID,
 				SubjectID: *c.LockHolderID, Version: c.Version + 1,
 				Before: map[string]any{"holder": *c.LockHolderID}, After: map[string]any{"holder": nil, "reason": "connection lost"}})
 		})
 		if err != nil {
 			return done, err
+		}
+		if released {
+			done++
 		}
 	}
 	return done, nil

@@ -80,15 +80,16 @@ func (d *Desk) sweep(ctx context.Context, ws *ent.Workspace, where []predicate.C
 	}
 	done := 0
 	for _, c := range cs {
-		err := storage.InTx(ctx, d.client, func(tx *ent.Tx) error {
-			ok, err := change(tx, c, append(where, conversation.ID(c.ID), conversation.Version(c.Version)))
-			if ok {
-				done++
-			}
+		var ok bool
+		err := storage.InTx(ctx, d.client, func(tx *ent.Tx) (err error) {
+			ok, err = change(tx, c, append(where, conversation.ID(c.ID), conversation.Version(c.Version)))
 			return err
 		})
 		if err != nil {
 			return done, err
+		}
+		if ok {
+			done++
 		}
 	}
 	return done, nil

@@ -175,6 +175,7 @@ func (f *failure) Unwrap() error { return f.err }
 // fails, the transaction is rolled back and failed says which timer; fired is then 0.
 func (w *Worker) fireBatch(ctx context.Context, kinds []enum.TimerKind, size int) (fired, claimed int, failed *failure, err error) {
 	err = storage.InTx(ctx, w.db.Client, func(tx *ent.Tx) error {
+		fired, claimed = 0, 0 // InTx may run this again
 		now := w.now().UTC()
 		ts, err := w.claim(ctx, tx, now, kinds, size)
 		if err != nil {
