@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// follower is a live subscriber (E2, E3): it subscribes over graphql-transport-ws from the first
+// event, reconnects whenever its connection ends (an instance killed or stopped, a slow consumer
+// dropped) and resumes after the last cursor it saw. It must end up with exactly the event log.
+type follower struct {
+	name  string
+	lock  bool     // lockChanged for convs; otherwise workspaceEvents
+	convs []string // lockChanged's conversations
+	p     Person
+	home  int
+	cl    *Cluster
+	clock clock
+	recv  *recvTimes
+	slow  chan time.Duration
+
+	// What it received, in order.
+	seqs     []int64
+	hashes   []uint64 // of (event id, version)
+	lockEvs  []lockRecv
+	last     int64
+	progress atomic.Int64 // last, for the end of the run to wait on
+
+	sessions   int
+	closeCodes map[string]int
+	completes  int // a server-sent complete: the subscription ended instead of the connection
+	errors     map[string]int
+	anomalies  []string
+	lockVers   map[int64]int64
+	slowed     int
+}
+
+type lockRecv struct {
+	seq     int64
+	conv    int64
+	version int64
+	holder  int64
+}
+
+func eventHash(id int64, version int64) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d/%d", id, version)
+	return h.Sum64()
+}
+
+func (f *follower) anomaly(format string, args ...any) {
+	if len(f.anomalies) < 50 {
+		f.anomalies = append(f.anomalies, fmt.Sprintf(format, args...))
+	}
+}
+
+const (
+	workspaceSub = `subscription($a:String){workspaceEvents(after:$a){id type version cursor}}`
+	lockSub      = `subscription($c:[ID!]!,$a:String){lockChanged(conversationIds:$c,after:$a){conversationId version cursor holder{id}}}`
+)
+
+// run follows until ctx ends.
+func (f *follower) run(ctx context.Context) {
+	f.closeCodes, f.errors, f.lockVers = map[string]int{}, map[string]int{}, map[int64]int64{}
+	inst := f.home
+	for ctx.Err() == nil {
+		if !f.cl.insts[inst].up.Load() {
+			for k := 1; k <= len(f.cl.insts); k++ {
+				if j := (f.home + k - 1) % len(f.cl.insts); f.cl.insts[j].up.Load() {
+					inst = j
+					break
+				}
+			}
+		}
+		reason := f.session(ctx, inst)
+		if ctx.Err() != nil {
+			return
+		}
+		f.closeCodes[reason]++
+		if f.cl.insts[f.home].up.Load() {
+			inst = f.home
+		} else {
+			inst = (inst + 1) % len(f.cl.insts)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// session is one connection; it returns why it ended.
+func (f *follower) session(ctx context.Context, inst int) string {
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(f.cl.insts[inst].url, "http") + "/query"
+	conn, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		return "dial failed"
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(1 << 24)
+	f.sessions++
+	write := func(ctx context.Context, v any) error {
+		b, _ := json.Marshal(v)
+		return conn.Write(ctx, websocket.MessageText, b)
+	}
+	if err := write(dctx, map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + f.p.Token}}); err != nil {
+		return "init failed"
+	}
+	for {
+		_, b, err := conn.Read(dctx)
+		if err != nil {
+			return "no connection_ack"
+		}
+		var m struct{ Type string }
+		_ = json.Unmarshal(b, &m)
+		if m.Type == "connection_ack" {
+			break
+		}
+	}
+	query, vars := workspaceSub, map[string]any{"a": strconv.FormatInt(f.last, 10)}
+	if f.lock {
+		query, vars = lockSub, map[string]any{"c": f.convs, "a": strconv.FormatInt(f.last, 10)}
+	}
+	if err := write(ctx, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}}); err != nil {
+		return "subscribe failed"
+	}
+	for {
+		select {
+		case d := <-f.slow: // a slow consumer: stop reading; the bus should drop us (close 4010)
+			f.slowed++
+			select {
+			case <-time.After(d):
+			case <-ctx.Done():
+			}
+		default:
+		}
+		_, b, err := conn.Read(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				_ = conn.Close(websocket.StatusNormalClosure, "")
+				return "done"
+			}
+			if code := websocket.CloseStatus(err); code != -1 {
+				return fmt.Sprintf("close %d", int(code))
+			}
+			return "connection lost"
+		}
+		var m struct {
+			Type    string
+			Payload json.RawMessage
+		}
+		if json.Unmarshal(b, &m) != nil {
+			f.errors["bad message"]++
+			continue
+		}
+		switch m.Type {
+		case "next":
+			f.next(m.Payload)
+		case "error":
+			f.errors[errorCode(m.Payload)]++
+			return "subscription error"
+		case "complete":
+			f.completes++
+			return "complete"
+		case "ping":
+			_ = write(ctx, map[string]any{"type": "pong"})
+		}
+	}
+}
+
+func errorCode(payload json.RawMessage) string {
+	var errs []gqlError
+	if json.Unmarshal(payload, &errs) == nil && len(errs) > 0 {
+		return errs[0].Extensions.Code + ": " + errs[0].Message
+	}
+	return string(payload)
+}
+
+func (f *follower) next(payload json.RawMessage) {
+	t := f.clock.now()
+	var p struct {
+		Data struct {
+			WorkspaceEvents *struct {
+				ID      string
+				Type    string
+				Version int64
+				Cursor  string
+			}
+			LockChanged *struct {
+				ConversationID string
+				Version        int64
+				Cursor         string
+				Holder         *struct{ ID string }
+			}
+		}
+		Errors []gqlError
+	}
+	if err := json.Unmarshal(payload, &p); err != nil {
+		f.errors["bad payload"]++
+		return
+	}
+	if len(p.Errors) > 0 {
+		f.errors["next with errors: "+p.Errors[0].Extensions.Code]++
+		return
+	}
+	switch {
+	case p.Data.WorkspaceEvents != nil:
+		e := p.Data.WorkspaceEvents
+		seq, _ := strconv.ParseInt(e.Cursor, 10, 64)
+		f.recv.saw(seq, t)
+		if seq <= f.last {
+			f.anomaly("seq %d after %d (duplicate or out of order)", seq, f.last)
+		}
+		id, _ := strconv.ParseInt(e.ID, 10, 64)
+		f.seqs = append(f.seqs, seq)
+		f.hashes = append(f.hashes, eventHash(id, e.Version))
+		f.last = max(f.last, seq)
+		f.progress.Store(f.last)
+	case p.Data.LockChanged != nil:
+		e := p.Data.LockChanged
+		seq, _ := strconv.ParseInt(e.Cursor, 10, 64)
+		f.recv.saw(seq, t)
+		if seq <= f.last {
+			f.anomaly("seq %d after %d (duplicate or out of order)", seq, f.last)
+		}
+		r := lockRecv{seq: seq, conv: atoi(e.ConversationID), version: e.Version}
+		if e.Holder != nil {
+			r.holder = atoi(e.Holder.ID)
+		}
+		if prev, ok := f.lockVers[r.conv]; ok && r.version < prev {
+			f.anomaly("conversation %d: version %d after %d in the stream (seq %d)", r.conv, r.version, prev, seq)
+		}
+		f.lockVers[r.conv] = max(f.lockVers[r.conv], r.version)
+		f.lockEvs = append(f.lockEvs, r)
+		f.last = max(f.last, seq)
+		f.progress.Store(f.last)
+	}
+}
