@@ -109,7 +109,12 @@ func run(cfg config) error {
 		return err
 	}
 	bus := events.NewBus(db.Client, db.URL)
-	go bus.Run(ctx)
+	// The bus and the workers stop after the drain, not at the signal: a bus that stopped first
+	// would end every subscription, and gqlgen would tell each client "complete" before the drain's
+	// 1012 could tell it to reconnect.
+	work, stopWork := context.WithCancel(context.Background())
+	defer stopWork()
+	go bus.Run(work)
 	dir := directory.New(db.Client, bus)
 	if cfg.adminEmail != "" {
 		created, err := dir.Bootstrap(ctx, cfg.workspaceName, cfg.adminEmail, cfg.adminPass)
@@ -143,12 +148,12 @@ func run(cfg config) error {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	go desk.New(db, bus).RunSweeper(ctx, 30*time.Second)                                    // C8 stale claims
-	go leases.Run(ctx, 5*time.Second)                                                       // L6 lock leases
-	go routing.New(db, bus).Run(ctx, 5*time.Second)                                         // R5 the queue
-	go desk.New(db, bus).Timers(timers.NewWorker(db, instanceName())).Run(ctx, time.Second) // §6 durable timers
-	go events.RunPurge(ctx, db.Client, time.Hour)                                           // E6 audit retention
-	go analytics.RunRollup(ctx, db, 5*time.Minute)                                          // §8 finished days counted once
+	go desk.New(db, bus).RunSweeper(work, 30*time.Second)                                    // C8 stale claims
+	go leases.Run(work, 5*time.Second)                                                       // L6 lock leases
+	go routing.New(db, bus).Run(work, 5*time.Second)                                         // R5 the queue
+	go desk.New(db, bus).Timers(timers.NewWorker(db, instanceName())).Run(work, time.Second) // §6 durable timers
+	go events.RunPurge(work, db.Client, time.Hour)                                           // E6 audit retention
+	go analytics.RunRollup(work, db, 5*time.Minute)                                          // §8 finished days counted once
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	announce(ln.Addr().String(), cfg)
@@ -164,6 +169,7 @@ func run(cfg config) error {
 	h.Drain(sctx)
 	err = srv.Shutdown(sctx)
 	cancelBase()
+	stopWork()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

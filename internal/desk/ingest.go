@@ -143,6 +143,7 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 		version++
 		upd.AddVersion(1)
 	}
+	var reopenLock []events.Entry
 	if conv.Status == enum.StatusResolved {
 		// §6: a customer writing to a RESOLVED conversation reopens it as NEW: to its last (human)
 		// owner when still eligible, else to the queue, where routing offers it. A bot's stays the
@@ -163,10 +164,18 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 				}
 			}
 		} else if conv.OwnerID != nil {
+			// The bot's: it holds the lock again now that the conversation is lockable (L7, L1).
 			after["bot"] = *conv.OwnerID
+			if conv.LockHolderID == nil {
+				upd.SetLockHolderID(*conv.OwnerID).SetHumanLock(false).SetLockAcquiredAt(now)
+				reopenLock = append(reopenLock, events.Entry{WorkspaceID: ws, Type: events.LockAcquired, ConversationID: conv.ID,
+					ActorID: v.AgentID, SubjectID: *conv.OwnerID, Version: version,
+					Before: map[string]any{"holder": nil}, After: map[string]any{"holder": *conv.OwnerID}})
+			}
 		}
 		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.ConversationReopened, ConversationID: conv.ID, ActorID: v.AgentID,
 			Version: version, Before: map[string]any{"status": conv.Status, "owner": conv.OwnerID}, After: after})
+		evs = append(evs, reopenLock...)
 	}
 	if err := upd.Exec(ctx); err != nil {
 		return 0, fmt.Errorf("update conversation: %w", err)

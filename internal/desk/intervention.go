@@ -131,8 +131,9 @@ func (o *op) takeover(action string) (*ent.Intervention, error) {
 	return iv, nil
 }
 
-// toBot gives the conversation back to bot: ownership and its lock (L7), whoever held the lock
-// loses it; the bot runs again unless paused.
+// toBot gives the conversation back to bot: ownership and, while the conversation is lockable,
+// its lock (L7; a RESOLVED one is never locked, L1), whoever held the lock loses it; the bot runs
+// again unless paused.
 func (o *op) toBot(bot int, paused bool, reason string) error {
 	b, err := o.tx.Agent.Get(o.ctx, bot)
 	if ent.IsNotFound(err) || (err == nil && (!b.Active || b.Kind != enum.KindVirtual)) {
@@ -145,7 +146,11 @@ func (o *op) toBot(bot int, paused bool, reason string) error {
 		o.emit(events.LockReleased, held, map[string]any{"holder": held}, map[string]any{"holder": nil, "reason": reason})
 	}
 	o.setOwner(bot, false)
-	o.setLock(bot, false)
+	if o.lockable() {
+		o.setLock(bot, false)
+	} else {
+		o.setLock(0, false)
+	}
 	o.upd.SetBotPaused(paused)
 	return nil
 }

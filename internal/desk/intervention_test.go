@@ -213,3 +213,30 @@ func TestHistory(t *testing.T) {
 		t.Fatalf("I7: %v", h)
 	}
 }
+
+// L1 over L7: a RESOLVED conversation is never locked, not even by the bot that owns it. The bot
+// resolving its conversation lets go of the lock; the customer writing again reopens it with the
+// bot's lock back; a takeover completed on a resolved conversation gives the bot ownership only.
+func TestL1BotsHoldNoLockOnResolvedConversations(t *testing.T) {
+	f := newFixture(t)
+	bot := f.inceptionBot()
+	c := f.conversation("SMS")
+	bot.Do(resolve, id(c)).OK(t)
+	if got := f.conv(c); got.LockHolderID != nil || got.Status != enum.StatusResolved || got.OwnerID == nil {
+		t.Fatalf("L1: the bot resolved its conversation and kept its lock: %+v", got)
+	}
+	f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+		"channel": "SMS", "customerHandle": "cust-1", "text": "one more thing"}}).OK(t)
+	if got := f.conv(c); got.Status != enum.StatusNew || got.LockHolderID == nil || *got.LockHolderID != atoi(t, bot.AgentID) {
+		t.Fatalf("L7: reopened, the bot's conversation is not locked by the bot: %+v", got)
+	}
+
+	ana := f.agent("Ana", "AGENT", 5)
+	bot.Do(escalate, testapi.Vars{"id": c, "s": "needs a human"}).OK(t)
+	ana.Do(takeOver, id(c)).OK(t)
+	ana.Do(resolve, id(c)).OK(t)
+	r := ana.Do(complete, testapi.Vars{"id": c, "in": map[string]any{"topic": "billing", "outcome": "refunded"}}).OK(t)
+	if r.Path(t, "completeTakeover.owner.id") != bot.AgentID || r.Path(t, "completeTakeover.lock") != nil {
+		t.Fatalf("L1: a takeover completed on a resolved conversation: %s", r.Raw)
+	}
+}

@@ -114,7 +114,9 @@ func (d *Desk) AddNote(ctx context.Context, id int, text string) (*ent.Note, err
 
 // Pend moves a NEW conversation to PENDING (waiting on the customer); Resolve closes the query
 // (NEW or PENDING → RESOLVED). Both need the lock (L8) and release a human's lock (L6: the status
-// changed); a bot's lock stays with its ownership (L7).
+// changed). A bot's lock stays with its ownership (L7) while the conversation is lockable: a
+// RESOLVED one is never locked (L1), so resolving releases a bot's lock too, and the bot gains it
+// again when the customer reopens the conversation (ingest).
 func (d *Desk) Pend(ctx context.Context, id int) (*ent.Conversation, error) {
 	return d.setStatus(ctx, id, enum.StatusPending)
 }
@@ -146,7 +148,7 @@ func (d *Desk) setStatus(ctx context.Context, id int, to enum.Status) (*ent.Conv
 			o.upd.SetResolvedAt(o.now)
 		}
 		o.touch()
-		if o.humanLock {
+		if o.holder != nil && (o.humanLock || to == enum.StatusResolved) {
 			holder := *o.holder
 			o.setLock(0, false)
 			o.emit(events.LockReleased, holder, map[string]any{"holder": holder}, map[string]any{"holder": nil, "reason": "status changed"})
