@@ -28,10 +28,13 @@ import (
 // desk runs each operation at once, as a batch of one.
 //
 // The functions give no row for an operation that is not the ordinary case (a conflict, a lock
-// held by another, a cap, a pool, a bot, an intervention, a timer), and write nothing for it; the
-// operation then runs its ordinary way (run), which decides it from scratch and says why not. So
-// does every operation of a batch that failed as a whole. TestHotPathsMatch and
-// TestHotPathBatches hold the two ways to the same result.
+// held by another, a cap, a pool, a bot, a waiting intervention, a timer), and write nothing for
+// it; the operation then runs its ordinary way (run), which decides it from scratch and says why
+// not. So does every operation of a batch that failed as a whole. The SQL is a second copy of
+// Claim's and Release's rules, and Go owns them (STYLE 11): TestHotPathDifferential plays random
+// worlds and operation sequences, single and batched, through both ways on twin workspaces and
+// compares every answer, row and event; TestHotPathsMatch and TestHotPathBatches keep the chosen
+// cases.
 
 // hotQueue gathers claims and releases into batches.
 type hotQueue struct {
@@ -179,7 +182,7 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 			c.add(o)
 		}
 	}
-	args := []any{ws, c.convs, c.agents, c.sups, c.nows, c.walls, r.convs, r.agents, r.nows, r.walls}
+	args := []any{ws, hotWaiting, c.convs, c.agents, c.sups, c.nows, c.walls, r.convs, r.agents, r.nows, r.walls}
 	// The batch answers many requests, so no single request's context may end it; a batch that
 	// waits this long on row locks gives up, and its operations go their ordinary way.
 	ctx, cancel := context.WithTimeout(tenant.WithWorkspace(context.Background(), ws), hotBatchTimeout)
@@ -216,6 +219,16 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 		o.done <- byConv[o.conv]
 	}
 }
+
+// hotWaiting are the intervention statuses the SQL declines a claim for: enum.InterventionWaiting,
+// the statuses takenOver acts on (I2), passed with each batch so that the rule has one definition.
+var hotWaiting = func() []string {
+	out := make([]string, len(enum.InterventionWaiting))
+	for i, s := range enum.InterventionWaiting {
+		out[i] = string(s)
+	}
+	return out
+}()
 
 // hold stops (on) or restarts the queue's batches (tests gather a batch with it).
 func (q *hotQueue) hold(d *Desk, on bool) {

@@ -326,7 +326,7 @@ func normalized(t *testing.T, v any, ids map[int]string) any {
 // twice (C2: one owner, one claim event).
 func TestHotPathBatchFails(t *testing.T) {
 	b := newHotBench(t)
-	if _, err := b.f.s.DB.SQL.ExecContext(context.Background(), `CREATE OR REPLACE FUNCTION switchboard_hot(p_ws bigint,
+	if _, err := b.f.s.DB.SQL.ExecContext(context.Background(), `CREATE OR REPLACE FUNCTION switchboard_hot(p_ws bigint, p_waiting text[],
 		c_convs bigint[], c_agents bigint[], c_supervisors boolean[], c_nows timestamptz[], c_walls timestamptz[],
 		r_convs bigint[], r_agents bigint[], r_nows timestamptz[], r_walls timestamptz[])
 		RETURNS SETOF conversations LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'broken'; END $$`); err != nil {

@@ -32,6 +32,8 @@ DROP FUNCTION IF EXISTS switchboard_claim(bigint, bigint[], bigint[], boolean[],
 DROP FUNCTION IF EXISTS switchboard_release(bigint, bigint[], bigint[], timestamptz[], timestamptz[]);
 DROP FUNCTION IF EXISTS switchboard_claim(bigint, bigint[], bigint[], boolean[], timestamptz[], timestamptz[], bigint);
 DROP FUNCTION IF EXISTS switchboard_release(bigint, bigint[], bigint[], timestamptz[], timestamptz[], bigint);
+DROP FUNCTION IF EXISTS switchboard_hot(bigint, bigint[], bigint[], boolean[], timestamptz[], timestamptz[], bigint[], bigint[],
+	timestamptz[], timestamptz[]);
 
 -- The bus's numbering pass (events/sequence.go) and the batches' (below): numbers workspace p_ws's
 -- committed, unnumbered events in id order after p_seq, and says how many. The caller holds the
@@ -68,7 +70,12 @@ END $$;
 -- at batches of one (perf). In the common case a batch is six statements: the two row locks, the
 -- counter, a look for unnumbered events, the claims' decision and one write for everything
 -- (conversations, events, participants, agents, the counter).
-CREATE OR REPLACE FUNCTION switchboard_hot(p_ws bigint,
+--
+-- p_waiting are the intervention statuses a claim acts on: Go's enum.InterventionWaiting, passed by
+-- the desk so that the rule has one definition (desk's takenOver moves such an intervention to
+-- TAKEN_OVER, with its event: not the ordinary case). A TAKEN_OVER intervention left on an unowned
+-- conversation (its taker released it) is the ordinary case: the claim leaves it as it is.
+CREATE OR REPLACE FUNCTION switchboard_hot(p_ws bigint, p_waiting text[],
 	c_convs bigint[], c_agents bigint[], c_supervisors boolean[], c_nows timestamptz[], c_walls timestamptz[],
 	r_convs bigint[], r_agents bigint[], r_nows timestamptz[], r_walls timestamptz[]) RETURNS SETOF conversations LANGUAGE plpgsql
 	SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_bitmapscan = off SET enable_hashjoin = off
@@ -126,7 +133,7 @@ BEGIN
 				AND jsonb_array_length(c.tags) = 0
 				AND (w.self_assignment <> 'ROUTING_ONLY' OR r.supervisor) -- C10
 				AND NOT EXISTS (SELECT 1 FROM interventions i WHERE i.conversation_id = r.conv
-					AND i.status IN ('REQUESTED', 'RETURNED', 'TAKEN_OVER')) -- I2
+					AND i.status = ANY(p_waiting)) -- I2
 				AND load.n_open < w.max_claims_per_agent AND load.n_channel < ac.capacity;
 		IF held_elsewhere AND k_convs IS NOT NULL THEN
 			WITH released AS ( -- L3: an agent's previous lock goes first (L2's unique index)
