@@ -79,6 +79,7 @@ type linResult struct {
 	OK, Illegal, Unknown                                         int
 	Violations                                                   []violation
 	Sweep                                                        []string
+	Resolved, Unresolved                                         int // unknown outcomes the log decided, or not
 	Unmodeled                                                    map[string]int
 	AckedMissing                                                 []string // check 3: acknowledged writes the log does not have
 	Notes                                                        []string
@@ -181,6 +182,7 @@ func (b *builder) operations() {
 			reopened[[2]int64{e.Conv, e.Version}] = e
 		}
 	}
+	res := newResolver(b.in.events, b.in.ops)
 	for i := range b.in.ops {
 		op := &b.in.ops[i]
 		if op.Refused || op.Kind == OpPresence || op.Kind == OpBulkClaim {
@@ -190,6 +192,22 @@ func (b *builder) operations() {
 			Obs: op.Obs, Call: op.Call, Ret: op.Ret, Ref: op}
 		if op.Res == resUnknown {
 			m.Ret = unknownRet(op)
+			if signature[op.Kind] != nil && op.Conv != 0 {
+				happened, v, known := res.resolve(op)
+				switch {
+				case known && happened:
+					m.Res, m.Version, m.Note = resOK, v, "happened: the log has it"
+					b.res.Resolved++
+				case known && op.Kind == OpOpen:
+					m.CAOnly, m.Note = true, "changed nothing here; may have clicked away"
+					b.res.Resolved++
+				case known:
+					b.res.Resolved++
+					continue // the log has nothing of it: it changed nothing
+				default:
+					b.res.Unresolved++
+				}
+			}
 		}
 		conv := op.Conv
 		switch op.Kind {
@@ -245,6 +263,9 @@ func (b *builder) operations() {
 			continue
 		}
 		b.add(conv, m)
+		if m.CAOnly {
+			continue
+		}
 		if m.Obs != nil {
 			b.observed[conv] = append(b.observed[conv], obsPoint{m.Call, m.Ret, m.Obs.Holder})
 		}
@@ -368,7 +389,7 @@ func (b *builder) clickAways() {
 					continue
 				}
 				switch {
-				case m.Res == resUnknown:
+				case m.Res == resUnknown || m.CAOnly:
 					sources = append(sources, source{m.Agent, conv, m.Call, m.Ret, false, m.Kind.String()})
 				case m.Res == resOK:
 					certain := true
@@ -427,9 +448,10 @@ func (b *builder) segments() []*segment {
 	for _, conv := range convs {
 		var snaps, ops []*MOp
 		for _, m := range b.byConv[conv] {
-			if m.Kind == OpSnapshot {
+			switch {
+			case m.Kind == OpSnapshot:
 				snaps = append(snaps, m)
-			} else {
+			case !m.CAOnly:
 				ops = append(ops, m)
 			}
 		}
@@ -595,6 +617,14 @@ func (b *builder) run(segs []*segment, outDir string, timeout time.Duration, wor
 			illegal = append(illegal, r.seg)
 		default:
 			b.res.Unknown++
+			pending := 0
+			for _, m := range r.seg.ops {
+				if m.Res == resUnknown {
+					pending++
+				}
+			}
+			b.res.Notes = append(b.res.Notes, fmt.Sprintf("conversation %d segment %d: %d operations (%d of unknown outcome) not decided in %s",
+				r.seg.conv, r.seg.idx, n, pending, timeout))
 		}
 	}
 	sort.Slice(illegal, func(i, j int) bool {

@@ -65,6 +65,13 @@ func startPostgres(ctx context.Context, src, dir, external string) (*Postgres, e
 		pg.stop()
 		return nil, fmt.Errorf("create database: %w", err)
 	}
+	// With synchronous_commit off (scripts/postgres.sh's setting) an immediate restart loses the
+	// commits of the last moments: Postgres's doing, not the server's. fsync may stay off: a
+	// crash of Postgres, not of the machine, leaves what was written in the OS's cache.
+	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+pg.dbName+" SET synchronous_commit = on"); err != nil {
+		pg.stop()
+		return nil, fmt.Errorf("synchronous_commit: %w", err)
+	}
 	u.Path = "/" + pg.dbName
 	pg.dbURL = u.String()
 	return pg, nil

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -33,6 +36,7 @@ type follower struct {
 	lockEvs  []lockRecv
 	last     int64
 	progress atomic.Int64 // last, for the end of the run to wait on
+	target   int64        // the last event it must have received at the end
 
 	sessions   int
 	closeCodes map[string]int
@@ -41,6 +45,7 @@ type follower struct {
 	anomalies  []string
 	lockVers   map[int64]int64
 	slowed     int
+	ends       []string // when and why sessions ended
 }
 
 type lockRecv struct {
@@ -49,6 +54,17 @@ type lockRecv struct {
 	version int64
 	holder  int64
 }
+
+// smallBuffers dials with a small receive buffer, so that a follower that stops reading fills
+// the server's buffers soon and the bus drops it (the slow fault).
+var smallBuffers = &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{
+	Timeout: 5 * time.Second,
+	Control: func(_, _ string, c syscall.RawConn) error {
+		var err error
+		_ = c.Control(func(fd uintptr) { err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10) })
+		return err
+	},
+}).DialContext}}
 
 func eventHash(id int64, version int64) uint64 {
 	h := fnv.New64a()
@@ -64,6 +80,7 @@ func (f *follower) anomaly(format string, args ...any) {
 
 const (
 	workspaceSub = `subscription($a:String){workspaceEvents(after:$a){id type version cursor}}`
+	heavySub     = `subscription($a:String){workspaceEvents(after:$a){id type version cursor before after createdAt}}`
 	lockSub      = `subscription($c:[ID!]!,$a:String){lockChanged(conversationIds:$c,after:$a){conversationId version cursor holder{id}}}`
 )
 
@@ -85,6 +102,9 @@ func (f *follower) run(ctx context.Context) {
 			return
 		}
 		f.closeCodes[reason]++
+		if len(f.ends) < 30 {
+			f.ends = append(f.ends, fmt.Sprintf("%s i%d %s after seq %d", fmtT(f.clock.now()), inst, reason, f.last))
+		}
 		if f.cl.insts[f.home].up.Load() {
 			inst = f.home
 		} else {
@@ -99,7 +119,7 @@ func (f *follower) session(ctx context.Context, inst int) string {
 	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	url := "ws" + strings.TrimPrefix(f.cl.insts[inst].url, "http") + "/query"
-	conn, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	conn, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPClient: smallBuffers})
 	if err != nil {
 		return "dial failed"
 	}
@@ -133,8 +153,16 @@ func (f *follower) session(ctx context.Context, inst int) string {
 	}
 	for {
 		select {
-		case d := <-f.slow: // a slow consumer: stop reading; the bus should drop us (close 4010)
+		case d := <-f.slow:
+			// A slow consumer: forty more subscriptions with the events' before and after on this
+			// connection, from where it is, so that the server's buffers fill within seconds, and
+			// no reading for d. The bus should drop the connection (close 4010); then it resumes
+			// from the last cursor of subscription "1", the one followed.
 			f.slowed++
+			heavy := map[string]any{"a": strconv.FormatInt(f.last, 10)}
+			for i := 1; i <= 40; i++ {
+				_ = write(ctx, map[string]any{"id": fmt.Sprintf("x%d", i), "type": "subscribe", "payload": map[string]any{"query": heavySub, "variables": heavy}})
+			}
 			select {
 			case <-time.After(d):
 			case <-ctx.Done():
@@ -153,11 +181,15 @@ func (f *follower) session(ctx context.Context, inst int) string {
 			return "connection lost"
 		}
 		var m struct {
+			ID      string
 			Type    string
 			Payload json.RawMessage
 		}
 		if json.Unmarshal(b, &m) != nil {
 			f.errors["bad message"]++
+			continue
+		}
+		if m.ID != "" && m.ID != "1" && m.Type == "next" {
 			continue
 		}
 		switch m.Type {

@@ -305,11 +305,27 @@ func run(cfg config) (bool, error) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// The lockChanged followers' last event up to the target.
+	var lockTarget int64
+	if len(lockConvs) > 0 {
+		ids := make([]int64, len(lockConvs))
+		for i, c := range lockConvs {
+			ids[i] = atoi(c)
+		}
+		_ = direct.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM events WHERE seq <= $1 AND conversation_id = ANY($2)
+			AND type IN ('lock.acquired', 'lock.released', 'lock.stolen')`, target, ids).Scan(&lockTarget)
+	}
+	for _, f := range followers {
+		f.target = target
+		if f.lock {
+			f.target = lockTarget
+		}
+	}
 	deadline = time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		behind := false
 		for _, f := range followers {
-			if !f.lock && f.progress.Load() < target {
+			if f.progress.Load() < f.target {
 				behind = true
 			}
 		}
@@ -354,7 +370,7 @@ func run(cfg config) (bool, error) {
 	lin := checkLinearizability(&linInput{world: world, ops: ops, events: events, snaps: snaps, recv: recv, end: end,
 		msgByText: msgByText, msgIDs: msgIDs}, cfg.out, cfg.checkTimeout, runtime.NumCPU())
 	r := &report{cfg: cfg, seed: cfg.seed, workload: workload, ops: ops, faults: inj, lin: lin,
-		follow: checkFollowers(events, followers, target), timers: checkTimers(timers, events, clk, stopAt.Add(-5*time.Second)),
+		follow: checkFollowers(events, followers), timers: checkTimers(timers, events, clk, stopAt.Add(-5*time.Second)),
 		internal: checkInternal(ops), snapshots: len(snaps), infraNotes: notes}
 	for _, in := range cl.insts {
 		r.starts = append(r.starts, in.starts)

@@ -124,6 +124,7 @@ type MOp struct {
 	Sys     *SysDelta
 	Snap    *State // a snapshot read
 	Keep    int8   // ingest reopening a human-owned conversation: 1 kept the owner, 2 queued it, 0 unknown
+	CAOnly  bool   // an open that changed nothing here but may have clicked away elsewhere
 
 	Call, Ret int64
 	Ref       *Op // the recorded operation, for reports

@@ -72,8 +72,24 @@ func (r *report) write(w io.Writer) {
 		}
 	}
 	p("faults: %s", strings.Join(fk, ", "))
+	for _, f := range r.faults.records {
+		p("  %s-%s %s %s", fmtT(f.At), fmtT(f.End), f.Kind, f.Detail)
+	}
 	for _, e := range r.faults.errors {
 		p("  fault error: %s", e)
+	}
+	var lat []int64
+	for i := range r.ops {
+		if op := &r.ops[i]; op.Kind != OpBulkItem && !op.Refused {
+			lat = append(lat, op.Ret-op.Call)
+		}
+	}
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		q := func(f float64) time.Duration {
+			return time.Duration(lat[int(f*float64(len(lat)-1))]).Round(time.Millisecond / 10)
+		}
+		p("latency: p50 %s, p90 %s, p99 %s, max %s", q(0.5), q(0.9), q(0.99), q(1))
 	}
 	p("operation mix (answers):")
 	names := slices.Sorted(maps.Keys(mix))
@@ -99,6 +115,7 @@ func (r *report) write(w io.Writer) {
 			p("      %s", line)
 		}
 	}
+	p("   unknown outcomes: %d decided from the event log, %d left open", l.Resolved, l.Unresolved)
 	for _, s := range l.Sweep[:min(len(l.Sweep), 10)] {
 		p("   versions against real time: %s", s)
 	}
@@ -124,6 +141,9 @@ func (r *report) write(w io.Writer) {
 			fr.Sessions, fr.Completes, fr.Slowed, fr.CloseCodes, fr.Errors)
 		for _, a := range fr.Anomalies[:min(len(fr.Anomalies), 5)] {
 			p("      %s", a)
+		}
+		if fr.failed() || fr.Completes > 0 {
+			p("      sessions ended: %s", strings.Join(fr.Ends, "; "))
 		}
 	}
 	p("3. acknowledged writes [%s]: %d missing; final state in the last snapshot (checked in 1); %d conversations whose version is not their last event's",

@@ -24,14 +24,14 @@ type followerReport struct {
 	Behind                              int64
 	Sessions, Completes, Slowed         int
 	CloseCodes, Errors                  map[string]int
-	Anomalies                           []string
+	Anomalies, Ends                     []string
 }
 
 func (r *followerReport) failed() bool {
 	return r.Lost > 0 || r.Doubled > 0 || r.OutOfOrder > 0 || r.Mismatched > 0 || r.Phantom > 0 || r.Behind > 0 || r.Completes > 0 || len(r.Anomalies) > 0
 }
 
-func checkFollowers(events []Event, fs []*follower, target int64) *followResult {
+func checkFollowers(events []Event, fs []*follower) *followResult {
 	res := &followResult{}
 	bySeq := map[int64]*Event{}
 	var maxSeq int64
@@ -64,7 +64,7 @@ func checkFollowers(events []Event, fs []*follower, target int64) *followResult 
 	}
 	for _, f := range fs {
 		r := followerReport{Name: f.name, Sessions: f.sessions, Completes: f.completes, Slowed: f.slowed, CloseCodes: f.closeCodes,
-			Errors: f.errors, Anomalies: f.anomalies}
+			Errors: f.errors, Anomalies: f.anomalies, Ends: f.ends}
 		if f.lock {
 			want := map[int64]bool{}
 			for _, c := range f.convs {
@@ -132,8 +132,8 @@ func checkFollowers(events []Event, fs []*follower, target int64) *followResult 
 				}
 			}
 		}
-		if f.last < target {
-			r.Behind = target - f.last
+		if f.last < f.target {
+			r.Behind = f.target - f.last
 		}
 		if r.failed() {
 			res.Failures++
