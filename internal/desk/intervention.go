@@ -146,10 +146,15 @@ func (o *op) toBot(bot int, paused bool, reason string) error {
 		o.emit(events.LockReleased, held, map[string]any{"holder": held}, map[string]any{"holder": nil, "reason": reason})
 	}
 	o.setOwner(bot, false)
-	if o.lockable() {
-		o.setLock(bot, false)
-	} else {
+	if !o.lockable() {
 		o.setLock(0, false)
+	} else if !o.isHolder(bot) {
+		var before any // a human's release was announced above; another bot's goes now
+		if o.holder != nil && !o.humanLock {
+			before = *o.holder
+		}
+		o.setLock(bot, false)
+		o.emit(events.LockAcquired, bot, map[string]any{"holder": before}, map[string]any{"holder": bot}) // E1: lockChanged tells it
 	}
 	o.upd.SetBotPaused(paused)
 	return nil
