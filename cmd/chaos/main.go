@@ -77,7 +77,7 @@ func main() {
 	flag.StringVar(&cfg.bin, "bin", "", "a server binary to run instead of building one")
 	flag.IntVar(&cfg.followers, "followers", 2, "workspace followers per instance (plus one lockChanged follower each)")
 	flag.DurationVar(&cfg.snapshotEvery, "snapshot-every", time.Second, "how often the conversations are read straight from Postgres")
-	flag.DurationVar(&cfg.checkTimeout, "check-timeout", 30*time.Second, "porcupine's time limit per segment (past it: unknown)")
+	flag.DurationVar(&cfg.checkTimeout, "check-timeout", 10*time.Second, "porcupine's time limit per segment (past it: unknown)")
 	flag.DurationVar(&cfg.requestTimeout, "request-timeout", 10*time.Second, "HTTP request timeout")
 	flag.Parse()
 	var err error

@@ -240,9 +240,18 @@ func (w *World) takeover(s State, v int64, sup bool) string {
 	return ""
 }
 
-func (w *World) toBot(s State, bot int64) State {
+// toBot gives the conversation back to a bot (I3, I4): ownership and its lock (L7); on a
+// conversation that cannot be locked (L1: RESOLVED) the lock may stay free (which L1 wants), or
+// go to the bot (which rules.go reports as breaking L1).
+func (w *World) toBot(s State, bot int64) []outcome {
 	s.Owner, s.Holder, s.IV, s.IVBot = bot, bot, ivNone, 0
-	return s
+	n := bump(s)
+	if w.lockable(s) {
+		return []outcome{okay(n)}
+	}
+	free := n
+	free.Holder = 0
+	return []outcome{okay(free), okay(n)}
 }
 
 // outcomes lists what op may do from s.
@@ -367,7 +376,7 @@ func (w *World) outcomes(s State, op *MOp) []outcome {
 		if s.IVBot == 0 {
 			return []outcome{fail("INVALID_STATE")}
 		}
-		return []outcome{okay(bump(w.toBot(s, s.IVBot)))}
+		return w.toBot(s, s.IVBot)
 	case OpReturnToQueue:
 		if code := w.takeover(s, v, op.Sup); code != "" {
 			return []outcome{fail(code)}
@@ -386,7 +395,7 @@ func (w *World) outcomes(s State, op *MOp) []outcome {
 		if bot == 0 {
 			bot = w.Inception
 		}
-		return []outcome{okay(bump(w.toBot(s, bot)))}
+		return w.toBot(s, bot)
 	case OpIngest:
 		if !s.Open {
 			return nil // a closed conversation gets no message: a new one starts
