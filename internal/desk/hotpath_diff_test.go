@@ -19,6 +19,7 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/agent"
+	"switchboard/ent/agentchannel"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
@@ -95,10 +96,16 @@ func TestHotPathDifferential(t *testing.T) {
 			}
 		})
 	}
-	stats.panics.Range(func(k, _ any) bool {
-		t.Logf("the ordinary way panicked (not a hot-path matter): %s", k)
+	stats.panics.Range(func(k, example any) bool {
+		t.Logf("the ordinary way panicked, on both twins (not a hot-path matter): %s (for example %s)", k, example)
 		return true
 	})
+	var shapes []string
+	for k, n := range stats.shapes {
+		shapes = append(shapes, fmt.Sprintf("%s: %d", k, n))
+	}
+	sort.Strings(shapes)
+	t.Logf("what the claims and releases met:\n  %s", strings.Join(shapes, "\n  "))
 	t.Logf("seed %d: %d worlds, %d steps in %v; claims and releases: %d decided by the hot paths, %d declined, %d batches (%d operations)",
 		seed, played, stats.steps.Load(), time.Since(start).Round(time.Millisecond), stats.hot.Load(), stats.declined.Load(),
 		stats.batches.Load(), stats.batchOps.Load())
@@ -107,7 +114,18 @@ func TestHotPathDifferential(t *testing.T) {
 // diffStats counts what the worlds played (the test's log says how much the hot paths decided).
 type diffStats struct {
 	steps, hot, declined, batches, batchOps atomic.Int64
-	panics                                  sync.Map // what panicked the ordinary way → true
+	panics                                  sync.Map // what panicked the ordinary way → an example
+	mu                                      sync.Mutex
+	shapes                                  map[string]int // what claims and releases met (noteShape)
+}
+
+func (s *diffStats) shape(what string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shapes == nil {
+		s.shapes = map[string]int{}
+	}
+	s.shapes[what]++
 }
 
 var (
@@ -200,7 +218,7 @@ func (w *diffWorld) build(n int) {
 	settings := []string{}
 	autoClaim, maxClaims, pause := w.chance(0.7), pickInt(1, 2, 3, 20), w.chance(0.6)
 	pending, onHold, wrapUp := w.chance(0.4), w.chance(0.4), w.chance(0.4)
-	stale, autoRel, autoRelAfter := pickInt(60, 1800), w.chance(0.3), pickInt(120, 7200)
+	stale, autoRel, autoRelAfter := pickInt(60, 60, 1800), w.chance(0.3), pickInt(120, 7200)
 	grace, inactivity, sla := pickInt(15, 60, 300), pickInt(60, 1800, 1800), pickInt(10, 300)
 	settings = append(settings, fmt.Sprintf("autoClaimOnReply=%v maxClaimsPerAgent=%d pauseBotOnClaim=%v capacityCountsPending=%v capacityCountsOnHold=%v wrapUp=%v selfAssignment=%s staleAfter=%ds autoRelease=%v/%ds lockGrace=%ds inactivity=%ds sla=%ds",
 		autoClaim, maxClaims, pause, pending, onHold, wrapUp, selfAssign, stale, autoRel, autoRelAfter, grace, inactivity, sla))
@@ -403,7 +421,8 @@ func (w *diffWorld) guarded(op diffOp, j int) (answer any) {
 	defer func() {
 		if r := recover(); r != nil {
 			answer = map[string]any{"panic": fmt.Sprint(r)}
-			w.stats.panics.Store(op.name+": "+fmt.Sprint(r), true)
+			kind, _, _ := strings.Cut(op.name, " ")
+			w.stats.panics.LoadOrStore(kind+": "+fmt.Sprint(r), op.name)
 		}
 	}()
 	return op.run(j)
@@ -448,7 +467,8 @@ func (w *diffWorld) randomOp() diffOp {
 		{4, w.send}, {1, w.note}, {3, w.hold}, {2, w.resume},
 		{4, w.requestIntervention}, {3, w.takeOver}, {2, w.cancelTakeover}, {2, w.returnToQueue}, {3, w.completeTakeover},
 		{2, w.delegate}, {2, w.handBack}, {3, w.customerLeaves}, {1, w.join},
-		{2, w.expireLeases}, {1, w.sweepStale}, {2, w.heartbeat}, {2, w.fireTimers}, {2, w.setPresence},
+		{2, w.expireLeases}, {2, w.sweepStale}, {2, w.heartbeat}, {2, w.fireTimers}, {2, w.setPresence},
+		{1, w.changeSettings}, {1, w.changeCapacity},
 	}
 	total := 0
 	for _, c := range choices {
@@ -552,7 +572,7 @@ func (w *diffWorld) targetWhere(p float64, pred func(*ent.Conversation) bool) di
 
 // claimable and owned are the shapes where the hot paths have something to decide.
 func claimable(c *ent.Conversation) bool {
-	return c.IsOpen && c.Status != enum.StatusResolved && !c.HumanOwned
+	return c.IsOpen && c.Status != enum.StatusResolved && c.OwnerID == nil
 }
 func owned(c *ent.Conversation) bool { return c.HumanOwned }
 
@@ -651,14 +671,51 @@ func (w *diffWorld) claim() diffOp {
 	if force {
 		name = "claim (force)"
 	}
-	return w.convOp(name, w.claimer(), w.targetWhere(0.5, claimable), true, w.counted(func(d *desk.Desk, ctx context.Context, id int) (*ent.Conversation, error) {
+	return w.convOp(name, w.claimer(), w.targetWhere(0.6, claimable), true, w.counted(func(d *desk.Desk, ctx context.Context, id int) (*ent.Conversation, error) {
 		return d.Claim(ctx, id, force)
 	}))
 }
 
 func (w *diffWorld) release() diffOp {
-	tg := w.targetWhere(0.5, owned)
-	return w.convOp("release", w.actorFor(tg.k, 0.7, w.anyAgent), tg, true, w.counted((*desk.Desk).Release))
+	tg := w.targetWhere(0.6, owned)
+	return w.convOp("release", w.actorFor(tg.k, 0.8, w.anyAgent), tg, true, w.counted((*desk.Desk).Release))
+}
+
+// noteShape counts, for the test's log, the shape of conversation id as the hot twin's claims and
+// releases find it: what the random worlds cover.
+func (w *diffWorld) noteShape(v *auth.Viewer, id int) {
+	sys := testapi.Sys()
+	c, err := w.db.Client.Conversation.Get(sys, id)
+	if err != nil || c.WorkspaceID != w.sides[0].ws {
+		w.stats.shape("target=missing or another workspace's")
+		return
+	}
+	who := func(a *int, human bool) string {
+		switch {
+		case a == nil:
+			return "none"
+		case *a == v.AgentID:
+			return "the actor"
+		case human:
+			return "another human"
+		}
+		return "a bot"
+	}
+	lock := who(c.LockHolderID, c.HumanLock)
+	if c.LockExpiresAt != nil && c.LockExpiresAt.Before(w.now) {
+		lock += " (lease expired)"
+	}
+	iv := "none"
+	if x, err := w.db.Client.Intervention.Query().Where(intervention.ConversationID(id)).Order(ent.Desc(intervention.FieldID)).First(sys); err == nil {
+		iv = string(x.Status)
+	}
+	w.stats.shape("role=" + string(v.Role) + " " + string(v.Kind))
+	w.stats.shape("owner=" + who(c.OwnerID, c.HumanOwned))
+	w.stats.shape("lock=" + lock)
+	w.stats.shape(fmt.Sprintf("status=%s open=%v", c.Status, c.IsOpen))
+	w.stats.shape("state=" + string(c.State))
+	w.stats.shape("intervention=" + iv)
+	w.stats.shape(fmt.Sprintf("tagged=%v stale=%v botPaused=%v", len(c.Tags) > 0, c.Stale, c.BotPaused))
 }
 
 // counted counts what the hot paths decided of fn on the hot twin.
@@ -667,6 +724,7 @@ func (w *diffWorld) counted(fn func(d *desk.Desk, ctx context.Context, id int) (
 		if d != w.sides[0].desk {
 			return fn(d, ctx, id)
 		}
+		w.noteShape(auth.ViewerFrom(ctx), id)
 		before := desk.HotDecided()
 		c, err := fn(d, ctx, id)
 		if desk.HotDecided() > before {
@@ -881,6 +939,60 @@ func (w *diffWorld) setPresence() diffOp {
 	}}
 }
 
+// changeSettings changes one workspace setting on both twins (an admin's updateWorkspaceSettings,
+// written directly: its event carries the workspace rows, which differ between twins by
+// construction).
+func (w *diffWorld) changeSettings() diffOp {
+	b := w.chance(0.5)
+	var name string
+	var set func(u *ent.WorkspaceUpdateOne)
+	switch w.pick(7) {
+	case 0:
+		n := []int{1, 2, 3, 20}[w.pick(4)]
+		name, set = fmt.Sprintf("maxClaimsPerAgent=%d", n), func(u *ent.WorkspaceUpdateOne) { u.SetMaxClaimsPerAgent(n) }
+	case 1:
+		name, set = fmt.Sprintf("capacityCountsPending=%v", b), func(u *ent.WorkspaceUpdateOne) { u.SetCapacityCountsPending(b) }
+	case 2:
+		name, set = fmt.Sprintf("capacityCountsOnHold=%v", b), func(u *ent.WorkspaceUpdateOne) { u.SetCapacityCountsOnHold(b) }
+	case 3:
+		name, set = fmt.Sprintf("pauseBotOnClaim=%v", b), func(u *ent.WorkspaceUpdateOne) { u.SetPauseBotOnClaim(b) }
+	case 4:
+		sa := enum.SelfAssignmentAllowed
+		if b {
+			sa = enum.SelfAssignmentRoutingOnly
+		}
+		name, set = "selfAssignment="+string(sa), func(u *ent.WorkspaceUpdateOne) { u.SetSelfAssignment(sa) }
+	case 5:
+		name, set = fmt.Sprintf("wrapUpEnabled=%v", b), func(u *ent.WorkspaceUpdateOne) { u.SetWrapUpEnabled(b) }
+	default:
+		n := []int{15, 60, 300}[w.pick(3)]
+		name, set = fmt.Sprintf("lockGracePeriod=%ds", n), func(u *ent.WorkspaceUpdateOne) { u.SetLockGracePeriodSeconds(n) }
+	}
+	return diffOp{name: "settings: " + name, global: func() {
+		for _, s := range w.sides {
+			u := w.db.Client.Workspace.UpdateOneID(s.ws)
+			set(u)
+			u.ExecX(testapi.Sys())
+		}
+	}}
+}
+
+// changeCapacity sets, removes or adds a human's capacity on a channel on both twins (an admin's
+// updateAgent; R1, R2).
+func (w *diffWorld) changeCapacity() diffOp {
+	a, ch := w.human(), w.channel()
+	capacity := []int{-1, 0, 1, 1, 2, 3}[w.pick(6)] // -1: not permitted on the channel
+	return diffOp{name: fmt.Sprintf("capacity of %s on %s: %d", a.name, ch, capacity), global: func() {
+		sys := testapi.Sys()
+		for j, s := range w.sides {
+			w.db.Client.AgentChannel.Delete().Where(agentchannel.AgentID(a.ids[j]), agentchannel.ChannelEQ(ch)).ExecX(sys)
+			if capacity >= 0 {
+				w.db.Client.AgentChannel.Create().SetWorkspaceID(s.ws).SetAgentID(a.ids[j]).SetChannel(ch).SetCapacity(capacity).ExecX(sys)
+			}
+		}
+	}}
+}
+
 // The sweeps below act on every workspace at once, so on both twins in one call.
 
 func (w *diffWorld) expireLeases() diffOp {
@@ -1010,6 +1122,9 @@ func (w *diffWorld) runBatch(ops []batchOp) {
 		err error
 	}
 	hot := w.sides[0].desk
+	for _, b := range ops {
+		w.noteShape(auth.ViewerFrom(w.ctx(0, b.a)), b.tg.id(w, 0))
+	}
 	res := make([]result, n)
 	declined := make([]atomic.Bool, n)
 	waiting, release := desk.HoldHotPaths(hot)
