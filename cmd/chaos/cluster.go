@@ -276,6 +276,17 @@ func (c *Cluster) stopAll() {
 	}
 }
 
+// kill ends every instance at once (an interrupted run).
+func (c *Cluster) kill() {
+	for _, in := range c.insts {
+		in.mu.Lock()
+		if in.cmd != nil {
+			_ = in.cmd.Process.Kill()
+		}
+		in.mu.Unlock()
+	}
+}
+
 // upInstances lists the instances that answer now.
 func (c *Cluster) upInstances() []int {
 	var out []int

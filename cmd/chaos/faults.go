@@ -124,7 +124,7 @@ func (in *injector) inject(ctx context.Context, kind string) (string, error) {
 		}
 		f := ws[in.rng.IntN(len(ws))]
 		select {
-		case f.slow <- time.Duration(8+in.rng.IntN(5)) * time.Second:
+		case f.slow <- time.Duration(15+in.rng.IntN(6)) * time.Second:
 		default:
 		}
 		return f.name, nil

@@ -30,9 +30,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"os/signal"
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -121,6 +123,14 @@ func run(cfg config) (bool, error) {
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return false, err
 	}
+	// What an earlier run with this directory left.
+	_ = os.RemoveAll(filepath.Join(cfg.out, "pg"))
+	for _, pat := range []string{"violation*", "instance-*.log", "report.txt"} {
+		old, _ := filepath.Glob(filepath.Join(cfg.out, pat))
+		for _, f := range old {
+			_ = os.Remove(f)
+		}
+	}
 	ctx := context.Background()
 
 	// Postgres and the server binary, side by side.
@@ -148,6 +158,7 @@ func run(cfg config) (bool, error) {
 	wg.Wait()
 	if pg != nil {
 		defer pg.stop()
+		onInterrupt(pg.stop)
 	}
 	if pgErr != nil {
 		return false, pgErr
@@ -173,6 +184,7 @@ func run(cfg config) (bool, error) {
 			cl.stopAll()
 		}
 	}()
+	onInterrupt(func() { cl.kill() })
 	if err := cl.start(0, 60*time.Second); err != nil { // the first one migrates and bootstraps
 		return false, err
 	}
@@ -438,4 +450,32 @@ func dumpEvents(ctx context.Context, db *sql.DB, c clock, path string, vs []viol
 		rows.Close()
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+var (
+	cleanupMu sync.Mutex
+	cleanups  []func()
+	sigOnce   sync.Once
+)
+
+// onInterrupt has fn run (last registered first) when the command is interrupted, so that an
+// interrupted run leaves no server processes and no Postgres behind.
+func onInterrupt(fn func()) {
+	cleanupMu.Lock()
+	cleanups = append(cleanups, fn)
+	cleanupMu.Unlock()
+	sigOnce.Do(func() {
+		c := make(chan os.Signal, 1)
+		signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			<-c
+			logf("interrupted: stopping the servers and Postgres")
+			cleanupMu.Lock()
+			defer cleanupMu.Unlock()
+			for i := len(cleanups) - 1; i >= 0; i-- {
+				cleanups[i]()
+			}
+			os.Exit(2)
+		}()
+	})
 }

@@ -417,6 +417,9 @@ func (w *World) outcomes(s State, op *MOp) []outcome {
 				}
 				return []outcome{okay(n), okay(queued)}
 			}
+			if s.Owner != 0 {
+				n.Holder = s.Owner // a bot's again, and lockable again: its lock (L7)
+			}
 		}
 		return []outcome{okay(n)}
 	}
