@@ -68,7 +68,7 @@ func TestHotPathDifferential(t *testing.T) {
 		}
 		seed = n
 	}
-	cases, budget := 400, 20*time.Second
+	cases, budget := 400, 18*time.Second
 	if s := os.Getenv("HOTPATH_DIFF_CASES"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -92,6 +92,9 @@ func TestHotPathDifferential(t *testing.T) {
 				}
 				w := newDiffWorld(t, db, seed+int64(played), played, stats)
 				played++
+				if budget > 0 {
+					w.deadline = start.Add(budget)
+				}
 				w.play()
 			}
 		})
@@ -156,21 +159,25 @@ type diffSide struct {
 
 // diffWorld is one random world played on two twins.
 type diffWorld struct {
-	t       *testing.T
-	db      *storage.DB
-	seed    int64
-	r       *rand.Rand
-	now     time.Time
-	clock   func() time.Time
-	sides   [2]*diffSide
-	agents  []*diffAgent
-	byName  map[string]*diffAgent
-	teams   map[string][2]int
-	cust    []diffCustomer
-	log     []string
-	stats   *diffStats
-	worker  *timers.Worker
-	counter int
+	t        *testing.T
+	db       *storage.DB
+	seed     int64
+	r        *rand.Rand
+	now      time.Time
+	clock    func() time.Time
+	sides    [2]*diffSide
+	agents   []*diffAgent
+	byName   map[string]*diffAgent
+	teams    map[string][2]int
+	cust     []diffCustomer
+	log      []string
+	stats    *diffStats
+	worker   *timers.Worker
+	counter  int
+	deadline time.Time // the default run's time budget: the world ends early (zero: none)
+	// A story's conversation and actor, which target and human then draw.
+	focus *diffTarget
+	actor *diffAgent
 }
 
 type diffCustomer struct {
@@ -371,6 +378,9 @@ func (w *diffWorld) play() {
 		w.step(w.ingest())
 	}
 	for range 30 + w.pick(40) {
+		if !w.deadline.IsZero() && time.Now().After(w.deadline) {
+			break
+		}
 		w.advance()
 		w.step(w.randomOp())
 		w.stats.steps.Add(1)
@@ -468,7 +478,7 @@ func (w *diffWorld) randomOp() diffOp {
 		{4, w.requestIntervention}, {3, w.takeOver}, {2, w.cancelTakeover}, {2, w.returnToQueue}, {3, w.completeTakeover},
 		{2, w.delegate}, {2, w.handBack}, {3, w.customerLeaves}, {1, w.join},
 		{2, w.expireLeases}, {2, w.sweepStale}, {2, w.heartbeat}, {2, w.fireTimers}, {2, w.setPresence},
-		{1, w.changeSettings}, {1, w.changeCapacity},
+		{1, w.changeSettings}, {1, w.changeCapacity}, {10, w.story},
 	}
 	total := 0
 	for _, c := range choices {
@@ -492,8 +502,12 @@ func (w *diffWorld) conv(k int) *ent.Conversation {
 
 func (w *diffWorld) anyAgent() *diffAgent { return w.agents[w.pick(len(w.agents))] }
 
-// human draws a human; most often one of two (H1, H2), so that their caps and locks come into play.
+// human draws a human: a story's actor, or most often one of two (H1, H2), so that their caps and
+// locks come into play.
 func (w *diffWorld) human() *diffAgent {
+	if w.actor != nil {
+		return w.actor
+	}
 	if w.chance(0.5) {
 		return w.byName[fmt.Sprintf("H%d", 1+w.pick(2))]
 	}
@@ -543,6 +557,9 @@ type diffTarget struct {
 }
 
 func (w *diffWorld) target() diffTarget {
+	if w.focus != nil {
+		return *w.focus
+	}
 	n := len(w.sides[0].convs)
 	switch x := w.r.Float64(); {
 	case n == 0 || x < 0.02:
@@ -556,7 +573,7 @@ func (w *diffWorld) target() diffTarget {
 // targetWhere is, with probability p, one of the world's conversations that pred accepts (as
 // side 0 holds it), when there is one; otherwise target's draw.
 func (w *diffWorld) targetWhere(p float64, pred func(*ent.Conversation) bool) diffTarget {
-	if w.chance(p) {
+	if w.chance(p) && w.focus == nil {
 		var ks []int
 		for _, c := range w.db.Client.Conversation.Query().Where(conversation.IDIn(w.sides[0].convs...)).AllX(testapi.Sys()) {
 			if pred(c) {
@@ -659,42 +676,102 @@ func (w *diffWorld) steal() diffOp {
 
 // claimer draws who claims: mostly humans of any role, sometimes a bot.
 func (w *diffWorld) claimer() *diffAgent {
-	if w.chance(0.1) {
+	if w.chance(0.1) && w.actor == nil {
 		return w.bot()
 	}
 	return w.human()
 }
 
 func (w *diffWorld) claim() diffOp {
-	force := w.chance(0.08)
-	name := "claim"
-	if force {
-		name = "claim (force)"
-	}
-	return w.convOp(name, w.claimer(), w.targetWhere(0.6, claimable), true, w.counted(func(d *desk.Desk, ctx context.Context, id int) (*ent.Conversation, error) {
-		return d.Claim(ctx, id, force)
-	}))
+	b := batchOp{a: w.claimer(), tg: w.targetWhere(0.6, claimable), force: w.chance(0.08), now: w.now}
+	return diffOp{name: b.String(), check: true, global: func() { w.single(b) }}
 }
 
 func (w *diffWorld) release() diffOp {
 	tg := w.targetWhere(0.6, owned)
-	return w.convOp("release", w.actorFor(tg.k, 0.8, w.anyAgent), tg, true, w.counted((*desk.Desk).Release))
+	b := batchOp{release: true, a: w.actorFor(tg.k, 0.8, w.anyAgent), tg: tg, now: w.now}
+	return diffOp{name: b.String(), check: true, global: func() { w.single(b) }}
+}
+
+// single plays one claim or release: on the hot twin through the hot paths (a batch of one),
+// on the other the ordinary way. The operation's desk on the hot twin has a clock of its own that
+// tells a decline: the hot path reads it once, when it queues the operation; a second read is the
+// ordinary way beginning (the batch declined it), and ends the operation's context, so that it
+// writes nothing. The test then checks that declining wrote nothing at all, and runs the
+// operation the ordinary way, as the desk would have. (Claims by bots, by CLIENT_USERs and forced
+// ones never reach the hot paths: the first read is the ordinary way's, and it goes on.)
+func (w *diffWorld) single(b batchOp) {
+	w.t.Helper()
+	w.noteShape(b.a, b.tg.id(w, 0))
+	hot := w.sides[0].desk
+	before, hits := w.fingerprint(0), desk.HotDecided()
+	ctx, cancel := context.WithCancel(w.ctx(0, b.a))
+	defer cancel()
+	var reads atomic.Int32
+	var declined atomic.Bool
+	c, err := b.run(w, hot.WithClock(func() time.Time {
+		if reads.Add(1) > 1 {
+			declined.Store(true)
+			cancel()
+		}
+		return b.now
+	}), ctx, 0)
+	switch {
+	case desk.HotDecided() > hits:
+		w.stats.hot.Add(1)
+		w.log[len(w.log)-1] += " (decided by the hot path)"
+	case declined.Load():
+		w.stats.declined.Add(1)
+		if after := w.fingerprint(0); after != before {
+			w.fail("%s: the hot path declined it but wrote:\nbefore %s\nafter  %s", b, before, after)
+		}
+		c, err = b.run(w, hot.WithoutHotPaths().WithClock(b.clock), w.ctx(0, b.a), 0)
+	}
+	h := w.answer(0, c, err)
+	c, err = b.run(w, w.sides[1].desk.WithClock(b.clock), w.ctx(1, b.a), 1)
+	if s := w.answer(1, c, err); !reflect.DeepEqual(h, s) {
+		w.fail("%s: the twins answered differently:\nhot  %s\nslow %s", b, js(h), js(s))
+	}
+	w.log[len(w.log)-1] += " → " + short(h)
+}
+
+// fingerprint identifies every row of side j's workspace that an operation may write, by id and
+// row version (xmin, which any UPDATE changes), and its events by count and last id (a batch that
+// declines everything may still number the events before it: their seq, and the workspace's
+// counter, are not part of it).
+func (w *diffWorld) fingerprint(j int) string {
+	var out string
+	q := `SELECT concat_ws(' / ',
+		(SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM conversations WHERE workspace_id = $1),
+		(SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM participants WHERE workspace_id = $1),
+		(SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM agents WHERE workspace_id = $1),
+		(SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM interventions WHERE workspace_id = $1),
+		(SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM timers WHERE workspace_id = $1),
+		(SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM channel_sessions WHERE workspace_id = $1),
+		(SELECT count(*) || ':' || coalesce(max(id), 0) FROM messages WHERE workspace_id = $1),
+		(SELECT count(*) || ':' || coalesce(max(id), 0) FROM notes WHERE workspace_id = $1),
+		(SELECT count(*) || ':' || coalesce(max(id), 0) FROM events WHERE workspace_id = $1))`
+	if err := w.db.SQL.QueryRowContext(context.Background(), q, w.sides[j].ws).Scan(&out); err != nil {
+		w.fail("fingerprint: %v", err)
+	}
+	return out
 }
 
 // noteShape counts, for the test's log, the shape of conversation id as the hot twin's claims and
 // releases find it: what the random worlds cover.
-func (w *diffWorld) noteShape(v *auth.Viewer, id int) {
+func (w *diffWorld) noteShape(a *diffAgent, id int) {
 	sys := testapi.Sys()
 	c, err := w.db.Client.Conversation.Get(sys, id)
 	if err != nil || c.WorkspaceID != w.sides[0].ws {
 		w.stats.shape("target=missing or another workspace's")
 		return
 	}
+	actor := a
 	who := func(a *int, human bool) string {
 		switch {
 		case a == nil:
 			return "none"
-		case *a == v.AgentID:
+		case *a == actor.ids[0]:
 			return "the actor"
 		case human:
 			return "another human"
@@ -709,32 +786,13 @@ func (w *diffWorld) noteShape(v *auth.Viewer, id int) {
 	if x, err := w.db.Client.Intervention.Query().Where(intervention.ConversationID(id)).Order(ent.Desc(intervention.FieldID)).First(sys); err == nil {
 		iv = string(x.Status)
 	}
-	w.stats.shape("role=" + string(v.Role) + " " + string(v.Kind))
+	w.stats.shape("role=" + string(a.role) + " " + string(a.kind))
 	w.stats.shape("owner=" + who(c.OwnerID, c.HumanOwned))
 	w.stats.shape("lock=" + lock)
 	w.stats.shape(fmt.Sprintf("status=%s open=%v", c.Status, c.IsOpen))
 	w.stats.shape("state=" + string(c.State))
 	w.stats.shape("intervention=" + iv)
 	w.stats.shape(fmt.Sprintf("tagged=%v stale=%v botPaused=%v", len(c.Tags) > 0, c.Stale, c.BotPaused))
-}
-
-// counted counts what the hot paths decided of fn on the hot twin.
-func (w *diffWorld) counted(fn func(d *desk.Desk, ctx context.Context, id int) (*ent.Conversation, error)) func(d *desk.Desk, ctx context.Context, id int) (*ent.Conversation, error) {
-	return func(d *desk.Desk, ctx context.Context, id int) (*ent.Conversation, error) {
-		if d != w.sides[0].desk {
-			return fn(d, ctx, id)
-		}
-		w.noteShape(auth.ViewerFrom(ctx), id)
-		before := desk.HotDecided()
-		c, err := fn(d, ctx, id)
-		if desk.HotDecided() > before {
-			w.stats.hot.Add(1)
-			w.log[len(w.log)-1] += " (hot)"
-		} else {
-			w.stats.declined.Add(1)
-		}
-		return c, err
-	}
 }
 
 func (w *diffWorld) forceRelease() diffOp {
@@ -880,7 +938,7 @@ func (w *diffWorld) completeTakeover() diffOp {
 	tg := w.target()
 	var tags []string
 	for _, tag := range diffTags {
-		if w.chance(0.3) {
+		if w.chance(0.4) {
 			tags = append(tags, tag)
 		}
 	}
@@ -936,6 +994,64 @@ func (w *diffWorld) setPresence() diffOp {
 	return diffOp{name: fmt.Sprintf("setPresence %s by %s", p, a.name), run: func(j int) any {
 		_, err := directory.New(w.db.Client, nil).SetPresence(w.ctx(j, a), p)
 		return w.answer(j, nil, err)
+	}}
+}
+
+// story plays a short chain of operations on one conversation by one human, to reach the deeper
+// shapes (interventions returned or left TAKEN_OVER, caps met by PENDING and ON_HOLD ones, a lock
+// held elsewhere, a customer gone, a delegation) more often than independent draws would.
+func (w *diffWorld) story() diffOp {
+	tg, a := w.targetWhere(0.7, claimable), w.human()
+	botOwned := func() diffTarget {
+		return w.targetWhere(0.8, func(c *ent.Conversation) bool { return c.IsOpen && c.OwnerID != nil && !c.HumanOwned })
+	}
+	type part = func() diffOp
+	claimOther := func() diffOp { // the same human, another conversation (the focus is lifted)
+		w.focus = nil
+		return w.claim()
+	}
+	var name string
+	var parts []part
+	switch w.pick(7) {
+	case 0:
+		name, tg = "an intervention", botOwned()
+		parts = []part{w.requestIntervention, w.takeOver}
+		parts = append(parts, []part{w.returnToQueue, w.release, w.cancelTakeover, w.completeTakeover, w.claim}[w.pick(5)])
+		if w.chance(0.5) {
+			parts = append(parts, w.claim)
+		}
+	case 1:
+		name = "a cap met"
+		parts = []part{w.claim, func() diffOp { return w.setStatus(true) }, claimOther}
+	case 2:
+		name = "a hold"
+		parts = []part{w.claim, w.hold, claimOther, w.release}
+	case 3:
+		name = "a lock held elsewhere"
+		parts = []part{w.open, claimOther}
+		if w.chance(0.5) {
+			parts = append(parts, w.batch)
+		}
+	case 4:
+		name = "the customer leaving"
+		parts = []part{w.claim, w.customerLeaves, []part{w.release, w.claim}[w.pick(2)]}
+	case 5:
+		// C7: the only way to tag a conversation is to complete a takeover with tags; a claim of
+		// the bot's conversation is a takeover.
+		name, tg = "a pool", botOwned()
+		parts = []part{w.claim, w.completeTakeover, w.requestIntervention, w.takeOver,
+			[]part{w.returnToQueue, w.release}[w.pick(2)], w.claim}
+	default:
+		name = "a delegation"
+		parts = []part{w.claim, w.delegate, w.handBack, w.release}
+	}
+	return diffOp{name: fmt.Sprintf("story of %s: %s and %s", name, a.name, tg), global: func() {
+		w.focus, w.actor = &tg, a
+		defer func() { w.focus, w.actor = nil, nil }()
+		for _, p := range parts {
+			w.now = w.now.Add(time.Duration(w.r.Int64N(int64(time.Second))))
+			w.step(p())
+		}
 	}}
 }
 
@@ -1023,36 +1139,41 @@ func (w *diffWorld) fireTimers() diffOp {
 
 // batchOp is one claim or release of a batch, with its own time.
 type batchOp struct {
-	release bool
-	a       *diffAgent
-	tg      diffTarget
-	now     time.Time
+	release, force bool
+	a              *diffAgent
+	tg             diffTarget
+	now            time.Time
 }
 
 func (b batchOp) String() string {
 	kind := "claim"
-	if b.release {
+	switch {
+	case b.release:
 		kind = "release"
+	case b.force:
+		kind = "claim (force)"
 	}
 	return fmt.Sprintf("%s by %s of %s", kind, b.a.name, b.tg)
 }
+
+// clock is the operation's time.
+func (b batchOp) clock() time.Time { return b.now }
 
 func (b batchOp) run(w *diffWorld, d *desk.Desk, ctx context.Context, j int) (*ent.Conversation, error) {
 	if b.release {
 		return d.Release(ctx, b.tg.id(w, j))
 	}
-	return d.Claim(ctx, b.tg.id(w, j), false)
+	return d.Claim(ctx, b.tg.id(w, j), b.force)
 }
 
-// batch gathers claims and releases into one batch on the hot twin (hotQueue holds them until all
-// have arrived, in a known order). The hot paths decide some and decline the others; the ordinary
-// twin then runs what the batch decided in its documented order (the claims, then the releases,
-// each kind in arrival order), then the declined ones in arrival order, and the hot twin runs its
-// declined ones the same way (each again through the hot paths, a batch of one). Each operation
-// has its own clock. To know what was declined, each operation's desk has its own clock: the
-// hot path reads it once when the operation is queued; a second read is the ordinary way beginning
-// (the batch declined it): that read ends the operation's context, so it writes nothing and runs
-// again, in order, afterwards.
+// batch gathers claims and releases into one batch on the hot twin: the hot-path queue is held
+// until all have arrived, one after another, so their order is known. Each operation has its own
+// time, and its own clock that tells a decline (see single). The batch decides some operations
+// and declines the others, which the test stops before they write anything; the ordinary twin then
+// runs what the batch decided in the batch's documented order (its claims, then its releases, each
+// kind in arrival order), and the twins must agree on the answers and on every row: that is also
+// what shows that the batch wrote nothing for what it declined. Then both twins run the declined
+// operations the ordinary way, in arrival order, as the desk would have.
 func (w *diffWorld) batch() diffOp {
 	var ops []batchOp
 	convs, claimers := map[diffTarget]bool{}, map[string]bool{}
@@ -1123,7 +1244,7 @@ func (w *diffWorld) runBatch(ops []batchOp) {
 	}
 	hot := w.sides[0].desk
 	for _, b := range ops {
-		w.noteShape(auth.ViewerFrom(w.ctx(0, b.a)), b.tg.id(w, 0))
+		w.noteShape(b.a, b.tg.id(w, 0))
 	}
 	res := make([]result, n)
 	declined := make([]atomic.Bool, n)
@@ -1152,43 +1273,41 @@ func (w *diffWorld) runBatch(ops []batchOp) {
 	wg.Wait()
 	w.stats.batches.Add(1)
 	w.stats.batchOps.Add(int64(n))
-	var order []int // the ordinary twin's order: decided claims, decided releases, declined
-	var again []int
+	// What the batch decided answered with a conversation; what it declined was stopped, or failed
+	// the ordinary way before it read its clock (a conversation not found: nothing written).
+	var decided, rest []int
 	for _, release := range []bool{false, true} {
 		for i, b := range ops {
 			if b.release == release && res[i].err == nil && !declined[i].Load() {
-				order = append(order, i)
+				decided = append(decided, i)
 			}
 		}
 	}
-	hotDecided := len(order)
 	for i := range ops {
 		if res[i].err != nil || declined[i].Load() {
-			order, again = append(order, i), append(again, i)
+			rest = append(rest, i)
 		}
 	}
-	w.stats.hot.Add(int64(hotDecided))
-	w.stats.declined.Add(int64(len(again)))
-	for _, i := range again { // the hot twin's declined operations, one at a time
-		b := ops[i]
-		res[i].c, res[i].err = b.run(w, hot.WithClock(func() time.Time { return b.now }), w.ctx(0, b.a), 0)
-	}
-	slow := make([]result, n)
-	for _, i := range order {
-		b := ops[i]
-		slow[i].c, slow[i].err = b.run(w, w.sides[1].desk.WithClock(func() time.Time { return b.now }), w.ctx(1, b.a), 1)
-	}
+	w.stats.hot.Add(int64(len(decided)))
+	w.stats.declined.Add(int64(len(rest)))
 	var notes []string
-	for i, b := range ops {
-		h, s := w.answer(0, res[i].c, res[i].err), w.answer(1, slow[i].c, slow[i].err)
-		tag := "hot"
-		if slices.Contains(again, i) {
-			tag = "declined"
+	compare := func(i int, h result, how string) {
+		b := ops[i]
+		c, err := b.run(w, w.sides[1].desk.WithClock(b.clock), w.ctx(1, b.a), 1)
+		ha, sa := w.answer(0, h.c, h.err), w.answer(1, c, err)
+		notes = append(notes, fmt.Sprintf("%s: %s → %s", b, how, short(ha)))
+		if !reflect.DeepEqual(ha, sa) {
+			w.fail("batch [%s]: %s answered differently:\nhot  %s\nslow %s", strings.Join(notes, "; "), b, js(ha), js(sa))
 		}
-		notes = append(notes, fmt.Sprintf("%s: %s → %s", b, tag, short(h)))
-		if !reflect.DeepEqual(h, s) {
-			w.fail("batch %v: %s answered differently:\nhot  %s\nslow %s", notes, b, js(h), js(s))
-		}
+	}
+	for _, i := range decided {
+		compare(i, res[i], "decided by the batch")
+	}
+	w.compareRows(fmt.Sprintf("after the batch (its decided operations: %v; declined: %v)", decided, rest))
+	for _, i := range rest {
+		b := ops[i]
+		c, err := b.run(w, hot.WithoutHotPaths().WithClock(b.clock), w.ctx(0, b.a), 0)
+		compare(i, result{c, err}, "declined")
 	}
 	w.log[len(w.log)-1] += " → " + strings.Join(notes, "; ")
 }
