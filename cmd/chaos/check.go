@@ -641,6 +641,7 @@ func (b *builder) run(segs []*segment, outDir string, timeout time.Duration, wor
 			hist := s.history()
 			_, info := porcupine.CheckOperationsVerbose(model, hist, timeout)
 			v.Lines = append(v.Lines, b.stuck(s, hist, info)...)
+			v.Lines = append(v.Lines, b.logOf(s)...)
 			path := filepath.Join(outDir, fmt.Sprintf("violation-conv%d-seg%d.html", s.conv, s.idx))
 			if err := porcupine.VisualizePath(model, info, path); err == nil {
 				v.File = path
@@ -757,4 +758,35 @@ func (b *builder) stuck(s *segment, hist []porcupine.Operation, info porcupine.L
 		out = append(out, fmt.Sprintf("   [%s, %s] %s%s", fmtT(hist[i].Call), fmtT(hist[i].Return), m, why))
 	}
 	return out
+}
+
+// logOf is the event log of the segment's conversation over the segment's versions: the
+// server's own account of what happened (the evidence beside the answers).
+func (b *builder) logOf(s *segment) []string {
+	hi := int64(1) << 62
+	if s.end != nil {
+		hi = s.end.Snap.Version + 1
+	}
+	lines := []string{"event log:"}
+	for i := range b.in.events {
+		e := &b.in.events[i]
+		if e.Conv != s.conv || e.Version < s.init.Version || e.Version > hi {
+			continue
+		}
+		detail := ""
+		switch {
+		case strings.HasPrefix(e.Type, "lock."):
+			detail = fmt.Sprintf(" holder %d -> %d %s", e.BeforeHolder, e.AfterHolder, e.Reason)
+		case e.HasAfterOwner:
+			detail = fmt.Sprintf(" owner -> %d", e.AfterOwner)
+		case e.Status != "":
+			detail = " status -> " + e.Status
+		}
+		lines = append(lines, fmt.Sprintf("   seq %d %s v%d %s actor %d subject %d%s", e.Seq, fmtT(e.At), e.Version, e.Type, e.Actor, e.Subject, detail))
+		if len(lines) > 60 {
+			lines = append(lines, "   …")
+			break
+		}
+	}
+	return lines
 }

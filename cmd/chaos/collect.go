@@ -26,6 +26,11 @@ var needsPayload = map[string]bool{
 	"lock.acquired": true, "lock.released": true, "lock.stolen": true, "conversation.assigned": true,
 	"conversation.reopened": true, "conversation.created": true, "message.sent": true, "message.received": true,
 	"conversation.state_changed": true, "customer.left": true, "sla.breached": true, "conversation.auto_released": true,
+	// For the evidence beside a violation: how ownership and status moved.
+	"conversation.claimed": true, "conversation.released": true, "conversation.reassigned": true, "conversation.transferred": true,
+	"conversation.force_released": true, "conversation.pended": true, "conversation.resolved": true,
+	"intervention.requested": true, "intervention.taken_over": true, "intervention.cancelled": true,
+	"intervention.returned": true, "intervention.completed": true,
 }
 
 func readEvents(ctx context.Context, db *sql.DB, c clock) ([]Event, error) {

@@ -97,9 +97,15 @@ func (f *follower) run(ctx context.Context) {
 				}
 			}
 		}
+		slowed := f.slowed
 		reason := f.session(ctx, inst)
 		if ctx.Err() != nil {
 			return
+		}
+		if f.slowed > slowed {
+			// Dropped as a slow consumer: with its buffers full the close frame may not get
+			// through, and the connection just ends.
+			reason = "slow: " + reason
 		}
 		f.closeCodes[reason]++
 		if len(f.ends) < 30 {

@@ -55,8 +55,9 @@ func (k OpKind) String() string {
 	return "op?"
 }
 
-// Op is one recorded invocation and its answer. Times are nanoseconds of the wall clock since the
-// run started (the server processes stamp events with the same machine's clock).
+// Op is one recorded invocation and its answer. Times are nanoseconds since the run started, on
+// the monotonic clock; the servers' event times (wall clock, the same machine's) are put on the
+// same scale by the wall time at the start.
 type Op struct {
 	Kind     OpKind
 	Res      Result
@@ -79,13 +80,15 @@ type Op struct {
 }
 
 // clock gives the run's timestamps.
-type clock struct{ t0 int64 }
+type clock struct{ start time.Time }
 
-func newClock() clock { return clock{t0: time.Now().UnixNano()} }
+func newClock() clock { return clock{start: time.Now()} }
 
-func (c clock) now() int64 { return time.Now().UnixNano() - c.t0 }
+// now is the time since the start, on the monotonic clock.
+func (c clock) now() int64 { return int64(time.Since(c.start)) }
 
-func (c clock) at(t time.Time) int64 { return t.UnixNano() - c.t0 }
+// at puts a wall-clock time (a server's created_at) on the same scale.
+func (c clock) at(t time.Time) int64 { return int64(t.Sub(c.start.Round(0))) }
 
 // recvTimes remembers when a follower first received each event (by seq): a change the server
 // made itself was committed before then.
