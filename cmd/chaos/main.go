@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,6 +53,7 @@ type config struct {
 	snapshotEvery  time.Duration
 	checkTimeout   time.Duration
 	requestTimeout time.Duration
+	cpuProfile     string
 }
 
 func splitList(s string) []string {
@@ -81,6 +83,7 @@ func main() {
 	flag.DurationVar(&cfg.snapshotEvery, "snapshot-every", time.Second, "how often the conversations are read straight from Postgres")
 	flag.DurationVar(&cfg.checkTimeout, "check-timeout", 10*time.Second, "porcupine's time limit per segment (past it: unknown)")
 	flag.DurationVar(&cfg.requestTimeout, "request-timeout", 10*time.Second, "HTTP request timeout")
+	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the command's own CPU profile here")
 	flag.Parse()
 	var err error
 	if cfg.faults, err = parseFaults(faults); err != nil {
@@ -94,7 +97,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "chaos: -instances, -agents and -conversations must be at least 1")
 		os.Exit(2)
 	}
+	if cfg.cpuProfile != "" {
+		if f, err := os.Create(cfg.cpuProfile); err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	failed, err := run(cfg)
+	pprof.StopCPUProfile()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chaos:", err)
 		os.Exit(2)
