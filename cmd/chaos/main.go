@@ -90,6 +90,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "chaos:", err)
 		os.Exit(2)
 	}
+	if cfg.db != "" && cfg.faults[faultPGRestart] {
+		delete(cfg.faults, faultPGRestart)
+		fmt.Fprintln(os.Stderr, "chaos: -db given: Postgres is not restarted (no pgrestart faults)")
+	}
 	if cfg.seed == 0 {
 		cfg.seed = uint64(time.Now().UnixNano()) % 1_000_000_000
 	}
