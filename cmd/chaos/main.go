@@ -403,6 +403,9 @@ func run(cfg config) (bool, error) {
 	}
 	r.e1 = checkE1(events, final)
 	r.rules = checkRules(world, ops, snaps)
+	if r.internal.Total > 0 {
+		r.causes = internalCauses(cfg.out)
+	}
 	logf("checked in %s", time.Since(checkStart).Round(time.Millisecond))
 	r.wall = time.Since(started)
 	var sb strings.Builder

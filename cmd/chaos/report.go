@@ -1,9 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +29,7 @@ type report struct {
 	timers     *timerResult
 	internal   *internalResult
 	snapshots  int
+	causes     []string // the instances' logged causes of internal errors
 	e1         []string // conversations whose version is not their last event's
 	infraNotes []string
 }
@@ -165,9 +170,42 @@ func (r *report) write(w io.Writer) {
 	for _, s := range in.First {
 		p("   %s", s)
 	}
+	for _, c := range r.causes {
+		p("   logged cause: %s", c)
+	}
 	for _, s := range r.infraNotes {
 		p("note: %s", s)
 	}
 	p("")
 	p("result: %s (seed %d)", map[bool]string{true: "FAIL", false: "PASS"}[r.failed()], r.seed)
+}
+
+// internalCauses reads the instances' logs for the errors behind INTERNAL_SERVER_ERROR answers,
+// counted by cause (numbers blanked).
+func internalCauses(dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, "instance-*.log"))
+	counts := map[string]int{}
+	digits := regexp.MustCompile(`[0-9]+`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if !strings.Contains(line, `"level":"ERROR"`) || !strings.Contains(line, "internal error") {
+				continue
+			}
+			var l struct{ Err string }
+			if json.Unmarshal([]byte(line), &l) == nil && l.Err != "" {
+				counts[digits.ReplaceAllString(l.Err, "N")]++
+			}
+		}
+	}
+	keys := slices.Collect(maps.Keys(counts))
+	sort.Slice(keys, func(i, j int) bool { return counts[keys[i]] > counts[keys[j]] })
+	var out []string
+	for _, k := range keys[:min(len(keys), 6)] {
+		out = append(out, fmt.Sprintf("%d× %s", counts[k], k))
+	}
+	return out
 }
