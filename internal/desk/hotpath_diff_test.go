@@ -702,7 +702,7 @@ func (w *diffWorld) release() diffOp {
 // ones never reach the hot paths: the first read is the ordinary way's, and it goes on.)
 func (w *diffWorld) single(b batchOp) {
 	w.t.Helper()
-	w.noteShape(b.a, b.tg.id(w, 0))
+	w.noteShape(b)
 	hot := w.sides[0].desk
 	before, hits := w.fingerprint(0), desk.HotDecided()
 	ctx, cancel := context.WithCancel(w.ctx(0, b.a))
@@ -759,7 +759,8 @@ func (w *diffWorld) fingerprint(j int) string {
 
 // noteShape counts, for the test's log, the shape of conversation id as the hot twin's claims and
 // releases find it: what the random worlds cover.
-func (w *diffWorld) noteShape(a *diffAgent, id int) {
+func (w *diffWorld) noteShape(b batchOp) {
+	a, id := b.a, b.tg.id(w, 0)
 	sys := testapi.Sys()
 	c, err := w.db.Client.Conversation.Get(sys, id)
 	if err != nil || c.WorkspaceID != w.sides[0].ws {
@@ -793,6 +794,9 @@ func (w *diffWorld) noteShape(a *diffAgent, id int) {
 	w.stats.shape("state=" + string(c.State))
 	w.stats.shape("intervention=" + iv)
 	w.stats.shape(fmt.Sprintf("tagged=%v stale=%v botPaused=%v", len(c.Tags) > 0, c.Stale, c.BotPaused))
+	kind, _, _ := strings.Cut(b.String(), " by ")
+	w.stats.shape(fmt.Sprintf("%s of: owner=%s queued=%v lastHumanOwner=%v customerPresent=%v state=%s", kind,
+		who(c.OwnerID, c.HumanOwned), c.QueuedSince != nil, c.LastHumanOwnerID != nil, c.CustomerPresent, c.State))
 }
 
 func (w *diffWorld) forceRelease() diffOp {
@@ -1244,7 +1248,7 @@ func (w *diffWorld) runBatch(ops []batchOp) {
 	}
 	hot := w.sides[0].desk
 	for _, b := range ops {
-		w.noteShape(b.a, b.tg.id(w, 0))
+		w.noteShape(b)
 	}
 	res := make([]result, n)
 	declined := make([]atomic.Bool, n)

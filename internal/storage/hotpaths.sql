@@ -152,8 +152,8 @@ BEGIN
 	-- releases, each kind in batch order, each operation's events in the order the desk appends them.
 	RETURN QUERY WITH kc AS ( -- the claims that go ahead
 		SELECT k.*, c.version, c.state, c.queued_since, rel.id AS rel_id, rel.version AS rel_version,
-			-- §6: a human owns it now (desk.Lifecycle with agents and hadHuman).
-			CASE WHEN c.state IN ('CLOSED', 'ON_HOLD') THEN c.state WHEN c.customer_present THEN 'ACTIVE'
+			-- §6: a human owns it now (desk.Lifecycle with agents and hadHuman; open, so not CLOSED).
+			CASE WHEN c.state = 'ON_HOLD' THEN c.state WHEN c.customer_present THEN 'ACTIVE'
 				WHEN w.wrap_up_enabled THEN 'WRAP_UP' ELSE 'CUSTOMER_LEFT' END AS to_state,
 			NOT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = k.conv AND p.agent_id = k.agent AND p.active) AS joins
 		FROM unnest(k_convs, k_agents, k_locking, k_nows, k_walls) WITH ORDINALITY AS k(conv, agent, locking, now, wall, o)
@@ -161,15 +161,16 @@ BEGIN
 		LEFT JOIN unnest(rel_ids, rel_versions, rel_agents) AS rel(id, version, agent) ON rel.agent = k.agent),
 	kr AS ( -- the releases that go ahead: owned by the releaser, each conversation once
 		SELECT r.*, c.version, c.state, c.lock_holder_id IS NOT DISTINCT FROM r.agent AS unlocking,
-			-- §6: no human owns it now (desk.Lifecycle without agents).
-			CASE WHEN c.state IN ('CLOSED', 'ON_HOLD') THEN c.state
-				WHEN c.customer_present AND c.last_human_owner_id IS NULL THEN 'CREATED'
-				WHEN c.customer_present THEN 'INACTIVE'
-				ELSE 'CLOSING' END AS to_state
+			-- §6: no human owns it now, one did (desk.Lifecycle without agents, with hadHuman).
+			CASE WHEN c.state = 'ON_HOLD' THEN c.state ELSE 'INACTIVE' END AS to_state
 		FROM (SELECT *, count(*) OVER (PARTITION BY u.conv) AS n_conv
 			FROM unnest(r_convs, r_agents, r_nows, r_walls) WITH ORDINALITY AS u(conv, agent, now, wall, o)) r
 		CROSS JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = r.conv OFFSET 0) c
-		WHERE r.n_conv = 1 AND c.workspace_id IS NOT DISTINCT FROM p_ws AND c.human_owned AND c.owner_id = r.agent),
+		WHERE r.n_conv = 1 AND c.workspace_id IS NOT DISTINCT FROM p_ws AND c.human_owned AND c.owner_id = r.agent
+			-- Only what the differential test reaches: the desk names every human owner
+			-- last_human_owner_id, and no human owns a closed conversation. The customer gone, the
+			-- state would be CLOSING, whose housekeeping timer the ordinary way schedules.
+			AND c.is_open AND c.last_human_owner_id IS NOT NULL AND (c.customer_present OR c.state = 'ON_HOLD')),
 	ops AS ( -- both kinds, each operation with its number of events and the number before its first
 		SELECT o.*, n + sum(o.n_events) OVER (ORDER BY o.releasing, o.o) - o.n_events AS base FROM (
 			SELECT false AS releasing, kc.o, kc.conv, kc.agent, kc.now, kc.wall, kc.version, kc.state, kc.to_state,
@@ -179,7 +180,7 @@ BEGIN
 			UNION ALL
 			SELECT true, kr.o, kr.conv, kr.agent, kr.now, kr.wall, kr.version, kr.state, kr.to_state,
 				false, kr.unlocking, NULL, NULL, NULL, false, kr.unlocking::int + 1 + (kr.to_state <> kr.state)::int
-			FROM kr WHERE NOT (kr.to_state = 'CLOSING' AND kr.state <> 'CLOSING') -- housekeeping needs its timer
+			FROM kr
 		) o),
 	ev AS (
 		INSERT INTO events (workspace_id, seq, type, conversation_id, actor_id, subject_id, version, before, after, duration_ms, created_at)
