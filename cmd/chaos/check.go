@@ -25,7 +25,6 @@ package main
 // another was called never shows a newer version.
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -708,7 +707,6 @@ func writeViolations(path string, vs []violation) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-var _ = context.Background
 
 // stuck says where the longest linearization porcupine found ends: the states it reached and the
 // operations that could not follow.

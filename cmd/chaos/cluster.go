@@ -297,10 +297,3 @@ func (c *Cluster) upInstances() []int {
 	}
 	return out
 }
-
-// backends counts the database connections instance i has open (they end soon after a kill).
-func backends(ctx context.Context, db *sql.DB, i int) (int, error) {
-	var n int
-	err := db.QueryRowContext(ctx, "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", fmt.Sprintf("chaos-i%d", i)).Scan(&n)
-	return n, err
-}
