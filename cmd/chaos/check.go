@@ -707,7 +707,6 @@ func writeViolations(path string, vs []violation) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-
 // stuck says where the longest linearization porcupine found ends: the states it reached and the
 // operations that could not follow.
 func (b *builder) stuck(s *segment, hist []porcupine.Operation, info porcupine.LinearizationInfo) []string {
