@@ -578,6 +578,8 @@ func (b *builder) run(segs []*segment, outDir string, timeout time.Duration, wor
 		workers = runtime.NumCPU()
 	}
 	b.res.Segments = len(segs)
+	// All segments together get a budget too: past it, the rest are unknown.
+	deadline := time.Now().Add(max(60*time.Second, 6*timeout))
 	type result struct {
 		seg *segment
 		res porcupine.CheckResult
@@ -590,8 +592,13 @@ func (b *builder) run(segs []*segment, outDir string, timeout time.Duration, wor
 		go func() {
 			defer wg.Done()
 			for s := range jobs {
+				left := time.Until(deadline)
+				if left <= 0 {
+					results <- result{s, porcupine.Unknown}
+					continue
+				}
 				ops := s.history()
-				results <- result{s, porcupine.CheckOperationsTimeout(b.in.world.porcupineModel(s.init), ops, timeout)}
+				results <- result{s, porcupine.CheckOperationsTimeout(b.in.world.porcupineModel(s.init), ops, min(timeout, left))}
 			}
 		}()
 	}
