@@ -1,24 +1,26 @@
 // Command chaos proves Switchboard's promises under randomized concurrency and injected faults
 // (issue 17, "Correct under fire"). It starts its own Postgres, builds the server, runs several
-// server processes (each reaching Postgres through a proxy of its own, so their connections can
-// be cut), sets a workspace up over the API, and lets simulated agents, a channel connector and
-// live followers work while it kills, restarts and disconnects things. Then it checks the
-// history:
+// server processes (each reaching Postgres through a proxy of its own, so that their connections
+// can be cut mid-transaction), sets a workspace up over the API, and lets simulated agents, a
+// channel connector (also the inception bot) and live followers work while it kills, stops,
+// restarts and disconnects things. Then it checks the history:
 //
-//  1. linearizability (porcupine) of every conversation against a model of SPEC §2, §3 and §5;
-//
-//  2. every live follower received exactly the event log, in order, versions never going back;
-//
+//  1. linearizability (porcupine) of every conversation against a model of SPEC §2, §3 and §5
+//     (model.go, check.go), and the invariants L1 and L7 on every state it saw (rules.go);
+//  2. every live follower received exactly the event log, in order, and versions never go back;
 //  3. every acknowledged write is there after the faults;
-//
 //  4. every due timer fired exactly once;
-//
 //  5. no INTERNAL_SERVER_ERROR and no HTTP 500.
 //
-//     go run ./cmd/chaos [-duration 60s] [-seed N] [-instances 2] [-agents 16] [-conversations 8]
-//     [-db postgres://…] [-faults kill,pgrestart,cut,slow,sigterm] [-out DIR]
+// Usage, from the repository root:
 //
-// It exits 1 when a check fails, 2 when the run itself could not be carried out.
+//	go run ./cmd/chaos [-duration 60s] [-seed N] [-instances 2] [-agents 16] [-conversations 8]
+//	    [-db postgres://…] [-faults kill,pgrestart,cut,slow,sigterm|all|none] [-out DIR]
+//	    [-src .] [-bin server] [-followers 2] [-snapshot-every 1s] [-check-timeout 10s]
+//
+// The report (also out/report.txt) gives the seed to replay a run with; a violation's segment is
+// listed in out/violations.txt with the event log beside it, and drawn by porcupine in
+// out/violation-*.html. It exits 1 when a check fails, 2 when the run could not be carried out.
 package main
 
 import (
