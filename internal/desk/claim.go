@@ -28,8 +28,8 @@ var viewerOf = auth.ViewerFrom
 // a supervisor past the caps, audited (SPEC §12).
 func (d *Desk) Claim(ctx context.Context, id int, force bool) (*ent.Conversation, error) {
 	if !force {
-		if c, ok := d.hotClaim(ctx, id); ok {
-			return c, nil
+		if c, ok, err := d.hotClaim(ctx, id); ok {
+			return c, err
 		}
 	}
 	return d.run(ctx, id, viewerIDs(ctx), func(o *op) error { return o.claim(force, true) })
@@ -138,8 +138,8 @@ func (o *op) overridable(err error, agentID int, force bool) error {
 // Release returns the viewer's conversation to the queue, UNCLAIMED, and releases the viewer's
 // lock on it (C4).
 func (d *Desk) Release(ctx context.Context, id int) (*ent.Conversation, error) {
-	if c, ok := d.hotRelease(ctx, id); ok {
-		return c, nil
+	if c, ok, err := d.hotRelease(ctx, id); ok {
+		return c, err
 	}
 	return d.run(ctx, id, nil, func(o *op) error {
 		if !o.humanOwned {

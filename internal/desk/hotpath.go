@@ -15,6 +15,8 @@ import (
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
+	"switchboard/internal/fault"
+	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
 
@@ -50,8 +52,20 @@ type hotOp struct {
 	ws, conv, agent int
 	supervisor      bool
 	now, wall       time.Time // the desk's clock and the wall clock when it was asked
-	done            chan *ent.Conversation
+	done            chan hotAnswer
 }
+
+// hotAnswer is an operation's answer from its batch: the conversation as written, an error when
+// the batch's outcome is unknown, or neither when the ordinary way must decide.
+type hotAnswer struct {
+	conv *ent.Conversation
+	err  error
+}
+
+// errHotUnknown answers the operations of a batch whose answer was lost after it was sent: it may
+// have been applied, so deciding them again the ordinary way could answer a release that happened
+// with "not claimed".
+var errHotUnknown = fault.New(fault.Unavailable, "the database connection was lost while this was being saved: read the conversation to see whether it was, then try again")
 
 const (
 	// hotBatchMax bounds a batch (SPEC C5's bulk limit, for the same reasons).
@@ -70,29 +84,28 @@ const (
 var hotInFlight = max(1, runtime.NumCPU()/2)
 
 // hotClaim is Claim's hot path; ok is false when the ordinary way must decide.
-func (d *Desk) hotClaim(ctx context.Context, id int) (c *ent.Conversation, ok bool) {
-	v, err := auth.Member(ctx)
-	if err != nil || !d.hotPaths || v.Kind != enum.KindHuman || v.Role == enum.RoleClientUser {
-		return nil, false
+func (d *Desk) hotClaim(ctx context.Context, id int) (c *ent.Conversation, ok bool, err error) {
+	v, verr := auth.Member(ctx)
+	if verr != nil || !d.hotPaths || v.Kind != enum.KindHuman || v.Role == enum.RoleClientUser {
+		return nil, false, nil
 	}
-	c = d.hot.do(d, &hotOp{ws: v.WorkspaceID, conv: id, agent: v.AgentID, supervisor: v.Role.AtLeast(enum.RoleSupervisor)})
-	return c, c != nil
+	a := d.hot.do(d, &hotOp{ws: v.WorkspaceID, conv: id, agent: v.AgentID, supervisor: v.Role.AtLeast(enum.RoleSupervisor)})
+	return a.conv, a.conv != nil || a.err != nil, a.err
 }
 
 // hotRelease is Release's hot path; ok is false when the ordinary way must decide.
-func (d *Desk) hotRelease(ctx context.Context, id int) (c *ent.Conversation, ok bool) {
-	v, err := auth.Member(ctx)
-	if err != nil || !d.hotPaths {
-		return nil, false
+func (d *Desk) hotRelease(ctx context.Context, id int) (c *ent.Conversation, ok bool, err error) {
+	v, verr := auth.Member(ctx)
+	if verr != nil || !d.hotPaths {
+		return nil, false, nil
 	}
-	c = d.hot.do(d, &hotOp{release: true, ws: v.WorkspaceID, conv: id, agent: v.AgentID})
-	return c, c != nil
+	a := d.hot.do(d, &hotOp{release: true, ws: v.WorkspaceID, conv: id, agent: v.AgentID})
+	return a.conv, a.conv != nil || a.err != nil, a.err
 }
 
-// do queues o, starts a batch runner if it may, and waits for o's answer:
-// the conversation as written, or nil when the ordinary way must decide.
-func (q *hotQueue) do(d *Desk, o *hotOp) *ent.Conversation {
-	o.now, o.wall, o.done = d.now(), time.Now(), make(chan *ent.Conversation, 1)
+// do queues o, starts a batch runner if it may, and waits for o's answer.
+func (q *hotQueue) do(d *Desk, o *hotOp) hotAnswer {
+	o.now, o.wall, o.done = d.now(), time.Now(), make(chan hotAnswer, 1)
 	q.mu.Lock()
 	q.waiting = append(q.waiting, o)
 	q.mu.Unlock()
@@ -192,9 +205,15 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 			b.WriteString("WITH ").Ident(conversation.Table).WriteString(" AS (SELECT * FROM switchboard_hot(").Args(args...).WriteString("))")
 		}))
 	}).All(ctx)
-	if err != nil { // for example a deadlock with an ordinary transaction: each operation goes its ordinary way
+	if err != nil {
 		slog.Warn("desk: hot path batch", "operations", len(batch), "err", err)
-		rows = nil
+		if storage.OutcomeUnknown(err) {
+			for _, o := range batch {
+				o.done <- hotAnswer{err: errHotUnknown}
+			}
+			return
+		}
+		rows = nil // for example a deadlock with an ordinary transaction: each operation goes its ordinary way
 	}
 	byConv := make(map[int]*ent.Conversation, len(rows))
 	for _, c := range rows {
@@ -216,7 +235,7 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 		d.bus.Announce(entries)
 	}
 	for _, o := range batch {
-		o.done <- byConv[o.conv]
+		o.done <- hotAnswer{conv: byConv[o.conv]}
 	}
 }
 

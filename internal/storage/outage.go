@@ -61,6 +61,18 @@ func Unreachable(err error) bool {
 		pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
 }
 
+// OutcomeUnknown reports whether a statement that failed with err may nevertheless have been
+// applied: the connection was lost (or the wait ran out) after it was sent, before its answer came.
+// Such a write must not be decided again as if it had not happened; the client is told
+// UNAVAILABLE and reads the state.
+func OutcomeUnknown(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var pe *pgconn.PgError
+	return Unreachable(err) && !errors.As(err, &pe) && !pgconn.SafeToRetry(err)
+}
+
 // classify marks an outage's error as UNAVAILABLE; other errors pass unchanged.
 func classify(err error) error {
 	if err == nil || !Unreachable(err) {
