@@ -148,3 +148,21 @@ func TestCheckerFindsStolenLockRelease(t *testing.T) {
 		t.Errorf("the stealer keeps the lock: %d violations, want none: %v", r.Illegal, r.Violations)
 	}
 }
+
+// L1, L2, L7 on what answers and snapshots show.
+func TestRules(t *testing.T) {
+	locked := func(holder int64) State { return State{Open: true, Status: stNew, Holder: holder, Version: 2} }
+	snap := &Snapshot{States: map[int64]State{100: locked(agentA), 200: locked(agentA)}}
+	if r := checkRules(world, nil, []*Snapshot{snap}); r.Broken != 1 || r.ByCause["L2 (snapshot)"] != 1 {
+		t.Errorf("one agent holding two locks: %+v, want one L2", r)
+	}
+	resolvedLocked := []Op{{Kind: OpCompleteTakeover, Agent: agentA, Conv: 100, Res: resOK,
+		Obs: &Obs{Open: true, Status: stResolved, Own: ownUnclaimed, Holder: bot, Version: 9}}}
+	if r := checkRules(world, resolvedLocked, nil); r.Broken != 1 || r.ByCause["L1 after completeTakeover"] != 1 {
+		t.Errorf("a RESOLVED conversation locked: %+v, want one L1", r)
+	}
+	fine := &Snapshot{States: map[int64]State{100: locked(agentA), 200: locked(agentB), 300: {Open: true, Status: stNew, Owner: bot, Holder: bot, Version: 1}}}
+	if r := checkRules(world, nil, []*Snapshot{fine}); r.Broken != 0 {
+		t.Errorf("nothing broken: %+v", r)
+	}
+}

@@ -130,7 +130,7 @@ func (r *report) write(w io.Writer) {
 	for _, n := range l.Notes[:min(len(l.Notes), 5)] {
 		p("   note: %s", n)
 	}
-	p("1b. invariants L1, L7 on every answer and snapshot [%s]: %d states broke them %v", verdict(r.rules.Broken > 0), r.rules.Broken, r.rules.ByCause)
+	p("1b. invariants L1, L7 on every answer and snapshot, L2 on every snapshot [%s]: %d states broke them %v", verdict(r.rules.Broken > 0), r.rules.Broken, r.rules.ByCause)
 	for _, e := range r.rules.Examples[:min(len(r.rules.Examples), 5)] {
 		p("   %s", e)
 	}

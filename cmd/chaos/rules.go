@@ -7,7 +7,8 @@ import (
 
 // rulesResult is the invariants of §2 checked on every state an answer or a snapshot shows:
 // L1 (only an open NEW or PENDING conversation is locked) and L7 (a bot holds the lock exactly
-// while it owns a lockable conversation). Each broken state is reported once, with the first
+// while it owns a lockable conversation), and on every snapshot L2 (a human holds at most one
+// lock). Each broken state is reported once, with the first
 // answer that showed it.
 type rulesResult struct {
 	Broken   int
@@ -48,6 +49,18 @@ func checkRules(w *World, ops []Op, snaps []*Snapshot) *rulesResult {
 			fmt.Sprintf("%s: %s by %d on %d at %s answered %s", rule, op.Kind, op.Agent, op.Conv, fmtT(op.Call), o))
 	}
 	for _, s := range snaps {
+		// L2: a human holds at most one lock; a snapshot reads every conversation at one instant.
+		held := map[int64]int64{}
+		for conv, st := range s.States {
+			if !w.human(st.Holder) {
+				continue
+			}
+			if other, ok := held[st.Holder]; ok {
+				note(min(conv, other), st.Version, s.Call, "L2 (snapshot)",
+					fmt.Sprintf("L2: agent %d holds the locks of conversations %d and %d, read at %s", st.Holder, other, conv, fmtT(s.Call)))
+			}
+			held[st.Holder] = conv
+		}
 		for conv, st := range s.States {
 			if w.legal(st) {
 				continue
