@@ -259,8 +259,7 @@ func (w *diffWorld) build(n int) {
 	}
 	inception, delegation := enum.VARoleInception, enum.VARoleDelegation
 	online := enum.PresenceOnline
-	w.byName["Connector"] = add("Connector", enum.RoleAgent, enum.KindVirtual, &delegation, true, online, nil)
-	w.byName["Connector"].apiKey = true
+	add("Connector", enum.RoleAgent, enum.KindVirtual, &delegation, true, online, nil).apiKey = true
 	if w.chance(0.3) { // an inactive inception bot, older than the active one: ingest must skip it
 		add("Retired bot", enum.RoleAgent, enum.KindVirtual, &inception, false, online, nil)
 	}
