@@ -205,8 +205,10 @@ func (f *follower) session(ctx context.Context, inst int) string {
 			f.errors[errorCode(m.Payload)]++
 			return "subscription error"
 		case "complete":
+			// The server ended a subscription: a graphql-transport-ws client takes it as done and
+			// does not subscribe again. (An extra subscription of the slow fault counts too.)
 			f.completes++
-			return "complete"
+			return "complete of " + m.ID
 		case "ping":
 			_ = write(ctx, map[string]any{"type": "pong"})
 		}
