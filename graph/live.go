@@ -50,9 +50,13 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 	out := make(chan *T, 1)
 	go func() {
 		defer close(out)
+		var broke error // an event that could not be read for an outage: the stream stops before it
 		err := sub.Run(ctx, from, func(e *ent.Event) bool {
 			item, err := pick(e)
-			if err != nil {
+			if f, ok := fault.As(err); ok && f.Code == fault.Unavailable {
+				broke = err // sent later, after a reconnection, rather than never
+				return false
+			} else if err != nil {
 				slog.WarnContext(ctx, "subscription: event", "seq", e.Seq, "err", err)
 				return true
 			}
@@ -68,12 +72,23 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 				return false
 			}
 		})
-		switch {
+		if err == nil {
+			err = broke
+		}
+		// A stream that cannot go on closes its connection with a code that makes the client
+		// reconnect and resume from its last cursor (E3), never with "complete", which would tell
+		// it that it has everything.
+		switch f, _ := fault.As(err); {
 		case errors.Is(err, events.ErrSlow):
 			slog.InfoContext(ctx, "subscription: slow consumer dropped", "agent", v.AgentID)
 			events.Drop(ctx, events.CloseSlowConsumer, "too slow: reconnect and resume from your last cursor")
-		case err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled):
-			slog.InfoContext(ctx, "subscription ended", "agent", v.AgentID, "err", err)
+		case err == nil || ctx.Err() != nil || errors.Is(err, context.Canceled):
+		case f != nil && f.Code == fault.Unavailable:
+			slog.InfoContext(ctx, "subscription: the database is out of reach", "agent", v.AgentID, "err", err)
+			events.Drop(ctx, events.CloseTryLater, "the database is out of reach: reconnect in a moment and resume from your last cursor")
+		default:
+			slog.ErrorContext(ctx, "subscription failed", "agent", v.AgentID, "err", err)
+			events.Drop(ctx, events.CloseInternal, "the stream failed: reconnect and resume from your last cursor")
 		}
 	}()
 	return out, nil

@@ -127,6 +127,15 @@ func Int(m map[string]any, key string) int {
 // Bus.Buffer events behind: reconnect and resume from the last cursor received.
 const CloseSlowConsumer = 4010
 
+// CloseTryLater (RFC 6455 1013) is the close code of a connection whose stream could not go on
+// because the database is out of reach: reconnect in a moment and resume from the last cursor. A
+// stream never ends with "complete" for that: graphql-ws clients would take it as finished.
+const CloseTryLater = 1013
+
+// CloseInternal (RFC 6455 1011) closes a connection whose stream failed otherwise: reconnect and
+// resume from the last cursor.
+const CloseInternal = 1011
+
 type dropperKey struct{}
 
 type limitKey struct{}

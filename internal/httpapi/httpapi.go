@@ -217,7 +217,8 @@ func wsInit(a *auth.Service, leases *desk.Leases, maxSubs int) transport.Websock
 		}
 		if err != nil {
 			if f, ok := fault.As(err); ok && f.Code == fault.Unavailable {
-				return transport.WithWebsocketCloseCode(ctx, closeTryLater), nil, err
+				// the client retries, unlike after 4403
+				return transport.WithWebsocketCloseCode(ctx, events.CloseTryLater), nil, err
 			}
 			return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
 		}

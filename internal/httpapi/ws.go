@@ -21,9 +21,6 @@ const closeInitTimeout = 4408
 // has everything.
 const closeRestart = 1012
 
-// closeTryLater (RFC 6455 1013, try again later) refuses a connection_init that could not be
-// checked because the database is out of reach: the client retries, unlike after 4403.
-const closeTryLater = 1013
 
 // openSockets are the WebSockets being served, so that a drain can close them all.
 type openSockets struct {
