@@ -356,6 +356,9 @@ func (o *op) agentRef(id int) map[string]any {
 
 // lockedErr says who holds the lock (L4, SPEC §9 LOCKED).
 func (o *op) lockedErr() error {
+	if o.holder == nil && o.owner == nil { // only a bot gets here: it writes to what it owns (L7)
+		return fault.New(fault.Forbidden, "bots write only to conversations they own (L7): this one is waiting for an agent")
+	}
 	if o.holder == nil {
 		ref := o.agentRef(*o.owner)
 		return fault.New(fault.Locked, "%s owns this conversation: steal the lock to reply", ref["name"]).With("owner", ref)

@@ -240,3 +240,14 @@ func TestL1BotsHoldNoLockOnResolvedConversations(t *testing.T) {
 		t.Fatalf("L1: a takeover completed on a resolved conversation: %s", r.Raw)
 	}
 }
+
+// L7, L8: a bot writing to a conversation that nobody owns or locks (it waits for an agent) is
+// told it may not, never an internal error.
+func TestL7BotWritesOnlyToWhatItOwns(t *testing.T) {
+	f := newFixture(t)
+	bot := f.inceptionBot()
+	c := f.queued("SMS")
+	for _, q := range []string{botSend, pend, resolve} {
+		bot.Do(q, id(c)).WantCode(t, "FORBIDDEN")
+	}
+}

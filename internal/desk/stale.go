@@ -36,16 +36,20 @@ func (d *Desk) SweepStale(ctx context.Context) (flagged, released int, err error
 			n, err := d.sweep(sys, ws, append(claimed, conversation.OwnerActiveAtLT(cutoff)), func(tx *ent.Tx, c *ent.Conversation, where []predicate.Conversation) (bool, error) {
 				u := tx.Conversation.Update().Where(where...).ClearOwnerID().SetHumanOwned(false).ClearClaimedAt().
 					ClearOwnerActiveAt().SetStale(false).SetQueuedSince(now).AddVersion(1)
+				var evs []events.Entry
 				if c.LockHolderID != nil && *c.LockHolderID == *c.OwnerID {
 					u.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt()
+					evs = append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.LockReleased, ConversationID: c.ID,
+						SubjectID: *c.OwnerID, Version: c.Version + 1, Before: map[string]any{"holder": *c.OwnerID},
+						After: map[string]any{"holder": nil, "reason": "ownership dropped"}})
 				}
 				n, err := u.Save(ctx)
 				if n == 0 || err != nil {
 					return false, err
 				}
-				return true, d.bus.Append(ctx, tx, events.Entry{WorkspaceID: ws.ID, Type: events.ConversationAutoReleased,
+				return true, d.bus.Append(ctx, tx, append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.ConversationAutoReleased,
 					ConversationID: c.ID, SubjectID: *c.OwnerID, Version: c.Version + 1,
-					Before: map[string]any{"owner": *c.OwnerID}, After: map[string]any{"owner": nil}})
+					Before: map[string]any{"owner": *c.OwnerID}, After: map[string]any{"owner": nil}})...)
 			})
 			released += n
 			if err != nil {
