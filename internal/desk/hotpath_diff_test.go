@@ -1195,10 +1195,7 @@ func (w *diffWorld) batch() diffOp {
 	if w.chance(0.4) {
 		// L3 inside the batch: an agent holding a lock claims another conversation while the
 		// locked one is released by its owner (the holder or not), in either arrival order.
-		var held []*ent.Conversation
-		for _, c := range w.db.Client.Conversation.Query().Where(conversation.IDIn(w.sides[0].convs...), conversation.HumanLock(true)).AllX(testapi.Sys()) {
-			held = append(held, c)
-		}
+		held := w.db.Client.Conversation.Query().Where(conversation.IDIn(w.sides[0].convs...), conversation.HumanLock(true)).AllX(testapi.Sys())
 		if len(held) > 0 {
 			y := held[w.pick(len(held))]
 			claim := batchOp{a: w.agentOn(y.LockHolderID), tg: w.targetWhere(0.8, claimable)}
