@@ -41,7 +41,9 @@ trap - EXIT
 
 step "a short chaos run: random histories on 2 instances under faults, checked for linearizability"
 # A fixed seed, printed in the report: `go run ./cmd/chaos -seed 17 -duration 30s` replays it.
-go run ./cmd/chaos -seed 17 -duration 30s -out "$(mktemp -d /tmp/switchboard-chaos.XXXXXX)"
+chaos_out=$(mktemp -d /tmp/switchboard-chaos.XXXXXX)
+chmod 755 "$chaos_out" # its Postgres runs as the postgres user, inside it
+go run ./cmd/chaos -seed 17 -duration 30s -out "$chaos_out"
 
 step "frontend unit tests"
 (cd frontend && npm run --silent codegen && npm test --silent)
