@@ -26,7 +26,7 @@ func restRoutes(mux *http.ServeMux, svc services) {
 	}))
 	mux.Handle("POST /v1/conversations/{id}/release", svc.restAction(d.Release))
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, _ *http.Request) {
-		writeREST(w, http.StatusNotFound, restError(fault.New(fault.NotFound, "no such endpoint: see the README for the REST API")))
+		writeREST(w, http.StatusNotFound, restError(fault.New(fault.NotFound, "no such endpoint: see docs/api.md for the REST API")))
 	})
 }
 

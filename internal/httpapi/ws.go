@@ -21,7 +21,6 @@ const closeInitTimeout = 4408
 // has everything.
 const closeRestart = 1012
 
-
 // openSockets are the WebSockets being served, so that a drain can close them all.
 type openSockets struct {
 	mu      sync.Mutex

@@ -40,7 +40,7 @@ type Server struct {
 	Router *routing.Router
 	// Handler is the handler being served (Drain, as on SIGTERM).
 	Handler *httpapi.Handler
-	ctx    context.Context
+	ctx     context.Context
 }
 
 // New starts a server on a fresh database.
