@@ -32,7 +32,7 @@ func (d *Desk) Claim(ctx context.Context, id int, force bool) (*ent.Conversation
 			return c, err
 		}
 	}
-	return d.run(ctx, id, viewerIDs(ctx), func(o *op) error { return o.claim(force, true) })
+	return d.run(ctx, id, nil, func(o *op) error { return o.claim(force, true) })
 }
 
 // claim is Claim inside an operation; withLock is false for bulk claims, which give ownership
@@ -305,7 +305,7 @@ func (d *Desk) BulkClaim(ctx context.Context, ids []int) ([]BulkResult, error) {
 	out := make([]BulkResult, len(ids))
 	for i, id := range ids {
 		out[i].ConversationID = id
-		c, err := d.run(ctx, id, []int{v.AgentID}, func(o *op) error { return o.claim(false, false) })
+		c, err := d.run(ctx, id, nil, func(o *op) error { return o.claim(false, false) })
 		if err != nil {
 			f, ok := fault.As(err)
 			if !ok {

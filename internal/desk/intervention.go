@@ -79,7 +79,7 @@ func (d *Desk) RequestIntervention(ctx context.Context, id int, summary string) 
 // TakeOver is a human taking the conversation from the bot (I2): ownership and lock move to them
 // in one step, the bot pauses (I5). It is a claim: the first wins, the others get CONFLICT.
 func (d *Desk) TakeOver(ctx context.Context, id int) (*ent.Conversation, error) {
-	return d.run(ctx, id, viewerIDs(ctx), func(o *op) error {
+	return d.run(ctx, id, nil, func(o *op) error {
 		if o.humanOwned && !o.isOwner(o.v.AgentID) {
 			ref := o.agentRef(*o.owner)
 			return fault.New(fault.Conflict, "%s already took this conversation over", ref["name"]).With("owner", ref)

@@ -14,7 +14,7 @@ import (
 // unowned or owned by the viewer. Otherwise the view is read-only: the conversation says who
 // holds it and viewerCanReply is false. Bots' locks follow ownership, so for them it only reads.
 func (d *Desk) Open(ctx context.Context, id int) (*ent.Conversation, error) {
-	return d.run(ctx, id, viewerIDs(ctx), func(o *op) error {
+	return d.run(ctx, id, nil, func(o *op) error {
 		if !o.human() {
 			return nil
 		}
@@ -46,7 +46,7 @@ func (d *Desk) Close(ctx context.Context, id int) (*ent.Conversation, error) {
 // released (L2) and the robbed holder is the event's subject, so they are told. Stealing from a bot
 // is a takeover: ownership comes too, as with a claim (C1, I2).
 func (d *Desk) Steal(ctx context.Context, id int) (*ent.Conversation, error) {
-	return d.run(ctx, id, viewerIDs(ctx), func(o *op) error {
+	return d.run(ctx, id, nil, func(o *op) error {
 		if !o.human() {
 			return fault.New(fault.Forbidden, "bots take conversations by ownership, not by stealing locks (L7)")
 		}
@@ -79,13 +79,5 @@ func (o *op) steal() error {
 		return nil
 	}
 	o.emit(events.LockStolen, *robbed, map[string]any{"holder": *robbed}, map[string]any{"holder": o.v.AgentID})
-	return nil
-}
-
-// viewerIDs is the viewer's own id, for operations that may change the viewer's lock.
-func viewerIDs(ctx context.Context) []int {
-	if v := viewerOf(ctx); v != nil {
-		return []int{v.AgentID}
-	}
 	return nil
 }

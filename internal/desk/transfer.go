@@ -82,7 +82,7 @@ func (d *Desk) Join(ctx context.Context, id int) (*ent.Conversation, error) {
 	if _, err := auth.Require(ctx, enum.RoleSuperAdmin, "join conversations"); err != nil {
 		return nil, err
 	}
-	return d.run(ctx, id, viewerIDs(ctx), func(o *op) error {
+	return d.run(ctx, id, nil, func(o *op) error {
 		if !o.lockable() {
 			return fault.New(fault.InvalidState, "the conversation is %s: only NEW and PENDING conversations can be joined", o.statusWord())
 		}

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -102,8 +101,7 @@ func (c *Config) defaults() {
 // Handler is the whole HTTP handler.
 type Handler struct {
 	http.Handler
-	sockets  *openSockets
-	draining atomic.Bool
+	sockets *openSockets
 }
 
 // Drain starts the server's shutdown (SIGTERM), before the HTTP server's own: /readyz answers 503
@@ -111,7 +109,6 @@ type Handler struct {
 // clients reconnect to another instance and resume from their cursors, and new ones are refused.
 // It returns when the WebSockets' handlers have ended, or when ctx ends.
 func (h *Handler) Drain(ctx context.Context) {
-	h.draining.Store(true)
 	h.sockets.drain(ctx)
 }
 
@@ -136,7 +133,7 @@ func New(cfg Config, deps Deps) *Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if out.draining.Load() {
+		if out.sockets.draining() {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}

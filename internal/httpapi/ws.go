@@ -44,6 +44,13 @@ func (o *openSockets) add(h *socketHolder) bool {
 	return true
 }
 
+// draining reports whether a drain has begun.
+func (o *openSockets) draining() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.drained
+}
+
 func (o *openSockets) remove(h *socketHolder) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
