@@ -31,6 +31,10 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
+// codePersistedQueryNotFound is what gqlgen's automatic persisted queries extension answers for a
+// hash it does not know.
+const codePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
+
 // ErrorPresenter turns every error into a GraphQL error with an extensions.code of SPEC §9. Domain
 // errors (fault.Error) keep their message and extensions; ent's errors become NOT_FOUND,
 // BAD_USER_INPUT or CONFLICT; gqlgen's parse, validation and complexity errors are BAD_USER_INPUT
@@ -72,9 +76,13 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 			return gerr
 		case string(fault.NotFound):
 			return gerr
+		case codePersistedQueryNotFound:
+			// Apollo's protocol: on this code (and the message PersistedQueryNotFound) the client
+			// sends the query with its hash.
+			return gerr
 		}
 	}
-	if badScalar(err) {
+	if badScalar(err) || badPersistedQuery(err) {
 		return set(fault.BadUserInput, gerr.Message, nil)
 	}
 	slog.ErrorContext(ctx, "graphql: internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", err)
@@ -88,4 +96,10 @@ func badScalar(err error) bool {
 	var nerr *strconv.NumError
 	return errors.As(err, &perr) || errors.As(err, &nerr) || strings.Contains(err.Error(), "cannot decode cursor") ||
 		strings.Contains(err.Error(), "time should be RFC3339Nano")
+}
+
+// badPersistedQuery reports gqlgen's errors (without a code) for a persisted-query extension that
+// is malformed, of an unknown version, or whose hash does not match the query sent with it.
+func badPersistedQuery(err error) bool {
+	return strings.Contains(err.Error(), "APQ ")
 }
