@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -50,6 +51,9 @@ type Config struct {
 	MaxSubscriptionsPerConnection int
 	// SessionTTL is how long a sign-in lasts (default 12 h).
 	SessionTTL time.Duration
+	// CredentialRecheck is how often the credentials of open WebSockets are checked again, so
+	// that a logout, a revoked key, a deactivation or a role change closes them (default 1 s).
+	CredentialRecheck time.Duration
 	// AccessLog receives one line per request (default slog.Default()).
 	AccessLog *slog.Logger
 }
@@ -68,6 +72,7 @@ type services struct {
 	leases   *desk.Leases
 	db       *storage.DB
 	auth     *auth.Service
+	watch    *credentialWatch
 	resolver *graph.Resolver
 }
 
@@ -93,6 +98,9 @@ func (c *Config) defaults() {
 	if c.MaxSubscriptionsPerConnection == 0 {
 		c.MaxSubscriptionsPerConnection = 100
 	}
+	if c.CredentialRecheck == 0 {
+		c.CredentialRecheck = time.Second
+	}
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 12 * time.Hour
 	}
@@ -117,7 +125,7 @@ func New(cfg Config, deps Deps) *Handler {
 	cfg.defaults()
 	client := deps.DB.Client
 	authn := auth.NewService(client, cfg.SessionTTL, deps.Bus)
-	svc := services{leases: deps.Leases, db: deps.DB, auth: authn, resolver: &graph.Resolver{
+	svc := services{leases: deps.Leases, db: deps.DB, auth: authn, watch: newCredentialWatch(authn, cfg.CredentialRecheck), resolver: &graph.Resolver{
 		Client: client, Auth: authn, Directory: directory.New(client, deps.Bus), Desk: desk.New(deps.DB, deps.Bus), Bus: deps.Bus,
 	}}
 	reg := prometheus.NewRegistry()
@@ -167,9 +175,9 @@ func New(cfg Config, deps Deps) *Handler {
 func graphQL(cfg Config, svc services) http.Handler {
 	srv := handler.New(graph.NewSchema(svc.resolver))
 	srv.AddTransport(transport.Websocket{
-		InitFunc: wsInit(svc.auth, svc.leases, cfg.MaxSubscriptionsPerConnection),
+		InitFunc: wsInit(svc.auth, svc.watch, svc.leases, cfg.MaxSubscriptionsPerConnection),
 		CloseFunc: func(ctx context.Context, _ int) {
-			if done, ok := ctx.Value(leaseKey{}).(func()); ok {
+			if done, ok := ctx.Value(socketEndKey{}).(func()); ok {
 				done()
 			}
 		},
@@ -197,31 +205,70 @@ func graphQL(cfg Config, svc services) http.Handler {
 	return srv
 }
 
-// wsInit authenticates a WebSocket from connection_init's payload {"authorization": "Bearer …"};
-// a missing or bad credential closes the socket with 4403.
-// leaseKey carries the end of a connection's lease keeping to CloseFunc.
-type leaseKey struct{}
-
-func wsInit(a *auth.Service, leases *desk.Leases, maxSubs int) transport.WebsocketInitFunc {
+// wsInit authenticates a WebSocket from connection_init's payload, exactly as SPEC §10 writes it:
+// {"authorization": "Bearer <token or key>"}. A missing, misspelt or bad credential closes the
+// socket with 4403 and the reason; an outage with 1013, so that the client tries again. The
+// credential is then watched: when it ends, the socket closes with 4403 (credentialWatch).
+func wsInit(a *auth.Service, watch *credentialWatch, leases *desk.Leases, maxSubs int) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		cred, _ := p["authorization"].(string)
-		if cred == "" {
-			cred = p.Authorization()
-		}
-		v, err := a.Authenticate(ctx, cred)
-		if err == nil && v == nil {
-			err = fault.ErrUnauthenticated
-		}
+		v, err := wsViewer(ctx, a, p)
 		if err != nil {
-			if f, ok := fault.As(err); ok && f.Code == fault.Unavailable {
-				// the client retries, unlike after 4403
-				return transport.WithWebsocketCloseCode(ctx, events.CloseTryLater), nil, err
+			f, ok := fault.As(err)
+			if ok && f.Code == fault.Unavailable {
+				ctx = transport.WithWebsocketCloseCode(ctx, events.CloseTryLater)
+				return transport.AppendCloseReason(ctx, "Try again later: the database cannot be reached"), nil, err
 			}
-			return transport.WithWebsocketCloseCode(ctx, 4403), nil, err
+			reason := "Forbidden"
+			if ok {
+				reason += ": " + f.Message
+			}
+			ctx = transport.WithWebsocketCloseCode(ctx, closeForbidden)
+			return transport.AppendCloseReason(ctx, closeReason(reason)), nil, err
 		}
 		ctx = events.WithConnectionLimit(auth.WithViewer(ctx, v), maxSubs)
-		return context.WithValue(ctx, leaseKey{}, leases.Connected(ctx)), nil, nil
+		var drop func(int, string)
+		if h, ok := ctx.Value(holderKey{}).(*socketHolder); ok {
+			drop = h.drop
+		}
+		unwatch := watch.add(v, drop)
+		endLease := leases.Connected(ctx)
+		return context.WithValue(ctx, socketEndKey{}, func() { unwatch(); endLease() }), nil, nil
 	}
+}
+
+// socketEndKey carries what to undo when a connection ends, to CloseFunc.
+type socketEndKey struct{}
+
+// wsViewer is the viewer of connection_init's payload p.
+func wsViewer(ctx context.Context, a *auth.Service, p transport.InitPayload) (*auth.Viewer, error) {
+	raw, present := p["authorization"]
+	cred, _ := raw.(string)
+	if cred == "" {
+		for k := range p {
+			if !present && strings.EqualFold(k, "authorization") {
+				return nil, fault.New(fault.Unauthenticated, "spell the payload's key \"authorization\", in lower case")
+			}
+		}
+		return nil, fault.New(fault.Unauthenticated, "send {\"authorization\": \"Bearer <token or key>\"} in connection_init")
+	}
+	v, err := a.AuthenticateNow(ctx, cred)
+	if err == nil && v == nil {
+		err = fault.ErrUnauthenticated
+	}
+	return v, err
+}
+
+// closeReason cuts reason to the 123 bytes a close frame can carry, on a character boundary.
+func closeReason(reason string) string {
+	const max = 123
+	if len(reason) <= max {
+		return reason
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(reason[cut]) {
+		cut--
+	}
+	return reason[:cut]
 }
 
 // authenticate resolves the Authorization header into the viewer. No header: no viewer (only

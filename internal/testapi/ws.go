@@ -3,6 +3,7 @@ package testapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -23,8 +24,9 @@ type Sub struct {
 	errs   chan string
 	// How it ended, set before next is closed: the server completed the subscription, or closed
 	// the socket with closeCode.
-	completed bool
-	closeCode websocket.StatusCode
+	completed   bool
+	closeCode   websocket.StatusCode
+	closeReason string
 }
 
 var subIDs atomic.Int64
@@ -67,6 +69,10 @@ func (s *Sub) read() {
 		}
 		if err := wsjson.Read(s.ctx, s.conn, &m); err != nil {
 			s.closeCode = websocket.CloseStatus(err)
+			var ce websocket.CloseError
+			if errors.As(err, &ce) {
+				s.closeReason = ce.Reason
+			}
 			return
 		}
 		switch m.Type {
@@ -142,3 +148,41 @@ func (s *Sub) Close() {
 	_ = s.conn.Close(websocket.StatusNormalClosure, "")
 	s.cancel()
 }
+
+// InitSocket opens a WebSocket at /query with origin (none when "") and sends connection_init
+// with payload. It says whether the server acknowledged, and else how it closed the socket (the
+// code is -1 when the upgrade itself was refused).
+func (s *Server) InitSocket(origin string, payload any) (acked bool, code websocket.StatusCode, reason string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	opts := &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}}
+	if origin != "" {
+		opts.HTTPHeader = map[string][]string{"Origin": {origin}}
+	}
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+"/query", opts)
+	if err != nil {
+		return false, -1, err.Error()
+	}
+	defer conn.CloseNow()
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": payload}); err != nil {
+		s.t.Fatal(err)
+	}
+	var m map[string]any
+	for {
+		err := wsjson.Read(ctx, conn, &m)
+		if err != nil {
+			var ce websocket.CloseError
+			if errors.As(err, &ce) {
+				return false, ce.Code, ce.Reason
+			}
+			return false, -1, err.Error()
+		}
+		if m["type"] == "connection_ack" {
+			return true, 0, ""
+		}
+	}
+}
+
+// CloseReason is the reason of the close frame that ended the subscription ("" if none came).
+func (s *Sub) CloseReason() string { return s.closeReason }
