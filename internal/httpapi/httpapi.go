@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -159,13 +160,16 @@ func New(cfg Config, deps Deps) *Handler {
 
 	var h http.Handler = mux
 	h = limitBody(cfg.MaxBodyBytes, h)
-	h = cors.New(cors.Options{
-		AllowedOrigins:   cfg.CORSOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Authorization", "Content-Type"},
-		AllowCredentials: false,
-		MaxAge:           600,
-	}).Handler(h)
+	if len(cfg.CORSOrigins) > 0 { // none: no CORS headers, so browsers keep other origins out
+		h = cors.New(cors.Options{
+			AllowedOrigins:   cfg.CORSOrigins,
+			AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+			AllowedHeaders:   []string{"Authorization", "Content-Type"},
+			AllowCredentials: false,
+			MaxAge:           600,
+		}).Handler(h)
+	}
+	h = allowedOrigins(cfg.CORSOrigins, h)
 	h = m.instrument(h)
 	out.Handler = requestLog(cfg.AccessLog, h)
 	return out
@@ -324,6 +328,32 @@ func writeGraphQLError(w http.ResponseWriter, status int, f *fault.Error) {
 	markRetry(w, status)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": f.Message, "extensions": ext}}})
+}
+
+// allowedOrigins refuses, with 403, every request that a browser sent from an origin that is
+// neither this server's own nor one of origins, matched exactly (scheme, host and port; "*"
+// allows all): SPEC §10. Browsers alone send Origin; other clients are not concerned.
+func allowedOrigins(origins []string, next http.Handler) http.Handler {
+	allowed := map[string]bool{}
+	for _, o := range origins {
+		allowed[strings.ToLower(strings.TrimSuffix(o, "/"))] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin == "" || allowed["*"] || allowed[strings.ToLower(origin)] || sameOrigin(origin, r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		writeGraphQLError(w, http.StatusForbidden, fault.New(fault.Forbidden,
+			"requests from the origin %q are not allowed: add it to CORS_ORIGINS", closeReason(origin)))
+	})
+}
+
+// sameOrigin reports whether origin is the origin r was sent to (its host and port; the scheme
+// as the client saw it is unknown behind a proxy that ends TLS).
+func sameOrigin(origin string, r *http.Request) bool {
+	u, err := url.Parse(origin)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && strings.EqualFold(u.Host, r.Host)
 }
 
 // originHosts turns CORS origins (https://desk.example.com) into WebSocket origin patterns.

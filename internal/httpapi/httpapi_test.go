@@ -101,27 +101,80 @@ func TestGraphQLOverGET(t *testing.T) {
 	}
 }
 
+// SPEC §10: only configured origins are allowed. Unset means same-origin only; configured
+// origins are matched exactly (scheme, host, port); WebSocket upgrades obey the same list.
 func TestCORS(t *testing.T) {
 	db := testdb.Open(t)
-	ts := httptest.NewServer(httpapi.New(httpapi.Config{CORSOrigins: []string{"https://desk.example.com"}, AccessLog: slog.New(slog.DiscardHandler)}, httpapi.Deps{DB: db}))
-	defer ts.Close()
-	preflight := func(origin string) string {
-		req, _ := http.NewRequest(http.MethodOptions, ts.URL+"/query", nil)
-		req.Header.Set("Origin", origin)
-		req.Header.Set("Access-Control-Request-Method", "POST")
-		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+	type answer struct {
+		status int
+		allow  string
+	}
+	send := func(s *testapi.Server, method, origin string) answer {
+		var body io.Reader
+		if method == http.MethodPost {
+			body = strings.NewReader(`{"query":"{__typename}"}`)
+		}
+		req, _ := http.NewRequest(method, s.URL+"/query", body)
+		req.Header.Set("Content-Type", "application/json")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		if method == http.MethodOptions {
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		return resp.Header.Get("Access-Control-Allow-Origin")
+		return answer{resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin")}
 	}
-	if got := preflight("https://desk.example.com"); got != "https://desk.example.com" {
-		t.Fatalf("configured origin: %q", got)
-	}
-	if got := preflight("https://evil.example.net"); got != "" {
-		t.Fatalf("other origin allowed: %q", got)
+	unset := testapi.NewOn(t, db, httpapi.Config{})
+	set := testapi.NewOn(t, db, httpapi.Config{CORSOrigins: []string{"https://desk.example.com"}})
+	token := unset.NewWorkspace("cors").Admin.Token
+	self := func(s *testapi.Server) string { return s.URL } // httptest: http://127.0.0.1:port
+
+	for _, tc := range []struct {
+		name        string
+		server      *testapi.Server
+		origin      string
+		allowed     bool
+		allowHeader string // on an allowed cross-origin request
+	}{
+		{"unset, no Origin (not a browser)", unset, "", true, ""},
+		{"unset, same origin", unset, self(unset), true, ""},
+		{"unset, another origin", unset, "https://evil.example", false, ""},
+		{"unset, null origin", unset, "null", false, ""},
+		{"set, the configured origin", set, "https://desk.example.com", true, "https://desk.example.com"},
+		{"set, same origin", set, self(set), true, ""},
+		{"set, another scheme", set, "http://desk.example.com", false, ""},
+		{"set, another port", set, "https://desk.example.com:8443", false, ""},
+		{"set, a subdomain", set, "https://x.desk.example.com", false, ""},
+		{"set, another origin", set, "https://evil.example", false, ""},
+	} {
+		for _, method := range []string{http.MethodOptions, http.MethodPost} {
+			if method == http.MethodOptions && tc.origin == "" {
+				continue
+			}
+			got := send(tc.server, method, tc.origin)
+			if !tc.allowed {
+				if got.status != http.StatusForbidden || got.allow != "" {
+					t.Errorf("%s, %s: HTTP %d, Allow-Origin %q; want 403 and no Allow-Origin", tc.name, method, got.status, got.allow)
+				}
+				continue
+			}
+			if got.status >= 300 || got.allow != tc.allowHeader {
+				t.Errorf("%s, %s: HTTP %d, Allow-Origin %q; want success and %q", tc.name, method, got.status, got.allow, tc.allowHeader)
+			}
+		}
+		if tc.origin == "" || tc.origin == "null" {
+			continue
+		}
+		ok, code, reason := tc.server.InitSocket(tc.origin, map[string]any{"authorization": "Bearer " + token})
+		if ok != tc.allowed {
+			t.Errorf("%s, WebSocket: acked %v (code %d %q), want %v", tc.name, ok, code, reason, tc.allowed)
+		}
 	}
 }
 
