@@ -37,6 +37,7 @@ type config struct {
 	adminEmail, adminPass string
 	workspaceName         string
 	sessionTTL            time.Duration
+	introspection         bool
 	demo                  bool
 	logLevel              slog.Level
 }
@@ -49,6 +50,7 @@ func readConfig(args []string) (config, error) {
 	fs.BoolVar(&c.demo, "demo", false, "fill in a demo workspace and print its logins")
 	cors := fs.String("cors-origins", os.Getenv("CORS_ORIGINS"), "comma-separated browser origins allowed to call the API (CORS_ORIGINS)")
 	ttl := fs.Duration("session-ttl", durationEnv("SESSION_TTL", 12*time.Hour), "how long a sign-in lasts (SESSION_TTL)")
+	fs.BoolVar(&c.introspection, "introspection", env("INTROSPECTION", "true") != "false", "answer introspection queries; false in production (INTROSPECTION)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -132,7 +134,7 @@ func run(cfg config) error {
 	}
 
 	leases := desk.NewLeases(desk.New(db, bus))
-	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL}, httpapi.Deps{DB: db, Bus: bus, Leases: leases})
+	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL, NoIntrospection: !cfg.introspection}, httpapi.Deps{DB: db, Bus: bus, Leases: leases})
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

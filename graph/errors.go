@@ -82,6 +82,9 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 			return gerr
 		}
 	}
+	if strings.HasSuffix(err.Error(), "introspection disabled") { // gqlgen's, without the Introspection extension
+		return set(fault.Forbidden, "introspection is turned off on this server (INTROSPECTION=false): read the schema from the documentation", nil)
+	}
 	if badScalar(err) || badPersistedQuery(err) {
 		return set(fault.BadUserInput, gerr.Message, nil)
 	}

@@ -55,6 +55,8 @@ type Config struct {
 	// CredentialRecheck is how often the credentials of open WebSockets are checked again, so
 	// that a logout, a revoked key, a deactivation or a role change closes them (default 1 s).
 	CredentialRecheck time.Duration
+	// NoIntrospection refuses introspection queries (INTROSPECTION=false, for production).
+	NoIntrospection bool
 	// AccessLog receives one line per request (default slog.Default()).
 	AccessLog *slog.Logger
 }
@@ -195,7 +197,9 @@ func graphQL(cfg Config, svc services) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	if !cfg.NoIntrospection {
+		srv.Use(extension.Introspection{})
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth})

@@ -210,3 +210,17 @@ func itoa(i int) string {
 	}
 	return itoa(i/10) + digits[i%10:i%10+1]
 }
+
+// INTROSPECTION=false refuses introspection (FORBIDDEN, not an internal error); __typename and
+// everything else still answer. It is on by default.
+func TestIntrospectionSwitch(t *testing.T) {
+	db := testdb.Open(t)
+	on := testapi.NewOn(t, db, httpapi.Config{})
+	off := testapi.NewOn(t, db, httpapi.Config{NoIntrospection: true})
+	admin := on.NewWorkspace("intro").Admin
+	on.As(admin.Token).Do(`{__schema{queryType{name}}}`, nil).OK(t)
+	for _, q := range []string{`{__schema{queryType{name}}}`, `{__type(name:"Conversation"){name}}`} {
+		off.As(admin.Token).Do(q, nil).WantCode(t, "FORBIDDEN")
+	}
+	off.As(admin.Token).Do(`{__typename me{id}}`, nil).OK(t)
+}
