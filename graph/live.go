@@ -43,6 +43,9 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 	if r.Bus == nil {
 		return nil, fault.New(fault.Internal, "live updates are not running on this server")
 	}
+	if err := r.Bus.CheckCursor(ctx, v.WorkspaceID, from); err != nil {
+		return nil, err
+	}
 	sub, err := r.Bus.Open(ctx, v.WorkspaceID)
 	if err != nil {
 		return nil, err

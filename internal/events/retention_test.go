@@ -2,6 +2,8 @@ package events_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,5 +58,56 @@ func TestAuditRetention(t *testing.T) {
 	}
 	if s.DB.Client.Event.Query().Where(event.WorkspaceID(f.ws.Workspace.ID), event.CreatedAtGT(time.Now().Add(-time.Hour))).CountX(sys) == 0 {
 		t.Fatal("E6: recent events were purged")
+	}
+}
+
+// E3, E6: a subscription's cursor is checked before anything streams. Malformed or beyond the
+// log's head is BAD_USER_INPUT on `after` (a client could otherwise wait forever for events
+// numbered below its cursor); one whose next events were purged is CURSOR_EXPIRED (a replay
+// would have a gap), so the client reloads instead of missing events silently.
+func TestCursorsAreValidated(t *testing.T) {
+	s := testapi.New(t)
+	f := newFixture(t, s, "cursors")
+	f.ingest(t, "+1", "first")
+	f.ingest(t, "+2", "second")
+	head := f.ws.Admin.Do(`{eventCursor}`, nil).OK(t).Str(t, "eventCursor")
+	sub := func(after string) string {
+		return f.ws.Admin.Subscribe(`subscription($a:String){workspaceEvents(after:$a){cursor}}`, testapi.Vars{"a": after}).Err(2 * time.Second)
+	}
+	for _, after := range []string{"abc", "-1", "1.5", strconv.Itoa(atoi(head) + 1), "99999999", "9223372036854775808"} {
+		if e := sub(after); !strings.Contains(e, `"code":"BAD_USER_INPUT"`) || !strings.Contains(e, `"field":"after"`) {
+			t.Errorf("after %q: %s; want BAD_USER_INPUT on after", after, e)
+		}
+	}
+	for _, after := range []string{"0", "1", head} {
+		if e := sub(after); e != "" {
+			t.Errorf("after %q (within the log): %s", after, e)
+		}
+	}
+
+	// The audit retention purges every event so far.
+	sys := testapi.Sys()
+	q := "UPDATE events SET created_at = ?"
+	if testdb.IsPostgres() {
+		q = "UPDATE events SET created_at = $1"
+	}
+	if _, err := s.DB.SQL.Exec(q, time.Now().AddDate(0, 0, -400)); err != nil {
+		t.Fatal(err)
+	}
+	s.DB.Client.Workspace.UpdateOneID(f.ws.Workspace.ID).SetStatsRolledUntil(time.Now().Add(-time.Hour)).ExecX(sys)
+	if _, err := events.Purge(context.Background(), s.DB.Client, time.Now(), 10000); err != nil {
+		t.Fatal(err)
+	}
+	f.ingest(t, "+3", "after the purge")
+	for _, after := range []string{"0", strconv.Itoa(atoi(head) - 1)} {
+		if e := sub(after); !strings.Contains(e, `"code":"CURSOR_EXPIRED"`) {
+			t.Errorf("after %q (purged since): %s; want CURSOR_EXPIRED", after, e)
+		}
+	}
+	// The head's cursor at the purge still resumes: what follows it is kept.
+	var got struct{ WorkspaceEvents struct{ Cursor string } }
+	if !f.ws.Admin.Subscribe(`subscription($a:String){workspaceEvents(after:$a){cursor}}`, testapi.Vars{"a": head}).Next(5*time.Second, &got) ||
+		atoi(got.WorkspaceEvents.Cursor) != atoi(head)+1 {
+		t.Fatalf("resuming from the purge's head: %+v", got)
 	}
 }

@@ -33,6 +33,39 @@ func ParseCursor(after *string) (*int64, error) {
 	return &n, nil
 }
 
+// CheckCursor refuses a cursor that cannot be resumed from in workspace ws: one beyond the log's
+// head (BAD_USER_INPUT: no client was ever given it) or one whose next event the audit
+// retention has purged (CURSOR_EXPIRED: a replay would have a gap). Cursors are dense (every
+// number up to the head is an event), so the next event's presence decides.
+func (b *Bus) CheckCursor(ctx context.Context, ws int, after *int64) error {
+	if after == nil {
+		return nil
+	}
+	if err := b.sequence(ctx, ws); err != nil {
+		return err
+	}
+	sys := tenant.System(ctx)
+	w, err := b.client.Workspace.Get(sys, ws)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *after > w.EventSeq:
+		return fault.Invalid("after", "cursor %d is beyond the log's head (%d): pass the cursor of the last event you received", *after, w.EventSeq)
+	case *after == w.EventSeq:
+		return nil
+	}
+	kept, err := b.client.Event.Query().Where(event.WorkspaceID(ws), event.Seq(*after+1)).Exist(sys)
+	if err != nil {
+		return err
+	}
+	if !kept {
+		return fault.New(fault.CursorExpired, "the events after cursor %d are older than the audit log keeps: reload, then subscribe without a cursor", *after).
+			With("field", "after")
+	}
+	return nil
+}
+
 // Stream hands emit workspace ws's events in seq order, each exactly once (E3): first those
 // after the cursor after (when given) from the log, then live ones. It subscribes before
 // replaying, so nothing committed in between is lost, and skips live events the replay already

@@ -22,6 +22,9 @@ const (
 	CapacityExceeded Code = "CAPACITY_EXCEEDED"
 	InvalidState     Code = "INVALID_STATE"
 	RateLimited      Code = "RATE_LIMITED"
+	// CursorExpired: a subscription's `after` is older than the audit log keeps (E6): the events
+	// after it are gone, so the client reloads what it shows and subscribes without a cursor.
+	CursorExpired Code = "CURSOR_EXPIRED"
 	// Unavailable: the server cannot reach its database right now (an outage, a restart); the
 	// request may be sent again in a moment. HTTP answers carry 503 and Retry-After.
 	Unavailable Code = "UNAVAILABLE"

@@ -79,11 +79,11 @@ func (s *Sub) read() {
 		case "next":
 			var p struct {
 				Data   json.RawMessage
-				Errors []struct{ Message string }
+				Errors []json.RawMessage
 			}
 			_ = json.Unmarshal(m.Payload, &p)
 			if len(p.Errors) > 0 {
-				s.errs <- p.Errors[0].Message
+				s.errs <- string(p.Errors[0])
 				continue
 			}
 			s.next <- p.Data
@@ -117,7 +117,8 @@ func (s *Sub) Next(d time.Duration, v any) bool {
 	return false
 }
 
-// Err waits up to d for an error message (for subscriptions that must fail).
+// Err waits up to d for an error (for subscriptions that must fail): the first GraphQL error as
+// JSON, {"message": …, "extensions": {"code": …}}, or an "error" message's payload.
 func (s *Sub) Err(d time.Duration) string {
 	select {
 	case e := <-s.errs:
