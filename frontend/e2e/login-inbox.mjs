@@ -10,6 +10,13 @@ export async function loginShowsInbox(base) {
   const { adminName } = await seed(base, customerName);
 
   const { page, problems, context } = await newPage();
+  // The workspace's GraphQL requests: queries as persisted queries by GET, mutations by POST.
+  const requests = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname !== '/query' || request.resourceType() === 'websocket') return;
+    requests.push({ method: request.method(), params: url.searchParams, body: request.postData() });
+  });
   try {
     await page.goto(`${base}/`);
     const email = page.getByLabel('Email');
@@ -43,6 +50,19 @@ export async function loginShowsInbox(base) {
     if (!token) throw new Error('no session token in localStorage under switchboard.token');
     await page.screenshot({ path: join(resultsDir, 'inbox.png'), fullPage: true });
     log(`inbox shows "${customerName}"`);
+
+    const persisted = requests.filter((r) => r.method === 'GET' && r.params.get('extensions')?.includes('"sha256Hash"'));
+    if (!persisted.some((r) => !r.params.has('query'))) {
+      throw new Error(`the workspace sent no persisted query by GET (hash only): ${JSON.stringify(requests.map((r) => r.method))}`);
+    }
+    // GET is for reading only: a mutation (the sign-in) goes by POST, whole, never persisted.
+    const posted = requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body ?? '{}'));
+    const login = posted.find((b) => /^\s*mutation Login\b/.test(b.query ?? ''));
+    if (!login || login.extensions?.persistedQuery) throw new Error('the sign-in mutation did not go whole by POST');
+    if (requests.some((r) => r.method === 'GET' && /^\s*mutation\b/.test(r.params.get('query') ?? ''))) {
+      throw new Error('a mutation went by GET');
+    }
+    log(`${persisted.length} persisted queries by GET, ${posted.length} requests by POST (the sign-in among them)`);
     if (problems.length) throw new Error(problems.join('\n'));
   } catch (err) {
     await page.screenshot({ path: join(resultsDir, 'failure-login-inbox.png'), fullPage: true }).catch(() => {});

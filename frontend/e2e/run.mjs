@@ -1,5 +1,6 @@
-// The browser tests (npm run e2e): one server (see lib.mjs), one Chromium, the tests one after the
-// other. The last line printed is "N passed, M failed"; the exit code is non-zero on failure.
+// The end-to-end tests (npm run e2e): one server (see lib.mjs), one Chromium, the tests one after
+// the other; the browser tests drive the workspace, the Node tests speak to the API directly.
+// The last line printed is "N passed, M failed"; the exit code is non-zero on failure.
 
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { loginShowsInbox } from './login-inbox.mjs';
 import { twoAgents } from './agents.mjs';
 import { interventionQueue } from './interventions.mjs';
 import { supervisorDashboard } from './dashboard.mjs';
+import { persistedQueries } from './persisted.mjs';
 
 const tests = [
   ['login shows the inbox', loginShowsInbox],
@@ -17,6 +19,7 @@ const tests = [
     'a supervisor sees the dashboard figures change after a claim; resume from the cursor; force-release; an admin edits capacity',
     supervisorDashboard,
   ],
+  ['persisted queries with urql (no browser): a miss, the query with its hash, then a hit, by POST and by GET', persistedQueries],
 ];
 
 const started = Date.now();

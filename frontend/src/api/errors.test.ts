@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CombinedError } from 'urql';
-import { describeError, describeItemError, errorAgents, errorCode, type ApiError } from './errors';
+import { describeError, describeItemError, errorAgents, errorCode, retryAfterSeconds, type ApiError } from './errors';
 
 const withCode = (code: unknown, message = 'server message'): ApiError => ({
   graphQLErrors: [{ message, extensions: { code } }],
@@ -18,6 +18,7 @@ describe('errorCode', () => {
     'INVALID_STATE',
     'RATE_LIMITED',
     'UNAVAILABLE',
+    'CURSOR_EXPIRED',
     'INTERNAL_SERVER_ERROR',
   ])('reads %s from extensions.code', (code) => {
     expect(errorCode(withCode(code))).toBe(code);
@@ -58,7 +59,7 @@ describe('describeError', () => {
   });
 
   it('says a session ended outside the login form', () => {
-    expect(describeError(withCode('UNAUTHENTICATED'))).toBe('Your session has ended. Please sign in again.');
+    expect(describeError(withCode('UNAUTHENTICATED'))).toBe('Your session ended: sign in again.');
   });
 
   it('has a sentence for every code, not the raw server message', () => {
@@ -73,11 +74,69 @@ describe('describeError', () => {
     expect(describeError(withCode('RATE_LIMITED'), 'login')).toMatch(/Too many sign-in attempts/);
   });
 
+  it('says an expired cursor made the view read everything again', () => {
+    expect(describeError(withCode('CURSOR_EXPIRED'))).toMatch(/^Live updates fell too far behind/);
+  });
+
   it('explains network failures and falls back for unknown codes', () => {
     expect(describeError({ networkError: new TypeError('Failed to fetch'), graphQLErrors: [] })).toMatch(
       /Can't reach Switchboard/,
     );
     expect(describeError(withCode('TEAPOT'))).toBe('Something went wrong. Try again.');
+  });
+});
+
+describe('rate limiting (HTTP 429 with Retry-After and extensions.retryAfter)', () => {
+  const limited = (extensions: Record<string, unknown>, headers: Record<string, string> = {}): ApiError => ({
+    graphQLErrors: [{ message: 'raw', extensions: { code: 'RATE_LIMITED', ...extensions } }],
+    response: { status: 429, headers: new Headers(headers) },
+  });
+
+  it('says how long to wait, from extensions.retryAfter', () => {
+    expect(describeError(limited({ retryAfter: 30 }))).toBe('Too many requests: wait 30 s and try again.');
+    expect(describeError(limited({ retryAfter: '2.5' }))).toBe('Too many requests: wait 3 s and try again.');
+    expect(describeError(limited({ retryAfter: 12 }), 'login')).toBe('Too many sign-in attempts: wait 12 s and try again.');
+    expect(describeError(limited({ retryAfter: 5 }), 'send')).toBe('Too many requests: wait 5 s and try again.');
+  });
+
+  it('reads the Retry-After header when the extensions say nothing (seconds or a date)', () => {
+    expect(retryAfterSeconds(limited({}, { 'Retry-After': '7' }))).toBe(7);
+    const now = Date.parse('2026-01-01T10:00:00Z');
+    expect(retryAfterSeconds(limited({}, { 'Retry-After': 'Thu, 01 Jan 2026 10:01:00 GMT' }), now)).toBe(60);
+    expect(retryAfterSeconds(limited({ retryAfter: 4 }, { 'Retry-After': '7' }))).toBe(4);
+  });
+
+  it('keeps the plain sentence without a usable delay', () => {
+    expect(describeError(limited({}))).toBe('Too many attempts. Wait a moment and try again.');
+    for (const retryAfter of [0, -3, 'soon', null]) {
+      expect(retryAfterSeconds(limited({ retryAfter }, { 'Retry-After': 'garbage' }))).toBeUndefined();
+    }
+    expect(retryAfterSeconds(null)).toBeUndefined();
+  });
+
+  it("reads urql's CombinedError for a 429 with a GraphQL body", () => {
+    const error = new CombinedError({
+      graphQLErrors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED', retryAfter: 9 } }],
+      response: new Response('{}', { status: 429, headers: { 'Retry-After': '9' } }),
+    });
+    expect(errorCode(error)).toBe('RATE_LIMITED');
+    expect(describeError(error)).toBe('Too many requests: wait 9 s and try again.');
+  });
+
+  it('knows a 429 or a 503 without a GraphQL body (a proxy in front of the API)', () => {
+    const bare = (status: number, headers: Record<string, string> = {}): ApiError => ({
+      networkError: new Error('Too Many Requests'),
+      graphQLErrors: [],
+      response: { status, headers: new Headers(headers) },
+    });
+    expect(errorCode(bare(429))).toBe('RATE_LIMITED');
+    expect(describeError(bare(429, { 'Retry-After': '20' }))).toBe('Too many requests: wait 20 s and try again.');
+    expect(errorCode(bare(503))).toBe('UNAVAILABLE');
+    expect(errorCode(bare(502))).toBe('NETWORK');
+  });
+
+  it('keeps UNAVAILABLE (an outage: 503 with Retry-After)', () => {
+    expect(describeError(withCode('UNAVAILABLE'))).toMatch(/^Switchboard is briefly unavailable/);
   });
 });
 

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'INVALID_STATE'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE'
+  /** A live subscription's resume cursor is older than the audit log keeps (SPEC §7 E3, E6). */
+  | 'CURSOR_EXPIRED'
   | 'INTERNAL_SERVER_ERROR'
   | 'NETWORK';
 
@@ -20,6 +22,8 @@ export type ErrorCode =
 export interface ApiError {
   networkError?: Error;
   graphQLErrors: ReadonlyArray<{ message: string; extensions?: Readonly<Record<string, unknown>> }>;
+  /** The HTTP answer, when there was one (its status and Retry-After header). */
+  response?: unknown;
 }
 
 /**
@@ -42,7 +46,7 @@ export type ErrorContext =
   | 'admin';
 
 const messages: Record<ErrorCode, string> = {
-  UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
+  UNAUTHENTICATED: 'Your session ended: sign in again.',
   FORBIDDEN: "You don't have permission to do that.",
   NOT_FOUND: "That item no longer exists, or it isn't in your workspace.",
   BAD_USER_INPUT: "Something in the request wasn't valid. Check it and try again.",
@@ -52,6 +56,7 @@ const messages: Record<ErrorCode, string> = {
   INVALID_STATE: "That isn't possible in the conversation's current state.",
   RATE_LIMITED: 'Too many attempts. Wait a moment and try again.',
   UNAVAILABLE: 'Switchboard is briefly unavailable (a restart or a database outage). Try again in a few seconds.',
+  CURSOR_EXPIRED: 'Live updates fell too far behind, so this view was read again from the start.',
   INTERNAL_SERVER_ERROR:
     'Switchboard hit an unexpected problem. Try again; if it keeps happening, tell your administrator.',
   NETWORK: "Can't reach Switchboard. Check your connection and try again.",
@@ -99,9 +104,24 @@ function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && Object.hasOwn(messages, code);
 }
 
+/** The parts of a fetch Response read here. */
+interface ResponseLike {
+  status?: unknown;
+  headers?: { get?: (name: string) => string | null };
+}
+
+function responseOf(error: ApiError): ResponseLike | undefined {
+  const response = error.response;
+  return typeof response === 'object' && response !== null ? (response as ResponseLike) : undefined;
+}
+
+/** Codes of HTTP answers that have no GraphQL body (a proxy's, or a limiter's in front of the API). */
+const statusCodes: Partial<Record<number, ErrorCode>> = { 429: 'RATE_LIMITED', 503: 'UNAVAILABLE' };
+
 /**
- * The error's code: the first GraphQL error's extensions.code, NETWORK when the request got no
- * answer, undefined when there is no error or the code is unknown.
+ * The error's code: the first GraphQL error's extensions.code; for an answer without a GraphQL
+ * body, RATE_LIMITED for HTTP 429 and UNAVAILABLE for 503, else NETWORK (the request got no
+ * usable answer); undefined when there is no error or the code is unknown.
  */
 export function errorCode(error: ApiError | null | undefined): ErrorCode | undefined {
   if (!error) return undefined;
@@ -109,8 +129,36 @@ export function errorCode(error: ApiError | null | undefined): ErrorCode | undef
     const code = e.extensions?.code;
     if (isErrorCode(code)) return code;
   }
-  if (error.networkError) return 'NETWORK';
+  if (error.networkError) {
+    const status = responseOf(error)?.status;
+    return (typeof status === 'number' ? statusCodes[status] : undefined) ?? 'NETWORK';
+  }
   return undefined;
+}
+
+/** Whole seconds from a delay in seconds (a number or its text); undefined unless positive. */
+function seconds(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) && n > 0 ? Math.ceil(n) : undefined;
+}
+
+/**
+ * How long the server asks the client to wait before trying again, in whole seconds: the error's
+ * extensions.retryAfter, else the HTTP answer's Retry-After header (seconds, or a date); undefined
+ * when it says nothing. now is for tests.
+ */
+export function retryAfterSeconds(error: ApiError | null | undefined, now: number = Date.now()): number | undefined {
+  if (!error) return undefined;
+  for (const e of error.graphQLErrors) {
+    const fromExtensions = seconds(e.extensions?.retryAfter);
+    if (fromExtensions !== undefined) return fromExtensions;
+  }
+  const header = responseOf(error)?.headers?.get?.('Retry-After');
+  if (!header) return undefined;
+  const fromHeader = seconds(header);
+  if (fromHeader !== undefined) return fromHeader;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : seconds((date - now) / 1000);
 }
 
 /** An agent named in an error's extensions (CONFLICT's owner, LOCKED's holder). */
@@ -256,6 +304,14 @@ export function describeError(error: ApiError | null | undefined, context: Error
   if (!error) return '';
   const code = errorCode(error);
   if (!code) return fallback;
+  if (code === 'RATE_LIMITED') {
+    const wait = retryAfterSeconds(error);
+    if (wait !== undefined) {
+      return context === 'login'
+        ? `Too many sign-in attempts: wait ${wait} s and try again.`
+        : `Too many requests: wait ${wait} s and try again.`;
+    }
+  }
   if (context === 'login') return loginMessages[code] ?? messages[code];
   return specific(code, extensionsOf(error, code), context, messageOf(error, code)) ?? contextMessages[context]?.[code] ?? messages[code];
 }

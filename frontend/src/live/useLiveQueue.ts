@@ -4,6 +4,7 @@ import { useApi } from '../api/context';
 import { InboxFeedSubscription, MyQueueFeedSubscription, QueuePlacesQuery, QueueQuery } from '../api/operations';
 import type { ConversationWhereInput, QueueConversationFragment } from '../gql/graphql';
 import { withPlace, type PlaceReading } from '../queuePlace';
+import { feedAction } from './cursor';
 import { emptyQueue, queueItems, queueReducer, type QueueEventKind } from './queue';
 
 /**
@@ -52,6 +53,7 @@ export interface LiveQueue {
  * resumes from its last cursor (E3, api/client.ts) and the query runs again as well: a feed that
  * had delivered nothing has no cursor to resume from, and the server rebuilds a queue's membership
  * when it resubscribes, so a conversation that left while the socket was down may get no REMOVED.
+ * A cursor too old to resume from (CURSOR_EXPIRED) reads the queue again too.
  */
 export function useLiveQueue(
   kind: QueueKind,
@@ -120,10 +122,18 @@ export function useLiveQueue(
   useEffect(() => {
     type Event = { kind: QueueEventKind; conversation: QueueConversationFragment } | undefined;
     const handle = (error: CombinedError | undefined, event: Event) => {
-      if (error) setError(error);
-      else if (event) {
-        dispatch({ type: 'event', kind: event.kind, item: event.conversation });
-        if (event.kind !== 'UPDATED') placesSoon();
+      switch (feedAction(error)) {
+        case 'reload': // the feed lost its place (CURSOR_EXPIRED) and goes on live: read the queue again
+          load();
+          placesSoon();
+          return;
+        case 'error':
+          setError(error);
+          return;
+        case 'event':
+          if (!event) return;
+          dispatch({ type: 'event', kind: event.kind, item: event.conversation });
+          if (event.kind !== 'UPDATED') placesSoon();
       }
     };
     const { unsubscribe } =

@@ -19,6 +19,8 @@ export function useNotifications(onNotification?: (n: Notification) => void) {
 
   useEffect(() => {
     const { unsubscribe } = api.client.subscription(NotificationsSubscription, {}).subscribe((result) => {
+      // An expired cursor (CURSOR_EXPIRED) has nothing to read again: notifications are of the moment.
+      if (result.error) return;
       const n = result.data?.notifications;
       if (!n) return;
       dispatch({ type: 'received', notification: n });

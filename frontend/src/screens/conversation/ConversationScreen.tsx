@@ -21,6 +21,7 @@ import { describeError, type ErrorContext } from '../../api/errors';
 import type { ConversationDetailFragment } from '../../gql/graphql';
 import { channelName, fullTime, humanize, shortTime } from '../../format';
 import { describeActivity } from '../../live/activity';
+import { feedAction } from '../../live/cursor';
 import { LockBadge } from '../../components/LockBadge';
 import { interventionText, takeoverActions } from '../../intervention';
 import { readOnlyReason } from '../../lockText';
@@ -133,6 +134,11 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
     });
 
     const events = client.subscription(ConversationEventsSubscription, { conversationId }).subscribe((result) => {
+      // A cursor too old to resume from (CURSOR_EXPIRED): the feed goes on live, the conversation is read again.
+      if (feedAction(result.error) === 'reload') {
+        refresh();
+        return;
+      }
       const e = result.data?.conversationEvents;
       if (!e) return;
       setActivity((list) => [{ id: e.id, text: describeActivity(e), at: e.createdAt }, ...list].slice(0, 50));

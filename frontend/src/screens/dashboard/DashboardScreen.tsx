@@ -82,24 +82,26 @@ export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation
     () => new Set((figures.data?.staleClaims.edges ?? []).flatMap((e) => (e?.node ? [e.node.id] : []))),
     [figures.data],
   );
-  const feedError = useWorkspaceEvents(DASHBOARD_EVENTS, (event) => {
-    const touches = eventTouches(event.type, Boolean(event.conversation && staleIds.has(event.conversation.id)));
-    // The activity list shows what changed something; an ordinary reply or opening is noise there.
-    if (touches.figures || touches.roster) setRecent((list) => addRecent(list, event));
-    if (touches.figures) figuresSoon();
-    if (touches.roster) rosterSoon();
-  });
-
   // After a reconnection the feed resumes from its cursor; the figures are read again as well, in
-  // case the feed had delivered nothing (no cursor) before the connection dropped.
+  // case the feed had delivered nothing (no cursor) before the connection dropped, and when the
+  // cursor was too old to resume from (CURSOR_EXPIRED).
   const refetch = figures.refetch;
-  useEffect(
-    () =>
-      api.onReconnected(() => {
-        refetch();
-        setRosterVersion((v) => v + 1);
-      }),
-    [api, refetch],
+  const reload = useCallback(() => {
+    refetch();
+    setRosterVersion((v) => v + 1);
+  }, [refetch]);
+  useEffect(() => api.onReconnected(reload), [api, reload]);
+
+  const feedError = useWorkspaceEvents(
+    DASHBOARD_EVENTS,
+    (event) => {
+      const touches = eventTouches(event.type, Boolean(event.conversation && staleIds.has(event.conversation.id)));
+      // The activity list shows what changed something; an ordinary reply or opening is noise there.
+      if (touches.figures || touches.roster) setRecent((list) => addRecent(list, event));
+      if (touches.figures) figuresSoon();
+      if (touches.roster) rosterSoon();
+    },
+    reload,
   );
 
   // Arriving on the dashboard: focus its heading, so that keyboard and screen reader users start here.

@@ -3,6 +3,7 @@ import type { CombinedError } from 'urql';
 import { useApi } from '../../api/context';
 import { DashboardFiguresQuery, WorkspaceEventsSubscription } from '../../api/operations';
 import type { DashboardFiguresQuery as FiguresData, WorkspaceEventsSubscription as EventsData } from '../../gql/graphql';
+import { feedAction } from '../../live/cursor';
 import { periodVariables, type Period } from './period';
 
 export type Figures = FiguresData;
@@ -62,22 +63,35 @@ export function useDashboardFigures(period: Period): DashboardFigures {
 /**
  * Follows the workspace's events of the given types (workspaceEvents, supervisors and above) for
  * as long as the screen is shown. The subscription resumes from its last cursor after a
- * reconnection (the transport does it, SPEC §7 E3), so no event is handled twice.
+ * reconnection (the transport does it, SPEC §7 E3), so no event is handled twice. When its cursor
+ * is too old to resume from (CURSOR_EXPIRED) it goes on live and onReload reads the screen's data
+ * again.
  */
-export function useWorkspaceEvents(types: readonly string[], onEvent: (event: WorkspaceEvent) => void): CombinedError | undefined {
+export function useWorkspaceEvents(
+  types: readonly string[],
+  onEvent: (event: WorkspaceEvent) => void,
+  onReload?: () => void,
+): CombinedError | undefined {
   const api = useApi();
   const [error, setError] = useState<CombinedError | undefined>();
   const handler = useRef(onEvent);
   handler.current = onEvent;
+  const reload = useRef(onReload);
+  reload.current = onReload;
   const key = types.join(',');
 
   useEffect(() => {
     const { unsubscribe } = api.client
       .subscription(WorkspaceEventsSubscription, { types: key ? key.split(',') : null })
       .subscribe((result) => {
-        if (result.error) {
-          setError(result.error);
-          return;
+        switch (feedAction(result.error)) {
+          case 'reload':
+            setError(undefined);
+            reload.current?.();
+            return;
+          case 'error':
+            setError(result.error);
+            return;
         }
         const event = result.data?.workspaceEvents;
         if (!event) return;
