@@ -4,10 +4,12 @@
 package enum
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
+	"strings"
+
+	"switchboard/internal/fault"
 )
 
 // Channel is a customer channel (SPEC §1; extensible).
@@ -230,17 +232,18 @@ func strs[T ~string](vs ...T) []string {
 	return out
 }
 
-// unmarshal parses a GraphQL enum value into T, rejecting anything outside the set.
+// unmarshal parses a GraphQL enum value into T, rejecting anything outside the set as
+// BAD_USER_INPUT (SPEC §9): gqlparser lets some through to here (a member's name in another case).
 func unmarshal[T interface {
 	~string
 	Values() []string
 }](dst *T, v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("enum must be a string, got %T", v)
+		return fault.New(fault.BadUserInput, "an enum value must be a string, not %T: one of %s", v, strings.Join((*dst).Values(), ", "))
 	}
 	if !slices.Contains((*dst).Values(), s) {
-		return fmt.Errorf("%q is not a valid value", s)
+		return fault.New(fault.BadUserInput, "%q is not one of %s (enum values are case-sensitive)", s, strings.Join((*dst).Values(), ", "))
 	}
 	*dst = T(s)
 	return nil
