@@ -325,7 +325,9 @@ func (_c *AgentCreate) Mutation() *AgentMutation {
 
 // Save creates the Agent in the database.
 func (_c *AgentCreate) Save(ctx context.Context) (*Agent, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -352,8 +354,11 @@ func (_c *AgentCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *AgentCreate) defaults() {
+func (_c *AgentCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if agent.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized agent.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := agent.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -370,6 +375,9 @@ func (_c *AgentCreate) defaults() {
 		_c.mutation.SetPresence(v)
 	}
 	if _, ok := _c.mutation.PresenceChangedAt(); !ok {
+		if agent.DefaultPresenceChangedAt == nil {
+			return fmt.Errorf("ent: uninitialized agent.DefaultPresenceChangedAt (forgotten import ent/runtime?)")
+		}
 		v := agent.DefaultPresenceChangedAt()
 		_c.mutation.SetPresenceChangedAt(v)
 	}
@@ -385,6 +393,7 @@ func (_c *AgentCreate) defaults() {
 		v := agent.DefaultActive
 		_c.mutation.SetActive(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

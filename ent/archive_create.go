@@ -73,7 +73,9 @@ func (_c *ArchiveCreate) Mutation() *ArchiveMutation {
 
 // Save creates the Archive in the database.
 func (_c *ArchiveCreate) Save(ctx context.Context) (*Archive, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -100,11 +102,15 @@ func (_c *ArchiveCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ArchiveCreate) defaults() {
+func (_c *ArchiveCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if archive.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized archive.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := archive.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -122,7 +122,9 @@ func (_c *ChannelSessionCreate) Mutation() *ChannelSessionMutation {
 
 // Save creates the ChannelSession in the database.
 func (_c *ChannelSessionCreate) Save(ctx context.Context) (*ChannelSession, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -149,15 +151,19 @@ func (_c *ChannelSessionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ChannelSessionCreate) defaults() {
+func (_c *ChannelSessionCreate) defaults() error {
 	if _, ok := _c.mutation.Active(); !ok {
 		v := channelsession.DefaultActive
 		_c.mutation.SetActive(v)
 	}
 	if _, ok := _c.mutation.StartedAt(); !ok {
+		if channelsession.DefaultStartedAt == nil {
+			return fmt.Errorf("ent: uninitialized channelsession.DefaultStartedAt (forgotten import ent/runtime?)")
+		}
 		v := channelsession.DefaultStartedAt()
 		_c.mutation.SetStartedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

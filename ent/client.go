@@ -524,7 +524,8 @@ func (c *APIKeyClient) QueryAgent(_m *APIKey) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *APIKeyClient) Hooks() []Hook {
-	return c.hooks.APIKey
+	hooks := c.hooks.APIKey
+	return append(hooks[:len(hooks):len(hooks)], apikey.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -786,7 +787,8 @@ func (c *AgentClient) QueryLockedConversations(_m *Agent) *ConversationQuery {
 
 // Hooks returns the client hooks.
 func (c *AgentClient) Hooks() []Hook {
-	return c.hooks.Agent
+	hooks := c.hooks.Agent
+	return append(hooks[:len(hooks):len(hooks)], agent.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -952,7 +954,8 @@ func (c *AgentChannelClient) QueryAgent(_m *AgentChannel) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *AgentChannelClient) Hooks() []Hook {
-	return c.hooks.AgentChannel
+	hooks := c.hooks.AgentChannel
+	return append(hooks[:len(hooks):len(hooks)], agentchannel.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1118,7 +1121,8 @@ func (c *ArchiveClient) QueryConversation(_m *Archive) *ConversationQuery {
 
 // Hooks returns the client hooks.
 func (c *ArchiveClient) Hooks() []Hook {
-	return c.hooks.Archive
+	hooks := c.hooks.Archive
+	return append(hooks[:len(hooks):len(hooks)], archive.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1300,7 +1304,8 @@ func (c *ChannelSessionClient) QueryIdentity(_m *ChannelSession) *CustomerIdenti
 
 // Hooks returns the client hooks.
 func (c *ChannelSessionClient) Hooks() []Hook {
-	return c.hooks.ChannelSession
+	hooks := c.hooks.ChannelSession
+	return append(hooks[:len(hooks):len(hooks)], channelsession.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1690,7 +1695,8 @@ func (c *ConversationClient) QueryArchive(_m *Conversation) *ArchiveQuery {
 
 // Hooks returns the client hooks.
 func (c *ConversationClient) Hooks() []Hook {
-	return c.hooks.Conversation
+	hooks := c.hooks.Conversation
+	return append(hooks[:len(hooks):len(hooks)], conversation.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1872,7 +1878,8 @@ func (c *CustomerClient) QueryConversations(_m *Customer) *ConversationQuery {
 
 // Hooks returns the client hooks.
 func (c *CustomerClient) Hooks() []Hook {
-	return c.hooks.Customer
+	hooks := c.hooks.Customer
+	return append(hooks[:len(hooks):len(hooks)], customer.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2038,7 +2045,8 @@ func (c *CustomerIdentityClient) QueryCustomer(_m *CustomerIdentity) *CustomerQu
 
 // Hooks returns the client hooks.
 func (c *CustomerIdentityClient) Hooks() []Hook {
-	return c.hooks.CustomerIdentity
+	hooks := c.hooks.CustomerIdentity
+	return append(hooks[:len(hooks):len(hooks)], customeridentity.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2188,7 +2196,8 @@ func (c *DailyStatClient) QueryWorkspace(_m *DailyStat) *WorkspaceQuery {
 
 // Hooks returns the client hooks.
 func (c *DailyStatClient) Hooks() []Hook {
-	return c.hooks.DailyStat
+	hooks := c.hooks.DailyStat
+	return append(hooks[:len(hooks):len(hooks)], dailystat.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2386,7 +2395,8 @@ func (c *EventClient) QuerySubject(_m *Event) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *EventClient) Hooks() []Hook {
-	return c.hooks.Event
+	hooks := c.hooks.Event
+	return append(hooks[:len(hooks):len(hooks)], event.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2600,7 +2610,8 @@ func (c *InterventionClient) QueryTakenOverBy(_m *Intervention) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *InterventionClient) Hooks() []Hook {
-	return c.hooks.Intervention
+	hooks := c.hooks.Intervention
+	return append(hooks[:len(hooks):len(hooks)], intervention.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2782,7 +2793,8 @@ func (c *MessageClient) QueryAuthor(_m *Message) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *MessageClient) Hooks() []Hook {
-	return c.hooks.Message
+	hooks := c.hooks.Message
+	return append(hooks[:len(hooks):len(hooks)], message.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2964,7 +2976,8 @@ func (c *NoteClient) QueryAuthor(_m *Note) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *NoteClient) Hooks() []Hook {
-	return c.hooks.Note
+	hooks := c.hooks.Note
+	return append(hooks[:len(hooks):len(hooks)], note.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3162,7 +3175,8 @@ func (c *ParticipantClient) QueryChannelSession(_m *Participant) *ChannelSession
 
 // Hooks returns the client hooks.
 func (c *ParticipantClient) Hooks() []Hook {
-	return c.hooks.Participant
+	hooks := c.hooks.Participant
+	return append(hooks[:len(hooks):len(hooks)], participant.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3328,7 +3342,8 @@ func (c *PoolClient) QueryMembers(_m *Pool) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *PoolClient) Hooks() []Hook {
-	return c.hooks.Pool
+	hooks := c.hooks.Pool
+	return append(hooks[:len(hooks):len(hooks)], pool.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3494,7 +3509,8 @@ func (c *SessionClient) QueryAgent(_m *Session) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *SessionClient) Hooks() []Hook {
-	return c.hooks.Session
+	hooks := c.hooks.Session
+	return append(hooks[:len(hooks):len(hooks)], session.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3660,7 +3676,8 @@ func (c *TeamClient) QueryMembers(_m *Team) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *TeamClient) Hooks() []Hook {
-	return c.hooks.Team
+	hooks := c.hooks.Team
+	return append(hooks[:len(hooks):len(hooks)], team.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3826,7 +3843,8 @@ func (c *TimerClient) QueryConversation(_m *Timer) *ConversationQuery {
 
 // Hooks returns the client hooks.
 func (c *TimerClient) Hooks() []Hook {
-	return c.hooks.Timer
+	hooks := c.hooks.Timer
+	return append(hooks[:len(hooks):len(hooks)], timer.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -4008,7 +4026,8 @@ func (c *ViewerClient) QueryAgent(_m *Viewer) *AgentQuery {
 
 // Hooks returns the client hooks.
 func (c *ViewerClient) Hooks() []Hook {
-	return c.hooks.Viewer
+	hooks := c.hooks.Viewer
+	return append(hooks[:len(hooks):len(hooks)], viewer.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -4174,7 +4193,8 @@ func (c *WebhookClient) QueryDeliveries(_m *Webhook) *WebhookDeliveryQuery {
 
 // Hooks returns the client hooks.
 func (c *WebhookClient) Hooks() []Hook {
-	return c.hooks.Webhook
+	hooks := c.hooks.Webhook
+	return append(hooks[:len(hooks):len(hooks)], webhook.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -4340,7 +4360,8 @@ func (c *WebhookDeliveryClient) QueryWebhook(_m *WebhookDelivery) *WebhookQuery 
 
 // Hooks returns the client hooks.
 func (c *WebhookDeliveryClient) Hooks() []Hook {
-	return c.hooks.WebhookDelivery
+	hooks := c.hooks.WebhookDelivery
+	return append(hooks[:len(hooks):len(hooks)], webhookdelivery.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -4810,7 +4831,8 @@ func (c *WorkspaceClient) QueryArchives(_m *Workspace) *ArchiveQuery {
 
 // Hooks returns the client hooks.
 func (c *WorkspaceClient) Hooks() []Hook {
-	return c.hooks.Workspace
+	hooks := c.hooks.Workspace
+	return append(hooks[:len(hooks):len(hooks)], workspace.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

@@ -101,7 +101,9 @@ func (_c *CustomerCreate) Mutation() *CustomerMutation {
 
 // Save creates the Customer in the database.
 func (_c *CustomerCreate) Save(ctx context.Context) (*Customer, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -128,8 +130,11 @@ func (_c *CustomerCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CustomerCreate) defaults() {
+func (_c *CustomerCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if customer.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized customer.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := customer.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -137,6 +142,7 @@ func (_c *CustomerCreate) defaults() {
 		v := customer.DefaultName
 		_c.mutation.SetName(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -80,7 +80,9 @@ func (_c *CustomerIdentityCreate) Mutation() *CustomerIdentityMutation {
 
 // Save creates the CustomerIdentity in the database.
 func (_c *CustomerIdentityCreate) Save(ctx context.Context) (*CustomerIdentity, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -107,11 +109,15 @@ func (_c *CustomerIdentityCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CustomerIdentityCreate) defaults() {
+func (_c *CustomerIdentityCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if customeridentity.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized customeridentity.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := customeridentity.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -201,7 +201,9 @@ func (_c *DailyStatCreate) Mutation() *DailyStatMutation {
 
 // Save creates the DailyStat in the database.
 func (_c *DailyStatCreate) Save(ctx context.Context) (*DailyStat, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -228,7 +230,7 @@ func (_c *DailyStatCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *DailyStatCreate) defaults() {
+func (_c *DailyStatCreate) defaults() error {
 	if _, ok := _c.mutation.Claims(); !ok {
 		v := dailystat.DefaultClaims
 		_c.mutation.SetClaims(v)
@@ -265,6 +267,7 @@ func (_c *DailyStatCreate) defaults() {
 		v := dailystat.DefaultSLABreaches
 		_c.mutation.SetSLABreaches(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -222,7 +222,9 @@ func (_c *InterventionCreate) Mutation() *InterventionMutation {
 
 // Save creates the Intervention in the database.
 func (_c *InterventionCreate) Save(ctx context.Context) (*Intervention, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -249,8 +251,11 @@ func (_c *InterventionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *InterventionCreate) defaults() {
+func (_c *InterventionCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if intervention.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized intervention.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := intervention.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -262,6 +267,7 @@ func (_c *InterventionCreate) defaults() {
 		v := intervention.DefaultTags
 		_c.mutation.SetTags(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -120,7 +120,9 @@ func (_c *MessageCreate) Mutation() *MessageMutation {
 
 // Save creates the Message in the database.
 func (_c *MessageCreate) Save(ctx context.Context) (*Message, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -147,8 +149,11 @@ func (_c *MessageCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *MessageCreate) defaults() {
+func (_c *MessageCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if message.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized message.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := message.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -156,6 +161,7 @@ func (_c *MessageCreate) defaults() {
 		v := message.DefaultAuthorName
 		_c.mutation.SetAuthorName(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -85,7 +85,9 @@ func (_c *NoteCreate) Mutation() *NoteMutation {
 
 // Save creates the Note in the database.
 func (_c *NoteCreate) Save(ctx context.Context) (*Note, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -112,11 +114,15 @@ func (_c *NoteCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *NoteCreate) defaults() {
+func (_c *NoteCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if note.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized note.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := note.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -142,7 +142,9 @@ func (_c *ParticipantCreate) Mutation() *ParticipantMutation {
 
 // Save creates the Participant in the database.
 func (_c *ParticipantCreate) Save(ctx context.Context) (*Participant, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -169,15 +171,19 @@ func (_c *ParticipantCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ParticipantCreate) defaults() {
+func (_c *ParticipantCreate) defaults() error {
 	if _, ok := _c.mutation.Active(); !ok {
 		v := participant.DefaultActive
 		_c.mutation.SetActive(v)
 	}
 	if _, ok := _c.mutation.JoinedAt(); !ok {
+		if participant.DefaultJoinedAt == nil {
+			return fmt.Errorf("ent: uninitialized participant.DefaultJoinedAt (forgotten import ent/runtime?)")
+		}
 		v := participant.DefaultJoinedAt()
 		_c.mutation.SetJoinedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

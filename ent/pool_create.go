@@ -83,7 +83,9 @@ func (_c *PoolCreate) Mutation() *PoolMutation {
 
 // Save creates the Pool in the database.
 func (_c *PoolCreate) Save(ctx context.Context) (*Pool, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -110,11 +112,15 @@ func (_c *PoolCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *PoolCreate) defaults() {
+func (_c *PoolCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if pool.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized pool.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := pool.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -77,7 +77,9 @@ func (_c *TeamCreate) Mutation() *TeamMutation {
 
 // Save creates the Team in the database.
 func (_c *TeamCreate) Save(ctx context.Context) (*Team, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -104,11 +106,15 @@ func (_c *TeamCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *TeamCreate) defaults() {
+func (_c *TeamCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if team.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized team.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := team.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -178,7 +178,9 @@ func (_c *TimerCreate) Mutation() *TimerMutation {
 
 // Save creates the Timer in the database.
 func (_c *TimerCreate) Save(ctx context.Context) (*Timer, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -205,8 +207,11 @@ func (_c *TimerCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *TimerCreate) defaults() {
+func (_c *TimerCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if timer.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized timer.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := timer.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -218,6 +223,7 @@ func (_c *TimerCreate) defaults() {
 		v := timer.DefaultAttempts
 		_c.mutation.SetAttempts(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

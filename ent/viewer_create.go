@@ -93,7 +93,9 @@ func (_c *ViewerCreate) Mutation() *ViewerMutation {
 
 // Save creates the Viewer in the database.
 func (_c *ViewerCreate) Save(ctx context.Context) (*Viewer, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -120,15 +122,22 @@ func (_c *ViewerCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ViewerCreate) defaults() {
+func (_c *ViewerCreate) defaults() error {
 	if _, ok := _c.mutation.OpenedAt(); !ok {
+		if viewer.DefaultOpenedAt == nil {
+			return fmt.Errorf("ent: uninitialized viewer.DefaultOpenedAt (forgotten import ent/runtime?)")
+		}
 		v := viewer.DefaultOpenedAt()
 		_c.mutation.SetOpenedAt(v)
 	}
 	if _, ok := _c.mutation.LastSeenAt(); !ok {
+		if viewer.DefaultLastSeenAt == nil {
+			return fmt.Errorf("ent: uninitialized viewer.DefaultLastSeenAt (forgotten import ent/runtime?)")
+		}
 		v := viewer.DefaultLastSeenAt()
 		_c.mutation.SetLastSeenAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -103,7 +103,9 @@ func (_c *WebhookCreate) Mutation() *WebhookMutation {
 
 // Save creates the Webhook in the database.
 func (_c *WebhookCreate) Save(ctx context.Context) (*Webhook, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -130,8 +132,11 @@ func (_c *WebhookCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *WebhookCreate) defaults() {
+func (_c *WebhookCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if webhook.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized webhook.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := webhook.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -143,6 +148,7 @@ func (_c *WebhookCreate) defaults() {
 		v := webhook.DefaultActive
 		_c.mutation.SetActive(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -143,7 +143,9 @@ func (_c *WebhookDeliveryCreate) Mutation() *WebhookDeliveryMutation {
 
 // Save creates the WebhookDelivery in the database.
 func (_c *WebhookDeliveryCreate) Save(ctx context.Context) (*WebhookDelivery, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -170,8 +172,11 @@ func (_c *WebhookDeliveryCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *WebhookDeliveryCreate) defaults() {
+func (_c *WebhookDeliveryCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if webhookdelivery.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized webhookdelivery.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := webhookdelivery.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -184,9 +189,13 @@ func (_c *WebhookDeliveryCreate) defaults() {
 		_c.mutation.SetAttempts(v)
 	}
 	if _, ok := _c.mutation.NextAttemptAt(); !ok {
+		if webhookdelivery.DefaultNextAttemptAt == nil {
+			return fmt.Errorf("ent: uninitialized webhookdelivery.DefaultNextAttemptAt (forgotten import ent/runtime?)")
+		}
 		v := webhookdelivery.DefaultNextAttemptAt()
 		_c.mutation.SetNextAttemptAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

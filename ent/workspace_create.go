@@ -644,7 +644,9 @@ func (_c *WorkspaceCreate) Mutation() *WorkspaceMutation {
 
 // Save creates the Workspace in the database.
 func (_c *WorkspaceCreate) Save(ctx context.Context) (*Workspace, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -671,8 +673,11 @@ func (_c *WorkspaceCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *WorkspaceCreate) defaults() {
+func (_c *WorkspaceCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if workspace.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized workspace.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := workspace.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -744,6 +749,7 @@ func (_c *WorkspaceCreate) defaults() {
 		v := workspace.DefaultRosterVersion
 		_c.mutation.SetRosterVersion(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -86,6 +86,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "switchboard/ent/runtime"
 var (
+	Hooks        [1]ent.Hook
 	Interceptors [1]ent.Interceptor
 	// DefaultClaims holds the default value on creation for the "claims" field.
 	DefaultClaims int64

@@ -103,6 +103,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "switchboard/ent/runtime"
 var (
+	Hooks        [1]ent.Hook
 	Interceptors [1]ent.Interceptor
 	// DefaultActive holds the default value on creation for the "active" field.
 	DefaultActive bool

@@ -34,6 +34,8 @@ import (
 // to their package variables.
 func init() {
 	apikeyMixin := schema.APIKey{}.Mixin()
+	apikeyMixinHooks0 := apikeyMixin[0].Hooks()
+	apikey.Hooks[0] = apikeyMixinHooks0[0]
 	apikeyMixinInters0 := apikeyMixin[0].Interceptors()
 	apikey.Interceptors[0] = apikeyMixinInters0[0]
 	apikeyMixinFields1 := apikeyMixin[1].Fields()
@@ -63,6 +65,8 @@ func init() {
 		}
 	}()
 	agentMixin := schema.Agent{}.Mixin()
+	agentMixinHooks0 := agentMixin[0].Hooks()
+	agent.Hooks[0] = agentMixinHooks0[0]
 	agentMixinInters0 := agentMixin[0].Interceptors()
 	agent.Interceptors[0] = agentMixinInters0[0]
 	agentMixinFields1 := agentMixin[1].Fields()
@@ -112,6 +116,8 @@ func init() {
 	// agent.DefaultActive holds the default value on creation for the active field.
 	agent.DefaultActive = agentDescActive.Default.(bool)
 	agentchannelMixin := schema.AgentChannel{}.Mixin()
+	agentchannelMixinHooks0 := agentchannelMixin[0].Hooks()
+	agentchannel.Hooks[0] = agentchannelMixinHooks0[0]
 	agentchannelMixinInters0 := agentchannelMixin[0].Interceptors()
 	agentchannel.Interceptors[0] = agentchannelMixinInters0[0]
 	agentchannelFields := schema.AgentChannel{}.Fields()
@@ -121,6 +127,8 @@ func init() {
 	// agentchannel.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
 	agentchannel.CapacityValidator = agentchannelDescCapacity.Validators[0].(func(int) error)
 	archiveMixin := schema.Archive{}.Mixin()
+	archiveMixinHooks0 := archiveMixin[0].Hooks()
+	archive.Hooks[0] = archiveMixinHooks0[0]
 	archiveMixinInters0 := archiveMixin[0].Interceptors()
 	archive.Interceptors[0] = archiveMixinInters0[0]
 	archiveMixinFields1 := archiveMixin[1].Fields()
@@ -132,6 +140,8 @@ func init() {
 	// archive.DefaultCreatedAt holds the default value on creation for the created_at field.
 	archive.DefaultCreatedAt = archiveDescCreatedAt.Default.(func() time.Time)
 	channelsessionMixin := schema.ChannelSession{}.Mixin()
+	channelsessionMixinHooks0 := channelsessionMixin[0].Hooks()
+	channelsession.Hooks[0] = channelsessionMixinHooks0[0]
 	channelsessionMixinInters0 := channelsessionMixin[0].Interceptors()
 	channelsession.Interceptors[0] = channelsessionMixinInters0[0]
 	channelsessionFields := schema.ChannelSession{}.Fields()
@@ -145,6 +155,8 @@ func init() {
 	// channelsession.DefaultStartedAt holds the default value on creation for the started_at field.
 	channelsession.DefaultStartedAt = channelsessionDescStartedAt.Default.(func() time.Time)
 	conversationMixin := schema.Conversation{}.Mixin()
+	conversationMixinHooks0 := conversationMixin[0].Hooks()
+	conversation.Hooks[0] = conversationMixinHooks0[0]
 	conversationMixinInters0 := conversationMixin[0].Interceptors()
 	conversation.Interceptors[0] = conversationMixinInters0[0]
 	conversationMixinFields1 := conversationMixin[1].Fields()
@@ -212,6 +224,8 @@ func init() {
 	// conversation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	conversation.UpdateDefaultUpdatedAt = conversationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	customerMixin := schema.Customer{}.Mixin()
+	customerMixinHooks0 := customerMixin[0].Hooks()
+	customer.Hooks[0] = customerMixinHooks0[0]
 	customerMixinInters0 := customerMixin[0].Interceptors()
 	customer.Interceptors[0] = customerMixinInters0[0]
 	customerMixinFields1 := customerMixin[1].Fields()
@@ -229,6 +243,8 @@ func init() {
 	// customer.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	customer.NameValidator = customerDescName.Validators[0].(func(string) error)
 	customeridentityMixin := schema.CustomerIdentity{}.Mixin()
+	customeridentityMixinHooks0 := customeridentityMixin[0].Hooks()
+	customeridentity.Hooks[0] = customeridentityMixinHooks0[0]
 	customeridentityMixinInters0 := customeridentityMixin[0].Interceptors()
 	customeridentity.Interceptors[0] = customeridentityMixinInters0[0]
 	customeridentityMixinFields1 := customeridentityMixin[1].Fields()
@@ -258,6 +274,8 @@ func init() {
 		}
 	}()
 	dailystatMixin := schema.DailyStat{}.Mixin()
+	dailystatMixinHooks0 := dailystatMixin[0].Hooks()
+	dailystat.Hooks[0] = dailystatMixinHooks0[0]
 	dailystatMixinInters0 := dailystatMixin[0].Interceptors()
 	dailystat.Interceptors[0] = dailystatMixinInters0[0]
 	dailystatFields := schema.DailyStat{}.Fields()
@@ -299,6 +317,8 @@ func init() {
 	// dailystat.DefaultSLABreaches holds the default value on creation for the sla_breaches field.
 	dailystat.DefaultSLABreaches = dailystatDescSLABreaches.Default.(int64)
 	eventMixin := schema.Event{}.Mixin()
+	eventMixinHooks0 := eventMixin[0].Hooks()
+	event.Hooks[0] = eventMixinHooks0[0]
 	eventMixinInters0 := eventMixin[0].Interceptors()
 	event.Interceptors[0] = eventMixinInters0[0]
 	eventMixinFields1 := eventMixin[1].Fields()
@@ -332,6 +352,8 @@ func init() {
 	// event.DefaultVersion holds the default value on creation for the version field.
 	event.DefaultVersion = eventDescVersion.Default.(int)
 	interventionMixin := schema.Intervention{}.Mixin()
+	interventionMixinHooks0 := interventionMixin[0].Hooks()
+	intervention.Hooks[0] = interventionMixinHooks0[0]
 	interventionMixinInters0 := interventionMixin[0].Interceptors()
 	intervention.Interceptors[0] = interventionMixinInters0[0]
 	interventionMixinFields1 := interventionMixin[1].Fields()
@@ -347,6 +369,8 @@ func init() {
 	// intervention.DefaultTags holds the default value on creation for the tags field.
 	intervention.DefaultTags = interventionDescTags.Default.([]string)
 	messageMixin := schema.Message{}.Mixin()
+	messageMixinHooks0 := messageMixin[0].Hooks()
+	message.Hooks[0] = messageMixinHooks0[0]
 	messageMixinInters0 := messageMixin[0].Interceptors()
 	message.Interceptors[0] = messageMixinInters0[0]
 	messageMixinFields1 := messageMixin[1].Fields()
@@ -362,6 +386,8 @@ func init() {
 	// message.DefaultAuthorName holds the default value on creation for the author_name field.
 	message.DefaultAuthorName = messageDescAuthorName.Default.(string)
 	noteMixin := schema.Note{}.Mixin()
+	noteMixinHooks0 := noteMixin[0].Hooks()
+	note.Hooks[0] = noteMixinHooks0[0]
 	noteMixinInters0 := noteMixin[0].Interceptors()
 	note.Interceptors[0] = noteMixinInters0[0]
 	noteMixinFields1 := noteMixin[1].Fields()
@@ -373,6 +399,8 @@ func init() {
 	// note.DefaultCreatedAt holds the default value on creation for the created_at field.
 	note.DefaultCreatedAt = noteDescCreatedAt.Default.(func() time.Time)
 	participantMixin := schema.Participant{}.Mixin()
+	participantMixinHooks0 := participantMixin[0].Hooks()
+	participant.Hooks[0] = participantMixinHooks0[0]
 	participantMixinInters0 := participantMixin[0].Interceptors()
 	participant.Interceptors[0] = participantMixinInters0[0]
 	participantFields := schema.Participant{}.Fields()
@@ -386,6 +414,8 @@ func init() {
 	// participant.DefaultJoinedAt holds the default value on creation for the joined_at field.
 	participant.DefaultJoinedAt = participantDescJoinedAt.Default.(func() time.Time)
 	poolMixin := schema.Pool{}.Mixin()
+	poolMixinHooks0 := poolMixin[0].Hooks()
+	pool.Hooks[0] = poolMixinHooks0[0]
 	poolMixinInters0 := poolMixin[0].Interceptors()
 	pool.Interceptors[0] = poolMixinInters0[0]
 	poolMixinFields1 := poolMixin[1].Fields()
@@ -433,6 +463,8 @@ func init() {
 		}
 	}()
 	sessionMixin := schema.Session{}.Mixin()
+	sessionMixinHooks0 := sessionMixin[0].Hooks()
+	session.Hooks[0] = sessionMixinHooks0[0]
 	sessionMixinInters0 := sessionMixin[0].Interceptors()
 	session.Interceptors[0] = sessionMixinInters0[0]
 	sessionMixinFields1 := sessionMixin[1].Fields()
@@ -444,6 +476,8 @@ func init() {
 	// session.DefaultCreatedAt holds the default value on creation for the created_at field.
 	session.DefaultCreatedAt = sessionDescCreatedAt.Default.(func() time.Time)
 	teamMixin := schema.Team{}.Mixin()
+	teamMixinHooks0 := teamMixin[0].Hooks()
+	team.Hooks[0] = teamMixinHooks0[0]
 	teamMixinInters0 := teamMixin[0].Interceptors()
 	team.Interceptors[0] = teamMixinInters0[0]
 	teamMixinFields1 := teamMixin[1].Fields()
@@ -473,6 +507,8 @@ func init() {
 		}
 	}()
 	timerMixin := schema.Timer{}.Mixin()
+	timerMixinHooks0 := timerMixin[0].Hooks()
+	timer.Hooks[0] = timerMixinHooks0[0]
 	timerMixinInters0 := timerMixin[0].Interceptors()
 	timer.Interceptors[0] = timerMixinInters0[0]
 	timerMixinFields1 := timerMixin[1].Fields()
@@ -488,6 +524,8 @@ func init() {
 	// timer.DefaultAttempts holds the default value on creation for the attempts field.
 	timer.DefaultAttempts = timerDescAttempts.Default.(int)
 	viewerMixin := schema.Viewer{}.Mixin()
+	viewerMixinHooks0 := viewerMixin[0].Hooks()
+	viewer.Hooks[0] = viewerMixinHooks0[0]
 	viewerMixinInters0 := viewerMixin[0].Interceptors()
 	viewer.Interceptors[0] = viewerMixinInters0[0]
 	viewerFields := schema.Viewer{}.Fields()
@@ -501,6 +539,8 @@ func init() {
 	// viewer.DefaultLastSeenAt holds the default value on creation for the last_seen_at field.
 	viewer.DefaultLastSeenAt = viewerDescLastSeenAt.Default.(func() time.Time)
 	webhookMixin := schema.Webhook{}.Mixin()
+	webhookMixinHooks0 := webhookMixin[0].Hooks()
+	webhook.Hooks[0] = webhookMixinHooks0[0]
 	webhookMixinInters0 := webhookMixin[0].Interceptors()
 	webhook.Interceptors[0] = webhookMixinInters0[0]
 	webhookMixinFields1 := webhookMixin[1].Fields()
@@ -538,6 +578,8 @@ func init() {
 	// webhook.DefaultActive holds the default value on creation for the active field.
 	webhook.DefaultActive = webhookDescActive.Default.(bool)
 	webhookdeliveryMixin := schema.WebhookDelivery{}.Mixin()
+	webhookdeliveryMixinHooks0 := webhookdeliveryMixin[0].Hooks()
+	webhookdelivery.Hooks[0] = webhookdeliveryMixinHooks0[0]
 	webhookdeliveryMixinInters0 := webhookdeliveryMixin[0].Interceptors()
 	webhookdelivery.Interceptors[0] = webhookdeliveryMixinInters0[0]
 	webhookdeliveryMixinFields1 := webhookdeliveryMixin[1].Fields()
@@ -561,6 +603,8 @@ func init() {
 	// webhookdelivery.DefaultNextAttemptAt holds the default value on creation for the next_attempt_at field.
 	webhookdelivery.DefaultNextAttemptAt = webhookdeliveryDescNextAttemptAt.Default.(func() time.Time)
 	workspaceMixin := schema.Workspace{}.Mixin()
+	workspaceHooks := schema.Workspace{}.Hooks()
+	workspace.Hooks[0] = workspaceHooks[0]
 	workspaceInters := schema.Workspace{}.Interceptors()
 	workspace.Interceptors[0] = workspaceInters[0]
 	workspaceMixinFields0 := workspaceMixin[0].Fields()

@@ -94,3 +94,6 @@ func (Workspace) Annotations() []schema.Annotation {
 
 // Interceptors of Workspace: a viewer sees only its own workspace.
 func (Workspace) Interceptors() []ent.Interceptor { return []ent.Interceptor{scopeTo("id")} }
+
+// Hooks of Workspace.
+func (Workspace) Hooks() []ent.Hook { return []ent.Hook{storableText()} }

@@ -82,6 +82,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "switchboard/ent/runtime"
 var (
+	Hooks        [1]ent.Hook
 	Interceptors [1]ent.Interceptor
 	// DefaultOpenedAt holds the default value on creation for the "opened_at" field.
 	DefaultOpenedAt func() time.Time

@@ -12,6 +12,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/customeridentity"
 	"switchboard/ent/predicate"
+	"switchboard/ent/schema"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
@@ -52,6 +53,9 @@ func (d *Desk) Ingest(ctx context.Context, in IngestInput) (*ent.Conversation, e
 	handle := strings.TrimSpace(in.CustomerHandle)
 	if handle == "" || utf8.RuneCountInString(handle) > maxHandleLen {
 		return nil, fault.Invalid("customerHandle", "must be 1 to %d characters", maxHandleLen)
+	}
+	if !schema.Storable(handle) { // it is looked up before anything is stored (SPEC §9)
+		return nil, fault.Invalid("customerHandle", "contains a NUL character or invalid UTF-8: remove it")
 	}
 	name := ""
 	if in.CustomerName != nil {

@@ -162,3 +162,28 @@ func TestConcurrentFirstMessages(t *testing.T) {
 		t.Fatalf("version %d, want %d (one per message)", v, n)
 	}
 }
+
+// SPEC §9: a NUL character (which Postgres cannot store, nor take as a query parameter) in what a
+// connector sends is BAD_USER_INPUT and nothing is stored: the handle is looked up before anything
+// is written, the rest is refused by the schema's storable-text hook. Found by internal/attack.
+func TestIngestRefusesNUL(t *testing.T) {
+	s := testapi.New(t)
+	ws := s.NewWorkspace("acme")
+	conn := ws.NewKey(ws.NewBot("SMS connector", "DELEGATION"))
+	for field, in := range map[string]map[string]any{
+		"customerHandle": {"channel": "SMS", "customerHandle": "+34\x00600", "text": "hello"},
+		"customerName":   {"channel": "SMS", "customerHandle": "+34600", "customerName": "Ma\x00ria", "text": "hello"},
+		"text":           {"channel": "SMS", "customerHandle": "+34600", "text": "hel\x00lo"},
+	} {
+		r := conn.Do(ingest, testapi.Vars{"in": in}).WantCode(t, "BAD_USER_INPUT")
+		if r.Status >= 500 {
+			t.Errorf("%s: HTTP %d", field, r.Status)
+		}
+	}
+	if n := s.DB.Client.Conversation.Query().CountX(testapi.Sys()); n != 0 {
+		t.Fatalf("%d conversations stored from refused messages", n)
+	}
+	if n := s.DB.Client.Customer.Query().CountX(testapi.Sys()); n != 0 {
+		t.Fatalf("%d customers stored from refused messages", n)
+	}
+}
