@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -38,6 +39,7 @@ type config struct {
 	workspaceName         string
 	sessionTTL            time.Duration
 	introspection         bool
+	limits                httpapi.Limits
 	demo                  bool
 	logLevel              slog.Level
 }
@@ -51,6 +53,10 @@ func readConfig(args []string) (config, error) {
 	cors := fs.String("cors-origins", os.Getenv("CORS_ORIGINS"), "comma-separated browser origins allowed to call the API (CORS_ORIGINS)")
 	ttl := fs.Duration("session-ttl", durationEnv("SESSION_TTL", 12*time.Hour), "how long a sign-in lasts (SESSION_TTL)")
 	fs.BoolVar(&c.introspection, "introspection", env("INTROSPECTION", "true") != "false", "answer introspection queries; false in production (INTROSPECTION)")
+	rateLimit := fs.String("rate-limit", env("RATE_LIMIT", "on"), "on, or off to turn every rate limit off (RATE_LIMIT)")
+	fs.Float64Var(&c.limits.PerCredential.PerSecond, "rate-limit-rps", floatEnv("RATE_LIMIT_RPS", 50), "HTTP requests per second per session or API key, per instance (RATE_LIMIT_RPS)")
+	fs.IntVar(&c.limits.PerCredential.Burst, "rate-limit-burst", intEnv("RATE_LIMIT_BURST", 200), "bursts of HTTP requests per session or API key (RATE_LIMIT_BURST)")
+	fs.BoolVar(&c.limits.TrustForwardedFor, "trust-forwarded-for", env("TRUST_FORWARDED_FOR", "false") == "true", "take the client's address from X-Forwarded-For; only behind a proxy that sets it (TRUST_FORWARDED_FOR)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -61,6 +67,16 @@ func readConfig(args []string) (config, error) {
 		}
 	}
 	c.sessionTTL = *ttl
+	switch *rateLimit {
+	case "on":
+	case "off":
+		c.limits.Off = true
+	default:
+		return c, fmt.Errorf("rate limit: %q is neither on nor off", *rateLimit)
+	}
+	if !c.limits.Off && (c.limits.PerCredential.PerSecond <= 0 || c.limits.PerCredential.Burst < 1) {
+		return c, fmt.Errorf("rate limit: %g per second with bursts of %d: both must be positive", c.limits.PerCredential.PerSecond, c.limits.PerCredential.Burst)
+	}
 	c.adminEmail, c.adminPass = os.Getenv("SWITCHBOARD_ADMIN_EMAIL"), os.Getenv("SWITCHBOARD_ADMIN_PASSWORD")
 	c.workspaceName = env("SWITCHBOARD_WORKSPACE_NAME", "Switchboard")
 	if err := c.logLevel.UnmarshalText([]byte(*level)); err != nil {
@@ -72,6 +88,20 @@ func readConfig(args []string) (config, error) {
 func env(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
+	}
+	return def
+}
+
+func floatEnv(key string, def float64) float64 {
+	if f, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
+		return f
+	}
+	return def
+}
+
+func intEnv(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
 	}
 	return def
 }
@@ -134,7 +164,7 @@ func run(cfg config) error {
 	}
 
 	leases := desk.NewLeases(desk.New(db, bus))
-	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL, NoIntrospection: !cfg.introspection}, httpapi.Deps{DB: db, Bus: bus, Leases: leases})
+	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL, NoIntrospection: !cfg.introspection, Limits: cfg.limits}, httpapi.Deps{DB: db, Bus: bus, Leases: leases})
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -54,7 +54,7 @@ func runAnalytics(args []string) error {
 	fmt.Printf("analytics benchmark: Postgres, %d agents, %d days × %d conversations per agent and day: %d conversations, %d events (seeded in %.0f s)\n",
 		*nAgents, *days, *perDay, convs, evs, time.Since(seedStart).Seconds())
 
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{AccessLog: slog.New(slog.DiscardHandler)}, httpapi.Deps{DB: db}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{AccessLog: slog.New(slog.DiscardHandler), Limits: httpapi.Limits{Off: true}}, httpapi.Deps{DB: db}))
 	defer srv.Close()
 	tokens, err := signIn(srv.URL, []string{"admin@analytics.test"})
 	if err != nil {

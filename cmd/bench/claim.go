@@ -62,7 +62,7 @@ func runClaim(args []string) error {
 	bctx, stopBus := context.WithCancel(ctx)
 	defer stopBus()
 	go bus.Run(bctx)
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{AccessLog: slog.New(slog.DiscardHandler)}, httpapi.Deps{DB: db, Bus: bus}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{AccessLog: slog.New(slog.DiscardHandler), Limits: httpapi.Limits{Off: true}}, httpapi.Deps{DB: db, Bus: bus}))
 	defer srv.Close()
 	if err := fx.login(srv.URL); err != nil {
 		return err

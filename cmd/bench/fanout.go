@@ -101,7 +101,7 @@ func newInstance(ctx context.Context, db *storage.DB) *instance {
 	ctx, cancel := context.WithCancel(ctx)
 	go bus.Run(ctx)
 	leases := desk.NewLeases(desk.New(db, bus))
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{AccessLog: slog.New(slog.DiscardHandler), WSPing: time.Minute},
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{AccessLog: slog.New(slog.DiscardHandler), Limits: httpapi.Limits{Off: true}, WSPing: time.Minute},
 		httpapi.Deps{DB: db, Bus: bus, Leases: leases}))
 	return &instance{url: srv.URL, srv: srv, cancel: cancel}
 }

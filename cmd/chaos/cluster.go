@@ -166,7 +166,7 @@ func newCluster(bin string, pg *Postgres, n int, outDir, adminEmail, adminPass s
 		}
 		c.env = append(c.env, kv)
 	}
-	c.env = append(c.env, "SWITCHBOARD_ADMIN_EMAIL="+adminEmail, "SWITCHBOARD_ADMIN_PASSWORD="+adminPass, "LOG_LEVEL=warn")
+	c.env = append(c.env, "SWITCHBOARD_ADMIN_EMAIL="+adminEmail, "SWITCHBOARD_ADMIN_PASSWORD="+adminPass, "LOG_LEVEL=warn", "RATE_LIMIT=off")
 	for i := 0; i < n; i++ {
 		port, err := freePort()
 		if err != nil {

@@ -20,6 +20,7 @@ import (
 	"switchboard/ent/session"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/ratelimit"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
@@ -40,6 +41,8 @@ type Service struct {
 	// instance takes effect there within cacheTTL; on this one, at once.
 	cache *expirable.LRU[string, cached]
 	bus   *events.Bus
+	// logins slows down and refuses password guessing (nil: no limits).
+	logins *throttle
 }
 
 type cached struct {
@@ -50,10 +53,11 @@ type cached struct {
 // CacheTTL is how long a checked credential is trusted without asking the database again.
 const CacheTTL = 5 * time.Second
 
-// NewService returns the auth service; sessions live for sessionTTL.
-func NewService(client *ent.Client, sessionTTL time.Duration, bus *events.Bus) *Service {
+// NewService returns the auth service; sessions live for sessionTTL; logins are limited by
+// limits (nil: not at all).
+func NewService(client *ent.Client, sessionTTL time.Duration, bus *events.Bus, limits *LoginLimits) *Service {
 	return &Service{client: client, sessionTTL: sessionTTL, now: time.Now, bus: bus,
-		cache: expirable.NewLRU[string, cached](10000, nil, CacheTTL)}
+		cache: expirable.NewLRU[string, cached](10000, nil, CacheTTL), logins: newThrottle(limits)}
 }
 
 // newSecret returns a random bearer secret with prefix and the hash that is stored for it.
@@ -81,6 +85,10 @@ func (s *Service) Login(ctx context.Context, email, password string) (token stri
 	if email == "" || password == "" || len(password) > maxPasswordLen {
 		return "", nil, time.Time{}, bad
 	}
+	addr := ratelimit.ClientAddr(ctx)
+	if err := s.logins.refused(email, addr, s.now()); err != nil {
+		return "", nil, time.Time{}, err
+	}
 	sys := tenant.System(ctx) // no workspace is known before sign-in
 	a, err = s.client.Agent.Query().Where(agent.Email(email), agent.KindEQ(enum.KindHuman)).Only(sys)
 	if err != nil && !ent.IsNotFound(err) {
@@ -95,8 +103,10 @@ func (s *Service) Login(ctx context.Context, email, password string) (token stri
 		slog.ErrorContext(ctx, "login: stored hash unreadable", "agent", a.ID, "err", err)
 	}
 	if a == nil || !ok || !a.Active {
+		s.logins.failed(ctx, email, addr, s.now())
 		return "", nil, time.Time{}, bad
 	}
+	s.logins.succeeded(email)
 	token, tokenHash, err := newSecret(sessionPrefix)
 	if err != nil {
 		return "", nil, time.Time{}, err

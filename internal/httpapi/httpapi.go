@@ -55,6 +55,8 @@ type Config struct {
 	// CredentialRecheck is how often the credentials of open WebSockets are checked again, so
 	// that a logout, a revoked key, a deactivation or a role change closes them (default 1 s).
 	CredentialRecheck time.Duration
+	// Limits are the rate limits (defaults in Limits; Off for none).
+	Limits Limits
 	// NoIntrospection refuses introspection queries (INTROSPECTION=false, for production).
 	NoIntrospection bool
 	// AccessLog receives one line per request (default slog.Default()).
@@ -101,6 +103,7 @@ func (c *Config) defaults() {
 	if c.MaxSubscriptionsPerConnection == 0 {
 		c.MaxSubscriptionsPerConnection = 100
 	}
+	c.Limits.defaults()
 	if c.CredentialRecheck == 0 {
 		c.CredentialRecheck = time.Second
 	}
@@ -127,7 +130,7 @@ func (h *Handler) Drain(ctx context.Context) {
 func New(cfg Config, deps Deps) *Handler {
 	cfg.defaults()
 	client := deps.DB.Client
-	authn := auth.NewService(client, cfg.SessionTTL, deps.Bus)
+	authn := auth.NewService(client, cfg.SessionTTL, deps.Bus, cfg.Limits.loginLimits())
 	svc := services{leases: deps.Leases, db: deps.DB, auth: authn, watch: newCredentialWatch(authn, cfg.CredentialRecheck), resolver: &graph.Resolver{
 		Client: client, Auth: authn, Directory: directory.New(client, deps.Bus), Desk: desk.New(deps.DB, deps.Bus), Bus: deps.Bus,
 	}}
@@ -137,8 +140,11 @@ func New(cfg Config, deps Deps) *Handler {
 
 	out := &Handler{sockets: newOpenSockets()}
 	mux := http.NewServeMux()
-	mux.Handle("/query", out.sockets.withSocketHolder(outageStatus(authenticate(svc.auth, graphQL(cfg, svc)))))
-	restRoutes(mux, svc)
+	limit := limitRequests(cfg.Limits)
+	mux.Handle("/query", limit(out.sockets.withSocketHolder(failureStatus(authenticate(svc.auth, graphQL(cfg, svc))))))
+	rest := http.NewServeMux()
+	restRoutes(rest, svc)
+	mux.Handle("/v1/", limit(rest))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -204,7 +210,7 @@ func graphQL(cfg Config, svc services) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth})
 	srv.AroundRootFields(graph.RequireViewer)
-	srv.AroundResponses(noteOutage)
+	srv.AroundResponses(noteFailure)
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		slog.ErrorContext(ctx, "graphql: panic", "request_id", graph.RequestID(ctx), "panic", p)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -17,77 +18,101 @@ const retryAfterSeconds = "2"
 
 // httpStatus is the HTTP status of an answer that failed as a whole with f.
 func httpStatus(f *fault.Error, otherwise int) int {
-	if f.Code == fault.Unavailable {
+	switch f.Code {
+	case fault.Unavailable:
 		return http.StatusServiceUnavailable
+	case fault.RateLimited:
+		return http.StatusTooManyRequests
 	}
 	return otherwise
 }
 
-// markRetry sets Retry-After on answers that are 503.
+// markRetry sets Retry-After on answers that are 503 (429s set their own).
 func markRetry(w http.ResponseWriter, status int) {
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
 }
 
-// outageKey carries the flag that a GraphQL response failed as a whole because of an outage.
-type outageKey struct{}
+// failureKey carries where a GraphQL response that failed as a whole records its status.
+type failureKey struct{}
 
-// outageStatus makes a GraphQL request that failed as a whole with UNAVAILABLE (no data, every
-// error UNAVAILABLE) answer HTTP 503 with Retry-After, so HTTP clients and proxies see an outage
-// and retry, rather than a 200 whose body they must inspect. WebSocket upgrades pass through.
-func outageStatus(next http.Handler) http.Handler {
+// wholeFailure is the HTTP status of a GraphQL response that failed as a whole, for a reason
+// HTTP has a status for, and its Retry-After.
+type wholeFailure struct {
+	status     int
+	retryAfter string
+}
+
+// failureStatus makes a GraphQL request that failed as a whole (no data, every error of one
+// code) with UNAVAILABLE answer HTTP 503, and with RATE_LIMITED 429, both with Retry-After, so
+// HTTP clients and proxies see an outage or a limit and retry later, rather than a 200 whose
+// body they must inspect. WebSocket upgrades pass through.
+func failureStatus(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			next.ServeHTTP(w, r)
 			return
 		}
-		flag := new(atomic.Bool)
-		next.ServeHTTP(&outageWriter{ResponseWriter: w, flag: flag}, r.WithContext(context.WithValue(r.Context(), outageKey{}, flag)))
+		rec := new(atomic.Pointer[wholeFailure])
+		next.ServeHTTP(&failureWriter{ResponseWriter: w, failure: rec}, r.WithContext(context.WithValue(r.Context(), failureKey{}, rec)))
 	})
 }
 
-// noteOutage is a gqlgen response middleware: it raises the request's flag when the response
-// failed as a whole with UNAVAILABLE.
-func noteOutage(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+// noteFailure is a gqlgen response middleware: it records the status of a response that failed
+// as a whole with UNAVAILABLE or RATE_LIMITED.
+func noteFailure(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
-	flag, _ := ctx.Value(outageKey{}).(*atomic.Bool)
-	if resp == nil || flag == nil || len(resp.Errors) == 0 || (len(resp.Data) > 0 && string(resp.Data) != "null") {
+	rec, _ := ctx.Value(failureKey{}).(*atomic.Pointer[wholeFailure])
+	if resp == nil || rec == nil || len(resp.Errors) == 0 || (len(resp.Data) > 0 && string(resp.Data) != "null") {
 		return resp
 	}
-	for _, e := range resp.Errors {
-		if code, _ := e.Extensions["code"].(string); code != string(fault.Unavailable) {
+	code, _ := resp.Errors[0].Extensions["code"].(string)
+	for _, e := range resp.Errors[1:] {
+		if c, _ := e.Extensions["code"].(string); c != code {
 			return resp
 		}
 	}
-	flag.Store(true)
+	switch fault.Code(code) {
+	case fault.Unavailable:
+		rec.Store(&wholeFailure{http.StatusServiceUnavailable, retryAfterSeconds})
+	case fault.RateLimited:
+		after := 1
+		for _, e := range resp.Errors {
+			if s, ok := e.Extensions["retryAfter"].(int); ok {
+				after = max(after, s)
+			}
+		}
+		rec.Store(&wholeFailure{http.StatusTooManyRequests, strconv.Itoa(after)})
+	}
 	return resp
 }
 
-// outageWriter turns the GraphQL transport's 200 into 503 when the flag is raised.
-type outageWriter struct {
+// failureWriter turns the GraphQL transport's 200 into the recorded status.
+type failureWriter struct {
 	http.ResponseWriter
-	flag        *atomic.Bool
+	failure     *atomic.Pointer[wholeFailure]
 	wroteHeader bool
 }
 
-func (o *outageWriter) WriteHeader(code int) {
+func (o *failureWriter) WriteHeader(code int) {
 	if o.wroteHeader {
 		return
 	}
 	o.wroteHeader = true
-	if code == http.StatusOK && o.flag.Load() {
-		code = http.StatusServiceUnavailable
+	if f := o.failure.Load(); code == http.StatusOK && f != nil {
+		code = f.status
+		o.ResponseWriter.Header().Set("Retry-After", f.retryAfter)
 	}
 	markRetry(o.ResponseWriter, code)
 	o.ResponseWriter.WriteHeader(code)
 }
 
-func (o *outageWriter) Write(b []byte) (int, error) {
+func (o *failureWriter) Write(b []byte) (int, error) {
 	if !o.wroteHeader {
 		o.WriteHeader(http.StatusOK)
 	}
 	return o.ResponseWriter.Write(b)
 }
 
-func (o *outageWriter) Unwrap() http.ResponseWriter { return o.ResponseWriter }
+func (o *failureWriter) Unwrap() http.ResponseWriter { return o.ResponseWriter }

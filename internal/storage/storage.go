@@ -13,6 +13,7 @@ import (
 	neturl "net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	atlas "ariga.io/atlas/sql/schema"
@@ -149,9 +150,15 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // starting at once.
 const migrationLock = 0x5357_4244 // "SWBD"
 
+// migrating serialises migrations within a process: ent's migrate tables are package variables
+// that Atlas writes to.
+var migrating sync.Mutex
+
 // Migrate brings the schema up to date.
 func (d *DB) Migrate(ctx context.Context) error {
 	ctx = tenant.System(ctx)
+	migrating.Lock()
+	defer migrating.Unlock()
 	if d.Dialect == dialect.Postgres {
 		conn, err := d.SQL.Conn(ctx)
 		if err != nil {

@@ -51,11 +51,14 @@ func New(t testing.TB) *Server {
 }
 
 // NewOn starts a server over db with cfg: several servers on one database act as several
-// instances.
+// instances. Rate limits are off unless cfg sets some.
 func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 	t.Helper()
 	if cfg.AccessLog == nil {
 		cfg.AccessLog = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Limits == (httpapi.Limits{}) { // tests of the rate limits set theirs
+		cfg.Limits.Off = true
 	}
 	bus := events.NewBus(db.Client, db.URL)
 	ctx, cancel := context.WithCancel(context.Background())
