@@ -85,6 +85,9 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 	if strings.HasSuffix(err.Error(), "introspection disabled") { // gqlgen's, without the Introspection extension
 		return set(fault.Forbidden, "introspection is turned off on this server (INTROSPECTION=false): read the schema from the documentation", nil)
 	}
+	if msg, ok := undecodableBody(gerr.Message); ok {
+		return set(fault.BadUserInput, msg, nil)
+	}
 	if badScalar(err) || badPersistedQuery(err) {
 		return set(fault.BadUserInput, gerr.Message, nil)
 	}
@@ -99,6 +102,20 @@ func badScalar(err error) bool {
 	var nerr *strconv.NumError
 	return errors.As(err, &perr) || errors.As(err, &nerr) || strings.Contains(err.Error(), "cannot decode cursor") ||
 		strings.Contains(err.Error(), "time should be RFC3339Nano")
+}
+
+// undecodableBody is gqlgen's error (without a code, HTTP 400) for a POST body that is not a JSON
+// request, told without the body gqlgen quotes in it (it may be a megabyte, or a password).
+func undecodableBody(message string) (string, bool) {
+	const prefix = "json request body could not be decoded: "
+	msg, ok := strings.CutPrefix(message, prefix)
+	if !ok {
+		return "", false
+	}
+	if i := strings.LastIndex(msg, " body:"); i >= 0 {
+		msg = msg[:i]
+	}
+	return "the request body is not a JSON GraphQL request: " + msg, true
 }
 
 // badPersistedQuery reports gqlgen's errors (without a code) for a persisted-query extension that

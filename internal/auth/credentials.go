@@ -17,6 +17,7 @@ import (
 	"switchboard/ent/agent"
 	"switchboard/ent/apikey"
 	"switchboard/ent/schema/enum"
+	"switchboard/ent/schema"
 	"switchboard/ent/session"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
@@ -82,8 +83,8 @@ func hashSecret(s string) string {
 func (s *Service) Login(ctx context.Context, email, password string) (token string, a *ent.Agent, expires time.Time, err error) {
 	bad := fault.New(fault.Unauthenticated, "wrong email or password")
 	email = NormalizeEmail(email)
-	if email == "" || password == "" || len(password) > maxPasswordLen {
-		return "", nil, time.Time{}, bad
+	if email == "" || password == "" || len(password) > maxPasswordLen || !schema.Storable(email) {
+		return "", nil, time.Time{}, bad // no stored email has a NUL (Postgres refuses to look one up)
 	}
 	addr := ratelimit.ClientAddr(ctx)
 	if err := s.logins.refused(email, addr, s.now()); err != nil {
