@@ -12,17 +12,17 @@ import (
 	"switchboard/internal/fault"
 )
 
-// maxPage bounds every list a client can ask for; defaultPage is used when it asks for none.
+// MaxPage bounds every list a client can ask for; defaultPage is used when it asks for none.
 const (
-	maxPage     = 100
+	MaxPage     = 100
 	defaultPage = 50
 )
 
 // page applies the page-size bounds to a connection's first/last arguments.
 func page(first, last *int) (*int, *int, error) {
 	for name, n := range map[string]*int{"first": first, "last": last} {
-		if n != nil && (*n < 0 || *n > maxPage) {
-			return nil, nil, fault.Invalid(name, "must be 0 to %d", maxPage)
+		if n != nil && (*n < 0 || *n > MaxPage) {
+			return nil, nil, fault.Invalid(name, "must be 0 to %d", MaxPage)
 		}
 	}
 	if first == nil && last == nil {

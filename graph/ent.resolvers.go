@@ -32,8 +32,8 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	if _, err := auth.Member(ctx); err != nil {
 		return nil, err
 	}
-	if len(ids) > maxPage {
-		return nil, fault.Invalid("ids", "at most %d per request", maxPage)
+	if len(ids) > MaxPage {
+		return nil, fault.Invalid("ids", "at most %d per request", MaxPage)
 	}
 	ns, err := r.Client.Noders(ctx, ids) // adds an error per id it cannot find
 	if err != nil {

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -81,3 +83,61 @@ func RequireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marsh
 	}
 	return next(ctx)
 }
+
+// pagedComplexity counts a list field's selections once per item it may return, so that the
+// complexity limit sees what a query costs: a connection's first or last (defaultPage when it
+// names neither), a field's first (history), or the ids of nodes. Other fields cost 1 plus their
+// selections, as in gqlgen.
+type pagedComplexity struct{ graphql.ExecutableSchema }
+
+// Complexity implements graphql.ExecutableSchema.
+func (p pagedComplexity) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
+	if c, ok := p.ExecutableSchema.Complexity(ctx, typeName, field, child, args); ok {
+		return c, true
+	}
+	items := 1
+	def := p.Schema().Types[typeName]
+	if def == nil {
+		return 0, false
+	}
+	fd := def.Fields.ForName(field)
+	if fd == nil {
+		return 0, false
+	}
+	if ids, ok := args["ids"].([]any); ok {
+		items = len(ids)
+	} else if fd.Arguments.ForName("first") != nil || fd.Arguments.ForName("last") != nil {
+		items = defaultPage
+		first, hasFirst := count(args["first"])
+		last, hasLast := count(args["last"])
+		if hasFirst || hasLast {
+			items = max(first, last)
+		}
+	}
+	items = min(max(items, 1), MaxPage+1) // more than MaxPage is refused anyway
+	if child > (math.MaxInt32-1)/items {
+		return math.MaxInt32, true // never wraps round to a small cost
+	}
+	return 1 + items*child, true
+}
+
+// count reads a page-size argument as the operation gave it (a literal or a variable); false
+// when it gave none.
+func count(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case float64:
+		return int(n), true
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil
+	}
+	return 0, false
+}
+
+// MaxComplexity is the default complexity limit of an operation: every page of every list
+// counted (pagedComplexity).
+const MaxComplexity = 5000

@@ -26,7 +26,7 @@ type Resolver struct {
 	liveCache *liveCaches
 }
 
-// NewSchema returns the executable schema over r.
+// NewSchema returns the executable schema over r, its complexity counting list pages.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: r})
+	return pagedComplexity{NewExecutableSchema(Config{Resolvers: r})}
 }

@@ -42,7 +42,7 @@ type Config struct {
 	CORSOrigins []string
 	// MaxBodyBytes bounds a request body (default 1 MiB).
 	MaxBodyBytes int64
-	// MaxDepth and MaxComplexity bound a GraphQL operation (defaults 12 and 1000).
+	// MaxDepth and MaxComplexity bound a GraphQL operation (defaults 12 and graph.MaxComplexity).
 	MaxDepth, MaxComplexity int
 	// SPA is the built agent workspace (frontend/dist); nil serves a placeholder.
 	SPA fs.FS
@@ -89,7 +89,7 @@ func (c *Config) defaults() {
 		c.MaxDepth = 12
 	}
 	if c.MaxComplexity == 0 {
-		c.MaxComplexity = 1000
+		c.MaxComplexity = graph.MaxComplexity
 	}
 	if c.WSInitTimeout == 0 {
 		c.WSInitTimeout = 10 * time.Second
