@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -69,3 +70,38 @@ func CheckPassword(encoded, password string) (bool, error) {
 // dummyHash is checked against when the email is unknown, so a login takes as long whether or not
 // the account exists.
 var dummyHash, _ = HashPassword("switchboard-timing-equaliser")
+
+// commonPasswords are the most used passwords long enough to pass MinPasswordLen (from the
+// public lists of leaked passwords): the first ones any guesser tries.
+var commonPasswords = map[string]bool{}
+
+func init() {
+	for _, p := range strings.Fields(`password password1 password12 password123 passw0rd p@ssw0rd p@ssword
+		12345678 123456789 1234567890 0123456789 87654321 987654321 11111111 00000000 12341234 123123123
+		11223344 qwertyui qwertyuiop qwerty12 qwerty123 qwerty1234 1q2w3e4r 1q2w3e4r5t q1w2e3r4 1qaz2wsx
+		zaq12wsx zaq1zaq1 asdfghjk asdfasdf abcd1234 abc12345 abcdefgh iloveyou sunshine princess football
+		baseball welcome1 welcome123 letmein1 trustno1 superman starwars changeme changeme1 admin123
+		administrator secret123 whatever dragon123 monkey123 michael1 jennifer computer internet`) {
+		commonPasswords[p] = true
+	}
+}
+
+// WeakPassword says why p is too easy to guess ("" when it is not): shorter than MinPasswordLen,
+// one of the common passwords, one character repeated, or the email (or its name part) it signs
+// in with.
+func WeakPassword(p, email string) string {
+	lower := strings.ToLower(p)
+	_, first := utf8.DecodeRuneInString(lower)
+	local, _, _ := strings.Cut(strings.ToLower(email), "@")
+	switch {
+	case utf8.RuneCountInString(p) < MinPasswordLen:
+		return fmt.Sprintf("must be at least %d characters", MinPasswordLen)
+	case commonPasswords[lower]:
+		return "is one of the most common passwords: choose another"
+	case strings.Count(lower, lower[:first])*first == len(lower):
+		return "repeats one character: choose another"
+	case email != "" && (lower == strings.ToLower(email) || lower == local):
+		return "must not be the email address"
+	}
+	return ""
+}

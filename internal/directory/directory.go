@@ -113,7 +113,7 @@ func (d *Directory) createAgent(ctx context.Context, workspaceID, actorID int, a
 		if email, err = validEmail(*in.Email); err != nil {
 			return nil, err
 		}
-		if hash, err = hashValidPassword(*in.Password); err != nil {
+		if hash, err = hashValidPassword(*in.Password, email); err != nil {
 			return nil, err
 		}
 		if !actorRole.AtLeast(role) {
@@ -204,7 +204,14 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 		after["email"] = email
 	}
 	if in.Password != nil {
-		hash, err := hashValidPassword(*in.Password)
+		signIn := ""
+		if a.Email != nil {
+			signIn = *a.Email
+		}
+		if e, ok := after["email"].(string); ok {
+			signIn = e
+		}
+		hash, err := hashValidPassword(*in.Password, signIn)
 		if err != nil {
 			return nil, err
 		}
@@ -424,9 +431,14 @@ func validEmail(s string) (string, error) {
 	return e, nil
 }
 
-func hashValidPassword(p string) (string, error) {
-	if len(p) < auth.MinPasswordLen || len(p) > 256 {
-		return "", fault.Invalid("password", "must be %d to 256 characters", auth.MinPasswordLen)
+// hashValidPassword hashes p unless it is too long or too easy to guess for the agent signing in
+// with email.
+func hashValidPassword(p, email string) (string, error) {
+	if len(p) > 256 {
+		return "", fault.Invalid("password", "must be at most 256 bytes")
+	}
+	if why := auth.WeakPassword(p, email); why != "" {
+		return "", fault.Invalid("password", "%s", why)
 	}
 	return auth.HashPassword(p)
 }

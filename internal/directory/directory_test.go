@@ -47,6 +47,10 @@ func TestCreateAgentRejectsBadInput(t *testing.T) {
 		"bad email":         {map[string]any{"email": "not-an-email", "password": "secret-123", "name": "x"}, "BAD_USER_INPUT"},
 		"short password":    {map[string]any{"email": "a@acme.test", "password": "short", "name": "x"}, "BAD_USER_INPUT"},
 		"no password":       {map[string]any{"email": "a@acme.test", "name": "x"}, "BAD_USER_INPUT"},
+		"common password":   {map[string]any{"email": "a@acme.test", "password": "Password123", "name": "x"}, "BAD_USER_INPUT"},
+		"repeated password": {map[string]any{"email": "a@acme.test", "password": "zzzzzzzzzz", "name": "x"}, "BAD_USER_INPUT"},
+		"email as password": {map[string]any{"email": "ana.lopez@acme.test", "password": "Ana.Lopez", "name": "x"}, "BAD_USER_INPUT"},
+		"7 characters":      {map[string]any{"email": "a@acme.test", "password": "ñ7chars", "name": "x"}, "BAD_USER_INPUT"},
 		"empty name":        {map[string]any{"email": "a@acme.test", "password": "secret-123", "name": "   "}, "BAD_USER_INPUT"},
 		"duplicate email":   {map[string]any{"email": "TAKEN@acme.test", "password": "secret-123", "name": "x"}, "CONFLICT"},
 		"bot without role":  {map[string]any{"name": "b", "kind": "VIRTUAL"}, "BAD_USER_INPUT"},
@@ -106,6 +110,10 @@ func TestAgentsMayChangeOnlyTheirOwnNameAndPassword(t *testing.T) {
 	ana := ws.NewAgent("ana@acme.test", "AGENT")
 	ben := ws.NewAgent("ben@acme.test", "AGENT")
 	ana.Do(`mutation($id:ID!){updateAgent(id:$id,input:{name:"Ana A.",password:"new-secret-1"}){name}}`, testapi.Vars{"id": ana.AgentID}).OK(t)
+	s.Login("ana@acme.test", "new-secret-1")
+	for _, weak := range []string{"qwerty123", "ANA@acme.test", "ana", "11111111"} { // SPEC §10: nothing easy to guess
+		ana.Do(`mutation($id:ID!,$p:String!){updateAgent(id:$id,input:{password:$p}){name}}`, testapi.Vars{"id": ana.AgentID, "p": weak}).WantCode(t, "BAD_USER_INPUT")
+	}
 	s.Login("ana@acme.test", "new-secret-1")
 	ana.Do(`mutation($id:ID!){updateAgent(id:$id,input:{skills:["vip"]}){name}}`, testapi.Vars{"id": ana.AgentID}).WantCode(t, "FORBIDDEN")
 	ana.Do(`mutation($id:ID!){updateAgent(id:$id,input:{name:"x"}){name}}`, testapi.Vars{"id": ben.AgentID}).WantCode(t, "FORBIDDEN")
