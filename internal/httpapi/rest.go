@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -16,6 +17,11 @@ import (
 	"switchboard/internal/fault"
 )
 
+// openAPI describes the REST endpoints (OpenAPI 3.1); openapi_test.go holds it to the answers.
+//
+//go:embed openapi.json
+var openAPI []byte
+
 // REST for simple integrations (SPEC §9): POST /v1/conversations/{id}/claim and /release with
 // "Authorization: Bearer <API key or session token>" return the conversation as JSON; a lost race
 // is 409 with the current owner.
@@ -25,6 +31,10 @@ func restRoutes(mux *http.ServeMux, svc services) {
 		return d.Claim(ctx, id, false)
 	}))
 	mux.Handle("POST /v1/conversations/{id}/release", svc.restAction(d.Release))
+	mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(openAPI)
+	})
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, _ *http.Request) {
 		writeREST(w, http.StatusNotFound, restError(fault.New(fault.NotFound, "no such endpoint: see docs/api.md for the REST API")))
 	})
