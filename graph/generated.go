@@ -353,6 +353,7 @@ type ComplexityRoot struct {
 		Conversations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
 		EventCursor      func(childComplexity int) int
 		Me               func(childComplexity int) int
+		MyQueue          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder) int
 		Node             func(childComplexity int, id int) int
 		Nodes            func(childComplexity int, ids []int) int
 		Pools            func(childComplexity int) int
@@ -487,6 +488,7 @@ type QueryResolver interface {
 	AgentPerformance(ctx context.Context, days *int, from *time.Time, to *time.Time) ([]*model.AgentPerformance, error)
 	Me(ctx context.Context) (*ent.Agent, error)
 	EventCursor(ctx context.Context) (string, error)
+	MyQueue(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder) (*ent.ConversationConnection, error)
 }
 type SubscriptionResolver interface {
 	LockChanged(ctx context.Context, conversationIds []int, after *string) (<-chan *model.LockEvent, error)
@@ -2043,6 +2045,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.myQueue":
+		if e.ComplexityRoot.Query.MyQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyQueue(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ConversationOrder)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3779,6 +3792,28 @@ extend type Query {
   eventCursor: String!
 }
 `, BuiltIn: false},
+	{Name: "../schema/queue.graphql", Input: `extend type Query {
+  """
+  The viewer's own queue (My Queue): the open NEW and PENDING conversations a human owns — the
+  same set the ` + "`" + `myQueue` + "`" + ` subscription keeps up to date. Newest customer message first unless
+  ` + "`" + `orderBy` + "`" + ` says otherwise. To follow it without a gap, read ` + "`" + `eventCursor` + "`" + ` first, then this, then
+  subscribe to ` + "`" + `myQueue(after:)` + "`" + ` with that cursor. Any member of the workspace; at most 100 per
+  page (50 when neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given).
+  """
+  myQueue(
+    "Returns the elements after this cursor (pageInfo.endCursor of the previous page)."
+    after: Cursor
+    "Returns the first n elements (0 to 100)."
+    first: Int
+    "Returns the elements before this cursor."
+    before: Cursor
+    "Returns the last n elements (0 to 100)."
+    last: Int
+    "The order of the page; default: lastMessageAt, newest first."
+    orderBy: ConversationOrder
+  ): ConversationConnection!
+}
+`, BuiltIn: false},
 	{Name: "../schema/routing.graphql", Input: `# Routing (SPEC §4, C9–C11): who gets each conversation next, the queue, transfers.
 
 "Where a queued conversation waits (SPEC §12)."
@@ -5380,6 +5415,52 @@ func (ec *executionContext) field_Query_conversations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ConversationOrder, error) {
+			return ec.unmarshalOConversationOrder2ᚖswitchboardᚋentᚐConversationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
 	return args, nil
 }
 
@@ -12110,6 +12191,50 @@ func (ec *executionContext) _Query_eventCursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Query_eventCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
+func (ec *executionContext) _Query_myQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyQueue(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ConversationOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ConversationConnection) graphql.Marshaler {
+			return ec.marshalNConversationConnection2ᚖswitchboardᚋentᚐConversationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -18996,6 +19121,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_eventCursor(ctx, field)
+				})
+		case "myQueue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myQueue(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

@@ -11,6 +11,7 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
+	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
 	"switchboard/graph/model"
 	"switchboard/internal/auth"
@@ -102,8 +103,14 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 type ownedSet map[int]bool
 
 func loadOwned(ctx context.Context, c *ent.Client, agentID int) (ownedSet, error) {
-	return setOf(ctx, c.Conversation.Query().Where(conversation.OwnerID(agentID), conversation.HumanOwned(true), conversation.IsOpen(true),
-		conversation.StatusIn(enum.StatusNew, enum.StatusPending)))
+	return setOf(ctx, c.Conversation.Query().Where(inMyQueue(agentID)))
+}
+
+// inMyQueue selects agentID's queue: the open conversations it owns as a human, waiting on it
+// (NEW or PENDING). The myQueue query and subscription both read it.
+func inMyQueue(agentID int) predicate.Conversation {
+	return conversation.And(conversation.OwnerID(agentID), conversation.HumanOwned(true), conversation.IsOpen(true),
+		conversation.StatusIn(enum.StatusNew, enum.StatusPending))
 }
 
 // setOf is the set of the conversations q selects.

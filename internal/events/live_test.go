@@ -2,6 +2,9 @@ package events_test
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -397,5 +400,152 @@ func TestStragglersAreNumbered(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d events still unnumbered after 5 s", n)
 		}
+	}
+}
+
+// myQueueFollower keeps one agent's My Queue as a screen does: eventCursor, then the myQueue
+// query, then the myQueue subscription from that cursor.
+type myQueueFollower struct {
+	c   *testapi.Client
+	set map[string]bool
+	sub *testapi.Sub
+}
+
+func followMyQueue(t *testing.T, c *testapi.Client) *myQueueFollower {
+	t.Helper()
+	cursor := c.Do(`{eventCursor}`, nil).OK(t).Str(t, "eventCursor")
+	f := &myQueueFollower{c: c, set: map[string]bool{}}
+	for _, id := range myQueueNow(t, c) {
+		f.set[id] = true
+	}
+	f.sub = c.Subscribe(`subscription($after:String){myQueue(after:$after){kind conversation{id}}}`, testapi.Vars{"after": cursor})
+	return f
+}
+
+// myQueueNow reads every page of the myQueue query, checking its order (newest message first).
+func myQueueNow(t *testing.T, c *testapi.Client) []string {
+	t.Helper()
+	var ids []string
+	var after any
+	var last time.Time
+	for {
+		var page struct {
+			MyQueue struct {
+				TotalCount int
+				Edges      []struct {
+					Node struct {
+						ID            string
+						LastMessageAt time.Time
+					}
+				}
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   string
+				}
+			}
+		}
+		c.Do(`query($after:Cursor){myQueue(first:2,after:$after){totalCount edges{node{id lastMessageAt}} pageInfo{hasNextPage endCursor}}}`,
+			testapi.Vars{"after": after}).OK(t).Decode(t, &page)
+		for _, e := range page.MyQueue.Edges {
+			if !last.IsZero() && e.Node.LastMessageAt.After(last) {
+				t.Fatalf("myQueue is not newest first: %v after %v", e.Node.LastMessageAt, last)
+			}
+			last = e.Node.LastMessageAt
+			ids = append(ids, e.Node.ID)
+		}
+		if !page.MyQueue.PageInfo.HasNextPage {
+			if page.MyQueue.TotalCount != len(ids) {
+				t.Fatalf("myQueue totalCount %d, %d on its pages", page.MyQueue.TotalCount, len(ids))
+			}
+			return ids
+		}
+		after = page.MyQueue.PageInfo.EndCursor
+	}
+}
+
+// caughtUp applies the subscription's events until the set equals the query's answer (true), or
+// nothing more arrives for a while (false).
+func (f *myQueueFollower) caughtUp(t *testing.T) bool {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		want := map[string]bool{}
+		for _, id := range myQueueNow(t, f.c) {
+			want[id] = true
+		}
+		if reflect.DeepEqual(want, f.set) && !f.apply(300*time.Millisecond) {
+			return true // and nothing more came that would change it
+		}
+		f.apply(100 * time.Millisecond)
+	}
+	return false
+}
+
+// apply applies the events that arrive until none has for quiet; it reports whether any did.
+func (f *myQueueFollower) apply(quiet time.Duration) bool {
+	got := false
+	var q queueEvent
+	for f.sub.Next(quiet, &q) {
+		got = true
+		{
+			switch q.MyQueue.Kind {
+			case "ADDED", "UPDATED":
+				f.set[q.MyQueue.Conversation.ID] = true
+			case "REMOVED":
+				delete(f.set, q.MyQueue.Conversation.ID)
+			}
+		}
+	}
+	return got
+}
+
+// SPEC §9 Query.myQueue: the query and the subscription describe the same queue. Random
+// histories of claims, releases, reassignments, pends, resolves and customer replies among three
+// agents; each agent's screen (query, then subscription from the cursor read before it) — and one
+// that joins halfway through the activity — ends equal to the query's answer.
+func TestMyQueueQueryAgreesWithSubscription(t *testing.T) {
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			f := newFixture(t, testapi.New(t), "acme")
+			agents := []*testapi.Client{f.agent(t, "Ana"), f.agent(t, "Ben"), f.agent(t, "Cy")}
+			var convs []string
+			for i := range 6 {
+				convs = append(convs, f.ingest(t, fmt.Sprint("+", i), "hello"))
+			}
+			var screens []*myQueueFollower
+			for _, a := range agents {
+				screens = append(screens, followMyQueue(t, a))
+			}
+			rng := rand.New(rand.NewPCG(seed, 18))
+			claim, reassign := `mutation($id:ID!){claimConversation(id:$id){id}}`, `mutation($id:ID!,$to:ID!){reassignConversation(id:$id,agentId:$to){id}}`
+			ops := []string{claim, claim, claim, reassign, reassign,
+				`mutation($id:ID!){releaseConversation(id:$id){id}}`,
+				`mutation($id:ID!){pendConversation(id:$id){id}}`,
+				`mutation($id:ID!){resolveConversation(id:$id){id}}`,
+			}
+			took := 0
+			for step := range 120 {
+				if step == 60 {
+					screens = append(screens, followMyQueue(t, agents[1]))
+				}
+				c := convs[rng.IntN(len(convs))]
+				if rng.IntN(8) == 0 {
+					f.ingest(t, fmt.Sprint("+", slices.Index(convs, c)), "still there?")
+					continue
+				}
+				op := ops[rng.IntN(len(ops))]
+				if r := agents[rng.IntN(len(agents))].Do(op, testapi.Vars{"id": c, "to": agents[rng.IntN(len(agents))].AgentID}); len(r.Errors) == 0 {
+					took++
+				}
+			}
+			sizes := []int{}
+			for i, s := range screens {
+				if !s.caughtUp(t) {
+					t.Fatalf("screen %d: the subscription's queue %v never matched the query's %v", i, s.set, myQueueNow(t, s.c))
+				}
+				sizes = append(sizes, len(s.set))
+			}
+			t.Logf("%d of 120 steps changed something; the queues end with %v conversations", took, sizes)
+		})
 	}
 }
