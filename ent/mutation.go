@@ -19643,6 +19643,7 @@ type ViewerMutation struct {
 	id                  *int
 	opened_at           *time.Time
 	last_seen_at        *time.Time
+	monitoring          *bool
 	clearedFields       map[string]struct{}
 	workspace           *int
 	clearedworkspace    bool
@@ -19933,6 +19934,42 @@ func (m *ViewerMutation) ResetLastSeenAt() {
 	m.last_seen_at = nil
 }
 
+// SetMonitoring sets the "monitoring" field.
+func (m *ViewerMutation) SetMonitoring(b bool) {
+	m.monitoring = &b
+}
+
+// Monitoring returns the value of the "monitoring" field in the mutation.
+func (m *ViewerMutation) Monitoring() (r bool, exists bool) {
+	v := m.monitoring
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonitoring returns the old "monitoring" field's value of the Viewer entity.
+// If the Viewer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ViewerMutation) OldMonitoring(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonitoring is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonitoring requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonitoring: %w", err)
+	}
+	return oldValue.Monitoring, nil
+}
+
+// ResetMonitoring resets all changes to the "monitoring" field.
+func (m *ViewerMutation) ResetMonitoring() {
+	m.monitoring = nil
+}
+
 // ClearWorkspace clears the "workspace" edge to the Workspace entity.
 func (m *ViewerMutation) ClearWorkspace() {
 	m.clearedworkspace = true
@@ -20048,7 +20085,7 @@ func (m *ViewerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ViewerMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.workspace != nil {
 		fields = append(fields, viewer.FieldWorkspaceID)
 	}
@@ -20063,6 +20100,9 @@ func (m *ViewerMutation) Fields() []string {
 	}
 	if m.last_seen_at != nil {
 		fields = append(fields, viewer.FieldLastSeenAt)
+	}
+	if m.monitoring != nil {
+		fields = append(fields, viewer.FieldMonitoring)
 	}
 	return fields
 }
@@ -20082,6 +20122,8 @@ func (m *ViewerMutation) Field(name string) (ent.Value, bool) {
 		return m.OpenedAt()
 	case viewer.FieldLastSeenAt:
 		return m.LastSeenAt()
+	case viewer.FieldMonitoring:
+		return m.Monitoring()
 	}
 	return nil, false
 }
@@ -20101,6 +20143,8 @@ func (m *ViewerMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldOpenedAt(ctx)
 	case viewer.FieldLastSeenAt:
 		return m.OldLastSeenAt(ctx)
+	case viewer.FieldMonitoring:
+		return m.OldMonitoring(ctx)
 	}
 	return nil, fmt.Errorf("unknown Viewer field %s", name)
 }
@@ -20144,6 +20188,13 @@ func (m *ViewerMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetLastSeenAt(v)
+		return nil
+	case viewer.FieldMonitoring:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonitoring(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Viewer field %s", name)
@@ -20211,6 +20262,9 @@ func (m *ViewerMutation) ResetField(name string) error {
 		return nil
 	case viewer.FieldLastSeenAt:
 		m.ResetLastSeenAt()
+		return nil
+	case viewer.FieldMonitoring:
+		m.ResetMonitoring()
 		return nil
 	}
 	return fmt.Errorf("unknown Viewer field %s", name)

@@ -30,6 +30,8 @@ type Viewer struct {
 	OpenedAt time.Time `json:"opened_at,omitempty"`
 	// LastSeenAt holds the value of the "last_seen_at" field.
 	LastSeenAt time.Time `json:"last_seen_at,omitempty"`
+	// Monitoring holds the value of the "monitoring" field.
+	Monitoring bool `json:"monitoring,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ViewerQuery when eager-loading is set.
 	Edges        ViewerEdges `json:"edges"`
@@ -89,6 +91,8 @@ func (*Viewer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case viewer.FieldMonitoring:
+			values[i] = new(sql.NullBool)
 		case viewer.FieldID, viewer.FieldWorkspaceID, viewer.FieldConversationID, viewer.FieldAgentID:
 			values[i] = new(sql.NullInt64)
 		case viewer.FieldOpenedAt, viewer.FieldLastSeenAt:
@@ -143,6 +147,12 @@ func (_m *Viewer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field last_seen_at", values[i])
 			} else if value.Valid {
 				_m.LastSeenAt = value.Time
+			}
+		case viewer.FieldMonitoring:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field monitoring", values[i])
+			} else if value.Valid {
+				_m.Monitoring = value.Bool
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -209,6 +219,9 @@ func (_m *Viewer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("last_seen_at=")
 	builder.WriteString(_m.LastSeenAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("monitoring=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Monitoring))
 	builder.WriteByte(')')
 	return builder.String()
 }

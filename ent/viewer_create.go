@@ -71,6 +71,20 @@ func (_c *ViewerCreate) SetNillableLastSeenAt(v *time.Time) *ViewerCreate {
 	return _c
 }
 
+// SetMonitoring sets the "monitoring" field.
+func (_c *ViewerCreate) SetMonitoring(v bool) *ViewerCreate {
+	_c.mutation.SetMonitoring(v)
+	return _c
+}
+
+// SetNillableMonitoring sets the "monitoring" field if the given value is not nil.
+func (_c *ViewerCreate) SetNillableMonitoring(v *bool) *ViewerCreate {
+	if v != nil {
+		_c.SetMonitoring(*v)
+	}
+	return _c
+}
+
 // SetWorkspace sets the "workspace" edge to the Workspace entity.
 func (_c *ViewerCreate) SetWorkspace(v *Workspace) *ViewerCreate {
 	return _c.SetWorkspaceID(v.ID)
@@ -137,6 +151,10 @@ func (_c *ViewerCreate) defaults() error {
 		v := viewer.DefaultLastSeenAt()
 		_c.mutation.SetLastSeenAt(v)
 	}
+	if _, ok := _c.mutation.Monitoring(); !ok {
+		v := viewer.DefaultMonitoring
+		_c.mutation.SetMonitoring(v)
+	}
 	return nil
 }
 
@@ -156,6 +174,9 @@ func (_c *ViewerCreate) check() error {
 	}
 	if _, ok := _c.mutation.LastSeenAt(); !ok {
 		return &ValidationError{Name: "last_seen_at", err: errors.New(`ent: missing required field "Viewer.last_seen_at"`)}
+	}
+	if _, ok := _c.mutation.Monitoring(); !ok {
+		return &ValidationError{Name: "monitoring", err: errors.New(`ent: missing required field "Viewer.monitoring"`)}
 	}
 	if len(_c.mutation.WorkspaceIDs()) == 0 {
 		return &ValidationError{Name: "workspace", err: errors.New(`ent: missing required edge "Viewer.workspace"`)}
@@ -200,6 +221,10 @@ func (_c *ViewerCreate) createSpec() (*Viewer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LastSeenAt(); ok {
 		_spec.SetField(viewer.FieldLastSeenAt, field.TypeTime, value)
 		_node.LastSeenAt = value
+	}
+	if value, ok := _c.mutation.Monitoring(); ok {
+		_spec.SetField(viewer.FieldMonitoring, field.TypeBool, value)
+		_node.Monitoring = value
 	}
 	if nodes := _c.mutation.WorkspaceIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -328,6 +353,18 @@ func (u *ViewerUpsert) UpdateLastSeenAt() *ViewerUpsert {
 	return u
 }
 
+// SetMonitoring sets the "monitoring" field.
+func (u *ViewerUpsert) SetMonitoring(v bool) *ViewerUpsert {
+	u.Set(viewer.FieldMonitoring, v)
+	return u
+}
+
+// UpdateMonitoring sets the "monitoring" field to the value that was provided on create.
+func (u *ViewerUpsert) UpdateMonitoring() *ViewerUpsert {
+	u.SetExcluded(viewer.FieldMonitoring)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -404,6 +441,20 @@ func (u *ViewerUpsertOne) SetLastSeenAt(v time.Time) *ViewerUpsertOne {
 func (u *ViewerUpsertOne) UpdateLastSeenAt() *ViewerUpsertOne {
 	return u.Update(func(s *ViewerUpsert) {
 		s.UpdateLastSeenAt()
+	})
+}
+
+// SetMonitoring sets the "monitoring" field.
+func (u *ViewerUpsertOne) SetMonitoring(v bool) *ViewerUpsertOne {
+	return u.Update(func(s *ViewerUpsert) {
+		s.SetMonitoring(v)
+	})
+}
+
+// UpdateMonitoring sets the "monitoring" field to the value that was provided on create.
+func (u *ViewerUpsertOne) UpdateMonitoring() *ViewerUpsertOne {
+	return u.Update(func(s *ViewerUpsert) {
+		s.UpdateMonitoring()
 	})
 }
 
@@ -649,6 +700,20 @@ func (u *ViewerUpsertBulk) SetLastSeenAt(v time.Time) *ViewerUpsertBulk {
 func (u *ViewerUpsertBulk) UpdateLastSeenAt() *ViewerUpsertBulk {
 	return u.Update(func(s *ViewerUpsert) {
 		s.UpdateLastSeenAt()
+	})
+}
+
+// SetMonitoring sets the "monitoring" field.
+func (u *ViewerUpsertBulk) SetMonitoring(v bool) *ViewerUpsertBulk {
+	return u.Update(func(s *ViewerUpsert) {
+		s.SetMonitoring(v)
+	})
+}
+
+// UpdateMonitoring sets the "monitoring" field to the value that was provided on create.
+func (u *ViewerUpsertBulk) UpdateMonitoring() *ViewerUpsertBulk {
+	return u.Update(func(s *ViewerUpsert) {
+		s.UpdateMonitoring()
 	})
 }
 

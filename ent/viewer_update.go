@@ -57,6 +57,20 @@ func (_u *ViewerUpdate) SetNillableLastSeenAt(v *time.Time) *ViewerUpdate {
 	return _u
 }
 
+// SetMonitoring sets the "monitoring" field.
+func (_u *ViewerUpdate) SetMonitoring(v bool) *ViewerUpdate {
+	_u.mutation.SetMonitoring(v)
+	return _u
+}
+
+// SetNillableMonitoring sets the "monitoring" field if the given value is not nil.
+func (_u *ViewerUpdate) SetNillableMonitoring(v *bool) *ViewerUpdate {
+	if v != nil {
+		_u.SetMonitoring(*v)
+	}
+	return _u
+}
+
 // Mutation returns the ViewerMutation object of the builder.
 func (_u *ViewerUpdate) Mutation() *ViewerMutation {
 	return _u.mutation
@@ -127,6 +141,9 @@ func (_u *ViewerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.LastSeenAt(); ok {
 		_spec.SetField(viewer.FieldLastSeenAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Monitoring(); ok {
+		_spec.SetField(viewer.FieldMonitoring, field.TypeBool, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -173,6 +190,20 @@ func (_u *ViewerUpdateOne) SetLastSeenAt(v time.Time) *ViewerUpdateOne {
 func (_u *ViewerUpdateOne) SetNillableLastSeenAt(v *time.Time) *ViewerUpdateOne {
 	if v != nil {
 		_u.SetLastSeenAt(*v)
+	}
+	return _u
+}
+
+// SetMonitoring sets the "monitoring" field.
+func (_u *ViewerUpdateOne) SetMonitoring(v bool) *ViewerUpdateOne {
+	_u.mutation.SetMonitoring(v)
+	return _u
+}
+
+// SetNillableMonitoring sets the "monitoring" field if the given value is not nil.
+func (_u *ViewerUpdateOne) SetNillableMonitoring(v *bool) *ViewerUpdateOne {
+	if v != nil {
+		_u.SetMonitoring(*v)
 	}
 	return _u
 }
@@ -276,6 +307,9 @@ func (_u *ViewerUpdateOne) sqlSave(ctx context.Context) (_node *Viewer, err erro
 	}
 	if value, ok := _u.mutation.LastSeenAt(); ok {
 		_spec.SetField(viewer.FieldLastSeenAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Monitoring(); ok {
+		_spec.SetField(viewer.FieldMonitoring, field.TypeBool, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Viewer{config: _u.config}

@@ -34,6 +34,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Conversation() ConversationResolver
+	ConversationViewer() ConversationViewerResolver
 	Event() EventResolver
 	LockEvent() LockEventResolver
 	Mutation() MutationResolver
@@ -164,6 +165,7 @@ type ComplexityRoot struct {
 		UpdatedAt             func(childComplexity int) int
 		Version               func(childComplexity int) int
 		ViewerCanReply        func(childComplexity int) int
+		Viewers               func(childComplexity int) int
 	}
 
 	ConversationConnection struct {
@@ -175,6 +177,12 @@ type ComplexityRoot struct {
 	ConversationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ConversationViewer struct {
+		Agent      func(childComplexity int) int
+		Monitoring func(childComplexity int) int
+		OpenedAt   func(childComplexity int) int
 	}
 
 	CreateApiKeyPayload struct {
@@ -287,6 +295,7 @@ type ComplexityRoot struct {
 		JoinConversation        func(childComplexity int, id int) int
 		Login                   func(childComplexity int, email string, password string) int
 		Logout                  func(childComplexity int) int
+		MonitorConversation     func(childComplexity int, id int) int
 		OpenConversation        func(childComplexity int, id int) int
 		PendConversation        func(childComplexity int, id int) int
 		ReassignConversation    func(childComplexity int, id int, agentID int, note *string, force *bool) int
@@ -431,6 +440,10 @@ type ConversationResolver interface {
 	Intervention(ctx context.Context, obj *ent.Conversation) (*ent.Intervention, error)
 	History(ctx context.Context, obj *ent.Conversation, first *int) ([]*ent.Conversation, error)
 	QueuePosition(ctx context.Context, obj *ent.Conversation) (*model.QueuePlace, error)
+	Viewers(ctx context.Context, obj *ent.Conversation) ([]*ent.Viewer, error)
+}
+type ConversationViewerResolver interface {
+	Agent(ctx context.Context, obj *ent.Viewer) (*ent.Agent, error)
 }
 type EventResolver interface {
 	Cursor(ctx context.Context, obj *ent.Event) (string, error)
@@ -475,6 +488,7 @@ type MutationResolver interface {
 	EndCustomerSession(ctx context.Context, conversationID int) (*ent.Conversation, error)
 	TransferConversation(ctx context.Context, id int, agentID *int, teamID *int, note *string, force *bool) (*ent.Conversation, error)
 	JoinConversation(ctx context.Context, id int) (*ent.Conversation, error)
+	MonitorConversation(ctx context.Context, id int) (*ent.Conversation, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1065,6 +1079,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.ViewerCanReply(childComplexity), true
+	case "Conversation.viewers":
+		if e.ComplexityRoot.Conversation.Viewers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.Viewers(childComplexity), true
 
 	case "ConversationConnection.edges":
 		if e.ComplexityRoot.ConversationConnection.Edges == nil {
@@ -1097,6 +1117,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConversationEdge.Node(childComplexity), true
+
+	case "ConversationViewer.agent":
+		if e.ComplexityRoot.ConversationViewer.Agent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationViewer.Agent(childComplexity), true
+	case "ConversationViewer.monitoring":
+		if e.ComplexityRoot.ConversationViewer.Monitoring == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationViewer.Monitoring(childComplexity), true
+	case "ConversationViewer.openedAt":
+		if e.ComplexityRoot.ConversationViewer.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConversationViewer.OpenedAt(childComplexity), true
 
 	case "CreateApiKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateApiKeyPayload.APIKey == nil {
@@ -1655,6 +1694,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.monitorConversation":
+		if e.ComplexityRoot.Mutation.MonitorConversation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_monitorConversation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MonitorConversation(childComplexity, args["id"].(int)), true
 	case "Mutation.openConversation":
 		if e.ComplexityRoot.Mutation.OpenConversation == nil {
 			break
@@ -3841,6 +3891,35 @@ extend type Mutation {
 scalar Time
 scalar Map
 `, BuiltIn: false},
+	{Name: "../schema/viewers.graphql", Input: `"Someone who has a conversation open now (SPEC §12)."
+type ConversationViewer {
+  "Who is looking."
+  agent: Agent!
+  "When they opened it."
+  openedAt: Time!
+  "True for a supervisor watching without taking the lock (monitorConversation)."
+  monitoring: Boolean!
+}
+
+extend type Conversation {
+  """
+  Who has this conversation open now, the first to open it first (SPEC §12): joined on
+  openConversation or monitorConversation, gone on closeConversation, on opening another
+  conversation (one at a time, as L3), or when their connection has been gone for the workspace's
+  lockGracePeriodSeconds. Changes arrive on conversationEvents as viewer.joined and viewer.left.
+  """
+  viewers: [ConversationViewer!]!
+}
+
+extend type Mutation {
+  """
+  Supervisors and above: open a conversation to watch it without taking its lock (agents keep
+  L1's lock on first view). The supervisor joins its viewers; their own lock elsewhere stays.
+  FORBIDDEN below SUPERVISOR, NOT_FOUND outside the workspace.
+  """
+  monitorConversation(id: ID!): Conversation!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4086,6 +4165,8 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_history(ctx, field)
 	case "queuePosition":
 		return ec.fieldContext_Conversation_queuePosition(ctx, field)
+	case "viewers":
+		return ec.fieldContext_Conversation_viewers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Conversation", field.Name)
 }
@@ -4110,6 +4191,18 @@ func (ec *executionContext) childFields_ConversationEdge(ctx context.Context, fi
 		return ec.fieldContext_ConversationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConversationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConversationViewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "agent":
+		return ec.fieldContext_ConversationViewer_agent(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_ConversationViewer_openedAt(ctx, field)
+	case "monitoring":
+		return ec.fieldContext_ConversationViewer_monitoring(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConversationViewer", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateApiKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4943,6 +5036,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_monitorConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -7978,6 +8085,38 @@ func (ec *executionContext) fieldContext_Conversation_queuePosition(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Conversation_viewers(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_viewers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conversation().Viewers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Viewer) graphql.Marshaler {
+			return ec.marshalNConversationViewer2ᚕᚖswitchboardᚋentᚐViewerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_viewers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Conversation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationViewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConversationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ConversationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8118,6 +8257,84 @@ func (ec *executionContext) _ConversationEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ConversationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConversationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ConversationViewer_agent(ctx context.Context, field graphql.CollectedField, obj *ent.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationViewer_agent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ConversationViewer().Agent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agent) graphql.Marshaler {
+			return ec.marshalNAgent2ᚖswitchboardᚋentᚐAgent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationViewer_agent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConversationViewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConversationViewer_openedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationViewer_openedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationViewer_openedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationViewer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ConversationViewer_monitoring(ctx context.Context, field graphql.CollectedField, obj *ent.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConversationViewer_monitoring(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monitoring, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConversationViewer_monitoring(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConversationViewer", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CreateApiKeyPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
@@ -11088,6 +11305,50 @@ func (ec *executionContext) fieldContext_Mutation_joinConversation(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_joinConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_monitorConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_monitorConversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MonitorConversation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_monitorConversation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_monitorConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17771,6 +18032,12 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Conversation_queuePosition(ctx, field, obj)
 				})
+		case "viewers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_viewers(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17851,6 +18118,50 @@ func (ec *executionContext) _ConversationEdge(ctx context.Context, sel ast.Selec
 			out.Values[i] = ec._ConversationEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conversationViewerImplementors = []string{"ConversationViewer"}
+
+func (ec *executionContext) _ConversationViewer(ctx context.Context, sel ast.SelectionSet, obj *ent.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conversationViewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConversationViewer")
+		case "agent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConversationViewer_agent(ctx, field, obj)
+				})
+		case "openedAt":
+			out.Values[i] = ec._ConversationViewer_openedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "monitoring":
+			out.Values[i] = ec._ConversationViewer_monitoring(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18736,6 +19047,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "joinConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_joinConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monitorConversation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_monitorConversation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -20114,6 +20432,30 @@ func (ec *executionContext) unmarshalNConversationStatus2switchboardᚋentᚋsch
 
 func (ec *executionContext) marshalNConversationStatus2switchboardᚋentᚋschemaᚋenumᚐStatus(ctx context.Context, sel ast.SelectionSet, v enum.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNConversationViewer2ᚕᚖswitchboardᚋentᚐViewerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Viewer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConversationViewer2ᚖswitchboardᚋentᚐViewer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConversationViewer2ᚖswitchboardᚋentᚐViewer(ctx context.Context, sel ast.SelectionSet, v *ent.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConversationViewer!")
+		return graphql.Null
+	}
+	return ec._ConversationViewer(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNConversationWhereInput2ᚖswitchboardᚋentᚐConversationWhereInput(ctx context.Context, v any) (*ent.ConversationWhereInput, error) {

@@ -831,6 +831,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "opened_at", Type: field.TypeTime},
 		{Name: "last_seen_at", Type: field.TypeTime},
+		{Name: "monitoring", Type: field.TypeBool, Default: false},
 		{Name: "conversation_id", Type: field.TypeInt},
 		{Name: "agent_id", Type: field.TypeInt},
 		{Name: "workspace_id", Type: field.TypeInt},
@@ -843,19 +844,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "viewers_conversations_viewers",
-				Columns:    []*schema.Column{ViewersColumns[3]},
+				Columns:    []*schema.Column{ViewersColumns[4]},
 				RefColumns: []*schema.Column{ConversationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "viewers_agents_agent",
-				Columns:    []*schema.Column{ViewersColumns[4]},
+				Columns:    []*schema.Column{ViewersColumns[5]},
 				RefColumns: []*schema.Column{AgentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "viewers_workspaces_viewers",
-				Columns:    []*schema.Column{ViewersColumns[5]},
+				Columns:    []*schema.Column{ViewersColumns[6]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -864,12 +865,12 @@ var (
 			{
 				Name:    "viewer_conversation_id_agent_id",
 				Unique:  true,
-				Columns: []*schema.Column{ViewersColumns[3], ViewersColumns[4]},
+				Columns: []*schema.Column{ViewersColumns[4], ViewersColumns[5]},
 			},
 			{
 				Name:    "viewer_agent_id",
 				Unique:  false,
-				Columns: []*schema.Column{ViewersColumns[4]},
+				Columns: []*schema.Column{ViewersColumns[5]},
 			},
 		},
 	}

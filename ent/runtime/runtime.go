@@ -538,6 +538,10 @@ func init() {
 	viewerDescLastSeenAt := viewerFields[3].Descriptor()
 	// viewer.DefaultLastSeenAt holds the default value on creation for the last_seen_at field.
 	viewer.DefaultLastSeenAt = viewerDescLastSeenAt.Default.(func() time.Time)
+	// viewerDescMonitoring is the schema descriptor for monitoring field.
+	viewerDescMonitoring := viewerFields[4].Descriptor()
+	// viewer.DefaultMonitoring holds the default value on creation for the monitoring field.
+	viewer.DefaultMonitoring = viewerDescMonitoring.Default.(bool)
 	webhookMixin := schema.Webhook{}.Mixin()
 	webhookMixinHooks0 := webhookMixin[0].Hooks()
 	webhook.Hooks[0] = webhookMixinHooks0[0]

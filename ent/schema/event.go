@@ -128,7 +128,11 @@ func (Viewer) Fields() []ent.Field {
 		field.Int("conversation_id").Immutable(),
 		field.Int("agent_id").Immutable(),
 		field.Time("opened_at").Default(time.Now),
+		// last_seen_at is renewed with the viewer's lock lease (L6): a viewer not seen for the
+		// workspace's lockGracePeriod has gone (its connection was lost).
 		field.Time("last_seen_at").Default(time.Now),
+		// monitoring: a supervisor watching without the lock (monitorConversation).
+		field.Bool("monitoring").Default(false),
 	}
 }
 

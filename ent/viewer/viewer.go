@@ -25,6 +25,8 @@ const (
 	FieldOpenedAt = "opened_at"
 	// FieldLastSeenAt holds the string denoting the last_seen_at field in the database.
 	FieldLastSeenAt = "last_seen_at"
+	// FieldMonitoring holds the string denoting the monitoring field in the database.
+	FieldMonitoring = "monitoring"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
 	EdgeWorkspace = "workspace"
 	// EdgeConversation holds the string denoting the conversation edge name in mutations.
@@ -64,6 +66,7 @@ var Columns = []string{
 	FieldAgentID,
 	FieldOpenedAt,
 	FieldLastSeenAt,
+	FieldMonitoring,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -88,6 +91,8 @@ var (
 	DefaultOpenedAt func() time.Time
 	// DefaultLastSeenAt holds the default value on creation for the "last_seen_at" field.
 	DefaultLastSeenAt func() time.Time
+	// DefaultMonitoring holds the default value on creation for the "monitoring" field.
+	DefaultMonitoring bool
 )
 
 // OrderOption defines the ordering options for the Viewer queries.
@@ -121,6 +126,11 @@ func ByOpenedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByLastSeenAt orders the results by the last_seen_at field.
 func ByLastSeenAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastSeenAt, opts...).ToFunc()
+}
+
+// ByMonitoring orders the results by the monitoring field.
+func ByMonitoring(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMonitoring, opts...).ToFunc()
 }
 
 // ByWorkspaceField orders the results by workspace field.

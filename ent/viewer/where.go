@@ -80,6 +80,11 @@ func LastSeenAt(v time.Time) predicate.Viewer {
 	return predicate.Viewer(sql.FieldEQ(FieldLastSeenAt, v))
 }
 
+// Monitoring applies equality check predicate on the "monitoring" field. It's identical to MonitoringEQ.
+func Monitoring(v bool) predicate.Viewer {
+	return predicate.Viewer(sql.FieldEQ(FieldMonitoring, v))
+}
+
 // WorkspaceIDEQ applies the EQ predicate on the "workspace_id" field.
 func WorkspaceIDEQ(v int) predicate.Viewer {
 	return predicate.Viewer(sql.FieldEQ(FieldWorkspaceID, v))
@@ -218,6 +223,16 @@ func LastSeenAtLT(v time.Time) predicate.Viewer {
 // LastSeenAtLTE applies the LTE predicate on the "last_seen_at" field.
 func LastSeenAtLTE(v time.Time) predicate.Viewer {
 	return predicate.Viewer(sql.FieldLTE(FieldLastSeenAt, v))
+}
+
+// MonitoringEQ applies the EQ predicate on the "monitoring" field.
+func MonitoringEQ(v bool) predicate.Viewer {
+	return predicate.Viewer(sql.FieldEQ(FieldMonitoring, v))
+}
+
+// MonitoringNEQ applies the NEQ predicate on the "monitoring" field.
+func MonitoringNEQ(v bool) predicate.Viewer {
+	return predicate.Viewer(sql.FieldNEQ(FieldMonitoring, v))
 }
 
 // HasWorkspace applies the HasEdge predicate on the "workspace" edge.

@@ -66,11 +66,12 @@ var valid = map[string]func(w *world) call{
 			"channel": "SMS", "customerHandle": fmt.Sprintf("handle-%d", w.seq()), "customerName": "Customer", "text": "hello",
 		}}}
 	},
-	"endCustomerSession": func(w *world) call { return call{w.connector, map[string]any{"conversationId": w.fresh()}} },
-	"openConversation":   func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
-	"closeConversation":  func(w *world) call { return call{w.sa, map[string]any{"id": w.claimed()}} },
-	"stealLock":          func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
-	"claimConversation":  func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh(), "force": false}} },
+	"endCustomerSession":  func(w *world) call { return call{w.connector, map[string]any{"conversationId": w.fresh()}} },
+	"openConversation":    func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
+	"closeConversation":   func(w *world) call { return call{w.sa, map[string]any{"id": w.claimed()}} },
+	"monitorConversation": func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
+	"stealLock":           func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
+	"claimConversation":   func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh(), "force": false}} },
 	"releaseConversation": func(w *world) call {
 		return call{w.sa, map[string]any{"id": w.claimed()}}
 	},

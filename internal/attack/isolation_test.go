@@ -41,7 +41,8 @@ var minimal = map[string]requirement{
 	"login":  {public: true},
 	"logout": member, "heartbeat": member, "setPresence": member,
 	"openConversation": member, "closeConversation": member, // L3, L4: read-only for who may not lock
-	"addNote":                 member, // C12
+	"monitorConversation":     {role: enum.RoleSupervisor, humans: true}, // SPEC §12 viewers
+	"addNote":                 member,                                    // C12
 	"createApiKey":            {role: enum.RoleAdmin},
 	"revokeApiKey":            {role: enum.RoleAdmin}, // a key of another agent
 	"createAgent":             {role: enum.RoleAdmin},

@@ -13,6 +13,7 @@ import (
 	"switchboard/ent/agent"
 	"switchboard/ent/conversation"
 	"switchboard/ent/schema/enum"
+	"switchboard/ent/viewer"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
@@ -56,8 +57,10 @@ type op struct {
 	v    *auth.Viewer
 	ws   *ent.Workspace
 	conv *ent.Conversation // as it was when the operation began
-	upd  *ent.ConversationUpdateOne
-	now  time.Time
+	// viewed: the other conversations the viewer has open, row-locked (runAs with viewing).
+	viewed []*ent.Conversation
+	upd    *ent.ConversationUpdateOne
+	now    time.Time
 	// changed: the conversation was written, so its version goes up by one.
 	changed bool
 	evs     []events.Entry
@@ -78,13 +81,19 @@ type op struct {
 // conversation whose lock the viewer holds (L3's click-away may release it), so an agent's
 // operations and its locks are decided one at a time.
 func (d *Desk) run(ctx context.Context, id int, lockAgents []int, fn func(o *op) error) (*ent.Conversation, error) {
+	return d.runAs(ctx, id, lockAgents, false, fn)
+}
+
+// runAs is run; with viewing, the conversations the viewer has open are row-locked too (in the
+// same id order), so that leaving their view writes events at their current version.
+func (d *Desk) runAs(ctx context.Context, id int, lockAgents []int, viewing bool, fn func(o *op) error) (*ent.Conversation, error) {
 	v, err := auth.Member(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out *ent.Conversation
 	err = storage.InTx(ctx, d.client, func(tx *ent.Tx) error {
-		o, err := d.begin(ctx, tx, v, id, lockAgents)
+		o, err := d.begin(ctx, tx, v, id, lockAgents, viewing)
 		if err != nil {
 			return err
 		}
@@ -100,7 +109,7 @@ func (d *Desk) run(ctx context.Context, id int, lockAgents []int, fn func(o *op)
 	return out.Unwrap(), nil
 }
 
-func (d *Desk) begin(ctx context.Context, tx *ent.Tx, v *auth.Viewer, id int, lockAgents []int) (*op, error) {
+func (d *Desk) begin(ctx context.Context, tx *ent.Tx, v *auth.Viewer, id int, lockAgents []int, viewing bool) (*op, error) {
 	human := v.AgentID != 0 && v.Kind == enum.KindHuman
 	if human {
 		lockAgents = append(slices.Clone(lockAgents), v.AgentID)
@@ -108,7 +117,7 @@ func (d *Desk) begin(ctx context.Context, tx *ent.Tx, v *auth.Viewer, id int, lo
 	if err := d.lockAgents(ctx, tx, lockAgents...); err != nil {
 		return nil, err
 	}
-	conv, err := d.lockConversations(ctx, tx, id, human, v.AgentID)
+	conv, viewed, err := d.lockConversations(ctx, tx, id, human, viewing, v.AgentID)
 	if err != nil {
 		return nil, err
 	}
@@ -116,32 +125,50 @@ func (d *Desk) begin(ctx context.Context, tx *ent.Tx, v *auth.Viewer, id int, lo
 	if err != nil {
 		return nil, fmt.Errorf("load workspace: %w", err)
 	}
-	return &op{ctx: ctx, d: d, tx: tx, v: v, ws: ws, conv: conv, upd: tx.Conversation.UpdateOneID(id), now: d.now(),
+	return &op{ctx: ctx, d: d, tx: tx, v: v, ws: ws, conv: conv, viewed: viewed, upd: tx.Conversation.UpdateOneID(id), now: d.now(),
 		holder: conv.LockHolderID, owner: conv.OwnerID, humanLock: conv.HumanLock, humanOwned: conv.HumanOwned}, nil
 }
 
 // lockConversations row-locks conversation id and, for a human viewer, the conversations whose
-// lock the viewer holds, in id order, and returns conversation id as it is now.
-func (d *Desk) lockConversations(ctx context.Context, tx *ent.Tx, id int, human bool, viewer int) (*ent.Conversation, error) {
+// lock the viewer holds (and, viewing, those it has open), in id order, and returns conversation
+// id as it is now, and the others it has open as they are now.
+func (d *Desk) lockConversations(ctx context.Context, tx *ent.Tx, id int, human, viewing bool, agentID int) (*ent.Conversation, []*ent.Conversation, error) {
 	ids := []int{id}
 	if human && d.rowLocks {
-		held, err := tx.Conversation.Query().Where(conversation.LockHolderID(viewer), conversation.HumanLock(true), conversation.IDNEQ(id)).IDs(ctx)
+		held, err := tx.Conversation.Query().Where(conversation.LockHolderID(agentID), conversation.HumanLock(true), conversation.IDNEQ(id)).IDs(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("find the viewer's lock: %w", err)
+			return nil, nil, fmt.Errorf("find the viewer's lock: %w", err)
 		}
 		ids = append(ids, held...)
-		slices.Sort(ids)
 	}
+	var open []int
+	if human && viewing {
+		var err error
+		if open, err = tx.Viewer.Query().Where(viewer.AgentID(agentID), viewer.ConversationIDNEQ(id)).Select(viewer.FieldConversationID).Ints(ctx); err != nil {
+			return nil, nil, fmt.Errorf("find the viewer's open conversations: %w", err)
+		}
+		ids = append(ids, open...)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	rows, err := forUpdate(d, tx.Conversation.Query().Where(conversation.IDIn(ids...)).Order(conversation.ByID())).All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load conversation: %w", err)
+		return nil, nil, fmt.Errorf("load conversation: %w", err)
 	}
+	var conv *ent.Conversation
+	var viewed []*ent.Conversation
 	for _, c := range rows {
-		if c.ID == id {
-			return c, nil
+		switch {
+		case c.ID == id:
+			conv = c
+		case slices.Contains(open, c.ID):
+			viewed = append(viewed, c)
 		}
 	}
-	return nil, fault.Missing("conversation")
+	if conv == nil {
+		return nil, nil, fault.Missing("conversation")
+	}
+	return conv, viewed, nil
 }
 
 // agentNamedBy reads, before the operation, the agent that pick finds on conversation id (its
@@ -159,7 +186,7 @@ func (d *Desk) agentNamedBy(ctx context.Context, id int, pick func(*ent.Conversa
 // onTimer runs fn on the conversation of a firing timer t as the system (no viewer), inside the
 // worker's transaction, which already holds the conversation's row.
 func (d *Desk) onTimer(ctx context.Context, tx *ent.Tx, t *ent.Timer, fn func(o *op) error) error {
-	o, err := d.begin(ctx, tx, &auth.Viewer{WorkspaceID: t.WorkspaceID}, *t.ConversationID, nil)
+	o, err := d.begin(ctx, tx, &auth.Viewer{WorkspaceID: t.WorkspaceID}, *t.ConversationID, nil, false)
 	if err != nil {
 		return err
 	}
@@ -203,6 +230,11 @@ func (o *op) commit() (*ent.Conversation, error) {
 			if o.evs[i].ConversationID == o.conv.ID && o.evs[i].Version == 0 {
 				o.evs[i].Version = version
 			}
+		}
+	}
+	for i := range o.evs { // events that changed nothing (a viewer came or went) carry its version
+		if o.evs[i].ConversationID == o.conv.ID && o.evs[i].Version == 0 {
+			o.evs[i].Version = conv.Version
 		}
 	}
 	if len(o.evs) > 0 {

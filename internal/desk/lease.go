@@ -79,7 +79,7 @@ func (l *Leases) Renew(ctx context.Context) error {
 	return nil
 }
 
-// Run renews leases and releases expired ones every interval until ctx ends.
+// Run renews leases and releases expired ones (and gone viewers) every interval until ctx ends.
 func (l *Leases) Run(ctx context.Context, every time.Duration) {
 	repeat(ctx, every, func() {
 		if err := l.Renew(ctx); err != nil {
@@ -90,16 +90,22 @@ func (l *Leases) Run(ctx context.Context, every time.Duration) {
 		} else if n > 0 {
 			slog.InfoContext(ctx, "lock leases: released expired locks", "count", n)
 		}
+		if _, err := l.desk.ExpireViewers(ctx); err != nil {
+			slog.ErrorContext(ctx, "viewers: expire", "err", err)
+		}
 	})
 }
 
 // RenewLeases extends the lock leases the given agents of workspace ws hold to now +
-// lockGracePeriod.
+// lockGracePeriod, and keeps them viewing what they have open.
 func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 	sys := tenant.System(ctx)
 	w, err := d.client.Workspace.Get(sys, ws)
 	if err != nil {
 		return fmt.Errorf("renew leases: %w", err)
+	}
+	if err := d.renewViewers(sys, ws, agents); err != nil {
+		return fmt.Errorf("renew viewers: %w", err)
 	}
 	until := d.now().Add(time.Duration(w.LockGracePeriodSeconds) * time.Second)
 	held := []predicate.Conversation{conversation.WorkspaceID(ws), conversation.HumanLock(true), conversation.LockHolderIDIn(agents...)}

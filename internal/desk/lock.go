@@ -10,13 +10,18 @@ import (
 )
 
 // Open is a human opening a conversation (L3, L4): it releases the viewer's lock elsewhere
-// (clicking away, L6) and gains this conversation's lock when it is lockable, unlocked, and
+// (clicking away, L6), makes it a viewer of this one only (SPEC §12), and gains this conversation's lock when it is lockable, unlocked, and
 // unowned or owned by the viewer. Otherwise the view is read-only: the conversation says who
 // holds it and viewerCanReply is false. Bots' locks follow ownership, so for them it only reads.
 func (d *Desk) Open(ctx context.Context, id int) (*ent.Conversation, error) {
-	return d.run(ctx, id, nil, func(o *op) error {
+	return d.runAs(ctx, id, nil, true, func(o *op) error {
 		if !o.human() {
 			return nil
+		}
+		// Leaving the previous view first: its events carry the version read under its row lock,
+		// before clickAway may release a lock there (a later version).
+		if err := o.view(false); err != nil {
+			return err
 		}
 		if err := o.clickAway(o.v.AgentID); err != nil {
 			return err
@@ -31,14 +36,17 @@ func (d *Desk) Open(ctx context.Context, id int) (*ent.Conversation, error) {
 }
 
 // Close is a human closing the conversation's view: its lock, if the viewer holds it, is released
-// (L6).
+// (L6), and it is no longer among the viewers.
 func (d *Desk) Close(ctx context.Context, id int) (*ent.Conversation, error) {
 	return d.run(ctx, id, nil, func(o *op) error {
-		if o.human() && o.isHolder(o.v.AgentID) {
+		if !o.human() {
+			return nil
+		}
+		if o.isHolder(o.v.AgentID) {
 			o.setLock(0, false)
 			o.emit(events.LockReleased, o.v.AgentID, map[string]any{"holder": o.v.AgentID}, map[string]any{"holder": nil, "reason": "closed the view"})
 		}
-		return nil
+		return o.unview("closed the view")
 	})
 }
 

@@ -44,6 +44,10 @@ const (
 	APIKeyRevoked    = "apikey.revoked"
 	TeamCreated      = "team.created"
 	PoolCreated      = "pool.created"
+	// ViewerJoined and ViewerLeft: the subject opened or left the conversation's view (SPEC §12
+	// Conversation.viewers); they carry the conversation's version without changing it.
+	ViewerJoined = "viewer.joined"
+	ViewerLeft   = "viewer.left"
 )
 
 // Ref is an agent id as event payloads carry it: nil for none (0).
