@@ -1,10 +1,14 @@
 package httpapi_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -218,4 +222,36 @@ func TestIntrospectionSwitch(t *testing.T) {
 		off.As(admin.Token).Do(q, nil).WantCode(t, "FORBIDDEN")
 	}
 	off.As(admin.Token).Do(`{__typename me{id}}`, nil).OK(t)
+}
+
+// SPEC §10, Apollo's automatic persisted queries: a hash the server does not know answers
+// PERSISTED_QUERY_NOT_FOUND (so the client sends the query with it), then the hash alone works by
+// POST and GET; a hash that does not match its query is BAD_USER_INPUT — never an internal error.
+func TestAutomaticPersistedQueries(t *testing.T) {
+	s := testapi.New(t)
+	ws := s.NewWorkspace("apq")
+	query := `query Me{me{id}}`
+	sum := sha256.Sum256([]byte(query))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	post := func(body map[string]any) *testapi.Response {
+		raw, _ := json.Marshal(body)
+		return ws.Admin.Post("/query", "application/json", raw)
+	}
+	post(map[string]any{"extensions": ext}).WantCode(t, "PERSISTED_QUERY_NOT_FOUND")
+	post(map[string]any{"query": query, "extensions": ext}).OK(t)
+	post(map[string]any{"extensions": ext}).OK(t)
+	extJSON, _ := json.Marshal(ext)
+	req := newRequest(t, http.MethodGet, s.URL+"/query?extensions="+url.QueryEscape(string(extJSON)), "", ws.Admin.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"me":{"id"`) {
+		t.Fatalf("GET by hash: HTTP %d %s", resp.StatusCode, body)
+	}
+	wrong := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("0", 64)}}
+	post(map[string]any{"query": query, "extensions": wrong}).WantCode(t, "BAD_USER_INPUT")
+	post(map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 2, "sha256Hash": "x"}}}).WantCode(t, "BAD_USER_INPUT")
 }
