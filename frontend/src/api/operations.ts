@@ -208,6 +208,46 @@ export const OpenConversationMutation = graphql(`
   mutation OpenConversation($id: ID!) {
     openConversation(id: $id) {
       ...ConversationDetail
+      ...ConversationViewers
+    }
+  }
+`);
+
+/** Who has a conversation open now (SPEC §12): the presence line of the conversation view. */
+export const ConversationViewersFragment = graphql(`
+  fragment ConversationViewers on Conversation {
+    id
+    viewers {
+      openedAt
+      monitoring
+      agent {
+        id
+        name
+      }
+    }
+  }
+`);
+
+/** The viewers alone, read again when viewer.joined / viewer.left arrive (cheaper than the whole view). */
+export const ConversationViewersOnlyQuery = graphql(`
+  query ConversationViewersOnly($id: ID!) {
+    node(id: $id) {
+      ... on Conversation {
+        ...ConversationViewers
+      }
+    }
+  }
+`);
+
+/**
+ * Supervisors and above: open a conversation to watch it without taking its lock (the server
+ * answers FORBIDDEN to anyone else). Like OpenConversation, it answers with the viewers too.
+ */
+export const MonitorConversationMutation = graphql(`
+  mutation MonitorConversation($id: ID!) {
+    monitorConversation(id: $id) {
+      ...ConversationDetail
+      ...ConversationViewers
     }
   }
 `);
@@ -386,6 +426,30 @@ export const TransferTargetsQuery = graphql(`
  * Queue places only (SPEC §12): other conversations moving changes a row's place without an event
  * of its own, so the inbox reads them again (cheaply) after the queue changes.
  */
+/**
+ * The workspace's event cursor now: read before a screen's query, then its feed subscribes with
+ * `after:` it, so that nothing between the query and the subscription is missed (E3).
+ */
+export const EventCursorQuery = graphql(`
+  query EventCursor {
+    eventCursor
+  }
+`);
+
+/** My Queue (SPEC §9): the viewer's open NEW and PENDING conversations, the set the myQueue feed follows. */
+export const MyQueueQuery = graphql(`
+  query MyQueue($first: Int!) {
+    myQueue(first: $first) {
+      totalCount
+      edges {
+        node {
+          ...QueueConversation
+        }
+      }
+    }
+  }
+`);
+
 export const QueuePlacesQuery = graphql(`
   query QueuePlaces($first: Int!, $where: ConversationWhereInput) {
     conversations(first: $first, where: $where, orderBy: { field: LAST_MESSAGE_AT, direction: DESC }) {
@@ -456,7 +520,12 @@ export const ConversationEventsSubscription = graphql(`
       version
       createdAt
       cursor
+      after
       actor {
+        id
+        name
+      }
+      subject {
         id
         name
       }

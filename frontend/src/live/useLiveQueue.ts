@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { CombinedError } from 'urql';
 import { useApi } from '../api/context';
-import { InboxFeedSubscription, MyQueueFeedSubscription, QueuePlacesQuery, QueueQuery } from '../api/operations';
+import { EventCursorQuery, InboxFeedSubscription, MyQueueFeedSubscription, MyQueueQuery, QueuePlacesQuery, QueueQuery } from '../api/operations';
 import type { ConversationWhereInput, QueueConversationFragment } from '../gql/graphql';
 import { withPlace, type PlaceReading } from '../queuePlace';
 import { feedAction } from './cursor';
+import { follow } from './follow';
 import { emptyQueue, queueItems, queueReducer, type QueueEventKind } from './queue';
 
 /**
@@ -26,13 +27,14 @@ export const QUEUE_LIMIT = 100;
 
 const open: ConversationWhereInput = { statusIn: ['NEW', 'PENDING'], stateNEQ: 'CLOSED' };
 
-/** The query filter that matches the subscription's membership (graph/live.go). */
-export function queueWhere(kind: QueueKind, viewerId: string): ConversationWhereInput {
+/**
+ * The query filter that matches the inbox subscription's membership (graph/live.go). My Queue
+ * needs none: Query.myQueue is the server's own answer for the set its subscription follows.
+ */
+export function queueWhere(kind: 'unclaimed'): ConversationWhereInput {
   switch (kind) {
     case 'unclaimed': // owned by no human: nobody, or a bot (C1)
       return { ...open, or: [{ hasOwner: false }, { hasOwnerWith: [{ kind: 'VIRTUAL' }] }] };
-    case 'mine':
-      return { ...open, hasOwnerWith: [{ id: viewerId }] };
   }
 }
 
@@ -48,16 +50,16 @@ export interface LiveQueue {
 }
 
 /**
- * A queue kept current from its subscription (inbox or myQueue): the subscription starts first,
- * then the query; queueReducer merges the two by version. After the WebSocket reconnects the feed
- * resumes from its last cursor (E3, api/client.ts) and the query runs again as well: a feed that
- * had delivered nothing has no cursor to resume from, and the server rebuilds a queue's membership
- * when it resubscribes, so a conversation that left while the socket was down may get no REMOVED.
- * A cursor too old to resume from (CURSOR_EXPIRED) reads the queue again too.
+ * A queue kept current from its subscription (inbox or myQueue), started without a gap (E3,
+ * live/follow.ts): the event cursor first, then the query (Query.myQueue for My Queue, the
+ * conversations filter for the inbox), then the subscription with `after:` that cursor; queueReducer
+ * merges the two by version. After the WebSocket reconnects the feed resumes from its last cursor
+ * (the one it started from if it had delivered nothing yet; api/client.ts) and the query runs again
+ * as well, as a safety net: the reducer drops whatever it already knows. A cursor too old to resume
+ * from (CURSOR_EXPIRED) reads the queue again too.
  */
 export function useLiveQueue(
   kind: QueueKind,
-  viewerId: string,
   compare: (a: QueueConversationFragment, b: QueueConversationFragment) => number,
 ): LiveQueue {
   const api = useApi();
@@ -79,7 +81,7 @@ export function useLiveQueue(
   const readPlaces = useCallback(() => {
     if (kind !== 'unclaimed') return;
     void api.client
-      .query(QueuePlacesQuery, { first: QUEUE_LIMIT, where: queueWhere(kind, viewerId) }, { requestPolicy: 'network-only' })
+      .query(QueuePlacesQuery, { first: QUEUE_LIMIT, where: queueWhere(kind) }, { requestPolicy: 'network-only' })
       .toPromise()
       .then((result) => {
         if (!result.data) return;
@@ -89,7 +91,7 @@ export function useLiveQueue(
         }
         setPlaces(next);
       });
-  }, [api, kind, viewerId]);
+  }, [api, kind]);
   const placesSoon = useCallback(() => {
     window.clearTimeout(placesTimer.current);
     placesTimer.current = window.setTimeout(readPlaces, PLACES_DEBOUNCE_MS);
@@ -103,28 +105,36 @@ export function useLiveQueue(
     };
   }, [kind, readPlaces]);
 
-  const load = useCallback(() => {
+  const load = useCallback((): Promise<void> => {
     const mine = ++generation.current;
     const startedAt = seq.current;
-    void api.client
-      .query(QueueQuery, { first: QUEUE_LIMIT, where: queueWhere(kind, viewerId) }, { requestPolicy: 'network-only' })
+    const answer = (error: CombinedError | undefined, connection: { totalCount: number; edges?: ReadonlyArray<{ node?: QueueConversationFragment | null } | null> | null } | undefined) => {
+      if (mine !== generation.current) return; // a newer load is under way
+      setError(error);
+      if (!connection) return;
+      const items = (connection.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+      setTotal(connection.totalCount);
+      dispatch({ type: 'snapshot', items, startedAt });
+    };
+    if (kind === 'mine') {
+      return api.client
+        .query(MyQueueQuery, { first: QUEUE_LIMIT }, { requestPolicy: 'network-only' })
+        .toPromise()
+        .then((result) => answer(result.error, result.data?.myQueue));
+    }
+    return api.client
+      .query(QueueQuery, { first: QUEUE_LIMIT, where: queueWhere(kind) }, { requestPolicy: 'network-only' })
       .toPromise()
-      .then((result) => {
-        if (mine !== generation.current) return; // a newer load is under way
-        setError(result.error);
-        if (!result.data) return;
-        const items = (result.data.conversations.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
-        setTotal(result.data.conversations.totalCount);
-        dispatch({ type: 'snapshot', items, startedAt });
-      });
-  }, [api, kind, viewerId]);
+      .then((result) => answer(result.error, result.data?.conversations));
+  }, [api, kind]);
+  const reload = useCallback(() => void load(), [load]);
 
   useEffect(() => {
     type Event = { kind: QueueEventKind; conversation: QueueConversationFragment } | undefined;
     const handle = (error: CombinedError | undefined, event: Event) => {
       switch (feedAction(error)) {
         case 'reload': // the feed lost its place (CURSOR_EXPIRED) and goes on live: read the queue again
-          load();
+          reload();
           placesSoon();
           return;
         case 'error':
@@ -136,19 +146,30 @@ export function useLiveQueue(
           if (event.kind !== 'UPDATED') placesSoon();
       }
     };
-    const { unsubscribe } =
-      kind === 'unclaimed'
-        ? api.client.subscription(InboxFeedSubscription, {}).subscribe((r) => handle(r.error, r.data?.inbox))
-        : api.client.subscription(MyQueueFeedSubscription, {}).subscribe((r) => handle(r.error, r.data?.myQueue));
-    load();
-    const stop = api.onReconnected(load);
+    const stopFeed = follow({
+      cursor: () =>
+        api.client
+          .query(EventCursorQuery, {}, { requestPolicy: 'network-only' })
+          .toPromise()
+          .then((result) => result.data?.eventCursor ?? null),
+      load,
+      subscribe: (after) => {
+        const variables = after === null ? {} : { after };
+        const { unsubscribe } =
+          kind === 'unclaimed'
+            ? api.client.subscription(InboxFeedSubscription, variables).subscribe((r) => handle(r.error, r.data?.inbox))
+            : api.client.subscription(MyQueueFeedSubscription, variables).subscribe((r) => handle(r.error, r.data?.myQueue));
+        return unsubscribe;
+      },
+    });
+    const stop = api.onReconnected(reload);
     return () => {
       stop();
-      unsubscribe();
+      stopFeed();
     };
-  }, [api, kind, load, placesSoon]);
+  }, [api, kind, load, reload, placesSoon]);
 
   const items = useMemo(() => queueItems(state, compare).map((c) => withPlace(c, places)), [state, compare, places]);
   const patch = useCallback((conversation: QueueConversationFragment) => dispatch({ type: 'patch', item: conversation }), []);
-  return { items, loaded: state.loaded, truncated: total > QUEUE_LIMIT, error, refetch: load, patch };
+  return { items, loaded: state.loaded, truncated: total > QUEUE_LIMIT, error, refetch: reload, patch };
 }

@@ -55,8 +55,8 @@ interface InboxScreenProps {
 
 /** The inbox: Unclaimed, My Queue and Interventions, live, with filters and bulk claim. */
 export function InboxScreen({ viewerId, openId, onOpen }: InboxScreenProps) {
-  const unclaimed = useLiveQueue('unclaimed', viewerId, compareQueue);
-  const mine = useLiveQueue('mine', viewerId, compareQueue);
+  const unclaimed = useLiveQueue('unclaimed', compareQueue);
+  const mine = useLiveQueue('mine', compareQueue);
   const interventionItems = useMemo(() => unclaimed.items.filter(awaitsHuman), [unclaimed.items]);
   const queues: Record<TabKind, LiveQueue> = { unclaimed, mine, interventions: { ...unclaimed, items: interventionItems } };
   const [tab, setTab] = useState<TabKind>('unclaimed');
