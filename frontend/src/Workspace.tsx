@@ -56,6 +56,7 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
   const role = me.data?.me.role;
   const route = role ? allowedRoute(wanted, { supervise: canSupervise(role), administer: canAdminister(role) }) : wanted;
   const openId = route.view === 'desk' ? route.conversation : null;
+  const monitorOpen = route.view === 'desk' && route.monitor === true;
 
   // The route is in the address (#conversation=<id>, #dashboard), so that a reload comes back to it.
   const shown = useRef(route);
@@ -76,6 +77,17 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
   }, []);
 
   const openConversation = useCallback((id: string) => setRoute({ view: 'desk', conversation: id }), []);
+  // Supervisors: watch without taking the lock (monitorConversation); the server refuses others.
+  const monitorConversation = useCallback((id: string) => setRoute({ view: 'desk', conversation: id, monitor: true }), []);
+  /** The open conversation became monitored, or the viewer took its lock: the address follows. */
+  const setMonitorMode = useCallback(
+    (monitor: boolean) =>
+      setRoute((r) => {
+        if (r.view !== 'desk' || !r.conversation || Boolean(r.monitor) === monitor) return r;
+        return monitor ? { ...r, monitor: true } : { view: 'desk', conversation: r.conversation };
+      }),
+    [],
+  );
   const showDashboard = useCallback((tab: DashboardTab) => setRoute({ view: 'dashboard', tab }), []);
   const closeConversation = useCallback(() => {
     setRoute(DESK);
@@ -166,13 +178,24 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
         {route.view === 'dashboard' ? (
           <main id="main" className="dashboard-main" tabIndex={-1}>
             <Suspense fallback={<p role="status" className="dash-loading">Loading the dashboard…</p>}>
-              <DashboardScreen viewer={viewer} tab={route.tab} onTab={showDashboard} onOpenConversation={openConversation} />
+              <DashboardScreen
+                viewer={viewer}
+                tab={route.tab}
+                onTab={showDashboard}
+                onOpenConversation={openConversation}
+                onMonitorConversation={monitorConversation}
+              />
             </Suspense>
           </main>
         ) : (
           <main id="main" className={`desk${openId ? ' has-open' : ''}`} tabIndex={-1}>
             <div className="inbox-pane">
-              <InboxScreen viewerId={viewer.id} openId={openId} onOpen={openConversation} />
+              <InboxScreen
+                viewerId={viewer.id}
+                openId={openId}
+                onOpen={openConversation}
+                onMonitor={supervise ? monitorConversation : undefined}
+              />
             </div>
             <div className="detail-pane">
               {openId ? (
@@ -180,6 +203,8 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
                   key={openId}
                   conversationId={openId}
                   viewer={viewer}
+                  monitor={monitorOpen}
+                  onMonitorChange={setMonitorMode}
                   onClose={closeConversation}
                   onOpen={openConversation}
                 />

@@ -7,6 +7,7 @@ describe('routes in the hash', () => {
       DESK,
       { view: 'desk', conversation: '21474836482' },
       { view: 'desk', conversation: 'a/b c' },
+      { view: 'desk', conversation: '21474836482', monitor: true },
       { view: 'dashboard', tab: 'monitor' },
       { view: 'dashboard', tab: 'admin' },
     ];
@@ -21,6 +22,12 @@ describe('routes in the hash', () => {
     expect(parseRoute('#')).toEqual(DESK);
     expect(parseRoute('')).toEqual(DESK);
     expect(formatRoute(DESK)).toBe('');
+  });
+
+  it('names a monitored conversation apart, so that a reload watches it again without the lock', () => {
+    expect(formatRoute({ view: 'desk', conversation: '42', monitor: true })).toBe('#monitor=42');
+    expect(parseRoute('#monitor=42')).toEqual({ view: 'desk', conversation: '42', monitor: true });
+    expect(parseRoute('#monitor=')).toEqual(DESK);
   });
 
   it('sends agents to the desk and supervisors away from the admin tab', () => {

@@ -1,12 +1,15 @@
 // Where the signed-in workspace is, kept in the address's hash so that a reload (or a link) comes
-// back to it: the desk with an open conversation (#conversation=<id>), or the supervisor dashboard
-// (#dashboard, #dashboard/admin).
+// back to it: the desk with an open conversation (#conversation=<id>), one a supervisor monitors
+// (#monitor=<id>: watched without taking its lock), or the supervisor dashboard (#dashboard,
+// #dashboard/admin).
 
 export type DashboardTab = 'monitor' | 'admin';
 
-export type Route = { view: 'desk'; conversation: string | null } | { view: 'dashboard'; tab: DashboardTab };
+/** monitor: the conversation is open to watch it (monitorConversation), not to reply (openConversation). */
+export type Route = { view: 'desk'; conversation: string | null; monitor?: true } | { view: 'dashboard'; tab: DashboardTab };
 
 const CONVERSATION = '#conversation=';
+const MONITOR = '#monitor=';
 const DASHBOARD = '#dashboard';
 
 export const DESK: Route = { view: 'desk', conversation: null };
@@ -16,14 +19,16 @@ export const DESK: Route = { view: 'desk', conversation: null };
  * as the skip link's #main), which leaves the route as it is.
  */
 export function parseRoute(hash: string): Route | null {
-  if (hash.startsWith(CONVERSATION)) {
+  for (const prefix of [CONVERSATION, MONITOR]) {
+    if (!hash.startsWith(prefix)) continue;
     let id = '';
     try {
-      id = decodeURIComponent(hash.slice(CONVERSATION.length));
+      id = decodeURIComponent(hash.slice(prefix.length));
     } catch {
       // a mangled id opens nothing
     }
-    return { view: 'desk', conversation: id || null };
+    if (!id) return DESK;
+    return prefix === MONITOR ? { view: 'desk', conversation: id, monitor: true } : { view: 'desk', conversation: id };
   }
   if (hash === DASHBOARD || hash === `${DASHBOARD}/`) return { view: 'dashboard', tab: 'monitor' };
   if (hash === `${DASHBOARD}/admin`) return { view: 'dashboard', tab: 'admin' };
@@ -33,7 +38,8 @@ export function parseRoute(hash: string): Route | null {
 /** The hash of a route ('' for the desk with nothing open). */
 export function formatRoute(route: Route): string {
   if (route.view === 'dashboard') return route.tab === 'admin' ? `${DASHBOARD}/admin` : DASHBOARD;
-  return route.conversation ? `${CONVERSATION}${encodeURIComponent(route.conversation)}` : '';
+  if (!route.conversation) return '';
+  return `${route.monitor ? MONITOR : CONVERSATION}${encodeURIComponent(route.conversation)}`;
 }
 
 /** The route the viewer may see: the dashboard is for supervisors (admin tab for admins). */

@@ -43,7 +43,9 @@ export type ErrorContext =
   /** A supervisor takes a (stale) claim back (C8). */
   | 'forceRelease'
   /** Administration forms: agents, teams, pools, settings (the server names the wrong field). */
-  | 'admin';
+  | 'admin'
+  /** A supervisor opens a conversation to watch it without its lock (monitorConversation). */
+  | 'monitor';
 
 const messages: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'Your session ended: sign in again.',
@@ -84,6 +86,10 @@ const contextMessages: Partial<Record<ErrorContext, Partial<Record<ErrorCode, st
     INVALID_STATE: "It isn't claimed any more: its owner released, resolved or handed it on meanwhile.",
     FORBIDDEN: 'Only supervisors and admins can force-release a claim.',
     NOT_FOUND: 'That conversation no longer exists.',
+  },
+  monitor: {
+    FORBIDDEN: "Your role can't monitor conversations: open it instead.",
+    NOT_FOUND: "That conversation no longer exists, or it isn't in your workspace.",
   },
   admin: {
     FORBIDDEN: "Your role doesn't allow that change: admins manage agents below or at their own role.",

@@ -7,6 +7,8 @@ import {
   CloseConversationMutation,
   ConversationEventsSubscription,
   ConversationQuery,
+  ConversationViewersOnlyQuery,
+  MonitorConversationMutation,
   OpenConversationMutation,
   PendConversationMutation,
   ReleaseConversationMutation,
@@ -25,6 +27,8 @@ import { feedAction } from '../../live/cursor';
 import { LockBadge } from '../../components/LockBadge';
 import { interventionText, takeoverActions } from '../../intervention';
 import { readOnlyReason } from '../../lockText';
+import { canSupervise } from '../../roles';
+import { Readings, applyViewerEvent, isMonitoring, isViewerEvent, viewersSentence, type ConversationViewer } from '../../viewers';
 import { queuePlaceLabel, queuePlaceText } from '../../queuePlace';
 import { useShortcut } from '../../useShortcuts';
 import { CompleteTakeoverDialog } from './CompleteTakeoverDialog';
@@ -46,7 +50,10 @@ interface Activity {
   at: string;
 }
 
-type Action = 'claim' | 'release' | 'steal' | 'pend' | 'resolve' | 'open' | 'takeOver' | 'cancelTakeover' | 'returnToQueue';
+type Action = 'claim' | 'release' | 'steal' | 'pend' | 'resolve' | 'open' | 'takeOver' | 'cancelTakeover' | 'returnToQueue' | 'monitor';
+
+/** Actions that give the viewer the lock: after them a monitored conversation is an opened one. */
+const takesLock: ReadonlySet<Action> = new Set(['claim', 'steal', 'open', 'takeOver']);
 
 /** How often a queued conversation's place is read again: others moving change it without an event of its own. */
 const PLACE_REFRESH_MS = 20_000;
@@ -54,6 +61,13 @@ const PLACE_REFRESH_MS = 20_000;
 interface ConversationScreenProps {
   conversationId: string;
   viewer: { id: string; role: string };
+  /**
+   * Watch it without taking the lock (monitorConversation, supervisors and above) instead of
+   * opening it (openConversation). Turning it on while open monitors the conversation in place.
+   */
+  monitor?: boolean;
+  /** The route follows: monitoring started here (true), or the viewer took the lock (false). */
+  onMonitorChange?: (monitor: boolean) => void;
   onClose: () => void;
   /** Opens another conversation (from the customer's history). */
   onOpen: (id: string) => void;
@@ -63,14 +77,12 @@ function isConversation(node: unknown): node is ConversationDetailFragment {
   return typeof node === 'object' && node !== null && 'viewerCanReply' in node;
 }
 
-const supervisorRoles = new Set(['SUPERVISOR', 'ADMIN', 'SUPER_ADMIN']);
-
 /**
  * One conversation: opening it takes the lock when it is free (L3) and closing it releases it
  * (L6); the view follows the conversation's events live. Read-only with the holder and a Steal
  * button when someone else has it (L4, L5).
  */
-export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: ConversationScreenProps) {
+export function ConversationScreen({ conversationId, viewer, monitor = false, onMonitorChange, onClose, onOpen }: ConversationScreenProps) {
   const api = useApi();
   const client = useClient();
   const id = useId();
@@ -88,6 +100,14 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
   const noteRef = useRef<HTMLTextAreaElement>(null);
   const threadRef = useRef<HTMLDivElement>(null);
   const refreshing = useRef({ running: false, again: false });
+  // Who else has it open (SPEC §12): kept apart from the conversation, as joining and leaving
+  // change nothing else (same version); readings are ordered by when they were asked for.
+  const [viewers, setViewers] = useState<ConversationViewer[]>([]);
+  const readings = useRef(new Readings());
+  // How it is opened: read once per conversation (the screen is keyed by it); later changes of
+  // the prop monitor in place (see below).
+  const monitorAtOpen = useRef(monitor);
+  const wasMonitor = useRef(monitor);
 
   /** Keeps the newest copy: answers and refetches can arrive out of order (by version). */
   const accept = useCallback((c: ConversationDetailFragment) => {
@@ -114,9 +134,22 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
       });
   }, [client, conversationId, accept]);
 
+  const readViewers = useCallback(() => {
+    const ticket = readings.current.ticket();
+    void client
+      .query(ConversationViewersOnlyQuery, { id: conversationId }, { requestPolicy: 'network-only' })
+      .toPromise()
+      .then((result) => {
+        const node = result.data?.node;
+        if (node && 'viewers' in node && readings.current.keep(ticket)) setViewers(node.viewers);
+      });
+  }, [client, conversationId]);
+
   useEffect(() => {
     let current = true;
     refreshing.current = { running: false, again: false };
+    readings.current = new Readings();
+    setViewers([]);
     setDetail(null);
     setLoadError('');
     setActionError('');
@@ -127,26 +160,52 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
     setTransferring(false);
     setCompleting(false);
 
-    void serially(() => client.mutation(OpenConversationMutation, { id: conversationId }).toPromise()).then((result) => {
+    const monitoring = monitorAtOpen.current;
+    let ticket = 0;
+    void serially(() => {
+      ticket = readings.current.ticket();
+      return monitoring
+        ? client
+            .mutation(MonitorConversationMutation, { id: conversationId })
+            .toPromise()
+            .then((r) => ({ error: r.error, conversation: r.data?.monitorConversation }))
+        : client
+            .mutation(OpenConversationMutation, { id: conversationId })
+            .toPromise()
+            .then((r) => ({ error: r.error, conversation: r.data?.openConversation }));
+    }).then(({ error, conversation }) => {
       if (!current) return;
-      if (result.data) accept(result.data.openConversation);
-      else setLoadError(describeError(result.error));
+      if (conversation) {
+        accept(conversation);
+        if (readings.current.keep(ticket)) setViewers(conversation.viewers);
+      } else setLoadError(describeError(error, monitoring ? 'monitor' : 'default'));
     });
 
     const events = client.subscription(ConversationEventsSubscription, { conversationId }).subscribe((result) => {
       // A cursor too old to resume from (CURSOR_EXPIRED): the feed goes on live, the conversation is read again.
       if (feedAction(result.error) === 'reload') {
         refresh();
+        readViewers();
         return;
       }
       const e = result.data?.conversationEvents;
       if (!e) return;
+      if (isViewerEvent(e.type)) {
+        // Someone opened or left it: shown at once, then the list is read again (the server's word).
+        readings.current.keep(readings.current.ticket());
+        setViewers((list) => applyViewerEvent(list, e));
+        readViewers();
+        return;
+      }
       setActivity((list) => [{ id: e.id, text: describeActivity(e), at: e.createdAt }, ...list].slice(0, 50));
       refresh();
     });
     // After a reconnection the feed resumes from its last cursor (E3: the activity list misses
     // nothing); the conversation is read again too, in case no event had arrived before the drop.
-    const stopReconnect = api.onReconnected(refresh);
+    const stopReconnect = api.onReconnected(() => {
+      refresh();
+      readViewers();
+    });
 
     // Closing the tab is leaving the conversation too (L6): a keepalive request outlives the page.
     const onExit = () => api.sendOnExit(stringifyDocument(CloseConversationMutation), { id: conversationId });
@@ -159,7 +218,7 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
       window.removeEventListener('pagehide', onExit);
       void serially(() => client.mutation(CloseConversationMutation, { id: conversationId }).toPromise());
     };
-  }, [api, client, conversationId, accept, refresh]);
+  }, [api, client, conversationId, accept, refresh, readViewers]);
 
   // New messages scroll into view.
   const messageCount = detail?.messages.edges?.length ?? 0;
@@ -193,6 +252,10 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
     const c = result.data && Object.values(result.data)[0];
     if (c) {
       accept(c);
+      if (takesLock.has(action) && wasMonitor.current) {
+        wasMonitor.current = false;
+        onMonitorChange?.(false);
+      }
       after?.();
     } else {
       fail(result.error, context);
@@ -215,6 +278,38 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
     act('returnToQueue', () => client.mutation(ReturnToQueueMutation, vars).toPromise(), undefined, 'handback');
   const reopen = () =>
     act('open', () => serially(() => client.mutation(OpenConversationMutation, vars).toPromise()), focusReply);
+
+  /** Watches it without the lock from here on (a supervisor who is looking at it already). */
+  const monitorNow = async () => {
+    setBusy('monitor');
+    setActionError('');
+    let ticket = 0;
+    const result = await serially(() => {
+      ticket = readings.current.ticket();
+      return client.mutation(MonitorConversationMutation, vars).toPromise();
+    });
+    setBusy(null);
+    const answer = result.data?.monitorConversation;
+    if (answer) {
+      accept(answer);
+      if (readings.current.keep(ticket)) setViewers(answer.viewers);
+      wasMonitor.current = true;
+      onMonitorChange?.(true);
+    } else {
+      fail(result.error, 'monitor');
+      refresh();
+    }
+  };
+  const monitorNowRef = useRef(monitorNow);
+  monitorNowRef.current = monitorNow;
+  // Monitor chosen elsewhere (an inbox row, the dashboard) for the conversation already open here.
+  useEffect(() => {
+    if (monitor && !wasMonitor.current) {
+      wasMonitor.current = true;
+      void monitorNowRef.current();
+    }
+    if (!monitor) wasMonitor.current = false;
+  }, [monitor]);
 
   const send = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -261,9 +356,13 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
   // Taking over is the claim of a bot's conversation (I2): one button, not two.
   const canClaim = Boolean(c && lockable && c.ownership === 'UNCLAIMED' && !takeover.takeOver);
   const canRelease = Boolean(c && c.ownership === 'CLAIMED_BY_ME' && lockable);
-  const canReassign = Boolean(c && lockable && (c.ownership === 'CLAIMED_BY_ME' || (c.owner && supervisorRoles.has(viewer.role))));
+  const canReassign = Boolean(c && lockable && (c.ownership === 'CLAIMED_BY_ME' || (c.owner && canSupervise(viewer.role))));
   const canPend = Boolean(c && c.viewerCanReply && c.status === 'NEW');
   const canResolve = Boolean(c && c.viewerCanReply && lockable);
+  const monitoring = isMonitoring(viewers, viewer.id);
+  const lookers = viewersSentence(viewers, viewer.id);
+  // The server decides who may monitor; the button is only not offered below SUPERVISOR.
+  const canMonitor = Boolean(c && canSupervise(viewer.role) && !monitoring && c.lock?.holder.id !== viewer.id);
 
   useShortcut('close', onClose);
   useShortcut('claim', () => (canClaim && !busy ? void claim() : false), Boolean(c));
@@ -321,11 +420,24 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
                 : 'nobody'}
             </span>
             <LockBadge lock={c.lock} viewerId={viewer.id} />
+            {monitoring ? (
+              <span className="badge monitoring-badge" data-testid="monitoring-badge" title="You're watching without taking the lock">
+                Monitoring
+              </span>
+            ) : null}
             {c.queuePosition ? (
               <span className="queue-place" data-testid="queue-place" title={queuePlaceLabel(c.queuePosition)}>
                 <span aria-hidden="true">{queuePlaceText(c.queuePosition)}</span>
                 <span className="visually-hidden">{queuePlaceLabel(c.queuePosition)}</span>
               </span>
+            ) : null}
+          </p>
+          <p role="status" aria-live="polite" className="pane-viewers" data-testid="viewers">
+            {lookers ? (
+              <>
+                <span aria-hidden="true" className="viewers-dot" />
+                {lookers}
+              </>
             ) : null}
           </p>
         </div>
@@ -376,6 +488,17 @@ export function ConversationScreen({ conversationId, viewer, onClose, onOpen }: 
           {canResolve ? (
             <button type="button" className="secondary" onClick={() => void resolve()} disabled={busy !== null} aria-keyshortcuts="e">
               {busy === 'resolve' ? 'Resolving…' : 'Resolve'}
+            </button>
+          ) : null}
+          {canMonitor ? (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void monitorNow()}
+              disabled={busy !== null}
+              title="Watch this conversation without taking its lock; others see that you are monitoring"
+            >
+              {busy === 'monitor' ? 'Monitoring…' : 'Monitor'}
             </button>
           ) : null}
           <button type="button" className="secondary" onClick={onClose} aria-keyshortcuts="Escape">

@@ -6,13 +6,15 @@ import type { WorkspaceEvent } from './useDashboard';
 interface ActivitySectionProps {
   events: readonly WorkspaceEvent[];
   onOpen: (conversationId: string) => void;
+  /** Watch it without taking the lock (monitorConversation). */
+  onMonitor: (conversationId: string) => void;
 }
 
 const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 const clock = (iso: string) => clockFormat.format(new Date(iso));
 
 /** The workspace's latest events as they arrive (the live feed the figures follow). */
-export function ActivitySection({ events, onOpen }: ActivitySectionProps) {
+export function ActivitySection({ events, onOpen, onMonitor }: ActivitySectionProps) {
   return (
     <Panel title="Recent activity" description="What happens in the workspace while the dashboard is open, newest first." testId="recent-activity">
       {events.length === 0 ? (
@@ -28,6 +30,14 @@ export function ActivitySection({ events, onOpen }: ActivitySectionProps) {
                     {' · '}
                     <button type="button" className="link" onClick={() => onOpen(e.conversation!.id)}>
                       {e.conversation.customer.name}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => onMonitor(e.conversation!.id)}
+                      aria-label={`Monitor the conversation with ${e.conversation.customer.name}`}
+                    >
+                      Monitor
                     </button>
                   </>
                 ) : null}

@@ -51,6 +51,8 @@ interface DashboardScreenProps {
   tab: DashboardTab;
   onTab: (tab: DashboardTab) => void;
   onOpenConversation: (id: string) => void;
+  /** Watch a conversation without taking its lock (monitorConversation). */
+  onMonitorConversation: (id: string) => void;
 }
 
 const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
@@ -61,7 +63,7 @@ const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
  * figures again, debounced), and, for admins, the administration of agents, teams, pools and
  * settings. Supervisors and above only; the server checks every query and mutation too.
  */
-export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation }: DashboardScreenProps) {
+export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation, onMonitorConversation }: DashboardScreenProps) {
   const api = useApi();
   const id = useId();
   const administer = canAdminister(viewer.role);
@@ -198,9 +200,15 @@ export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation
         {current === 'monitor' ? (
           <div className="dash-grid">
             <LoadSection rows={rows ?? []} loaded={rows !== null} />
-            <StaleClaimsSection figures={figures.data} now={now} onChanged={figures.refetch} onOpen={onOpenConversation} />
+            <StaleClaimsSection
+              figures={figures.data}
+              now={now}
+              onChanged={figures.refetch}
+              onOpen={onOpenConversation}
+              onMonitor={onMonitorConversation}
+            />
             <QueuesSection figures={figures.data} period={periodWords} />
-            <ActivitySection events={recent} onOpen={onOpenConversation} />
+            <ActivitySection events={recent} onOpen={onOpenConversation} onMonitor={onMonitorConversation} />
             <PerformanceSection
               rows={rows}
               period={periodWords}

@@ -15,6 +15,8 @@ interface StaleClaimsSectionProps {
   /** Reads the figures again (after a force-release; the live feed would too, a little later). */
   onChanged: () => void;
   onOpen: (conversationId: string) => void;
+  /** Watch it without taking the lock (monitorConversation). */
+  onMonitor: (conversationId: string) => void;
 }
 
 /** "5 min ago", or "just now". */
@@ -39,7 +41,7 @@ function When({ iso, now }: { iso: string | null | undefined; now: Date }) {
  * Stale claims (C8): conversations whose owner has been inactive for the workspace's
  * staleClaimAfter, live; a supervisor or admin can force-release one back to the queue.
  */
-export function StaleClaimsSection({ figures, now, onChanged, onOpen }: StaleClaimsSectionProps) {
+export function StaleClaimsSection({ figures, now, onChanged, onOpen, onMonitor }: StaleClaimsSectionProps) {
   const [confirming, setConfirming] = useState<StaleClaim | null>(null);
   const [outcome, setOutcome] = useState('');
   const claims = (figures?.staleClaims.edges ?? [])
@@ -118,6 +120,15 @@ export function StaleClaimsSection({ figures, now, onChanged, onOpen }: StaleCla
                       aria-label={`Open the conversation with ${c.customer.name}`}
                     >
                       Open
+                    </button>
+                    <button
+                      type="button"
+                      className="secondary small"
+                      onClick={() => onMonitor(c.id)}
+                      aria-label={`Monitor the conversation with ${c.customer.name}`}
+                      title="Watch without taking the lock"
+                    >
+                      Monitor
                     </button>
                     <button
                       type="button"

@@ -15,6 +15,8 @@ interface ConversationItemProps {
   selected: boolean;
   onSelect: (selected: boolean) => void;
   onOpen: () => void;
+  /** A supervisor's Monitor: watch it without taking the lock (absent for lower roles). */
+  onMonitor?: () => void;
 }
 
 function ownerText(c: QueueConversationFragment, viewerId: string): string {
@@ -24,7 +26,7 @@ function ownerText(c: QueueConversationFragment, viewerId: string): string {
 }
 
 /** One conversation in a queue: who, what they last said, where it stands, and who is replying. */
-export function ConversationItem({ conversation: c, viewerId, now, current, selectable, selected, onSelect, onOpen }: ConversationItemProps) {
+export function ConversationItem({ conversation: c, viewerId, now, current, selectable, selected, onSelect, onOpen, onMonitor }: ConversationItemProps) {
   const name = c.customer.name;
   const place = c.owner?.kind === 'HUMAN' ? null : c.queuePosition;
   const iv = c.intervention;
@@ -83,6 +85,17 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
         </span>
         <LockBadge lock={c.lock} viewerId={viewerId} />
       </button>
+      {onMonitor ? (
+        <button
+          type="button"
+          className="secondary small conversation-monitor"
+          onClick={onMonitor}
+          aria-label={`Monitor ${name}`}
+          title="Watch without taking the lock"
+        >
+          Monitor
+        </button>
+      ) : null}
     </li>
   );
 }

@@ -51,10 +51,12 @@ interface InboxScreenProps {
   viewerId: string;
   openId: string | null;
   onOpen: (id: string) => void;
+  /** Supervisors and above: watch a conversation without taking its lock (no Monitor buttons without it). */
+  onMonitor?: (id: string) => void;
 }
 
 /** The inbox: Unclaimed, My Queue and Interventions, live, with filters and bulk claim. */
-export function InboxScreen({ viewerId, openId, onOpen }: InboxScreenProps) {
+export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreenProps) {
   const unclaimed = useLiveQueue('unclaimed', compareQueue);
   const mine = useLiveQueue('mine', compareQueue);
   const interventionItems = useMemo(() => unclaimed.items.filter(awaitsHuman), [unclaimed.items]);
@@ -314,6 +316,7 @@ export function InboxScreen({ viewerId, openId, onOpen }: InboxScreenProps) {
                 selected={selected.has(c.id)}
                 onSelect={(on) => toggle(c.id, on)}
                 onOpen={() => onOpen(c.id)}
+                onMonitor={onMonitor ? () => onMonitor(c.id) : undefined}
               />
             ))}
           </ul>
