@@ -30,6 +30,7 @@ import (
 	"switchboard/internal/routing"
 	"switchboard/internal/storage"
 	"switchboard/internal/timers"
+	"switchboard/internal/webhooks"
 )
 
 type config struct {
@@ -42,6 +43,7 @@ type config struct {
 	limits                httpapi.Limits
 	demo                  bool
 	logLevel              slog.Level
+	webhooksAllowPrivate  bool
 }
 
 func readConfig(args []string) (config, error) {
@@ -57,6 +59,7 @@ func readConfig(args []string) (config, error) {
 	fs.Float64Var(&c.limits.PerCredential.PerSecond, "rate-limit-rps", floatEnv("RATE_LIMIT_RPS", 50), "HTTP requests per second per session or API key, per instance (RATE_LIMIT_RPS)")
 	fs.IntVar(&c.limits.PerCredential.Burst, "rate-limit-burst", intEnv("RATE_LIMIT_BURST", 200), "bursts of HTTP requests per session or API key (RATE_LIMIT_BURST)")
 	fs.BoolVar(&c.limits.TrustForwardedFor, "trust-forwarded-for", env("TRUST_FORWARDED_FOR", "false") == "true", "take the client's address from X-Forwarded-For; only behind a proxy that sets it (TRUST_FORWARDED_FOR)")
+	fs.BoolVar(&c.webhooksAllowPrivate, "webhooks-allow-private", env("WEBHOOKS_ALLOW_PRIVATE", "false") == "true", "let webhooks target loopback, private and link-local addresses (WEBHOOKS_ALLOW_PRIVATE)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -164,7 +167,8 @@ func run(cfg config) error {
 	}
 
 	leases := desk.NewLeases(desk.New(db, bus))
-	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL, NoIntrospection: !cfg.introspection, Limits: cfg.limits}, httpapi.Deps{DB: db, Bus: bus, Leases: leases})
+	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL, NoIntrospection: !cfg.introspection, Limits: cfg.limits,
+		WebhooksAllowPrivate: cfg.webhooksAllowPrivate}, httpapi.Deps{DB: db, Bus: bus, Leases: leases})
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -186,6 +190,9 @@ func run(cfg config) error {
 	go desk.New(db, bus).Timers(timers.NewWorker(db, instanceName())).Run(work, time.Second) // §6 durable timers
 	go events.RunPurge(work, db.Client, time.Hour)                                           // E6 audit retention
 	go analytics.RunRollup(work, db, 5*time.Minute)                                          // §8 finished days counted once
+
+	// §12 outbound webhooks: deliveries claimed by lease, shared with the other instances.
+	go webhooks.NewWorker(db, bus, webhooks.Options{ID: instanceName(), AllowPrivate: cfg.webhooksAllowPrivate}).Run(work)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	announce(ln.Addr().String(), cfg)

@@ -20383,24 +20383,32 @@ func (m *ViewerMutation) ResetEdge(name string) error {
 // WebhookMutation represents an operation that mutates the Webhook nodes in the graph.
 type WebhookMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int
-	created_at        *time.Time
-	url               *string
-	secret            *string
-	event_types       *[]string
-	appendevent_types []string
-	active            *bool
-	clearedFields     map[string]struct{}
-	workspace         *int
-	clearedworkspace  bool
-	deliveries        map[int]struct{}
-	removeddeliveries map[int]struct{}
-	cleareddeliveries bool
-	done              bool
-	oldValue          func(context.Context) (*Webhook, error)
-	predicates        []predicate.Webhook
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	url                     *string
+	description             *string
+	secret                  *string
+	event_types             *[]string
+	appendevent_types       []string
+	active                  *bool
+	scanned_until           *int64
+	addscanned_until        *int64
+	last_success_at         *time.Time
+	consecutive_failures    *int
+	addconsecutive_failures *int
+	failing_since           *time.Time
+	disabled_reason         *string
+	clearedFields           map[string]struct{}
+	workspace               *int
+	clearedworkspace        bool
+	deliveries              map[int]struct{}
+	removeddeliveries       map[int]struct{}
+	cleareddeliveries       bool
+	done                    bool
+	oldValue                func(context.Context) (*Webhook, error)
+	predicates              []predicate.Webhook
 }
 
 var _ ent.Mutation = (*WebhookMutation)(nil)
@@ -20609,6 +20617,42 @@ func (m *WebhookMutation) ResetURL() {
 	m.url = nil
 }
 
+// SetDescription sets the "description" field.
+func (m *WebhookMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *WebhookMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *WebhookMutation) ResetDescription() {
+	m.description = nil
+}
+
 // SetSecret sets the "secret" field.
 func (m *WebhookMutation) SetSecret(s string) {
 	m.secret = &s
@@ -20732,6 +20776,265 @@ func (m *WebhookMutation) ResetActive() {
 	m.active = nil
 }
 
+// SetScannedUntil sets the "scanned_until" field.
+func (m *WebhookMutation) SetScannedUntil(i int64) {
+	m.scanned_until = &i
+	m.addscanned_until = nil
+}
+
+// ScannedUntil returns the value of the "scanned_until" field in the mutation.
+func (m *WebhookMutation) ScannedUntil() (r int64, exists bool) {
+	v := m.scanned_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScannedUntil returns the old "scanned_until" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldScannedUntil(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScannedUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScannedUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScannedUntil: %w", err)
+	}
+	return oldValue.ScannedUntil, nil
+}
+
+// AddScannedUntil adds i to the "scanned_until" field.
+func (m *WebhookMutation) AddScannedUntil(i int64) {
+	if m.addscanned_until != nil {
+		*m.addscanned_until += i
+	} else {
+		m.addscanned_until = &i
+	}
+}
+
+// AddedScannedUntil returns the value that was added to the "scanned_until" field in this mutation.
+func (m *WebhookMutation) AddedScannedUntil() (r int64, exists bool) {
+	v := m.addscanned_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetScannedUntil resets all changes to the "scanned_until" field.
+func (m *WebhookMutation) ResetScannedUntil() {
+	m.scanned_until = nil
+	m.addscanned_until = nil
+}
+
+// SetLastSuccessAt sets the "last_success_at" field.
+func (m *WebhookMutation) SetLastSuccessAt(t time.Time) {
+	m.last_success_at = &t
+}
+
+// LastSuccessAt returns the value of the "last_success_at" field in the mutation.
+func (m *WebhookMutation) LastSuccessAt() (r time.Time, exists bool) {
+	v := m.last_success_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastSuccessAt returns the old "last_success_at" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldLastSuccessAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastSuccessAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastSuccessAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastSuccessAt: %w", err)
+	}
+	return oldValue.LastSuccessAt, nil
+}
+
+// ClearLastSuccessAt clears the value of the "last_success_at" field.
+func (m *WebhookMutation) ClearLastSuccessAt() {
+	m.last_success_at = nil
+	m.clearedFields[webhook.FieldLastSuccessAt] = struct{}{}
+}
+
+// LastSuccessAtCleared returns if the "last_success_at" field was cleared in this mutation.
+func (m *WebhookMutation) LastSuccessAtCleared() bool {
+	_, ok := m.clearedFields[webhook.FieldLastSuccessAt]
+	return ok
+}
+
+// ResetLastSuccessAt resets all changes to the "last_success_at" field.
+func (m *WebhookMutation) ResetLastSuccessAt() {
+	m.last_success_at = nil
+	delete(m.clearedFields, webhook.FieldLastSuccessAt)
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (m *WebhookMutation) SetConsecutiveFailures(i int) {
+	m.consecutive_failures = &i
+	m.addconsecutive_failures = nil
+}
+
+// ConsecutiveFailures returns the value of the "consecutive_failures" field in the mutation.
+func (m *WebhookMutation) ConsecutiveFailures() (r int, exists bool) {
+	v := m.consecutive_failures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConsecutiveFailures returns the old "consecutive_failures" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldConsecutiveFailures(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConsecutiveFailures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConsecutiveFailures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConsecutiveFailures: %w", err)
+	}
+	return oldValue.ConsecutiveFailures, nil
+}
+
+// AddConsecutiveFailures adds i to the "consecutive_failures" field.
+func (m *WebhookMutation) AddConsecutiveFailures(i int) {
+	if m.addconsecutive_failures != nil {
+		*m.addconsecutive_failures += i
+	} else {
+		m.addconsecutive_failures = &i
+	}
+}
+
+// AddedConsecutiveFailures returns the value that was added to the "consecutive_failures" field in this mutation.
+func (m *WebhookMutation) AddedConsecutiveFailures() (r int, exists bool) {
+	v := m.addconsecutive_failures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetConsecutiveFailures resets all changes to the "consecutive_failures" field.
+func (m *WebhookMutation) ResetConsecutiveFailures() {
+	m.consecutive_failures = nil
+	m.addconsecutive_failures = nil
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (m *WebhookMutation) SetFailingSince(t time.Time) {
+	m.failing_since = &t
+}
+
+// FailingSince returns the value of the "failing_since" field in the mutation.
+func (m *WebhookMutation) FailingSince() (r time.Time, exists bool) {
+	v := m.failing_since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailingSince returns the old "failing_since" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldFailingSince(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailingSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailingSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailingSince: %w", err)
+	}
+	return oldValue.FailingSince, nil
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (m *WebhookMutation) ClearFailingSince() {
+	m.failing_since = nil
+	m.clearedFields[webhook.FieldFailingSince] = struct{}{}
+}
+
+// FailingSinceCleared returns if the "failing_since" field was cleared in this mutation.
+func (m *WebhookMutation) FailingSinceCleared() bool {
+	_, ok := m.clearedFields[webhook.FieldFailingSince]
+	return ok
+}
+
+// ResetFailingSince resets all changes to the "failing_since" field.
+func (m *WebhookMutation) ResetFailingSince() {
+	m.failing_since = nil
+	delete(m.clearedFields, webhook.FieldFailingSince)
+}
+
+// SetDisabledReason sets the "disabled_reason" field.
+func (m *WebhookMutation) SetDisabledReason(s string) {
+	m.disabled_reason = &s
+}
+
+// DisabledReason returns the value of the "disabled_reason" field in the mutation.
+func (m *WebhookMutation) DisabledReason() (r string, exists bool) {
+	v := m.disabled_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDisabledReason returns the old "disabled_reason" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldDisabledReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDisabledReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDisabledReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDisabledReason: %w", err)
+	}
+	return oldValue.DisabledReason, nil
+}
+
+// ClearDisabledReason clears the value of the "disabled_reason" field.
+func (m *WebhookMutation) ClearDisabledReason() {
+	m.disabled_reason = nil
+	m.clearedFields[webhook.FieldDisabledReason] = struct{}{}
+}
+
+// DisabledReasonCleared returns if the "disabled_reason" field was cleared in this mutation.
+func (m *WebhookMutation) DisabledReasonCleared() bool {
+	_, ok := m.clearedFields[webhook.FieldDisabledReason]
+	return ok
+}
+
+// ResetDisabledReason resets all changes to the "disabled_reason" field.
+func (m *WebhookMutation) ResetDisabledReason() {
+	m.disabled_reason = nil
+	delete(m.clearedFields, webhook.FieldDisabledReason)
+}
+
 // ClearWorkspace clears the "workspace" edge to the Workspace entity.
 func (m *WebhookMutation) ClearWorkspace() {
 	m.clearedworkspace = true
@@ -20847,7 +21150,7 @@ func (m *WebhookMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WebhookMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 12)
 	if m.workspace != nil {
 		fields = append(fields, webhook.FieldWorkspaceID)
 	}
@@ -20857,6 +21160,9 @@ func (m *WebhookMutation) Fields() []string {
 	if m.url != nil {
 		fields = append(fields, webhook.FieldURL)
 	}
+	if m.description != nil {
+		fields = append(fields, webhook.FieldDescription)
+	}
 	if m.secret != nil {
 		fields = append(fields, webhook.FieldSecret)
 	}
@@ -20865,6 +21171,21 @@ func (m *WebhookMutation) Fields() []string {
 	}
 	if m.active != nil {
 		fields = append(fields, webhook.FieldActive)
+	}
+	if m.scanned_until != nil {
+		fields = append(fields, webhook.FieldScannedUntil)
+	}
+	if m.last_success_at != nil {
+		fields = append(fields, webhook.FieldLastSuccessAt)
+	}
+	if m.consecutive_failures != nil {
+		fields = append(fields, webhook.FieldConsecutiveFailures)
+	}
+	if m.failing_since != nil {
+		fields = append(fields, webhook.FieldFailingSince)
+	}
+	if m.disabled_reason != nil {
+		fields = append(fields, webhook.FieldDisabledReason)
 	}
 	return fields
 }
@@ -20880,12 +21201,24 @@ func (m *WebhookMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case webhook.FieldURL:
 		return m.URL()
+	case webhook.FieldDescription:
+		return m.Description()
 	case webhook.FieldSecret:
 		return m.Secret()
 	case webhook.FieldEventTypes:
 		return m.EventTypes()
 	case webhook.FieldActive:
 		return m.Active()
+	case webhook.FieldScannedUntil:
+		return m.ScannedUntil()
+	case webhook.FieldLastSuccessAt:
+		return m.LastSuccessAt()
+	case webhook.FieldConsecutiveFailures:
+		return m.ConsecutiveFailures()
+	case webhook.FieldFailingSince:
+		return m.FailingSince()
+	case webhook.FieldDisabledReason:
+		return m.DisabledReason()
 	}
 	return nil, false
 }
@@ -20901,12 +21234,24 @@ func (m *WebhookMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCreatedAt(ctx)
 	case webhook.FieldURL:
 		return m.OldURL(ctx)
+	case webhook.FieldDescription:
+		return m.OldDescription(ctx)
 	case webhook.FieldSecret:
 		return m.OldSecret(ctx)
 	case webhook.FieldEventTypes:
 		return m.OldEventTypes(ctx)
 	case webhook.FieldActive:
 		return m.OldActive(ctx)
+	case webhook.FieldScannedUntil:
+		return m.OldScannedUntil(ctx)
+	case webhook.FieldLastSuccessAt:
+		return m.OldLastSuccessAt(ctx)
+	case webhook.FieldConsecutiveFailures:
+		return m.OldConsecutiveFailures(ctx)
+	case webhook.FieldFailingSince:
+		return m.OldFailingSince(ctx)
+	case webhook.FieldDisabledReason:
+		return m.OldDisabledReason(ctx)
 	}
 	return nil, fmt.Errorf("unknown Webhook field %s", name)
 }
@@ -20937,6 +21282,13 @@ func (m *WebhookMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetURL(v)
 		return nil
+	case webhook.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
 	case webhook.FieldSecret:
 		v, ok := value.(string)
 		if !ok {
@@ -20958,6 +21310,41 @@ func (m *WebhookMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetActive(v)
 		return nil
+	case webhook.FieldScannedUntil:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScannedUntil(v)
+		return nil
+	case webhook.FieldLastSuccessAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastSuccessAt(v)
+		return nil
+	case webhook.FieldConsecutiveFailures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConsecutiveFailures(v)
+		return nil
+	case webhook.FieldFailingSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailingSince(v)
+		return nil
+	case webhook.FieldDisabledReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDisabledReason(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Webhook field %s", name)
 }
@@ -20966,6 +21353,12 @@ func (m *WebhookMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *WebhookMutation) AddedFields() []string {
 	var fields []string
+	if m.addscanned_until != nil {
+		fields = append(fields, webhook.FieldScannedUntil)
+	}
+	if m.addconsecutive_failures != nil {
+		fields = append(fields, webhook.FieldConsecutiveFailures)
+	}
 	return fields
 }
 
@@ -20974,6 +21367,10 @@ func (m *WebhookMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *WebhookMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case webhook.FieldScannedUntil:
+		return m.AddedScannedUntil()
+	case webhook.FieldConsecutiveFailures:
+		return m.AddedConsecutiveFailures()
 	}
 	return nil, false
 }
@@ -20983,6 +21380,20 @@ func (m *WebhookMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *WebhookMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case webhook.FieldScannedUntil:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddScannedUntil(v)
+		return nil
+	case webhook.FieldConsecutiveFailures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddConsecutiveFailures(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Webhook numeric field %s", name)
 }
@@ -20990,7 +21401,17 @@ func (m *WebhookMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *WebhookMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(webhook.FieldLastSuccessAt) {
+		fields = append(fields, webhook.FieldLastSuccessAt)
+	}
+	if m.FieldCleared(webhook.FieldFailingSince) {
+		fields = append(fields, webhook.FieldFailingSince)
+	}
+	if m.FieldCleared(webhook.FieldDisabledReason) {
+		fields = append(fields, webhook.FieldDisabledReason)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -21003,6 +21424,17 @@ func (m *WebhookMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *WebhookMutation) ClearField(name string) error {
+	switch name {
+	case webhook.FieldLastSuccessAt:
+		m.ClearLastSuccessAt()
+		return nil
+	case webhook.FieldFailingSince:
+		m.ClearFailingSince()
+		return nil
+	case webhook.FieldDisabledReason:
+		m.ClearDisabledReason()
+		return nil
+	}
 	return fmt.Errorf("unknown Webhook nullable field %s", name)
 }
 
@@ -21019,6 +21451,9 @@ func (m *WebhookMutation) ResetField(name string) error {
 	case webhook.FieldURL:
 		m.ResetURL()
 		return nil
+	case webhook.FieldDescription:
+		m.ResetDescription()
+		return nil
 	case webhook.FieldSecret:
 		m.ResetSecret()
 		return nil
@@ -21027,6 +21462,21 @@ func (m *WebhookMutation) ResetField(name string) error {
 		return nil
 	case webhook.FieldActive:
 		m.ResetActive()
+		return nil
+	case webhook.FieldScannedUntil:
+		m.ResetScannedUntil()
+		return nil
+	case webhook.FieldLastSuccessAt:
+		m.ResetLastSuccessAt()
+		return nil
+	case webhook.FieldConsecutiveFailures:
+		m.ResetConsecutiveFailures()
+		return nil
+	case webhook.FieldFailingSince:
+		m.ResetFailingSince()
+		return nil
+	case webhook.FieldDisabledReason:
+		m.ResetDisabledReason()
 		return nil
 	}
 	return fmt.Errorf("unknown Webhook field %s", name)
@@ -21137,27 +21587,38 @@ func (m *WebhookMutation) ResetEdge(name string) error {
 // WebhookDeliveryMutation represents an operation that mutates the WebhookDelivery nodes in the graph.
 type WebhookDeliveryMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *int
-	created_at         *time.Time
-	event_id           *int
-	addevent_id        *int
-	conversation_id    *int
-	addconversation_id *int
-	delivered          *bool
-	attempts           *int
-	addattempts        *int
-	next_attempt_at    *time.Time
-	last_error         *string
-	clearedFields      map[string]struct{}
-	workspace          *int
-	clearedworkspace   bool
-	webhook            *int
-	clearedwebhook     bool
-	done               bool
-	oldValue           func(context.Context) (*WebhookDelivery, error)
-	predicates         []predicate.WebhookDelivery
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	event_id            *int
+	addevent_id         *int
+	seq                 *int64
+	addseq              *int64
+	event_type          *string
+	lane                *int
+	addlane             *int
+	original            *bool
+	status              *enum.DeliveryStatus
+	attempts            *int
+	addattempts         *int
+	next_attempt_at     *time.Time
+	last_error          *string
+	last_status_code    *int
+	addlast_status_code *int
+	latency_ms          *int64
+	addlatency_ms       *int64
+	delivered_at        *time.Time
+	locked_by           *string
+	locked_until        *time.Time
+	clearedFields       map[string]struct{}
+	workspace           *int
+	clearedworkspace    bool
+	webhook             *int
+	clearedwebhook      bool
+	done                bool
+	oldValue            func(context.Context) (*WebhookDelivery, error)
+	predicates          []predicate.WebhookDelivery
 }
 
 var _ ent.Mutation = (*WebhookDeliveryMutation)(nil)
@@ -21422,110 +21883,224 @@ func (m *WebhookDeliveryMutation) ResetEventID() {
 	m.addevent_id = nil
 }
 
-// SetConversationID sets the "conversation_id" field.
-func (m *WebhookDeliveryMutation) SetConversationID(i int) {
-	m.conversation_id = &i
-	m.addconversation_id = nil
+// SetSeq sets the "seq" field.
+func (m *WebhookDeliveryMutation) SetSeq(i int64) {
+	m.seq = &i
+	m.addseq = nil
 }
 
-// ConversationID returns the value of the "conversation_id" field in the mutation.
-func (m *WebhookDeliveryMutation) ConversationID() (r int, exists bool) {
-	v := m.conversation_id
+// Seq returns the value of the "seq" field in the mutation.
+func (m *WebhookDeliveryMutation) Seq() (r int64, exists bool) {
+	v := m.seq
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldConversationID returns the old "conversation_id" field's value of the WebhookDelivery entity.
+// OldSeq returns the old "seq" field's value of the WebhookDelivery entity.
 // If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *WebhookDeliveryMutation) OldConversationID(ctx context.Context) (v *int, err error) {
+func (m *WebhookDeliveryMutation) OldSeq(ctx context.Context) (v int64, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldConversationID is only allowed on UpdateOne operations")
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldConversationID requires an ID field in the mutation")
+		return v, errors.New("OldSeq requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldConversationID: %w", err)
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
 	}
-	return oldValue.ConversationID, nil
+	return oldValue.Seq, nil
 }
 
-// AddConversationID adds i to the "conversation_id" field.
-func (m *WebhookDeliveryMutation) AddConversationID(i int) {
-	if m.addconversation_id != nil {
-		*m.addconversation_id += i
+// AddSeq adds i to the "seq" field.
+func (m *WebhookDeliveryMutation) AddSeq(i int64) {
+	if m.addseq != nil {
+		*m.addseq += i
 	} else {
-		m.addconversation_id = &i
+		m.addseq = &i
 	}
 }
 
-// AddedConversationID returns the value that was added to the "conversation_id" field in this mutation.
-func (m *WebhookDeliveryMutation) AddedConversationID() (r int, exists bool) {
-	v := m.addconversation_id
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *WebhookDeliveryMutation) AddedSeq() (r int64, exists bool) {
+	v := m.addseq
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// ClearConversationID clears the value of the "conversation_id" field.
-func (m *WebhookDeliveryMutation) ClearConversationID() {
-	m.conversation_id = nil
-	m.addconversation_id = nil
-	m.clearedFields[webhookdelivery.FieldConversationID] = struct{}{}
+// ResetSeq resets all changes to the "seq" field.
+func (m *WebhookDeliveryMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
 }
 
-// ConversationIDCleared returns if the "conversation_id" field was cleared in this mutation.
-func (m *WebhookDeliveryMutation) ConversationIDCleared() bool {
-	_, ok := m.clearedFields[webhookdelivery.FieldConversationID]
-	return ok
+// SetEventType sets the "event_type" field.
+func (m *WebhookDeliveryMutation) SetEventType(s string) {
+	m.event_type = &s
 }
 
-// ResetConversationID resets all changes to the "conversation_id" field.
-func (m *WebhookDeliveryMutation) ResetConversationID() {
-	m.conversation_id = nil
-	m.addconversation_id = nil
-	delete(m.clearedFields, webhookdelivery.FieldConversationID)
-}
-
-// SetDelivered sets the "delivered" field.
-func (m *WebhookDeliveryMutation) SetDelivered(b bool) {
-	m.delivered = &b
-}
-
-// Delivered returns the value of the "delivered" field in the mutation.
-func (m *WebhookDeliveryMutation) Delivered() (r bool, exists bool) {
-	v := m.delivered
+// EventType returns the value of the "event_type" field in the mutation.
+func (m *WebhookDeliveryMutation) EventType() (r string, exists bool) {
+	v := m.event_type
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldDelivered returns the old "delivered" field's value of the WebhookDelivery entity.
+// OldEventType returns the old "event_type" field's value of the WebhookDelivery entity.
 // If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *WebhookDeliveryMutation) OldDelivered(ctx context.Context) (v bool, err error) {
+func (m *WebhookDeliveryMutation) OldEventType(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldDelivered is only allowed on UpdateOne operations")
+		return v, errors.New("OldEventType is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldDelivered requires an ID field in the mutation")
+		return v, errors.New("OldEventType requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldDelivered: %w", err)
+		return v, fmt.Errorf("querying old value for OldEventType: %w", err)
 	}
-	return oldValue.Delivered, nil
+	return oldValue.EventType, nil
 }
 
-// ResetDelivered resets all changes to the "delivered" field.
-func (m *WebhookDeliveryMutation) ResetDelivered() {
-	m.delivered = nil
+// ResetEventType resets all changes to the "event_type" field.
+func (m *WebhookDeliveryMutation) ResetEventType() {
+	m.event_type = nil
+}
+
+// SetLane sets the "lane" field.
+func (m *WebhookDeliveryMutation) SetLane(i int) {
+	m.lane = &i
+	m.addlane = nil
+}
+
+// Lane returns the value of the "lane" field in the mutation.
+func (m *WebhookDeliveryMutation) Lane() (r int, exists bool) {
+	v := m.lane
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLane returns the old "lane" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldLane(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLane is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLane requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLane: %w", err)
+	}
+	return oldValue.Lane, nil
+}
+
+// AddLane adds i to the "lane" field.
+func (m *WebhookDeliveryMutation) AddLane(i int) {
+	if m.addlane != nil {
+		*m.addlane += i
+	} else {
+		m.addlane = &i
+	}
+}
+
+// AddedLane returns the value that was added to the "lane" field in this mutation.
+func (m *WebhookDeliveryMutation) AddedLane() (r int, exists bool) {
+	v := m.addlane
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLane resets all changes to the "lane" field.
+func (m *WebhookDeliveryMutation) ResetLane() {
+	m.lane = nil
+	m.addlane = nil
+}
+
+// SetOriginal sets the "original" field.
+func (m *WebhookDeliveryMutation) SetOriginal(b bool) {
+	m.original = &b
+}
+
+// Original returns the value of the "original" field in the mutation.
+func (m *WebhookDeliveryMutation) Original() (r bool, exists bool) {
+	v := m.original
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOriginal returns the old "original" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldOriginal(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOriginal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOriginal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOriginal: %w", err)
+	}
+	return oldValue.Original, nil
+}
+
+// ResetOriginal resets all changes to the "original" field.
+func (m *WebhookDeliveryMutation) ResetOriginal() {
+	m.original = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *WebhookDeliveryMutation) SetStatus(es enum.DeliveryStatus) {
+	m.status = &es
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *WebhookDeliveryMutation) Status() (r enum.DeliveryStatus, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldStatus(ctx context.Context) (v enum.DeliveryStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *WebhookDeliveryMutation) ResetStatus() {
+	m.status = nil
 }
 
 // SetAttempts sets the "attempts" field.
@@ -21669,6 +22244,293 @@ func (m *WebhookDeliveryMutation) ResetLastError() {
 	delete(m.clearedFields, webhookdelivery.FieldLastError)
 }
 
+// SetLastStatusCode sets the "last_status_code" field.
+func (m *WebhookDeliveryMutation) SetLastStatusCode(i int) {
+	m.last_status_code = &i
+	m.addlast_status_code = nil
+}
+
+// LastStatusCode returns the value of the "last_status_code" field in the mutation.
+func (m *WebhookDeliveryMutation) LastStatusCode() (r int, exists bool) {
+	v := m.last_status_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastStatusCode returns the old "last_status_code" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldLastStatusCode(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastStatusCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastStatusCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastStatusCode: %w", err)
+	}
+	return oldValue.LastStatusCode, nil
+}
+
+// AddLastStatusCode adds i to the "last_status_code" field.
+func (m *WebhookDeliveryMutation) AddLastStatusCode(i int) {
+	if m.addlast_status_code != nil {
+		*m.addlast_status_code += i
+	} else {
+		m.addlast_status_code = &i
+	}
+}
+
+// AddedLastStatusCode returns the value that was added to the "last_status_code" field in this mutation.
+func (m *WebhookDeliveryMutation) AddedLastStatusCode() (r int, exists bool) {
+	v := m.addlast_status_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLastStatusCode clears the value of the "last_status_code" field.
+func (m *WebhookDeliveryMutation) ClearLastStatusCode() {
+	m.last_status_code = nil
+	m.addlast_status_code = nil
+	m.clearedFields[webhookdelivery.FieldLastStatusCode] = struct{}{}
+}
+
+// LastStatusCodeCleared returns if the "last_status_code" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) LastStatusCodeCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldLastStatusCode]
+	return ok
+}
+
+// ResetLastStatusCode resets all changes to the "last_status_code" field.
+func (m *WebhookDeliveryMutation) ResetLastStatusCode() {
+	m.last_status_code = nil
+	m.addlast_status_code = nil
+	delete(m.clearedFields, webhookdelivery.FieldLastStatusCode)
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (m *WebhookDeliveryMutation) SetLatencyMs(i int64) {
+	m.latency_ms = &i
+	m.addlatency_ms = nil
+}
+
+// LatencyMs returns the value of the "latency_ms" field in the mutation.
+func (m *WebhookDeliveryMutation) LatencyMs() (r int64, exists bool) {
+	v := m.latency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLatencyMs returns the old "latency_ms" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldLatencyMs(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLatencyMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLatencyMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLatencyMs: %w", err)
+	}
+	return oldValue.LatencyMs, nil
+}
+
+// AddLatencyMs adds i to the "latency_ms" field.
+func (m *WebhookDeliveryMutation) AddLatencyMs(i int64) {
+	if m.addlatency_ms != nil {
+		*m.addlatency_ms += i
+	} else {
+		m.addlatency_ms = &i
+	}
+}
+
+// AddedLatencyMs returns the value that was added to the "latency_ms" field in this mutation.
+func (m *WebhookDeliveryMutation) AddedLatencyMs() (r int64, exists bool) {
+	v := m.addlatency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (m *WebhookDeliveryMutation) ClearLatencyMs() {
+	m.latency_ms = nil
+	m.addlatency_ms = nil
+	m.clearedFields[webhookdelivery.FieldLatencyMs] = struct{}{}
+}
+
+// LatencyMsCleared returns if the "latency_ms" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) LatencyMsCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldLatencyMs]
+	return ok
+}
+
+// ResetLatencyMs resets all changes to the "latency_ms" field.
+func (m *WebhookDeliveryMutation) ResetLatencyMs() {
+	m.latency_ms = nil
+	m.addlatency_ms = nil
+	delete(m.clearedFields, webhookdelivery.FieldLatencyMs)
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (m *WebhookDeliveryMutation) SetDeliveredAt(t time.Time) {
+	m.delivered_at = &t
+}
+
+// DeliveredAt returns the value of the "delivered_at" field in the mutation.
+func (m *WebhookDeliveryMutation) DeliveredAt() (r time.Time, exists bool) {
+	v := m.delivered_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveredAt returns the old "delivered_at" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldDeliveredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveredAt: %w", err)
+	}
+	return oldValue.DeliveredAt, nil
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (m *WebhookDeliveryMutation) ClearDeliveredAt() {
+	m.delivered_at = nil
+	m.clearedFields[webhookdelivery.FieldDeliveredAt] = struct{}{}
+}
+
+// DeliveredAtCleared returns if the "delivered_at" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) DeliveredAtCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldDeliveredAt]
+	return ok
+}
+
+// ResetDeliveredAt resets all changes to the "delivered_at" field.
+func (m *WebhookDeliveryMutation) ResetDeliveredAt() {
+	m.delivered_at = nil
+	delete(m.clearedFields, webhookdelivery.FieldDeliveredAt)
+}
+
+// SetLockedBy sets the "locked_by" field.
+func (m *WebhookDeliveryMutation) SetLockedBy(s string) {
+	m.locked_by = &s
+}
+
+// LockedBy returns the value of the "locked_by" field in the mutation.
+func (m *WebhookDeliveryMutation) LockedBy() (r string, exists bool) {
+	v := m.locked_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLockedBy returns the old "locked_by" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldLockedBy(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLockedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLockedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLockedBy: %w", err)
+	}
+	return oldValue.LockedBy, nil
+}
+
+// ClearLockedBy clears the value of the "locked_by" field.
+func (m *WebhookDeliveryMutation) ClearLockedBy() {
+	m.locked_by = nil
+	m.clearedFields[webhookdelivery.FieldLockedBy] = struct{}{}
+}
+
+// LockedByCleared returns if the "locked_by" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) LockedByCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldLockedBy]
+	return ok
+}
+
+// ResetLockedBy resets all changes to the "locked_by" field.
+func (m *WebhookDeliveryMutation) ResetLockedBy() {
+	m.locked_by = nil
+	delete(m.clearedFields, webhookdelivery.FieldLockedBy)
+}
+
+// SetLockedUntil sets the "locked_until" field.
+func (m *WebhookDeliveryMutation) SetLockedUntil(t time.Time) {
+	m.locked_until = &t
+}
+
+// LockedUntil returns the value of the "locked_until" field in the mutation.
+func (m *WebhookDeliveryMutation) LockedUntil() (r time.Time, exists bool) {
+	v := m.locked_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLockedUntil returns the old "locked_until" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldLockedUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLockedUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLockedUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLockedUntil: %w", err)
+	}
+	return oldValue.LockedUntil, nil
+}
+
+// ClearLockedUntil clears the value of the "locked_until" field.
+func (m *WebhookDeliveryMutation) ClearLockedUntil() {
+	m.locked_until = nil
+	m.clearedFields[webhookdelivery.FieldLockedUntil] = struct{}{}
+}
+
+// LockedUntilCleared returns if the "locked_until" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) LockedUntilCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldLockedUntil]
+	return ok
+}
+
+// ResetLockedUntil resets all changes to the "locked_until" field.
+func (m *WebhookDeliveryMutation) ResetLockedUntil() {
+	m.locked_until = nil
+	delete(m.clearedFields, webhookdelivery.FieldLockedUntil)
+}
+
 // ClearWorkspace clears the "workspace" edge to the Workspace entity.
 func (m *WebhookDeliveryMutation) ClearWorkspace() {
 	m.clearedworkspace = true
@@ -21757,7 +22619,7 @@ func (m *WebhookDeliveryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WebhookDeliveryMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 17)
 	if m.workspace != nil {
 		fields = append(fields, webhookdelivery.FieldWorkspaceID)
 	}
@@ -21770,11 +22632,20 @@ func (m *WebhookDeliveryMutation) Fields() []string {
 	if m.event_id != nil {
 		fields = append(fields, webhookdelivery.FieldEventID)
 	}
-	if m.conversation_id != nil {
-		fields = append(fields, webhookdelivery.FieldConversationID)
+	if m.seq != nil {
+		fields = append(fields, webhookdelivery.FieldSeq)
 	}
-	if m.delivered != nil {
-		fields = append(fields, webhookdelivery.FieldDelivered)
+	if m.event_type != nil {
+		fields = append(fields, webhookdelivery.FieldEventType)
+	}
+	if m.lane != nil {
+		fields = append(fields, webhookdelivery.FieldLane)
+	}
+	if m.original != nil {
+		fields = append(fields, webhookdelivery.FieldOriginal)
+	}
+	if m.status != nil {
+		fields = append(fields, webhookdelivery.FieldStatus)
 	}
 	if m.attempts != nil {
 		fields = append(fields, webhookdelivery.FieldAttempts)
@@ -21784,6 +22655,21 @@ func (m *WebhookDeliveryMutation) Fields() []string {
 	}
 	if m.last_error != nil {
 		fields = append(fields, webhookdelivery.FieldLastError)
+	}
+	if m.last_status_code != nil {
+		fields = append(fields, webhookdelivery.FieldLastStatusCode)
+	}
+	if m.latency_ms != nil {
+		fields = append(fields, webhookdelivery.FieldLatencyMs)
+	}
+	if m.delivered_at != nil {
+		fields = append(fields, webhookdelivery.FieldDeliveredAt)
+	}
+	if m.locked_by != nil {
+		fields = append(fields, webhookdelivery.FieldLockedBy)
+	}
+	if m.locked_until != nil {
+		fields = append(fields, webhookdelivery.FieldLockedUntil)
 	}
 	return fields
 }
@@ -21801,16 +22687,32 @@ func (m *WebhookDeliveryMutation) Field(name string) (ent.Value, bool) {
 		return m.WebhookID()
 	case webhookdelivery.FieldEventID:
 		return m.EventID()
-	case webhookdelivery.FieldConversationID:
-		return m.ConversationID()
-	case webhookdelivery.FieldDelivered:
-		return m.Delivered()
+	case webhookdelivery.FieldSeq:
+		return m.Seq()
+	case webhookdelivery.FieldEventType:
+		return m.EventType()
+	case webhookdelivery.FieldLane:
+		return m.Lane()
+	case webhookdelivery.FieldOriginal:
+		return m.Original()
+	case webhookdelivery.FieldStatus:
+		return m.Status()
 	case webhookdelivery.FieldAttempts:
 		return m.Attempts()
 	case webhookdelivery.FieldNextAttemptAt:
 		return m.NextAttemptAt()
 	case webhookdelivery.FieldLastError:
 		return m.LastError()
+	case webhookdelivery.FieldLastStatusCode:
+		return m.LastStatusCode()
+	case webhookdelivery.FieldLatencyMs:
+		return m.LatencyMs()
+	case webhookdelivery.FieldDeliveredAt:
+		return m.DeliveredAt()
+	case webhookdelivery.FieldLockedBy:
+		return m.LockedBy()
+	case webhookdelivery.FieldLockedUntil:
+		return m.LockedUntil()
 	}
 	return nil, false
 }
@@ -21828,16 +22730,32 @@ func (m *WebhookDeliveryMutation) OldField(ctx context.Context, name string) (en
 		return m.OldWebhookID(ctx)
 	case webhookdelivery.FieldEventID:
 		return m.OldEventID(ctx)
-	case webhookdelivery.FieldConversationID:
-		return m.OldConversationID(ctx)
-	case webhookdelivery.FieldDelivered:
-		return m.OldDelivered(ctx)
+	case webhookdelivery.FieldSeq:
+		return m.OldSeq(ctx)
+	case webhookdelivery.FieldEventType:
+		return m.OldEventType(ctx)
+	case webhookdelivery.FieldLane:
+		return m.OldLane(ctx)
+	case webhookdelivery.FieldOriginal:
+		return m.OldOriginal(ctx)
+	case webhookdelivery.FieldStatus:
+		return m.OldStatus(ctx)
 	case webhookdelivery.FieldAttempts:
 		return m.OldAttempts(ctx)
 	case webhookdelivery.FieldNextAttemptAt:
 		return m.OldNextAttemptAt(ctx)
 	case webhookdelivery.FieldLastError:
 		return m.OldLastError(ctx)
+	case webhookdelivery.FieldLastStatusCode:
+		return m.OldLastStatusCode(ctx)
+	case webhookdelivery.FieldLatencyMs:
+		return m.OldLatencyMs(ctx)
+	case webhookdelivery.FieldDeliveredAt:
+		return m.OldDeliveredAt(ctx)
+	case webhookdelivery.FieldLockedBy:
+		return m.OldLockedBy(ctx)
+	case webhookdelivery.FieldLockedUntil:
+		return m.OldLockedUntil(ctx)
 	}
 	return nil, fmt.Errorf("unknown WebhookDelivery field %s", name)
 }
@@ -21875,19 +22793,40 @@ func (m *WebhookDeliveryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEventID(v)
 		return nil
-	case webhookdelivery.FieldConversationID:
+	case webhookdelivery.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case webhookdelivery.FieldEventType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventType(v)
+		return nil
+	case webhookdelivery.FieldLane:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetConversationID(v)
+		m.SetLane(v)
 		return nil
-	case webhookdelivery.FieldDelivered:
+	case webhookdelivery.FieldOriginal:
 		v, ok := value.(bool)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetDelivered(v)
+		m.SetOriginal(v)
+		return nil
+	case webhookdelivery.FieldStatus:
+		v, ok := value.(enum.DeliveryStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
 		return nil
 	case webhookdelivery.FieldAttempts:
 		v, ok := value.(int)
@@ -21910,6 +22849,41 @@ func (m *WebhookDeliveryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLastError(v)
 		return nil
+	case webhookdelivery.FieldLastStatusCode:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastStatusCode(v)
+		return nil
+	case webhookdelivery.FieldLatencyMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLatencyMs(v)
+		return nil
+	case webhookdelivery.FieldDeliveredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveredAt(v)
+		return nil
+	case webhookdelivery.FieldLockedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLockedBy(v)
+		return nil
+	case webhookdelivery.FieldLockedUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLockedUntil(v)
+		return nil
 	}
 	return fmt.Errorf("unknown WebhookDelivery field %s", name)
 }
@@ -21921,11 +22895,20 @@ func (m *WebhookDeliveryMutation) AddedFields() []string {
 	if m.addevent_id != nil {
 		fields = append(fields, webhookdelivery.FieldEventID)
 	}
-	if m.addconversation_id != nil {
-		fields = append(fields, webhookdelivery.FieldConversationID)
+	if m.addseq != nil {
+		fields = append(fields, webhookdelivery.FieldSeq)
+	}
+	if m.addlane != nil {
+		fields = append(fields, webhookdelivery.FieldLane)
 	}
 	if m.addattempts != nil {
 		fields = append(fields, webhookdelivery.FieldAttempts)
+	}
+	if m.addlast_status_code != nil {
+		fields = append(fields, webhookdelivery.FieldLastStatusCode)
+	}
+	if m.addlatency_ms != nil {
+		fields = append(fields, webhookdelivery.FieldLatencyMs)
 	}
 	return fields
 }
@@ -21937,10 +22920,16 @@ func (m *WebhookDeliveryMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case webhookdelivery.FieldEventID:
 		return m.AddedEventID()
-	case webhookdelivery.FieldConversationID:
-		return m.AddedConversationID()
+	case webhookdelivery.FieldSeq:
+		return m.AddedSeq()
+	case webhookdelivery.FieldLane:
+		return m.AddedLane()
 	case webhookdelivery.FieldAttempts:
 		return m.AddedAttempts()
+	case webhookdelivery.FieldLastStatusCode:
+		return m.AddedLastStatusCode()
+	case webhookdelivery.FieldLatencyMs:
+		return m.AddedLatencyMs()
 	}
 	return nil, false
 }
@@ -21957,12 +22946,19 @@ func (m *WebhookDeliveryMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddEventID(v)
 		return nil
-	case webhookdelivery.FieldConversationID:
+	case webhookdelivery.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	case webhookdelivery.FieldLane:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.AddConversationID(v)
+		m.AddLane(v)
 		return nil
 	case webhookdelivery.FieldAttempts:
 		v, ok := value.(int)
@@ -21970,6 +22966,20 @@ func (m *WebhookDeliveryMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAttempts(v)
+		return nil
+	case webhookdelivery.FieldLastStatusCode:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLastStatusCode(v)
+		return nil
+	case webhookdelivery.FieldLatencyMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLatencyMs(v)
 		return nil
 	}
 	return fmt.Errorf("unknown WebhookDelivery numeric field %s", name)
@@ -21979,11 +22989,23 @@ func (m *WebhookDeliveryMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *WebhookDeliveryMutation) ClearedFields() []string {
 	var fields []string
-	if m.FieldCleared(webhookdelivery.FieldConversationID) {
-		fields = append(fields, webhookdelivery.FieldConversationID)
-	}
 	if m.FieldCleared(webhookdelivery.FieldLastError) {
 		fields = append(fields, webhookdelivery.FieldLastError)
+	}
+	if m.FieldCleared(webhookdelivery.FieldLastStatusCode) {
+		fields = append(fields, webhookdelivery.FieldLastStatusCode)
+	}
+	if m.FieldCleared(webhookdelivery.FieldLatencyMs) {
+		fields = append(fields, webhookdelivery.FieldLatencyMs)
+	}
+	if m.FieldCleared(webhookdelivery.FieldDeliveredAt) {
+		fields = append(fields, webhookdelivery.FieldDeliveredAt)
+	}
+	if m.FieldCleared(webhookdelivery.FieldLockedBy) {
+		fields = append(fields, webhookdelivery.FieldLockedBy)
+	}
+	if m.FieldCleared(webhookdelivery.FieldLockedUntil) {
+		fields = append(fields, webhookdelivery.FieldLockedUntil)
 	}
 	return fields
 }
@@ -21999,11 +23021,23 @@ func (m *WebhookDeliveryMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *WebhookDeliveryMutation) ClearField(name string) error {
 	switch name {
-	case webhookdelivery.FieldConversationID:
-		m.ClearConversationID()
-		return nil
 	case webhookdelivery.FieldLastError:
 		m.ClearLastError()
+		return nil
+	case webhookdelivery.FieldLastStatusCode:
+		m.ClearLastStatusCode()
+		return nil
+	case webhookdelivery.FieldLatencyMs:
+		m.ClearLatencyMs()
+		return nil
+	case webhookdelivery.FieldDeliveredAt:
+		m.ClearDeliveredAt()
+		return nil
+	case webhookdelivery.FieldLockedBy:
+		m.ClearLockedBy()
+		return nil
+	case webhookdelivery.FieldLockedUntil:
+		m.ClearLockedUntil()
 		return nil
 	}
 	return fmt.Errorf("unknown WebhookDelivery nullable field %s", name)
@@ -22025,11 +23059,20 @@ func (m *WebhookDeliveryMutation) ResetField(name string) error {
 	case webhookdelivery.FieldEventID:
 		m.ResetEventID()
 		return nil
-	case webhookdelivery.FieldConversationID:
-		m.ResetConversationID()
+	case webhookdelivery.FieldSeq:
+		m.ResetSeq()
 		return nil
-	case webhookdelivery.FieldDelivered:
-		m.ResetDelivered()
+	case webhookdelivery.FieldEventType:
+		m.ResetEventType()
+		return nil
+	case webhookdelivery.FieldLane:
+		m.ResetLane()
+		return nil
+	case webhookdelivery.FieldOriginal:
+		m.ResetOriginal()
+		return nil
+	case webhookdelivery.FieldStatus:
+		m.ResetStatus()
 		return nil
 	case webhookdelivery.FieldAttempts:
 		m.ResetAttempts()
@@ -22039,6 +23082,21 @@ func (m *WebhookDeliveryMutation) ResetField(name string) error {
 		return nil
 	case webhookdelivery.FieldLastError:
 		m.ResetLastError()
+		return nil
+	case webhookdelivery.FieldLastStatusCode:
+		m.ResetLastStatusCode()
+		return nil
+	case webhookdelivery.FieldLatencyMs:
+		m.ResetLatencyMs()
+		return nil
+	case webhookdelivery.FieldDeliveredAt:
+		m.ResetDeliveredAt()
+		return nil
+	case webhookdelivery.FieldLockedBy:
+		m.ResetLockedBy()
+		return nil
+	case webhookdelivery.FieldLockedUntil:
+		m.ResetLockedUntil()
 		return nil
 	}
 	return fmt.Errorf("unknown WebhookDelivery field %s", name)

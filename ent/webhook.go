@@ -25,12 +25,24 @@ type Webhook struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// URL holds the value of the "url" field.
 	URL string `json:"url,omitempty"`
+	// Description holds the value of the "description" field.
+	Description string `json:"description,omitempty"`
 	// Secret holds the value of the "secret" field.
 	Secret string `json:"-"`
 	// EventTypes holds the value of the "event_types" field.
 	EventTypes []string `json:"event_types,omitempty"`
 	// Active holds the value of the "active" field.
 	Active bool `json:"active,omitempty"`
+	// ScannedUntil holds the value of the "scanned_until" field.
+	ScannedUntil int64 `json:"scanned_until,omitempty"`
+	// LastSuccessAt holds the value of the "last_success_at" field.
+	LastSuccessAt *time.Time `json:"last_success_at,omitempty"`
+	// ConsecutiveFailures holds the value of the "consecutive_failures" field.
+	ConsecutiveFailures int `json:"consecutive_failures,omitempty"`
+	// FailingSince holds the value of the "failing_since" field.
+	FailingSince *time.Time `json:"failing_since,omitempty"`
+	// DisabledReason holds the value of the "disabled_reason" field.
+	DisabledReason *string `json:"disabled_reason,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WebhookQuery when eager-loading is set.
 	Edges        WebhookEdges `json:"edges"`
@@ -79,11 +91,11 @@ func (*Webhook) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case webhook.FieldActive:
 			values[i] = new(sql.NullBool)
-		case webhook.FieldID, webhook.FieldWorkspaceID:
+		case webhook.FieldID, webhook.FieldWorkspaceID, webhook.FieldScannedUntil, webhook.FieldConsecutiveFailures:
 			values[i] = new(sql.NullInt64)
-		case webhook.FieldURL, webhook.FieldSecret:
+		case webhook.FieldURL, webhook.FieldDescription, webhook.FieldSecret, webhook.FieldDisabledReason:
 			values[i] = new(sql.NullString)
-		case webhook.FieldCreatedAt:
+		case webhook.FieldCreatedAt, webhook.FieldLastSuccessAt, webhook.FieldFailingSince:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -124,6 +136,12 @@ func (_m *Webhook) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.URL = value.String
 			}
+		case webhook.FieldDescription:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field description", values[i])
+			} else if value.Valid {
+				_m.Description = value.String
+			}
 		case webhook.FieldSecret:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field secret", values[i])
@@ -143,6 +161,39 @@ func (_m *Webhook) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field active", values[i])
 			} else if value.Valid {
 				_m.Active = value.Bool
+			}
+		case webhook.FieldScannedUntil:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field scanned_until", values[i])
+			} else if value.Valid {
+				_m.ScannedUntil = value.Int64
+			}
+		case webhook.FieldLastSuccessAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field last_success_at", values[i])
+			} else if value.Valid {
+				_m.LastSuccessAt = new(time.Time)
+				*_m.LastSuccessAt = value.Time
+			}
+		case webhook.FieldConsecutiveFailures:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field consecutive_failures", values[i])
+			} else if value.Valid {
+				_m.ConsecutiveFailures = int(value.Int64)
+			}
+		case webhook.FieldFailingSince:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field failing_since", values[i])
+			} else if value.Valid {
+				_m.FailingSince = new(time.Time)
+				*_m.FailingSince = value.Time
+			}
+		case webhook.FieldDisabledReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field disabled_reason", values[i])
+			} else if value.Valid {
+				_m.DisabledReason = new(string)
+				*_m.DisabledReason = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -199,6 +250,9 @@ func (_m *Webhook) String() string {
 	builder.WriteString("url=")
 	builder.WriteString(_m.URL)
 	builder.WriteString(", ")
+	builder.WriteString("description=")
+	builder.WriteString(_m.Description)
+	builder.WriteString(", ")
 	builder.WriteString("secret=<sensitive>")
 	builder.WriteString(", ")
 	builder.WriteString("event_types=")
@@ -206,6 +260,27 @@ func (_m *Webhook) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Active))
+	builder.WriteString(", ")
+	builder.WriteString("scanned_until=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ScannedUntil))
+	builder.WriteString(", ")
+	if v := _m.LastSuccessAt; v != nil {
+		builder.WriteString("last_success_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("consecutive_failures=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ConsecutiveFailures))
+	builder.WriteString(", ")
+	if v := _m.FailingSince; v != nil {
+		builder.WriteString("failing_since=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DisabledReason; v != nil {
+		builder.WriteString("disabled_reason=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

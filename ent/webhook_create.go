@@ -50,6 +50,20 @@ func (_c *WebhookCreate) SetURL(v string) *WebhookCreate {
 	return _c
 }
 
+// SetDescription sets the "description" field.
+func (_c *WebhookCreate) SetDescription(v string) *WebhookCreate {
+	_c.mutation.SetDescription(v)
+	return _c
+}
+
+// SetNillableDescription sets the "description" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableDescription(v *string) *WebhookCreate {
+	if v != nil {
+		_c.SetDescription(*v)
+	}
+	return _c
+}
+
 // SetSecret sets the "secret" field.
 func (_c *WebhookCreate) SetSecret(v string) *WebhookCreate {
 	_c.mutation.SetSecret(v)
@@ -72,6 +86,76 @@ func (_c *WebhookCreate) SetActive(v bool) *WebhookCreate {
 func (_c *WebhookCreate) SetNillableActive(v *bool) *WebhookCreate {
 	if v != nil {
 		_c.SetActive(*v)
+	}
+	return _c
+}
+
+// SetScannedUntil sets the "scanned_until" field.
+func (_c *WebhookCreate) SetScannedUntil(v int64) *WebhookCreate {
+	_c.mutation.SetScannedUntil(v)
+	return _c
+}
+
+// SetNillableScannedUntil sets the "scanned_until" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableScannedUntil(v *int64) *WebhookCreate {
+	if v != nil {
+		_c.SetScannedUntil(*v)
+	}
+	return _c
+}
+
+// SetLastSuccessAt sets the "last_success_at" field.
+func (_c *WebhookCreate) SetLastSuccessAt(v time.Time) *WebhookCreate {
+	_c.mutation.SetLastSuccessAt(v)
+	return _c
+}
+
+// SetNillableLastSuccessAt sets the "last_success_at" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableLastSuccessAt(v *time.Time) *WebhookCreate {
+	if v != nil {
+		_c.SetLastSuccessAt(*v)
+	}
+	return _c
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (_c *WebhookCreate) SetConsecutiveFailures(v int) *WebhookCreate {
+	_c.mutation.SetConsecutiveFailures(v)
+	return _c
+}
+
+// SetNillableConsecutiveFailures sets the "consecutive_failures" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableConsecutiveFailures(v *int) *WebhookCreate {
+	if v != nil {
+		_c.SetConsecutiveFailures(*v)
+	}
+	return _c
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (_c *WebhookCreate) SetFailingSince(v time.Time) *WebhookCreate {
+	_c.mutation.SetFailingSince(v)
+	return _c
+}
+
+// SetNillableFailingSince sets the "failing_since" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableFailingSince(v *time.Time) *WebhookCreate {
+	if v != nil {
+		_c.SetFailingSince(*v)
+	}
+	return _c
+}
+
+// SetDisabledReason sets the "disabled_reason" field.
+func (_c *WebhookCreate) SetDisabledReason(v string) *WebhookCreate {
+	_c.mutation.SetDisabledReason(v)
+	return _c
+}
+
+// SetNillableDisabledReason sets the "disabled_reason" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableDisabledReason(v *string) *WebhookCreate {
+	if v != nil {
+		_c.SetDisabledReason(*v)
 	}
 	return _c
 }
@@ -140,6 +224,10 @@ func (_c *WebhookCreate) defaults() error {
 		v := webhook.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	if _, ok := _c.mutation.Description(); !ok {
+		v := webhook.DefaultDescription
+		_c.mutation.SetDescription(v)
+	}
 	if _, ok := _c.mutation.EventTypes(); !ok {
 		v := webhook.DefaultEventTypes
 		_c.mutation.SetEventTypes(v)
@@ -147,6 +235,14 @@ func (_c *WebhookCreate) defaults() error {
 	if _, ok := _c.mutation.Active(); !ok {
 		v := webhook.DefaultActive
 		_c.mutation.SetActive(v)
+	}
+	if _, ok := _c.mutation.ScannedUntil(); !ok {
+		v := webhook.DefaultScannedUntil
+		_c.mutation.SetScannedUntil(v)
+	}
+	if _, ok := _c.mutation.ConsecutiveFailures(); !ok {
+		v := webhook.DefaultConsecutiveFailures
+		_c.mutation.SetConsecutiveFailures(v)
 	}
 	return nil
 }
@@ -167,6 +263,14 @@ func (_c *WebhookCreate) check() error {
 			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "Webhook.url": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.Description(); !ok {
+		return &ValidationError{Name: "description", err: errors.New(`ent: missing required field "Webhook.description"`)}
+	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := webhook.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Webhook.description": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Secret(); !ok {
 		return &ValidationError{Name: "secret", err: errors.New(`ent: missing required field "Webhook.secret"`)}
 	}
@@ -175,6 +279,12 @@ func (_c *WebhookCreate) check() error {
 	}
 	if _, ok := _c.mutation.Active(); !ok {
 		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Webhook.active"`)}
+	}
+	if _, ok := _c.mutation.ScannedUntil(); !ok {
+		return &ValidationError{Name: "scanned_until", err: errors.New(`ent: missing required field "Webhook.scanned_until"`)}
+	}
+	if _, ok := _c.mutation.ConsecutiveFailures(); !ok {
+		return &ValidationError{Name: "consecutive_failures", err: errors.New(`ent: missing required field "Webhook.consecutive_failures"`)}
 	}
 	if len(_c.mutation.WorkspaceIDs()) == 0 {
 		return &ValidationError{Name: "workspace", err: errors.New(`ent: missing required edge "Webhook.workspace"`)}
@@ -214,6 +324,10 @@ func (_c *WebhookCreate) createSpec() (*Webhook, *sqlgraph.CreateSpec) {
 		_spec.SetField(webhook.FieldURL, field.TypeString, value)
 		_node.URL = value
 	}
+	if value, ok := _c.mutation.Description(); ok {
+		_spec.SetField(webhook.FieldDescription, field.TypeString, value)
+		_node.Description = value
+	}
 	if value, ok := _c.mutation.Secret(); ok {
 		_spec.SetField(webhook.FieldSecret, field.TypeString, value)
 		_node.Secret = value
@@ -225,6 +339,26 @@ func (_c *WebhookCreate) createSpec() (*Webhook, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Active(); ok {
 		_spec.SetField(webhook.FieldActive, field.TypeBool, value)
 		_node.Active = value
+	}
+	if value, ok := _c.mutation.ScannedUntil(); ok {
+		_spec.SetField(webhook.FieldScannedUntil, field.TypeInt64, value)
+		_node.ScannedUntil = value
+	}
+	if value, ok := _c.mutation.LastSuccessAt(); ok {
+		_spec.SetField(webhook.FieldLastSuccessAt, field.TypeTime, value)
+		_node.LastSuccessAt = &value
+	}
+	if value, ok := _c.mutation.ConsecutiveFailures(); ok {
+		_spec.SetField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+		_node.ConsecutiveFailures = value
+	}
+	if value, ok := _c.mutation.FailingSince(); ok {
+		_spec.SetField(webhook.FieldFailingSince, field.TypeTime, value)
+		_node.FailingSince = &value
+	}
+	if value, ok := _c.mutation.DisabledReason(); ok {
+		_spec.SetField(webhook.FieldDisabledReason, field.TypeString, value)
+		_node.DisabledReason = &value
 	}
 	if nodes := _c.mutation.WorkspaceIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -323,6 +457,18 @@ func (u *WebhookUpsert) UpdateURL() *WebhookUpsert {
 	return u
 }
 
+// SetDescription sets the "description" field.
+func (u *WebhookUpsert) SetDescription(v string) *WebhookUpsert {
+	u.Set(webhook.FieldDescription, v)
+	return u
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateDescription() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldDescription)
+	return u
+}
+
 // SetSecret sets the "secret" field.
 func (u *WebhookUpsert) SetSecret(v string) *WebhookUpsert {
 	u.Set(webhook.FieldSecret, v)
@@ -356,6 +502,96 @@ func (u *WebhookUpsert) SetActive(v bool) *WebhookUpsert {
 // UpdateActive sets the "active" field to the value that was provided on create.
 func (u *WebhookUpsert) UpdateActive() *WebhookUpsert {
 	u.SetExcluded(webhook.FieldActive)
+	return u
+}
+
+// SetScannedUntil sets the "scanned_until" field.
+func (u *WebhookUpsert) SetScannedUntil(v int64) *WebhookUpsert {
+	u.Set(webhook.FieldScannedUntil, v)
+	return u
+}
+
+// UpdateScannedUntil sets the "scanned_until" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateScannedUntil() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldScannedUntil)
+	return u
+}
+
+// AddScannedUntil adds v to the "scanned_until" field.
+func (u *WebhookUpsert) AddScannedUntil(v int64) *WebhookUpsert {
+	u.Add(webhook.FieldScannedUntil, v)
+	return u
+}
+
+// SetLastSuccessAt sets the "last_success_at" field.
+func (u *WebhookUpsert) SetLastSuccessAt(v time.Time) *WebhookUpsert {
+	u.Set(webhook.FieldLastSuccessAt, v)
+	return u
+}
+
+// UpdateLastSuccessAt sets the "last_success_at" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateLastSuccessAt() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldLastSuccessAt)
+	return u
+}
+
+// ClearLastSuccessAt clears the value of the "last_success_at" field.
+func (u *WebhookUpsert) ClearLastSuccessAt() *WebhookUpsert {
+	u.SetNull(webhook.FieldLastSuccessAt)
+	return u
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (u *WebhookUpsert) SetConsecutiveFailures(v int) *WebhookUpsert {
+	u.Set(webhook.FieldConsecutiveFailures, v)
+	return u
+}
+
+// UpdateConsecutiveFailures sets the "consecutive_failures" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateConsecutiveFailures() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldConsecutiveFailures)
+	return u
+}
+
+// AddConsecutiveFailures adds v to the "consecutive_failures" field.
+func (u *WebhookUpsert) AddConsecutiveFailures(v int) *WebhookUpsert {
+	u.Add(webhook.FieldConsecutiveFailures, v)
+	return u
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (u *WebhookUpsert) SetFailingSince(v time.Time) *WebhookUpsert {
+	u.Set(webhook.FieldFailingSince, v)
+	return u
+}
+
+// UpdateFailingSince sets the "failing_since" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateFailingSince() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldFailingSince)
+	return u
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (u *WebhookUpsert) ClearFailingSince() *WebhookUpsert {
+	u.SetNull(webhook.FieldFailingSince)
+	return u
+}
+
+// SetDisabledReason sets the "disabled_reason" field.
+func (u *WebhookUpsert) SetDisabledReason(v string) *WebhookUpsert {
+	u.Set(webhook.FieldDisabledReason, v)
+	return u
+}
+
+// UpdateDisabledReason sets the "disabled_reason" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateDisabledReason() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldDisabledReason)
+	return u
+}
+
+// ClearDisabledReason clears the value of the "disabled_reason" field.
+func (u *WebhookUpsert) ClearDisabledReason() *WebhookUpsert {
+	u.SetNull(webhook.FieldDisabledReason)
 	return u
 }
 
@@ -421,6 +657,20 @@ func (u *WebhookUpsertOne) UpdateURL() *WebhookUpsertOne {
 	})
 }
 
+// SetDescription sets the "description" field.
+func (u *WebhookUpsertOne) SetDescription(v string) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetDescription(v)
+	})
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateDescription() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateDescription()
+	})
+}
+
 // SetSecret sets the "secret" field.
 func (u *WebhookUpsertOne) SetSecret(v string) *WebhookUpsertOne {
 	return u.Update(func(s *WebhookUpsert) {
@@ -460,6 +710,111 @@ func (u *WebhookUpsertOne) SetActive(v bool) *WebhookUpsertOne {
 func (u *WebhookUpsertOne) UpdateActive() *WebhookUpsertOne {
 	return u.Update(func(s *WebhookUpsert) {
 		s.UpdateActive()
+	})
+}
+
+// SetScannedUntil sets the "scanned_until" field.
+func (u *WebhookUpsertOne) SetScannedUntil(v int64) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetScannedUntil(v)
+	})
+}
+
+// AddScannedUntil adds v to the "scanned_until" field.
+func (u *WebhookUpsertOne) AddScannedUntil(v int64) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddScannedUntil(v)
+	})
+}
+
+// UpdateScannedUntil sets the "scanned_until" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateScannedUntil() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateScannedUntil()
+	})
+}
+
+// SetLastSuccessAt sets the "last_success_at" field.
+func (u *WebhookUpsertOne) SetLastSuccessAt(v time.Time) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetLastSuccessAt(v)
+	})
+}
+
+// UpdateLastSuccessAt sets the "last_success_at" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateLastSuccessAt() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateLastSuccessAt()
+	})
+}
+
+// ClearLastSuccessAt clears the value of the "last_success_at" field.
+func (u *WebhookUpsertOne) ClearLastSuccessAt() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearLastSuccessAt()
+	})
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (u *WebhookUpsertOne) SetConsecutiveFailures(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetConsecutiveFailures(v)
+	})
+}
+
+// AddConsecutiveFailures adds v to the "consecutive_failures" field.
+func (u *WebhookUpsertOne) AddConsecutiveFailures(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddConsecutiveFailures(v)
+	})
+}
+
+// UpdateConsecutiveFailures sets the "consecutive_failures" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateConsecutiveFailures() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateConsecutiveFailures()
+	})
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (u *WebhookUpsertOne) SetFailingSince(v time.Time) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetFailingSince(v)
+	})
+}
+
+// UpdateFailingSince sets the "failing_since" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateFailingSince() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateFailingSince()
+	})
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (u *WebhookUpsertOne) ClearFailingSince() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearFailingSince()
+	})
+}
+
+// SetDisabledReason sets the "disabled_reason" field.
+func (u *WebhookUpsertOne) SetDisabledReason(v string) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetDisabledReason(v)
+	})
+}
+
+// UpdateDisabledReason sets the "disabled_reason" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateDisabledReason() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateDisabledReason()
+	})
+}
+
+// ClearDisabledReason clears the value of the "disabled_reason" field.
+func (u *WebhookUpsertOne) ClearDisabledReason() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearDisabledReason()
 	})
 }
 
@@ -691,6 +1046,20 @@ func (u *WebhookUpsertBulk) UpdateURL() *WebhookUpsertBulk {
 	})
 }
 
+// SetDescription sets the "description" field.
+func (u *WebhookUpsertBulk) SetDescription(v string) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetDescription(v)
+	})
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateDescription() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateDescription()
+	})
+}
+
 // SetSecret sets the "secret" field.
 func (u *WebhookUpsertBulk) SetSecret(v string) *WebhookUpsertBulk {
 	return u.Update(func(s *WebhookUpsert) {
@@ -730,6 +1099,111 @@ func (u *WebhookUpsertBulk) SetActive(v bool) *WebhookUpsertBulk {
 func (u *WebhookUpsertBulk) UpdateActive() *WebhookUpsertBulk {
 	return u.Update(func(s *WebhookUpsert) {
 		s.UpdateActive()
+	})
+}
+
+// SetScannedUntil sets the "scanned_until" field.
+func (u *WebhookUpsertBulk) SetScannedUntil(v int64) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetScannedUntil(v)
+	})
+}
+
+// AddScannedUntil adds v to the "scanned_until" field.
+func (u *WebhookUpsertBulk) AddScannedUntil(v int64) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddScannedUntil(v)
+	})
+}
+
+// UpdateScannedUntil sets the "scanned_until" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateScannedUntil() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateScannedUntil()
+	})
+}
+
+// SetLastSuccessAt sets the "last_success_at" field.
+func (u *WebhookUpsertBulk) SetLastSuccessAt(v time.Time) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetLastSuccessAt(v)
+	})
+}
+
+// UpdateLastSuccessAt sets the "last_success_at" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateLastSuccessAt() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateLastSuccessAt()
+	})
+}
+
+// ClearLastSuccessAt clears the value of the "last_success_at" field.
+func (u *WebhookUpsertBulk) ClearLastSuccessAt() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearLastSuccessAt()
+	})
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (u *WebhookUpsertBulk) SetConsecutiveFailures(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetConsecutiveFailures(v)
+	})
+}
+
+// AddConsecutiveFailures adds v to the "consecutive_failures" field.
+func (u *WebhookUpsertBulk) AddConsecutiveFailures(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddConsecutiveFailures(v)
+	})
+}
+
+// UpdateConsecutiveFailures sets the "consecutive_failures" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateConsecutiveFailures() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateConsecutiveFailures()
+	})
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (u *WebhookUpsertBulk) SetFailingSince(v time.Time) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetFailingSince(v)
+	})
+}
+
+// UpdateFailingSince sets the "failing_since" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateFailingSince() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateFailingSince()
+	})
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (u *WebhookUpsertBulk) ClearFailingSince() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearFailingSince()
+	})
+}
+
+// SetDisabledReason sets the "disabled_reason" field.
+func (u *WebhookUpsertBulk) SetDisabledReason(v string) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetDisabledReason(v)
+	})
+}
+
+// UpdateDisabledReason sets the "disabled_reason" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateDisabledReason() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateDisabledReason()
+	})
+}
+
+// ClearDisabledReason clears the value of the "disabled_reason" field.
+func (u *WebhookUpsertBulk) ClearDisabledReason() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearDisabledReason()
 	})
 }
 

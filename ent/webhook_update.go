@@ -9,6 +9,7 @@ import (
 	"switchboard/ent/predicate"
 	"switchboard/ent/webhook"
 	"switchboard/ent/webhookdelivery"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -40,6 +41,20 @@ func (_u *WebhookUpdate) SetURL(v string) *WebhookUpdate {
 func (_u *WebhookUpdate) SetNillableURL(v *string) *WebhookUpdate {
 	if v != nil {
 		_u.SetURL(*v)
+	}
+	return _u
+}
+
+// SetDescription sets the "description" field.
+func (_u *WebhookUpdate) SetDescription(v string) *WebhookUpdate {
+	_u.mutation.SetDescription(v)
+	return _u
+}
+
+// SetNillableDescription sets the "description" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableDescription(v *string) *WebhookUpdate {
+	if v != nil {
+		_u.SetDescription(*v)
 	}
 	return _u
 }
@@ -81,6 +96,108 @@ func (_u *WebhookUpdate) SetNillableActive(v *bool) *WebhookUpdate {
 	if v != nil {
 		_u.SetActive(*v)
 	}
+	return _u
+}
+
+// SetScannedUntil sets the "scanned_until" field.
+func (_u *WebhookUpdate) SetScannedUntil(v int64) *WebhookUpdate {
+	_u.mutation.ResetScannedUntil()
+	_u.mutation.SetScannedUntil(v)
+	return _u
+}
+
+// SetNillableScannedUntil sets the "scanned_until" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableScannedUntil(v *int64) *WebhookUpdate {
+	if v != nil {
+		_u.SetScannedUntil(*v)
+	}
+	return _u
+}
+
+// AddScannedUntil adds value to the "scanned_until" field.
+func (_u *WebhookUpdate) AddScannedUntil(v int64) *WebhookUpdate {
+	_u.mutation.AddScannedUntil(v)
+	return _u
+}
+
+// SetLastSuccessAt sets the "last_success_at" field.
+func (_u *WebhookUpdate) SetLastSuccessAt(v time.Time) *WebhookUpdate {
+	_u.mutation.SetLastSuccessAt(v)
+	return _u
+}
+
+// SetNillableLastSuccessAt sets the "last_success_at" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableLastSuccessAt(v *time.Time) *WebhookUpdate {
+	if v != nil {
+		_u.SetLastSuccessAt(*v)
+	}
+	return _u
+}
+
+// ClearLastSuccessAt clears the value of the "last_success_at" field.
+func (_u *WebhookUpdate) ClearLastSuccessAt() *WebhookUpdate {
+	_u.mutation.ClearLastSuccessAt()
+	return _u
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (_u *WebhookUpdate) SetConsecutiveFailures(v int) *WebhookUpdate {
+	_u.mutation.ResetConsecutiveFailures()
+	_u.mutation.SetConsecutiveFailures(v)
+	return _u
+}
+
+// SetNillableConsecutiveFailures sets the "consecutive_failures" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableConsecutiveFailures(v *int) *WebhookUpdate {
+	if v != nil {
+		_u.SetConsecutiveFailures(*v)
+	}
+	return _u
+}
+
+// AddConsecutiveFailures adds value to the "consecutive_failures" field.
+func (_u *WebhookUpdate) AddConsecutiveFailures(v int) *WebhookUpdate {
+	_u.mutation.AddConsecutiveFailures(v)
+	return _u
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (_u *WebhookUpdate) SetFailingSince(v time.Time) *WebhookUpdate {
+	_u.mutation.SetFailingSince(v)
+	return _u
+}
+
+// SetNillableFailingSince sets the "failing_since" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableFailingSince(v *time.Time) *WebhookUpdate {
+	if v != nil {
+		_u.SetFailingSince(*v)
+	}
+	return _u
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (_u *WebhookUpdate) ClearFailingSince() *WebhookUpdate {
+	_u.mutation.ClearFailingSince()
+	return _u
+}
+
+// SetDisabledReason sets the "disabled_reason" field.
+func (_u *WebhookUpdate) SetDisabledReason(v string) *WebhookUpdate {
+	_u.mutation.SetDisabledReason(v)
+	return _u
+}
+
+// SetNillableDisabledReason sets the "disabled_reason" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableDisabledReason(v *string) *WebhookUpdate {
+	if v != nil {
+		_u.SetDisabledReason(*v)
+	}
+	return _u
+}
+
+// ClearDisabledReason clears the value of the "disabled_reason" field.
+func (_u *WebhookUpdate) ClearDisabledReason() *WebhookUpdate {
+	_u.mutation.ClearDisabledReason()
 	return _u
 }
 
@@ -159,6 +276,11 @@ func (_u *WebhookUpdate) check() error {
 			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "Webhook.url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := webhook.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Webhook.description": %w`, err)}
+		}
+	}
 	if _u.mutation.WorkspaceCleared() && len(_u.mutation.WorkspaceIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Webhook.workspace"`)
 	}
@@ -186,6 +308,9 @@ func (_u *WebhookUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.URL(); ok {
 		_spec.SetField(webhook.FieldURL, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.Description(); ok {
+		_spec.SetField(webhook.FieldDescription, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.Secret(); ok {
 		_spec.SetField(webhook.FieldSecret, field.TypeString, value)
 	}
@@ -199,6 +324,36 @@ func (_u *WebhookUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(webhook.FieldActive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ScannedUntil(); ok {
+		_spec.SetField(webhook.FieldScannedUntil, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedScannedUntil(); ok {
+		_spec.AddField(webhook.FieldScannedUntil, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.LastSuccessAt(); ok {
+		_spec.SetField(webhook.FieldLastSuccessAt, field.TypeTime, value)
+	}
+	if _u.mutation.LastSuccessAtCleared() {
+		_spec.ClearField(webhook.FieldLastSuccessAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ConsecutiveFailures(); ok {
+		_spec.SetField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedConsecutiveFailures(); ok {
+		_spec.AddField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FailingSince(); ok {
+		_spec.SetField(webhook.FieldFailingSince, field.TypeTime, value)
+	}
+	if _u.mutation.FailingSinceCleared() {
+		_spec.ClearField(webhook.FieldFailingSince, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DisabledReason(); ok {
+		_spec.SetField(webhook.FieldDisabledReason, field.TypeString, value)
+	}
+	if _u.mutation.DisabledReasonCleared() {
+		_spec.ClearField(webhook.FieldDisabledReason, field.TypeString)
 	}
 	if _u.mutation.DeliveriesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -281,6 +436,20 @@ func (_u *WebhookUpdateOne) SetNillableURL(v *string) *WebhookUpdateOne {
 	return _u
 }
 
+// SetDescription sets the "description" field.
+func (_u *WebhookUpdateOne) SetDescription(v string) *WebhookUpdateOne {
+	_u.mutation.SetDescription(v)
+	return _u
+}
+
+// SetNillableDescription sets the "description" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableDescription(v *string) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetDescription(*v)
+	}
+	return _u
+}
+
 // SetSecret sets the "secret" field.
 func (_u *WebhookUpdateOne) SetSecret(v string) *WebhookUpdateOne {
 	_u.mutation.SetSecret(v)
@@ -318,6 +487,108 @@ func (_u *WebhookUpdateOne) SetNillableActive(v *bool) *WebhookUpdateOne {
 	if v != nil {
 		_u.SetActive(*v)
 	}
+	return _u
+}
+
+// SetScannedUntil sets the "scanned_until" field.
+func (_u *WebhookUpdateOne) SetScannedUntil(v int64) *WebhookUpdateOne {
+	_u.mutation.ResetScannedUntil()
+	_u.mutation.SetScannedUntil(v)
+	return _u
+}
+
+// SetNillableScannedUntil sets the "scanned_until" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableScannedUntil(v *int64) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetScannedUntil(*v)
+	}
+	return _u
+}
+
+// AddScannedUntil adds value to the "scanned_until" field.
+func (_u *WebhookUpdateOne) AddScannedUntil(v int64) *WebhookUpdateOne {
+	_u.mutation.AddScannedUntil(v)
+	return _u
+}
+
+// SetLastSuccessAt sets the "last_success_at" field.
+func (_u *WebhookUpdateOne) SetLastSuccessAt(v time.Time) *WebhookUpdateOne {
+	_u.mutation.SetLastSuccessAt(v)
+	return _u
+}
+
+// SetNillableLastSuccessAt sets the "last_success_at" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableLastSuccessAt(v *time.Time) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetLastSuccessAt(*v)
+	}
+	return _u
+}
+
+// ClearLastSuccessAt clears the value of the "last_success_at" field.
+func (_u *WebhookUpdateOne) ClearLastSuccessAt() *WebhookUpdateOne {
+	_u.mutation.ClearLastSuccessAt()
+	return _u
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (_u *WebhookUpdateOne) SetConsecutiveFailures(v int) *WebhookUpdateOne {
+	_u.mutation.ResetConsecutiveFailures()
+	_u.mutation.SetConsecutiveFailures(v)
+	return _u
+}
+
+// SetNillableConsecutiveFailures sets the "consecutive_failures" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableConsecutiveFailures(v *int) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetConsecutiveFailures(*v)
+	}
+	return _u
+}
+
+// AddConsecutiveFailures adds value to the "consecutive_failures" field.
+func (_u *WebhookUpdateOne) AddConsecutiveFailures(v int) *WebhookUpdateOne {
+	_u.mutation.AddConsecutiveFailures(v)
+	return _u
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (_u *WebhookUpdateOne) SetFailingSince(v time.Time) *WebhookUpdateOne {
+	_u.mutation.SetFailingSince(v)
+	return _u
+}
+
+// SetNillableFailingSince sets the "failing_since" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableFailingSince(v *time.Time) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetFailingSince(*v)
+	}
+	return _u
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (_u *WebhookUpdateOne) ClearFailingSince() *WebhookUpdateOne {
+	_u.mutation.ClearFailingSince()
+	return _u
+}
+
+// SetDisabledReason sets the "disabled_reason" field.
+func (_u *WebhookUpdateOne) SetDisabledReason(v string) *WebhookUpdateOne {
+	_u.mutation.SetDisabledReason(v)
+	return _u
+}
+
+// SetNillableDisabledReason sets the "disabled_reason" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableDisabledReason(v *string) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetDisabledReason(*v)
+	}
+	return _u
+}
+
+// ClearDisabledReason clears the value of the "disabled_reason" field.
+func (_u *WebhookUpdateOne) ClearDisabledReason() *WebhookUpdateOne {
+	_u.mutation.ClearDisabledReason()
 	return _u
 }
 
@@ -409,6 +680,11 @@ func (_u *WebhookUpdateOne) check() error {
 			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "Webhook.url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := webhook.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Webhook.description": %w`, err)}
+		}
+	}
 	if _u.mutation.WorkspaceCleared() && len(_u.mutation.WorkspaceIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Webhook.workspace"`)
 	}
@@ -453,6 +729,9 @@ func (_u *WebhookUpdateOne) sqlSave(ctx context.Context) (_node *Webhook, err er
 	if value, ok := _u.mutation.URL(); ok {
 		_spec.SetField(webhook.FieldURL, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.Description(); ok {
+		_spec.SetField(webhook.FieldDescription, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.Secret(); ok {
 		_spec.SetField(webhook.FieldSecret, field.TypeString, value)
 	}
@@ -466,6 +745,36 @@ func (_u *WebhookUpdateOne) sqlSave(ctx context.Context) (_node *Webhook, err er
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(webhook.FieldActive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ScannedUntil(); ok {
+		_spec.SetField(webhook.FieldScannedUntil, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedScannedUntil(); ok {
+		_spec.AddField(webhook.FieldScannedUntil, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.LastSuccessAt(); ok {
+		_spec.SetField(webhook.FieldLastSuccessAt, field.TypeTime, value)
+	}
+	if _u.mutation.LastSuccessAtCleared() {
+		_spec.ClearField(webhook.FieldLastSuccessAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ConsecutiveFailures(); ok {
+		_spec.SetField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedConsecutiveFailures(); ok {
+		_spec.AddField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FailingSince(); ok {
+		_spec.SetField(webhook.FieldFailingSince, field.TypeTime, value)
+	}
+	if _u.mutation.FailingSinceCleared() {
+		_spec.ClearField(webhook.FieldFailingSince, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DisabledReason(); ok {
+		_spec.SetField(webhook.FieldDisabledReason, field.TypeString, value)
+	}
+	if _u.mutation.DisabledReasonCleared() {
+		_spec.ClearField(webhook.FieldDisabledReason, field.TypeString)
 	}
 	if _u.mutation.DeliveriesCleared() {
 		edge := &sqlgraph.EdgeSpec{

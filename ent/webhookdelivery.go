@@ -5,6 +5,7 @@ package ent
 import (
 	"fmt"
 	"strings"
+	"switchboard/ent/schema/enum"
 	"switchboard/ent/webhook"
 	"switchboard/ent/webhookdelivery"
 	"switchboard/ent/workspace"
@@ -27,16 +28,32 @@ type WebhookDelivery struct {
 	WebhookID int `json:"webhook_id,omitempty"`
 	// EventID holds the value of the "event_id" field.
 	EventID int `json:"event_id,omitempty"`
-	// ConversationID holds the value of the "conversation_id" field.
-	ConversationID *int `json:"conversation_id,omitempty"`
-	// Delivered holds the value of the "delivered" field.
-	Delivered bool `json:"delivered,omitempty"`
+	// Seq holds the value of the "seq" field.
+	Seq int64 `json:"seq,omitempty"`
+	// EventType holds the value of the "event_type" field.
+	EventType string `json:"event_type,omitempty"`
+	// Lane holds the value of the "lane" field.
+	Lane int `json:"lane,omitempty"`
+	// Original holds the value of the "original" field.
+	Original bool `json:"original,omitempty"`
+	// Status holds the value of the "status" field.
+	Status enum.DeliveryStatus `json:"status,omitempty"`
 	// Attempts holds the value of the "attempts" field.
 	Attempts int `json:"attempts,omitempty"`
 	// NextAttemptAt holds the value of the "next_attempt_at" field.
 	NextAttemptAt time.Time `json:"next_attempt_at,omitempty"`
 	// LastError holds the value of the "last_error" field.
 	LastError *string `json:"last_error,omitempty"`
+	// LastStatusCode holds the value of the "last_status_code" field.
+	LastStatusCode *int `json:"last_status_code,omitempty"`
+	// LatencyMs holds the value of the "latency_ms" field.
+	LatencyMs *int64 `json:"latency_ms,omitempty"`
+	// DeliveredAt holds the value of the "delivered_at" field.
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	// LockedBy holds the value of the "locked_by" field.
+	LockedBy *string `json:"locked_by,omitempty"`
+	// LockedUntil holds the value of the "locked_until" field.
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WebhookDeliveryQuery when eager-loading is set.
 	Edges        WebhookDeliveryEdges `json:"edges"`
@@ -81,13 +98,13 @@ func (*WebhookDelivery) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case webhookdelivery.FieldDelivered:
+		case webhookdelivery.FieldOriginal:
 			values[i] = new(sql.NullBool)
-		case webhookdelivery.FieldID, webhookdelivery.FieldWorkspaceID, webhookdelivery.FieldWebhookID, webhookdelivery.FieldEventID, webhookdelivery.FieldConversationID, webhookdelivery.FieldAttempts:
+		case webhookdelivery.FieldID, webhookdelivery.FieldWorkspaceID, webhookdelivery.FieldWebhookID, webhookdelivery.FieldEventID, webhookdelivery.FieldSeq, webhookdelivery.FieldLane, webhookdelivery.FieldAttempts, webhookdelivery.FieldLastStatusCode, webhookdelivery.FieldLatencyMs:
 			values[i] = new(sql.NullInt64)
-		case webhookdelivery.FieldLastError:
+		case webhookdelivery.FieldEventType, webhookdelivery.FieldStatus, webhookdelivery.FieldLastError, webhookdelivery.FieldLockedBy:
 			values[i] = new(sql.NullString)
-		case webhookdelivery.FieldCreatedAt, webhookdelivery.FieldNextAttemptAt:
+		case webhookdelivery.FieldCreatedAt, webhookdelivery.FieldNextAttemptAt, webhookdelivery.FieldDeliveredAt, webhookdelivery.FieldLockedUntil:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -134,18 +151,35 @@ func (_m *WebhookDelivery) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.EventID = int(value.Int64)
 			}
-		case webhookdelivery.FieldConversationID:
+		case webhookdelivery.FieldSeq:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field conversation_id", values[i])
+				return fmt.Errorf("unexpected type %T for field seq", values[i])
 			} else if value.Valid {
-				_m.ConversationID = new(int)
-				*_m.ConversationID = int(value.Int64)
+				_m.Seq = value.Int64
 			}
-		case webhookdelivery.FieldDelivered:
-			if value, ok := values[i].(*sql.NullBool); !ok {
-				return fmt.Errorf("unexpected type %T for field delivered", values[i])
+		case webhookdelivery.FieldEventType:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field event_type", values[i])
 			} else if value.Valid {
-				_m.Delivered = value.Bool
+				_m.EventType = value.String
+			}
+		case webhookdelivery.FieldLane:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field lane", values[i])
+			} else if value.Valid {
+				_m.Lane = int(value.Int64)
+			}
+		case webhookdelivery.FieldOriginal:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field original", values[i])
+			} else if value.Valid {
+				_m.Original = value.Bool
+			}
+		case webhookdelivery.FieldStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field status", values[i])
+			} else if value.Valid {
+				_m.Status = enum.DeliveryStatus(value.String)
 			}
 		case webhookdelivery.FieldAttempts:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -165,6 +199,41 @@ func (_m *WebhookDelivery) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.LastError = new(string)
 				*_m.LastError = value.String
+			}
+		case webhookdelivery.FieldLastStatusCode:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field last_status_code", values[i])
+			} else if value.Valid {
+				_m.LastStatusCode = new(int)
+				*_m.LastStatusCode = int(value.Int64)
+			}
+		case webhookdelivery.FieldLatencyMs:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field latency_ms", values[i])
+			} else if value.Valid {
+				_m.LatencyMs = new(int64)
+				*_m.LatencyMs = value.Int64
+			}
+		case webhookdelivery.FieldDeliveredAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field delivered_at", values[i])
+			} else if value.Valid {
+				_m.DeliveredAt = new(time.Time)
+				*_m.DeliveredAt = value.Time
+			}
+		case webhookdelivery.FieldLockedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field locked_by", values[i])
+			} else if value.Valid {
+				_m.LockedBy = new(string)
+				*_m.LockedBy = value.String
+			}
+		case webhookdelivery.FieldLockedUntil:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field locked_until", values[i])
+			} else if value.Valid {
+				_m.LockedUntil = new(time.Time)
+				*_m.LockedUntil = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -224,13 +293,20 @@ func (_m *WebhookDelivery) String() string {
 	builder.WriteString("event_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EventID))
 	builder.WriteString(", ")
-	if v := _m.ConversationID; v != nil {
-		builder.WriteString("conversation_id=")
-		builder.WriteString(fmt.Sprintf("%v", *v))
-	}
+	builder.WriteString("seq=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Seq))
 	builder.WriteString(", ")
-	builder.WriteString("delivered=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Delivered))
+	builder.WriteString("event_type=")
+	builder.WriteString(_m.EventType)
+	builder.WriteString(", ")
+	builder.WriteString("lane=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Lane))
+	builder.WriteString(", ")
+	builder.WriteString("original=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Original))
+	builder.WriteString(", ")
+	builder.WriteString("status=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Status))
 	builder.WriteString(", ")
 	builder.WriteString("attempts=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Attempts))
@@ -241,6 +317,31 @@ func (_m *WebhookDelivery) String() string {
 	if v := _m.LastError; v != nil {
 		builder.WriteString("last_error=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.LastStatusCode; v != nil {
+		builder.WriteString("last_status_code=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.LatencyMs; v != nil {
+		builder.WriteString("latency_ms=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.DeliveredAt; v != nil {
+		builder.WriteString("delivered_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.LockedBy; v != nil {
+		builder.WriteString("locked_by=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.LockedUntil; v != nil {
+		builder.WriteString("locked_until=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"switchboard/ent/schema/enum"
 	"switchboard/ent/webhook"
 	"switchboard/ent/webhookdelivery"
 	"switchboard/ent/workspace"
@@ -56,30 +57,56 @@ func (_c *WebhookDeliveryCreate) SetEventID(v int) *WebhookDeliveryCreate {
 	return _c
 }
 
-// SetConversationID sets the "conversation_id" field.
-func (_c *WebhookDeliveryCreate) SetConversationID(v int) *WebhookDeliveryCreate {
-	_c.mutation.SetConversationID(v)
+// SetSeq sets the "seq" field.
+func (_c *WebhookDeliveryCreate) SetSeq(v int64) *WebhookDeliveryCreate {
+	_c.mutation.SetSeq(v)
 	return _c
 }
 
-// SetNillableConversationID sets the "conversation_id" field if the given value is not nil.
-func (_c *WebhookDeliveryCreate) SetNillableConversationID(v *int) *WebhookDeliveryCreate {
+// SetEventType sets the "event_type" field.
+func (_c *WebhookDeliveryCreate) SetEventType(v string) *WebhookDeliveryCreate {
+	_c.mutation.SetEventType(v)
+	return _c
+}
+
+// SetLane sets the "lane" field.
+func (_c *WebhookDeliveryCreate) SetLane(v int) *WebhookDeliveryCreate {
+	_c.mutation.SetLane(v)
+	return _c
+}
+
+// SetNillableLane sets the "lane" field if the given value is not nil.
+func (_c *WebhookDeliveryCreate) SetNillableLane(v *int) *WebhookDeliveryCreate {
 	if v != nil {
-		_c.SetConversationID(*v)
+		_c.SetLane(*v)
 	}
 	return _c
 }
 
-// SetDelivered sets the "delivered" field.
-func (_c *WebhookDeliveryCreate) SetDelivered(v bool) *WebhookDeliveryCreate {
-	_c.mutation.SetDelivered(v)
+// SetOriginal sets the "original" field.
+func (_c *WebhookDeliveryCreate) SetOriginal(v bool) *WebhookDeliveryCreate {
+	_c.mutation.SetOriginal(v)
 	return _c
 }
 
-// SetNillableDelivered sets the "delivered" field if the given value is not nil.
-func (_c *WebhookDeliveryCreate) SetNillableDelivered(v *bool) *WebhookDeliveryCreate {
+// SetNillableOriginal sets the "original" field if the given value is not nil.
+func (_c *WebhookDeliveryCreate) SetNillableOriginal(v *bool) *WebhookDeliveryCreate {
 	if v != nil {
-		_c.SetDelivered(*v)
+		_c.SetOriginal(*v)
+	}
+	return _c
+}
+
+// SetStatus sets the "status" field.
+func (_c *WebhookDeliveryCreate) SetStatus(v enum.DeliveryStatus) *WebhookDeliveryCreate {
+	_c.mutation.SetStatus(v)
+	return _c
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_c *WebhookDeliveryCreate) SetNillableStatus(v *enum.DeliveryStatus) *WebhookDeliveryCreate {
+	if v != nil {
+		_c.SetStatus(*v)
 	}
 	return _c
 }
@@ -122,6 +149,76 @@ func (_c *WebhookDeliveryCreate) SetLastError(v string) *WebhookDeliveryCreate {
 func (_c *WebhookDeliveryCreate) SetNillableLastError(v *string) *WebhookDeliveryCreate {
 	if v != nil {
 		_c.SetLastError(*v)
+	}
+	return _c
+}
+
+// SetLastStatusCode sets the "last_status_code" field.
+func (_c *WebhookDeliveryCreate) SetLastStatusCode(v int) *WebhookDeliveryCreate {
+	_c.mutation.SetLastStatusCode(v)
+	return _c
+}
+
+// SetNillableLastStatusCode sets the "last_status_code" field if the given value is not nil.
+func (_c *WebhookDeliveryCreate) SetNillableLastStatusCode(v *int) *WebhookDeliveryCreate {
+	if v != nil {
+		_c.SetLastStatusCode(*v)
+	}
+	return _c
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (_c *WebhookDeliveryCreate) SetLatencyMs(v int64) *WebhookDeliveryCreate {
+	_c.mutation.SetLatencyMs(v)
+	return _c
+}
+
+// SetNillableLatencyMs sets the "latency_ms" field if the given value is not nil.
+func (_c *WebhookDeliveryCreate) SetNillableLatencyMs(v *int64) *WebhookDeliveryCreate {
+	if v != nil {
+		_c.SetLatencyMs(*v)
+	}
+	return _c
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (_c *WebhookDeliveryCreate) SetDeliveredAt(v time.Time) *WebhookDeliveryCreate {
+	_c.mutation.SetDeliveredAt(v)
+	return _c
+}
+
+// SetNillableDeliveredAt sets the "delivered_at" field if the given value is not nil.
+func (_c *WebhookDeliveryCreate) SetNillableDeliveredAt(v *time.Time) *WebhookDeliveryCreate {
+	if v != nil {
+		_c.SetDeliveredAt(*v)
+	}
+	return _c
+}
+
+// SetLockedBy sets the "locked_by" field.
+func (_c *WebhookDeliveryCreate) SetLockedBy(v string) *WebhookDeliveryCreate {
+	_c.mutation.SetLockedBy(v)
+	return _c
+}
+
+// SetNillableLockedBy sets the "locked_by" field if the given value is not nil.
+func (_c *WebhookDeliveryCreate) SetNillableLockedBy(v *string) *WebhookDeliveryCreate {
+	if v != nil {
+		_c.SetLockedBy(*v)
+	}
+	return _c
+}
+
+// SetLockedUntil sets the "locked_until" field.
+func (_c *WebhookDeliveryCreate) SetLockedUntil(v time.Time) *WebhookDeliveryCreate {
+	_c.mutation.SetLockedUntil(v)
+	return _c
+}
+
+// SetNillableLockedUntil sets the "locked_until" field if the given value is not nil.
+func (_c *WebhookDeliveryCreate) SetNillableLockedUntil(v *time.Time) *WebhookDeliveryCreate {
+	if v != nil {
+		_c.SetLockedUntil(*v)
 	}
 	return _c
 }
@@ -180,9 +277,17 @@ func (_c *WebhookDeliveryCreate) defaults() error {
 		v := webhookdelivery.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
-	if _, ok := _c.mutation.Delivered(); !ok {
-		v := webhookdelivery.DefaultDelivered
-		_c.mutation.SetDelivered(v)
+	if _, ok := _c.mutation.Lane(); !ok {
+		v := webhookdelivery.DefaultLane
+		_c.mutation.SetLane(v)
+	}
+	if _, ok := _c.mutation.Original(); !ok {
+		v := webhookdelivery.DefaultOriginal
+		_c.mutation.SetOriginal(v)
+	}
+	if _, ok := _c.mutation.Status(); !ok {
+		v := webhookdelivery.DefaultStatus
+		_c.mutation.SetStatus(v)
 	}
 	if _, ok := _c.mutation.Attempts(); !ok {
 		v := webhookdelivery.DefaultAttempts
@@ -212,8 +317,25 @@ func (_c *WebhookDeliveryCreate) check() error {
 	if _, ok := _c.mutation.EventID(); !ok {
 		return &ValidationError{Name: "event_id", err: errors.New(`ent: missing required field "WebhookDelivery.event_id"`)}
 	}
-	if _, ok := _c.mutation.Delivered(); !ok {
-		return &ValidationError{Name: "delivered", err: errors.New(`ent: missing required field "WebhookDelivery.delivered"`)}
+	if _, ok := _c.mutation.Seq(); !ok {
+		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "WebhookDelivery.seq"`)}
+	}
+	if _, ok := _c.mutation.EventType(); !ok {
+		return &ValidationError{Name: "event_type", err: errors.New(`ent: missing required field "WebhookDelivery.event_type"`)}
+	}
+	if _, ok := _c.mutation.Lane(); !ok {
+		return &ValidationError{Name: "lane", err: errors.New(`ent: missing required field "WebhookDelivery.lane"`)}
+	}
+	if _, ok := _c.mutation.Original(); !ok {
+		return &ValidationError{Name: "original", err: errors.New(`ent: missing required field "WebhookDelivery.original"`)}
+	}
+	if _, ok := _c.mutation.Status(); !ok {
+		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "WebhookDelivery.status"`)}
+	}
+	if v, ok := _c.mutation.Status(); ok {
+		if err := webhookdelivery.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "WebhookDelivery.status": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Attempts(); !ok {
 		return &ValidationError{Name: "attempts", err: errors.New(`ent: missing required field "WebhookDelivery.attempts"`)}
@@ -262,13 +384,25 @@ func (_c *WebhookDeliveryCreate) createSpec() (*WebhookDelivery, *sqlgraph.Creat
 		_spec.SetField(webhookdelivery.FieldEventID, field.TypeInt, value)
 		_node.EventID = value
 	}
-	if value, ok := _c.mutation.ConversationID(); ok {
-		_spec.SetField(webhookdelivery.FieldConversationID, field.TypeInt, value)
-		_node.ConversationID = &value
+	if value, ok := _c.mutation.Seq(); ok {
+		_spec.SetField(webhookdelivery.FieldSeq, field.TypeInt64, value)
+		_node.Seq = value
 	}
-	if value, ok := _c.mutation.Delivered(); ok {
-		_spec.SetField(webhookdelivery.FieldDelivered, field.TypeBool, value)
-		_node.Delivered = value
+	if value, ok := _c.mutation.EventType(); ok {
+		_spec.SetField(webhookdelivery.FieldEventType, field.TypeString, value)
+		_node.EventType = value
+	}
+	if value, ok := _c.mutation.Lane(); ok {
+		_spec.SetField(webhookdelivery.FieldLane, field.TypeInt, value)
+		_node.Lane = value
+	}
+	if value, ok := _c.mutation.Original(); ok {
+		_spec.SetField(webhookdelivery.FieldOriginal, field.TypeBool, value)
+		_node.Original = value
+	}
+	if value, ok := _c.mutation.Status(); ok {
+		_spec.SetField(webhookdelivery.FieldStatus, field.TypeEnum, value)
+		_node.Status = value
 	}
 	if value, ok := _c.mutation.Attempts(); ok {
 		_spec.SetField(webhookdelivery.FieldAttempts, field.TypeInt, value)
@@ -281,6 +415,26 @@ func (_c *WebhookDeliveryCreate) createSpec() (*WebhookDelivery, *sqlgraph.Creat
 	if value, ok := _c.mutation.LastError(); ok {
 		_spec.SetField(webhookdelivery.FieldLastError, field.TypeString, value)
 		_node.LastError = &value
+	}
+	if value, ok := _c.mutation.LastStatusCode(); ok {
+		_spec.SetField(webhookdelivery.FieldLastStatusCode, field.TypeInt, value)
+		_node.LastStatusCode = &value
+	}
+	if value, ok := _c.mutation.LatencyMs(); ok {
+		_spec.SetField(webhookdelivery.FieldLatencyMs, field.TypeInt64, value)
+		_node.LatencyMs = &value
+	}
+	if value, ok := _c.mutation.DeliveredAt(); ok {
+		_spec.SetField(webhookdelivery.FieldDeliveredAt, field.TypeTime, value)
+		_node.DeliveredAt = &value
+	}
+	if value, ok := _c.mutation.LockedBy(); ok {
+		_spec.SetField(webhookdelivery.FieldLockedBy, field.TypeString, value)
+		_node.LockedBy = &value
+	}
+	if value, ok := _c.mutation.LockedUntil(); ok {
+		_spec.SetField(webhookdelivery.FieldLockedUntil, field.TypeTime, value)
+		_node.LockedUntil = &value
 	}
 	if nodes := _c.mutation.WorkspaceIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -368,15 +522,15 @@ type (
 	}
 )
 
-// SetDelivered sets the "delivered" field.
-func (u *WebhookDeliveryUpsert) SetDelivered(v bool) *WebhookDeliveryUpsert {
-	u.Set(webhookdelivery.FieldDelivered, v)
+// SetStatus sets the "status" field.
+func (u *WebhookDeliveryUpsert) SetStatus(v enum.DeliveryStatus) *WebhookDeliveryUpsert {
+	u.Set(webhookdelivery.FieldStatus, v)
 	return u
 }
 
-// UpdateDelivered sets the "delivered" field to the value that was provided on create.
-func (u *WebhookDeliveryUpsert) UpdateDelivered() *WebhookDeliveryUpsert {
-	u.SetExcluded(webhookdelivery.FieldDelivered)
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsert) UpdateStatus() *WebhookDeliveryUpsert {
+	u.SetExcluded(webhookdelivery.FieldStatus)
 	return u
 }
 
@@ -428,6 +582,108 @@ func (u *WebhookDeliveryUpsert) ClearLastError() *WebhookDeliveryUpsert {
 	return u
 }
 
+// SetLastStatusCode sets the "last_status_code" field.
+func (u *WebhookDeliveryUpsert) SetLastStatusCode(v int) *WebhookDeliveryUpsert {
+	u.Set(webhookdelivery.FieldLastStatusCode, v)
+	return u
+}
+
+// UpdateLastStatusCode sets the "last_status_code" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsert) UpdateLastStatusCode() *WebhookDeliveryUpsert {
+	u.SetExcluded(webhookdelivery.FieldLastStatusCode)
+	return u
+}
+
+// AddLastStatusCode adds v to the "last_status_code" field.
+func (u *WebhookDeliveryUpsert) AddLastStatusCode(v int) *WebhookDeliveryUpsert {
+	u.Add(webhookdelivery.FieldLastStatusCode, v)
+	return u
+}
+
+// ClearLastStatusCode clears the value of the "last_status_code" field.
+func (u *WebhookDeliveryUpsert) ClearLastStatusCode() *WebhookDeliveryUpsert {
+	u.SetNull(webhookdelivery.FieldLastStatusCode)
+	return u
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (u *WebhookDeliveryUpsert) SetLatencyMs(v int64) *WebhookDeliveryUpsert {
+	u.Set(webhookdelivery.FieldLatencyMs, v)
+	return u
+}
+
+// UpdateLatencyMs sets the "latency_ms" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsert) UpdateLatencyMs() *WebhookDeliveryUpsert {
+	u.SetExcluded(webhookdelivery.FieldLatencyMs)
+	return u
+}
+
+// AddLatencyMs adds v to the "latency_ms" field.
+func (u *WebhookDeliveryUpsert) AddLatencyMs(v int64) *WebhookDeliveryUpsert {
+	u.Add(webhookdelivery.FieldLatencyMs, v)
+	return u
+}
+
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (u *WebhookDeliveryUpsert) ClearLatencyMs() *WebhookDeliveryUpsert {
+	u.SetNull(webhookdelivery.FieldLatencyMs)
+	return u
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (u *WebhookDeliveryUpsert) SetDeliveredAt(v time.Time) *WebhookDeliveryUpsert {
+	u.Set(webhookdelivery.FieldDeliveredAt, v)
+	return u
+}
+
+// UpdateDeliveredAt sets the "delivered_at" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsert) UpdateDeliveredAt() *WebhookDeliveryUpsert {
+	u.SetExcluded(webhookdelivery.FieldDeliveredAt)
+	return u
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (u *WebhookDeliveryUpsert) ClearDeliveredAt() *WebhookDeliveryUpsert {
+	u.SetNull(webhookdelivery.FieldDeliveredAt)
+	return u
+}
+
+// SetLockedBy sets the "locked_by" field.
+func (u *WebhookDeliveryUpsert) SetLockedBy(v string) *WebhookDeliveryUpsert {
+	u.Set(webhookdelivery.FieldLockedBy, v)
+	return u
+}
+
+// UpdateLockedBy sets the "locked_by" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsert) UpdateLockedBy() *WebhookDeliveryUpsert {
+	u.SetExcluded(webhookdelivery.FieldLockedBy)
+	return u
+}
+
+// ClearLockedBy clears the value of the "locked_by" field.
+func (u *WebhookDeliveryUpsert) ClearLockedBy() *WebhookDeliveryUpsert {
+	u.SetNull(webhookdelivery.FieldLockedBy)
+	return u
+}
+
+// SetLockedUntil sets the "locked_until" field.
+func (u *WebhookDeliveryUpsert) SetLockedUntil(v time.Time) *WebhookDeliveryUpsert {
+	u.Set(webhookdelivery.FieldLockedUntil, v)
+	return u
+}
+
+// UpdateLockedUntil sets the "locked_until" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsert) UpdateLockedUntil() *WebhookDeliveryUpsert {
+	u.SetExcluded(webhookdelivery.FieldLockedUntil)
+	return u
+}
+
+// ClearLockedUntil clears the value of the "locked_until" field.
+func (u *WebhookDeliveryUpsert) ClearLockedUntil() *WebhookDeliveryUpsert {
+	u.SetNull(webhookdelivery.FieldLockedUntil)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -451,8 +707,17 @@ func (u *WebhookDeliveryUpsertOne) UpdateNewValues() *WebhookDeliveryUpsertOne {
 		if _, exists := u.create.mutation.EventID(); exists {
 			s.SetIgnore(webhookdelivery.FieldEventID)
 		}
-		if _, exists := u.create.mutation.ConversationID(); exists {
-			s.SetIgnore(webhookdelivery.FieldConversationID)
+		if _, exists := u.create.mutation.Seq(); exists {
+			s.SetIgnore(webhookdelivery.FieldSeq)
+		}
+		if _, exists := u.create.mutation.EventType(); exists {
+			s.SetIgnore(webhookdelivery.FieldEventType)
+		}
+		if _, exists := u.create.mutation.Lane(); exists {
+			s.SetIgnore(webhookdelivery.FieldLane)
+		}
+		if _, exists := u.create.mutation.Original(); exists {
+			s.SetIgnore(webhookdelivery.FieldOriginal)
 		}
 	}))
 	return u
@@ -485,17 +750,17 @@ func (u *WebhookDeliveryUpsertOne) Update(set func(*WebhookDeliveryUpsert)) *Web
 	return u
 }
 
-// SetDelivered sets the "delivered" field.
-func (u *WebhookDeliveryUpsertOne) SetDelivered(v bool) *WebhookDeliveryUpsertOne {
+// SetStatus sets the "status" field.
+func (u *WebhookDeliveryUpsertOne) SetStatus(v enum.DeliveryStatus) *WebhookDeliveryUpsertOne {
 	return u.Update(func(s *WebhookDeliveryUpsert) {
-		s.SetDelivered(v)
+		s.SetStatus(v)
 	})
 }
 
-// UpdateDelivered sets the "delivered" field to the value that was provided on create.
-func (u *WebhookDeliveryUpsertOne) UpdateDelivered() *WebhookDeliveryUpsertOne {
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertOne) UpdateStatus() *WebhookDeliveryUpsertOne {
 	return u.Update(func(s *WebhookDeliveryUpsert) {
-		s.UpdateDelivered()
+		s.UpdateStatus()
 	})
 }
 
@@ -552,6 +817,125 @@ func (u *WebhookDeliveryUpsertOne) UpdateLastError() *WebhookDeliveryUpsertOne {
 func (u *WebhookDeliveryUpsertOne) ClearLastError() *WebhookDeliveryUpsertOne {
 	return u.Update(func(s *WebhookDeliveryUpsert) {
 		s.ClearLastError()
+	})
+}
+
+// SetLastStatusCode sets the "last_status_code" field.
+func (u *WebhookDeliveryUpsertOne) SetLastStatusCode(v int) *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetLastStatusCode(v)
+	})
+}
+
+// AddLastStatusCode adds v to the "last_status_code" field.
+func (u *WebhookDeliveryUpsertOne) AddLastStatusCode(v int) *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.AddLastStatusCode(v)
+	})
+}
+
+// UpdateLastStatusCode sets the "last_status_code" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertOne) UpdateLastStatusCode() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateLastStatusCode()
+	})
+}
+
+// ClearLastStatusCode clears the value of the "last_status_code" field.
+func (u *WebhookDeliveryUpsertOne) ClearLastStatusCode() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearLastStatusCode()
+	})
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (u *WebhookDeliveryUpsertOne) SetLatencyMs(v int64) *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetLatencyMs(v)
+	})
+}
+
+// AddLatencyMs adds v to the "latency_ms" field.
+func (u *WebhookDeliveryUpsertOne) AddLatencyMs(v int64) *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.AddLatencyMs(v)
+	})
+}
+
+// UpdateLatencyMs sets the "latency_ms" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertOne) UpdateLatencyMs() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateLatencyMs()
+	})
+}
+
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (u *WebhookDeliveryUpsertOne) ClearLatencyMs() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearLatencyMs()
+	})
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (u *WebhookDeliveryUpsertOne) SetDeliveredAt(v time.Time) *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetDeliveredAt(v)
+	})
+}
+
+// UpdateDeliveredAt sets the "delivered_at" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertOne) UpdateDeliveredAt() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateDeliveredAt()
+	})
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (u *WebhookDeliveryUpsertOne) ClearDeliveredAt() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearDeliveredAt()
+	})
+}
+
+// SetLockedBy sets the "locked_by" field.
+func (u *WebhookDeliveryUpsertOne) SetLockedBy(v string) *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetLockedBy(v)
+	})
+}
+
+// UpdateLockedBy sets the "locked_by" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertOne) UpdateLockedBy() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateLockedBy()
+	})
+}
+
+// ClearLockedBy clears the value of the "locked_by" field.
+func (u *WebhookDeliveryUpsertOne) ClearLockedBy() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearLockedBy()
+	})
+}
+
+// SetLockedUntil sets the "locked_until" field.
+func (u *WebhookDeliveryUpsertOne) SetLockedUntil(v time.Time) *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetLockedUntil(v)
+	})
+}
+
+// UpdateLockedUntil sets the "locked_until" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertOne) UpdateLockedUntil() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateLockedUntil()
+	})
+}
+
+// ClearLockedUntil clears the value of the "locked_until" field.
+func (u *WebhookDeliveryUpsertOne) ClearLockedUntil() *WebhookDeliveryUpsertOne {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearLockedUntil()
 	})
 }
 
@@ -743,8 +1127,17 @@ func (u *WebhookDeliveryUpsertBulk) UpdateNewValues() *WebhookDeliveryUpsertBulk
 			if _, exists := b.mutation.EventID(); exists {
 				s.SetIgnore(webhookdelivery.FieldEventID)
 			}
-			if _, exists := b.mutation.ConversationID(); exists {
-				s.SetIgnore(webhookdelivery.FieldConversationID)
+			if _, exists := b.mutation.Seq(); exists {
+				s.SetIgnore(webhookdelivery.FieldSeq)
+			}
+			if _, exists := b.mutation.EventType(); exists {
+				s.SetIgnore(webhookdelivery.FieldEventType)
+			}
+			if _, exists := b.mutation.Lane(); exists {
+				s.SetIgnore(webhookdelivery.FieldLane)
+			}
+			if _, exists := b.mutation.Original(); exists {
+				s.SetIgnore(webhookdelivery.FieldOriginal)
 			}
 		}
 	}))
@@ -778,17 +1171,17 @@ func (u *WebhookDeliveryUpsertBulk) Update(set func(*WebhookDeliveryUpsert)) *We
 	return u
 }
 
-// SetDelivered sets the "delivered" field.
-func (u *WebhookDeliveryUpsertBulk) SetDelivered(v bool) *WebhookDeliveryUpsertBulk {
+// SetStatus sets the "status" field.
+func (u *WebhookDeliveryUpsertBulk) SetStatus(v enum.DeliveryStatus) *WebhookDeliveryUpsertBulk {
 	return u.Update(func(s *WebhookDeliveryUpsert) {
-		s.SetDelivered(v)
+		s.SetStatus(v)
 	})
 }
 
-// UpdateDelivered sets the "delivered" field to the value that was provided on create.
-func (u *WebhookDeliveryUpsertBulk) UpdateDelivered() *WebhookDeliveryUpsertBulk {
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertBulk) UpdateStatus() *WebhookDeliveryUpsertBulk {
 	return u.Update(func(s *WebhookDeliveryUpsert) {
-		s.UpdateDelivered()
+		s.UpdateStatus()
 	})
 }
 
@@ -845,6 +1238,125 @@ func (u *WebhookDeliveryUpsertBulk) UpdateLastError() *WebhookDeliveryUpsertBulk
 func (u *WebhookDeliveryUpsertBulk) ClearLastError() *WebhookDeliveryUpsertBulk {
 	return u.Update(func(s *WebhookDeliveryUpsert) {
 		s.ClearLastError()
+	})
+}
+
+// SetLastStatusCode sets the "last_status_code" field.
+func (u *WebhookDeliveryUpsertBulk) SetLastStatusCode(v int) *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetLastStatusCode(v)
+	})
+}
+
+// AddLastStatusCode adds v to the "last_status_code" field.
+func (u *WebhookDeliveryUpsertBulk) AddLastStatusCode(v int) *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.AddLastStatusCode(v)
+	})
+}
+
+// UpdateLastStatusCode sets the "last_status_code" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertBulk) UpdateLastStatusCode() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateLastStatusCode()
+	})
+}
+
+// ClearLastStatusCode clears the value of the "last_status_code" field.
+func (u *WebhookDeliveryUpsertBulk) ClearLastStatusCode() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearLastStatusCode()
+	})
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (u *WebhookDeliveryUpsertBulk) SetLatencyMs(v int64) *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetLatencyMs(v)
+	})
+}
+
+// AddLatencyMs adds v to the "latency_ms" field.
+func (u *WebhookDeliveryUpsertBulk) AddLatencyMs(v int64) *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.AddLatencyMs(v)
+	})
+}
+
+// UpdateLatencyMs sets the "latency_ms" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertBulk) UpdateLatencyMs() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateLatencyMs()
+	})
+}
+
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (u *WebhookDeliveryUpsertBulk) ClearLatencyMs() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearLatencyMs()
+	})
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (u *WebhookDeliveryUpsertBulk) SetDeliveredAt(v time.Time) *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetDeliveredAt(v)
+	})
+}
+
+// UpdateDeliveredAt sets the "delivered_at" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertBulk) UpdateDeliveredAt() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateDeliveredAt()
+	})
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (u *WebhookDeliveryUpsertBulk) ClearDeliveredAt() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearDeliveredAt()
+	})
+}
+
+// SetLockedBy sets the "locked_by" field.
+func (u *WebhookDeliveryUpsertBulk) SetLockedBy(v string) *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetLockedBy(v)
+	})
+}
+
+// UpdateLockedBy sets the "locked_by" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertBulk) UpdateLockedBy() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateLockedBy()
+	})
+}
+
+// ClearLockedBy clears the value of the "locked_by" field.
+func (u *WebhookDeliveryUpsertBulk) ClearLockedBy() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearLockedBy()
+	})
+}
+
+// SetLockedUntil sets the "locked_until" field.
+func (u *WebhookDeliveryUpsertBulk) SetLockedUntil(v time.Time) *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.SetLockedUntil(v)
+	})
+}
+
+// UpdateLockedUntil sets the "locked_until" field to the value that was provided on create.
+func (u *WebhookDeliveryUpsertBulk) UpdateLockedUntil() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.UpdateLockedUntil()
+	})
+}
+
+// ClearLockedUntil clears the value of the "locked_until" field.
+func (u *WebhookDeliveryUpsertBulk) ClearLockedUntil() *WebhookDeliveryUpsertBulk {
+	return u.Update(func(s *WebhookDeliveryUpsert) {
+		s.ClearLockedUntil()
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"switchboard/ent/predicate"
+	"switchboard/ent/schema/enum"
 	"switchboard/ent/webhookdelivery"
 	"time"
 
@@ -29,16 +30,16 @@ func (_u *WebhookDeliveryUpdate) Where(ps ...predicate.WebhookDelivery) *Webhook
 	return _u
 }
 
-// SetDelivered sets the "delivered" field.
-func (_u *WebhookDeliveryUpdate) SetDelivered(v bool) *WebhookDeliveryUpdate {
-	_u.mutation.SetDelivered(v)
+// SetStatus sets the "status" field.
+func (_u *WebhookDeliveryUpdate) SetStatus(v enum.DeliveryStatus) *WebhookDeliveryUpdate {
+	_u.mutation.SetStatus(v)
 	return _u
 }
 
-// SetNillableDelivered sets the "delivered" field if the given value is not nil.
-func (_u *WebhookDeliveryUpdate) SetNillableDelivered(v *bool) *WebhookDeliveryUpdate {
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdate) SetNillableStatus(v *enum.DeliveryStatus) *WebhookDeliveryUpdate {
 	if v != nil {
-		_u.SetDelivered(*v)
+		_u.SetStatus(*v)
 	}
 	return _u
 }
@@ -98,6 +99,120 @@ func (_u *WebhookDeliveryUpdate) ClearLastError() *WebhookDeliveryUpdate {
 	return _u
 }
 
+// SetLastStatusCode sets the "last_status_code" field.
+func (_u *WebhookDeliveryUpdate) SetLastStatusCode(v int) *WebhookDeliveryUpdate {
+	_u.mutation.ResetLastStatusCode()
+	_u.mutation.SetLastStatusCode(v)
+	return _u
+}
+
+// SetNillableLastStatusCode sets the "last_status_code" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdate) SetNillableLastStatusCode(v *int) *WebhookDeliveryUpdate {
+	if v != nil {
+		_u.SetLastStatusCode(*v)
+	}
+	return _u
+}
+
+// AddLastStatusCode adds value to the "last_status_code" field.
+func (_u *WebhookDeliveryUpdate) AddLastStatusCode(v int) *WebhookDeliveryUpdate {
+	_u.mutation.AddLastStatusCode(v)
+	return _u
+}
+
+// ClearLastStatusCode clears the value of the "last_status_code" field.
+func (_u *WebhookDeliveryUpdate) ClearLastStatusCode() *WebhookDeliveryUpdate {
+	_u.mutation.ClearLastStatusCode()
+	return _u
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (_u *WebhookDeliveryUpdate) SetLatencyMs(v int64) *WebhookDeliveryUpdate {
+	_u.mutation.ResetLatencyMs()
+	_u.mutation.SetLatencyMs(v)
+	return _u
+}
+
+// SetNillableLatencyMs sets the "latency_ms" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdate) SetNillableLatencyMs(v *int64) *WebhookDeliveryUpdate {
+	if v != nil {
+		_u.SetLatencyMs(*v)
+	}
+	return _u
+}
+
+// AddLatencyMs adds value to the "latency_ms" field.
+func (_u *WebhookDeliveryUpdate) AddLatencyMs(v int64) *WebhookDeliveryUpdate {
+	_u.mutation.AddLatencyMs(v)
+	return _u
+}
+
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (_u *WebhookDeliveryUpdate) ClearLatencyMs() *WebhookDeliveryUpdate {
+	_u.mutation.ClearLatencyMs()
+	return _u
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (_u *WebhookDeliveryUpdate) SetDeliveredAt(v time.Time) *WebhookDeliveryUpdate {
+	_u.mutation.SetDeliveredAt(v)
+	return _u
+}
+
+// SetNillableDeliveredAt sets the "delivered_at" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdate) SetNillableDeliveredAt(v *time.Time) *WebhookDeliveryUpdate {
+	if v != nil {
+		_u.SetDeliveredAt(*v)
+	}
+	return _u
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (_u *WebhookDeliveryUpdate) ClearDeliveredAt() *WebhookDeliveryUpdate {
+	_u.mutation.ClearDeliveredAt()
+	return _u
+}
+
+// SetLockedBy sets the "locked_by" field.
+func (_u *WebhookDeliveryUpdate) SetLockedBy(v string) *WebhookDeliveryUpdate {
+	_u.mutation.SetLockedBy(v)
+	return _u
+}
+
+// SetNillableLockedBy sets the "locked_by" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdate) SetNillableLockedBy(v *string) *WebhookDeliveryUpdate {
+	if v != nil {
+		_u.SetLockedBy(*v)
+	}
+	return _u
+}
+
+// ClearLockedBy clears the value of the "locked_by" field.
+func (_u *WebhookDeliveryUpdate) ClearLockedBy() *WebhookDeliveryUpdate {
+	_u.mutation.ClearLockedBy()
+	return _u
+}
+
+// SetLockedUntil sets the "locked_until" field.
+func (_u *WebhookDeliveryUpdate) SetLockedUntil(v time.Time) *WebhookDeliveryUpdate {
+	_u.mutation.SetLockedUntil(v)
+	return _u
+}
+
+// SetNillableLockedUntil sets the "locked_until" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdate) SetNillableLockedUntil(v *time.Time) *WebhookDeliveryUpdate {
+	if v != nil {
+		_u.SetLockedUntil(*v)
+	}
+	return _u
+}
+
+// ClearLockedUntil clears the value of the "locked_until" field.
+func (_u *WebhookDeliveryUpdate) ClearLockedUntil() *WebhookDeliveryUpdate {
+	_u.mutation.ClearLockedUntil()
+	return _u
+}
+
 // Mutation returns the WebhookDeliveryMutation object of the builder.
 func (_u *WebhookDeliveryUpdate) Mutation() *WebhookDeliveryMutation {
 	return _u.mutation
@@ -132,6 +247,11 @@ func (_u *WebhookDeliveryUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *WebhookDeliveryUpdate) check() error {
+	if v, ok := _u.mutation.Status(); ok {
+		if err := webhookdelivery.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "WebhookDelivery.status": %w`, err)}
+		}
+	}
 	if _u.mutation.WorkspaceCleared() && len(_u.mutation.WorkspaceIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "WebhookDelivery.workspace"`)
 	}
@@ -159,11 +279,8 @@ func (_u *WebhookDeliveryUpdate) sqlSave(ctx context.Context) (_node int, err er
 			}
 		}
 	}
-	if _u.mutation.ConversationIDCleared() {
-		_spec.ClearField(webhookdelivery.FieldConversationID, field.TypeInt)
-	}
-	if value, ok := _u.mutation.Delivered(); ok {
-		_spec.SetField(webhookdelivery.FieldDelivered, field.TypeBool, value)
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(webhookdelivery.FieldStatus, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Attempts(); ok {
 		_spec.SetField(webhookdelivery.FieldAttempts, field.TypeInt, value)
@@ -179,6 +296,42 @@ func (_u *WebhookDeliveryUpdate) sqlSave(ctx context.Context) (_node int, err er
 	}
 	if _u.mutation.LastErrorCleared() {
 		_spec.ClearField(webhookdelivery.FieldLastError, field.TypeString)
+	}
+	if value, ok := _u.mutation.LastStatusCode(); ok {
+		_spec.SetField(webhookdelivery.FieldLastStatusCode, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedLastStatusCode(); ok {
+		_spec.AddField(webhookdelivery.FieldLastStatusCode, field.TypeInt, value)
+	}
+	if _u.mutation.LastStatusCodeCleared() {
+		_spec.ClearField(webhookdelivery.FieldLastStatusCode, field.TypeInt)
+	}
+	if value, ok := _u.mutation.LatencyMs(); ok {
+		_spec.SetField(webhookdelivery.FieldLatencyMs, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedLatencyMs(); ok {
+		_spec.AddField(webhookdelivery.FieldLatencyMs, field.TypeInt64, value)
+	}
+	if _u.mutation.LatencyMsCleared() {
+		_spec.ClearField(webhookdelivery.FieldLatencyMs, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.DeliveredAt(); ok {
+		_spec.SetField(webhookdelivery.FieldDeliveredAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeliveredAtCleared() {
+		_spec.ClearField(webhookdelivery.FieldDeliveredAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LockedBy(); ok {
+		_spec.SetField(webhookdelivery.FieldLockedBy, field.TypeString, value)
+	}
+	if _u.mutation.LockedByCleared() {
+		_spec.ClearField(webhookdelivery.FieldLockedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.LockedUntil(); ok {
+		_spec.SetField(webhookdelivery.FieldLockedUntil, field.TypeTime, value)
+	}
+	if _u.mutation.LockedUntilCleared() {
+		_spec.ClearField(webhookdelivery.FieldLockedUntil, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -202,16 +355,16 @@ type WebhookDeliveryUpdateOne struct {
 	modifiers []func(*sql.UpdateBuilder)
 }
 
-// SetDelivered sets the "delivered" field.
-func (_u *WebhookDeliveryUpdateOne) SetDelivered(v bool) *WebhookDeliveryUpdateOne {
-	_u.mutation.SetDelivered(v)
+// SetStatus sets the "status" field.
+func (_u *WebhookDeliveryUpdateOne) SetStatus(v enum.DeliveryStatus) *WebhookDeliveryUpdateOne {
+	_u.mutation.SetStatus(v)
 	return _u
 }
 
-// SetNillableDelivered sets the "delivered" field if the given value is not nil.
-func (_u *WebhookDeliveryUpdateOne) SetNillableDelivered(v *bool) *WebhookDeliveryUpdateOne {
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdateOne) SetNillableStatus(v *enum.DeliveryStatus) *WebhookDeliveryUpdateOne {
 	if v != nil {
-		_u.SetDelivered(*v)
+		_u.SetStatus(*v)
 	}
 	return _u
 }
@@ -271,6 +424,120 @@ func (_u *WebhookDeliveryUpdateOne) ClearLastError() *WebhookDeliveryUpdateOne {
 	return _u
 }
 
+// SetLastStatusCode sets the "last_status_code" field.
+func (_u *WebhookDeliveryUpdateOne) SetLastStatusCode(v int) *WebhookDeliveryUpdateOne {
+	_u.mutation.ResetLastStatusCode()
+	_u.mutation.SetLastStatusCode(v)
+	return _u
+}
+
+// SetNillableLastStatusCode sets the "last_status_code" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdateOne) SetNillableLastStatusCode(v *int) *WebhookDeliveryUpdateOne {
+	if v != nil {
+		_u.SetLastStatusCode(*v)
+	}
+	return _u
+}
+
+// AddLastStatusCode adds value to the "last_status_code" field.
+func (_u *WebhookDeliveryUpdateOne) AddLastStatusCode(v int) *WebhookDeliveryUpdateOne {
+	_u.mutation.AddLastStatusCode(v)
+	return _u
+}
+
+// ClearLastStatusCode clears the value of the "last_status_code" field.
+func (_u *WebhookDeliveryUpdateOne) ClearLastStatusCode() *WebhookDeliveryUpdateOne {
+	_u.mutation.ClearLastStatusCode()
+	return _u
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (_u *WebhookDeliveryUpdateOne) SetLatencyMs(v int64) *WebhookDeliveryUpdateOne {
+	_u.mutation.ResetLatencyMs()
+	_u.mutation.SetLatencyMs(v)
+	return _u
+}
+
+// SetNillableLatencyMs sets the "latency_ms" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdateOne) SetNillableLatencyMs(v *int64) *WebhookDeliveryUpdateOne {
+	if v != nil {
+		_u.SetLatencyMs(*v)
+	}
+	return _u
+}
+
+// AddLatencyMs adds value to the "latency_ms" field.
+func (_u *WebhookDeliveryUpdateOne) AddLatencyMs(v int64) *WebhookDeliveryUpdateOne {
+	_u.mutation.AddLatencyMs(v)
+	return _u
+}
+
+// ClearLatencyMs clears the value of the "latency_ms" field.
+func (_u *WebhookDeliveryUpdateOne) ClearLatencyMs() *WebhookDeliveryUpdateOne {
+	_u.mutation.ClearLatencyMs()
+	return _u
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (_u *WebhookDeliveryUpdateOne) SetDeliveredAt(v time.Time) *WebhookDeliveryUpdateOne {
+	_u.mutation.SetDeliveredAt(v)
+	return _u
+}
+
+// SetNillableDeliveredAt sets the "delivered_at" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdateOne) SetNillableDeliveredAt(v *time.Time) *WebhookDeliveryUpdateOne {
+	if v != nil {
+		_u.SetDeliveredAt(*v)
+	}
+	return _u
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (_u *WebhookDeliveryUpdateOne) ClearDeliveredAt() *WebhookDeliveryUpdateOne {
+	_u.mutation.ClearDeliveredAt()
+	return _u
+}
+
+// SetLockedBy sets the "locked_by" field.
+func (_u *WebhookDeliveryUpdateOne) SetLockedBy(v string) *WebhookDeliveryUpdateOne {
+	_u.mutation.SetLockedBy(v)
+	return _u
+}
+
+// SetNillableLockedBy sets the "locked_by" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdateOne) SetNillableLockedBy(v *string) *WebhookDeliveryUpdateOne {
+	if v != nil {
+		_u.SetLockedBy(*v)
+	}
+	return _u
+}
+
+// ClearLockedBy clears the value of the "locked_by" field.
+func (_u *WebhookDeliveryUpdateOne) ClearLockedBy() *WebhookDeliveryUpdateOne {
+	_u.mutation.ClearLockedBy()
+	return _u
+}
+
+// SetLockedUntil sets the "locked_until" field.
+func (_u *WebhookDeliveryUpdateOne) SetLockedUntil(v time.Time) *WebhookDeliveryUpdateOne {
+	_u.mutation.SetLockedUntil(v)
+	return _u
+}
+
+// SetNillableLockedUntil sets the "locked_until" field if the given value is not nil.
+func (_u *WebhookDeliveryUpdateOne) SetNillableLockedUntil(v *time.Time) *WebhookDeliveryUpdateOne {
+	if v != nil {
+		_u.SetLockedUntil(*v)
+	}
+	return _u
+}
+
+// ClearLockedUntil clears the value of the "locked_until" field.
+func (_u *WebhookDeliveryUpdateOne) ClearLockedUntil() *WebhookDeliveryUpdateOne {
+	_u.mutation.ClearLockedUntil()
+	return _u
+}
+
 // Mutation returns the WebhookDeliveryMutation object of the builder.
 func (_u *WebhookDeliveryUpdateOne) Mutation() *WebhookDeliveryMutation {
 	return _u.mutation
@@ -318,6 +585,11 @@ func (_u *WebhookDeliveryUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *WebhookDeliveryUpdateOne) check() error {
+	if v, ok := _u.mutation.Status(); ok {
+		if err := webhookdelivery.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "WebhookDelivery.status": %w`, err)}
+		}
+	}
 	if _u.mutation.WorkspaceCleared() && len(_u.mutation.WorkspaceIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "WebhookDelivery.workspace"`)
 	}
@@ -362,11 +634,8 @@ func (_u *WebhookDeliveryUpdateOne) sqlSave(ctx context.Context) (_node *Webhook
 			}
 		}
 	}
-	if _u.mutation.ConversationIDCleared() {
-		_spec.ClearField(webhookdelivery.FieldConversationID, field.TypeInt)
-	}
-	if value, ok := _u.mutation.Delivered(); ok {
-		_spec.SetField(webhookdelivery.FieldDelivered, field.TypeBool, value)
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(webhookdelivery.FieldStatus, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Attempts(); ok {
 		_spec.SetField(webhookdelivery.FieldAttempts, field.TypeInt, value)
@@ -382,6 +651,42 @@ func (_u *WebhookDeliveryUpdateOne) sqlSave(ctx context.Context) (_node *Webhook
 	}
 	if _u.mutation.LastErrorCleared() {
 		_spec.ClearField(webhookdelivery.FieldLastError, field.TypeString)
+	}
+	if value, ok := _u.mutation.LastStatusCode(); ok {
+		_spec.SetField(webhookdelivery.FieldLastStatusCode, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedLastStatusCode(); ok {
+		_spec.AddField(webhookdelivery.FieldLastStatusCode, field.TypeInt, value)
+	}
+	if _u.mutation.LastStatusCodeCleared() {
+		_spec.ClearField(webhookdelivery.FieldLastStatusCode, field.TypeInt)
+	}
+	if value, ok := _u.mutation.LatencyMs(); ok {
+		_spec.SetField(webhookdelivery.FieldLatencyMs, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedLatencyMs(); ok {
+		_spec.AddField(webhookdelivery.FieldLatencyMs, field.TypeInt64, value)
+	}
+	if _u.mutation.LatencyMsCleared() {
+		_spec.ClearField(webhookdelivery.FieldLatencyMs, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.DeliveredAt(); ok {
+		_spec.SetField(webhookdelivery.FieldDeliveredAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeliveredAtCleared() {
+		_spec.ClearField(webhookdelivery.FieldDeliveredAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LockedBy(); ok {
+		_spec.SetField(webhookdelivery.FieldLockedBy, field.TypeString, value)
+	}
+	if _u.mutation.LockedByCleared() {
+		_spec.ClearField(webhookdelivery.FieldLockedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.LockedUntil(); ok {
+		_spec.SetField(webhookdelivery.FieldLockedUntil, field.TypeTime, value)
+	}
+	if _u.mutation.LockedUntilCleared() {
+		_spec.ClearField(webhookdelivery.FieldLockedUntil, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &WebhookDelivery{config: _u.config}

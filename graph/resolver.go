@@ -12,6 +12,7 @@ import (
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
+	"switchboard/internal/webhooks"
 )
 
 // Resolver holds the dependencies every resolver needs.
@@ -21,6 +22,7 @@ type Resolver struct {
 	Directory *directory.Directory
 	Desk      *desk.Desk
 	Bus       *events.Bus
+	Webhooks  *webhooks.Service
 
 	liveOnce  sync.Once
 	liveCache *liveCaches

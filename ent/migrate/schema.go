@@ -879,9 +879,15 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "url", Type: field.TypeString, Size: 2000},
+		{Name: "description", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "secret", Type: field.TypeString},
 		{Name: "event_types", Type: field.TypeJSON},
 		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "scanned_until", Type: field.TypeInt64, Default: 0},
+		{Name: "last_success_at", Type: field.TypeTime, Nullable: true},
+		{Name: "consecutive_failures", Type: field.TypeInt, Default: 0},
+		{Name: "failing_since", Type: field.TypeTime, Nullable: true},
+		{Name: "disabled_reason", Type: field.TypeString, Nullable: true},
 		{Name: "workspace_id", Type: field.TypeInt},
 	}
 	// WebhooksTable holds the schema information for the "webhooks" table.
@@ -892,9 +898,16 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "webhooks_workspaces_webhooks",
-				Columns:    []*schema.Column{WebhooksColumns[6]},
+				Columns:    []*schema.Column{WebhooksColumns[12]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhook_active",
+				Unique:  false,
+				Columns: []*schema.Column{WebhooksColumns[6]},
 			},
 		},
 	}
@@ -903,11 +916,19 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "event_id", Type: field.TypeInt},
-		{Name: "conversation_id", Type: field.TypeInt, Nullable: true},
-		{Name: "delivered", Type: field.TypeBool, Default: false},
+		{Name: "seq", Type: field.TypeInt64},
+		{Name: "event_type", Type: field.TypeString},
+		{Name: "lane", Type: field.TypeInt, Default: 0},
+		{Name: "original", Type: field.TypeBool, Default: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "DELIVERED", "FAILED"}, Default: "PENDING"},
 		{Name: "attempts", Type: field.TypeInt, Default: 0},
 		{Name: "next_attempt_at", Type: field.TypeTime},
 		{Name: "last_error", Type: field.TypeString, Nullable: true},
+		{Name: "last_status_code", Type: field.TypeInt, Nullable: true},
+		{Name: "latency_ms", Type: field.TypeInt64, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "locked_by", Type: field.TypeString, Nullable: true},
+		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
 		{Name: "webhook_id", Type: field.TypeInt},
 		{Name: "workspace_id", Type: field.TypeInt},
 	}
@@ -919,27 +940,35 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "webhook_deliveries_webhooks_deliveries",
-				Columns:    []*schema.Column{WebhookDeliveriesColumns[8]},
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[16]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "webhook_deliveries_workspaces_webhook_deliveries",
-				Columns:    []*schema.Column{WebhookDeliveriesColumns[9]},
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[17]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "webhookdelivery_delivered_next_attempt_at",
+				Name:    "webhookdelivery_status_next_attempt_at",
 				Unique:  false,
-				Columns: []*schema.Column{WebhookDeliveriesColumns[4], WebhookDeliveriesColumns[6]},
+				Columns: []*schema.Column{WebhookDeliveriesColumns[7], WebhookDeliveriesColumns[9]},
+			},
+			{
+				Name:    "webhookdelivery_webhook_id_lane_status",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[16], WebhookDeliveriesColumns[5], WebhookDeliveriesColumns[7]},
 			},
 			{
 				Name:    "webhookdelivery_webhook_id_event_id",
 				Unique:  true,
-				Columns: []*schema.Column{WebhookDeliveriesColumns[8], WebhookDeliveriesColumns[2]},
+				Columns: []*schema.Column{WebhookDeliveriesColumns[16], WebhookDeliveriesColumns[2]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "original",
+				},
 			},
 		},
 	}

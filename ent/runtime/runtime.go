@@ -573,14 +573,28 @@ func init() {
 			return nil
 		}
 	}()
+	// webhookDescDescription is the schema descriptor for description field.
+	webhookDescDescription := webhookFields[1].Descriptor()
+	// webhook.DefaultDescription holds the default value on creation for the description field.
+	webhook.DefaultDescription = webhookDescDescription.Default.(string)
+	// webhook.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	webhook.DescriptionValidator = webhookDescDescription.Validators[0].(func(string) error)
 	// webhookDescEventTypes is the schema descriptor for event_types field.
-	webhookDescEventTypes := webhookFields[2].Descriptor()
+	webhookDescEventTypes := webhookFields[3].Descriptor()
 	// webhook.DefaultEventTypes holds the default value on creation for the event_types field.
 	webhook.DefaultEventTypes = webhookDescEventTypes.Default.([]string)
 	// webhookDescActive is the schema descriptor for active field.
-	webhookDescActive := webhookFields[3].Descriptor()
+	webhookDescActive := webhookFields[4].Descriptor()
 	// webhook.DefaultActive holds the default value on creation for the active field.
 	webhook.DefaultActive = webhookDescActive.Default.(bool)
+	// webhookDescScannedUntil is the schema descriptor for scanned_until field.
+	webhookDescScannedUntil := webhookFields[5].Descriptor()
+	// webhook.DefaultScannedUntil holds the default value on creation for the scanned_until field.
+	webhook.DefaultScannedUntil = webhookDescScannedUntil.Default.(int64)
+	// webhookDescConsecutiveFailures is the schema descriptor for consecutive_failures field.
+	webhookDescConsecutiveFailures := webhookFields[7].Descriptor()
+	// webhook.DefaultConsecutiveFailures holds the default value on creation for the consecutive_failures field.
+	webhook.DefaultConsecutiveFailures = webhookDescConsecutiveFailures.Default.(int)
 	webhookdeliveryMixin := schema.WebhookDelivery{}.Mixin()
 	webhookdeliveryMixinHooks0 := webhookdeliveryMixin[0].Hooks()
 	webhookdelivery.Hooks[0] = webhookdeliveryMixinHooks0[0]
@@ -594,16 +608,20 @@ func init() {
 	webhookdeliveryDescCreatedAt := webhookdeliveryMixinFields1[0].Descriptor()
 	// webhookdelivery.DefaultCreatedAt holds the default value on creation for the created_at field.
 	webhookdelivery.DefaultCreatedAt = webhookdeliveryDescCreatedAt.Default.(func() time.Time)
-	// webhookdeliveryDescDelivered is the schema descriptor for delivered field.
-	webhookdeliveryDescDelivered := webhookdeliveryFields[3].Descriptor()
-	// webhookdelivery.DefaultDelivered holds the default value on creation for the delivered field.
-	webhookdelivery.DefaultDelivered = webhookdeliveryDescDelivered.Default.(bool)
+	// webhookdeliveryDescLane is the schema descriptor for lane field.
+	webhookdeliveryDescLane := webhookdeliveryFields[4].Descriptor()
+	// webhookdelivery.DefaultLane holds the default value on creation for the lane field.
+	webhookdelivery.DefaultLane = webhookdeliveryDescLane.Default.(int)
+	// webhookdeliveryDescOriginal is the schema descriptor for original field.
+	webhookdeliveryDescOriginal := webhookdeliveryFields[5].Descriptor()
+	// webhookdelivery.DefaultOriginal holds the default value on creation for the original field.
+	webhookdelivery.DefaultOriginal = webhookdeliveryDescOriginal.Default.(bool)
 	// webhookdeliveryDescAttempts is the schema descriptor for attempts field.
-	webhookdeliveryDescAttempts := webhookdeliveryFields[4].Descriptor()
+	webhookdeliveryDescAttempts := webhookdeliveryFields[7].Descriptor()
 	// webhookdelivery.DefaultAttempts holds the default value on creation for the attempts field.
 	webhookdelivery.DefaultAttempts = webhookdeliveryDescAttempts.Default.(int)
 	// webhookdeliveryDescNextAttemptAt is the schema descriptor for next_attempt_at field.
-	webhookdeliveryDescNextAttemptAt := webhookdeliveryFields[5].Descriptor()
+	webhookdeliveryDescNextAttemptAt := webhookdeliveryFields[8].Descriptor()
 	// webhookdelivery.DefaultNextAttemptAt holds the default value on creation for the next_attempt_at field.
 	webhookdelivery.DefaultNextAttemptAt = webhookdeliveryDescNextAttemptAt.Default.(func() time.Time)
 	workspaceMixin := schema.Workspace{}.Mixin()

@@ -152,68 +152,6 @@ func (Viewer) Indexes() []ent.Index {
 // Annotations of Viewer.
 func (Viewer) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
 
-// Webhook is an integration's outbound endpoint for events (SPEC §12).
-type Webhook struct{ ent.Schema }
-
-// Mixin of Webhook.
-func (Webhook) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "webhooks"}, Timestamps{}} }
-
-// Fields of Webhook.
-func (Webhook) Fields() []ent.Field {
-	return []ent.Field{
-		field.String("url").NotEmpty().MaxLen(2000),
-		field.String("secret").Sensitive(),
-		field.Strings("event_types").Default([]string{}),
-		field.Bool("active").Default(true),
-	}
-}
-
-// Edges of Webhook.
-func (Webhook) Edges() []ent.Edge {
-	return []ent.Edge{edge.To("deliveries", WebhookDelivery.Type)}
-}
-
-// Annotations of Webhook.
-func (Webhook) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
-
-// WebhookDelivery is one event owed to one webhook: retried with backoff until delivered.
-type WebhookDelivery struct{ ent.Schema }
-
-// Mixin of WebhookDelivery.
-func (WebhookDelivery) Mixin() []ent.Mixin {
-	return []ent.Mixin{Tenant{Ref: "webhook_deliveries"}, Timestamps{}}
-}
-
-// Fields of WebhookDelivery.
-func (WebhookDelivery) Fields() []ent.Field {
-	return []ent.Field{
-		field.Int("webhook_id").Immutable(),
-		field.Int("event_id").Immutable(),
-		field.Int("conversation_id").Optional().Nillable().Immutable(),
-		field.Bool("delivered").Default(false),
-		field.Int("attempts").Default(0),
-		field.Time("next_attempt_at").Default(time.Now),
-		field.String("last_error").Optional().Nillable(),
-	}
-}
-
-// Edges of WebhookDelivery.
-func (WebhookDelivery) Edges() []ent.Edge {
-	return []ent.Edge{
-		edge.From("webhook", Webhook.Type).Ref("deliveries").Field("webhook_id").Unique().Required().Immutable(),
-	}
-}
-
-// Indexes of WebhookDelivery.
-func (WebhookDelivery) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("delivered", "next_attempt_at"), index.Fields("webhook_id", "event_id").Unique()}
-}
-
-// Annotations of WebhookDelivery.
-func (WebhookDelivery) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip()}
-}
-
 // Archive is a closed conversation's activity moved to permanent storage by housekeeping (§6
 // CLOSING → CLOSED).
 type Archive struct{ ent.Schema }

@@ -21,12 +21,24 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldURL holds the string denoting the url field in the database.
 	FieldURL = "url"
+	// FieldDescription holds the string denoting the description field in the database.
+	FieldDescription = "description"
 	// FieldSecret holds the string denoting the secret field in the database.
 	FieldSecret = "secret"
 	// FieldEventTypes holds the string denoting the event_types field in the database.
 	FieldEventTypes = "event_types"
 	// FieldActive holds the string denoting the active field in the database.
 	FieldActive = "active"
+	// FieldScannedUntil holds the string denoting the scanned_until field in the database.
+	FieldScannedUntil = "scanned_until"
+	// FieldLastSuccessAt holds the string denoting the last_success_at field in the database.
+	FieldLastSuccessAt = "last_success_at"
+	// FieldConsecutiveFailures holds the string denoting the consecutive_failures field in the database.
+	FieldConsecutiveFailures = "consecutive_failures"
+	// FieldFailingSince holds the string denoting the failing_since field in the database.
+	FieldFailingSince = "failing_since"
+	// FieldDisabledReason holds the string denoting the disabled_reason field in the database.
+	FieldDisabledReason = "disabled_reason"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
 	EdgeWorkspace = "workspace"
 	// EdgeDeliveries holds the string denoting the deliveries edge name in mutations.
@@ -55,9 +67,15 @@ var Columns = []string{
 	FieldWorkspaceID,
 	FieldCreatedAt,
 	FieldURL,
+	FieldDescription,
 	FieldSecret,
 	FieldEventTypes,
 	FieldActive,
+	FieldScannedUntil,
+	FieldLastSuccessAt,
+	FieldConsecutiveFailures,
+	FieldFailingSince,
+	FieldDisabledReason,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -82,10 +100,18 @@ var (
 	DefaultCreatedAt func() time.Time
 	// URLValidator is a validator for the "url" field. It is called by the builders before save.
 	URLValidator func(string) error
+	// DefaultDescription holds the default value on creation for the "description" field.
+	DefaultDescription string
+	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	DescriptionValidator func(string) error
 	// DefaultEventTypes holds the default value on creation for the "event_types" field.
 	DefaultEventTypes []string
 	// DefaultActive holds the default value on creation for the "active" field.
 	DefaultActive bool
+	// DefaultScannedUntil holds the default value on creation for the "scanned_until" field.
+	DefaultScannedUntil int64
+	// DefaultConsecutiveFailures holds the default value on creation for the "consecutive_failures" field.
+	DefaultConsecutiveFailures int
 )
 
 // OrderOption defines the ordering options for the Webhook queries.
@@ -111,6 +137,11 @@ func ByURL(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldURL, opts...).ToFunc()
 }
 
+// ByDescription orders the results by the description field.
+func ByDescription(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
 // BySecret orders the results by the secret field.
 func BySecret(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSecret, opts...).ToFunc()
@@ -119,6 +150,31 @@ func BySecret(opts ...sql.OrderTermOption) OrderOption {
 // ByActive orders the results by the active field.
 func ByActive(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActive, opts...).ToFunc()
+}
+
+// ByScannedUntil orders the results by the scanned_until field.
+func ByScannedUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScannedUntil, opts...).ToFunc()
+}
+
+// ByLastSuccessAt orders the results by the last_success_at field.
+func ByLastSuccessAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLastSuccessAt, opts...).ToFunc()
+}
+
+// ByConsecutiveFailures orders the results by the consecutive_failures field.
+func ByConsecutiveFailures(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldConsecutiveFailures, opts...).ToFunc()
+}
+
+// ByFailingSince orders the results by the failing_since field.
+func ByFailingSince(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFailingSince, opts...).ToFunc()
+}
+
+// ByDisabledReason orders the results by the disabled_reason field.
+func ByDisabledReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDisabledReason, opts...).ToFunc()
 }
 
 // ByWorkspaceField orders the results by workspace field.

@@ -70,6 +70,11 @@ func URL(v string) predicate.Webhook {
 	return predicate.Webhook(sql.FieldEQ(FieldURL, v))
 }
 
+// Description applies equality check predicate on the "description" field. It's identical to DescriptionEQ.
+func Description(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldDescription, v))
+}
+
 // Secret applies equality check predicate on the "secret" field. It's identical to SecretEQ.
 func Secret(v string) predicate.Webhook {
 	return predicate.Webhook(sql.FieldEQ(FieldSecret, v))
@@ -78,6 +83,31 @@ func Secret(v string) predicate.Webhook {
 // Active applies equality check predicate on the "active" field. It's identical to ActiveEQ.
 func Active(v bool) predicate.Webhook {
 	return predicate.Webhook(sql.FieldEQ(FieldActive, v))
+}
+
+// ScannedUntil applies equality check predicate on the "scanned_until" field. It's identical to ScannedUntilEQ.
+func ScannedUntil(v int64) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldScannedUntil, v))
+}
+
+// LastSuccessAt applies equality check predicate on the "last_success_at" field. It's identical to LastSuccessAtEQ.
+func LastSuccessAt(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldLastSuccessAt, v))
+}
+
+// ConsecutiveFailures applies equality check predicate on the "consecutive_failures" field. It's identical to ConsecutiveFailuresEQ.
+func ConsecutiveFailures(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldConsecutiveFailures, v))
+}
+
+// FailingSince applies equality check predicate on the "failing_since" field. It's identical to FailingSinceEQ.
+func FailingSince(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldFailingSince, v))
+}
+
+// DisabledReason applies equality check predicate on the "disabled_reason" field. It's identical to DisabledReasonEQ.
+func DisabledReason(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldDisabledReason, v))
 }
 
 // WorkspaceIDEQ applies the EQ predicate on the "workspace_id" field.
@@ -205,6 +235,71 @@ func URLContainsFold(v string) predicate.Webhook {
 	return predicate.Webhook(sql.FieldContainsFold(FieldURL, v))
 }
 
+// DescriptionEQ applies the EQ predicate on the "description" field.
+func DescriptionEQ(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldDescription, v))
+}
+
+// DescriptionNEQ applies the NEQ predicate on the "description" field.
+func DescriptionNEQ(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldDescription, v))
+}
+
+// DescriptionIn applies the In predicate on the "description" field.
+func DescriptionIn(vs ...string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldDescription, vs...))
+}
+
+// DescriptionNotIn applies the NotIn predicate on the "description" field.
+func DescriptionNotIn(vs ...string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldDescription, vs...))
+}
+
+// DescriptionGT applies the GT predicate on the "description" field.
+func DescriptionGT(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldDescription, v))
+}
+
+// DescriptionGTE applies the GTE predicate on the "description" field.
+func DescriptionGTE(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldDescription, v))
+}
+
+// DescriptionLT applies the LT predicate on the "description" field.
+func DescriptionLT(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldDescription, v))
+}
+
+// DescriptionLTE applies the LTE predicate on the "description" field.
+func DescriptionLTE(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldDescription, v))
+}
+
+// DescriptionContains applies the Contains predicate on the "description" field.
+func DescriptionContains(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldContains(FieldDescription, v))
+}
+
+// DescriptionHasPrefix applies the HasPrefix predicate on the "description" field.
+func DescriptionHasPrefix(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldHasPrefix(FieldDescription, v))
+}
+
+// DescriptionHasSuffix applies the HasSuffix predicate on the "description" field.
+func DescriptionHasSuffix(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldHasSuffix(FieldDescription, v))
+}
+
+// DescriptionEqualFold applies the EqualFold predicate on the "description" field.
+func DescriptionEqualFold(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEqualFold(FieldDescription, v))
+}
+
+// DescriptionContainsFold applies the ContainsFold predicate on the "description" field.
+func DescriptionContainsFold(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldContainsFold(FieldDescription, v))
+}
+
 // SecretEQ applies the EQ predicate on the "secret" field.
 func SecretEQ(v string) predicate.Webhook {
 	return predicate.Webhook(sql.FieldEQ(FieldSecret, v))
@@ -278,6 +373,261 @@ func ActiveEQ(v bool) predicate.Webhook {
 // ActiveNEQ applies the NEQ predicate on the "active" field.
 func ActiveNEQ(v bool) predicate.Webhook {
 	return predicate.Webhook(sql.FieldNEQ(FieldActive, v))
+}
+
+// ScannedUntilEQ applies the EQ predicate on the "scanned_until" field.
+func ScannedUntilEQ(v int64) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldScannedUntil, v))
+}
+
+// ScannedUntilNEQ applies the NEQ predicate on the "scanned_until" field.
+func ScannedUntilNEQ(v int64) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldScannedUntil, v))
+}
+
+// ScannedUntilIn applies the In predicate on the "scanned_until" field.
+func ScannedUntilIn(vs ...int64) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldScannedUntil, vs...))
+}
+
+// ScannedUntilNotIn applies the NotIn predicate on the "scanned_until" field.
+func ScannedUntilNotIn(vs ...int64) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldScannedUntil, vs...))
+}
+
+// ScannedUntilGT applies the GT predicate on the "scanned_until" field.
+func ScannedUntilGT(v int64) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldScannedUntil, v))
+}
+
+// ScannedUntilGTE applies the GTE predicate on the "scanned_until" field.
+func ScannedUntilGTE(v int64) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldScannedUntil, v))
+}
+
+// ScannedUntilLT applies the LT predicate on the "scanned_until" field.
+func ScannedUntilLT(v int64) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldScannedUntil, v))
+}
+
+// ScannedUntilLTE applies the LTE predicate on the "scanned_until" field.
+func ScannedUntilLTE(v int64) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldScannedUntil, v))
+}
+
+// LastSuccessAtEQ applies the EQ predicate on the "last_success_at" field.
+func LastSuccessAtEQ(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldLastSuccessAt, v))
+}
+
+// LastSuccessAtNEQ applies the NEQ predicate on the "last_success_at" field.
+func LastSuccessAtNEQ(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldLastSuccessAt, v))
+}
+
+// LastSuccessAtIn applies the In predicate on the "last_success_at" field.
+func LastSuccessAtIn(vs ...time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldLastSuccessAt, vs...))
+}
+
+// LastSuccessAtNotIn applies the NotIn predicate on the "last_success_at" field.
+func LastSuccessAtNotIn(vs ...time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldLastSuccessAt, vs...))
+}
+
+// LastSuccessAtGT applies the GT predicate on the "last_success_at" field.
+func LastSuccessAtGT(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldLastSuccessAt, v))
+}
+
+// LastSuccessAtGTE applies the GTE predicate on the "last_success_at" field.
+func LastSuccessAtGTE(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldLastSuccessAt, v))
+}
+
+// LastSuccessAtLT applies the LT predicate on the "last_success_at" field.
+func LastSuccessAtLT(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldLastSuccessAt, v))
+}
+
+// LastSuccessAtLTE applies the LTE predicate on the "last_success_at" field.
+func LastSuccessAtLTE(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldLastSuccessAt, v))
+}
+
+// LastSuccessAtIsNil applies the IsNil predicate on the "last_success_at" field.
+func LastSuccessAtIsNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldIsNull(FieldLastSuccessAt))
+}
+
+// LastSuccessAtNotNil applies the NotNil predicate on the "last_success_at" field.
+func LastSuccessAtNotNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotNull(FieldLastSuccessAt))
+}
+
+// ConsecutiveFailuresEQ applies the EQ predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresNEQ applies the NEQ predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresNEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresIn applies the In predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldConsecutiveFailures, vs...))
+}
+
+// ConsecutiveFailuresNotIn applies the NotIn predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresNotIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldConsecutiveFailures, vs...))
+}
+
+// ConsecutiveFailuresGT applies the GT predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresGT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresGTE applies the GTE predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresGTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresLT applies the LT predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresLT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresLTE applies the LTE predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresLTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldConsecutiveFailures, v))
+}
+
+// FailingSinceEQ applies the EQ predicate on the "failing_since" field.
+func FailingSinceEQ(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldFailingSince, v))
+}
+
+// FailingSinceNEQ applies the NEQ predicate on the "failing_since" field.
+func FailingSinceNEQ(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldFailingSince, v))
+}
+
+// FailingSinceIn applies the In predicate on the "failing_since" field.
+func FailingSinceIn(vs ...time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldFailingSince, vs...))
+}
+
+// FailingSinceNotIn applies the NotIn predicate on the "failing_since" field.
+func FailingSinceNotIn(vs ...time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldFailingSince, vs...))
+}
+
+// FailingSinceGT applies the GT predicate on the "failing_since" field.
+func FailingSinceGT(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldFailingSince, v))
+}
+
+// FailingSinceGTE applies the GTE predicate on the "failing_since" field.
+func FailingSinceGTE(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldFailingSince, v))
+}
+
+// FailingSinceLT applies the LT predicate on the "failing_since" field.
+func FailingSinceLT(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldFailingSince, v))
+}
+
+// FailingSinceLTE applies the LTE predicate on the "failing_since" field.
+func FailingSinceLTE(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldFailingSince, v))
+}
+
+// FailingSinceIsNil applies the IsNil predicate on the "failing_since" field.
+func FailingSinceIsNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldIsNull(FieldFailingSince))
+}
+
+// FailingSinceNotNil applies the NotNil predicate on the "failing_since" field.
+func FailingSinceNotNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotNull(FieldFailingSince))
+}
+
+// DisabledReasonEQ applies the EQ predicate on the "disabled_reason" field.
+func DisabledReasonEQ(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldDisabledReason, v))
+}
+
+// DisabledReasonNEQ applies the NEQ predicate on the "disabled_reason" field.
+func DisabledReasonNEQ(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldDisabledReason, v))
+}
+
+// DisabledReasonIn applies the In predicate on the "disabled_reason" field.
+func DisabledReasonIn(vs ...string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldDisabledReason, vs...))
+}
+
+// DisabledReasonNotIn applies the NotIn predicate on the "disabled_reason" field.
+func DisabledReasonNotIn(vs ...string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldDisabledReason, vs...))
+}
+
+// DisabledReasonGT applies the GT predicate on the "disabled_reason" field.
+func DisabledReasonGT(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldDisabledReason, v))
+}
+
+// DisabledReasonGTE applies the GTE predicate on the "disabled_reason" field.
+func DisabledReasonGTE(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldDisabledReason, v))
+}
+
+// DisabledReasonLT applies the LT predicate on the "disabled_reason" field.
+func DisabledReasonLT(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldDisabledReason, v))
+}
+
+// DisabledReasonLTE applies the LTE predicate on the "disabled_reason" field.
+func DisabledReasonLTE(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldDisabledReason, v))
+}
+
+// DisabledReasonContains applies the Contains predicate on the "disabled_reason" field.
+func DisabledReasonContains(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldContains(FieldDisabledReason, v))
+}
+
+// DisabledReasonHasPrefix applies the HasPrefix predicate on the "disabled_reason" field.
+func DisabledReasonHasPrefix(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldHasPrefix(FieldDisabledReason, v))
+}
+
+// DisabledReasonHasSuffix applies the HasSuffix predicate on the "disabled_reason" field.
+func DisabledReasonHasSuffix(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldHasSuffix(FieldDisabledReason, v))
+}
+
+// DisabledReasonIsNil applies the IsNil predicate on the "disabled_reason" field.
+func DisabledReasonIsNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldIsNull(FieldDisabledReason))
+}
+
+// DisabledReasonNotNil applies the NotNil predicate on the "disabled_reason" field.
+func DisabledReasonNotNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotNull(FieldDisabledReason))
+}
+
+// DisabledReasonEqualFold applies the EqualFold predicate on the "disabled_reason" field.
+func DisabledReasonEqualFold(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEqualFold(FieldDisabledReason, v))
+}
+
+// DisabledReasonContainsFold applies the ContainsFold predicate on the "disabled_reason" field.
+func DisabledReasonContainsFold(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldContainsFold(FieldDisabledReason, v))
 }
 
 // HasWorkspace applies the HasEdge predicate on the "workspace" edge.

@@ -3,11 +3,14 @@
 package webhookdelivery
 
 import (
+	"fmt"
+	"switchboard/ent/schema/enum"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
 )
 
 const (
@@ -23,16 +26,32 @@ const (
 	FieldWebhookID = "webhook_id"
 	// FieldEventID holds the string denoting the event_id field in the database.
 	FieldEventID = "event_id"
-	// FieldConversationID holds the string denoting the conversation_id field in the database.
-	FieldConversationID = "conversation_id"
-	// FieldDelivered holds the string denoting the delivered field in the database.
-	FieldDelivered = "delivered"
+	// FieldSeq holds the string denoting the seq field in the database.
+	FieldSeq = "seq"
+	// FieldEventType holds the string denoting the event_type field in the database.
+	FieldEventType = "event_type"
+	// FieldLane holds the string denoting the lane field in the database.
+	FieldLane = "lane"
+	// FieldOriginal holds the string denoting the original field in the database.
+	FieldOriginal = "original"
+	// FieldStatus holds the string denoting the status field in the database.
+	FieldStatus = "status"
 	// FieldAttempts holds the string denoting the attempts field in the database.
 	FieldAttempts = "attempts"
 	// FieldNextAttemptAt holds the string denoting the next_attempt_at field in the database.
 	FieldNextAttemptAt = "next_attempt_at"
 	// FieldLastError holds the string denoting the last_error field in the database.
 	FieldLastError = "last_error"
+	// FieldLastStatusCode holds the string denoting the last_status_code field in the database.
+	FieldLastStatusCode = "last_status_code"
+	// FieldLatencyMs holds the string denoting the latency_ms field in the database.
+	FieldLatencyMs = "latency_ms"
+	// FieldDeliveredAt holds the string denoting the delivered_at field in the database.
+	FieldDeliveredAt = "delivered_at"
+	// FieldLockedBy holds the string denoting the locked_by field in the database.
+	FieldLockedBy = "locked_by"
+	// FieldLockedUntil holds the string denoting the locked_until field in the database.
+	FieldLockedUntil = "locked_until"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
 	EdgeWorkspace = "workspace"
 	// EdgeWebhook holds the string denoting the webhook edge name in mutations.
@@ -62,11 +81,19 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldWebhookID,
 	FieldEventID,
-	FieldConversationID,
-	FieldDelivered,
+	FieldSeq,
+	FieldEventType,
+	FieldLane,
+	FieldOriginal,
+	FieldStatus,
 	FieldAttempts,
 	FieldNextAttemptAt,
 	FieldLastError,
+	FieldLastStatusCode,
+	FieldLatencyMs,
+	FieldDeliveredAt,
+	FieldLockedBy,
+	FieldLockedUntil,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -89,13 +116,27 @@ var (
 	Interceptors [1]ent.Interceptor
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
-	// DefaultDelivered holds the default value on creation for the "delivered" field.
-	DefaultDelivered bool
+	// DefaultLane holds the default value on creation for the "lane" field.
+	DefaultLane int
+	// DefaultOriginal holds the default value on creation for the "original" field.
+	DefaultOriginal bool
 	// DefaultAttempts holds the default value on creation for the "attempts" field.
 	DefaultAttempts int
 	// DefaultNextAttemptAt holds the default value on creation for the "next_attempt_at" field.
 	DefaultNextAttemptAt func() time.Time
 )
+
+const DefaultStatus enum.DeliveryStatus = "PENDING"
+
+// StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
+func StatusValidator(s enum.DeliveryStatus) error {
+	switch s {
+	case "PENDING", "DELIVERED", "FAILED":
+		return nil
+	default:
+		return fmt.Errorf("webhookdelivery: invalid enum value for status field: %q", s)
+	}
+}
 
 // OrderOption defines the ordering options for the WebhookDelivery queries.
 type OrderOption func(*sql.Selector)
@@ -125,14 +166,29 @@ func ByEventID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEventID, opts...).ToFunc()
 }
 
-// ByConversationID orders the results by the conversation_id field.
-func ByConversationID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldConversationID, opts...).ToFunc()
+// BySeq orders the results by the seq field.
+func BySeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSeq, opts...).ToFunc()
 }
 
-// ByDelivered orders the results by the delivered field.
-func ByDelivered(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldDelivered, opts...).ToFunc()
+// ByEventType orders the results by the event_type field.
+func ByEventType(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEventType, opts...).ToFunc()
+}
+
+// ByLane orders the results by the lane field.
+func ByLane(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLane, opts...).ToFunc()
+}
+
+// ByOriginal orders the results by the original field.
+func ByOriginal(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOriginal, opts...).ToFunc()
+}
+
+// ByStatus orders the results by the status field.
+func ByStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatus, opts...).ToFunc()
 }
 
 // ByAttempts orders the results by the attempts field.
@@ -148,6 +204,31 @@ func ByNextAttemptAt(opts ...sql.OrderTermOption) OrderOption {
 // ByLastError orders the results by the last_error field.
 func ByLastError(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastError, opts...).ToFunc()
+}
+
+// ByLastStatusCode orders the results by the last_status_code field.
+func ByLastStatusCode(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLastStatusCode, opts...).ToFunc()
+}
+
+// ByLatencyMs orders the results by the latency_ms field.
+func ByLatencyMs(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLatencyMs, opts...).ToFunc()
+}
+
+// ByDeliveredAt orders the results by the delivered_at field.
+func ByDeliveredAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeliveredAt, opts...).ToFunc()
+}
+
+// ByLockedBy orders the results by the locked_by field.
+func ByLockedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLockedBy, opts...).ToFunc()
+}
+
+// ByLockedUntil orders the results by the locked_until field.
+func ByLockedUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLockedUntil, opts...).ToFunc()
 }
 
 // ByWorkspaceField orders the results by workspace field.
@@ -177,3 +258,10 @@ func newWebhookStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, WebhookTable, WebhookColumn),
 	)
 }
+
+var (
+	// enum.DeliveryStatus must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*enum.DeliveryStatus)(nil)
+	// enum.DeliveryStatus must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*enum.DeliveryStatus)(nil)
+)

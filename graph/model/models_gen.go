@@ -96,6 +96,16 @@ type CreateTeamInput struct {
 	MemberIds []int  `json:"memberIds,omitempty"`
 }
 
+// A new endpoint.
+type CreateWebhookInput struct {
+	// http(s) URL, at most 2000 characters, no user info; not a loopback or private address unless the server allows it.
+	URL string `json:"url"`
+	// The event types to receive (for example conversation.claimed); empty or absent: every type.
+	EventTypes []string `json:"eventTypes,omitempty"`
+	// What the endpoint is for (at most 500 characters).
+	Description *string `json:"description,omitempty"`
+}
+
 // An error inside a result that reports several outcomes (bulk claim).
 type Error struct {
 	// An extensions.code of SPEC §9.
@@ -173,6 +183,48 @@ type UpdateAgentInput struct {
 	TeamIds []int `json:"teamIds,omitempty"`
 	// Replaces the agent's pool memberships when given (C7).
 	PoolIds []int `json:"poolIds,omitempty"`
+}
+
+// Changes to an endpoint; absent fields stay as they are.
+type UpdateWebhookInput struct {
+	// A new URL (same rules as at registration).
+	URL *string `json:"url,omitempty"`
+	// The event types to receive; empty: every type.
+	EventTypes []string `json:"eventTypes,omitempty"`
+	// What the endpoint is for.
+	Description *string `json:"description,omitempty"`
+	// Switch delivery off or on; on again clears the health and starts from the events committed from then on.
+	Active *bool `json:"active,omitempty"`
+}
+
+// A page of a webhook's delivery log.
+type WebhookDeliveryConnection struct {
+	// The deliveries, newest first.
+	Nodes []*ent.WebhookDelivery `json:"nodes"`
+	// The last delivery's cursor: pass it as after for the next page.
+	EndCursor *string `json:"endCursor,omitempty"`
+	// Whether older deliveries follow.
+	HasNextPage bool `json:"hasNextPage"`
+}
+
+// How a webhook's deliveries are going.
+type WebhookHealth struct {
+	// The last time the endpoint accepted a delivery (2xx); null if never.
+	LastSuccessAt *time.Time `json:"lastSuccessAt,omitempty"`
+	// Failed attempts since the last success.
+	ConsecutiveFailures int `json:"consecutiveFailures"`
+	// Since when every attempt has failed; null while it works.
+	FailingSince *time.Time `json:"failingSince,omitempty"`
+	// Why it was disabled (failing continuously); null unless disabled for failing.
+	DisabledReason *string `json:"disabledReason,omitempty"`
+}
+
+// A webhook with its signing secret, shown this once.
+type WebhookSecretPayload struct {
+	// The webhook.
+	Webhook *ent.Webhook `json:"webhook"`
+	// The HMAC-SHA256 key of the Switchboard-Signature header; keep it, it is not shown again.
+	Secret string `json:"secret"`
 }
 
 type NotificationKind string

@@ -2,7 +2,9 @@ package attack
 
 import (
 	"fmt"
+	"strconv"
 
+	"switchboard/ent/event"
 	"switchboard/internal/testapi"
 )
 
@@ -113,4 +115,38 @@ var valid = map[string]func(w *world) call{
 		return call{w.sa, map[string]any{"id": w.claimed(), "agentId": w.x.AgentID, "note": "for you", "force": false}}
 	},
 	"joinConversation": func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
+	// SPEC §12 outbound webhooks (no delivery worker runs here: nothing is sent).
+	"createWebhook": func(w *world) call {
+		return call{w.sa, map[string]any{"input": map[string]any{
+			"url": "https://hooks.example.com/in", "eventTypes": []any{"conversation.claimed"}, "description": "crm"}}}
+	},
+	"updateWebhook": func(w *world) call {
+		return call{w.sa, map[string]any{"id": w.webhook(), "input": map[string]any{
+			"url": "https://hooks.example.com/in/2", "eventTypes": []any{"lock.stolen"}, "description": "crm",
+			"active": true}}}
+	},
+	"deleteWebhook":        func(w *world) call { return call{w.sa, map[string]any{"id": w.webhook()}} },
+	"rotateWebhookSecret":  func(w *world) call { return call{w.sa, map[string]any{"id": w.webhook()}} },
+	"sendTestWebhookEvent": func(w *world) call { return call{w.sa, map[string]any{"id": w.webhook()}} },
+	"redeliverWebhookEvent": func(w *world) call {
+		return call{w.sa, map[string]any{"webhookId": w.webhook(), "eventId": w.event()}}
+	},
+}
+
+// webhook is a new webhook of A.
+func (w *world) webhook() string {
+	w.t.Helper()
+	return w.sa.Do(`mutation($u:String!){createWebhook(input:{url:$u,description:"zqxmark"}){webhook{id}}}`,
+		testapi.Vars{"u": fmt.Sprintf("https://hooks.example.com/%s/%d", marker, w.seq())}).OK(w.t).Str(w.t, "createWebhook.webhook.id")
+}
+
+// event is the id of one of A's numbered events (the log has no GraphQL listing).
+func (w *world) event() string {
+	w.t.Helper()
+	w.sa.Do(`{eventCursor}`, nil).OK(w.t) // numbers what committed so far
+	id, err := w.s.DB.Client.Event.Query().Where(event.WorkspaceID(w.a.Workspace.ID), event.SeqNotNil()).FirstID(testapi.Sys())
+	if err != nil {
+		w.t.Fatalf("an event of A: %v", err)
+	}
+	return strconv.Itoa(id)
 }

@@ -72,6 +72,10 @@ var minimal = map[string]requirement{
 	"resumeConversation":      {role: enum.RoleSupervisor}, // §6
 	"transferConversation":    {role: enum.RoleSupervisor}, // C11: or the owner
 	"joinConversation":        {role: enum.RoleSuperAdmin}, // C11
+	// SPEC §12 outbound webhooks: admins.
+	"webhooks": {role: enum.RoleAdmin}, "createWebhook": {role: enum.RoleAdmin}, "updateWebhook": {role: enum.RoleAdmin},
+	"deleteWebhook": {role: enum.RoleAdmin}, "rotateWebhookSecret": {role: enum.RoleAdmin},
+	"redeliverWebhookEvent": {role: enum.RoleAdmin}, "sendTestWebhookEvent": {role: enum.RoleAdmin},
 
 	// Subscriptions (E2).
 	"lockChanged": member, "myQueue": member, "inbox": member, "conversationEvents": member, "notifications": member,

@@ -33,6 +33,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
 	"switchboard/internal/storage"
+	"switchboard/internal/webhooks"
 )
 
 // Config are the handler's limits and policies.
@@ -61,6 +62,9 @@ type Config struct {
 	NoIntrospection bool
 	// AccessLog receives one line per request (default slog.Default()).
 	AccessLog *slog.Logger
+	// WebhooksAllowPrivate lets webhooks target loopback and private addresses
+	// (WEBHOOKS_ALLOW_PRIVATE); the delivery worker must be given the same.
+	WebhooksAllowPrivate bool
 }
 
 // Deps are what the handler serves.
@@ -133,6 +137,7 @@ func New(cfg Config, deps Deps) *Handler {
 	authn := auth.NewService(client, cfg.SessionTTL, deps.Bus, cfg.Limits.loginLimits())
 	svc := services{leases: deps.Leases, db: deps.DB, auth: authn, watch: newCredentialWatch(authn, cfg.CredentialRecheck), resolver: &graph.Resolver{
 		Client: client, Auth: authn, Directory: directory.New(client, deps.Bus), Desk: desk.New(deps.DB, deps.Bus), Bus: deps.Bus,
+		Webhooks: webhooks.New(deps.DB, deps.Bus, cfg.WebhooksAllowPrivate),
 	}}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
