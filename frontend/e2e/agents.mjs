@@ -1,7 +1,10 @@
 // Browser test: two agents of the demo workspace, each in their own browser context.
 //   1. Ana claims in bulk: per-item results (one claimed, one refused).
 //   2. Ana opens a conversation (L3): Ben sees the lock badge within a second (E5) and, opening it,
-//      a read-only view with the holder and a Steal button (L4).
+//      a read-only view with the holder and a Steal button (L4). Each sees the other "is also
+//      looking" within a few seconds (SPEC §12 viewers); Ben is offered no Monitor. Sam (SUPERVISOR)
+//      monitors it from his inbox: read-only, Ana keeps the lock, and she sees "Sam Supervisor is
+//      monitoring"; Sam and then Ben leave, and the line follows.
 //   3. Ben steals (L5): Ana is told live and her view turns read-only; Ben replies, Ana sees it.
 //   4. Ben reassigns it to Ana with a handoff note (C4): it appears in Ana's My Queue without a
 //      refresh, and she is notified with the note.
@@ -14,6 +17,19 @@ import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, screenshot, s
 
 const PASSWORD = 'switchboard';
 const LOCK_VISIBLE_MS = 1_000; // SPEC §7 E5
+const VIEWERS_MS = 3_000; // "… is also looking" within a few seconds
+
+/** Waits until the conversation view's viewers line reads exactly text ('' for nobody else). */
+async function viewersLine(page, text, timeout = VIEWERS_MS) {
+  const t0 = Date.now();
+  try {
+    await page.waitForFunction((t) => document.querySelector('[data-testid="viewers"]')?.textContent === t, text, { timeout });
+  } catch {
+    const now = await page.getByTestId('viewers').textContent().catch(() => null);
+    throw new Error(`the viewers line stayed "${now}", not "${text}", for ${timeout} ms`);
+  }
+  return Date.now() - t0;
+}
 
 /** The queue row of a customer. */
 const row = (page, customer) => page.locator('.conversation').filter({ hasText: customer });
@@ -26,11 +42,13 @@ async function setPresence(page, value) {
 export async function twoAgents(base) {
   const ana = await newPage();
   const ben = await newPage();
-  const pages = { ana: ana.page, ben: ben.page };
+  const sam = await newPage();
+  const pages = { ana: ana.page, ben: ben.page, sam: sam.page };
   try {
     await Promise.all([
       signIn(ana.page, base, 'ana@example.com', PASSWORD),
       signIn(ben.page, base, 'ben@example.com', PASSWORD),
+      signIn(sam.page, base, 'sam@example.com', PASSWORD),
     ]);
     // Both see the shared inbox. Both stay OFFLINE for now: ONLINE agents are given queued
     // conversations by routing (R5), which would empty the inbox this test works on.
@@ -71,6 +89,38 @@ export async function twoAgents(base) {
     await screenshot(ben.page, 'read-only.png');
     await checkAccessibility(ben.page, 'the read-only view');
     log('Ben sees a read-only view naming Ana');
+
+    // Who else is looking (SPEC §12): each sees the other, live.
+    const joinedMs = await viewersLine(ana.page, 'Ben Brooks is also looking');
+    await viewersLine(ben.page, 'Ana Alvarez is also looking');
+    log(`Ana saw "Ben Brooks is also looking" ${joinedMs} ms after Ben's view opened`);
+    if (await ben.page.getByRole('button', { name: /^Monitor/ }).count()) throw new Error('an AGENT is offered Monitor');
+
+    // Sam (SUPERVISOR) monitors it from his inbox: read-only, and the lock stays Ana's.
+    await row(sam.page, 'Lucas Silva').getByRole('button', { name: 'Monitor Lucas Silva', exact: true }).click();
+    await sam.page.getByTestId('monitoring-badge').waitFor({ timeout: UI_TIMEOUT_MS });
+    await sam.page.getByTestId('readonly-banner').getByText('Ana Alvarez is replying to this conversation.').waitFor({ timeout: UI_TIMEOUT_MS });
+    if (!(await sam.page.getByLabel('Reply to Lucas Silva').isDisabled())) throw new Error("Sam's monitoring view is not read-only");
+    if (!sam.page.url().includes('#monitor=')) throw new Error(`Sam's address ${sam.page.url()} does not say he monitors`);
+    const monitorMs = await viewersLine(ana.page, 'Ben Brooks is also looking, and Sam Supervisor is monitoring');
+    await viewersLine(sam.page, 'Ana Alvarez and Ben Brooks are also looking');
+    if (await anaReply.isDisabled()) throw new Error("Sam's Monitor took Ana's lock: she can't reply");
+    if (await ana.page.getByTestId('readonly-banner').count()) throw new Error("Ana's view turned read-only when Sam monitored");
+    await row(ben.page, 'Lucas Silva').getByText('Ana Alvarez is replying').waitFor({ timeout: UI_TIMEOUT_MS });
+    await row(sam.page, 'Lucas Silva').getByText('Ana Alvarez is replying').waitFor({ timeout: UI_TIMEOUT_MS });
+    log(`Sam monitors Lucas Silva: Ana saw "Sam Supervisor is monitoring" after ${monitorMs} ms and still holds the lock`);
+    await screenshot(sam.page, 'monitoring.png');
+    await checkAccessibility(sam.page, 'a conversation a supervisor monitors');
+    await screenshot(ana.page, 'viewers.png');
+
+    // Sam leaves, then Ben: the line follows on Ana's screen; Ben comes back to steal.
+    await sam.page.locator('.pane-actions').getByRole('button', { name: 'Close' }).click();
+    await viewersLine(ana.page, 'Ben Brooks is also looking');
+    await ben.page.locator('.pane-actions').getByRole('button', { name: 'Close' }).click();
+    const leftMs = await viewersLine(ana.page, '');
+    log(`Sam and Ben closed the view: Ana's viewers line emptied (${leftMs} ms after Ben left)`);
+    await row(ben.page, 'Lucas Silva').getByRole('button').click();
+    await banner.getByText('Ana Alvarez is replying to this conversation.').waitFor({ timeout: UI_TIMEOUT_MS });
 
     // 3. Ben steals; Ana is told and her view turns read-only, naming Ben (L5).
     await banner.getByRole('button', { name: 'Steal' }).click();
@@ -168,17 +218,18 @@ export async function twoAgents(base) {
     await ana.page.locator('.conversation-pane h2').filter({ hasText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshot(ana.page, 'laptop-1024.png');
 
-    const problems = [...ana.problems, ...ben.problems];
+    const problems = [...ana.problems, ...ben.problems, ...sam.problems];
     if (problems.length) throw new Error(problems.join('\n'));
   } catch (err) {
     for (const [who, page] of Object.entries(pages)) {
       await screenshot(page, `failure-${who}.png`).catch(() => {});
     }
-    const problems = [...ana.problems, ...ben.problems];
+    const problems = [...ana.problems, ...ben.problems, ...sam.problems];
     if (problems.length) err.message += `\n${problems.join('\n')}`;
     throw err;
   } finally {
     await ana.context.close();
     await ben.context.close();
+    await sam.context.close();
   }
 }

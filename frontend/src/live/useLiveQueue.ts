@@ -22,8 +22,12 @@ export type QueueKind = 'unclaimed' | 'mine';
 const PLACES_DEBOUNCE_MS = 1_000;
 const PLACES_EVERY_MS = 30_000;
 
-/** How many conversations a queue loads (its feed then keeps them current). */
-export const QUEUE_LIMIT = 100;
+/**
+ * How many conversations a queue loads (its feed then keeps them current). Not 100: urql adds
+ * __typename to every selection set, and the server's complexity limit (SPEC §10, 5000) counts
+ * it on every row, so a page of 100 QueueConversations costs 5201 and is refused.
+ */
+export const QUEUE_LIMIT = 90;
 
 const open: ConversationWhereInput = { statusIn: ['NEW', 'PENDING'], stateNEQ: 'CLOSED' };
 

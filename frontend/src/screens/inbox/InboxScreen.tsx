@@ -4,7 +4,7 @@ import { BulkClaimMutation } from '../../api/operations';
 import { describeError, describeItemError } from '../../api/errors';
 import { channelName, humanize } from '../../format';
 import { awaitsHuman } from '../../intervention';
-import { useLiveQueue, type LiveQueue } from '../../live/useLiveQueue';
+import { QUEUE_LIMIT, useLiveQueue, type LiveQueue } from '../../live/useLiveQueue';
 import { useShortcut } from '../../useShortcuts';
 import { ConversationItem } from './ConversationItem';
 import { NO_FILTER, compareQueue, isFiltered, matchesFilter, tagOptions, type InboxFilter } from './filters';
@@ -321,7 +321,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
             ))}
           </ul>
         ) : null}
-        {queue.truncated ? <p className="muted small-print">Showing the first 100. Use the filters to narrow the list.</p> : null}
+        {queue.truncated ? <p className="muted small-print">Showing the first {QUEUE_LIMIT}. Use the filters to narrow the list.</p> : null}
       </div>
     </section>
   );
