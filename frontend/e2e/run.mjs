@@ -13,7 +13,7 @@ import { persistedQueries } from './persisted.mjs';
 
 const tests = [
   ['login shows the inbox', loginShowsInbox],
-  ['two agents: lock badge, read-only view, steal, notification, bulk claim, reassign to My Queue', twoAgents],
+  ['two agents and a supervisor: lock badge, read-only view, who else is looking, Monitor keeps the lock, steal, notification, bulk claim, reassign to My Queue', twoAgents],
   ['interventions: the queue with the summary, take over, complete with topic and outcome', interventionQueue],
   [
     'a supervisor sees the dashboard figures change after a claim; resume from the cursor; force-release; an admin edits capacity',
