@@ -15,40 +15,40 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Agent is the model entity for the Agent schema.
+// A user of a workspace: a human (with a role) or a bot (kind VIRTUAL, with a vaRole), SPEC §1.
 type Agent struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// Kind holds the value of the "kind" field.
+	// HUMAN or VIRTUAL (a bot); set at creation, never changes.
 	Kind enum.AgentKind `json:"kind,omitempty"`
-	// Role holds the value of the "role" field.
+	// What a human may do (bots are always AGENT and act by their vaRole). Changing it ends the agent's live connections.
 	Role enum.Role `json:"role,omitempty"`
-	// VaRole holds the value of the "va_role" field.
+	// A bot's job (INCEPTION or DELEGATION); null for humans.
 	VaRole *enum.VARole `json:"va_role,omitempty"`
-	// Name holds the value of the "name" field.
+	// The display name (1 to 200 characters); customers see it on the agent's messages (C13).
 	Name string `json:"name,omitempty"`
-	// Email holds the value of the "email" field.
+	// The sign-in email, lower case, unique across workspaces; null for bots.
 	Email *string `json:"email,omitempty"`
 	// PasswordHash holds the value of the "password_hash" field.
 	PasswordHash string `json:"-"`
-	// Presence holds the value of the "presence" field.
+	// ONLINE, AWAY or OFFLINE (setPresence); only ONLINE agents receive new conversations.
 	Presence enum.Presence `json:"presence,omitempty"`
-	// PresenceChangedAt holds the value of the "presence_changed_at" field.
+	// When the presence last changed.
 	PresenceChangedAt time.Time `json:"presence_changed_at,omitempty"`
-	// Skills holds the value of the "skills" field.
+	// Skills routing matches against a conversation's requiredSkills (R3); lower case.
 	Skills []string `json:"skills,omitempty"`
-	// Languages holds the value of the "languages" field.
+	// Languages routing matches against a conversation's requiredLanguage (R3); lower case.
 	Languages []string `json:"languages,omitempty"`
-	// LastActivityAt holds the value of the "last_activity_at" field.
+	// The last time the agent claimed or replied; null before that.
 	LastActivityAt *time.Time `json:"last_activity_at,omitempty"`
 	// LastAssignedAt holds the value of the "last_assigned_at" field.
 	LastAssignedAt *time.Time `json:"last_assigned_at,omitempty"`
-	// Active holds the value of the "active" field.
+	// False once deactivated (updateAgent): it cannot sign in, its keys stop working and it receives nothing.
 	Active bool `json:"active,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AgentQuery when eager-loading is set.
@@ -58,13 +58,13 @@ type Agent struct {
 
 // AgentEdges holds the relations/edges for other nodes in the graph.
 type AgentEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Channels holds the value of the channels edge.
+	// The channels the agent is permitted on, each with its capacity (R1).
 	Channels []*AgentChannel `json:"channels,omitempty"`
-	// Teams holds the value of the teams edge.
+	// The teams the agent is a member of (R3, C11).
 	Teams []*Team `json:"teams,omitempty"`
-	// Pools holds the value of the pools edge.
+	// The pools the agent is a member of (C7).
 	Pools []*Pool `json:"pools,omitempty"`
 	// APIKeys holds the value of the api_keys edge.
 	APIKeys []*APIKey `json:"api_keys,omitempty"`

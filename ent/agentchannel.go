@@ -14,7 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// AgentChannel is the model entity for the AgentChannel schema.
+// An agent's permission on one channel, with its capacity (R1, R2); set by createAgent and updateAgent.
 type AgentChannel struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -23,9 +23,9 @@ type AgentChannel struct {
 	WorkspaceID int `json:"workspace_id,omitempty"`
 	// AgentID holds the value of the "agent_id" field.
 	AgentID int `json:"agent_id,omitempty"`
-	// Channel holds the value of the "channel" field.
+	// The channel the agent may receive conversations on (R1).
 	Channel enum.Channel `json:"channel,omitempty"`
-	// Capacity holds the value of the "capacity" field.
+	// How many conversations on this channel the agent may own at once, 0 to 1000 (R2: NEW ones; PENDING and ON_HOLD ones as the workspace says).
 	Capacity int `json:"capacity,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AgentChannelQuery when eager-loading is set.
@@ -35,7 +35,7 @@ type AgentChannel struct {
 
 // AgentChannelEdges holds the relations/edges for other nodes in the graph.
 type AgentChannelEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// Agent holds the value of the agent edge.
 	Agent *Agent `json:"agent,omitempty"`

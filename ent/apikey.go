@@ -14,26 +14,26 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// APIKey is the model entity for the APIKey schema.
+// A credential for an integration or bot, acting as one agent (SPEC §10): send it as Authorization: Bearer <key>. Only a hash is stored. Visible to admins and to the agent it acts as.
 type APIKey struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// AgentID holds the value of the "agent_id" field.
 	AgentID int `json:"agent_id,omitempty"`
-	// Name holds the value of the "name" field.
+	// What the key is for, as given to createApiKey (1 to 200 characters).
 	Name string `json:"name,omitempty"`
-	// Prefix holds the value of the "prefix" field.
+	// The key's first characters (sbk_ and six more), to tell keys apart; the key itself is never shown again.
 	Prefix string `json:"prefix,omitempty"`
 	// KeyHash holds the value of the "key_hash" field.
 	KeyHash string `json:"-"`
-	// LastUsedAt holds the value of the "last_used_at" field.
+	// When the key last authenticated a request (recorded at most once a minute); null if never.
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
-	// RevokedAt holds the value of the "revoked_at" field.
+	// When it was revoked (revokeApiKey); null while it works.
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the APIKeyQuery when eager-loading is set.
@@ -43,9 +43,9 @@ type APIKey struct {
 
 // APIKeyEdges holds the relations/edges for other nodes in the graph.
 type APIKeyEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Agent holds the value of the agent edge.
+	// The agent the key acts as: a request with the key has that agent's role and workspace.
 	Agent *Agent `json:"agent,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -16,7 +16,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// ChannelSession is the model entity for the ChannelSession schema.
+// A customer's presence in a conversation on one channel (§6): the conversation's state follows whether any is active.
 type ChannelSession struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -27,13 +27,13 @@ type ChannelSession struct {
 	ConversationID int `json:"conversation_id,omitempty"`
 	// IdentityID holds the value of the "identity_id" field.
 	IdentityID *int `json:"identity_id,omitempty"`
-	// Channel holds the value of the "channel" field.
+	// The channel of the session.
 	Channel enum.Channel `json:"channel,omitempty"`
-	// Active holds the value of the "active" field.
+	// True while the customer is there; false once they left (endCustomerSession, inactivity).
 	Active bool `json:"active,omitempty"`
-	// StartedAt holds the value of the "started_at" field.
+	// When the session began.
 	StartedAt time.Time `json:"started_at,omitempty"`
-	// EndedAt holds the value of the "ended_at" field.
+	// When it ended; null while active.
 	EndedAt *time.Time `json:"ended_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ChannelSessionQuery when eager-loading is set.
@@ -43,11 +43,11 @@ type ChannelSession struct {
 
 // ChannelSessionEdges holds the relations/edges for other nodes in the graph.
 type ChannelSessionEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// Conversation holds the value of the conversation edge.
 	Conversation *Conversation `json:"conversation,omitempty"`
-	// Identity holds the value of the identity edge.
+	// The customer's handle the session is on.
 	Identity *CustomerIdentity `json:"identity,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -19,34 +19,34 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Conversation is the model entity for the Conversation schema.
+// One customer's thread on the channel it arrived on (SPEC §1): its queue status, lifecycle state, owner, lock and routing requirements.
 type Conversation struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID int `json:"customer_id,omitempty"`
-	// Channel holds the value of the "channel" field.
+	// The channel it arrived on: it is routed and counted against capacity there (R1, R2).
 	Channel enum.Channel `json:"channel,omitempty"`
-	// Status holds the value of the "status" field.
+	// The inbox queue: NEW, PENDING or RESOLVED.
 	Status enum.Status `json:"status,omitempty"`
-	// State holds the value of the "state" field.
+	// The lifecycle state (SPEC §6).
 	State enum.State `json:"state,omitempty"`
 	// IsOpen holds the value of the "is_open" field.
 	IsOpen bool `json:"is_open,omitempty"`
-	// Priority holds the value of the "priority" field.
+	// Higher is assigned first from the queue, then the longest waiting (R5); 0 by default.
 	Priority int `json:"priority,omitempty"`
-	// Version holds the value of the "version" field.
+	// Goes up by one with every change; pass it as sendMessage's expectedVersion to refuse replying over a change not yet seen (CONFLICT).
 	Version int `json:"version,omitempty"`
-	// Tags holds the value of the "tags" field.
+	// Labels, lower case; a pool's tag restricts who may take it (C7). completeTakeover adds to them.
 	Tags []string `json:"tags,omitempty"`
-	// RequiredSkills holds the value of the "required_skills" field.
+	// Routing gives it only to agents with every one of these skills (R3).
 	RequiredSkills []string `json:"required_skills,omitempty"`
-	// RequiredLanguage holds the value of the "required_language" field.
+	// Routing gives it only to agents speaking this language (R3); null: any.
 	RequiredLanguage *string `json:"required_language,omitempty"`
 	// RequiredTeamID holds the value of the "required_team_id" field.
 	RequiredTeamID *int `json:"required_team_id,omitempty"`
@@ -54,11 +54,11 @@ type Conversation struct {
 	OwnerID *int `json:"owner_id,omitempty"`
 	// HumanOwned holds the value of the "human_owned" field.
 	HumanOwned bool `json:"human_owned,omitempty"`
-	// ClaimedAt holds the value of the "claimed_at" field.
+	// When its current owner got it (claim, routing, reassignment …); null while unowned.
 	ClaimedAt *time.Time `json:"claimed_at,omitempty"`
 	// OwnerActiveAt holds the value of the "owner_active_at" field.
 	OwnerActiveAt *time.Time `json:"owner_active_at,omitempty"`
-	// Stale holds the value of the "stale" field.
+	// C8: the human owner has been inactive on it for the workspace's staleClaimAfterSeconds; cleared when the owner acts or it changes hands.
 	Stale bool `json:"stale,omitempty"`
 	// LastHumanOwnerID holds the value of the "last_human_owner_id" field.
 	LastHumanOwnerID *int `json:"last_human_owner_id,omitempty"`
@@ -70,7 +70,7 @@ type Conversation struct {
 	LockAcquiredAt *time.Time `json:"lock_acquired_at,omitempty"`
 	// LockExpiresAt holds the value of the "lock_expires_at" field.
 	LockExpiresAt *time.Time `json:"lock_expires_at,omitempty"`
-	// BotPaused holds the value of the "bot_paused" field.
+	// I5: the bot sends nothing until the conversation is handed back to it.
 	BotPaused bool `json:"bot_paused,omitempty"`
 	// FirstReplyAt holds the value of the "first_reply_at" field.
 	FirstReplyAt *time.Time `json:"first_reply_at,omitempty"`
@@ -78,19 +78,19 @@ type Conversation struct {
 	CustomerPresent bool `json:"customer_present,omitempty"`
 	// DelegatedByID holds the value of the "delegated_by_id" field.
 	DelegatedByID *int `json:"delegated_by_id,omitempty"`
-	// QueuedSince holds the value of the "queued_since" field.
+	// When it entered the queue without a human owner (R5 arrival order, §8 time-to-claim); null when a human owns it.
 	QueuedSince *time.Time `json:"queued_since,omitempty"`
-	// Preview holds the value of the "preview" field.
+	// The start of the last message (up to 140 characters), for lists.
 	Preview string `json:"preview,omitempty"`
-	// LastMessageAt holds the value of the "last_message_at" field.
+	// When the last message, the customer's or a reply, was written.
 	LastMessageAt time.Time `json:"last_message_at,omitempty"`
-	// LastCustomerMessageAt holds the value of the "last_customer_message_at" field.
+	// When the customer last wrote.
 	LastCustomerMessageAt *time.Time `json:"last_customer_message_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When anything about it last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// ResolvedAt holds the value of the "resolved_at" field.
+	// When it was last resolved; null while not RESOLVED.
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
-	// ClosedAt holds the value of the "closed_at" field.
+	// When housekeeping closed it (state CLOSED); null before.
 	ClosedAt *time.Time `json:"closed_at,omitempty"`
 	// PreviousID holds the value of the "previous_id" field.
 	PreviousID *int `json:"previous_id,omitempty"`
@@ -102,29 +102,29 @@ type Conversation struct {
 
 // ConversationEdges holds the relations/edges for other nodes in the graph.
 type ConversationEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Customer holds the value of the customer edge.
+	// The customer whose thread it is.
 	Customer *Customer `json:"customer,omitempty"`
-	// Owner holds the value of the owner edge.
+	// The agent responsible for it, human or bot; null while it waits in the queue. See ownership for how the viewer sees it (C1).
 	Owner *Agent `json:"owner,omitempty"`
 	// LockHolder holds the value of the lock_holder edge.
 	LockHolder *Agent `json:"lock_holder,omitempty"`
-	// RequiredTeam holds the value of the required_team edge.
+	// Routing gives it only to members of this team (R3; set by a transfer to a team, C11); null: any.
 	RequiredTeam *Team `json:"required_team,omitempty"`
 	// Previous holds the value of the previous edge.
 	Previous *Conversation `json:"previous,omitempty"`
 	// Next holds the value of the next edge.
 	Next *Conversation `json:"next,omitempty"`
-	// Messages holds the value of the messages edge.
+	// What the customer, agents and bots wrote, as a Relay connection (oldest first by default).
 	Messages []*Message `json:"messages,omitempty"`
-	// Notes holds the value of the notes edge.
+	// Internal notes, including handoff notes (C12); customers never see them.
 	Notes []*Note `json:"notes,omitempty"`
-	// ChannelSessions holds the value of the channel_sessions edge.
+	// The customer's presences in it, one per channel session (§6).
 	ChannelSessions []*ChannelSession `json:"channel_sessions,omitempty"`
-	// Participants holds the value of the participants edge.
+	// Who is or was in it: customer sessions, agents and bots (§6).
 	Participants []*Participant `json:"participants,omitempty"`
-	// Interventions holds the value of the interventions edge.
+	// Every request for a human on it, past and present (I2–I4).
 	Interventions []*Intervention `json:"interventions,omitempty"`
 	// Events holds the value of the events edge.
 	Events []*Event `json:"events,omitempty"`

@@ -13,16 +13,16 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Customer is the model entity for the Customer schema.
+// The contact, unified across channels: one customer, a handle on each channel (SPEC §1). Created by ingestCustomerMessage.
 type Customer struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// Name holds the value of the "name" field.
+	// The name the channel connector last gave (customerName); empty when none was given.
 	Name string `json:"name,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
@@ -32,9 +32,9 @@ type Customer struct {
 
 // CustomerEdges holds the relations/edges for other nodes in the graph.
 type CustomerEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Identities holds the value of the identities edge.
+	// The customer's handles, one per channel it wrote from.
 	Identities []*CustomerIdentity `json:"identities,omitempty"`
 	// Conversations holds the value of the conversations edge.
 	Conversations []*Conversation `json:"conversations,omitempty"`

@@ -15,20 +15,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// CustomerIdentity is the model entity for the CustomerIdentity schema.
+// A customer's handle on one channel (customerHandle of ingestCustomerMessage).
 type CustomerIdentity struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID int `json:"customer_id,omitempty"`
-	// Channel holds the value of the "channel" field.
+	// The channel of the handle.
 	Channel enum.Channel `json:"channel,omitempty"`
-	// Handle holds the value of the "handle" field.
+	// The customer's handle on the channel (a phone number, a page-scoped id, an email address …), unique per channel in the workspace.
 	Handle string `json:"handle,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerIdentityQuery when eager-loading is set.
@@ -38,7 +38,7 @@ type CustomerIdentity struct {
 
 // CustomerIdentityEdges holds the relations/edges for other nodes in the graph.
 type CustomerIdentityEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// Customer holds the value of the customer edge.
 	Customer *Customer `json:"customer,omitempty"`

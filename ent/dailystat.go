@@ -52,7 +52,7 @@ type DailyStat struct {
 
 // DailyStatEdges holds the relations/edges for other nodes in the graph.
 type DailyStatEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -16,18 +16,18 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Event is the model entity for the Event schema.
+// One entry of the audit log (E1), appended in the same transaction as the change it records: the source of every subscription. Kept for the workspace's auditRetentionDays (E6).
 type Event struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// Seq holds the value of the "seq" field.
 	Seq *int64 `json:"seq,omitempty"`
-	// Type holds the value of the "type" field.
+	// What happened, a dotted name such as conversation.claimed, lock.stolen, message.received or intervention.requested.
 	Type string `json:"type,omitempty"`
 	// ConversationID holds the value of the "conversation_id" field.
 	ConversationID *int `json:"conversation_id,omitempty"`
@@ -35,13 +35,13 @@ type Event struct {
 	ActorID *int `json:"actor_id,omitempty"`
 	// SubjectID holds the value of the "subject_id" field.
 	SubjectID *int `json:"subject_id,omitempty"`
-	// Version holds the value of the "version" field.
+	// The conversation's version after the change; 0 for events about no conversation.
 	Version int `json:"version,omitempty"`
 	// DurationMs holds the value of the "duration_ms" field.
 	DurationMs *int64 `json:"duration_ms,omitempty"`
-	// Before holds the value of the "before" field.
+	// What the change changed, as it was before (for example {"owner": 12}); null when nothing was.
 	Before map[string]interface{} `json:"before,omitempty"`
-	// After holds the value of the "after" field.
+	// What the change changed, as it is after (for example {"owner": 31, "note": "…"}); null when nothing is.
 	After map[string]interface{} `json:"after,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EventQuery when eager-loading is set.
@@ -51,13 +51,13 @@ type Event struct {
 
 // EventEdges holds the relations/edges for other nodes in the graph.
 type EventEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Conversation holds the value of the conversation edge.
+	// The conversation it happened to; null for workspace events (agents, settings, keys …).
 	Conversation *Conversation `json:"conversation,omitempty"`
-	// Actor holds the value of the actor edge.
+	// The agent or bot whose request made the change (for a customer's message, the agent of the connector's API key); null for the system (timers, routing).
 	Actor *Agent `json:"actor,omitempty"`
-	// Subject holds the value of the subject edge.
+	// The agent it is about when that is not the actor: the new owner, the robbed lock holder …; null when none.
 	Subject *Agent `json:"subject,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

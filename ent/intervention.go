@@ -17,20 +17,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Intervention is the model entity for the Intervention schema.
+// A request for a human on a bot's conversation, and what became of it (I2–I4): requested, taken over, then completed, cancelled or returned to the queue.
 type Intervention struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// ConversationID holds the value of the "conversation_id" field.
 	ConversationID int `json:"conversation_id,omitempty"`
-	// Status holds the value of the "status" field.
+	// Where the request stands.
 	Status enum.InterventionStatus `json:"status,omitempty"`
-	// Summary holds the value of the "summary" field.
+	// What the bot (or supervisor) said the customer needs (requestIntervention); "taken over without a request" when a human took over directly.
 	Summary string `json:"summary,omitempty"`
 	// RequestedByID holds the value of the "requested_by_id" field.
 	RequestedByID *int `json:"requested_by_id,omitempty"`
@@ -38,17 +38,17 @@ type Intervention struct {
 	BotID *int `json:"bot_id,omitempty"`
 	// TakenOverByID holds the value of the "taken_over_by_id" field.
 	TakenOverByID *int `json:"taken_over_by_id,omitempty"`
-	// TakenOverAt holds the value of the "taken_over_at" field.
+	// When a human took over; null before, and again after a return to the queue.
 	TakenOverAt *time.Time `json:"taken_over_at,omitempty"`
-	// Topic holds the value of the "topic" field.
+	// What it was about, as completeTakeover recorded it; null before.
 	Topic *string `json:"topic,omitempty"`
-	// Outcome holds the value of the "outcome" field.
+	// How it ended, as completeTakeover recorded it; null before.
 	Outcome *string `json:"outcome,omitempty"`
-	// Tags holds the value of the "tags" field.
+	// The tags completeTakeover added to the conversation.
 	Tags []string `json:"tags,omitempty"`
-	// Block holds the value of the "block" field.
+	// The bot flow step the bot resumed with (completeTakeover); null when none was given.
 	Block *string `json:"block,omitempty"`
-	// CompletedAt holds the value of the "completed_at" field.
+	// When the takeover was completed; null before.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InterventionQuery when eager-loading is set.
@@ -58,15 +58,15 @@ type Intervention struct {
 
 // InterventionEdges holds the relations/edges for other nodes in the graph.
 type InterventionEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Conversation holds the value of the conversation edge.
+	// The conversation it is about.
 	Conversation *Conversation `json:"conversation,omitempty"`
-	// RequestedBy holds the value of the requested_by edge.
+	// The bot or supervisor who requested it; null when a human took over without a request.
 	RequestedBy *Agent `json:"requested_by,omitempty"`
-	// Bot holds the value of the bot edge.
+	// The bot that owned the conversation before the takeover: cancelTakeover gives it back to it (I3).
 	Bot *Agent `json:"bot,omitempty"`
-	// TakenOverBy holds the value of the taken_over_by edge.
+	// The human who took over; null while nobody has.
 	TakenOverBy *Agent `json:"taken_over_by,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -16,26 +16,26 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Message is the model entity for the Message schema.
+// Something the customer, an agent or a bot said in a conversation; the customer sees every message (notes are separate).
 type Message struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// ConversationID holds the value of the "conversation_id" field.
 	ConversationID int `json:"conversation_id,omitempty"`
-	// AuthorKind holds the value of the "author_kind" field.
+	// Who wrote it: CUSTOMER, AGENT, BOT or SYSTEM.
 	AuthorKind enum.AuthorKind `json:"author_kind,omitempty"`
 	// AuthorID holds the value of the "author_id" field.
 	AuthorID *int `json:"author_id,omitempty"`
-	// AuthorName holds the value of the "author_name" field.
+	// The author's display name as customers see it (C13): the agent's or bot's name, or the customer's name or handle.
 	AuthorName string `json:"author_name,omitempty"`
-	// Channel holds the value of the "channel" field.
+	// The channel it was written on.
 	Channel enum.Channel `json:"channel,omitempty"`
-	// Text holds the value of the "text" field.
+	// The message (1 to 10000 characters).
 	Text string `json:"text,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MessageQuery when eager-loading is set.
@@ -45,11 +45,11 @@ type Message struct {
 
 // MessageEdges holds the relations/edges for other nodes in the graph.
 type MessageEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Conversation holds the value of the conversation edge.
+	// The conversation it belongs to.
 	Conversation *Conversation `json:"conversation,omitempty"`
-	// Author holds the value of the author edge.
+	// The agent or bot who wrote it; null for the customer.
 	Author *Agent `json:"author,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -15,20 +15,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Note is the model entity for the Note schema.
+// An internal note on a conversation (C12): any workspace member may add one (addNote; handoff notes too), customers never see it.
 type Note struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// ConversationID holds the value of the "conversation_id" field.
 	ConversationID int `json:"conversation_id,omitempty"`
 	// AuthorID holds the value of the "author_id" field.
 	AuthorID int `json:"author_id,omitempty"`
-	// Text holds the value of the "text" field.
+	// The note (1 to 5000 characters).
 	Text string `json:"text,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the NoteQuery when eager-loading is set.
@@ -38,11 +38,11 @@ type Note struct {
 
 // NoteEdges holds the relations/edges for other nodes in the graph.
 type NoteEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Conversation holds the value of the conversation edge.
+	// The conversation it is on.
 	Conversation *Conversation `json:"conversation,omitempty"`
-	// Author holds the value of the author edge.
+	// Who wrote it.
 	Author *Agent `json:"author,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -17,7 +17,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Participant is the model entity for the Participant schema.
+// Someone in a conversation: a customer session, a human agent (its owner, or a SUPER_ADMIN who joined) or a bot (§6).
 type Participant struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -26,17 +26,17 @@ type Participant struct {
 	WorkspaceID int `json:"workspace_id,omitempty"`
 	// ConversationID holds the value of the "conversation_id" field.
 	ConversationID int `json:"conversation_id,omitempty"`
-	// Kind holds the value of the "kind" field.
+	// CUSTOMER (a channel session), AGENT or BOT.
 	Kind enum.ParticipantKind `json:"kind,omitempty"`
 	// AgentID holds the value of the "agent_id" field.
 	AgentID *int `json:"agent_id,omitempty"`
 	// ChannelSessionID holds the value of the "channel_session_id" field.
 	ChannelSessionID *int `json:"channel_session_id,omitempty"`
-	// Active holds the value of the "active" field.
+	// True while it is in the conversation.
 	Active bool `json:"active,omitempty"`
-	// JoinedAt holds the value of the "joined_at" field.
+	// When it joined.
 	JoinedAt time.Time `json:"joined_at,omitempty"`
-	// LeftAt holds the value of the "left_at" field.
+	// When it left; null while active.
 	LeftAt *time.Time `json:"left_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ParticipantQuery when eager-loading is set.
@@ -46,13 +46,13 @@ type Participant struct {
 
 // ParticipantEdges holds the relations/edges for other nodes in the graph.
 type ParticipantEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// Conversation holds the value of the conversation edge.
 	Conversation *Conversation `json:"conversation,omitempty"`
-	// Agent holds the value of the agent edge.
+	// The agent or bot; null for a customer.
 	Agent *Agent `json:"agent,omitempty"`
-	// ChannelSession holds the value of the channel_session edge.
+	// The customer's channel session; null for agents and bots.
 	ChannelSession *ChannelSession `json:"channel_session,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

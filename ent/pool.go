@@ -13,18 +13,18 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Pool is the model entity for the Pool schema.
+// A claim pool (C7): conversations tagged with its tag (e.g. billing, senior, es) can be claimed, assigned or transferred only to its members. Created by admins (createPool).
 type Pool struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// Name holds the value of the "name" field.
+	// The pool's name (1 to 200 characters).
 	Name string `json:"name,omitempty"`
-	// Tag holds the value of the "tag" field.
+	// Conversations with this tag may be taken only by the pool's members (C7); lower case, one pool per tag.
 	Tag string `json:"tag,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PoolQuery when eager-loading is set.
@@ -34,9 +34,9 @@ type Pool struct {
 
 // PoolEdges holds the relations/edges for other nodes in the graph.
 type PoolEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Members holds the value of the members edge.
+	// The agents who may take the pool's conversations.
 	Members []*Agent `json:"members,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

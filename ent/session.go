@@ -21,7 +21,7 @@ type Session struct {
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// AgentID holds the value of the "agent_id" field.
 	AgentID int `json:"agent_id,omitempty"`
@@ -39,7 +39,7 @@ type Session struct {
 
 // SessionEdges holds the relations/edges for other nodes in the graph.
 type SessionEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// Agent holds the value of the agent edge.
 	Agent *Agent `json:"agent,omitempty"`

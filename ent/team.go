@@ -13,16 +13,16 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Team is the model entity for the Team schema.
+// A group of agents. A conversation transferred to a team waits in the queue for one of its members (R3, C11). Created by admins (createTeam).
 type Team struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// Name holds the value of the "name" field.
+	// The team's name, unique in the workspace (1 to 200 characters).
 	Name string `json:"name,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TeamQuery when eager-loading is set.
@@ -32,9 +32,9 @@ type Team struct {
 
 // TeamEdges holds the relations/edges for other nodes in the graph.
 type TeamEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
-	// Members holds the value of the members edge.
+	// The team's agents.
 	Members []*Agent `json:"members,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -40,7 +40,7 @@ type Viewer struct {
 
 // ViewerEdges holds the relations/edges for other nodes in the graph.
 type ViewerEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// Conversation holds the value of the conversation edge.
 	Conversation *Conversation `json:"conversation,omitempty"`

@@ -21,7 +21,7 @@ type Webhook struct {
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// URL holds the value of the "url" field.
 	URL string `json:"url,omitempty"`
@@ -51,7 +51,7 @@ type Webhook struct {
 
 // WebhookEdges holds the relations/edges for other nodes in the graph.
 type WebhookEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// Deliveries holds the value of the deliveries edge.
 	Deliveries []*WebhookDelivery `json:"deliveries,omitempty"`

@@ -22,7 +22,7 @@ type WebhookDelivery struct {
 	ID int `json:"id,omitempty"`
 	// WorkspaceID holds the value of the "workspace_id" field.
 	WorkspaceID int `json:"workspace_id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// WebhookID holds the value of the "webhook_id" field.
 	WebhookID int `json:"webhook_id,omitempty"`
@@ -62,7 +62,7 @@ type WebhookDelivery struct {
 
 // WebhookDeliveryEdges holds the relations/edges for other nodes in the graph.
 type WebhookDeliveryEdges struct {
-	// Workspace holds the value of the workspace edge.
+	// The workspace it belongs to (SPEC §1: nothing crosses workspaces).
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// Webhook holds the value of the webhook edge.
 	Webhook *Webhook `json:"webhook,omitempty"`

@@ -13,46 +13,46 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
-// Workspace is the model entity for the Workspace schema.
+// A tenant (SPEC §1) and its settings; every other object belongs to exactly one. Admins change the settings with updateWorkspaceSettings.
 type Workspace struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// Name holds the value of the "name" field.
+	// The workspace's name (1 to 200 characters).
 	Name string `json:"name,omitempty"`
-	// Slug holds the value of the "slug" field.
+	// A short unique name, set at creation.
 	Slug string `json:"slug,omitempty"`
-	// AutoClaimOnReply holds the value of the "auto_claim_on_reply" field.
+	// C3: a human replying to an unclaimed conversation claims it (default true).
 	AutoClaimOnReply bool `json:"auto_claim_on_reply,omitempty"`
-	// MaxClaimsPerAgent holds the value of the "max_claims_per_agent" field.
+	// C6: the most open (NEW or PENDING) conversations a human may own, 1 to 1000 (default 20); beyond it CAPACITY_EXCEEDED.
 	MaxClaimsPerAgent int `json:"max_claims_per_agent,omitempty"`
-	// BulkClaimCap holds the value of the "bulk_claim_cap" field.
+	// C5: the most conversations one bulkClaimConversations call may claim, 1 to 50 (default 50).
 	BulkClaimCap int `json:"bulk_claim_cap,omitempty"`
-	// SelfAssignment holds the value of the "self_assignment" field.
+	// C10: whether agents may claim and assign themselves (ALLOWED, the default) or only routing and supervisors assign (ROUTING_ONLY).
 	SelfAssignment enum.SelfAssignment `json:"self_assignment,omitempty"`
-	// PauseBotOnClaim holds the value of the "pause_bot_on_claim" field.
+	// I5: a human taking a bot's conversation pauses the bot (default true).
 	PauseBotOnClaim bool `json:"pause_bot_on_claim,omitempty"`
-	// CapacityCountsPending holds the value of the "capacity_counts_pending" field.
+	// R2: PENDING conversations count against channel capacity too (default false).
 	CapacityCountsPending bool `json:"capacity_counts_pending,omitempty"`
-	// CapacityCountsOnHold holds the value of the "capacity_counts_on_hold" field.
+	// R2: ON_HOLD conversations count against channel capacity too (default false).
 	CapacityCountsOnHold bool `json:"capacity_counts_on_hold,omitempty"`
-	// StaleClaimAfterSeconds holds the value of the "stale_claim_after_seconds" field.
+	// C8: seconds of owner inactivity after which a claim is flagged stale, 60 to 604800 (default 1800).
 	StaleClaimAfterSeconds int `json:"stale_claim_after_seconds,omitempty"`
-	// AutoReleaseEnabled holds the value of the "auto_release_enabled" field.
+	// C8: release claims inactive for autoReleaseAfterSeconds back to the queue (default false).
 	AutoReleaseEnabled bool `json:"auto_release_enabled,omitempty"`
-	// AutoReleaseAfterSeconds holds the value of the "auto_release_after_seconds" field.
+	// C8: seconds of owner inactivity before an automatic release, when enabled; 60 to 2592000 (default 7200).
 	AutoReleaseAfterSeconds int `json:"auto_release_after_seconds,omitempty"`
-	// LockGracePeriodSeconds holds the value of the "lock_grace_period_seconds" field.
+	// L6: seconds a human's lock outlives its connection (renewed by a live WebSocket or heartbeat), 15 to 3600 (default 60).
 	LockGracePeriodSeconds int `json:"lock_grace_period_seconds,omitempty"`
-	// AuditRetentionDays holds the value of the "audit_retention_days" field.
+	// E6: days events are kept, 1 to 3650 (default 365); a cursor older than that is CURSOR_EXPIRED.
 	AuditRetentionDays int `json:"audit_retention_days,omitempty"`
-	// WrapUpEnabled holds the value of the "wrap_up_enabled" field.
+	// §6: agents get a WRAP_UP state after the customer leaves (default false).
 	WrapUpEnabled bool `json:"wrap_up_enabled,omitempty"`
-	// CustomerInactivitySeconds holds the value of the "customer_inactivity_seconds" field.
+	// §6: seconds of customer silence after which the customer is taken to have left (the state follows), 60 to 2592000 (default 1800).
 	CustomerInactivitySeconds int `json:"customer_inactivity_seconds,omitempty"`
-	// SLAFirstResponseSeconds holds the value of the "sla_first_response_seconds" field.
+	// §8: seconds a new or reopened conversation may wait for a human reply before it counts as an SLA breach (queueStats), 10 to 604800 (default 300).
 	SLAFirstResponseSeconds int `json:"sla_first_response_seconds,omitempty"`
 	// EventSeq holds the value of the "event_seq" field.
 	EventSeq int64 `json:"event_seq,omitempty"`

@@ -2888,36 +2888,55 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../schema/admin.graphql", Input: `# Workspace administration: agents, teams, pools, settings (admins).
 
+"An agent's permission on one channel and how many conversations it may own there at once (R1, R2)."
 input ChannelCapacityInput {
+  "The channel; each may appear once per list (BAD_USER_INPUT otherwise)."
   channel: Channel!
-  "How many conversations on this channel the agent may own at once (R1)."
+  "How many conversations on this channel the agent may own at once, 0 to 1000 (R1)."
   capacity: Int!
 }
 
+"A new agent of the viewer's workspace: a human (email and password) or a bot (kind VIRTUAL with a vaRole)."
 input CreateAgentInput {
   "Humans sign in with email and password; bots (kind VIRTUAL) have neither and use API keys."
   email: String
+  "The display name, 1 to 200 characters; customers see it on the agent's messages (C13)."
   name: String!
+  "The sign-in password (humans only); at least 8 characters, refused (BAD_USER_INPUT on password) when common, one repeated character or the email."
   password: String
+  "A human's role (default AGENT); no higher than the caller's own (FORBIDDEN). Bots are always AGENT."
   role: Role = AGENT
+  "HUMAN (the default) or VIRTUAL (a bot); cannot change later."
   kind: AgentKind = HUMAN
+  "Required for bots (INCEPTION or DELEGATION), refused for humans."
   vaRole: VARole
+  "Skills for routing (R3): up to 50 labels of 1 to 64 characters, stored lower case."
   skills: [String!]
+  "Languages for routing (R3): up to 50 labels of 1 to 64 characters, stored lower case."
   languages: [String!]
+  "The channels the agent may receive conversations on, with a capacity each (R1); none by default."
   channels: [ChannelCapacityInput!]
 }
 
+"Changes to an agent; fields left out stay as they are. Only admins change anything but one's own name and password."
 input UpdateAgentInput {
+  "The new display name, 1 to 200 characters."
   name: String
+  "The new sign-in email (humans only; CONFLICT when another agent has it)."
   email: String
+  "The new password (humans only), checked as in createAgent."
   password: String
+  "The new role (humans only): no higher than the caller's (FORBIDDEN); nobody changes their own (BAD_USER_INPUT)."
   role: Role
+  "The new job of a bot (bots only)."
   vaRole: VARole
+  "Replaces the agent's skills (R3)."
   skills: [String!]
+  "Replaces the agent's languages (R3)."
   languages: [String!]
   "Replaces the agent's channel permissions and capacities when given."
   channels: [ChannelCapacityInput!]
-  "Deactivated agents cannot sign in; their sessions and API keys stop working."
+  "Deactivated agents cannot sign in; their sessions and API keys stop working. Nobody deactivates themselves."
   active: Boolean
   "Replaces the agent's team memberships when given (R3: team requirements)."
   teamIds: [ID!]
@@ -2925,37 +2944,74 @@ input UpdateAgentInput {
   poolIds: [ID!]
 }
 
+"A new team."
 input CreateTeamInput {
+  "The team's name, 1 to 200 characters, unique in the workspace (CONFLICT otherwise)."
   name: String!
+  "Its members: agents of the workspace (NOT_FOUND otherwise), at most 1000."
   memberIds: [ID!]
 }
 
+"A new claim pool (C7)."
 input CreatePoolInput {
+  "The pool's name, 1 to 200 characters."
   name: String!
   "Conversations tagged with this tag can be claimed only by the pool's members (C7)."
   tag: String!
+  "Its members: agents of the workspace (NOT_FOUND otherwise), at most 1000."
   memberIds: [ID!]
 }
 
 extend type Query {
   "The viewer's workspace and its settings."
   workspace: Workspace!
+  "The workspace's teams, by name. Any member of the workspace."
   teams: [Team!]!
+  "The workspace's claim pools, by tag. Any member of the workspace."
   pools: [Pool!]!
 }
 
 extend type Mutation {
-  createAgent(input: CreateAgentInput!): Agent!
-  updateAgent(id: ID!, input: UpdateAgentInput!): Agent!
-  createTeam(input: CreateTeamInput!): Team!
-  createPool(input: CreatePoolInput!): Pool!
-  updateWorkspaceSettings(input: UpdateWorkspaceInput!): Workspace!
+  """
+  Admins: add a human or a bot to the workspace. BAD_USER_INPUT names the field that is wrong;
+  CONFLICT when the email is taken; FORBIDDEN below ADMIN or for a role above the caller's.
+  """
+  createAgent(
+    "The new agent."
+    input: CreateAgentInput!
+  ): Agent!
+  """
+  Change an agent: admins anyone up to their own role, every agent its own name and password
+  (FORBIDDEN otherwise). Routing sees the change at once.
+  """
+  updateAgent(
+    "The agent to change (NOT_FOUND outside the workspace)."
+    id: ID!
+    "What to change."
+    input: UpdateAgentInput!
+  ): Agent!
+  "Admins: add a team (FORBIDDEN below ADMIN; CONFLICT when the name is taken)."
+  createTeam(
+    "The new team."
+    input: CreateTeamInput!
+  ): Team!
+  "Admins: add a claim pool for a tag (C7; FORBIDDEN below ADMIN; CONFLICT when the tag has a pool)."
+  createPool(
+    "The new pool."
+    input: CreatePoolInput!
+  ): Pool!
+  "Admins: change the workspace's settings; a value out of range is BAD_USER_INPUT and nothing changes (FORBIDDEN below ADMIN)."
+  updateWorkspaceSettings(
+    "The settings to change."
+    input: UpdateWorkspaceInput!
+  ): Workspace!
 }
 `, BuiltIn: false},
 	{Name: "../schema/analytics.graphql", Input: `# Analytics for supervisor dashboards (SPEC §8), from the conversations and the event log.
 
 "One channel's queue."
 type QueueStat {
+  "The channel of the queue."
   channel: Channel!
   "Conversations waiting in the queue now."
   depth: Int!
@@ -2967,18 +3023,27 @@ type QueueStat {
 
 extend type Query {
   "§8, supervisors and above: every channel's queue now, and SLA breaches from ` + "`" + `from` + "`" + ` (default: 7 days ago) to ` + "`" + `to` + "`" + ` (default: now)."
-  queueStats(from: Time, to: Time): [QueueStat!]!
+  queueStats(
+    "Count SLA breaches from this instant (default: 7 days before to)."
+    from: Time
+    "Count SLA breaches until this instant (default: now)."
+    to: Time
+  ): [QueueStat!]!
 }
 
 "An agent's current load on a permitted channel."
 type ChannelLoad {
+  "The channel."
   channel: Channel!
+  "Conversations the agent owns that count against its capacity there (R2)."
   count: Int!
+  "The agent's capacity on the channel (R1)."
   capacity: Int!
 }
 
 "One agent over a period (§8)."
 type AgentPerformance {
+  "The agent."
   agent: Agent!
   "Conversations it claimed or routing gave it."
   claims: Int!
@@ -2986,7 +3051,9 @@ type AgentPerformance {
   avgTimeToClaimSeconds: Float
   "Average time from getting a conversation to the agent's first reply in it; null without replies."
   avgFirstResponseSeconds: Float
+  "Conversations it released back to the queue (C4)."
   released: Int!
+  "Conversations it resolved."
   resolved: Int!
   "Now, whatever the period."
   load: [ChannelLoad!]!
@@ -2994,21 +3061,33 @@ type AgentPerformance {
 
 extend type Query {
   "§8, supervisors and above: every human agent over the last ` + "`" + `days` + "`" + ` (7 by default; 30 …) or from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + `."
-  agentPerformance(days: Int, from: Time, to: Time): [AgentPerformance!]!
+  agentPerformance(
+    "The last this many days, 1 to 366, until to; not with from (BAD_USER_INPUT)."
+    days: Int
+    "The start of the period (must be before to)."
+    from: Time
+    "The end of the period (default: now)."
+    to: Time
+  ): [AgentPerformance!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/auth.graphql", Input: `# Sign-in, the viewer and API keys (SPEC §10).
 
+"A signed-in session (login)."
 type AuthPayload {
   "The session token: send it as ` + "`" + `Authorization: Bearer <token>` + "`" + ` (HTTP) or in ` + "`" + `connection_init` + "`" + ` (WebSocket)."
   token: String!
+  "The agent who signed in."
   agent: Agent!
+  "When the token stops working; logout ends it earlier."
   expiresAt: Time!
 }
 
+"A new API key (createApiKey)."
 type CreateApiKeyPayload {
   "The key itself, shown this once; only a hash is stored."
   key: String!
+  "The key's record: its name, prefix and agent, for listing and revoking it."
   apiKey: ApiKey!
 }
 
@@ -3017,48 +3096,75 @@ extend type Query {
   me: Agent!
 }
 
+"What a caller may change. Every field but login needs a credential (UNAUTHENTICATED without one) and acts only in the caller's workspace."
 type Mutation {
-  "Sign in with email and password; returns a session token (expires; revocable by logout)."
-  login(email: String!, password: String!): AuthPayload!
-  "Revoke the session token this request was made with."
+  "Sign in with email and password; returns a session token (expires; revocable by logout). Any failure is the same UNAUTHENTICATED; repeated failures are slowed, then RATE_LIMITED."
+  login(
+    "The agent's sign-in email (any case)."
+    email: String!
+    "The agent's password."
+    password: String!
+  ): AuthPayload!
+  "Revoke the session token this request was made with (BAD_USER_INPUT with an API key: use revokeApiKey)."
   logout: Boolean!
   "Create an API key acting as the given agent of the viewer's workspace (admins; the key is returned once)."
-  createApiKey(agentId: ID!, name: String!): CreateApiKeyPayload!
+  createApiKey(
+    "The agent the key acts as (NOT_FOUND outside the workspace; INVALID_STATE when deactivated; only a SUPER_ADMIN keys a SUPER_ADMIN)."
+    agentId: ID!
+    "What the key is for, 1 to 200 characters."
+    name: String!
+  ): CreateApiKeyPayload!
   "Revoke an API key (admins, or the agent the key belongs to)."
-  revokeApiKey(id: ID!): ApiKey!
+  revokeApiKey(
+    "The key's id (ApiKey.id; NOT_FOUND outside the workspace). Revoking a revoked key returns it unchanged."
+    id: ID!
+  ): ApiKey!
 }
 `, BuiltIn: false},
 	{Name: "../schema/conversation.graphql", Input: `# Conversations: what channel connectors send in.
 
+"A customer's message as a channel connector received it."
 input IngestMessageInput {
+  "The channel it arrived on."
   channel: Channel!
   "The customer's handle on that channel (phone number, page-scoped id, email address …)."
   customerHandle: String!
+  "The customer's name when the channel knows it (at most 200 characters); it renames the customer."
   customerName: String
+  "The message, 1 to 10000 characters."
   text: String!
 }
 
 extend type Mutation {
   """
-  A customer wrote in (channel connectors). Finds or creates the customer and its open
-  conversation on that channel, stores the message, and returns the conversation; a new one is
-  owned and locked by the workspace's INCEPTION bot, state CREATED (I1).
+  A customer wrote in (channel connectors: an API key, or an admin; FORBIDDEN otherwise). Finds or
+  creates the customer and its open conversation on that channel, stores the message, and returns
+  the conversation; a new one is owned and locked by the workspace's INCEPTION bot, state CREATED
+  (I1). A RESOLVED conversation reopens as NEW (§6).
   """
-  ingestCustomerMessage(input: IngestMessageInput!): Conversation!
+  ingestCustomerMessage(
+    "The message and who sent it."
+    input: IngestMessageInput!
+  ): Conversation!
 }
 `, BuiltIn: false},
 	{Name: "../schema/desk.graphql", Input: `# Locking and ownership (SPEC §2, §3): who may reply now, who owns a conversation.
 
 "C1: a conversation's owner as the viewer sees it. Bot-owned or unowned is UNCLAIMED to humans."
 enum Ownership {
+  "Nobody or a bot owns it: a human may claim it (taking it from the bot pauses the bot, I5)."
   UNCLAIMED
+  "The viewer owns it."
   CLAIMED_BY_ME
+  "Another human owns it: claiming it is CONFLICT."
   CLAIMED_BY_OTHER
 }
 
 "The one agent allowed to reply right now (L1–L8)."
 type Lock {
+  "Who holds it: a human who opened or claimed the conversation, or the bot that owns it (L7)."
   holder: Agent!
+  "When the holder gained it."
   acquiredAt: Time!
 }
 
@@ -3066,10 +3172,13 @@ type Lock {
 type Error {
   "An extensions.code of SPEC §9."
   code: String!
+  "What went wrong and what to do next."
   message: String!
 }
 
+"One conversation's outcome in bulkClaimConversations (C5)."
 type BulkClaimResult {
+  "The conversation this outcome is about."
   conversationId: ID!
   "The conversation as claimed; null when it was not."
   conversation: Conversation
@@ -3078,6 +3187,7 @@ type BulkClaimResult {
 }
 
 extend type Conversation {
+  "C1: who owns it, from the viewer's side."
   ownership: Ownership!
   "Who may reply right now; null when nobody holds the lock."
   lock: Lock
@@ -3087,63 +3197,218 @@ extend type Conversation {
 
 extend type Mutation {
   "Open a conversation (L3, L4): gains the lock when it is free, releases the viewer's previous lock; otherwise a read-only view."
-  openConversation(id: ID!): Conversation!
+  openConversation(
+    "The conversation (NOT_FOUND outside the workspace)."
+    id: ID!
+  ): Conversation!
   "Close the view: releases the viewer's lock on it (L6)."
-  closeConversation(id: ID!): Conversation!
-  "Take the lock from its holder in one step (L5); from a bot, this takes the conversation over."
-  stealLock(id: ID!): Conversation!
+  closeConversation(
+    "The conversation."
+    id: ID!
+  ): Conversation!
+  "Take the lock from its holder in one step (L5); from a bot, this takes the conversation over. Humans only (FORBIDDEN for bots); INVALID_STATE unless NEW or PENDING (L1)."
+  stealLock(
+    "The conversation."
+    id: ID!
+  ): Conversation!
   "Claim ownership (C2); the first committed claim wins, the others get CONFLICT with the owner. force (supervisors) passes the caps, audited."
-  claimConversation(id: ID!, force: Boolean = false): Conversation!
+  claimConversation(
+    "The conversation."
+    id: ID!
+    "Supervisors and above: claim past maxClaimsPerAgent and channel capacity (CAPACITY_EXCEEDED otherwise); recorded as cap.overridden."
+    force: Boolean = false
+  ): Conversation!
   "Return the viewer's conversation to the queue (C4)."
-  releaseConversation(id: ID!): Conversation!
+  releaseConversation(
+    "The conversation: the viewer must own it (FORBIDDEN otherwise; INVALID_STATE when nobody does)."
+    id: ID!
+  ): Conversation!
   "Give ownership to another agent with an optional handoff note (C4)."
-  reassignConversation(id: ID!, agentId: ID!, note: String, force: Boolean = false): Conversation!
+  reassignConversation(
+    "The conversation: the viewer owns it, or is a supervisor (FORBIDDEN otherwise)."
+    id: ID!
+    "The new owner: an active human, ONLINE unless forced (INVALID_STATE), in the conversation's pools (C7)."
+    agentId: ID!
+    "A handoff note (at most 5000 characters): stored as an internal note and shown to the new owner."
+    note: String
+    "Supervisors and above: pass the new owner's caps (CAPACITY_EXCEEDED otherwise) and presence, audited."
+    force: Boolean = false
+  ): Conversation!
   "Claim up to the workspace's bulkClaimCap (50) conversations, each decided on its own (C5)."
-  bulkClaimConversations(ids: [ID!]!): [BulkClaimResult!]!
+  bulkClaimConversations(
+    "The conversations, at most bulkClaimCap (BAD_USER_INPUT otherwise); repeats count once. Ownership only: no lock is taken."
+    ids: [ID!]!
+  ): [BulkClaimResult!]!
   "Supervisors and admins: take a claim back, e.g. a stale one (C8)."
-  forceRelease(id: ID!): Conversation!
+  forceRelease(
+    "The conversation (INVALID_STATE when no human owns it)."
+    id: ID!
+  ): Conversation!
   "Reply to the customer; needs the lock (L8). With expectedVersion older than the conversation's version: CONFLICT."
-  sendMessage(conversationId: ID!, text: String!, expectedVersion: Int): Message!
+  sendMessage(
+    "The conversation; LOCKED (with the holder) when someone else holds its lock."
+    conversationId: ID!
+    "The reply, 1 to 10000 characters."
+    text: String!
+    "The conversation's version the viewer last saw: an older one is CONFLICT (with currentVersion), so nobody answers blind."
+    expectedVersion: Int
+  ): Message!
   "Add an internal note (C12): any member, no lock needed; customers never see notes."
-  addNote(conversationId: ID!, text: String!): Note!
+  addNote(
+    "The conversation (INVALID_STATE once CLOSED)."
+    conversationId: ID!
+    "The note, 1 to 5000 characters."
+    text: String!
+  ): Note!
   "NEW → PENDING; needs the lock (L8) and releases it (L6)."
-  pendConversation(id: ID!): Conversation!
+  pendConversation(
+    "The conversation (INVALID_STATE when already PENDING)."
+    id: ID!
+  ): Conversation!
   "NEW or PENDING → RESOLVED; needs the lock (L8) and releases it (L6)."
-  resolveConversation(id: ID!): Conversation!
+  resolveConversation(
+    "The conversation (INVALID_STATE when already RESOLVED)."
+    id: ID!
+  ): Conversation!
   "Renew the viewer's lock lease (L6). WebSocket clients need not: an open connection renews it."
   heartbeat: Boolean!
   "Set the viewer's presence: ONLINE receives conversations, AWAY keeps what it owns, OFFLINE gets nothing."
-  setPresence(presence: Presence!): Agent!
+  setPresence(
+    "The new presence."
+    presence: Presence!
+  ): Agent!
 }
 `, BuiltIn: false},
-	{Name: "../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+	{Name: "../schema/ent.graphql", Input: `"""
+Code generation only (gqlgen): how a field maps to Go. No effect on requests.
+"""
+directive @goField(
+  """
+  Code generation only.
+  """
+  forceResolver: Boolean
+
+  """
+  Code generation only.
+  """
+  name: String
+
+  """
+  Code generation only.
+  """
+  omittable: Boolean
+) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+"""
+Code generation only (gqlgen): which Go type a GraphQL type maps to. No effect on requests.
+"""
+directive @goModel(
+  """
+  Code generation only.
+  """
+  model: String
+
+  """
+  Code generation only.
+  """
+  models: [String!]
+
+  """
+  Code generation only.
+  """
+  forceGenerate: Boolean
+) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+A user of a workspace: a human (with a role) or a bot (kind VIRTUAL, with a vaRole), SPEC §1.
+"""
 type Agent implements Node {
+  """
+  The agent's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  HUMAN or VIRTUAL (a bot); set at creation, never changes.
+  """
   kind: AgentKind!
+  """
+  What a human may do (bots are always AGENT and act by their vaRole). Changing it ends the agent's live connections.
+  """
   role: Role!
+  """
+  A bot's job (INCEPTION or DELEGATION); null for humans.
+  """
   vaRole: VARole
+  """
+  The display name (1 to 200 characters); customers see it on the agent's messages (C13).
+  """
   name: String!
+  """
+  The sign-in email, lower case, unique across workspaces; null for bots.
+  """
   email: String
+  """
+  ONLINE, AWAY or OFFLINE (setPresence); only ONLINE agents receive new conversations.
+  """
   presence: Presence!
+  """
+  When the presence last changed.
+  """
   presenceChangedAt: Time!
+  """
+  Skills routing matches against a conversation's requiredSkills (R3); lower case.
+  """
   skills: [String!]!
+  """
+  Languages routing matches against a conversation's requiredLanguage (R3); lower case.
+  """
   languages: [String!]!
+  """
+  The last time the agent claimed or replied; null before that.
+  """
   lastActivityAt: Time
+  """
+  False once deactivated (updateAgent): it cannot sign in, its keys stop working and it receives nothing.
+  """
   active: Boolean!
+  """
+  The workspace it belongs to (SPEC §1: nothing crosses workspaces).
+  """
   workspace: Workspace!
+  """
+  The channels the agent is permitted on, each with its capacity (R1).
+  """
   channels: [AgentChannel!]
+  """
+  The teams the agent is a member of (R3, C11).
+  """
   teams: [Team!]
+  """
+  The pools the agent is a member of (C7).
+  """
   pools: [Pool!]
 }
+"""
+An agent's permission on one channel, with its capacity (R1, R2); set by createAgent and updateAgent.
+"""
 type AgentChannel implements Node {
+  """
+  The agent channel's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  The channel the agent may receive conversations on (R1).
+  """
   channel: Channel!
+  """
+  How many conversations on this channel the agent may own at once, 0 to 1000 (R2: NEW ones; PENDING and ON_HOLD ones as the workspace says).
+  """
   capacity: Int!
 }
 """
-A connection to a list of items.
+A page of Agents (Relay connection): edges with their cursors, pageInfo to page on, and totalCount.
 """
 type AgentConnection {
   """
@@ -3160,7 +3425,7 @@ type AgentConnection {
   totalCount: Int!
 }
 """
-An edge in a connection.
+One Agent in a page, with its cursor.
 """
 type AgentEdge {
   """
@@ -3173,10 +3438,16 @@ type AgentEdge {
   cursor: Cursor!
 }
 """
-AgentKind is enum for the field kind
+Whether an agent is a person or a bot (SPEC §1).
 """
 enum AgentKind @goModel(model: "switchboard/ent/schema/enum.AgentKind") {
+  """
+  A person: signs in with email and password, has a role, holds at most one lock (L2).
+  """
   HUMAN
+  """
+  A bot: has a vaRole instead of a role, authenticates with an API key, holds the lock exactly while it owns a conversation (L7).
+  """
   VIRTUAL
 }
 """
@@ -3196,195 +3467,575 @@ input AgentOrder {
 Properties by which Agent connections can be ordered.
 """
 enum AgentOrderField {
+  """
+  Order by createdAt.
+  """
   CREATED_AT
+  """
+  Order by role.
+  """
   ROLE
+  """
+  Order by name.
+  """
   NAME
 }
 """
-AgentWhereInput is used for filtering Agent objects.
-Input was generated by ent.
+A filter on Agents: every predicate given must hold (they are ANDed); and, or and not combine filters.
 """
 input AgentWhereInput {
+  """
+  Matches what the given filter does not match.
+  """
   not: AgentWhereInput
+  """
+  Matches what every one of the given filters matches.
+  """
   and: [AgentWhereInput!]
+  """
+  Matches what at least one of the given filters matches.
+  """
   or: [AgentWhereInput!]
   """
-  id field predicates
+  id equals the value.
   """
   id: ID
+  """
+  id is not equal to the value.
+  """
   idNEQ: ID
+  """
+  id is one of the values.
+  """
   idIn: [ID!]
+  """
+  id is none of the values.
+  """
   idNotIn: [ID!]
+  """
+  id is greater than the value.
+  """
   idGT: ID
+  """
+  id is greater than or equal to the value.
+  """
   idGTE: ID
+  """
+  id is less than the value.
+  """
   idLT: ID
+  """
+  id is less than or equal to the value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  createdAt equals the value.
   """
   createdAt: Time
+  """
+  createdAt is not equal to the value.
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of the values.
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of the values.
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is later than the value.
+  """
   createdAtGT: Time
+  """
+  createdAt is later than or equal to the value.
+  """
   createdAtGTE: Time
+  """
+  createdAt is earlier than the value.
+  """
   createdAtLT: Time
+  """
+  createdAt is earlier than or equal to the value.
+  """
   createdAtLTE: Time
   """
-  kind field predicates
+  kind equals the value.
   """
   kind: AgentKind
+  """
+  kind is not equal to the value.
+  """
   kindNEQ: AgentKind
+  """
+  kind is one of the values.
+  """
   kindIn: [AgentKind!]
+  """
+  kind is none of the values.
+  """
   kindNotIn: [AgentKind!]
   """
-  role field predicates
+  role equals the value.
   """
   role: Role
+  """
+  role is not equal to the value.
+  """
   roleNEQ: Role
+  """
+  role is one of the values.
+  """
   roleIn: [Role!]
+  """
+  role is none of the values.
+  """
   roleNotIn: [Role!]
   """
-  va_role field predicates
+  vaRole equals the value.
   """
   vaRole: VARole
+  """
+  vaRole is not equal to the value.
+  """
   vaRoleNEQ: VARole
+  """
+  vaRole is one of the values.
+  """
   vaRoleIn: [VARole!]
+  """
+  vaRole is none of the values.
+  """
   vaRoleNotIn: [VARole!]
+  """
+  true: only those without a vaRole (null).
+  """
   vaRoleIsNil: Boolean
+  """
+  true: only those with a vaRole (not null).
+  """
   vaRoleNotNil: Boolean
   """
-  name field predicates
+  name equals the value.
   """
   name: String
+  """
+  name is not equal to the value.
+  """
   nameNEQ: String
+  """
+  name is one of the values.
+  """
   nameIn: [String!]
+  """
+  name is none of the values.
+  """
   nameNotIn: [String!]
+  """
+  name is after (in byte order) the value.
+  """
   nameGT: String
+  """
+  name is after (in byte order) or equal to the value.
+  """
   nameGTE: String
+  """
+  name is before (in byte order) the value.
+  """
   nameLT: String
+  """
+  name is before (in byte order) or equal to the value.
+  """
   nameLTE: String
+  """
+  name contains the value.
+  """
   nameContains: String
+  """
+  name starts with the value.
+  """
   nameHasPrefix: String
+  """
+  name ends with the value.
+  """
   nameHasSuffix: String
+  """
+  name equals the value, ignoring case.
+  """
   nameEqualFold: String
+  """
+  name contains the value, ignoring case.
+  """
   nameContainsFold: String
   """
-  email field predicates
+  email equals the value.
   """
   email: String
+  """
+  email is not equal to the value.
+  """
   emailNEQ: String
+  """
+  email is one of the values.
+  """
   emailIn: [String!]
+  """
+  email is none of the values.
+  """
   emailNotIn: [String!]
+  """
+  email is after (in byte order) the value.
+  """
   emailGT: String
+  """
+  email is after (in byte order) or equal to the value.
+  """
   emailGTE: String
+  """
+  email is before (in byte order) the value.
+  """
   emailLT: String
+  """
+  email is before (in byte order) or equal to the value.
+  """
   emailLTE: String
+  """
+  email contains the value.
+  """
   emailContains: String
+  """
+  email starts with the value.
+  """
   emailHasPrefix: String
+  """
+  email ends with the value.
+  """
   emailHasSuffix: String
+  """
+  true: only those without a email (null).
+  """
   emailIsNil: Boolean
+  """
+  true: only those with a email (not null).
+  """
   emailNotNil: Boolean
+  """
+  email equals the value, ignoring case.
+  """
   emailEqualFold: String
+  """
+  email contains the value, ignoring case.
+  """
   emailContainsFold: String
   """
-  presence field predicates
+  presence equals the value.
   """
   presence: Presence
+  """
+  presence is not equal to the value.
+  """
   presenceNEQ: Presence
+  """
+  presence is one of the values.
+  """
   presenceIn: [Presence!]
+  """
+  presence is none of the values.
+  """
   presenceNotIn: [Presence!]
   """
-  presence_changed_at field predicates
+  presenceChangedAt equals the value.
   """
   presenceChangedAt: Time
+  """
+  presenceChangedAt is not equal to the value.
+  """
   presenceChangedAtNEQ: Time
+  """
+  presenceChangedAt is one of the values.
+  """
   presenceChangedAtIn: [Time!]
+  """
+  presenceChangedAt is none of the values.
+  """
   presenceChangedAtNotIn: [Time!]
+  """
+  presenceChangedAt is later than the value.
+  """
   presenceChangedAtGT: Time
+  """
+  presenceChangedAt is later than or equal to the value.
+  """
   presenceChangedAtGTE: Time
+  """
+  presenceChangedAt is earlier than the value.
+  """
   presenceChangedAtLT: Time
+  """
+  presenceChangedAt is earlier than or equal to the value.
+  """
   presenceChangedAtLTE: Time
   """
-  last_activity_at field predicates
+  lastActivityAt equals the value.
   """
   lastActivityAt: Time
+  """
+  lastActivityAt is not equal to the value.
+  """
   lastActivityAtNEQ: Time
+  """
+  lastActivityAt is one of the values.
+  """
   lastActivityAtIn: [Time!]
+  """
+  lastActivityAt is none of the values.
+  """
   lastActivityAtNotIn: [Time!]
+  """
+  lastActivityAt is later than the value.
+  """
   lastActivityAtGT: Time
+  """
+  lastActivityAt is later than or equal to the value.
+  """
   lastActivityAtGTE: Time
+  """
+  lastActivityAt is earlier than the value.
+  """
   lastActivityAtLT: Time
+  """
+  lastActivityAt is earlier than or equal to the value.
+  """
   lastActivityAtLTE: Time
+  """
+  true: only those without a lastActivityAt (null).
+  """
   lastActivityAtIsNil: Boolean
+  """
+  true: only those with a lastActivityAt (not null).
+  """
   lastActivityAtNotNil: Boolean
   """
-  active field predicates
+  active equals the value.
   """
   active: Boolean
+  """
+  active is not equal to the value.
+  """
   activeNEQ: Boolean
 }
+"""
+A credential for an integration or bot, acting as one agent (SPEC §10): send it as Authorization: Bearer <key>. Only a hash is stored. Visible to admins and to the agent it acts as.
+"""
 type ApiKey implements Node @goModel(model: "switchboard/ent.APIKey") {
+  """
+  The api key's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  What the key is for, as given to createApiKey (1 to 200 characters).
+  """
   name: String!
+  """
+  The key's first characters (sbk_ and six more), to tell keys apart; the key itself is never shown again.
+  """
   prefix: String!
+  """
+  When the key last authenticated a request (recorded at most once a minute); null if never.
+  """
   lastUsedAt: Time
+  """
+  When it was revoked (revokeApiKey); null while it works.
+  """
   revokedAt: Time
+  """
+  The agent the key acts as: a request with the key has that agent's role and workspace.
+  """
   agent: Agent!
 }
 """
-AuthorKind is enum for the field author_kind
+Who wrote a message.
 """
 enum AuthorKind @goModel(model: "switchboard/ent/schema/enum.AuthorKind") {
+  """
+  The customer, through a channel connector (ingestCustomerMessage).
+  """
   CUSTOMER
+  """
+  A human agent (sendMessage).
+  """
   AGENT
+  """
+  A bot (sendMessage with a bot's API key).
+  """
   BOT
+  """
+  Switchboard itself (reserved: no operation writes such messages yet).
+  """
   SYSTEM
 }
 """
-Channel is enum for the field channel
+A customer channel (SPEC §1). A conversation is routed on the channel it arrived on; agents are permitted on channels with a capacity each (R1).
 """
 enum Channel @goModel(model: "switchboard/ent/schema/enum.Channel") {
+  """
+  Text messages to and from a phone number.
+  """
   SMS
+  """
+  The chat widget of a website or app.
+  """
   LIVE_CHAT
+  """
+  WhatsApp messages.
+  """
   WHATSAPP
+  """
+  Facebook Messenger.
+  """
   FACEBOOK
+  """
+  Instagram direct messages.
+  """
   INSTAGRAM
+  """
+  Email.
+  """
   EMAIL
 }
+"""
+A customer's presence in a conversation on one channel (§6): the conversation's state follows whether any is active.
+"""
 type ChannelSession implements Node {
+  """
+  The channel session's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  The channel of the session.
+  """
   channel: Channel!
+  """
+  True while the customer is there; false once they left (endCustomerSession, inactivity).
+  """
   active: Boolean!
+  """
+  When the session began.
+  """
   startedAt: Time!
+  """
+  When it ended; null while active.
+  """
   endedAt: Time
+  """
+  The customer's handle the session is on.
+  """
   identity: CustomerIdentity
 }
+"""
+One customer's thread on the channel it arrived on (SPEC §1): its queue status, lifecycle state, owner, lock and routing requirements.
+"""
 type Conversation implements Node {
+  """
+  The conversation's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  The channel it arrived on: it is routed and counted against capacity there (R1, R2).
+  """
   channel: Channel!
+  """
+  The inbox queue: NEW, PENDING or RESOLVED.
+  """
   status: ConversationStatus!
+  """
+  The lifecycle state (SPEC §6).
+  """
   state: ConversationState!
+  """
+  Higher is assigned first from the queue, then the longest waiting (R5); 0 by default.
+  """
   priority: Int!
+  """
+  Goes up by one with every change; pass it as sendMessage's expectedVersion to refuse replying over a change not yet seen (CONFLICT).
+  """
   version: Int!
+  """
+  Labels, lower case; a pool's tag restricts who may take it (C7). completeTakeover adds to them.
+  """
   tags: [String!]!
+  """
+  Routing gives it only to agents with every one of these skills (R3).
+  """
   requiredSkills: [String!]!
+  """
+  Routing gives it only to agents speaking this language (R3); null: any.
+  """
   requiredLanguage: String
+  """
+  When its current owner got it (claim, routing, reassignment …); null while unowned.
+  """
   claimedAt: Time
+  """
+  C8: the human owner has been inactive on it for the workspace's staleClaimAfterSeconds; cleared when the owner acts or it changes hands.
+  """
   stale: Boolean!
+  """
+  I5: the bot sends nothing until the conversation is handed back to it.
+  """
   botPaused: Boolean!
+  """
+  When it entered the queue without a human owner (R5 arrival order, §8 time-to-claim); null when a human owns it.
+  """
   queuedSince: Time
+  """
+  The start of the last message (up to 140 characters), for lists.
+  """
   preview: String!
+  """
+  When the last message, the customer's or a reply, was written.
+  """
   lastMessageAt: Time!
+  """
+  When the customer last wrote.
+  """
   lastCustomerMessageAt: Time
+  """
+  When anything about it last changed.
+  """
   updatedAt: Time!
+  """
+  When it was last resolved; null while not RESOLVED.
+  """
   resolvedAt: Time
+  """
+  When housekeeping closed it (state CLOSED); null before.
+  """
   closedAt: Time
+  """
+  The customer whose thread it is.
+  """
   customer: Customer!
+  """
+  The agent responsible for it, human or bot; null while it waits in the queue. See ownership for how the viewer sees it (C1).
+  """
   owner: Agent
+  """
+  Routing gives it only to members of this team (R3; set by a transfer to a team, C11); null: any.
+  """
   requiredTeam: Team
+  """
+  What the customer, agents and bots wrote, as a Relay connection (oldest first by default).
+  """
   messages(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3411,13 +4062,25 @@ type Conversation implements Node {
     """
     orderBy: MessageOrder
   ): MessageConnection!
+  """
+  Internal notes, including handoff notes (C12); customers never see them.
+  """
   notes: [Note!]
+  """
+  The customer's presences in it, one per channel session (§6).
+  """
   channelSessions: [ChannelSession!]
+  """
+  Who is or was in it: customer sessions, agents and bots (§6).
+  """
   participants: [Participant!]
+  """
+  Every request for a human on it, past and present (I2–I4).
+  """
   interventions: [Intervention!]
 }
 """
-A connection to a list of items.
+A page of Conversations (Relay connection): edges with their cursors, pageInfo to page on, and totalCount.
 """
 type ConversationConnection {
   """
@@ -3434,7 +4097,7 @@ type ConversationConnection {
   totalCount: Int!
 }
 """
-An edge in a connection.
+One Conversation in a page, with its cursor.
 """
 type ConversationEdge {
   """
@@ -3463,309 +4126,886 @@ input ConversationOrder {
 Properties by which Conversation connections can be ordered.
 """
 enum ConversationOrderField {
+  """
+  Order by createdAt.
+  """
   CREATED_AT
+  """
+  Order by priority.
+  """
   PRIORITY
+  """
+  Order by queuedSince.
+  """
   QUEUED_SINCE
+  """
+  Order by lastMessageAt.
+  """
   LAST_MESSAGE_AT
+  """
+  Order by updatedAt.
+  """
   UPDATED_AT
 }
 """
-ConversationState is enum for the field state
+A conversation's lifecycle state (SPEC §6); it moves with participants and timers, each move an event (conversation.state_changed).
 """
 enum ConversationState @goModel(model: "switchboard/ent/schema/enum.State") {
+  """
+  Created; only the inception bot is in it.
+  """
   CREATED
+  """
+  At least one human agent participates.
+  """
   ACTIVE
+  """
+  An agent put it on hold: the customer-inactivity and SLA timers stop until resumed.
+  """
   ON_HOLD
+  """
+  Every customer channel session closed, agents still in it, and no wrap-up configured.
+  """
   CUSTOMER_LEFT
+  """
+  The customer left, agents are still in it, and the workspace has wrap-up enabled.
+  """
   WRAP_UP
+  """
+  All agents left; the customer is still there.
+  """
   INACTIVE
+  """
+  Customer and agents all gone: housekeeping is archiving its activity.
+  """
   CLOSING
+  """
+  Housekeeping done; read-only. A customer writing again starts a new conversation, linked by history (I7).
+  """
   CLOSED
 }
 """
-ConversationStatus is enum for the field status
+A conversation's inbox queue (SPEC §1). Only NEW and PENDING conversations can be locked or change hands (L1).
 """
 enum ConversationStatus @goModel(model: "switchboard/ent/schema/enum.Status") {
+  """
+  Waiting for an answer; counts against the owner's channel capacity (R2).
+  """
   NEW
+  """
+  Waiting on the customer (pendConversation); counts against capacity only when the workspace's capacityCountsPending is on.
+  """
   PENDING
+  """
+  Done (resolveConversation); never locked. A customer writing again reopens it as NEW.
+  """
   RESOLVED
 }
 """
-ConversationWhereInput is used for filtering Conversation objects.
-Input was generated by ent.
+A filter on Conversations: every predicate given must hold (they are ANDed); and, or and not combine filters.
 """
 input ConversationWhereInput {
+  """
+  Matches what the given filter does not match.
+  """
   not: ConversationWhereInput
+  """
+  Matches what every one of the given filters matches.
+  """
   and: [ConversationWhereInput!]
+  """
+  Matches what at least one of the given filters matches.
+  """
   or: [ConversationWhereInput!]
   """
-  id field predicates
+  id equals the value.
   """
   id: ID
+  """
+  id is not equal to the value.
+  """
   idNEQ: ID
+  """
+  id is one of the values.
+  """
   idIn: [ID!]
+  """
+  id is none of the values.
+  """
   idNotIn: [ID!]
+  """
+  id is greater than the value.
+  """
   idGT: ID
+  """
+  id is greater than or equal to the value.
+  """
   idGTE: ID
+  """
+  id is less than the value.
+  """
   idLT: ID
+  """
+  id is less than or equal to the value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  createdAt equals the value.
   """
   createdAt: Time
+  """
+  createdAt is not equal to the value.
+  """
   createdAtNEQ: Time
+  """
+  createdAt is one of the values.
+  """
   createdAtIn: [Time!]
+  """
+  createdAt is none of the values.
+  """
   createdAtNotIn: [Time!]
+  """
+  createdAt is later than the value.
+  """
   createdAtGT: Time
+  """
+  createdAt is later than or equal to the value.
+  """
   createdAtGTE: Time
+  """
+  createdAt is earlier than the value.
+  """
   createdAtLT: Time
+  """
+  createdAt is earlier than or equal to the value.
+  """
   createdAtLTE: Time
   """
-  channel field predicates
+  channel equals the value.
   """
   channel: Channel
+  """
+  channel is not equal to the value.
+  """
   channelNEQ: Channel
+  """
+  channel is one of the values.
+  """
   channelIn: [Channel!]
+  """
+  channel is none of the values.
+  """
   channelNotIn: [Channel!]
   """
-  status field predicates
+  status equals the value.
   """
   status: ConversationStatus
+  """
+  status is not equal to the value.
+  """
   statusNEQ: ConversationStatus
+  """
+  status is one of the values.
+  """
   statusIn: [ConversationStatus!]
+  """
+  status is none of the values.
+  """
   statusNotIn: [ConversationStatus!]
   """
-  state field predicates
+  state equals the value.
   """
   state: ConversationState
+  """
+  state is not equal to the value.
+  """
   stateNEQ: ConversationState
+  """
+  state is one of the values.
+  """
   stateIn: [ConversationState!]
+  """
+  state is none of the values.
+  """
   stateNotIn: [ConversationState!]
   """
-  priority field predicates
+  priority equals the value.
   """
   priority: Int
+  """
+  priority is not equal to the value.
+  """
   priorityNEQ: Int
+  """
+  priority is one of the values.
+  """
   priorityIn: [Int!]
+  """
+  priority is none of the values.
+  """
   priorityNotIn: [Int!]
+  """
+  priority is greater than the value.
+  """
   priorityGT: Int
+  """
+  priority is greater than or equal to the value.
+  """
   priorityGTE: Int
+  """
+  priority is less than the value.
+  """
   priorityLT: Int
+  """
+  priority is less than or equal to the value.
+  """
   priorityLTE: Int
   """
-  version field predicates
+  version equals the value.
   """
   version: Int
+  """
+  version is not equal to the value.
+  """
   versionNEQ: Int
+  """
+  version is one of the values.
+  """
   versionIn: [Int!]
+  """
+  version is none of the values.
+  """
   versionNotIn: [Int!]
+  """
+  version is greater than the value.
+  """
   versionGT: Int
+  """
+  version is greater than or equal to the value.
+  """
   versionGTE: Int
+  """
+  version is less than the value.
+  """
   versionLT: Int
+  """
+  version is less than or equal to the value.
+  """
   versionLTE: Int
   """
-  required_language field predicates
+  requiredLanguage equals the value.
   """
   requiredLanguage: String
+  """
+  requiredLanguage is not equal to the value.
+  """
   requiredLanguageNEQ: String
+  """
+  requiredLanguage is one of the values.
+  """
   requiredLanguageIn: [String!]
+  """
+  requiredLanguage is none of the values.
+  """
   requiredLanguageNotIn: [String!]
+  """
+  requiredLanguage is after (in byte order) the value.
+  """
   requiredLanguageGT: String
+  """
+  requiredLanguage is after (in byte order) or equal to the value.
+  """
   requiredLanguageGTE: String
+  """
+  requiredLanguage is before (in byte order) the value.
+  """
   requiredLanguageLT: String
+  """
+  requiredLanguage is before (in byte order) or equal to the value.
+  """
   requiredLanguageLTE: String
+  """
+  requiredLanguage contains the value.
+  """
   requiredLanguageContains: String
+  """
+  requiredLanguage starts with the value.
+  """
   requiredLanguageHasPrefix: String
+  """
+  requiredLanguage ends with the value.
+  """
   requiredLanguageHasSuffix: String
+  """
+  true: only those without a requiredLanguage (null).
+  """
   requiredLanguageIsNil: Boolean
+  """
+  true: only those with a requiredLanguage (not null).
+  """
   requiredLanguageNotNil: Boolean
+  """
+  requiredLanguage equals the value, ignoring case.
+  """
   requiredLanguageEqualFold: String
+  """
+  requiredLanguage contains the value, ignoring case.
+  """
   requiredLanguageContainsFold: String
   """
-  claimed_at field predicates
+  claimedAt equals the value.
   """
   claimedAt: Time
+  """
+  claimedAt is not equal to the value.
+  """
   claimedAtNEQ: Time
+  """
+  claimedAt is one of the values.
+  """
   claimedAtIn: [Time!]
+  """
+  claimedAt is none of the values.
+  """
   claimedAtNotIn: [Time!]
+  """
+  claimedAt is later than the value.
+  """
   claimedAtGT: Time
+  """
+  claimedAt is later than or equal to the value.
+  """
   claimedAtGTE: Time
+  """
+  claimedAt is earlier than the value.
+  """
   claimedAtLT: Time
+  """
+  claimedAt is earlier than or equal to the value.
+  """
   claimedAtLTE: Time
+  """
+  true: only those without a claimedAt (null).
+  """
   claimedAtIsNil: Boolean
+  """
+  true: only those with a claimedAt (not null).
+  """
   claimedAtNotNil: Boolean
   """
-  stale field predicates
+  stale equals the value.
   """
   stale: Boolean
+  """
+  stale is not equal to the value.
+  """
   staleNEQ: Boolean
   """
-  bot_paused field predicates
+  botPaused equals the value.
   """
   botPaused: Boolean
+  """
+  botPaused is not equal to the value.
+  """
   botPausedNEQ: Boolean
   """
-  queued_since field predicates
+  queuedSince equals the value.
   """
   queuedSince: Time
+  """
+  queuedSince is not equal to the value.
+  """
   queuedSinceNEQ: Time
+  """
+  queuedSince is one of the values.
+  """
   queuedSinceIn: [Time!]
+  """
+  queuedSince is none of the values.
+  """
   queuedSinceNotIn: [Time!]
+  """
+  queuedSince is later than the value.
+  """
   queuedSinceGT: Time
+  """
+  queuedSince is later than or equal to the value.
+  """
   queuedSinceGTE: Time
+  """
+  queuedSince is earlier than the value.
+  """
   queuedSinceLT: Time
+  """
+  queuedSince is earlier than or equal to the value.
+  """
   queuedSinceLTE: Time
+  """
+  true: only those without a queuedSince (null).
+  """
   queuedSinceIsNil: Boolean
+  """
+  true: only those with a queuedSince (not null).
+  """
   queuedSinceNotNil: Boolean
   """
-  preview field predicates
+  preview equals the value.
   """
   preview: String
+  """
+  preview is not equal to the value.
+  """
   previewNEQ: String
+  """
+  preview is one of the values.
+  """
   previewIn: [String!]
+  """
+  preview is none of the values.
+  """
   previewNotIn: [String!]
+  """
+  preview is after (in byte order) the value.
+  """
   previewGT: String
+  """
+  preview is after (in byte order) or equal to the value.
+  """
   previewGTE: String
+  """
+  preview is before (in byte order) the value.
+  """
   previewLT: String
+  """
+  preview is before (in byte order) or equal to the value.
+  """
   previewLTE: String
+  """
+  preview contains the value.
+  """
   previewContains: String
+  """
+  preview starts with the value.
+  """
   previewHasPrefix: String
+  """
+  preview ends with the value.
+  """
   previewHasSuffix: String
+  """
+  preview equals the value, ignoring case.
+  """
   previewEqualFold: String
+  """
+  preview contains the value, ignoring case.
+  """
   previewContainsFold: String
   """
-  last_message_at field predicates
+  lastMessageAt equals the value.
   """
   lastMessageAt: Time
+  """
+  lastMessageAt is not equal to the value.
+  """
   lastMessageAtNEQ: Time
+  """
+  lastMessageAt is one of the values.
+  """
   lastMessageAtIn: [Time!]
+  """
+  lastMessageAt is none of the values.
+  """
   lastMessageAtNotIn: [Time!]
+  """
+  lastMessageAt is later than the value.
+  """
   lastMessageAtGT: Time
+  """
+  lastMessageAt is later than or equal to the value.
+  """
   lastMessageAtGTE: Time
+  """
+  lastMessageAt is earlier than the value.
+  """
   lastMessageAtLT: Time
+  """
+  lastMessageAt is earlier than or equal to the value.
+  """
   lastMessageAtLTE: Time
   """
-  last_customer_message_at field predicates
+  lastCustomerMessageAt equals the value.
   """
   lastCustomerMessageAt: Time
+  """
+  lastCustomerMessageAt is not equal to the value.
+  """
   lastCustomerMessageAtNEQ: Time
+  """
+  lastCustomerMessageAt is one of the values.
+  """
   lastCustomerMessageAtIn: [Time!]
+  """
+  lastCustomerMessageAt is none of the values.
+  """
   lastCustomerMessageAtNotIn: [Time!]
+  """
+  lastCustomerMessageAt is later than the value.
+  """
   lastCustomerMessageAtGT: Time
+  """
+  lastCustomerMessageAt is later than or equal to the value.
+  """
   lastCustomerMessageAtGTE: Time
+  """
+  lastCustomerMessageAt is earlier than the value.
+  """
   lastCustomerMessageAtLT: Time
+  """
+  lastCustomerMessageAt is earlier than or equal to the value.
+  """
   lastCustomerMessageAtLTE: Time
+  """
+  true: only those without a lastCustomerMessageAt (null).
+  """
   lastCustomerMessageAtIsNil: Boolean
+  """
+  true: only those with a lastCustomerMessageAt (not null).
+  """
   lastCustomerMessageAtNotNil: Boolean
   """
-  updated_at field predicates
+  updatedAt equals the value.
   """
   updatedAt: Time
+  """
+  updatedAt is not equal to the value.
+  """
   updatedAtNEQ: Time
+  """
+  updatedAt is one of the values.
+  """
   updatedAtIn: [Time!]
+  """
+  updatedAt is none of the values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  updatedAt is later than the value.
+  """
   updatedAtGT: Time
+  """
+  updatedAt is later than or equal to the value.
+  """
   updatedAtGTE: Time
+  """
+  updatedAt is earlier than the value.
+  """
   updatedAtLT: Time
+  """
+  updatedAt is earlier than or equal to the value.
+  """
   updatedAtLTE: Time
   """
-  resolved_at field predicates
+  resolvedAt equals the value.
   """
   resolvedAt: Time
+  """
+  resolvedAt is not equal to the value.
+  """
   resolvedAtNEQ: Time
+  """
+  resolvedAt is one of the values.
+  """
   resolvedAtIn: [Time!]
+  """
+  resolvedAt is none of the values.
+  """
   resolvedAtNotIn: [Time!]
+  """
+  resolvedAt is later than the value.
+  """
   resolvedAtGT: Time
+  """
+  resolvedAt is later than or equal to the value.
+  """
   resolvedAtGTE: Time
+  """
+  resolvedAt is earlier than the value.
+  """
   resolvedAtLT: Time
+  """
+  resolvedAt is earlier than or equal to the value.
+  """
   resolvedAtLTE: Time
+  """
+  true: only those without a resolvedAt (null).
+  """
   resolvedAtIsNil: Boolean
+  """
+  true: only those with a resolvedAt (not null).
+  """
   resolvedAtNotNil: Boolean
   """
-  closed_at field predicates
+  closedAt equals the value.
   """
   closedAt: Time
+  """
+  closedAt is not equal to the value.
+  """
   closedAtNEQ: Time
+  """
+  closedAt is one of the values.
+  """
   closedAtIn: [Time!]
+  """
+  closedAt is none of the values.
+  """
   closedAtNotIn: [Time!]
+  """
+  closedAt is later than the value.
+  """
   closedAtGT: Time
+  """
+  closedAt is later than or equal to the value.
+  """
   closedAtGTE: Time
+  """
+  closedAt is earlier than the value.
+  """
   closedAtLT: Time
+  """
+  closedAt is earlier than or equal to the value.
+  """
   closedAtLTE: Time
+  """
+  true: only those without a closedAt (null).
+  """
   closedAtIsNil: Boolean
+  """
+  true: only those with a closedAt (not null).
+  """
   closedAtNotNil: Boolean
   """
-  owner edge predicates
+  true: only those with a owner; false: only those without one.
   """
   hasOwner: Boolean
+  """
+  Only those with a owner matching at least one of the given filters.
+  """
   hasOwnerWith: [AgentWhereInput!]
 }
 """
-Define a Relay Cursor type:
-https://relay.dev/graphql/connections.htm#sec-Cursor
+An opaque position in a page of results: pass pageInfo.endCursor as after (or startCursor as before) to get the next (previous) page. A malformed one is BAD_USER_INPUT.
 """
 scalar Cursor
+"""
+The contact, unified across channels: one customer, a handle on each channel (SPEC §1). Created by ingestCustomerMessage.
+"""
 type Customer implements Node {
+  """
+  The customer's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  The name the channel connector last gave (customerName); empty when none was given.
+  """
   name: String!
+  """
+  The customer's handles, one per channel it wrote from.
+  """
   identities: [CustomerIdentity!]
 }
+"""
+A customer's handle on one channel (customerHandle of ingestCustomerMessage).
+"""
 type CustomerIdentity implements Node {
+  """
+  The customer identity's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  The channel of the handle.
+  """
   channel: Channel!
+  """
+  The customer's handle on the channel (a phone number, a page-scoped id, an email address …), unique per channel in the workspace.
+  """
   handle: String!
 }
+"""
+One entry of the audit log (E1), appended in the same transaction as the change it records: the source of every subscription. Kept for the workspace's auditRetentionDays (E6).
+"""
 type Event implements Node {
+  """
+  The event's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  What happened, a dotted name such as conversation.claimed, lock.stolen, message.received or intervention.requested.
+  """
   type: String!
+  """
+  The conversation's version after the change; 0 for events about no conversation.
+  """
   version: Int!
+  """
+  What the change changed, as it was before (for example {"owner": 12}); null when nothing was.
+  """
   before: Map
+  """
+  What the change changed, as it is after (for example {"owner": 31, "note": "…"}); null when nothing is.
+  """
   after: Map
+  """
+  The conversation it happened to; null for workspace events (agents, settings, keys …).
+  """
   conversation: Conversation
+  """
+  The agent or bot whose request made the change (for a customer's message, the agent of the connector's API key); null for the system (timers, routing).
+  """
   actor: Agent
+  """
+  The agent it is about when that is not the actor: the new owner, the robbed lock holder …; null when none.
+  """
   subject: Agent
 }
+"""
+A request for a human on a bot's conversation, and what became of it (I2–I4): requested, taken over, then completed, cancelled or returned to the queue.
+"""
 type Intervention implements Node {
+  """
+  The intervention's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  Where the request stands.
+  """
   status: InterventionStatus!
+  """
+  What the bot (or supervisor) said the customer needs (requestIntervention); "taken over without a request" when a human took over directly.
+  """
   summary: String!
+  """
+  When a human took over; null before, and again after a return to the queue.
+  """
   takenOverAt: Time
+  """
+  What it was about, as completeTakeover recorded it; null before.
+  """
   topic: String
+  """
+  How it ended, as completeTakeover recorded it; null before.
+  """
   outcome: String
+  """
+  The tags completeTakeover added to the conversation.
+  """
   tags: [String!]!
+  """
+  The bot flow step the bot resumed with (completeTakeover); null when none was given.
+  """
   block: String
+  """
+  When the takeover was completed; null before.
+  """
   completedAt: Time
+  """
+  The conversation it is about.
+  """
   conversation: Conversation!
+  """
+  The bot or supervisor who requested it; null when a human took over without a request.
+  """
   requestedBy: Agent
+  """
+  The bot that owned the conversation before the takeover: cancelTakeover gives it back to it (I3).
+  """
   bot: Agent
+  """
+  The human who took over; null while nobody has.
+  """
   takenOverBy: Agent
 }
 """
-InterventionStatus is enum for the field status
+Where a request for a human stands (I2–I4).
 """
 enum InterventionStatus @goModel(model: "switchboard/ent/schema/enum.InterventionStatus") {
+  """
+  Requested: the conversation waits in the intervention queue for a human (I2).
+  """
   REQUESTED
+  """
+  A human took the conversation over; the bot is paused (I2).
+  """
   TAKEN_OVER
+  """
+  The human completed the takeover with a topic and an outcome; the bot owns the conversation again (I4).
+  """
   COMPLETED
+  """
+  The takeover was cancelled; the bot owns the conversation again, as before (I3).
+  """
   CANCELLED
+  """
+  Returned to the queue, unowned, waiting for another human (I3).
+  """
   RETURNED
 }
+"""
+Something the customer, an agent or a bot said in a conversation; the customer sees every message (notes are separate).
+"""
 type Message implements Node {
+  """
+  The message's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  Who wrote it: CUSTOMER, AGENT, BOT or SYSTEM.
+  """
   authorKind: AuthorKind!
+  """
+  The author's display name as customers see it (C13): the agent's or bot's name, or the customer's name or handle.
+  """
   authorName: String!
+  """
+  The channel it was written on.
+  """
   channel: Channel!
+  """
+  The message (1 to 10000 characters).
+  """
   text: String!
+  """
+  The conversation it belongs to.
+  """
   conversation: Conversation!
+  """
+  The agent or bot who wrote it; null for the customer.
+  """
   author: Agent
 }
 """
-A connection to a list of items.
+A page of Messages (Relay connection): edges with their cursors, pageInfo to page on, and totalCount.
 """
 type MessageConnection {
   """
@@ -3782,7 +5022,7 @@ type MessageConnection {
   totalCount: Int!
 }
 """
-An edge in a connection.
+One Message in a page, with its cursor.
 """
 type MessageEdge {
   """
@@ -3811,6 +5051,9 @@ input MessageOrder {
 Properties by which Message connections can be ordered.
 """
 enum MessageOrderField {
+  """
+  Order by createdAt.
+  """
   CREATED_AT
 }
 """
@@ -3823,11 +5066,29 @@ interface Node @goModel(model: "switchboard/ent.Noder") {
   """
   id: ID!
 }
+"""
+An internal note on a conversation (C12): any workspace member may add one (addNote; handoff notes too), customers never see it.
+"""
 type Note implements Node {
+  """
+  The note's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  The note (1 to 5000 characters).
+  """
   text: String!
+  """
+  The conversation it is on.
+  """
   conversation: Conversation!
+  """
+  Who wrote it.
+  """
   author: Agent!
 }
 """
@@ -3865,41 +5126,104 @@ type PageInfo {
   """
   endCursor: Cursor
 }
+"""
+Someone in a conversation: a customer session, a human agent (its owner, or a SUPER_ADMIN who joined) or a bot (§6).
+"""
 type Participant implements Node {
+  """
+  The participant's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  CUSTOMER (a channel session), AGENT or BOT.
+  """
   kind: ParticipantKind!
+  """
+  True while it is in the conversation.
+  """
   active: Boolean!
+  """
+  When it joined.
+  """
   joinedAt: Time!
+  """
+  When it left; null while active.
+  """
   leftAt: Time
+  """
+  The agent or bot; null for a customer.
+  """
   agent: Agent
+  """
+  The customer's channel session; null for agents and bots.
+  """
   channelSession: ChannelSession
 }
 """
-ParticipantKind is enum for the field kind
+What a conversation participant is (SPEC §6).
 """
 enum ParticipantKind @goModel(model: "switchboard/ent/schema/enum.ParticipantKind") {
+  """
+  A customer's channel session.
+  """
   CUSTOMER
+  """
+  A human agent: its owner, or a SUPER_ADMIN who joined.
+  """
   AGENT
+  """
+  A bot.
+  """
   BOT
 }
+"""
+A claim pool (C7): conversations tagged with its tag (e.g. billing, senior, es) can be claimed, assigned or transferred only to its members. Created by admins (createPool).
+"""
 type Pool implements Node {
+  """
+  The pool's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  The pool's name (1 to 200 characters).
+  """
   name: String!
+  """
+  Conversations with this tag may be taken only by the pool's members (C7); lower case, one pool per tag.
+  """
   tag: String!
+  """
+  The agents who may take the pool's conversations.
+  """
   members: [Agent!]
 }
 """
-Presence is enum for the field presence
+An agent's availability for routing (SPEC §12).
 """
 enum Presence @goModel(model: "switchboard/ent/schema/enum.Presence") {
+  """
+  Available: routing assigns conversations to it (R3).
+  """
   ONLINE
+  """
+  Keeps what it owns and receives nothing new.
+  """
   AWAY
+  """
+  Receives nothing, and nobody can reassign or transfer to it without force.
+  """
   OFFLINE
 }
+"""
+What a caller may read. Every field needs a credential (UNAUTHENTICATED without one) and sees only the caller's workspace: anything else is NOT_FOUND.
+"""
 type Query {
   """
-  Fetches an object given its ID.
+  Any object by its global id (any member of the workspace); null with NOT_FOUND when it is not in the caller's workspace. API keys are visible to admins and to their own agent only.
   """
   node(
     """
@@ -3908,7 +5232,7 @@ type Query {
     id: ID!
   ): Node
   """
-  Lookup nodes by a list of IDs.
+  Objects by their global ids, in the order given, at most 100 (BAD_USER_INPUT beyond); an id not found is null with its own NOT_FOUND error.
   """
   nodes(
     """
@@ -3916,6 +5240,9 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
+  """
+  The workspace's agents, humans and bots, as a Relay connection: filter with where, order with orderBy (default: by id). Any member of the workspace; at most 100 per page (50 when neither first nor last is given), more is BAD_USER_INPUT.
+  """
   agents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3947,6 +5274,9 @@ type Query {
     """
     where: AgentWhereInput
   ): AgentConnection!
+  """
+  The workspace's conversations as a Relay connection: filter with where, order with orderBy (default: by id). Any member of the workspace; at most 100 per page (50 when neither first nor last is given), more is BAD_USER_INPUT.
+  """
   conversations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3980,76 +5310,225 @@ type Query {
   ): ConversationConnection!
 }
 """
-Role is enum for the field role
+What a human agent may do in its workspace; each role may do what the ones below it may (CLIENT_USER ranks lowest).
 """
 enum Role @goModel(model: "switchboard/ent/schema/enum.Role") {
+  """
+  Works conversations: opens, claims, replies, pends, resolves, reassigns and transfers what it owns.
+  """
   AGENT
+  """
+  Also forces past caps (force), force-releases claims (C8), monitors conversations, reads analytics and workspaceEvents.
+  """
   SUPERVISOR
+  """
+  Also administers the workspace: agents, teams, pools, API keys and settings; may ingest customer messages.
+  """
   ADMIN
+  """
+  Also joins any conversation and transfers to a CLIENT_USER (C11).
+  """
   SUPER_ADMIN
+  """
+  A user of the business being served: receives conversations a SUPER_ADMIN hands to it (C11); replies to and changes only the ones it owns, and never claims.
+  """
   CLIENT_USER
 }
 """
-SelfAssignment is enum for the field self_assignment
+Whether agents may give themselves conversations (C10).
 """
 enum SelfAssignment @goModel(model: "switchboard/ent/schema/enum.SelfAssignment") {
+  """
+  Agents claim, reassign and transfer conversations themselves (the default).
+  """
   ALLOWED
+  """
+  Agents cannot claim or pick an agent (FORBIDDEN); only routing, supervisors and admins assign. Agents may still transfer to a team.
+  """
   ROUTING_ONLY
 }
+"""
+A group of agents. A conversation transferred to a team waits in the queue for one of its members (R3, C11). Created by admins (createTeam).
+"""
 type Team implements Node {
+  """
+  The team's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  The team's name, unique in the workspace (1 to 200 characters).
+  """
   name: String!
+  """
+  The team's agents.
+  """
   members: [Agent!]
 }
 """
-UpdateWorkspaceInput is used for update Workspace object.
-Input was generated by ent.
+The workspace settings to change: fields left out keep their value; a value out of range is BAD_USER_INPUT and nothing changes.
 """
 input UpdateWorkspaceInput {
+  """
+  The workspace's name (1 to 200 characters).
+  """
   name: String
+  """
+  C3: a human replying to an unclaimed conversation claims it (default true).
+  """
   autoClaimOnReply: Boolean
+  """
+  C6: the most open (NEW or PENDING) conversations a human may own, 1 to 1000 (default 20); beyond it CAPACITY_EXCEEDED.
+  """
   maxClaimsPerAgent: Int
+  """
+  C5: the most conversations one bulkClaimConversations call may claim, 1 to 50 (default 50).
+  """
   bulkClaimCap: Int
+  """
+  C10: whether agents may claim and assign themselves (ALLOWED, the default) or only routing and supervisors assign (ROUTING_ONLY).
+  """
   selfAssignment: SelfAssignment
+  """
+  I5: a human taking a bot's conversation pauses the bot (default true).
+  """
   pauseBotOnClaim: Boolean
+  """
+  R2: PENDING conversations count against channel capacity too (default false).
+  """
   capacityCountsPending: Boolean
+  """
+  R2: ON_HOLD conversations count against channel capacity too (default false).
+  """
   capacityCountsOnHold: Boolean
+  """
+  C8: seconds of owner inactivity after which a claim is flagged stale, 60 to 604800 (default 1800).
+  """
   staleClaimAfterSeconds: Int
+  """
+  C8: release claims inactive for autoReleaseAfterSeconds back to the queue (default false).
+  """
   autoReleaseEnabled: Boolean
+  """
+  C8: seconds of owner inactivity before an automatic release, when enabled; 60 to 2592000 (default 7200).
+  """
   autoReleaseAfterSeconds: Int
+  """
+  L6: seconds a human's lock outlives its connection (renewed by a live WebSocket or heartbeat), 15 to 3600 (default 60).
+  """
   lockGracePeriodSeconds: Int
+  """
+  E6: days events are kept, 1 to 3650 (default 365); a cursor older than that is CURSOR_EXPIRED.
+  """
   auditRetentionDays: Int
+  """
+  §6: agents get a WRAP_UP state after the customer leaves (default false).
+  """
   wrapUpEnabled: Boolean
+  """
+  §6: seconds of customer silence after which the customer is taken to have left (the state follows), 60 to 2592000 (default 1800).
+  """
   customerInactivitySeconds: Int
+  """
+  §8: seconds a new or reopened conversation may wait for a human reply before it counts as an SLA breach (queueStats), 10 to 604800 (default 300).
+  """
   slaFirstResponseSeconds: Int
 }
 """
-VARole is enum for the field va_role
+A bot's job (SPEC §1, I1, I6).
 """
 enum VARole @goModel(model: "switchboard/ent/schema/enum.VARole") {
+  """
+  Greets every new conversation: owns and locks it, state CREATED, until it requests an intervention or a human takes over (I1).
+  """
   INCEPTION
+  """
+  Takes a task a human delegates to it (delegateToBot, e.g. payments) and hands the conversation back when done (I6).
+  """
   DELEGATION
 }
+"""
+A tenant (SPEC §1) and its settings; every other object belongs to exactly one. Admins change the settings with updateWorkspaceSettings.
+"""
 type Workspace implements Node {
+  """
+  The workspace's global id: unique among every type's ids, so node(id:) finds it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: Time!
+  """
+  The workspace's name (1 to 200 characters).
+  """
   name: String!
+  """
+  A short unique name, set at creation.
+  """
   slug: String!
+  """
+  C3: a human replying to an unclaimed conversation claims it (default true).
+  """
   autoClaimOnReply: Boolean!
+  """
+  C6: the most open (NEW or PENDING) conversations a human may own, 1 to 1000 (default 20); beyond it CAPACITY_EXCEEDED.
+  """
   maxClaimsPerAgent: Int!
+  """
+  C5: the most conversations one bulkClaimConversations call may claim, 1 to 50 (default 50).
+  """
   bulkClaimCap: Int!
+  """
+  C10: whether agents may claim and assign themselves (ALLOWED, the default) or only routing and supervisors assign (ROUTING_ONLY).
+  """
   selfAssignment: SelfAssignment!
+  """
+  I5: a human taking a bot's conversation pauses the bot (default true).
+  """
   pauseBotOnClaim: Boolean!
+  """
+  R2: PENDING conversations count against channel capacity too (default false).
+  """
   capacityCountsPending: Boolean!
+  """
+  R2: ON_HOLD conversations count against channel capacity too (default false).
+  """
   capacityCountsOnHold: Boolean!
+  """
+  C8: seconds of owner inactivity after which a claim is flagged stale, 60 to 604800 (default 1800).
+  """
   staleClaimAfterSeconds: Int!
+  """
+  C8: release claims inactive for autoReleaseAfterSeconds back to the queue (default false).
+  """
   autoReleaseEnabled: Boolean!
+  """
+  C8: seconds of owner inactivity before an automatic release, when enabled; 60 to 2592000 (default 7200).
+  """
   autoReleaseAfterSeconds: Int!
+  """
+  L6: seconds a human's lock outlives its connection (renewed by a live WebSocket or heartbeat), 15 to 3600 (default 60).
+  """
   lockGracePeriodSeconds: Int!
+  """
+  E6: days events are kept, 1 to 3650 (default 365); a cursor older than that is CURSOR_EXPIRED.
+  """
   auditRetentionDays: Int!
+  """
+  §6: agents get a WRAP_UP state after the customer leaves (default false).
+  """
   wrapUpEnabled: Boolean!
+  """
+  §6: seconds of customer silence after which the customer is taken to have left (the state follows), 60 to 2592000 (default 1800).
+  """
   customerInactivitySeconds: Int!
+  """
+  §8: seconds a new or reopened conversation may wait for a human reply before it counts as an SLA breach (queueStats), 10 to 604800 (default 300).
+  """
   slaFirstResponseSeconds: Int!
 }
 `, BuiltIn: false},
@@ -4058,11 +5537,13 @@ type Workspace implements Node {
 
 "I4: what completing a takeover records."
 input CompleteTakeoverInput {
+  "What the conversation was about, 1 to 200 characters."
   topic: String!
+  "How it ended, 1 to 200 characters."
   outcome: String!
-  "Added to the conversation's tags too."
+  "Added to the conversation's tags too (up to 50 labels of 1 to 64 characters, lower case)."
   tags: [String!]
-  "The bot flow step to send next."
+  "The bot flow step to send next, 1 to 200 characters when given."
   block: String
 }
 
@@ -4070,36 +5551,77 @@ extend type Conversation {
   "The intervention not over yet (REQUESTED, TAKEN_OVER or RETURNED): the intervention queue shows its summary."
   intervention: Intervention
   "I7: the customer's other conversations, across days and channels, newest first."
-  history(first: Int = 20): [Conversation!]!
+  history(
+    "How many, 1 to 100 (BAD_USER_INPUT otherwise)."
+    first: Int = 20
+  ): [Conversation!]!
 }
 
 extend type Mutation {
   "I2: the owning bot (or a supervisor) asks for a human with a summary; the conversation enters the intervention queue and routing offers it."
-  requestIntervention(id: ID!, summary: String!): Conversation!
+  requestIntervention(
+    "The conversation: NEW or PENDING, not owned by a human and without an open intervention (INVALID_STATE otherwise)."
+    id: ID!
+    "What the customer needs, for the human who takes over (1 to 5000 characters)."
+    summary: String!
+  ): Conversation!
   "I2: take the conversation from the bot: ownership and lock in one step, the bot pauses. The first wins; the others get CONFLICT."
-  takeOverConversation(id: ID!): Conversation!
+  takeOverConversation(
+    "The conversation: NEW or PENDING (INVALID_STATE otherwise); pools and caps apply as for a claim."
+    id: ID!
+  ): Conversation!
   "I3: give it back to the bot exactly as before the takeover."
-  cancelTakeover(id: ID!): Conversation!
+  cancelTakeover(
+    "The conversation: the viewer took it over, or is a supervisor (FORBIDDEN otherwise); INVALID_STATE without a running takeover."
+    id: ID!
+  ): Conversation!
   "I3: unowned, back in the intervention queue for another human."
-  returnToQueue(id: ID!): Conversation!
+  returnToQueue(
+    "The conversation: the viewer took it over, or is a supervisor; INVALID_STATE without a running takeover."
+    id: ID!
+  ): Conversation!
   "I4: finish the takeover (topic and outcome required); the bot owns it again and resumes with block."
-  completeTakeover(id: ID!, input: CompleteTakeoverInput!): Conversation!
+  completeTakeover(
+    "The conversation: the viewer took it over, or is a supervisor; INVALID_STATE without a running takeover."
+    id: ID!
+    "What the takeover recorded."
+    input: CompleteTakeoverInput!
+  ): Conversation!
   "I6: hand the conversation to a DELEGATION bot, which owns and locks it until it hands back."
-  delegateToBot(id: ID!, botId: ID!): Conversation!
+  delegateToBot(
+    "The conversation: the viewer owns it, or is a supervisor (FORBIDDEN otherwise); NEW or PENDING."
+    id: ID!
+    "An active DELEGATION bot of the workspace (BAD_USER_INPUT otherwise)."
+    botId: ID!
+  ): Conversation!
   "I6, for the delegated bot: back to the human who delegated it, or the queue if they are gone."
-  handBackConversation(id: ID!): Conversation!
+  handBackConversation(
+    "The conversation: the calling bot must own it (FORBIDDEN otherwise)."
+    id: ID!
+  ): Conversation!
 }
 
 extend type Mutation {
   "§6: ACTIVE → ON_HOLD (the owner, the agent replying, or a supervisor); the customer-inactivity and SLA timers stop."
-  holdConversation(id: ID!): Conversation!
+  holdConversation(
+    "The conversation (INVALID_STATE unless ACTIVE)."
+    id: ID!
+  ): Conversation!
   "§6: ON_HOLD → ACTIVE; the timers go on with the time that was left. When holding freed a channel slot (R2) the owner needs room again, unless a supervisor forces it."
-  resumeConversation(id: ID!, force: Boolean = false): Conversation!
+  resumeConversation(
+    "The conversation (INVALID_STATE unless ON_HOLD)."
+    id: ID!
+    "Supervisors and above: resume past the owner's channel capacity (CAPACITY_EXCEEDED otherwise), audited."
+    force: Boolean = false
+  ): Conversation!
 }
 
 extend type Mutation {
   "§6, for channel connectors: the customer left (closed the chat, ended the call); the state follows: CUSTOMER_LEFT, WRAP_UP, or CLOSING when no agent is in it either."
-  endCustomerSession(conversationId: ID!): Conversation!
+  endCustomerSession(
+    "The conversation (INVALID_STATE when the customer is not in it). API keys and admins only (FORBIDDEN otherwise)."
+    conversationId: ID!
+  ): Conversation!
 }
 `, BuiltIn: false},
 	{Name: "../schema/live.graphql", Input: `# Live updates (SPEC §7): subscriptions over WebSocket (graphql-transport-ws). Every event carries
@@ -4108,48 +5630,67 @@ extend type Mutation {
 
 "L1–L8: a conversation's lock changed hands."
 type LockEvent {
+  "The conversation whose lock changed."
   conversationId: ID!
   "The new holder; null when released."
   holder: Agent
+  "The conversation's version after the change."
   version: Int!
+  "When it changed."
   at: Time!
+  "The event's cursor: pass it as ` + "`" + `after` + "`" + ` to resume after it."
   cursor: String!
 }
 
+"How a queue changed."
 enum QueueEventKind {
+  "The conversation entered the queue."
   ADDED
+  "A conversation in the queue changed."
   UPDATED
+  "The conversation left the queue."
   REMOVED
 }
 
 "A conversation entered, changed in, or left a queue (My Queue, the shared inbox)."
 type QueueEvent {
+  "Whether it entered, changed in or left the queue."
   kind: QueueEventKind!
+  "The conversation as it is now."
   conversation: Conversation!
   "The event's type, for example conversation.claimed."
   reason: String!
+  "The event's cursor: pass it as ` + "`" + `after` + "`" + ` to resume after it."
   cursor: String!
 }
 
+"What a notification is about."
 enum NotificationKind {
+  "Another agent stole the viewer's lock (L5)."
   LOCK_STOLEN
+  "A conversation was reassigned to the viewer (C4), with the handoff note."
   REASSIGNED_TO_YOU
   "Routing gave the viewer a conversation (C9)."
   ASSIGNED_TO_YOU
   "A conversation was transferred to the viewer (C11), with the note."
   TRANSFERRED_TO_YOU
+  "The customer wrote in a conversation the viewer owns."
   CUSTOMER_REPLIED
 }
 
 "Something the viewer should know about now."
 type Notification {
+  "What happened."
   kind: NotificationKind!
+  "The conversation it happened in, as it is now."
   conversation: Conversation!
   "Who did it (the stealer, the agent who reassigned); null for customers and the system."
   actor: Agent
   "The handoff note of a reassignment."
   note: String
+  "When it happened."
   at: Time!
+  "The event's cursor: pass it as ` + "`" + `after` + "`" + ` to resume after it."
   cursor: String!
 }
 
@@ -4158,23 +5699,52 @@ extend type Event {
   cursor: String!
 }
 
+"""
+Live updates over WebSocket (graphql-transport-ws; authenticate in connection_init). Each takes
+after: a cursor seen before replays what came after it, then goes live (E3); a malformed cursor or
+one beyond the log is BAD_USER_INPUT, one older than the audit log keeps is CURSOR_EXPIRED.
+"""
 type Subscription {
   "Lock changes of the given conversations (at most 100)."
-  lockChanged(conversationIds: [ID!]!, after: String): LockEvent!
+  lockChanged(
+    "The conversations to follow, 1 to 100 (BAD_USER_INPUT otherwise)."
+    conversationIds: [ID!]!
+    "Resume after this event cursor."
+    after: String
+  ): LockEvent!
   "The viewer's own queue: conversations it comes to own (ADDED), that change (UPDATED) and that leave it (REMOVED)."
-  myQueue(after: String): QueueEvent!
+  myQueue(
+    "Resume after this event cursor."
+    after: String
+  ): QueueEvent!
   "The shared inbox: conversations no human owns."
-  inbox(after: String): QueueEvent!
+  inbox(
+    "Resume after this event cursor."
+    after: String
+  ): QueueEvent!
   "Everything that happens to one conversation: messages, lock, owner, status, state."
-  conversationEvents(conversationId: ID!, after: String): Event!
+  conversationEvents(
+    "The conversation (NOT_FOUND outside the workspace)."
+    conversationId: ID!
+    "Resume after this event cursor."
+    after: String
+  ): Event!
   "Lock stolen from the viewer, a conversation reassigned to the viewer (with the note), a customer replied to the viewer's conversation."
-  notifications(after: String): Notification!
+  notifications(
+    "Resume after this event cursor."
+    after: String
+  ): Notification!
   """
   Supervisors and above: every event of the workspace (ownership, locks, status, presence, queue,
   SLA), optionally only the given types (for example ["conversation.claimed"]): what a live
   dashboard follows.
   """
-  workspaceEvents(types: [String!], after: String): Event!
+  workspaceEvents(
+    "Only events of these types (at most 50); all when null or empty."
+    types: [String!]
+    "Resume after this event cursor."
+    after: String
+  ): Event!
 }
 
 extend type Query {
@@ -4224,14 +5794,30 @@ extend type Conversation {
 
 extend type Mutation {
   "Hand the conversation to an agent (like a reassignment) or to a team (back to the queue with that team required) (C11). The owner or a supervisor; only a SUPER_ADMIN transfers to a CLIENT_USER; force (supervisors) passes the caps, audited."
-  transferConversation(id: ID!, agentId: ID, teamId: ID, note: String, force: Boolean = false): Conversation!
+  transferConversation(
+    "The conversation: NEW or PENDING (INVALID_STATE otherwise)."
+    id: ID!
+    "The agent to hand it to; give exactly one of agentId and teamId (BAD_USER_INPUT otherwise). Under ROUTING_ONLY only supervisors pick an agent (C10)."
+    agentId: ID
+    "The team whose members routing offers it to; it goes back to the queue as NEW."
+    teamId: ID
+    "A note for whoever gets it (at most 5000 characters), stored as an internal note."
+    note: String
+    "Supervisors and above: pass the new owner's caps (CAPACITY_EXCEEDED otherwise) and presence, audited."
+    force: Boolean = false
+  ): Conversation!
   "SUPER_ADMIN: join any conversation as a participant, taking the lock so as to write (C11)."
-  joinConversation(id: ID!): Conversation!
+  joinConversation(
+    "The conversation: NEW or PENDING (INVALID_STATE otherwise); its lock holder is told (L5)."
+    id: ID!
+  ): Conversation!
 }
 `, BuiltIn: false},
 	{Name: "../schema/scalars.graphql", Input: `# Scalars shared by the hand-written and the generated schema (declared here so that entgql's
 # output does not depend on the previous run's).
+"An instant, as an RFC 3339 string with an offset, e.g. 2026-12-05T06:30:00Z (fractions of a second allowed)."
 scalar Time
+"A JSON object with string keys, e.g. an event's before and after."
 scalar Map
 `, BuiltIn: false},
 	{Name: "../schema/viewers.graphql", Input: `"Someone who has a conversation open now (SPEC §12)."
@@ -4260,7 +5846,10 @@ extend type Mutation {
   L1's lock on first view). The supervisor joins its viewers; their own lock elsewhere stays.
   FORBIDDEN below SUPERVISOR, NOT_FOUND outside the workspace.
   """
-  monitorConversation(id: ID!): Conversation!
+  monitorConversation(
+    "The conversation to watch."
+    id: ID!
+  ): Conversation!
 }
 `, BuiltIn: false},
 	{Name: "../schema/webhooks.graphql", Input: `# Outbound webhooks (SPEC §12): the workspace's events POSTed to integrations' endpoints, signed,

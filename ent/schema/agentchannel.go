@@ -22,8 +22,10 @@ func (AgentChannel) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "agent_
 func (AgentChannel) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("agent_id").Immutable().Annotations(hidden),
-		field.Enum("channel").GoType(enum.Channel("")).Immutable().Annotations(gqlType("Channel")),
-		field.Int("capacity").Range(0, 1000),
+		field.Enum("channel").GoType(enum.Channel("")).Immutable().Annotations(gqlType("Channel")).
+			Comment("The channel the agent may receive conversations on (R1)."),
+		field.Int("capacity").Range(0, 1000).
+			Comment("How many conversations on this channel the agent may own at once, 0 to 1000 (R2: NEW ones; PENDING and ON_HOLD ones as the workspace says)."),
 	}
 }
 
@@ -41,5 +43,8 @@ func (AgentChannel) Indexes() []ent.Index {
 
 // Annotations of AgentChannel.
 func (AgentChannel) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)}
+	return []schema.Annotation{
+		schema.Comment("An agent's permission on one channel, with its capacity (R1, R2); set by createAgent and updateAgent."),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
 }

@@ -19,20 +19,25 @@ func (Customer) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "customers"
 
 // Fields of Customer.
 func (Customer) Fields() []ent.Field {
-	return []ent.Field{field.String("name").Default("").MaxLen(200)}
+	return []ent.Field{
+		field.String("name").Default("").MaxLen(200).Comment("The name the channel connector last gave (customerName); empty when none was given."),
+	}
 }
 
 // Edges of Customer.
 func (Customer) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("identities", CustomerIdentity.Type),
+		edge.To("identities", CustomerIdentity.Type).Comment("The customer's handles, one per channel it wrote from."),
 		edge.To("conversations", Conversation.Type).Annotations(hidden),
 	}
 }
 
 // Annotations of Customer.
 func (Customer) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)}
+	return []schema.Annotation{
+		schema.Comment("The contact, unified across channels: one customer, a handle on each channel (SPEC §1). Created by ingestCustomerMessage."),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
 }
 
 // CustomerIdentity is a customer's handle on one channel (a phone number, a page-scoped id …).
@@ -47,8 +52,9 @@ func (CustomerIdentity) Mixin() []ent.Mixin {
 func (CustomerIdentity) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("customer_id").Immutable().Annotations(hidden),
-		field.Enum("channel").GoType(enum.Channel("")).Immutable().Annotations(gqlType("Channel")),
-		field.String("handle").NotEmpty().MaxLen(320).Immutable(),
+		field.Enum("channel").GoType(enum.Channel("")).Immutable().Annotations(gqlType("Channel")).Comment("The channel of the handle."),
+		field.String("handle").NotEmpty().MaxLen(320).Immutable().
+			Comment("The customer's handle on the channel (a phone number, a page-scoped id, an email address …), unique per channel in the workspace."),
 	}
 }
 
@@ -66,5 +72,8 @@ func (CustomerIdentity) Indexes() []ent.Index {
 
 // Annotations of CustomerIdentity.
 func (CustomerIdentity) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)}
+	return []schema.Annotation{
+		schema.Comment("A customer's handle on one channel (customerHandle of ingestCustomerMessage)."),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
 }

@@ -30,27 +30,33 @@ func (Event) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int64("seq").Optional().Nillable().Annotations(hidden), // exposed as Event.cursor
 		// Dotted names such as conversation.claimed, lock.stolen, intervention.requested.
-		field.String("type").NotEmpty().MaxLen(100).Immutable(),
+		field.String("type").NotEmpty().MaxLen(100).Immutable().
+			Comment("What happened, a dotted name such as conversation.claimed, lock.stolen, message.received or intervention.requested."),
 		field.Int("conversation_id").Optional().Nillable().Immutable().Annotations(hidden),
 		field.Int("actor_id").Optional().Nillable().Immutable().Annotations(hidden),
 		// The agent the event is about when it is not the actor (the new owner, the robbed holder).
 		field.Int("subject_id").Optional().Nillable().Immutable().Annotations(hidden),
 		// The conversation's version after the change.
-		field.Int("version").Default(0).Immutable(),
+		field.Int("version").Default(0).Immutable().Comment("The conversation's version after the change; 0 for events about no conversation."),
 		// What §8's averages need, so SQL can average it: the wait before a claim or assignment
 		// (time-to-claim), the time from claim to first response.
 		field.Int64("duration_ms").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
-		field.JSON("before", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map")),
-		field.JSON("after", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map")),
+		field.JSON("before", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map")).
+			Comment("What the change changed, as it was before (for example {\"owner\": 12}); null when nothing was."),
+		field.JSON("after", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map")).
+			Comment("What the change changed, as it is after (for example {\"owner\": 31, \"note\": \"…\"}); null when nothing is."),
 	}
 }
 
 // Edges of Event.
 func (Event) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("conversation", Conversation.Type).Ref("events").Field("conversation_id").Unique().Immutable(),
-		edge.To("actor", Agent.Type).Field("actor_id").Unique().Immutable(),
-		edge.To("subject", Agent.Type).Field("subject_id").Unique().Immutable(),
+		edge.From("conversation", Conversation.Type).Ref("events").Field("conversation_id").Unique().Immutable().
+			Comment("The conversation it happened to; null for workspace events (agents, settings, keys …)."),
+		edge.To("actor", Agent.Type).Field("actor_id").Unique().Immutable().
+			Comment("The agent or bot whose request made the change (for a customer's message, the agent of the connector's API key); null for the system (timers, routing)."),
+		edge.To("subject", Agent.Type).Field("subject_id").Unique().Immutable().
+			Comment("The agent it is about when that is not the actor: the new owner, the robbed lock holder …; null when none."),
 	}
 }
 
@@ -70,7 +76,10 @@ func (Event) Indexes() []ent.Index {
 
 // Annotations of Event.
 func (Event) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)}
+	return []schema.Annotation{
+		schema.Comment("One entry of the audit log (E1), appended in the same transaction as the change it records: the source of every subscription. Kept for the workspace's auditRetentionDays (E6)."),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
 }
 
 // Timer is a durable timer (§6 customer inactivity and SLA, C8 stale claims, L6 lock leases, E6

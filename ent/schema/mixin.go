@@ -31,7 +31,8 @@ func (t Tenant) Fields() []ent.Field {
 
 // Edges of the Tenant mixin.
 func (t Tenant) Edges() []ent.Edge {
-	e := edge.From("workspace", Workspace.Type).Ref(t.Ref).Field("workspace_id").Unique().Required().Immutable()
+	e := edge.From("workspace", Workspace.Type).Ref(t.Ref).Field("workspace_id").Unique().Required().Immutable().
+		Comment("The workspace it belongs to (SPEC §1: nothing crosses workspaces).")
 	if !t.Expose {
 		e = e.Annotations(entgql.Skip())
 	}
@@ -44,7 +45,7 @@ type Timestamps struct{ mixin.Schema }
 // Fields of the Timestamps mixin.
 func (Timestamps) Fields() []ent.Field {
 	return []ent.Field{
-		field.Time("created_at").Default(time.Now).Immutable().
+		field.Time("created_at").Default(time.Now).Immutable().Comment("When it was created.").
 			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }

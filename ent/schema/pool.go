@@ -18,14 +18,15 @@ func (Pool) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "pools"}, Times
 // Fields of Pool.
 func (Pool) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200),
-		field.String("tag").NotEmpty().MaxLen(100),
+		field.String("name").NotEmpty().MaxLen(200).Comment("The pool's name (1 to 200 characters)."),
+		field.String("tag").NotEmpty().MaxLen(100).
+			Comment("Conversations with this tag may be taken only by the pool's members (C7); lower case, one pool per tag."),
 	}
 }
 
 // Edges of Pool.
 func (Pool) Edges() []ent.Edge {
-	return []ent.Edge{edge.To("members", Agent.Type)}
+	return []ent.Edge{edge.To("members", Agent.Type).Comment("The agents who may take the pool's conversations.")}
 }
 
 // Indexes of Pool.
@@ -35,5 +36,8 @@ func (Pool) Indexes() []ent.Index {
 
 // Annotations of Pool.
 func (Pool) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)}
+	return []schema.Annotation{
+		schema.Comment("A claim pool (C7): conversations tagged with its tag (e.g. billing, senior, es) can be claimed, assigned or transferred only to its members. Created by admins (createPool)."),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
 }

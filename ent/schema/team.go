@@ -17,12 +17,12 @@ func (Team) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "teams"}, Times
 
 // Fields of Team.
 func (Team) Fields() []ent.Field {
-	return []ent.Field{field.String("name").NotEmpty().MaxLen(200)}
+	return []ent.Field{field.String("name").NotEmpty().MaxLen(200).Comment("The team's name, unique in the workspace (1 to 200 characters).")}
 }
 
 // Edges of Team.
 func (Team) Edges() []ent.Edge {
-	return []ent.Edge{edge.To("members", Agent.Type)}
+	return []ent.Edge{edge.To("members", Agent.Type).Comment("The team's agents.")}
 }
 
 // Indexes of Team.
@@ -32,5 +32,8 @@ func (Team) Indexes() []ent.Index {
 
 // Annotations of Team.
 func (Team) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)}
+	return []schema.Annotation{
+		schema.Comment("A group of agents. A conversation transferred to a team waits in the queue for one of its members (R3, C11). Created by admins (createTeam)."),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 // One agent over a period (§8).
 type AgentPerformance struct {
+	// The agent.
 	Agent *ent.Agent `json:"agent"`
 	// Conversations it claimed or routing gave it.
 	Claims int `json:"claims"`
@@ -21,20 +22,27 @@ type AgentPerformance struct {
 	AvgTimeToClaimSeconds *float64 `json:"avgTimeToClaimSeconds,omitempty"`
 	// Average time from getting a conversation to the agent's first reply in it; null without replies.
 	AvgFirstResponseSeconds *float64 `json:"avgFirstResponseSeconds,omitempty"`
-	Released                int      `json:"released"`
-	Resolved                int      `json:"resolved"`
+	// Conversations it released back to the queue (C4).
+	Released int `json:"released"`
+	// Conversations it resolved.
+	Resolved int `json:"resolved"`
 	// Now, whatever the period.
 	Load []*ChannelLoad `json:"load"`
 }
 
+// A signed-in session (login).
 type AuthPayload struct {
 	// The session token: send it as `Authorization: Bearer <token>` (HTTP) or in `connection_init` (WebSocket).
-	Token     string     `json:"token"`
-	Agent     *ent.Agent `json:"agent"`
-	ExpiresAt time.Time  `json:"expiresAt"`
+	Token string `json:"token"`
+	// The agent who signed in.
+	Agent *ent.Agent `json:"agent"`
+	// When the token stops working; logout ends it earlier.
+	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+// One conversation's outcome in bulkClaimConversations (C5).
 type BulkClaimResult struct {
+	// The conversation this outcome is about.
 	ConversationID int `json:"conversationId"`
 	// The conversation as claimed; null when it was not.
 	Conversation *ent.Conversation `json:"conversation,omitempty"`
@@ -42,58 +50,82 @@ type BulkClaimResult struct {
 	Error *Error `json:"error,omitempty"`
 }
 
+// An agent's permission on one channel and how many conversations it may own there at once (R1, R2).
 type ChannelCapacityInput struct {
+	// The channel; each may appear once per list (BAD_USER_INPUT otherwise).
 	Channel enum.Channel `json:"channel"`
-	// How many conversations on this channel the agent may own at once (R1).
+	// How many conversations on this channel the agent may own at once, 0 to 1000 (R1).
 	Capacity int `json:"capacity"`
 }
 
 // An agent's current load on a permitted channel.
 type ChannelLoad struct {
-	Channel  enum.Channel `json:"channel"`
-	Count    int          `json:"count"`
-	Capacity int          `json:"capacity"`
+	// The channel.
+	Channel enum.Channel `json:"channel"`
+	// Conversations the agent owns that count against its capacity there (R2).
+	Count int `json:"count"`
+	// The agent's capacity on the channel (R1).
+	Capacity int `json:"capacity"`
 }
 
 // I4: what completing a takeover records.
 type CompleteTakeoverInput struct {
-	Topic   string `json:"topic"`
+	// What the conversation was about, 1 to 200 characters.
+	Topic string `json:"topic"`
+	// How it ended, 1 to 200 characters.
 	Outcome string `json:"outcome"`
-	// Added to the conversation's tags too.
+	// Added to the conversation's tags too (up to 50 labels of 1 to 64 characters, lower case).
 	Tags []string `json:"tags,omitempty"`
-	// The bot flow step to send next.
+	// The bot flow step to send next, 1 to 200 characters when given.
 	Block *string `json:"block,omitempty"`
 }
 
+// A new agent of the viewer's workspace: a human (email and password) or a bot (kind VIRTUAL with a vaRole).
 type CreateAgentInput struct {
 	// Humans sign in with email and password; bots (kind VIRTUAL) have neither and use API keys.
-	Email     *string                 `json:"email,omitempty"`
-	Name      string                  `json:"name"`
-	Password  *string                 `json:"password,omitempty"`
-	Role      *enum.Role              `json:"role,omitempty"`
-	Kind      *enum.AgentKind         `json:"kind,omitempty"`
-	VaRole    *enum.VARole            `json:"vaRole,omitempty"`
-	Skills    []string                `json:"skills,omitempty"`
-	Languages []string                `json:"languages,omitempty"`
-	Channels  []*ChannelCapacityInput `json:"channels,omitempty"`
+	Email *string `json:"email,omitempty"`
+	// The display name, 1 to 200 characters; customers see it on the agent's messages (C13).
+	Name string `json:"name"`
+	// The sign-in password (humans only); at least 8 characters, refused (BAD_USER_INPUT on password) when common, one repeated character or the email.
+	Password *string `json:"password,omitempty"`
+	// A human's role (default AGENT); no higher than the caller's own (FORBIDDEN). Bots are always AGENT.
+	Role *enum.Role `json:"role,omitempty"`
+	// HUMAN (the default) or VIRTUAL (a bot); cannot change later.
+	Kind *enum.AgentKind `json:"kind,omitempty"`
+	// Required for bots (INCEPTION or DELEGATION), refused for humans.
+	VaRole *enum.VARole `json:"vaRole,omitempty"`
+	// Skills for routing (R3): up to 50 labels of 1 to 64 characters, stored lower case.
+	Skills []string `json:"skills,omitempty"`
+	// Languages for routing (R3): up to 50 labels of 1 to 64 characters, stored lower case.
+	Languages []string `json:"languages,omitempty"`
+	// The channels the agent may receive conversations on, with a capacity each (R1); none by default.
+	Channels []*ChannelCapacityInput `json:"channels,omitempty"`
 }
 
+// A new API key (createApiKey).
 type CreateAPIKeyPayload struct {
 	// The key itself, shown this once; only a hash is stored.
-	Key    string      `json:"key"`
+	Key string `json:"key"`
+	// The key's record: its name, prefix and agent, for listing and revoking it.
 	APIKey *ent.APIKey `json:"apiKey"`
 }
 
+// A new claim pool (C7).
 type CreatePoolInput struct {
+	// The pool's name, 1 to 200 characters.
 	Name string `json:"name"`
 	// Conversations tagged with this tag can be claimed only by the pool's members (C7).
-	Tag       string `json:"tag"`
-	MemberIds []int  `json:"memberIds,omitempty"`
+	Tag string `json:"tag"`
+	// Its members: agents of the workspace (NOT_FOUND otherwise), at most 1000.
+	MemberIds []int `json:"memberIds,omitempty"`
 }
 
+// A new team.
 type CreateTeamInput struct {
-	Name      string `json:"name"`
-	MemberIds []int  `json:"memberIds,omitempty"`
+	// The team's name, 1 to 200 characters, unique in the workspace (CONFLICT otherwise).
+	Name string `json:"name"`
+	// Its members: agents of the workspace (NOT_FOUND otherwise), at most 1000.
+	MemberIds []int `json:"memberIds,omitempty"`
 }
 
 // A new endpoint.
@@ -109,42 +141,56 @@ type CreateWebhookInput struct {
 // An error inside a result that reports several outcomes (bulk claim).
 type Error struct {
 	// An extensions.code of SPEC §9.
-	Code    string `json:"code"`
+	Code string `json:"code"`
+	// What went wrong and what to do next.
 	Message string `json:"message"`
 }
 
+// A customer's message as a channel connector received it.
 type IngestMessageInput struct {
+	// The channel it arrived on.
 	Channel enum.Channel `json:"channel"`
 	// The customer's handle on that channel (phone number, page-scoped id, email address …).
-	CustomerHandle string  `json:"customerHandle"`
-	CustomerName   *string `json:"customerName,omitempty"`
-	Text           string  `json:"text"`
+	CustomerHandle string `json:"customerHandle"`
+	// The customer's name when the channel knows it (at most 200 characters); it renames the customer.
+	CustomerName *string `json:"customerName,omitempty"`
+	// The message, 1 to 10000 characters.
+	Text string `json:"text"`
 }
 
 // The one agent allowed to reply right now (L1–L8).
 type Lock struct {
-	Holder     *ent.Agent `json:"holder"`
-	AcquiredAt time.Time  `json:"acquiredAt"`
+	// Who holds it: a human who opened or claimed the conversation, or the bot that owns it (L7).
+	Holder *ent.Agent `json:"holder"`
+	// When the holder gained it.
+	AcquiredAt time.Time `json:"acquiredAt"`
 }
 
 // Something the viewer should know about now.
 type Notification struct {
-	Kind         NotificationKind  `json:"kind"`
+	// What happened.
+	Kind NotificationKind `json:"kind"`
+	// The conversation it happened in, as it is now.
 	Conversation *ent.Conversation `json:"conversation"`
 	// Who did it (the stealer, the agent who reassigned); null for customers and the system.
 	Actor *ent.Agent `json:"actor,omitempty"`
 	// The handoff note of a reassignment.
-	Note   *string   `json:"note,omitempty"`
-	At     time.Time `json:"at"`
-	Cursor string    `json:"cursor"`
+	Note *string `json:"note,omitempty"`
+	// When it happened.
+	At time.Time `json:"at"`
+	// The event's cursor: pass it as `after` to resume after it.
+	Cursor string `json:"cursor"`
 }
 
 // A conversation entered, changed in, or left a queue (My Queue, the shared inbox).
 type QueueEvent struct {
-	Kind         QueueEventKind    `json:"kind"`
+	// Whether it entered, changed in or left the queue.
+	Kind QueueEventKind `json:"kind"`
+	// The conversation as it is now.
 	Conversation *ent.Conversation `json:"conversation"`
 	// The event's type, for example conversation.claimed.
 	Reason string `json:"reason"`
+	// The event's cursor: pass it as `after` to resume after it.
 	Cursor string `json:"cursor"`
 }
 
@@ -158,6 +204,7 @@ type QueuePlace struct {
 
 // One channel's queue.
 type QueueStat struct {
+	// The channel of the queue.
 	Channel enum.Channel `json:"channel"`
 	// Conversations waiting in the queue now.
 	Depth int `json:"depth"`
@@ -167,17 +214,25 @@ type QueueStat struct {
 	SLABreaches int `json:"slaBreaches"`
 }
 
+// Changes to an agent; fields left out stay as they are. Only admins change anything but one's own name and password.
 type UpdateAgentInput struct {
-	Name      *string      `json:"name,omitempty"`
-	Email     *string      `json:"email,omitempty"`
-	Password  *string      `json:"password,omitempty"`
-	Role      *enum.Role   `json:"role,omitempty"`
-	VaRole    *enum.VARole `json:"vaRole,omitempty"`
-	Skills    []string     `json:"skills,omitempty"`
-	Languages []string     `json:"languages,omitempty"`
+	// The new display name, 1 to 200 characters.
+	Name *string `json:"name,omitempty"`
+	// The new sign-in email (humans only; CONFLICT when another agent has it).
+	Email *string `json:"email,omitempty"`
+	// The new password (humans only), checked as in createAgent.
+	Password *string `json:"password,omitempty"`
+	// The new role (humans only): no higher than the caller's (FORBIDDEN); nobody changes their own (BAD_USER_INPUT).
+	Role *enum.Role `json:"role,omitempty"`
+	// The new job of a bot (bots only).
+	VaRole *enum.VARole `json:"vaRole,omitempty"`
+	// Replaces the agent's skills (R3).
+	Skills []string `json:"skills,omitempty"`
+	// Replaces the agent's languages (R3).
+	Languages []string `json:"languages,omitempty"`
 	// Replaces the agent's channel permissions and capacities when given.
 	Channels []*ChannelCapacityInput `json:"channels,omitempty"`
-	// Deactivated agents cannot sign in; their sessions and API keys stop working.
+	// Deactivated agents cannot sign in; their sessions and API keys stop working. Nobody deactivates themselves.
 	Active *bool `json:"active,omitempty"`
 	// Replaces the agent's team memberships when given (R3: team requirements).
 	TeamIds []int `json:"teamIds,omitempty"`
@@ -227,16 +282,20 @@ type WebhookSecretPayload struct {
 	Secret string `json:"secret"`
 }
 
+// What a notification is about.
 type NotificationKind string
 
 const (
-	NotificationKindLockStolen      NotificationKind = "LOCK_STOLEN"
+	// Another agent stole the viewer's lock (L5).
+	NotificationKindLockStolen NotificationKind = "LOCK_STOLEN"
+	// A conversation was reassigned to the viewer (C4), with the handoff note.
 	NotificationKindReassignedToYou NotificationKind = "REASSIGNED_TO_YOU"
 	// Routing gave the viewer a conversation (C9).
 	NotificationKindAssignedToYou NotificationKind = "ASSIGNED_TO_YOU"
 	// A conversation was transferred to the viewer (C11), with the note.
 	NotificationKindTransferredToYou NotificationKind = "TRANSFERRED_TO_YOU"
-	NotificationKindCustomerReplied  NotificationKind = "CUSTOMER_REPLIED"
+	// The customer wrote in a conversation the viewer owns.
+	NotificationKindCustomerReplied NotificationKind = "CUSTOMER_REPLIED"
 )
 
 var AllNotificationKind = []NotificationKind{
@@ -294,8 +353,11 @@ func (e NotificationKind) MarshalJSON() ([]byte, error) {
 type Ownership string
 
 const (
-	OwnershipUnclaimed      Ownership = "UNCLAIMED"
-	OwnershipClaimedByMe    Ownership = "CLAIMED_BY_ME"
+	// Nobody or a bot owns it: a human may claim it (taking it from the bot pauses the bot, I5).
+	OwnershipUnclaimed Ownership = "UNCLAIMED"
+	// The viewer owns it.
+	OwnershipClaimedByMe Ownership = "CLAIMED_BY_ME"
+	// Another human owns it: claiming it is CONFLICT.
 	OwnershipClaimedByOther Ownership = "CLAIMED_BY_OTHER"
 )
 
@@ -348,11 +410,15 @@ func (e Ownership) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a queue changed.
 type QueueEventKind string
 
 const (
-	QueueEventKindAdded   QueueEventKind = "ADDED"
+	// The conversation entered the queue.
+	QueueEventKindAdded QueueEventKind = "ADDED"
+	// A conversation in the queue changed.
 	QueueEventKindUpdated QueueEventKind = "UPDATED"
+	// The conversation left the queue.
 	QueueEventKindRemoved QueueEventKind = "REMOVED"
 )
 
