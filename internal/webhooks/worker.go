@@ -116,27 +116,36 @@ func (w *Worker) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	slots := make(chan struct{}, w.opts.Parallel)
+	// freed: an attempt ended, so its lane's next delivery may go; that needs a claim, not a scan.
+	freed := make(chan struct{}, 1)
 	tick := time.NewTicker(w.opts.Every)
 	defer tick.Stop()
 	var last time.Time
+	scan := true
 	for {
-		if err := w.scan(ctx); err != nil && ctx.Err() == nil {
-			slog.WarnContext(ctx, "webhooks: scan", "worker", w.opts.ID, "err", err)
+		if scan {
+			if err := w.scan(ctx); err != nil && ctx.Err() == nil {
+				slog.WarnContext(ctx, "webhooks: scan", "worker", w.opts.ID, "err", err)
+			}
 		}
-		if err := w.dispatch(ctx, slots, &wg); err != nil && ctx.Err() == nil {
+		if err := w.dispatch(ctx, slots, freed, &wg); err != nil && ctx.Err() == nil {
 			slog.WarnContext(ctx, "webhooks: claim", "worker", w.opts.ID, "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			scan = true
 		case <-w.wake:
+			scan = true
+			// At most one scan per 5 ms: a busy workspace's commits are scanned in batches.
+			if d := 5*time.Millisecond - time.Since(last); d > 0 {
+				time.Sleep(d)
+			}
+			last = time.Now()
+		case <-freed:
+			scan = false
 		}
-		// At most one pass per 5 ms: a busy workspace's commits are scanned in batches.
-		if d := 5*time.Millisecond - time.Since(last); d > 0 {
-			time.Sleep(d)
-		}
-		last = time.Now()
 	}
 }
 
@@ -195,6 +204,12 @@ func (w *Worker) scanOne(ctx context.Context, id int, head int64) (int64, error)
 		} else if err != nil {
 			return err
 		}
+		if h.ScannedUntil >= head {
+			// Another instance scanned further (its head was newer): never move back, which
+			// would queue those events twice.
+			until = h.ScannedUntil
+			return nil
+		}
 		evs, err := tx.Event.Query().Where(event.WorkspaceID(h.WorkspaceID), event.SeqGT(h.ScannedUntil), event.SeqLTE(head)).
 			Order(event.BySeq()).Limit(scanBatch).All(ctx)
 		if err != nil {
@@ -244,7 +259,7 @@ func wants(h *ent.Webhook, e *ent.Event) bool {
 }
 
 // dispatch claims due lane heads for the free slots and sends each in its own goroutine.
-func (w *Worker) dispatch(ctx context.Context, slots chan struct{}, wg *sync.WaitGroup) error {
+func (w *Worker) dispatch(ctx context.Context, slots, freed chan struct{}, wg *sync.WaitGroup) error {
 	free := cap(slots) - len(slots)
 	if free == 0 {
 		return nil
@@ -268,7 +283,13 @@ func (w *Worker) dispatch(ctx context.Context, slots chan struct{}, wg *sync.Wai
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-slots; w.Wake() }() // the lane's next one may go now
+			defer func() {
+				<-slots
+				select { // the lane's next one may go now
+				case freed <- struct{}{}:
+				default:
+				}
+			}()
 			w.attempt(ctx, d)
 		}()
 	}
@@ -394,6 +415,13 @@ func (w *Worker) record(ctx context.Context, h *ent.Webhook, d *ent.WebhookDeliv
 		if err != nil || n == 0 { // the lease was lost to another instance: its outcome counts
 			return err
 		}
+		if o.ok {
+			// Health changes only when it was failing, or a second later: the webhook's row is
+			// not a queue every delivery of a busy endpoint waits on (lastSuccessAt is to 1 s).
+			return tx.Webhook.Update().Where(webhook.ID(h.ID), webhook.Or(webhook.ConsecutiveFailuresGT(0), webhook.FailingSinceNotNil(),
+				webhook.LastSuccessAtIsNil(), webhook.LastSuccessAtLT(now.Add(-time.Second)))).
+				SetLastSuccessAt(now).SetConsecutiveFailures(0).ClearFailingSince().Exec(ws)
+		}
 		cur, err := storage.ForUpdate(w.db.RowLocks(), tx.Webhook.Query().Where(webhook.ID(h.ID))).Only(ws)
 		if ent.IsNotFound(err) {
 			return nil
@@ -401,9 +429,6 @@ func (w *Worker) record(ctx context.Context, h *ent.Webhook, d *ent.WebhookDeliv
 			return err
 		}
 		hu := tx.Webhook.UpdateOne(cur)
-		if o.ok {
-			return hu.SetLastSuccessAt(now).SetConsecutiveFailures(0).ClearFailingSince().Exec(ws)
-		}
 		hu.AddConsecutiveFailures(1)
 		since := now
 		if cur.FailingSince != nil {
