@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -136,6 +137,16 @@ func count(v any) (int, bool) {
 		return int(i), err == nil
 	}
 	return 0, false
+}
+
+// ComplexityOptions are the complexity options of schema: __typename, which clients such as urql
+// add to every selection set and which costs nothing to answer, is not counted.
+func ComplexityOptions(schema *ast.Schema) []complexity.Option {
+	free := map[string]struct{}{}
+	for name := range schema.Types {
+		free[name+".__typename"] = struct{}{}
+	}
+	return []complexity.Option{complexity.WithIgnoreFields(free)}
 }
 
 // MaxComplexity is the default complexity limit of an operation: every page of every list

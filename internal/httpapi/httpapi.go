@@ -190,7 +190,8 @@ func New(cfg Config, deps Deps) *Handler {
 
 // graphQL assembles gqlgen's handler with explicit transports and limits.
 func graphQL(cfg Config, svc services) http.Handler {
-	srv := handler.New(graph.NewSchema(svc.resolver))
+	es := graph.NewSchema(svc.resolver)
+	srv := handler.New(es)
 	srv.AddTransport(transport.Websocket{
 		InitFunc: wsInit(svc.auth, svc.watch, svc.leases, cfg.MaxSubscriptionsPerConnection),
 		CloseFunc: func(ctx context.Context, _ int) {
@@ -212,10 +213,11 @@ func graphQL(cfg Config, svc services) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity, graph.ComplexityOptions(es.Schema())...))
 	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth})
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundResponses(noteFailure)
+	srv.AroundResponses(holdBackPartialEvents)
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		slog.ErrorContext(ctx, "graphql: panic", "request_id", graph.RequestID(ctx), "panic", p)

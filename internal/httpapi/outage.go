@@ -8,7 +8,9 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
+	"switchboard/internal/events"
 	"switchboard/internal/fault"
 )
 
@@ -116,3 +118,25 @@ func (o *failureWriter) Write(b []byte) (int, error) {
 }
 
 func (o *failureWriter) Unwrap() http.ResponseWriter { return o.ResponseWriter }
+
+// holdBackPartialEvents is a gqlgen response middleware for subscriptions: an event whose fields
+// could not be read because the database is out of reach (an UNAVAILABLE among its errors) is not
+// sent half-read. The socket closes with 1013 before it, so the client reconnects and resumes
+// from its last cursor, and then gets the event whole (E3). Found by the history checker: a
+// lockChanged event whose holder could not be loaded reached the client as errors only.
+func holdBackPartialEvents(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil || !graphql.HasOperationContext(ctx) {
+		return resp
+	}
+	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Subscription {
+		return resp
+	}
+	for _, e := range resp.Errors {
+		if code, _ := e.Extensions["code"].(string); code == string(fault.Unavailable) {
+			events.Drop(ctx, events.CloseTryLater, "the database is out of reach: reconnect in a moment and resume from your last cursor")
+			return resp // written after the close frame: the client never reads it
+		}
+	}
+	return resp
+}

@@ -151,8 +151,10 @@ func TestLoginThrottle(t *testing.T) {
 		if a.code != "UNAUTHENTICATED" {
 			t.Fatalf("failure %d answered HTTP %d %s, want UNAUTHENTICATED", i+1, a.status, a.code)
 		}
-		if i >= limits.Free && took < time.Duration(i-limits.Free+1)*limits.Slow {
-			t.Fatalf("failure %d answered in %v: want it slowed down by %v", i+1, took, time.Duration(i-limits.Free+1)*limits.Slow)
+		// The bucket refills (1 a second) while the test runs, so the hold is a little short of
+		// a whole number of Slows: three quarters of it is the bound.
+		if want := time.Duration(i-limits.Free+1) * limits.Slow * 3 / 4; i >= limits.Free && took < want {
+			t.Fatalf("failure %d answered in %v: want it slowed down by %v", i+1, took, want)
 		}
 		slowest = max(slowest, took)
 	}

@@ -1,14 +1,19 @@
 package httpapi
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"switchboard/internal/events"
+	"switchboard/internal/fault"
 )
 
 type fakeConn struct {
@@ -58,5 +63,30 @@ func TestSocketCloseCodes(t *testing.T) {
 	_ = s.WriteClose(transport.WebsocketCloseProtocolError, "connection initialisation timeout")
 	if fc2.codes[0] != closeInitTimeout {
 		t.Fatalf("init timeout: %v", fc2.codes)
+	}
+}
+
+// E3 under an outage: a subscription event with an UNAVAILABLE field error closes the socket with
+// 1013 (the client resumes and gets it whole) instead of reaching the client half-read; other
+// errors, and queries, pass as they are.
+func TestPartialEventsAreHeldBack(t *testing.T) {
+	for _, tc := range []struct {
+		op   ast.Operation
+		code fault.Code
+		drop bool
+	}{
+		{ast.Subscription, fault.Unavailable, true},
+		{ast.Subscription, fault.NotFound, false},
+		{ast.Query, fault.Unavailable, false},
+	} {
+		var dropped []int
+		ctx := events.WithDropper(context.Background(), func(code int, _ string) { dropped = append(dropped, code) })
+		ctx = graphql.WithOperationContext(ctx, &graphql.OperationContext{Operation: &ast.OperationDefinition{Operation: tc.op}})
+		resp := holdBackPartialEvents(ctx, func(context.Context) *graphql.Response {
+			return &graphql.Response{Errors: gqlerror.List{{Message: "x", Extensions: map[string]any{"code": string(tc.code)}}}}
+		})
+		if resp == nil || (len(dropped) == 1 && dropped[0] == events.CloseTryLater) != tc.drop || len(dropped) > 1 {
+			t.Errorf("%s with %s: dropped %v, want a 1013 close %v", tc.op, tc.code, dropped, tc.drop)
+		}
 	}
 }
