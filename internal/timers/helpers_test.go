@@ -61,7 +61,7 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	db := testdb.Open(t)
-	ws, err := directory.New(db.Client, nil).CreateWorkspace(sys(), "W", "w", "admin@w.test", "Admin", "password123")
+	ws, err := directory.New(db.Client, nil).CreateWorkspace(sys(), "W", "w", "admin@w.test", "Admin", "timers-test-password")
 	if err != nil {
 		t.Fatalf("workspace: %v", err)
 	}
