@@ -102,7 +102,7 @@ func TestComplexityCountsPages(t *testing.T) {
 		`query($n:Int){conversations(first:$n){edges{node{messages(first:$n){edges{node{id}}}}}}}`,
 		`{conversations(first:2147483647){edges{node{messages(first:2147483647){edges{node{messages: id}}}}}}}`,
 	} {
-		qd, errs := gqlparser.LoadQuery(es.Schema(), q)
+		qd, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, nil)
 		if errs != nil {
 			t.Fatalf("%s: %v", q, errs)
 		}

@@ -19,8 +19,6 @@ import (
 	"switchboard/internal/routing"
 )
 
-var viewerOf = auth.ViewerFrom
-
 // Claim makes the viewer the owner, and gives it the lock (C2, C3). The first committed claim
 // wins; a conversation another human owns is CONFLICT with the owner in extensions. A bot-owned
 // conversation is UNCLAIMED to humans: claiming takes it from the bot and pauses the bot (C1, I5).

@@ -202,14 +202,6 @@ func TestServesTheWorkspaceApp(t *testing.T) {
 	}
 }
 
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
-}
-
 // INTROSPECTION=false refuses introspection (FORBIDDEN, not an internal error); __typename and
 // everything else still answer. It is on by default.
 func TestIntrospectionSwitch(t *testing.T) {

@@ -143,8 +143,6 @@ func TestRoutingUnderChurn(t *testing.T) {
 	t.Logf("%d instances; %d conversations owned at the end", len(instances), assigned)
 }
 
-type load struct{ open, onChannel map[enum.Channel]int }
-
 // loadsOf reads, in one pass, the human agents' loads and capacities from the database.
 func loadsOf(t testing.TB, c *ent.Client, ws int) (map[int]int, map[[2]any]int, map[[2]any]int, []*ent.Agent) {
 	convs, err := c.Conversation.Query().Where(conversation.WorkspaceID(ws), conversation.HumanOwned(true), conversation.IsOpen(true),
