@@ -1458,7 +1458,7 @@ func (w *diffWorld) jsonIDs(j int, m map[string]any) any {
 			return nil
 		}
 		switch k {
-		case "owner", "holder", "bot", "participant", "author":
+		case "owner", "holder", "bot", "participant", "author", "viewer":
 			if n := id(); n != nil {
 				out[k] = w.agentName(j, n)
 				continue
