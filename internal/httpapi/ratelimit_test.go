@@ -91,8 +91,14 @@ func TestRateLimitPerCredential(t *testing.T) {
 	}
 	ben.Do(`query{me{id}}`, nil).OK(t)
 
-	limited := send(t, newRequest(t, http.MethodPost, s.URL+"/v1/conversations/1/claim", "", ana.Token))
-	checkLimited(t, limited) // the REST routes share the limit
+	// The REST routes share the limit (the bucket may have earned a token or two back meanwhile).
+	var limited answer
+	for range 5 {
+		if limited = send(t, newRequest(t, http.MethodPost, s.URL+"/v1/conversations/1/claim", "", ana.Token)); limited.status == http.StatusTooManyRequests {
+			break
+		}
+	}
+	checkLimited(t, limited)
 	wait, _ := strconv.Atoi(limited.retryAfter)
 	time.Sleep(time.Duration(wait) * time.Second)
 	ana.Do(`query{me{id}}`, nil).OK(t)
