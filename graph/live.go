@@ -86,7 +86,9 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 		case errors.Is(err, events.ErrSlow):
 			slog.InfoContext(ctx, "subscription: slow consumer dropped", "agent", v.AgentID)
 			events.Drop(ctx, events.CloseSlowConsumer, "too slow: reconnect and resume from your last cursor")
-		case err == nil || ctx.Err() != nil || errors.Is(err, context.Canceled):
+		case ctx.Err() != nil: // the client stopped it, or the connection is gone
+		case err == nil || errors.Is(err, context.Canceled): // the bus stopped: the server is going down
+			events.Drop(ctx, events.CloseRestart, "server restarting: reconnect and resume from your last cursor")
 		case f != nil && f.Code == fault.Unavailable:
 			slog.InfoContext(ctx, "subscription: the database is out of reach", "agent", v.AgentID, "err", err)
 			events.Drop(ctx, events.CloseTryLater, "the database is out of reach: reconnect in a moment and resume from your last cursor")

@@ -165,6 +165,10 @@ const CloseSlowConsumer = 4010
 // stream never ends with "complete" for that: graphql-ws clients would take it as finished.
 const CloseTryLater = 1013
 
+// CloseRestart (RFC 6455 1012) closes a connection whose stream ended because the server is
+// stopping: reconnect (to another instance) and resume from the last cursor.
+const CloseRestart = 1012
+
 // CloseInternal (RFC 6455 1011) closes a connection whose stream failed otherwise: reconnect and
 // resume from the last cursor.
 const CloseInternal = 1011

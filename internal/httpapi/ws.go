@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -19,7 +20,7 @@ const closeInitTimeout = 4408
 // clients reconnect (graphql-ws retries any code but its own fatal ones) and resume from their
 // cursors on another instance. No subscription is completed: "complete" would tell a client it
 // has everything.
-const closeRestart = 1012
+const closeRestart = events.CloseRestart
 
 // openSockets are the WebSockets being served, so that a drain can close them all.
 type openSockets struct {
@@ -163,6 +164,19 @@ func (s *socket) WriteClose(code int, message string) error {
 		code = closeInitTimeout
 	}
 	return s.WebsocketConn.WriteClose(code, message)
+}
+
+// WriteJSON sends a message unless the connection is being dropped: a subscription whose stream
+// dropped the connection ends before gqlgen's read loop notices the close, and gqlgen would
+// then send "complete" for it, which tells a graphql-ws client it has everything.
+func (s *socket) WriteJSON(v any) error {
+	s.mu.Lock()
+	dropped := s.code != 0
+	s.mu.Unlock()
+	if dropped {
+		return net.ErrClosed
+	}
+	return s.WebsocketConn.WriteJSON(v)
 }
 
 // drop closes the connection with code; gqlgen's read loop then ends the connection's
