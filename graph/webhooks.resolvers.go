@@ -58,6 +58,11 @@ func (r *queryResolver) Webhooks(ctx context.Context) ([]*ent.Webhook, error) {
 	return r.Resolver.Webhooks.List(ctx)
 }
 
+// Webhook is the resolver for the webhook field.
+func (r *queryResolver) Webhook(ctx context.Context, id int) (*ent.Webhook, error) {
+	return r.Resolver.Webhooks.Get(ctx, id)
+}
+
 // Health is the resolver for the health field.
 func (r *webhookResolver) Health(ctx context.Context, obj *ent.Webhook) (*model.WebhookHealth, error) {
 	return &model.WebhookHealth{LastSuccessAt: obj.LastSuccessAt, ConsecutiveFailures: obj.ConsecutiveFailures,

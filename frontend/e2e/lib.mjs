@@ -106,6 +106,8 @@ export async function startServer() {
     ADDR: `127.0.0.1:${port}`,
     SWITCHBOARD_ADMIN_EMAIL: ADMIN_EMAIL,
     SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    // The webhooks test's receiver listens on loopback.
+    WEBHOOKS_ALLOW_PRIVATE: 'true',
   };
   delete env.DATABASE_URL; // the embedded SQLite file, in workDir
 

@@ -10,6 +10,8 @@ import { twoAgents } from './agents.mjs';
 import { interventionQueue } from './interventions.mjs';
 import { supervisorDashboard } from './dashboard.mjs';
 import { persistedQueries } from './persisted.mjs';
+import { webhooksAdmin } from './webhooks.mjs';
+import { integrationExample } from './example.mjs';
 
 const tests = [
   ['login shows the inbox', loginShowsInbox],
@@ -19,6 +21,8 @@ const tests = [
     'a supervisor sees the dashboard figures change after a claim; resume from the cursor; force-release; an admin edits capacity',
     supervisorDashboard,
   ],
+  ['webhooks: an admin registers a loopback receiver, the secret shows once, a test event arrives signed, redeliver, pause, delete', webhooksAdmin],
+  ["docs/integrations.md's graphql-ws example (no browser): live, resumed after a cut without a gap or a repeat, stopped by a revoked key", integrationExample],
   ['persisted queries with urql (no browser): a miss, the query with its hash, then a hit, by POST and by GET', persistedQueries],
 ];
 

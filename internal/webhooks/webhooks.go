@@ -300,6 +300,18 @@ func (s *Service) List(ctx context.Context) ([]*ent.Webhook, error) {
 	return s.client.Webhook.Query().Order(webhook.ByID()).All(ctx)
 }
 
+// Get is webhook id of the viewer's workspace; nil when there is none (another workspace's is none).
+func (s *Service) Get(ctx context.Context, id int) (*ent.Webhook, error) {
+	if _, err := admin(ctx); err != nil {
+		return nil, err
+	}
+	w, err := s.client.Webhook.Query().Where(webhook.ID(id)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return w, err
+}
+
 // Page is a page of a webhook's delivery log, newest first.
 type Page struct {
 	Deliveries []*ent.WebhookDelivery

@@ -220,6 +220,7 @@ func TestAdminsOfTheWorkspaceOnly(t *testing.T) {
 	for _, role := range []string{"AGENT", "SUPERVISOR", "CLIENT_USER"} {
 		c := ws.NewAgent(strings.ToLower(role)+"@own.test", role)
 		c.Do(`{webhooks{id}}`, nil).WantCode(t, "FORBIDDEN")
+		c.Do(`query($id:ID!){webhook(id:$id){id}}`, testapi.Vars{"id": id}).WantCode(t, "FORBIDDEN")
 		c.Do(`mutation{createWebhook(input:{url:"https://hooks.example.com/x"}){secret}}`, nil).WantCode(t, "FORBIDDEN")
 		c.Do(`mutation($id:ID!){rotateWebhookSecret(id:$id){secret}}`, testapi.Vars{"id": id}).WantCode(t, "FORBIDDEN")
 	}
@@ -234,7 +235,13 @@ func TestAdminsOfTheWorkspaceOnly(t *testing.T) {
 	if r := other.Admin.Do(`{webhooks{id}}`, nil).OK(t); strings.Contains(string(r.Raw), id) {
 		t.Errorf("another workspace's admin sees the webhook: %s", r.Raw)
 	}
+	if r := other.Admin.Do(`query($id:ID!){webhook(id:$id){id}}`, testapi.Vars{"id": id}).OK(t); string(r.Data) != `{"webhook":null}` {
+		t.Errorf("another workspace's admin reads the webhook by id: %s", r.Raw)
+	}
 	ws.Admin.Do(`{webhooks{id url eventTypes active}}`, nil).OK(t)
+	if r := ws.Admin.Do(`query($id:ID!){webhook(id:$id){id}}`, testapi.Vars{"id": id}).OK(t); !strings.Contains(string(r.Raw), id) {
+		t.Errorf("the admin does not read the webhook by id: %s", r.Raw)
+	}
 }
 
 // SPEC §9 BAD_USER_INPUT and §12's SSRF rule: URLs must be http(s), at most 2000 characters,

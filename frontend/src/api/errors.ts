@@ -224,6 +224,8 @@ const fieldWords: Record<string, string> = {
   tag: 'the tag',
   from: 'the period',
   days: 'the period',
+  url: 'the URL',
+  eventTypes: 'the event types',
 };
 
 function fieldLabel(field: string): string {

@@ -784,3 +784,122 @@ export const UpdateWorkspaceSettingsMutation = graphql(`
     }
   }
 `);
+
+export const WebhookFragment = graphql(`
+  fragment AdminWebhook on Webhook {
+    id
+    url
+    description
+    eventTypes
+    active
+    createdAt
+    health {
+      lastSuccessAt
+      consecutiveFailures
+      failingSince
+      disabledReason
+    }
+  }
+`);
+
+export const WebhookDeliveryFragment = graphql(`
+  fragment AdminWebhookDelivery on WebhookDelivery {
+    id
+    eventId
+    eventType
+    conversationId
+    replay
+    status
+    attempts
+    lastError
+    lastStatusCode
+    latencyMs
+    nextAttemptAt
+    deliveredAt
+    createdAt
+  }
+`);
+
+/** The workspace's webhooks with their latest deliveries (admins). */
+export const WebhooksQuery = graphql(`
+  query Webhooks($deliveries: Int!) {
+    webhooks {
+      ...AdminWebhook
+      deliveries(first: $deliveries) {
+        nodes {
+          ...AdminWebhookDelivery
+        }
+        endCursor
+        hasNextPage
+      }
+    }
+  }
+`);
+
+/** Older deliveries of one webhook (the log's next page). */
+export const WebhookDeliveriesQuery = graphql(`
+  query WebhookDeliveries($id: ID!, $first: Int!, $after: String) {
+    webhook(id: $id) {
+      id
+      deliveries(first: $first, after: $after) {
+        nodes {
+          ...AdminWebhookDelivery
+        }
+        endCursor
+        hasNextPage
+      }
+    }
+  }
+`);
+
+export const CreateWebhookMutation = graphql(`
+  mutation CreateWebhook($input: CreateWebhookInput!) {
+    createWebhook(input: $input) {
+      secret
+      webhook {
+        ...AdminWebhook
+      }
+    }
+  }
+`);
+
+export const UpdateWebhookMutation = graphql(`
+  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {
+    updateWebhook(id: $id, input: $input) {
+      ...AdminWebhook
+    }
+  }
+`);
+
+export const DeleteWebhookMutation = graphql(`
+  mutation DeleteWebhook($id: ID!) {
+    deleteWebhook(id: $id)
+  }
+`);
+
+export const RotateWebhookSecretMutation = graphql(`
+  mutation RotateWebhookSecret($id: ID!) {
+    rotateWebhookSecret(id: $id) {
+      secret
+      webhook {
+        ...AdminWebhook
+      }
+    }
+  }
+`);
+
+export const SendTestWebhookEventMutation = graphql(`
+  mutation SendTestWebhookEvent($id: ID!) {
+    sendTestWebhookEvent(id: $id) {
+      ...AdminWebhook
+    }
+  }
+`);
+
+export const RedeliverWebhookEventMutation = graphql(`
+  mutation RedeliverWebhookEvent($webhookId: ID!, $eventId: ID!) {
+    redeliverWebhookEvent(webhookId: $webhookId, eventId: $eventId) {
+      ...AdminWebhookDelivery
+    }
+  }
+`);

@@ -63,6 +63,16 @@ type Documents = {
     "\n  mutation CreateTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateTeamDocument,
     "\n  mutation CreatePool($input: CreatePoolInput!) {\n    createPool(input: $input) {\n      id\n      name\n      tag\n    }\n  }\n": typeof types.CreatePoolDocument,
     "\n  mutation UpdateWorkspaceSettings($input: UpdateWorkspaceInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceSettings\n    }\n  }\n": typeof types.UpdateWorkspaceSettingsDocument,
+    "\n  fragment AdminWebhook on Webhook {\n    id\n    url\n    description\n    eventTypes\n    active\n    createdAt\n    health {\n      lastSuccessAt\n      consecutiveFailures\n      failingSince\n      disabledReason\n    }\n  }\n": typeof types.AdminWebhookFragmentDoc,
+    "\n  fragment AdminWebhookDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    conversationId\n    replay\n    status\n    attempts\n    lastError\n    lastStatusCode\n    latencyMs\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n": typeof types.AdminWebhookDeliveryFragmentDoc,
+    "\n  query Webhooks($deliveries: Int!) {\n    webhooks {\n      ...AdminWebhook\n      deliveries(first: $deliveries) {\n        nodes {\n          ...AdminWebhookDelivery\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": typeof types.WebhooksDocument,
+    "\n  query WebhookDeliveries($id: ID!, $first: Int!, $after: String) {\n    webhook(id: $id) {\n      id\n      deliveries(first: $first, after: $after) {\n        nodes {\n          ...AdminWebhookDelivery\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      secret\n      webhook {\n        ...AdminWebhook\n      }\n    }\n  }\n": typeof types.CreateWebhookDocument,
+    "\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      ...AdminWebhook\n    }\n  }\n": typeof types.UpdateWebhookDocument,
+    "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n": typeof types.DeleteWebhookDocument,
+    "\n  mutation RotateWebhookSecret($id: ID!) {\n    rotateWebhookSecret(id: $id) {\n      secret\n      webhook {\n        ...AdminWebhook\n      }\n    }\n  }\n": typeof types.RotateWebhookSecretDocument,
+    "\n  mutation SendTestWebhookEvent($id: ID!) {\n    sendTestWebhookEvent(id: $id) {\n      ...AdminWebhook\n    }\n  }\n": typeof types.SendTestWebhookEventDocument,
+    "\n  mutation RedeliverWebhookEvent($webhookId: ID!, $eventId: ID!) {\n    redeliverWebhookEvent(webhookId: $webhookId, eventId: $eventId) {\n      ...AdminWebhookDelivery\n    }\n  }\n": typeof types.RedeliverWebhookEventDocument,
 };
 const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      agent {\n        id\n        name\n      }\n    }\n  }\n": types.LoginDocument,
@@ -114,6 +124,16 @@ const documents: Documents = {
     "\n  mutation CreateTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateTeamDocument,
     "\n  mutation CreatePool($input: CreatePoolInput!) {\n    createPool(input: $input) {\n      id\n      name\n      tag\n    }\n  }\n": types.CreatePoolDocument,
     "\n  mutation UpdateWorkspaceSettings($input: UpdateWorkspaceInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceSettings\n    }\n  }\n": types.UpdateWorkspaceSettingsDocument,
+    "\n  fragment AdminWebhook on Webhook {\n    id\n    url\n    description\n    eventTypes\n    active\n    createdAt\n    health {\n      lastSuccessAt\n      consecutiveFailures\n      failingSince\n      disabledReason\n    }\n  }\n": types.AdminWebhookFragmentDoc,
+    "\n  fragment AdminWebhookDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    conversationId\n    replay\n    status\n    attempts\n    lastError\n    lastStatusCode\n    latencyMs\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n": types.AdminWebhookDeliveryFragmentDoc,
+    "\n  query Webhooks($deliveries: Int!) {\n    webhooks {\n      ...AdminWebhook\n      deliveries(first: $deliveries) {\n        nodes {\n          ...AdminWebhookDelivery\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": types.WebhooksDocument,
+    "\n  query WebhookDeliveries($id: ID!, $first: Int!, $after: String) {\n    webhook(id: $id) {\n      id\n      deliveries(first: $first, after: $after) {\n        nodes {\n          ...AdminWebhookDelivery\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      secret\n      webhook {\n        ...AdminWebhook\n      }\n    }\n  }\n": types.CreateWebhookDocument,
+    "\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      ...AdminWebhook\n    }\n  }\n": types.UpdateWebhookDocument,
+    "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n": types.DeleteWebhookDocument,
+    "\n  mutation RotateWebhookSecret($id: ID!) {\n    rotateWebhookSecret(id: $id) {\n      secret\n      webhook {\n        ...AdminWebhook\n      }\n    }\n  }\n": types.RotateWebhookSecretDocument,
+    "\n  mutation SendTestWebhookEvent($id: ID!) {\n    sendTestWebhookEvent(id: $id) {\n      ...AdminWebhook\n    }\n  }\n": types.SendTestWebhookEventDocument,
+    "\n  mutation RedeliverWebhookEvent($webhookId: ID!, $eventId: ID!) {\n    redeliverWebhookEvent(webhookId: $webhookId, eventId: $eventId) {\n      ...AdminWebhookDelivery\n    }\n  }\n": types.RedeliverWebhookEventDocument,
 };
 
 /**
@@ -326,6 +346,46 @@ export function graphql(source: "\n  mutation CreatePool($input: CreatePoolInput
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateWorkspaceSettings($input: UpdateWorkspaceInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceSettings\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateWorkspaceSettings($input: UpdateWorkspaceInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceSettings\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AdminWebhook on Webhook {\n    id\n    url\n    description\n    eventTypes\n    active\n    createdAt\n    health {\n      lastSuccessAt\n      consecutiveFailures\n      failingSince\n      disabledReason\n    }\n  }\n"): (typeof documents)["\n  fragment AdminWebhook on Webhook {\n    id\n    url\n    description\n    eventTypes\n    active\n    createdAt\n    health {\n      lastSuccessAt\n      consecutiveFailures\n      failingSince\n      disabledReason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AdminWebhookDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    conversationId\n    replay\n    status\n    attempts\n    lastError\n    lastStatusCode\n    latencyMs\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n"): (typeof documents)["\n  fragment AdminWebhookDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    conversationId\n    replay\n    status\n    attempts\n    lastError\n    lastStatusCode\n    latencyMs\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Webhooks($deliveries: Int!) {\n    webhooks {\n      ...AdminWebhook\n      deliveries(first: $deliveries) {\n        nodes {\n          ...AdminWebhookDelivery\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"): (typeof documents)["\n  query Webhooks($deliveries: Int!) {\n    webhooks {\n      ...AdminWebhook\n      deliveries(first: $deliveries) {\n        nodes {\n          ...AdminWebhookDelivery\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($id: ID!, $first: Int!, $after: String) {\n    webhook(id: $id) {\n      id\n      deliveries(first: $first, after: $after) {\n        nodes {\n          ...AdminWebhookDelivery\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"): (typeof documents)["\n  query WebhookDeliveries($id: ID!, $first: Int!, $after: String) {\n    webhook(id: $id) {\n      id\n      deliveries(first: $first, after: $after) {\n        nodes {\n          ...AdminWebhookDelivery\n        }\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      secret\n      webhook {\n        ...AdminWebhook\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateWebhook($input: CreateWebhookInput!) {\n    createWebhook(input: $input) {\n      secret\n      webhook {\n        ...AdminWebhook\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      ...AdminWebhook\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      ...AdminWebhook\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateWebhookSecret($id: ID!) {\n    rotateWebhookSecret(id: $id) {\n      secret\n      webhook {\n        ...AdminWebhook\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateWebhookSecret($id: ID!) {\n    rotateWebhookSecret(id: $id) {\n      secret\n      webhook {\n        ...AdminWebhook\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendTestWebhookEvent($id: ID!) {\n    sendTestWebhookEvent(id: $id) {\n      ...AdminWebhook\n    }\n  }\n"): (typeof documents)["\n  mutation SendTestWebhookEvent($id: ID!) {\n    sendTestWebhookEvent(id: $id) {\n      ...AdminWebhook\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RedeliverWebhookEvent($webhookId: ID!, $eventId: ID!) {\n    redeliverWebhookEvent(webhookId: $webhookId, eventId: $eventId) {\n      ...AdminWebhookDelivery\n    }\n  }\n"): (typeof documents)["\n  mutation RedeliverWebhookEvent($webhookId: ID!, $eventId: ID!) {\n    redeliverWebhookEvent(webhookId: $webhookId, eventId: $eventId) {\n      ...AdminWebhookDelivery\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

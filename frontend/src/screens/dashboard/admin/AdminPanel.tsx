@@ -11,6 +11,7 @@ import { AgentDialog } from './AgentDialog';
 import { channelSummary } from './agentForm';
 import { GroupsSection } from './GroupsSection';
 import { SettingsSection } from './SettingsSection';
+import { WebhooksSection } from './WebhooksSection';
 
 interface AdminPanelProps {
   viewer: { id: string; role: string };
@@ -44,7 +45,7 @@ function useDirectory(version: number) {
   return { data, error, reload };
 }
 
-/** Administration (admins): agents, teams, pools and workspace settings. */
+/** Administration (admins): agents, teams, pools, workspace settings and webhooks. */
 export function AdminPanel({ viewer, version }: AdminPanelProps) {
   const directory = useDirectory(version);
   const [editing, setEditing] = useState<AdminAgentFragment | 'new' | null>(null);
@@ -164,6 +165,7 @@ export function AdminPanel({ viewer, version }: AdminPanelProps) {
       <GroupsSection kind="team" groups={teams} agents={humans} onCreated={directory.reload} />
       <GroupsSection kind="pool" groups={pools} agents={humans} onCreated={directory.reload} />
       {directory.data ? <SettingsSection settings={directory.data.workspace} onSaved={directory.reload} /> : null}
+      <WebhooksSection />
 
       {editing ? (
         <AgentDialog
