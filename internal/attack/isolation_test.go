@@ -73,7 +73,7 @@ var minimal = map[string]requirement{
 	"transferConversation":    {role: enum.RoleSupervisor}, // C11: or the owner
 	"joinConversation":        {role: enum.RoleSuperAdmin}, // C11
 	// SPEC §12 outbound webhooks: admins.
-	"webhooks": {role: enum.RoleAdmin}, "createWebhook": {role: enum.RoleAdmin}, "updateWebhook": {role: enum.RoleAdmin},
+	"webhooks": {role: enum.RoleAdmin}, "webhook": {role: enum.RoleAdmin}, "createWebhook": {role: enum.RoleAdmin}, "updateWebhook": {role: enum.RoleAdmin},
 	"deleteWebhook": {role: enum.RoleAdmin}, "rotateWebhookSecret": {role: enum.RoleAdmin},
 	"redeliverWebhookEvent": {role: enum.RoleAdmin}, "sendTestWebhookEvent": {role: enum.RoleAdmin},
 
@@ -88,6 +88,7 @@ var queryArgs = map[string]func(w *world) map[string]any{
 	"nodes": func(w *world) map[string]any {
 		return map[string]any{"ids": []any{w.seed, w.x.AgentID, w.team, w.pool, w.payBot}}
 	},
+	"webhook": func(w *world) map[string]any { return map[string]any{"id": w.webhook()} },
 }
 
 // subscriptionArgs are the arguments of the subscriptions that need some: A's live conversation
