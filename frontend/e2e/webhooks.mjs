@@ -94,7 +94,8 @@ export async function webhooksAdmin(base) {
     await notice.getByRole('button', { name: 'I have stored it' }).click();
     await notice.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     const item = panel.getByRole('listitem').filter({ has: admin.page.getByRole('heading', { name: hook.url }) });
-    await item.getByText('Waiting', { exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });
+    // Waiting, or already Healthy: the workspace's own events (webhook.created …) go to it too.
+    await item.getByText(/^(Waiting|Healthy)$/).waitFor({ timeout: UI_TIMEOUT_MS });
     log(`registered ${hook.url}`);
 
     // 2. A test event arrives signed; the log and the health show it.
@@ -106,8 +107,8 @@ export async function webhooksAdmin(base) {
     if (payload.type !== 'webhook.test') throw new Error(`the receiver got ${test.body}`);
     const delivered = async (n) => {
       const deadline = Date.now() + DELIVERY_MS;
-      while ((await item.locator('tbody tr').filter({ hasText: 'Delivered' }).count()) < n) {
-        if (Date.now() > deadline) throw new Error(`the delivery log does not show ${n} delivered`);
+      while ((await item.locator('tbody tr').filter({ hasText: 'webhook.test' }).filter({ hasText: 'Delivered' }).count()) < n) {
+        if (Date.now() > deadline) throw new Error(`the delivery log does not show ${n} webhook.test delivered`);
         await panel.getByRole('button', { name: 'Refresh' }).click();
         await admin.page.waitForTimeout(300);
       }
