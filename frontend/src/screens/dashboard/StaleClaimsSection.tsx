@@ -4,7 +4,7 @@ import { ForceReleaseMutation } from '../../api/operations';
 import { describeError } from '../../api/errors';
 import { channelName, elapsed, fullTime, humanize, shortTime } from '../../format';
 import { duration } from './figures';
-import { Panel, PresenceLabel } from './parts';
+import { Outcome, Panel, PresenceLabel } from './parts';
 import type { Figures } from './useDashboard';
 
 type StaleClaim = NonNullable<NonNullable<NonNullable<Figures['staleClaims']['edges']>[number]>['node']>;
@@ -59,16 +59,7 @@ export function StaleClaimsSection({ figures, now, onChanged, onOpen, onMonitor 
       testId="stale-claims"
       className="span-all"
     >
-      <div role="status" aria-live="polite" className="dash-outcome">
-        {outcome ? (
-          <p className="notice">
-            {outcome}{' '}
-            <button type="button" className="link" onClick={() => setOutcome('')}>
-              Dismiss
-            </button>
-          </p>
-        ) : null}
-      </div>
+      <Outcome text={outcome} onDismiss={() => setOutcome('')} />
       {!figures ? <p role="status">Loading…</p> : null}
       {figures && claims.length === 0 ? <p className="empty-state">No stale claims. Every owner has been active recently.</p> : null}
       {claims.length > 0 ? (

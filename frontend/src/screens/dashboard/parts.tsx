@@ -40,6 +40,22 @@ export function Panel({ title, description, actions, className, children, testId
   );
 }
 
+/** The result of the last action, read out politely, until dismissed. */
+export function Outcome({ text, onDismiss }: { text: string; onDismiss: () => void }) {
+  return (
+    <div role="status" aria-live="polite" className="dash-outcome">
+      {text ? (
+        <p className="notice">
+          {text}{' '}
+          <button type="button" className="link" onClick={onDismiss}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export interface BarSeries {
   key: string;
   label: string;

@@ -1,16 +1,15 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CombinedError } from 'urql';
-import { useApi } from '../../../api/context';
+import { useRef, useState } from 'react';
 import { AdminDirectoryQuery } from '../../../api/operations';
 import { describeError } from '../../../api/errors';
 import { channelName, humanize } from '../../../format';
-import type { AdminAgentFragment, AdminDirectoryQuery as DirectoryData } from '../../../gql/graphql';
+import type { AdminAgentFragment } from '../../../gql/graphql';
 import { canEditAgent } from '../../../roles';
-import { Panel, PresenceLabel } from '../parts';
+import { Outcome, Panel, PresenceLabel } from '../parts';
 import { AgentDialog } from './AgentDialog';
 import { channelSummary } from './agentForm';
 import { GroupsSection } from './GroupsSection';
 import { SettingsSection } from './SettingsSection';
+import { useReloadingQuery } from './useReloadingQuery';
 import { WebhooksSection } from './WebhooksSection';
 
 interface AdminPanelProps {
@@ -19,35 +18,10 @@ interface AdminPanelProps {
   version: number;
 }
 
-/** The directory, read again on demand; a newer read wins over an older one. */
-function useDirectory(version: number) {
-  const api = useApi();
-  const [data, setData] = useState<DirectoryData | null>(null);
-  const [error, setError] = useState<CombinedError | undefined>();
-  const generation = useRef(0);
-
-  const reload = useCallback(() => {
-    const mine = ++generation.current;
-    void api.client
-      .query(AdminDirectoryQuery, {}, { requestPolicy: 'network-only' })
-      .toPromise()
-      .then((result) => {
-        if (mine !== generation.current) return;
-        setError(result.error);
-        if (result.data) setData(result.data);
-      });
-  }, [api]);
-
-  useEffect(() => {
-    reload();
-  }, [reload, version]);
-
-  return { data, error, reload };
-}
-
 /** Administration (admins): agents, teams, pools, workspace settings and webhooks. */
 export function AdminPanel({ viewer, version }: AdminPanelProps) {
-  const directory = useDirectory(version);
+  // Read again when the roster or the settings changed elsewhere (version grows).
+  const directory = useReloadingQuery(AdminDirectoryQuery, {}, { key: version });
   const [editing, setEditing] = useState<AdminAgentFragment | 'new' | null>(null);
   const [outcome, setOutcome] = useState('');
   const agents = (directory.data?.agents.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
@@ -89,16 +63,7 @@ export function AdminPanel({ viewer, version }: AdminPanelProps) {
           </button>
         }
       >
-        <div role="status" aria-live="polite" className="dash-outcome">
-          {outcome ? (
-            <p className="notice">
-              {outcome}{' '}
-              <button type="button" className="link" onClick={() => setOutcome('')}>
-                Dismiss
-              </button>
-            </p>
-          ) : null}
-        </div>
+        <Outcome text={outcome} onDismiss={() => setOutcome('')} />
         {!directory.data && !directory.error ? <p role="status">Loading…</p> : null}
         {agents.length > 0 ? (
           <div className="table-scroll">

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { CombinedError } from 'urql';
 import { useMutation } from 'urql';
 import { useApi } from '../../../api/context';
@@ -15,8 +15,9 @@ import {
 } from '../../../api/operations';
 import { fullTime, humanize, shortTime } from '../../../format';
 import type { AdminWebhookDeliveryFragment, AdminWebhookFragment, WebhooksQuery as WebhooksData } from '../../../gql/graphql';
+import { useReloadingQuery } from './useReloadingQuery';
 import { formatRoute } from '../../../route';
-import { Panel } from '../parts';
+import { Outcome, Panel } from '../parts';
 import { COMMON_EVENT_TYPES, MAX_DESCRIPTION, MAX_URL, deliveryOutcome, parseEventTypes, urlProblem, webhookState } from './webhooks';
 
 /** Deliveries shown per webhook at first, and per "Show older" page. */
@@ -32,41 +33,14 @@ interface Log {
   hasNextPage: boolean;
 }
 
-/** The webhooks with their latest deliveries, read again on demand and every REFRESH_MS. */
-function useWebhooks() {
-  const api = useApi();
-  const [data, setData] = useState<WebhooksData | null>(null);
-  const [error, setError] = useState<CombinedError | undefined>();
-  const generation = useRef(0);
-
-  const reload = useCallback(() => {
-    const mine = ++generation.current;
-    void api.client
-      .query(WebhooksQuery, { deliveries: RECENT }, { requestPolicy: 'network-only' })
-      .toPromise()
-      .then((result) => {
-        if (mine !== generation.current) return;
-        setError(result.error);
-        if (result.data) setData(result.data);
-      });
-  }, [api]);
-
-  useEffect(() => {
-    reload();
-    const timer = window.setInterval(reload, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [reload]);
-
-  return { data, error, reload };
-}
-
 /**
  * Outbound webhooks (SPEC §12, admins): the endpoints, how each is doing, its recent deliveries
  * (with redelivery), a test event, pause and resume, secret rotation, and a form for a new one.
  * A secret is shown once, when the endpoint is created or its secret rotated.
  */
 export function WebhooksSection() {
-  const hooks = useWebhooks();
+  // Deliveries move on their own: read again every REFRESH_MS as well.
+  const hooks = useReloadingQuery(WebhooksQuery, { deliveries: RECENT }, { intervalMs: REFRESH_MS });
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
   const [outcome, setOutcome] = useState('');
   const webhooks = hooks.data?.webhooks ?? [];
@@ -93,16 +67,7 @@ export function WebhooksSection() {
           {describeError(hooks.error)}
         </p>
       ) : null}
-      <div role="status" aria-live="polite" className="dash-outcome">
-        {outcome ? (
-          <p className="notice">
-            {outcome}{' '}
-            <button type="button" className="link" onClick={() => setOutcome('')}>
-              Dismiss
-            </button>
-          </p>
-        ) : null}
-      </div>
+      <Outcome text={outcome} onDismiss={() => setOutcome('')} />
       {secret ? <SecretNotice {...secret} onDone={() => setSecret(null)} /> : null}
       {!hooks.data && !hooks.error ? <p role="status">Loading…</p> : null}
       {hooks.data && webhooks.length === 0 ? <p className="muted">No webhooks yet: register an endpoint below.</p> : null}
