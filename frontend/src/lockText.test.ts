@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lockBadge, readOnlyReason, type ReadOnlyInput } from './lockText';
+import { lockBadge, lockState, readOnlyReason, type ReadOnlyInput } from './lockText';
 
 const ana = { id: '1', name: 'Ana Alvarez', kind: 'HUMAN' };
 const bot = { id: '9', name: 'Greeter bot', kind: 'VIRTUAL' };
@@ -34,6 +34,13 @@ describe('readOnlyReason (L4, L5)', () => {
     });
   });
 
+  it('tells an owner whose lock was stolen that they still own it (L5)', () => {
+    const ben = { id: '3', name: 'Ben Brooks', kind: 'HUMAN' };
+    const r = readOnlyReason({ ...base, ownership: 'CLAIMED_BY_ME', owner: ana, lock: { holder: ben } }, '1');
+    expect(r?.message).toBe('Ben Brooks is replying to this conversation. You still own it; steal the lock back to reply.');
+    expect(r?.steal).toBe('Steal');
+  });
+
   it('offers a takeover from a bot', () => {
     expect(readOnlyReason({ ...base, lock: { holder: bot }, owner: bot }, '2')?.steal).toBe('Take over');
   });
@@ -53,5 +60,17 @@ describe('readOnlyReason (L4, L5)', () => {
     expect(readOnlyReason(base, '2')?.reopen).toBe(true);
     const mine = readOnlyReason({ ...base, ownership: 'CLAIMED_BY_ME', owner: ana }, '1');
     expect(mine).toEqual({ message: "It's yours, but you aren't replying to it right now.", reopen: true });
+  });
+});
+
+describe('lockState', () => {
+  it('changes when the lock changes hands or the viewer loses the reply, and only then', () => {
+    const ben = { id: '3', name: 'Ben Brooks', kind: 'HUMAN' };
+    const mine = lockState({ viewerCanReply: true, lock: { holder: ana } });
+    expect(lockState({ viewerCanReply: true, lock: { holder: { ...ana, name: 'Ana A.' } } })).toBe(mine);
+    const stolen = lockState({ viewerCanReply: false, lock: { holder: ben } });
+    expect(stolen).not.toBe(mine);
+    expect(lockState({ viewerCanReply: false, lock: null })).not.toBe(stolen);
+    expect(lockState({ viewerCanReply: false, lock: undefined })).toBe(lockState({ viewerCanReply: false, lock: null }));
   });
 });

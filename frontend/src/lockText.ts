@@ -41,6 +41,10 @@ export function readOnlyReason(c: ReadOnlyInput, viewerId: string): ReadOnlyReas
     if (holder.kind === 'VIRTUAL') {
       return { message: `${holder.name} (bot) is handling this conversation. You're viewing it read-only.`, steal: 'Take over' };
     }
+    // L5: a steal moves the lock, not ownership; the robbed owner still owns it.
+    if (c.ownership === 'CLAIMED_BY_ME') {
+      return { message: `${holder.name} is replying to this conversation. You still own it; steal the lock back to reply.`, steal: 'Steal' };
+    }
     return { message: `${holder.name} is replying to this conversation. You're viewing it read-only.`, steal: 'Steal' };
   }
   if (c.ownership === 'CLAIMED_BY_OTHER' && c.owner) {
@@ -50,4 +54,13 @@ export function readOnlyReason(c: ReadOnlyInput, viewerId: string): ReadOnlyReas
     return { message: "It's yours, but you aren't replying to it right now.", reopen: true };
   }
   return { message: 'Nobody is replying to this conversation right now.', reopen: true };
+}
+
+/**
+ * The viewer's lock situation on a conversation: who holds the lock and whether the viewer may
+ * reply. An error shown under one situation is stale under the next (a failed send before a steal
+ * says nothing true after it), so the conversation view clears its error when this changes.
+ */
+export function lockState(c: { viewerCanReply: boolean; lock: LockLike | null | undefined }): string {
+  return `${c.lock?.holder.id ?? 'nobody'}:${c.viewerCanReply ? 'replies' : 'reads'}`;
 }

@@ -41,9 +41,11 @@ describe('notificationsReducer', () => {
   });
 
   it('describes each kind', () => {
+    // L5: a steal moves the lock, not ownership.
     expect(describeNotification(note('1'))).toBe(
-      'Ben Brooks took over your conversation with John Smith. You can still read it.',
+      'Ben Brooks took the reply lock on your conversation with John Smith; you still own it.',
     );
+    expect(describeNotification(note('1'))).not.toMatch(/took over/);
     expect(describeNotification(note('2', 'REASSIGNED_TO_YOU'))).toBe(
       'Ben Brooks assigned you the conversation with John Smith.',
     );
@@ -60,10 +62,10 @@ describe('notificationsReducer', () => {
 describe('activity', () => {
   it('describes the events of a conversation', () => {
     expect(describeActivity({ type: 'lock.stolen', actor: { id: '1', name: 'Ben Brooks' } })).toBe(
-      'Ben Brooks took over the reply',
+      'Ben Brooks took the reply lock',
     );
     expect(describeActivity({ type: 'message.received', actor: null })).toBe('The customer wrote');
-    expect(describeActivity({ type: 'something.new' })).toBe('something.new');
+    expect(describeActivity({ type: 'something.new' })).toBe('Something new');
   });
 
   it('keeps the newest version', () => {

@@ -52,13 +52,16 @@ export function notificationsReducer<N extends NotificationLike>(
   }
 }
 
-/** The notification as a sentence ("Ben Brooks took over your conversation with John Smith."). */
+/**
+ * The notification as a sentence. A steal moves the lock, not ownership (L5): the robbed agent
+ * still owns the conversation, and the sentence says so.
+ */
 export function describeNotification(n: NotificationLike): string {
   const who = n.actor?.name ?? 'Someone';
   const customer = n.conversation.customer.name;
   switch (n.kind) {
     case 'LOCK_STOLEN':
-      return `${who} took over your conversation with ${customer}. You can still read it.`;
+      return `${who} took the reply lock on your conversation with ${customer}; you still own it.`;
     case 'REASSIGNED_TO_YOU':
       return `${who} assigned you the conversation with ${customer}.`;
     case 'ASSIGNED_TO_YOU':

@@ -26,7 +26,7 @@ import { describeActivity } from '../../live/activity';
 import { feedAction } from '../../live/cursor';
 import { LockBadge } from '../../components/LockBadge';
 import { interventionText, takeoverActions } from '../../intervention';
-import { readOnlyReason } from '../../lockText';
+import { lockState, readOnlyReason } from '../../lockText';
 import { canSupervise } from '../../roles';
 import { Readings, applyViewerEvent, isMonitoring, isViewerEvent, viewersSentence, type ConversationViewer } from '../../viewers';
 import { queuePlaceLabel, queuePlaceText } from '../../queuePlace';
@@ -226,6 +226,11 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
     const thread = threadRef.current;
     if (thread) thread.scrollTop = thread.scrollHeight;
   }, [messageCount]);
+
+  // An error belongs to the lock situation it happened in: once the lock changes hands (a steal, a
+  // release) it is stale, and the read-only banner says what is true now.
+  const lockNow = detail ? lockState(detail) : null;
+  useEffect(() => setActionError(''), [lockNow]);
 
   // A queued conversation's place moves as others are assigned: read it again now and then.
   const queued = Boolean(detail?.queuePosition);

@@ -1,7 +1,7 @@
 // The dashboard's live feed (workspaceEvents) as a short list people read: newest first, each
 // event once, in sentences that say who did what.
 
-import { describeActivity } from '../../live/activity';
+import { describeActivity, eventWords } from '../../live/activity';
 
 export interface WorkspaceEventLike {
   type: string;
@@ -22,39 +22,29 @@ export function addRecent<E extends WorkspaceEventLike>(list: readonly E[], even
   return [event, ...list].slice(0, RECENT_LIMIT);
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** A sentence for a workspace event: its actor and, where it matters, whom it was about. */
+/**
+ * A sentence for a workspace event: its actor and, where it matters, whom it was about (the
+ * conversation's own sentences say "it"; here the customer's name follows them on screen).
+ */
 export function describeWorkspaceEvent(e: WorkspaceEventLike): string {
-  const who = e.actor?.name ?? 'Someone';
-  const whom = e.subject?.name ?? 'an agent';
+  const { who } = eventWords(e);
   switch (e.type) {
-    case 'agent.presence_changed': {
-      const presence = text(e.after?.presence)?.toLowerCase();
-      return presence ? `${e.actor?.name ?? whom} is now ${presence}` : `${e.actor?.name ?? whom} changed presence`;
-    }
-    case 'agent.created':
-      return `${who} added ${whom}`;
-    case 'agent.updated':
-      return `${who} changed ${whom}`;
-    case 'team.created':
-      return `${who} created the team ${text(e.after?.name) ?? ''}`.trim();
-    case 'pool.created':
-      return `${who} created the pool ${text(e.after?.name) ?? ''}`.trim();
-    case 'workspace.updated':
-      return `${who} changed the workspace settings`;
+    case 'agent.presence_changed':
+      return describeActivity({ ...e, actor: e.actor ?? e.subject });
     case 'claim.stale':
       return e.subject ? `${e.subject.name}'s claim went stale` : 'A claim went stale';
     case 'conversation.force_released':
       return e.subject ? `${who} force-released it from ${e.subject.name}` : `${who} force-released it`;
     case 'conversation.assigned':
       return e.subject ? `Routing assigned it to ${e.subject.name}` : 'Routing assigned it';
-    case 'conversation.first_response':
-      return `${who} answered for the first time`;
-    case 'sla.breached':
-      return 'The first-response SLA ran out';
+    case 'conversation.reassigned':
+      return e.subject ? `${who} reassigned it to ${e.subject.name}` : `${who} reassigned it`;
+    case 'conversation.transferred':
+      return e.subject ? `${who} transferred it to ${e.subject.name}` : `${who} transferred it`;
+    case 'lock.stolen':
+      return e.subject ? `${who} took the reply lock from ${e.subject.name}` : `${who} took the reply lock`;
+    case 'cap.overridden':
+      return e.subject ? `${who} went past ${e.subject.name}'s capacity limit` : `${who} went past a capacity limit`;
     default:
       return describeActivity(e);
   }
