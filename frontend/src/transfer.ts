@@ -1,18 +1,8 @@
 // Transfers (C11): to an agent, like a reassignment, or to a team (back to the queue with the team
 // required). Only a SUPER_ADMIN may transfer to a CLIENT_USER; the server enforces it, this keeps
-// the choice from being offered.
+// the choice from being offered (handoverCandidates below).
 
-export interface TransferAgent {
-  id: string;
-  name: string;
-  role: string;
-  presence: string;
-}
-
-/** Who the viewer may pick: every active human but the viewer, client users only for a SUPER_ADMIN. */
-export function transferAgents<A extends TransferAgent>(agents: readonly A[], viewer: { id: string; role: string }): A[] {
-  return agents.filter((a) => a.id !== viewer.id && (a.role !== 'CLIENT_USER' || viewer.role === 'SUPER_ADMIN'));
-}
+import { channelName } from './format';
 
 export type TransferTarget = 'agent' | 'team';
 
@@ -36,3 +26,90 @@ export function transferVariables(
   if (!form.teamId) return { ok: false, error: 'Choose the team to transfer the conversation to.' };
   return { ok: true, variables: { id, agentId: null, teamId: form.teamId, note } };
 }
+
+// Hand-over targets (reassign C4, transfer C11): who may take a conversation on its channel, how
+// available they are, and a search by name. The server decides (R1, R2, C6, C11 in desk.handTo);
+// this only keeps from offering what it would refuse, and says why someone cannot take it now.
+
+export interface HandoverAgentLike {
+  id: string;
+  name: string;
+  role: string;
+  kind: string;
+  presence: string;
+  channels?: ReadonlyArray<{ channel: string; capacity: number }> | null;
+}
+
+export interface ChannelLoadLike {
+  channel: string;
+  count: number;
+  capacity: number;
+}
+
+export interface HandoverCandidate<A extends HandoverAgentLike> {
+  agent: A;
+  /** The agent's capacity on the conversation's channel (R1); null for a client user. */
+  capacity: number | null;
+  /** How many it owns there now (R2), when the viewer may read it (supervisors); null otherwise. */
+  load: number | null;
+  /** Whether the server would hand it to them now. */
+  available: boolean;
+  /** Presence, load or capacity in words: "Online · 1 of 3 on SMS". */
+  status: string;
+}
+
+const presenceWords: Record<string, string> = { ONLINE: 'Online', AWAY: 'Away', OFFLINE: 'Offline' };
+
+/**
+ * The people a conversation on channel can be handed to, most available first: active humans
+ * permitted on the channel (R1), whatever their role (an admin without the channel is not one),
+ * never the viewer nor a bot; client users only when clientUsers (a SUPER_ADMIN's transfer, C11),
+ * who need no channel nor presence. Someone not ONLINE, or full on the channel, is listed but not
+ * available (the server refuses them without force).
+ */
+export function handoverCandidates<A extends HandoverAgentLike>(
+  agents: readonly A[],
+  options: {
+    viewerId: string;
+    channel: string;
+    clientUsers?: boolean;
+    /** Load per agent id (agentPerformance), for viewers who may read it. */
+    loads?: ReadonlyMap<string, readonly ChannelLoadLike[]> | null;
+  },
+): HandoverCandidate<A>[] {
+  const label = channelName(options.channel);
+  const out: HandoverCandidate<A>[] = [];
+  for (const agent of agents) {
+    if (agent.kind !== 'HUMAN' || agent.id === options.viewerId) continue;
+    const presence = presenceWords[agent.presence] ?? agent.presence;
+    if (agent.role === 'CLIENT_USER') {
+      if (options.clientUsers) out.push({ agent, capacity: null, load: null, available: true, status: `${presence} · client user` });
+      continue;
+    }
+    const permit = (agent.channels ?? []).find((c) => c.channel === options.channel);
+    if (!permit) continue;
+    const loaded = options.loads?.get(agent.id)?.find((l) => l.channel === options.channel);
+    const load = options.loads ? (loaded?.count ?? 0) : null;
+    const full = load !== null && load >= permit.capacity;
+    const online = agent.presence === 'ONLINE';
+    const room = load !== null ? `${load} of ${permit.capacity} on ${label}${full ? ', full' : ''}` : `capacity ${permit.capacity} on ${label}`;
+    out.push({ agent, capacity: permit.capacity, load, available: online && !full, status: `${presence} · ${room}` });
+  }
+  const ratio = (c: HandoverCandidate<A>) => (c.load !== null && c.capacity ? c.load / c.capacity : 0);
+  return out.sort(
+    (a, b) => Number(b.available) - Number(a.available) || ratio(a) - ratio(b) || a.agent.name.localeCompare(b.agent.name),
+  );
+}
+
+const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+
+/** The candidates whose name contains every word of the search, ignoring case and accents. */
+export function searchCandidates<C extends { agent: { name: string } }>(candidates: readonly C[], search: string): C[] {
+  const words = fold(search).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...candidates];
+  return candidates.filter((c) => {
+    const name = fold(c.agent.name);
+    return words.every((w) => name.includes(w));
+  });
+}
+

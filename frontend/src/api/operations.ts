@@ -33,6 +33,10 @@ export const ViewerFieldsFragment = graphql(`
       id
       name
     }
+    channels {
+      id
+      channel
+    }
   }
 `);
 
@@ -402,16 +406,32 @@ export const TransferConversationMutation = graphql(`
   }
 `);
 
+/**
+ * A person a conversation can be handed to (reassign, transfer): who they are, their presence and
+ * the channels they may work with their capacity there (R1), to list only those eligible.
+ */
+export const HandoverAgentFragment = graphql(`
+  fragment HandoverAgent on Agent {
+    id
+    name
+    role
+    kind
+    presence
+    channels {
+      id
+      channel
+      capacity
+    }
+  }
+`);
+
 /** Where a conversation can be transferred: active humans (client users only for a SUPER_ADMIN) and teams. */
 export const TransferTargetsQuery = graphql(`
   query TransferTargets {
     agents(first: 100, where: { kind: HUMAN, active: true }, orderBy: { field: NAME }) {
       edges {
         node {
-          id
-          name
-          role
-          presence
+          ...HandoverAgent
         }
       }
     }
@@ -473,11 +493,27 @@ export const AssigneesQuery = graphql(`
     agents(first: 100, where: { kind: HUMAN, active: true, roleNEQ: CLIENT_USER }, orderBy: { field: NAME }) {
       edges {
         node {
-          id
-          name
-          role
-          presence
+          ...HandoverAgent
         }
+      }
+    }
+  }
+`);
+
+/**
+ * Supervisors and above: every agent's load now against capacity (R2), for the hand-over dialogs.
+ * Agents cannot read it (agentPerformance is for supervisors; Agent has no load field).
+ */
+export const AgentLoadQuery = graphql(`
+  query AgentLoad {
+    agentPerformance(days: 1) {
+      agent {
+        id
+      }
+      load {
+        channel
+        count
+        capacity
       }
     }
   }
@@ -606,6 +642,41 @@ export const DashboardFiguresQuery = graphql(`
             id
             name
             presence
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** One agent's open conversations (NEW and PENDING), for the dashboard's drill-down from its row. */
+export const AgentConversationsQuery = graphql(`
+  query AgentConversations($agentId: ID!, $first: Int!) {
+    conversations(
+      first: $first
+      where: { hasOwnerWith: [{ id: $agentId }], statusIn: [NEW, PENDING] }
+      orderBy: { field: LAST_MESSAGE_AT, direction: DESC }
+    ) {
+      totalCount
+      edges {
+        node {
+          id
+          channel
+          status
+          state
+          stale
+          lastMessageAt
+          preview
+          customer {
+            id
+            name
+          }
+          lock {
+            holder {
+              id
+              name
+              kind
+            }
           }
         }
       }

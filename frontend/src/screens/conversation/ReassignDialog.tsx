@@ -1,23 +1,34 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { AssigneesQuery, ReassignConversationMutation } from '../../api/operations';
 import { describeError } from '../../api/errors';
+import { AgentPicker } from '../../components/AgentPicker';
 import type { ConversationDetailFragment } from '../../gql/graphql';
-import { humanize } from '../../format';
+import { canSupervise } from '../../roles';
+import { handoverCandidates } from '../../transfer';
+import { useAgentLoads, useEvery } from './useAgentLoads';
 
 interface ReassignDialogProps {
   conversationId: string;
   customerName: string;
-  viewerId: string;
+  /** The conversation's channel: only agents permitted on it can own it (R1). */
+  channel: string;
+  viewer: { id: string; role: string };
   onClose: () => void;
   onReassigned: (c: ConversationDetailFragment) => void;
 }
 
+/** What agents see instead of load: the schema has no Agent.load they may read. */
+export const LOAD_HINT = 'Shown: presence and capacity on this channel. Supervisors also see how many each owns now.';
+
 /** Reassign with a handoff note (C4): the new owner is told live, with the note. */
-export function ReassignDialog({ conversationId, customerName, viewerId, onClose, onReassigned }: ReassignDialogProps) {
+export function ReassignDialog({ conversationId, customerName, channel, viewer, onClose, onReassigned }: ReassignDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
-  const [agents] = useQuery({ query: AssigneesQuery, requestPolicy: 'cache-and-network' });
+  const [agents, reexecute] = useQuery({ query: AssigneesQuery, requestPolicy: 'network-only' });
+  const supervise = canSupervise(viewer.role);
+  const loads = useAgentLoads(supervise);
+  useEvery(useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]));
   const [{ fetching }, reassign] = useMutation(ReassignConversationMutation);
   const [agentId, setAgentId] = useState('');
   const [note, setNote] = useState('');
@@ -30,7 +41,14 @@ export function ReassignDialog({ conversationId, customerName, viewerId, onClose
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
 
-  const candidates = (agents.data?.agents.edges ?? []).flatMap((e) => (e?.node && e.node.id !== viewerId ? [e.node] : []));
+  const candidates = useMemo(
+    () =>
+      handoverCandidates(
+        (agents.data?.agents.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])),
+        { viewerId: viewer.id, channel, loads },
+      ),
+    [agents.data, viewer.id, channel, loads],
+  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -48,27 +66,27 @@ export function ReassignDialog({ conversationId, customerName, viewerId, onClose
     setFailure(describeError(result.error, 'reassign'));
   };
 
+  const errorId = `${id}-error`;
   return (
     <dialog ref={ref} className="dialog" aria-labelledby={`${id}-title`} onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <h2 id={`${id}-title`}>Reassign {customerName}</h2>
         <p className="muted">The new owner sees it in their My Queue right away, with your note.</p>
-        <div className="field">
-          <label htmlFor={`${id}-agent`}>New owner</label>
-          <select id={`${id}-agent`} value={agentId} onChange={(e) => setAgentId(e.target.value)} required autoFocus>
-            <option value="">{agents.fetching && !agents.data ? 'Loading agents…' : 'Choose an agent'}</option>
-            {candidates.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name} — {humanize(a.presence)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <AgentPicker
+          legend="New owner"
+          candidates={candidates}
+          value={agentId}
+          onChange={setAgentId}
+          loading={agents.fetching && !agents.data}
+          hint={loads ? undefined : LOAD_HINT}
+          invalid={Boolean(failure) && !agentId}
+          errorId={errorId}
+        />
         <div className="field">
           <label htmlFor={`${id}-note`}>Handoff note (optional)</label>
-          <textarea id={`${id}-note`} rows={4} maxLength={5000} value={note} onChange={(e) => setNote(e.target.value)} />
+          <textarea id={`${id}-note`} rows={3} maxLength={5000} value={note} onChange={(e) => setNote(e.target.value)} />
         </div>
-        <div role="alert" className={failure ? 'error' : 'error empty'}>
+        <div role="alert" id={errorId} className={failure || agents.error ? 'error' : 'error empty'}>
           {failure || (agents.error ? describeError(agents.error) : '')}
         </div>
         <div className="actions end">

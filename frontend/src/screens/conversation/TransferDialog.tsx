@@ -1,14 +1,19 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { TransferConversationMutation, TransferTargetsQuery } from '../../api/operations';
 import { describeError } from '../../api/errors';
+import { AgentPicker } from '../../components/AgentPicker';
 import type { ConversationDetailFragment } from '../../gql/graphql';
-import { humanize } from '../../format';
-import { transferAgents, transferVariables, type TransferForm, type TransferTarget } from '../../transfer';
+import { canSupervise } from '../../roles';
+import { handoverCandidates, transferVariables, type TransferForm, type TransferTarget } from '../../transfer';
+import { LOAD_HINT } from './ReassignDialog';
+import { useAgentLoads, useEvery } from './useAgentLoads';
 
 interface TransferDialogProps {
   conversationId: string;
   customerName: string;
+  /** The conversation's channel: only agents permitted on it can own it (R1). */
+  channel: string;
   viewer: { id: string; role: string };
   onClose: () => void;
   onTransferred: (c: ConversationDetailFragment) => void;
@@ -18,12 +23,13 @@ interface TransferDialogProps {
  * Transfer (C11): to an agent (a hand-over like reassign: they are told live, with the note) or
  * to a team (back to the queue, NEW, with that team required; routing offers it to its members).
  */
-export function TransferDialog({ conversationId, customerName, viewer, onClose, onTransferred }: TransferDialogProps) {
+export function TransferDialog({ conversationId, customerName, channel, viewer, onClose, onTransferred }: TransferDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
-  const agentRef = useRef<HTMLSelectElement>(null);
   const teamRef = useRef<HTMLSelectElement>(null);
   const id = useId();
-  const [targets] = useQuery({ query: TransferTargetsQuery, requestPolicy: 'cache-and-network' });
+  const [targets, reexecute] = useQuery({ query: TransferTargetsQuery, requestPolicy: 'network-only' });
+  const loads = useAgentLoads(canSupervise(viewer.role));
+  useEvery(useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]));
   const [{ fetching }, transfer] = useMutation(TransferConversationMutation);
   const [form, setForm] = useState<TransferForm>({ target: 'agent', agentId: '', teamId: '', note: '' });
   const [failure, setFailure] = useState('');
@@ -35,7 +41,15 @@ export function TransferDialog({ conversationId, customerName, viewer, onClose, 
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
 
-  const agents = transferAgents((targets.data?.agents.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])), viewer);
+  // C11: client users only for a SUPER_ADMIN, who need neither the channel nor presence.
+  const agents = useMemo(
+    () =>
+      handoverCandidates(
+        (targets.data?.agents.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])),
+        { viewerId: viewer.id, channel, loads, clientUsers: viewer.role === 'SUPER_ADMIN' },
+      ),
+    [targets.data, viewer.id, viewer.role, channel, loads],
+  );
   const teams = targets.data?.teams ?? [];
   const loading = targets.fetching && !targets.data;
 
@@ -51,7 +65,8 @@ export function TransferDialog({ conversationId, customerName, viewer, onClose, 
     if (!checked.ok) {
       setInvalid(true);
       setFailure(checked.error);
-      (form.target === 'agent' ? agentRef : teamRef).current?.focus();
+      if (form.target === 'agent') ref.current?.querySelector<HTMLInputElement>('.agent-options input:not(:disabled), .agent-search')?.focus();
+      else teamRef.current?.focus();
       return;
     }
     setInvalid(false);
@@ -82,28 +97,19 @@ export function TransferDialog({ conversationId, customerName, viewer, onClose, 
           </label>
         </fieldset>
         {form.target === 'agent' ? (
-          <div className="field">
-            <label htmlFor={`${id}-agent`}>Agent</label>
-            <select
-              id={`${id}-agent`}
-              ref={agentRef}
+          <>
+            <AgentPicker
+              legend="Agent"
+              candidates={agents}
               value={form.agentId}
-              onChange={(e) => setForm((f) => ({ ...f, agentId: e.target.value }))}
-              required
-              autoFocus
-              aria-invalid={invalid || undefined}
-              aria-describedby={invalid ? errorId : undefined}
-            >
-              <option value="">{loading ? 'Loading agents…' : 'Choose an agent'}</option>
-              {agents.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name} — {humanize(a.presence)}
-                  {a.role === 'CLIENT_USER' ? ' (client user)' : ''}
-                </option>
-              ))}
-            </select>
+              onChange={(agentId) => setForm((f) => ({ ...f, agentId }))}
+              loading={loading}
+              hint={loads ? undefined : LOAD_HINT}
+              invalid={invalid}
+              errorId={errorId}
+            />
             <p className="hint">They see it in their My Queue right away, with your note.</p>
-          </div>
+          </>
         ) : (
           <div className="field">
             <label htmlFor={`${id}-team`}>Team</label>
@@ -131,7 +137,7 @@ export function TransferDialog({ conversationId, customerName, viewer, onClose, 
           <label htmlFor={`${id}-note`}>Note (optional)</label>
           <textarea
             id={`${id}-note`}
-            rows={4}
+            rows={3}
             maxLength={5000}
             value={form.note}
             onChange={(e) => setForm((f) => ({ ...f, note: e.target.value }))}
