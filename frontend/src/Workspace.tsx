@@ -3,14 +3,16 @@ import { useClient, useMutation, useQuery } from 'urql';
 import { CloseConversationMutation, LogoutMutation, MeQuery } from './api/operations';
 import { describeError } from './api/errors';
 import { AppHeader } from './components/AppHeader';
+import { usePresence } from './components/PresenceSwitch';
 import { NotificationsMenu, Toasts } from './components/Notifications';
 import { ShortcutHelp } from './components/ShortcutHelp';
 import { useLive } from './live/useLive';
 import { useNotifications, type Notification } from './live/useNotifications';
 import { ConversationScreen } from './screens/conversation/ConversationScreen';
 import { InboxScreen } from './screens/inbox/InboxScreen';
+import { promptKey, showPresencePrompt } from './presence';
 import { canAdminister, canSupervise } from './roles';
-import { DESK, allowedRoute, formatRoute, parseRoute, type DashboardTab, type Route } from './route';
+import { DESK, allowedRoute, formatRoute, parseRoute, refusedRoute, type DashboardTab, type Route } from './route';
 import { ShortcutContext, useShortcutListener, type ShortcutRegistry } from './useShortcuts';
 
 // The dashboard is for supervisors and above: it loads (as its own chunk) only when they open it.
@@ -37,6 +39,17 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
   const [help, setHelp] = useState(false);
   const [toasts, setToasts] = useState<readonly Notification[]>([]);
   const live = useLive();
+  const presence = usePresence(me.data?.me.presence);
+  // "Not now" to the go-online prompt holds for this browser session.
+  const meId = me.data?.me.id;
+  const [promptDismissed, setPromptDismissed] = useState(false);
+  useEffect(() => {
+    if (meId) setPromptDismissed(sessionStorage.getItem(promptKey(meId)) === 'dismissed');
+  }, [meId]);
+  const dismissPrompt = () => {
+    if (meId) sessionStorage.setItem(promptKey(meId), 'dismissed');
+    setPromptDismissed(true);
+  };
 
   const registry: ShortcutRegistry = useMemo(() => new Map(), []);
   useShortcutListener(registry);
@@ -54,7 +67,18 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
 
   // What the viewer may see of the route asked for: the dashboard only for supervisors and above.
   const role = me.data?.me.role;
-  const route = role ? allowedRoute(wanted, { supervise: canSupervise(role), administer: canAdminister(role) }) : wanted;
+  const access = role ? { supervise: canSupervise(role), administer: canAdminister(role) } : null;
+  const route = access ? allowedRoute(wanted, access) : wanted;
+  // A route the viewer may not see is replaced, and they are told why (not silently): the notice
+  // stays while they are on the route they were sent to.
+  const refusal = access ? refusedRoute(wanted, access) : null;
+  const [routeNotice, setRouteNotice] = useState<{ text: string; hash: string } | null>(null);
+  const allowedHash = formatRoute(route);
+  useEffect(() => {
+    if (!refusal) return;
+    setRouteNotice({ text: refusal, hash: allowedHash });
+    setRoute(parseRoute(allowedHash) ?? DESK);
+  }, [refusal, allowedHash]);
   const openId = route.view === 'desk' ? route.conversation : null;
   const monitorOpen = route.view === 'desk' && route.monitor === true;
 
@@ -132,6 +156,12 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
 
   const viewer = me.data.me;
   const supervise = canSupervise(viewer.role);
+  const promptOnline = showPresencePrompt({
+    atSignIn: viewer.presence,
+    now: presence.presence,
+    receives: (viewer.channels ?? []).length > 0,
+    answered: presence.changed || promptDismissed,
+  });
   const go = (next: Route) => (event: MouseEvent<HTMLAnchorElement>) => {
     // Plain clicks switch views here; a new tab or window follows the link's address.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
@@ -148,6 +178,7 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
         </a>
         <AppHeader
           viewer={viewer}
+          presence={presence}
           nav={
             supervise ? (
               <nav aria-label="Views" className="view-nav">
@@ -175,6 +206,33 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
             />
           }
         />
+        <div role="status" className="presence-prompt-slot">
+          {promptOnline ? (
+            <div className="presence-prompt" data-testid="presence-prompt">
+              <p>
+                <strong>You're offline.</strong> Go online to receive conversations: routing gives nothing to agents who are offline.
+              </p>
+              <span className="presence-prompt-actions">
+                <button type="button" className="small" onClick={() => void presence.change('ONLINE')} disabled={presence.saving}>
+                  {presence.saving ? 'Going online…' : 'Go online'}
+                </button>
+                <button type="button" className="link" onClick={dismissPrompt}>
+                  Not now
+                </button>
+              </span>
+            </div>
+          ) : null}
+        </div>
+        <div role="status" className="route-notice-slot">
+          {routeNotice && routeNotice.hash === formatRoute(route) ? (
+            <div className="route-notice" data-testid="route-notice">
+              <p>{routeNotice.text}</p>
+              <button type="button" className="link" onClick={() => setRouteNotice(null)}>
+                Dismiss
+              </button>
+            </div>
+          ) : null}
+        </div>
         {route.view === 'dashboard' ? (
           <main id="main" className="dashboard-main" tabIndex={-1}>
             <Suspense fallback={<p role="status" className="dash-loading">Loading the dashboard…</p>}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESK, allowedRoute, formatRoute, parseRoute, type Route } from './route';
+import { DESK, allowedRoute, formatRoute, parseRoute, refusedRoute, type Route } from './route';
 
 describe('routes in the hash', () => {
   it('reads and writes every route the same way', () => {
@@ -36,5 +36,14 @@ describe('routes in the hash', () => {
     expect(allowedRoute(admin, { supervise: true, administer: false })).toEqual({ view: 'dashboard', tab: 'monitor' });
     expect(allowedRoute(admin, { supervise: true, administer: true })).toEqual(admin);
     expect(allowedRoute({ view: 'desk', conversation: '1' }, { supervise: false, administer: false })).toEqual({ view: 'desk', conversation: '1' });
+  });
+
+  it('says why the route shown is not the one asked for', () => {
+    const admin: Route = { view: 'dashboard', tab: 'admin' };
+    expect(refusedRoute(admin, { supervise: true, administer: false })).toBe('Administration is for admins: here is Monitoring.');
+    expect(refusedRoute(admin, { supervise: false, administer: false })).toMatch(/^The dashboard is for supervisors/);
+    expect(refusedRoute(admin, { supervise: true, administer: true })).toBeNull();
+    expect(refusedRoute({ view: 'dashboard', tab: 'monitor' }, { supervise: true, administer: false })).toBeNull();
+    expect(refusedRoute(DESK, { supervise: false, administer: false })).toBeNull();
   });
 });

@@ -49,3 +49,15 @@ export function allowedRoute(route: Route, access: { supervise: boolean; adminis
   if (route.tab === 'admin' && !access.administer) return { view: 'dashboard', tab: 'monitor' };
   return route;
 }
+
+/**
+ * Why the route asked for is not the one shown, in words, or null when it is: a supervisor sent
+ * to Monitoring from #dashboard/admin, an agent sent to the conversations from #dashboard. The
+ * workspace shows it, so that nobody lands somewhere else without being told.
+ */
+export function refusedRoute(route: Route, access: { supervise: boolean; administer: boolean }): string | null {
+  if (route.view !== 'dashboard') return null;
+  if (!access.supervise) return 'The dashboard is for supervisors and admins: here are your conversations.';
+  if (route.tab === 'admin' && !access.administer) return 'Administration is for admins: here is Monitoring.';
+  return null;
+}

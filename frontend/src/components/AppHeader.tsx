@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
 import type { ViewerFieldsFragment } from '../gql/graphql';
 import { humanize } from '../format';
-import { PresenceSwitch } from './PresenceSwitch';
+import { PresenceSwitch, type PresenceControl } from './PresenceSwitch';
 
 interface AppHeaderProps {
   viewer: ViewerFieldsFragment;
+  /** The viewer's presence, always shown with its switch. */
+  presence: PresenceControl;
   onSignOut: () => void;
   signingOut: boolean;
   /** Whether live updates are flowing (the WebSocket is connected). */
@@ -16,7 +18,7 @@ interface AppHeaderProps {
 }
 
 /** The bar across the top: the product, the workspace, the views, presence, notifications and who is signed in. */
-export function AppHeader({ viewer, onSignOut, signingOut, live = null, notifications, onHelp, nav }: AppHeaderProps) {
+export function AppHeader({ viewer, presence, onSignOut, signingOut, live = null, notifications, onHelp, nav }: AppHeaderProps) {
   return (
     <header className={`app-header${nav ? ' with-nav' : ''}`}>
       <div className="brand">
@@ -30,7 +32,7 @@ export function AppHeader({ viewer, onSignOut, signingOut, live = null, notifica
       </div>
       {nav}
       <div className="viewer">
-        <PresenceSwitch initial={viewer.presence} />
+        <PresenceSwitch control={presence} />
         {notifications}
         {onHelp ? (
           <button type="button" className="secondary small" onClick={onHelp} aria-keyshortcuts="?">

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { SetPresenceMutation } from '../api/operations';
 import { describeError } from '../api/errors';
@@ -10,25 +10,47 @@ const options: ReadonlyArray<{ value: Presence; label: string }> = [
   { value: 'OFFLINE', label: 'Offline' },
 ];
 
-/** The viewer's presence: ONLINE receives conversations, AWAY keeps what it owns, OFFLINE gets nothing. */
-export function PresenceSwitch({ initial }: { initial: Presence }) {
-  const id = useId();
-  const [presence, setPresence] = useState<Presence>(initial);
+export interface PresenceControl {
+  presence: Presence;
+  saving: boolean;
+  failure: string;
+  /** Whether the viewer changed it in this session (the select or the prompt). */
+  changed: boolean;
+  change: (next: Presence) => Promise<void>;
+}
+
+/**
+ * The viewer's presence, shared by the header's switch and the go-online prompt: as the sign-in
+ * read it (initial, once known) until the viewer changes it here.
+ */
+export function usePresence(initial: Presence | undefined): PresenceControl {
+  const [chosen, setChosen] = useState<Presence | null>(null);
   const [failure, setFailure] = useState('');
   const [{ fetching }, save] = useMutation(SetPresenceMutation);
+  const presence = chosen ?? initial ?? 'OFFLINE';
+  const current = useRef(presence);
+  current.current = presence;
+  const change = useCallback(
+    async (next: Presence) => {
+      const before = current.current;
+      setChosen(next);
+      setFailure('');
+      const result = await save({ presence: next });
+      if (result.data) setChosen(result.data.setPresence.presence);
+      else {
+        setChosen(before);
+        setFailure(describeError(result.error));
+      }
+    },
+    [save],
+  );
+  return { presence, saving: fetching, failure, changed: chosen !== null, change };
+}
 
-  const change = async (next: Presence) => {
-    const before = presence;
-    setPresence(next);
-    setFailure('');
-    const result = await save({ presence: next });
-    if (result.data) setPresence(result.data.setPresence.presence);
-    else {
-      setPresence(before);
-      setFailure(describeError(result.error));
-    }
-  };
-
+/** The viewer's presence: ONLINE receives conversations, AWAY keeps what it owns, OFFLINE gets nothing. */
+export function PresenceSwitch({ control }: { control: PresenceControl }) {
+  const id = useId();
+  const { presence, saving, failure, change } = control;
   return (
     <div className="presence">
       <span aria-hidden="true" className={`presence-dot presence-${presence.toLowerCase()}`} />
@@ -36,7 +58,7 @@ export function PresenceSwitch({ initial }: { initial: Presence }) {
       <select
         id={`${id}-presence`}
         value={presence}
-        disabled={fetching}
+        disabled={saving}
         onChange={(e) => void change(e.target.value as Presence)}
         aria-describedby={failure ? `${id}-error` : undefined}
       >
