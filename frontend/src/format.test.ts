@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelName, elapsed, humanize, shortTime } from './format';
+import { channelName, elapsed, handleParts, humanize, shortTime } from './format';
 
 describe('format', () => {
   it('turns enum values into words', () => {
@@ -29,5 +29,15 @@ describe('format', () => {
     expect(elapsed(ago(125), now)).toBe('2 h 5 min');
     expect(elapsed(ago(3 * 24 * 60), now)).toBe('3 d');
     expect(elapsed('nope', now)).toBe('');
+  });
+
+  it('never breaks a phone number, and breaks an email only between its words', () => {
+    expect(handleParts('+15550100')).toEqual(['+15550100']);
+    expect(handleParts('+1 (555) 010-0123')).toEqual(['+1 (555) 010-0123']);
+    expect(handleParts('+44.7700.900123')).toEqual(['+44.7700.900123']);
+    expect(handleParts('chat-91bc')).toEqual(['chat-91bc']);
+    expect(handleParts('chen.wei@example.net')).toEqual(['chen.', 'wei@', 'example.', 'net']);
+    expect(handleParts('ig-sofia.r').join('')).toBe('ig-sofia.r');
+    for (const h of ['a@b.c', 'x..y', 'john@', '@x']) expect(handleParts(h).join('')).toBe(h);
   });
 });

@@ -64,3 +64,13 @@ export function elapsed(iso: string, now: Date = new Date()): string {
   if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
   return `${Math.floor(hours / 24)} d`;
 }
+
+/**
+ * A customer's handle (a phone number, an email, a chat id) in the pieces a line may break
+ * between: never inside a number ("+1 555 0100" stays whole), only after an email's "@" or a dot
+ * or slash between words. Shown as unbreakable pieces joined by <wbr>.
+ */
+export function handleParts(handle: string): string[] {
+  if (!/[@./]/.test(handle) || /^[+\d\s().-]+$/.test(handle)) return [handle];
+  return handle.split(/(?<=[@./])(?=[^@./])/);
+}

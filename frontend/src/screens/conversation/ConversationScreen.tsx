@@ -21,7 +21,7 @@ import {
 import { useApi } from '../../api/context';
 import { describeError, type ErrorContext } from '../../api/errors';
 import type { ConversationDetailFragment } from '../../gql/graphql';
-import { channelName, fullTime, humanize, shortTime } from '../../format';
+import { channelName, fullTime, handleParts, humanize, shortTime } from '../../format';
 import { describeActivity } from '../../live/activity';
 import { feedAction } from '../../live/cursor';
 import { LockBadge } from '../../components/LockBadge';
@@ -30,6 +30,8 @@ import { lockState, readOnlyReason } from '../../lockText';
 import { canSupervise } from '../../roles';
 import { Readings, applyViewerEvent, isMonitoring, isViewerEvent, viewersSentence, type ConversationViewer } from '../../viewers';
 import { queuePlaceLabel, queuePlaceText } from '../../queuePlace';
+import { customerSince, waitingSince, waitingText } from '../../times';
+import { useLayoutPart } from '../../useLayout';
 import { useShortcut } from '../../useShortcuts';
 import { CompleteTakeoverDialog } from './CompleteTakeoverDialog';
 import { ReassignDialog } from './ReassignDialog';
@@ -96,6 +98,8 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
   const [reassigning, setReassigning] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [completing, setCompleting] = useState(false);
+  // The side panel (customer, details, history, notes): collapsible, remembered across reloads.
+  const [sideOpen, toggleSide] = useLayoutPart('sidePanel');
   const replyRef = useRef<HTMLTextAreaElement>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
   const threadRef = useRef<HTMLDivElement>(null);
@@ -425,6 +429,11 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
                 : 'nobody'}
             </span>
             <LockBadge lock={c.lock} viewerId={viewer.id} />
+            {waitingText(c) ? (
+              <span className="conversation-waiting" title={`In the queue since ${fullTime(waitingSince(c) ?? '')}`}>
+                {waitingText(c)}
+              </span>
+            ) : null}
             {monitoring ? (
               <span className="badge monitoring-badge" data-testid="monitoring-badge" title="You're watching without taking the lock">
                 Monitoring
@@ -506,6 +515,16 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
               {busy === 'monitor' ? 'Monitoring…' : 'Monitor'}
             </button>
           ) : null}
+          <button
+            type="button"
+            className="secondary"
+            onClick={toggleSide}
+            aria-expanded={sideOpen}
+            aria-controls={`${id}-side`}
+            data-testid="side-toggle"
+          >
+            {sideOpen ? 'Hide details' : 'Details'}
+          </button>
           <button type="button" className="secondary" onClick={onClose} aria-keyshortcuts="Escape">
             Close
           </button>
@@ -533,7 +552,7 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
         {actionError}
       </div>
 
-      <div className="pane-body">
+      <div className={`pane-body${sideOpen ? '' : ' side-closed'}`}>
         <div className="thread-column">
           <div ref={threadRef} className="thread" role="log" aria-label="Messages">
             {c.messages.totalCount > messages.length ? (
@@ -576,7 +595,7 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
           </form>
         </div>
 
-        <aside className="side-column" aria-label="About this conversation">
+        <aside className="side-column" id={`${id}-side`} aria-label="About this conversation" hidden={!sideOpen}>
           <section aria-labelledby={`${id}-customer`} className="side-section">
             <h3 id={`${id}-customer`}>Customer</h3>
             <dl className="facts">
@@ -585,11 +604,22 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
               {(c.customer.identities ?? []).map((identity) => (
                 <Fragment key={identity.id}>
                   <dt>{channelName(identity.channel)}</dt>
-                  <dd className="handle">{identity.handle}</dd>
+                  <dd className="handle">
+                    {handleParts(identity.handle).map((part, i) => (
+                      <Fragment key={i}>
+                        {i > 0 ? <wbr /> : null}
+                        <span className="handle-part">{part}</span>
+                      </Fragment>
+                    ))}
+                  </dd>
                 </Fragment>
               ))}
               <dt>Customer since</dt>
-              <dd>{shortTime(c.customer.createdAt)}</dd>
+              <dd>
+                <time dateTime={c.customer.createdAt} title={fullTime(c.customer.createdAt)}>
+                  {customerSince(c.customer.createdAt)}
+                </time>
+              </dd>
             </dl>
           </section>
 
@@ -758,7 +788,8 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
         <ReassignDialog
           conversationId={c.id}
           customerName={c.customer.name}
-          viewerId={viewer.id}
+          channel={c.channel}
+          viewer={viewer}
           onClose={() => setReassigning(false)}
           onReassigned={accept}
         />
@@ -767,6 +798,7 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
         <TransferDialog
           conversationId={c.id}
           customerName={c.customer.name}
+          channel={c.channel}
           viewer={viewer}
           onClose={() => setTransferring(false)}
           onTransferred={accept}

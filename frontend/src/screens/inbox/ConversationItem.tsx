@@ -1,8 +1,9 @@
 import type { QueueConversationFragment } from '../../gql/graphql';
-import { channelName, elapsed, fullTime, humanize, shortTime } from '../../format';
+import { channelName, fullTime, humanize, shortTime } from '../../format';
 import { LockBadge } from '../../components/LockBadge';
 import { interventionText } from '../../intervention';
 import { queuePlaceLabel, queuePlaceText } from '../../queuePlace';
+import { listTime, waitingSince, waitingText } from '../../times';
 
 interface ConversationItemProps {
   conversation: QueueConversationFragment;
@@ -25,11 +26,18 @@ function ownerText(c: QueueConversationFragment, viewerId: string): string {
   return c.owner.kind === 'VIRTUAL' ? `${c.owner.name} (bot)` : c.owner.name;
 }
 
-/** One conversation in a queue: who, what they last said, where it stands, and who is replying. */
+/**
+ * One conversation in a queue, in three short lines so that a laptop screen shows eight or more:
+ * who and when (the last message's time), what they last said, and where it stands (channel,
+ * status, owner, wait, place, tags, who is replying).
+ */
 export function ConversationItem({ conversation: c, viewerId, now, current, selectable, selected, onSelect, onOpen, onMonitor }: ConversationItemProps) {
   const name = c.customer.name;
   const place = c.owner?.kind === 'HUMAN' ? null : c.queuePosition;
   const iv = c.intervention;
+  const time = listTime(c);
+  const waiting = waitingText(c, now);
+  const since = waitingSince(c);
   return (
     <li className={`conversation${current ? ' current' : ''}`} data-conversation-id={c.id}>
       {selectable ? (
@@ -44,8 +52,8 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
       <button type="button" className="conversation-open" aria-current={current ? 'true' : undefined} onClick={onOpen}>
         <span className="conversation-top">
           <span className="conversation-customer">{name}</span>
-          <time className="conversation-time" dateTime={c.lastMessageAt} title={fullTime(c.lastMessageAt)}>
-            {shortTime(c.lastMessageAt, now)}
+          <time className="conversation-time" dateTime={time} title={`Last message ${fullTime(time)}`}>
+            {shortTime(time, now)}
           </time>
         </span>
         <span className="conversation-preview">{c.preview || 'No messages yet'}</span>
@@ -57,19 +65,24 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
           </span>
         ) : null}
         <span className="conversation-meta">
-          <span className="visually-hidden">Channel: </span>
-          <span>{channelName(c.channel)}</span>
+          <LockBadge lock={c.lock} viewerId={viewerId} />
           <span className={`badge status-${c.status.toLowerCase()}`}>
             <span className="visually-hidden">Status: </span>
             {humanize(c.status)}
           </span>
-          {c.state !== 'ACTIVE' && c.state !== 'CREATED' ? <span className="muted">{humanize(c.state)}</span> : null}
+          <span>
+            <span className="visually-hidden">Channel: </span>
+            {channelName(c.channel)}
+          </span>
+          {c.state !== 'ACTIVE' && c.state !== 'CREATED' ? <span>{humanize(c.state)}</span> : null}
           <span className={c.owner ? undefined : 'unclaimed'}>
             <span className="visually-hidden">Owner: </span>
             {ownerText(c, viewerId)}
           </span>
-          {c.queuedSince && !c.owner ? (
-            <span title={`In the queue since ${fullTime(c.queuedSince)}`}>Waiting {elapsed(c.queuedSince, now)}</span>
+          {waiting && since ? (
+            <span className="conversation-waiting" title={`In the queue since ${fullTime(since)}`}>
+              {waiting}
+            </span>
           ) : null}
           {place ? (
             <span className="queue-place" title={queuePlaceLabel(place)}>
@@ -83,7 +96,6 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
             </span>
           ))}
         </span>
-        <LockBadge lock={c.lock} viewerId={viewerId} />
       </button>
       {onMonitor ? (
         <button

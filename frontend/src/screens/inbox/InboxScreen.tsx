@@ -7,7 +7,8 @@ import { awaitsHuman } from '../../intervention';
 import { QUEUE_LIMIT, useLiveQueue, type LiveQueue } from '../../live/useLiveQueue';
 import { useShortcut } from '../../useShortcuts';
 import { ConversationItem } from './ConversationItem';
-import { NO_FILTER, compareQueue, isFiltered, matchesFilter, tagOptions, type InboxFilter } from './filters';
+import { NO_FILTER, compareQueue, filterCount, isFiltered, matchesFilter, tagOptions, type InboxFilter } from './filters';
+import { useLayoutPart } from '../../useLayout';
 
 /** Re-renders every minute so that relative times ("Yesterday") stay right. */
 function useNow(intervalMs = 60_000): Date {
@@ -63,6 +64,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
   const queues: Record<TabKind, LiveQueue> = { unclaimed, mine, interventions: { ...unclaimed, items: interventionItems } };
   const [tab, setTab] = useState<TabKind>('unclaimed');
   const [filter, setFilter] = useState<InboxFilter>(NO_FILTER);
+  const [filtersOpen, toggleFilters] = useLayoutPart('inboxFilters');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [bulk, setBulk] = useState<{ outcomes: BulkOutcome[]; error: string } | null>(null);
   const [{ fetching: claiming }, bulkClaim] = useMutation(BulkClaimMutation);
@@ -173,9 +175,30 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
     <section className="inbox" aria-labelledby={`${id}-title`}>
       <div className="inbox-head">
         <h1 id={`${id}-title`}>Inbox</h1>
+        <div className="inbox-tools">
+          <button
+            type="button"
+            className="secondary small"
+            aria-expanded={filtersOpen}
+            aria-controls={`${id}-filters`}
+            onClick={toggleFilters}
+          >
+            Filters{filterCount(filter) > 0 ? ` (${filterCount(filter)})` : ''}
+          </button>
+          {current.bulk ? (
+            <button type="button" className="secondary small" disabled={selected.size === 0 || claiming} onClick={() => void claimSelected()}>
+              {claiming ? 'Claiming…' : `Claim selected (${selected.size})`}
+            </button>
+          ) : null}
+          {current.bulk && selected.size > 0 ? (
+            <button type="button" className="link small-link" onClick={() => setSelected(new Set())} aria-label="Clear selection">
+              Clear
+            </button>
+          ) : null}
+        </div>
       </div>
 
-      <div role="tablist" aria-label="Queues" className="tabs" onKeyDown={onTabKey}>
+      <div role="tablist" aria-label="Queues" className="tabs inbox-tabs" onKeyDown={onTabKey}>
         {TABS.map((t) => {
           const q = queues[t.kind];
           const count = q.loaded ? q.items.length : null;
@@ -194,7 +217,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
               className="tab"
               onClick={() => setTab(t.kind)}
             >
-              {t.label}
+              <span className="tab-label">{t.label}</span>
               {count !== null ? (
                 <span className="tab-count" aria-label={`, ${count} conversation${count === 1 ? '' : 's'}`}>
                   {count}
@@ -206,12 +229,12 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
       </div>
 
       <div role="tabpanel" id={panelId} aria-labelledby={`${id}-tab-${tab}`} className="inbox-panel">
-        <fieldset className="filters">
+        <fieldset className="filters" id={`${id}-filters`} hidden={!filtersOpen}>
           <legend className="visually-hidden">Filter conversations</legend>
           <label>
             <span>Channel</span>
             <select value={filter.channel} onChange={(e) => setField('channel')(e.target.value)}>
-              <option value="">All channels</option>
+              <option value="">All</option>
               {CHANNELS.map((c) => (
                 <option key={c} value={c}>
                   {channelName(c)}
@@ -222,7 +245,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
           <label>
             <span>Status</span>
             <select value={filter.status} onChange={(e) => setField('status')(e.target.value)}>
-              <option value="">Any status</option>
+              <option value="">Any</option>
               {STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {humanize(s)}
@@ -233,7 +256,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
           <label>
             <span>Tag</span>
             <select value={filter.tag} onChange={(e) => setField('tag')(e.target.value)}>
-              <option value="">Any tag</option>
+              <option value="">Any</option>
               {tags.map((t) => (
                 <option key={t} value={t}>
                   #{t}
@@ -241,24 +264,14 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
               ))}
             </select>
           </label>
-          {isFiltered(filter) ? (
+        </fieldset>
+        {isFiltered(filter) ? (
+          <p className="filter-summary">
+            {visible.length} of {queue.items.length} shown by the filters.{' '}
             <button type="button" className="link" onClick={() => setFilter(NO_FILTER)}>
               Clear filters
             </button>
-          ) : null}
-        </fieldset>
-
-        {current.bulk ? (
-          <div className="bulk-bar">
-            <button type="button" className="secondary small" disabled={selected.size === 0 || claiming} onClick={() => void claimSelected()}>
-              {claiming ? 'Claiming…' : `Claim selected (${selected.size})`}
-            </button>
-            {selected.size > 0 ? (
-              <button type="button" className="link" onClick={() => setSelected(new Set())}>
-                Clear selection
-              </button>
-            ) : null}
-          </div>
+          </p>
         ) : null}
 
         <div role="status" aria-live="polite" className="bulk-status">

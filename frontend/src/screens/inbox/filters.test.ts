@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_FILTER, compareQueue, isFiltered, matchesFilter, tagOptions } from './filters';
+import { NO_FILTER, compareQueue, filterCount, isFiltered, matchesFilter, tagOptions } from './filters';
 
 const c = (channel: string, status: string, tags: string[] = []) => ({ channel, status, tags });
 
@@ -14,6 +14,8 @@ describe('inbox filters', () => {
     expect(matchesFilter(sms, { ...NO_FILTER, tag: 'tech' })).toBe(false);
     expect(isFiltered(NO_FILTER)).toBe(false);
     expect(isFiltered({ ...NO_FILTER, tag: 'x' })).toBe(true);
+    expect(filterCount(NO_FILTER)).toBe(0);
+    expect(filterCount({ channel: 'SMS', status: '', tag: 'x' })).toBe(2);
   });
 
   it('offers the tags in use and keeps the selected one', () => {

@@ -24,6 +24,11 @@ export function isFiltered(f: InboxFilter): boolean {
   return Boolean(f.channel || f.status || f.tag);
 }
 
+/** How many filters are set, for the collapsed filters' button ("Filters (2)"). */
+export function filterCount(f: InboxFilter): number {
+  return [f.channel, f.status, f.tag].filter(Boolean).length;
+}
+
 /** The tags in use, sorted, plus the selected one (so that it stays choosable when its last conversation leaves). */
 export function tagOptions(conversations: readonly Filterable[], selected = ''): string[] {
   const tags = new Set<string>(conversations.flatMap((c) => c.tags));
