@@ -1,22 +1,20 @@
 import { fullTime } from '../../format';
-import { describeWorkspaceEvent } from './feed';
+import { describeWorkspaceEvent, eventTime } from './feed';
 import { Panel } from './parts';
 import type { WorkspaceEvent } from './useDashboard';
 
 interface ActivitySectionProps {
   events: readonly WorkspaceEvent[];
+  now: Date;
   onOpen: (conversationId: string) => void;
   /** Watch it without taking the lock (monitorConversation). */
   onMonitor: (conversationId: string) => void;
 }
 
-const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
-const clock = (iso: string) => clockFormat.format(new Date(iso));
-
-/** The workspace's latest events as they arrive (the live feed the figures follow). */
-export function ActivitySection({ events, onOpen, onMonitor }: ActivitySectionProps) {
+/** The workspace's latest events: the most recent ones on load, then live (the feed the figures follow). */
+export function ActivitySection({ events, now, onOpen, onMonitor }: ActivitySectionProps) {
   return (
-    <Panel title="Recent activity" description="What happens in the workspace while the dashboard is open, newest first." testId="recent-activity">
+    <Panel title="Recent activity" description="The workspace's latest changes, newest first, live." testId="recent-activity">
       {events.length === 0 ? (
         <p className="empty-state">Nothing yet. Claims, releases, presence changes and SLA breaches appear here as they happen.</p>
       ) : (
@@ -43,7 +41,7 @@ export function ActivitySection({ events, onOpen, onMonitor }: ActivitySectionPr
                 ) : null}
               </span>
               <time dateTime={e.createdAt} title={fullTime(e.createdAt)} className="muted">
-                {clock(e.createdAt)}
+                {eventTime(e.createdAt, now)}
               </time>
             </li>
           ))}

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useQuery } from 'urql';
 import { useApi } from '../../api/context';
+import { EventCursorQuery } from '../../api/operations';
 import { describeError } from '../../api/errors';
 import type { ViewerFieldsFragment } from '../../gql/graphql';
 import { debounce } from '../../live/debounce';
@@ -8,8 +10,9 @@ import { canAdminister } from '../../roles';
 import type { DashboardTab } from '../../route';
 import { ActivitySection } from './ActivitySection';
 import { AdminPanel } from './admin/AdminPanel';
-import { DASHBOARD_EVENTS, eventTouches } from './figures';
-import { addRecent } from './feed';
+import { AgentDetailDialog } from './AgentDetailDialog';
+import { DASHBOARD_EVENTS, eventTouches, performanceRows } from './figures';
+import { RECENT_LIMIT, addAllRecent, agentEvents, replayFrom } from './feed';
 import { LoadSection } from './LoadSection';
 import { PerformanceSection } from './PerformanceSection';
 import { PeriodPicker } from './PeriodPicker';
@@ -72,6 +75,16 @@ export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation
   const figures = useDashboardFigures(period);
   const [recent, setRecent] = useState<readonly WorkspaceEvent[]>([]);
   const [rosterVersion, setRosterVersion] = useState(0);
+  // The agent whose drill-down is open (their open conversations and recent activity).
+  const [drillAgent, setDrillAgent] = useState<string | null>(null);
+  // Recent activity is filled on load: the feed starts with a replay of the workspace's latest
+  // events (from the head, eventCursor, less REPLAY_EVENTS), then goes on live.
+  const [head] = useQuery({ query: EventCursorQuery, requestPolicy: 'network-only' });
+  const headCursor = head.data?.eventCursor;
+  const start = useMemo(
+    () => (headCursor !== undefined ? { after: replayFrom(headCursor) } : head.error ? { after: null } : null),
+    [headCursor, head.error],
+  );
   const now = useNow();
   const live = useLive();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -96,12 +109,17 @@ export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation
 
   const feedError = useWorkspaceEvents(
     DASHBOARD_EVENTS,
-    (event) => {
-      const touches = eventTouches(event.type, Boolean(event.conversation && staleIds.has(event.conversation.id)));
+    start,
+    (events) => {
+      const touched = events.map((event) => ({
+        event,
+        touches: eventTouches(event.type, Boolean(event.conversation && staleIds.has(event.conversation.id))),
+      }));
       // The activity list shows what changed something; an ordinary reply or opening is noise there.
-      if (touches.figures || touches.roster) setRecent((list) => addRecent(list, event));
-      if (touches.figures) figuresSoon();
-      if (touches.roster) rosterSoon();
+      const shown = touched.filter((t) => t.touches.figures || t.touches.roster).map((t) => t.event);
+      if (shown.length) setRecent((list) => addAllRecent(list, shown));
+      if (touched.some((t) => t.touches.figures)) figuresSoon();
+      if (touched.some((t) => t.touches.roster)) rosterSoon();
     },
     reload,
   );
@@ -121,6 +139,7 @@ export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation
 
   const periodWords = describePeriod(period);
   const rows = figures.data?.agentPerformance ?? null;
+  const drillRow = drillAgent ? rows?.find((r) => r.agent.id === drillAgent) : undefined;
   const panelId = `${id}-panel`;
 
   return (
@@ -199,7 +218,7 @@ export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation
 
         {current === 'monitor' ? (
           <div className="dash-grid">
-            <LoadSection rows={rows ?? []} loaded={rows !== null} />
+            <LoadSection rows={rows ?? []} loaded={rows !== null} onAgent={setDrillAgent} />
             <StaleClaimsSection
               figures={figures.data}
               now={now}
@@ -208,9 +227,9 @@ export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation
               onMonitor={onMonitorConversation}
             />
             <QueuesSection figures={figures.data} period={periodWords} />
-            <ActivitySection events={recent} onOpen={onOpenConversation} onMonitor={onMonitorConversation} />
+            <ActivitySection events={recent.slice(0, RECENT_LIMIT)} now={now} onOpen={onOpenConversation} onMonitor={onMonitorConversation} />
             <PerformanceSection
-              rows={rows}
+              rows={rows ? performanceRows(rows) : null}
               period={periodWords}
               stale={figures.dataPeriod !== null && figures.dataPeriod !== period}
             />
@@ -218,6 +237,17 @@ export default function DashboardScreen({ viewer, tab, onTab, onOpenConversation
         ) : (
           <AdminPanel viewer={viewer} version={rosterVersion} />
         )}
+        {drillRow ? (
+          <AgentDetailDialog
+            row={drillRow}
+            events={agentEvents(recent, drillRow.agent.id)}
+            now={now}
+            version={figures.updatedAt?.getTime() ?? 0}
+            onClose={() => setDrillAgent(null)}
+            onOpen={onOpenConversation}
+            onMonitor={onMonitorConversation}
+          />
+        ) : null}
       </div>
     </div>
   );

@@ -1,5 +1,5 @@
 import { CHANNELS, channelName } from '../../format';
-import { loadLevel, loadTotal } from './figures';
+import { liveLoadRows, loadLevel, loadTotal } from './figures';
 import { Panel, PresenceLabel } from './parts';
 import type { Figures } from './useDashboard';
 
@@ -29,15 +29,16 @@ function LoadCell({ count, capacity }: { count: number; capacity: number }) {
 
 /**
  * Live load (R2): what every agent owns now against its capacity on each permitted channel, with
- * presence. It follows the live feed: a claim elsewhere shows here within about a second.
+ * presence. It follows the live feed: a claim elsewhere shows here within about a second. An
+ * agent's row opens their drill-down (onAgent): their open conversations and recent activity.
  */
-export function LoadSection({ rows, loaded }: { rows: readonly Row[]; loaded: boolean }) {
-  const agents = rows.filter((r) => r.load.length > 0).sort((a, b) => a.agent.name.localeCompare(b.agent.name));
+export function LoadSection({ rows, loaded, onAgent }: { rows: readonly Row[]; loaded: boolean; onAgent: (agentId: string) => void }) {
+  const agents = liveLoadRows(rows);
   const channels = CHANNELS.filter((c) => agents.some((a) => a.load.some((l) => l.channel === c)));
   return (
     <Panel
       title="Live load"
-      description="Conversations each agent owns now, against their capacity on each channel. Updates live."
+      description="Conversations each agent owns now, against their capacity on each channel. Updates live. Choose an agent to see their conversations."
       testId="live-load"
       className="span-all"
     >
@@ -64,8 +65,20 @@ export function LoadSection({ rows, loaded }: { rows: readonly Row[]; loaded: bo
               {agents.map((a) => {
                 const total = loadTotal(a.load);
                 return (
-                  <tr key={a.agent.id} data-agent-id={a.agent.id}>
-                    <th scope="row">{a.agent.name}</th>
+                  <tr key={a.agent.id} data-agent-id={a.agent.id} className="drillable" onClick={() => onAgent(a.agent.id)}>
+                    <th scope="row">
+                      <button
+                        type="button"
+                        className="link agent-drill"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onAgent(a.agent.id);
+                        }}
+                        aria-haspopup="dialog"
+                      >
+                        {a.agent.name}
+                      </button>
+                    </th>
                     <td>
                       <PresenceLabel presence={a.agent.presence} />
                     </td>

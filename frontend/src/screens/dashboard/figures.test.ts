@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DASHBOARD_EVENTS,
-  barPercent,
-  duration,
-  eventTouches,
-  firstDirection,
-  loadLevel,
-  loadTotal,
-  sortPerformance,
-  type PerformanceLike,
-} from './figures';
+import { barPercent, DASHBOARD_EVENTS, duration, eventTouches, firstDirection, liveLoadRows, loadLevel, loadTotal, performanceRows, sortPerformance, type PerformanceLike } from './figures';
 
 const row = (name: string, claims: number, avg: number | null, load: Array<[number, number]> = []): PerformanceLike => ({
   agent: { id: name.toLowerCase(), name },
@@ -97,5 +87,32 @@ describe('live events', () => {
     expect(eventTouches('lock.acquired', true)).toEqual({ figures: true, roster: false });
     expect(eventTouches('message.sent', true)).toEqual({ figures: true, roster: false });
     expect(eventTouches('conversation.claimed', false)).toEqual({ figures: true, roster: false });
+  });
+});
+
+describe('who the tables list', () => {
+  const row = (name: string, role: string, load: { channel: string; count: number; capacity: number }[], claims = 0) => ({
+    agent: { id: name, name, role },
+    claims,
+    released: 0,
+    resolved: 0,
+    load,
+  });
+  const rows = [
+    row('Sam Supervisor', 'SUPERVISOR', []),
+    row('Ben Brooks', 'AGENT', [{ channel: 'EMAIL', count: 1, capacity: 5 }]),
+    row('Avery Admin', 'SUPER_ADMIN', []),
+    row('Ana Alvarez', 'AGENT', [{ channel: 'SMS', count: 0, capacity: 3 }]),
+    row('Cleo Chen', 'SUPERVISOR', [{ channel: 'SMS', count: 0, capacity: 3 }]),
+    row('Dana New', 'AGENT', []),
+    row('Sid Admin', 'ADMIN', [], 2),
+  ];
+
+  it('live load: agents with a channel only, by name', () => {
+    expect(liveLoadRows(rows).map((r) => r.agent.name)).toEqual(['Ana Alvarez', 'Ben Brooks', 'Cleo Chen']);
+  });
+
+  it('performance: no supervisor or admin without a channel and without work', () => {
+    expect(performanceRows(rows).map((r) => r.agent.name)).toEqual(['Ben Brooks', 'Ana Alvarez', 'Cleo Chen', 'Dana New', 'Sid Admin']);
   });
 });

@@ -148,3 +148,20 @@ export function eventTouches(type: string, staleClaim = false): { figures: boole
   // Capacities and who is active change the load table too.
   return { figures: figureEvents.has(type) || type === 'agent.updated' || type === 'agent.created', roster };
 }
+
+/**
+ * Live load's rows: agents permitted on at least one channel (R1), by name. An admin or a
+ * supervisor without a channel has no load to show (an all-zero row is noise).
+ */
+export function liveLoadRows<T extends { agent: { name: string }; load: readonly ChannelLoadLike[] }>(rows: readonly T[]): T[] {
+  return rows.filter((r) => r.load.length > 0).sort((a, b) => a.agent.name.localeCompare(b.agent.name));
+}
+
+/**
+ * The performance table's rows: every agent who works conversations (an AGENT, anyone with a
+ * channel) or did anything in the period; supervisors and admins with no channel and nothing
+ * done are left out.
+ */
+export function performanceRows<T extends PerformanceLike & { agent: { role?: string } }>(rows: readonly T[]): T[] {
+  return rows.filter((r) => r.agent.role === 'AGENT' || r.load.length > 0 || r.claims > 0 || r.released > 0 || r.resolved > 0);
+}

@@ -62,27 +62,40 @@ export function useDashboardFigures(period: Period): DashboardFigures {
 
 /**
  * Follows the workspace's events of the given types (workspaceEvents, supervisors and above) for
- * as long as the screen is shown. The subscription resumes from its last cursor after a
+ * as long as the screen is shown, from start.after when given (a replay first, then live), once
+ * start is known (null: not yet). The subscription resumes from its last cursor after a
  * reconnection (the transport does it, SPEC §7 E3), so no event is handled twice. When its cursor
  * is too old to resume from (CURSOR_EXPIRED) it goes on live and onReload reads the screen's data
- * again.
+ * again. Events are handed on in batches (a replay brings hundreds at once), in order.
  */
 export function useWorkspaceEvents(
   types: readonly string[],
-  onEvent: (event: WorkspaceEvent) => void,
+  start: { after: string | null } | null,
+  onEvents: (events: readonly WorkspaceEvent[]) => void,
   onReload?: () => void,
 ): CombinedError | undefined {
   const api = useApi();
   const [error, setError] = useState<CombinedError | undefined>();
-  const handler = useRef(onEvent);
-  handler.current = onEvent;
+  const handler = useRef(onEvents);
+  handler.current = onEvents;
   const reload = useRef(onReload);
   reload.current = onReload;
   const key = types.join(',');
+  const ready = start !== null;
+  const after = start?.after ?? null;
 
   useEffect(() => {
+    if (!ready) return;
+    let pending: WorkspaceEvent[] = [];
+    let timer: number | undefined;
+    const flush = () => {
+      timer = undefined;
+      const batch = pending;
+      pending = [];
+      if (batch.length) handler.current(batch);
+    };
     const { unsubscribe } = api.client
-      .subscription(WorkspaceEventsSubscription, { types: key ? key.split(',') : null })
+      .subscription(WorkspaceEventsSubscription, { types: key ? key.split(',') : null, after })
       .subscribe((result) => {
         switch (feedAction(result.error)) {
           case 'reload':
@@ -96,10 +109,14 @@ export function useWorkspaceEvents(
         const event = result.data?.workspaceEvents;
         if (!event) return;
         setError(undefined);
-        handler.current(event);
+        pending.push(event);
+        timer ??= window.setTimeout(flush, 30);
       });
-    return unsubscribe;
-  }, [api, key]);
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [api, key, ready, after]);
 
   return error;
 }
