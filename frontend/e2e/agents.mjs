@@ -13,7 +13,7 @@
 //      smaller laptop screen.
 // Screenshots of the main screens go to test-results/.
 
-import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, screenshot, signIn } from './lib.mjs';
+import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, overlaps, screenshot, signIn } from './lib.mjs';
 
 const PASSWORD = 'switchboard';
 const LOCK_VISIBLE_MS = 1_000; // SPEC §7 E5
@@ -29,6 +29,42 @@ async function viewersLine(page, text, timeout = VIEWERS_MS) {
     throw new Error(`the viewers line stayed "${now}", not "${text}", for ${timeout} ms`);
   }
   return Date.now() - t0;
+}
+
+/** The shortcuts dialog opened at its top: its title in view, its list scrolled to the first row. */
+async function openedAtTop(page) {
+  const where = await page.evaluate(() => {
+    const dialog = document.querySelector('dialog[open]');
+    const body = dialog?.querySelector('[data-testid="shortcut-body"]');
+    const title = dialog?.querySelector('h2')?.getBoundingClientRect();
+    return { dialog: dialog?.scrollTop, body: body?.scrollTop, titleTop: title?.top, height: window.innerHeight };
+  });
+  if (where.dialog !== 0 || where.body !== 0 || !(where.titleTop >= 0 && where.titleTop < where.height)) {
+    throw new Error(`the shortcuts dialog did not open at its top: ${JSON.stringify(where)}`);
+  }
+}
+
+/** Every inbox tab is whole: nothing clipped, no label on two lines. */
+export async function tabsWhole(page) {
+  const problems = await page.evaluate(() => {
+    const out = [];
+    const list = document.querySelector('.inbox-tabs');
+    const pane = document.querySelector('.inbox-pane')?.getBoundingClientRect();
+    if (!list || !pane) return ['no inbox tabs'];
+    if (list.scrollWidth > list.clientWidth + 1) out.push(`the tab list overflows (${list.scrollWidth} > ${list.clientWidth})`);
+    for (const tab of list.querySelectorAll('.tab')) {
+      const box = tab.getBoundingClientRect();
+      const label = tab.querySelector('.tab-label');
+      if (box.right > pane.right + 0.5 || box.left < pane.left - 0.5) out.push(`"${tab.textContent}" sticks out of the inbox`);
+      if (tab.scrollWidth > tab.clientWidth + 1) out.push(`"${tab.textContent}" is clipped`);
+      if (label && label.getClientRects().length !== 1) out.push(`"${label.textContent}" wraps`);
+      if (label && label.getBoundingClientRect().height > parseFloat(getComputedStyle(label).lineHeight || '24') * 1.5) {
+        out.push(`"${label.textContent}" takes two lines`);
+      }
+    }
+    return out;
+  });
+  if (problems.length) throw new Error(`inbox tabs at ${page.viewportSize()?.width} px: ${problems.join('; ')}`);
 }
 
 /** The queue row of a customer. */
@@ -122,16 +158,37 @@ export async function twoAgents(base) {
     await row(ben.page, 'Lucas Silva').getByRole('button').click();
     await banner.getByText('Ana Alvarez is replying to this conversation.').waitFor({ timeout: UI_TIMEOUT_MS });
 
+    // Ana's send fails (over the 10,000 characters a reply may have): an error under her composer.
+    const anaError = ana.page.locator('.conversation-pane > [role="alert"]');
+    await anaReply.fill('x'.repeat(10_001));
+    await ana.page.getByRole('button', { name: 'Send' }).click();
+    await ana.page.waitForFunction(() => document.querySelector('.conversation-pane > [role="alert"]')?.textContent?.trim(), null, {
+      timeout: UI_TIMEOUT_MS,
+    });
+    await anaReply.fill('');
+    log(`Ana's too-long reply was refused: "${(await anaError.textContent())?.trim()}"`);
+
     // 3. Ben steals; Ana is told and her view turns read-only, naming Ben (L5).
     await banner.getByRole('button', { name: 'Steal' }).click();
     await ben.page.getByTestId('readonly-banner').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     const benReply = ben.page.getByLabel('Reply to Lucas Silva');
     if (await benReply.isDisabled()) throw new Error("Ben stole the lock but can't reply");
-    await ana.page
+    // L5: the steal moved the lock, not ownership, and the notification says so.
+    const stolenToast = ana.page
       .getByTestId('toast')
-      .filter({ hasText: 'Ben Brooks took over your conversation with Lucas Silva' })
-      .waitFor({ timeout: UI_TIMEOUT_MS });
+      .filter({ hasText: 'Ben Brooks took the reply lock on your conversation with Lucas Silva' });
+    await stolenToast.waitFor({ timeout: UI_TIMEOUT_MS });
+    if (await ana.page.getByTestId('toast').filter({ hasText: 'took over' }).count()) throw new Error('the steal notification says "took over"');
     await ana.page.getByTestId('readonly-banner').getByText('Ben Brooks is replying to this conversation.').waitFor({ timeout: UI_TIMEOUT_MS });
+    // The old error went with the lock: nothing stale under the new read-only banner.
+    await ana.page.waitForFunction(() => !document.querySelector('.conversation-pane > [role="alert"]')?.textContent?.trim(), null, {
+      timeout: UI_TIMEOUT_MS,
+    });
+    // The notification never covers the composer, Send or the conversation's actions.
+    for (const part of ['.composer', '.pane-actions']) {
+      if (await overlaps(ana.page, '[data-testid="toast"]', part)) throw new Error(`a notification covers ${part}`);
+    }
+    log('the steal toast names the lock, not ownership; the stale error cleared; the toast covers neither composer nor actions');
     await screenshot(ana.page, 'lock-stolen.png');
     log('Ana was notified of the steal; her view is read-only');
 
@@ -149,7 +206,17 @@ export async function twoAgents(base) {
     await row(ana.page, 'Gabriel Souza').waitFor({ timeout: UI_TIMEOUT_MS });
     await ben.page.getByRole('button', { name: 'Reassign…' }).click();
     const dialog = ben.page.getByRole('dialog', { name: 'Reassign Lucas Silva' });
-    await dialog.getByLabel('New owner').selectOption({ label: 'Ana Alvarez — Online' });
+    // Only humans permitted on Live chat (R1): no supervisor or admin without it, no bot, not Ben.
+    const options = dialog.getByRole('radio');
+    await options.first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const offered = await dialog.locator('.agent-option-name').allTextContents();
+    if (offered.join(',') !== 'Ana Alvarez,Cleo Chen') throw new Error(`the reassign dialog offers ${offered.join(', ')}, not Ana Alvarez and Cleo Chen`);
+    await dialog.locator('.agent-option').filter({ hasText: 'Ana Alvarez' }).getByText('Online · capacity 2 on Live chat').waitFor({ timeout: UI_TIMEOUT_MS });
+    await dialog.getByLabel('Search by name').fill('cle');
+    await dialog.locator('.agent-option-name').filter({ hasText: 'Ana Alvarez' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await dialog.getByLabel('Search by name').fill('ana');
+    await dialog.getByRole('radio', { name: /Ana Alvarez/ }).check();
+    log(`the reassign dialog offers ${offered.join(' and ')} with presence and capacity, searchable`);
     const note = 'Needs the refund form in Spanish, already verified.';
     await dialog.getByLabel('Handoff note (optional)').fill(note);
     await screenshot(ben.page, 'reassign.png');
@@ -192,6 +259,7 @@ export async function twoAgents(base) {
     await ana.page.locator('body').click({ position: { x: 5, y: 300 } });
     await ana.page.keyboard.press('?');
     await ana.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await openedAtTop(ana.page);
     await screenshot(ana.page, 'shortcuts.png');
     await ana.page.keyboard.press('Escape');
     await ana.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
@@ -217,6 +285,7 @@ export async function twoAgents(base) {
     await ana.page.keyboard.press('o');
     await ana.page.locator('.conversation-pane h2').filter({ hasText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshot(ana.page, 'laptop-1024.png');
+    await tabsWhole(ana.page);
 
     const problems = [...ana.problems, ...ben.problems, ...sam.problems];
     if (problems.length) throw new Error(problems.join('\n'));

@@ -11,7 +11,7 @@
 // Screenshots of the dashboard and its sections go to test-results/, and axe checks each view.
 
 import { join } from 'node:path';
-import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, resultsDir, screenshot, signIn } from './lib.mjs';
+import { DESKTOP, UI_TIMEOUT_MS, checkAccessibility, graphql, log, mainScreen, newPage, resultsDir, screenshot, signIn } from './lib.mjs';
 
 const PASSWORD = 'switchboard';
 const LIVE_MS = 2_000; // "within a couple of seconds"; the dashboard aims at about one
@@ -109,6 +109,40 @@ export async function supervisorDashboard(base) {
     await screenshot(sam.page, 'dashboard.png');
     await checkAccessibility(sam.page, 'the supervisor dashboard');
 
+    // Recent activity is filled on load (a replay of the workspace's latest events), not empty.
+    const activity = sam.page.getByRole('list', { name: 'Recent activity' });
+    await activity.locator('li').first().waitFor({ timeout: 5_000 });
+    log(`Recent activity shows ${await activity.locator('li').count()} events on load`);
+    // Live load lists agents with channels only: no all-zero rows for Sam or Avery.
+    for (const name of ['Sam Supervisor', 'Avery Admin']) {
+      if (await loadTable.getByRole('row', { name: new RegExp(name) }).count()) throw new Error(`live load lists ${name}, who has no channel`);
+    }
+    await sam.page.setViewportSize(DESKTOP);
+    await mainScreen(sam.page, 'dashboard');
+    await sam.page.setViewportSize(LAPTOP);
+
+    // A supervisor at #dashboard/admin is sent to Monitoring, told why, and the address follows.
+    await sam.page.evaluate(() => {
+      window.location.hash = '#dashboard/admin';
+    });
+    await sam.page.getByTestId('route-notice').getByText('Administration is for admins').waitFor({ timeout: UI_TIMEOUT_MS });
+    await sam.page.waitForFunction(() => window.location.hash === '#dashboard', null, { timeout: UI_TIMEOUT_MS });
+    await sam.page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await sam.page.getByTestId('route-notice').getByRole('button', { name: 'Dismiss' }).click();
+    log('#dashboard/admin sent Sam to Monitoring with a notice; the address reads #dashboard');
+
+    // Drill-down: Ana's row opens her open conversations and recent activity.
+    await loadTable.getByRole('row', { name: /Ana Alvarez/ }).locator('td').first().click();
+    const drill = sam.page.getByRole('dialog', { name: 'Ana Alvarez' });
+    const anaOpen = drill.getByRole('list', { name: "Ana Alvarez's open conversations" });
+    await anaOpen.getByText('John Smith').waitFor({ timeout: UI_TIMEOUT_MS });
+    await drill.getByRole('heading', { name: /Recent activity/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await screenshot(sam.page, 'dashboard-agent.png');
+    await checkAccessibility(sam.page, "an agent's drill-down");
+    await drill.getByRole('button', { name: 'Close' }).click();
+    await drill.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    log("Ana's row opened her open conversations (John Smith among them)");
+
     // 2. A new conversation (a channel connector of the demo admin); Ana claims it in her browser.
     const customer = `Dana ${Date.now().toString(36)}`;
     const { login } = await graphql(
@@ -139,8 +173,7 @@ export async function supervisorDashboard(base) {
     const sms = await changes(() => anaSms.textContent(), smsBefore, LIVE_MS, "Ana's SMS load on Sam's dashboard");
     log(`Ana claimed: Sam's dashboard showed her claims ${claimsBefore} → ${claims.value} after ${claims.ms} ms, SMS load ${smsBefore} → ${sms.value} after ${sms.ms} ms`);
     if (Number(claims.value) !== Number(claimsBefore) + 1) throw new Error(`claims went from ${claimsBefore} to ${claims.value}, not up by one`);
-    const activity = sam.page.getByRole('list', { name: 'Recent activity' });
-    await activity.getByText('Ana Alvarez claimed it').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await activity.locator('li').filter({ hasText: 'Ana Alvarez claimed it' }).filter({ hasText: customer }).first().waitFor({ timeout: UI_TIMEOUT_MS });
     await sectionShots(sam.page, 'dashboard');
 
     // 3. Sam's connection drops; Ana releases meanwhile; Sam's feed resumes from its cursor (E3).
@@ -191,6 +224,10 @@ export async function supervisorDashboard(base) {
     await signIn(admin.page, base, 'admin@example.com', PASSWORD);
     await admin.page.getByRole('link', { name: 'Dashboard' }).click();
     await admin.page.getByRole('tab', { name: 'Administration' }).click();
+    await admin.page.setViewportSize(DESKTOP);
+    await admin.page.getByTestId('admin-agents').getByRole('button', { name: 'Edit Ana Alvarez' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await mainScreen(admin.page, 'admin');
+    await admin.page.setViewportSize(LAPTOP);
     const agents = admin.page.getByTestId('admin-agents');
     await agents.getByRole('button', { name: 'Edit Ana Alvarez' }).click();
     const edit = admin.page.getByRole('dialog', { name: 'Edit Ana Alvarez' });

@@ -268,6 +268,32 @@ export function screenshot(page, name) {
   return page.screenshot({ path: join(resultsDir, name), fullPage: false });
 }
 
+/** The main screens, photographed at 1366×768 by the tests: frontend/e2e/screenshots/ (git-ignored). */
+export const screenshotsDir = join(frontendDir, 'e2e', 'screenshots');
+export const DESKTOP = { width: 1366, height: 768 };
+
+/** Saves a screenshot of a main screen (login, inbox, conversation, dashboard, admin) at its viewport. */
+export async function mainScreen(page, name) {
+  await mkdir(screenshotsDir, { recursive: true });
+  const size = page.viewportSize();
+  if (size?.width !== DESKTOP.width || size?.height !== DESKTOP.height) {
+    throw new Error(`main-screen screenshot ${name} at ${size?.width}×${size?.height}, not ${DESKTOP.width}×${DESKTOP.height}`);
+  }
+  await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: false });
+  log(`screenshot e2e/screenshots/${name}.png`);
+}
+
+/** Whether any element matching a overlaps any element matching b on screen. */
+export function overlaps(page, a, b) {
+  return page.evaluate(
+    ([a, b]) => {
+      const boxes = (sel) => [...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect()).filter((r) => r.width && r.height);
+      return boxes(a).some((x) => boxes(b).some((y) => x.left < y.right && y.left < x.right && x.top < y.bottom && y.top < x.bottom));
+    },
+    [a, b],
+  );
+}
+
 const axeSource = readFile(join(frontendDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 /**

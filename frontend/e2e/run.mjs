@@ -6,6 +6,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cleanup, log, report, resultsDir, startServer } from './lib.mjs';
 import { loginShowsInbox } from './login-inbox.mjs';
+import { deskLayout } from './layout.mjs';
 import { twoAgents } from './agents.mjs';
 import { interventionQueue } from './interventions.mjs';
 import { supervisorDashboard } from './dashboard.mjs';
@@ -15,6 +16,10 @@ import { integrationExample } from './example.mjs';
 
 const tests = [
   ['login shows the inbox', loginShowsInbox],
+  [
+    'the desk at 1366×768 and 1024 px: ≥ 8 conversations in view, collapsed filters, whole tabs, unbroken handles, a collapsible side panel, notifications off the composer, the go-online prompt',
+    deskLayout,
+  ],
   ['two agents and a supervisor: lock badge, read-only view, who else is looking, Monitor keeps the lock, steal, notification, bulk claim, reassign to My Queue', twoAgents],
   ['interventions: the queue with the summary, take over, complete with topic and outcome', interventionQueue],
   [
