@@ -78,6 +78,9 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
     if (!refusal) return;
     setRouteNotice({ text: refusal, hash: allowedHash });
     setRoute(parseRoute(allowedHash) ?? DESK);
+    // The address too: the route shown may not have changed (#dashboard/admin typed over
+    // #dashboard), so the effect below that follows it would leave the refused address in place.
+    if (window.location.hash !== allowedHash) window.history.replaceState(null, '', allowedHash || bareAddress());
   }, [refusal, allowedHash]);
   const openId = route.view === 'desk' ? route.conversation : null;
   const monitorOpen = route.view === 'desk' && route.monitor === true;
