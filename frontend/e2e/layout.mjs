@@ -106,7 +106,17 @@ export async function deskLayout(base) {
     await filters.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
     log('filters: collapsed by default, one row when open');
 
-    // 2. A conversation: claim it, check the handle, collapse the side panel.
+    // 2. A conversation. The admin gets the SMS channel first, to take one over (R1); with a
+    // channel and offline, she is asked to go online, and says "Not now".
+    await graphql(
+      base,
+      'mutation ($id: ID!, $input: UpdateAgentInput!) { updateAgent(id: $id, input: $input) { id } }',
+      { id: login.agent.id, input: { channels: [{ channel: 'SMS', capacity: 20 }] } },
+      login.token,
+    );
+    await page.reload();
+    await page.getByTestId('presence-prompt').getByRole('button', { name: 'Not now' }).click();
+    await page.getByTestId('presence-prompt').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     const target = customers[0];
     await page.locator('.conversation').filter({ hasText: target.name }).locator('.conversation-open').click();
     const pane = page.locator('.conversation-pane');
@@ -117,10 +127,14 @@ export async function deskLayout(base) {
     await page.waitForFunction(() => document.querySelector('.composer textarea')?.disabled === false, null, { timeout: UI_TIMEOUT_MS });
     const handle = pane.locator('dd.handle');
     await handle.waitFor({ timeout: UI_TIMEOUT_MS });
-    const broken = await handle.evaluate((dd) =>
-      [...dd.querySelectorAll('.handle-part')].some((part) => part.getClientRects().length !== 1 || getComputedStyle(part).whiteSpace !== 'nowrap'),
-    );
-    if (broken) throw new Error(`the handle ${target.handle} breaks inside a number`);
+    const broken = await handle.evaluate((dd) => {
+      const side = dd.closest('aside')?.getBoundingClientRect();
+      return [...dd.querySelectorAll('.handle-part')].some((part) => {
+        const box = part.getBoundingClientRect();
+        return part.getClientRects().length !== 1 || getComputedStyle(part).whiteSpace !== 'nowrap' || !side || box.right > side.right;
+      });
+    });
+    if (broken) throw new Error(`the handle ${target.handle} breaks inside a number or sticks out of the side panel`);
     const digits = (t) => (t ?? '').replace(/\D/g, '');
     if (digits(await handle.textContent()) !== digits(target.handle)) throw new Error(`the handle reads "${await handle.textContent()}"`);
     await mainScreen(page, 'conversation');

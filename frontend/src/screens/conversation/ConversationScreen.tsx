@@ -598,7 +598,7 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
         <aside className="side-column" id={`${id}-side`} aria-label="About this conversation" hidden={!sideOpen}>
           <section aria-labelledby={`${id}-customer`} className="side-section">
             <h3 id={`${id}-customer`}>Customer</h3>
-            <dl className="facts">
+            <dl className="facts stacked">
               <dt>Name</dt>
               <dd>{c.customer.name}</dd>
               {(c.customer.identities ?? []).map((identity) => (

@@ -65,7 +65,7 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
           </span>
         ) : null}
         <span className="conversation-meta">
-          <LockBadge lock={c.lock} viewerId={viewerId} />
+          <LockBadge lock={c.lock} viewerId={viewerId} compact />
           <span className={`badge status-${c.status.toLowerCase()}`}>
             <span className="visually-hidden">Status: </span>
             {humanize(c.status)}
@@ -75,10 +75,13 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
             {channelName(c.channel)}
           </span>
           {c.state !== 'ACTIVE' && c.state !== 'CREATED' ? <span>{humanize(c.state)}</span> : null}
-          <span className={c.owner ? undefined : 'unclaimed'}>
-            <span className="visually-hidden">Owner: </span>
-            {ownerText(c, viewerId)}
-          </span>
+          {/* The owner holding the lock is named by the badge already. */}
+          {c.owner && c.lock?.holder.id === c.owner.id ? null : (
+            <span className={c.owner ? undefined : 'unclaimed'}>
+              <span className="visually-hidden">Owner: </span>
+              {ownerText(c, viewerId)}
+            </span>
+          )}
           {waiting && since ? (
             <span className="conversation-waiting" title={`In the queue since ${fullTime(since)}`}>
               {waiting}
