@@ -15,6 +15,7 @@ import (
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/apikey"
 	"switchboard/ent/archive"
+	"switchboard/ent/cannedresponse"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
@@ -26,6 +27,7 @@ import (
 	"switchboard/ent/note"
 	"switchboard/ent/participant"
 	"switchboard/ent/pool"
+	"switchboard/ent/readmark"
 	"switchboard/ent/session"
 	"switchboard/ent/team"
 	"switchboard/ent/timer"
@@ -55,6 +57,8 @@ type Client struct {
 	AgentChannel *AgentChannelClient
 	// Archive is the client for interacting with the Archive builders.
 	Archive *ArchiveClient
+	// CannedResponse is the client for interacting with the CannedResponse builders.
+	CannedResponse *CannedResponseClient
 	// ChannelSession is the client for interacting with the ChannelSession builders.
 	ChannelSession *ChannelSessionClient
 	// Conversation is the client for interacting with the Conversation builders.
@@ -77,6 +81,8 @@ type Client struct {
 	Participant *ParticipantClient
 	// Pool is the client for interacting with the Pool builders.
 	Pool *PoolClient
+	// ReadMark is the client for interacting with the ReadMark builders.
+	ReadMark *ReadMarkClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Team is the client for interacting with the Team builders.
@@ -106,6 +112,7 @@ func (c *Client) init() {
 	c.Agent = NewAgentClient(c.config)
 	c.AgentChannel = NewAgentChannelClient(c.config)
 	c.Archive = NewArchiveClient(c.config)
+	c.CannedResponse = NewCannedResponseClient(c.config)
 	c.ChannelSession = NewChannelSessionClient(c.config)
 	c.Conversation = NewConversationClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
@@ -117,6 +124,7 @@ func (c *Client) init() {
 	c.Note = NewNoteClient(c.config)
 	c.Participant = NewParticipantClient(c.config)
 	c.Pool = NewPoolClient(c.config)
+	c.ReadMark = NewReadMarkClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Team = NewTeamClient(c.config)
 	c.Timer = NewTimerClient(c.config)
@@ -220,6 +228,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Agent:            NewAgentClient(cfg),
 		AgentChannel:     NewAgentChannelClient(cfg),
 		Archive:          NewArchiveClient(cfg),
+		CannedResponse:   NewCannedResponseClient(cfg),
 		ChannelSession:   NewChannelSessionClient(cfg),
 		Conversation:     NewConversationClient(cfg),
 		Customer:         NewCustomerClient(cfg),
@@ -231,6 +240,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Note:             NewNoteClient(cfg),
 		Participant:      NewParticipantClient(cfg),
 		Pool:             NewPoolClient(cfg),
+		ReadMark:         NewReadMarkClient(cfg),
 		Session:          NewSessionClient(cfg),
 		Team:             NewTeamClient(cfg),
 		Timer:            NewTimerClient(cfg),
@@ -261,6 +271,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Agent:            NewAgentClient(cfg),
 		AgentChannel:     NewAgentChannelClient(cfg),
 		Archive:          NewArchiveClient(cfg),
+		CannedResponse:   NewCannedResponseClient(cfg),
 		ChannelSession:   NewChannelSessionClient(cfg),
 		Conversation:     NewConversationClient(cfg),
 		Customer:         NewCustomerClient(cfg),
@@ -272,6 +283,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Note:             NewNoteClient(cfg),
 		Participant:      NewParticipantClient(cfg),
 		Pool:             NewPoolClient(cfg),
+		ReadMark:         NewReadMarkClient(cfg),
 		Session:          NewSessionClient(cfg),
 		Team:             NewTeamClient(cfg),
 		Timer:            NewTimerClient(cfg),
@@ -308,10 +320,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Agent, c.AgentChannel, c.Archive, c.ChannelSession, c.Conversation,
-		c.Customer, c.CustomerIdentity, c.DailyStat, c.Event, c.Intervention,
-		c.Message, c.Note, c.Participant, c.Pool, c.Session, c.Team, c.Timer, c.Viewer,
-		c.Webhook, c.WebhookDelivery, c.Workspace,
+		c.APIKey, c.Agent, c.AgentChannel, c.Archive, c.CannedResponse,
+		c.ChannelSession, c.Conversation, c.Customer, c.CustomerIdentity, c.DailyStat,
+		c.Event, c.Intervention, c.Message, c.Note, c.Participant, c.Pool, c.ReadMark,
+		c.Session, c.Team, c.Timer, c.Viewer, c.Webhook, c.WebhookDelivery,
+		c.Workspace,
 	} {
 		n.Use(hooks...)
 	}
@@ -321,10 +334,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Agent, c.AgentChannel, c.Archive, c.ChannelSession, c.Conversation,
-		c.Customer, c.CustomerIdentity, c.DailyStat, c.Event, c.Intervention,
-		c.Message, c.Note, c.Participant, c.Pool, c.Session, c.Team, c.Timer, c.Viewer,
-		c.Webhook, c.WebhookDelivery, c.Workspace,
+		c.APIKey, c.Agent, c.AgentChannel, c.Archive, c.CannedResponse,
+		c.ChannelSession, c.Conversation, c.Customer, c.CustomerIdentity, c.DailyStat,
+		c.Event, c.Intervention, c.Message, c.Note, c.Participant, c.Pool, c.ReadMark,
+		c.Session, c.Team, c.Timer, c.Viewer, c.Webhook, c.WebhookDelivery,
+		c.Workspace,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -341,6 +355,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AgentChannel.mutate(ctx, m)
 	case *ArchiveMutation:
 		return c.Archive.mutate(ctx, m)
+	case *CannedResponseMutation:
+		return c.CannedResponse.mutate(ctx, m)
 	case *ChannelSessionMutation:
 		return c.ChannelSession.mutate(ctx, m)
 	case *ConversationMutation:
@@ -363,6 +379,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Participant.mutate(ctx, m)
 	case *PoolMutation:
 		return c.Pool.mutate(ctx, m)
+	case *ReadMarkMutation:
+		return c.ReadMark.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *TeamMutation:
@@ -1146,6 +1164,173 @@ func (c *ArchiveClient) mutate(ctx context.Context, m *ArchiveMutation) (Value, 
 	}
 }
 
+// CannedResponseClient is a client for the CannedResponse schema.
+type CannedResponseClient struct {
+	config
+}
+
+// NewCannedResponseClient returns a client for the CannedResponse from the given config.
+func NewCannedResponseClient(c config) *CannedResponseClient {
+	return &CannedResponseClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `cannedresponse.Hooks(f(g(h())))`.
+func (c *CannedResponseClient) Use(hooks ...Hook) {
+	c.hooks.CannedResponse = append(c.hooks.CannedResponse, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `cannedresponse.Intercept(f(g(h())))`.
+func (c *CannedResponseClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CannedResponse = append(c.inters.CannedResponse, interceptors...)
+}
+
+// Create returns a builder for creating a CannedResponse entity.
+func (c *CannedResponseClient) Create() *CannedResponseCreate {
+	mutation := newCannedResponseMutation(c.config, OpCreate)
+	return &CannedResponseCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CannedResponse entities.
+func (c *CannedResponseClient) CreateBulk(builders ...*CannedResponseCreate) *CannedResponseCreateBulk {
+	return &CannedResponseCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CannedResponseClient) MapCreateBulk(slice any, setFunc func(*CannedResponseCreate, int)) *CannedResponseCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CannedResponseCreateBulk{err: fmt.Errorf("calling to CannedResponseClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CannedResponseCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CannedResponseCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CannedResponse.
+func (c *CannedResponseClient) Update() *CannedResponseUpdate {
+	mutation := newCannedResponseMutation(c.config, OpUpdate)
+	return &CannedResponseUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CannedResponseClient) UpdateOne(_m *CannedResponse) *CannedResponseUpdateOne {
+	mutation := newCannedResponseMutation(c.config, OpUpdateOne, withCannedResponse(_m))
+	return &CannedResponseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CannedResponseClient) UpdateOneID(id int) *CannedResponseUpdateOne {
+	mutation := newCannedResponseMutation(c.config, OpUpdateOne, withCannedResponseID(id))
+	return &CannedResponseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CannedResponse.
+func (c *CannedResponseClient) Delete() *CannedResponseDelete {
+	mutation := newCannedResponseMutation(c.config, OpDelete)
+	return &CannedResponseDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CannedResponseClient) DeleteOne(_m *CannedResponse) *CannedResponseDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CannedResponseClient) DeleteOneID(id int) *CannedResponseDeleteOne {
+	builder := c.Delete().Where(cannedresponse.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CannedResponseDeleteOne{builder}
+}
+
+// Query returns a query builder for CannedResponse.
+func (c *CannedResponseClient) Query() *CannedResponseQuery {
+	return &CannedResponseQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCannedResponse},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CannedResponse entity by its id.
+func (c *CannedResponseClient) Get(ctx context.Context, id int) (*CannedResponse, error) {
+	return c.Query().Where(cannedresponse.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CannedResponseClient) GetX(ctx context.Context, id int) *CannedResponse {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryWorkspace queries the workspace edge of a CannedResponse.
+func (c *CannedResponseClient) QueryWorkspace(_m *CannedResponse) *WorkspaceQuery {
+	query := (&WorkspaceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cannedresponse.Table, cannedresponse.FieldID, id),
+			sqlgraph.To(workspace.Table, workspace.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, cannedresponse.WorkspaceTable, cannedresponse.WorkspaceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOwner queries the owner edge of a CannedResponse.
+func (c *CannedResponseClient) QueryOwner(_m *CannedResponse) *AgentQuery {
+	query := (&AgentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(cannedresponse.Table, cannedresponse.FieldID, id),
+			sqlgraph.To(agent.Table, agent.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, cannedresponse.OwnerTable, cannedresponse.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CannedResponseClient) Hooks() []Hook {
+	hooks := c.hooks.CannedResponse
+	return append(hooks[:len(hooks):len(hooks)], cannedresponse.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CannedResponseClient) Interceptors() []Interceptor {
+	inters := c.inters.CannedResponse
+	return append(inters[:len(inters):len(inters)], cannedresponse.Interceptors[:]...)
+}
+
+func (c *CannedResponseClient) mutate(ctx context.Context, m *CannedResponseMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CannedResponseCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CannedResponseUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CannedResponseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CannedResponseDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CannedResponse mutation op: %q", m.Op())
+	}
+}
+
 // ChannelSessionClient is a client for the ChannelSession schema.
 type ChannelSessionClient struct {
 	config
@@ -1670,6 +1855,22 @@ func (c *ConversationClient) QueryViewers(_m *Conversation) *ViewerQuery {
 			sqlgraph.From(conversation.Table, conversation.FieldID, id),
 			sqlgraph.To(viewer.Table, viewer.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, conversation.ViewersTable, conversation.ViewersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReadMarks queries the read_marks edge of a Conversation.
+func (c *ConversationClient) QueryReadMarks(_m *Conversation) *ReadMarkQuery {
+	query := (&ReadMarkClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conversation.Table, conversation.FieldID, id),
+			sqlgraph.To(readmark.Table, readmark.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, conversation.ReadMarksTable, conversation.ReadMarksColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3367,6 +3568,189 @@ func (c *PoolClient) mutate(ctx context.Context, m *PoolMutation) (Value, error)
 	}
 }
 
+// ReadMarkClient is a client for the ReadMark schema.
+type ReadMarkClient struct {
+	config
+}
+
+// NewReadMarkClient returns a client for the ReadMark from the given config.
+func NewReadMarkClient(c config) *ReadMarkClient {
+	return &ReadMarkClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `readmark.Hooks(f(g(h())))`.
+func (c *ReadMarkClient) Use(hooks ...Hook) {
+	c.hooks.ReadMark = append(c.hooks.ReadMark, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `readmark.Intercept(f(g(h())))`.
+func (c *ReadMarkClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ReadMark = append(c.inters.ReadMark, interceptors...)
+}
+
+// Create returns a builder for creating a ReadMark entity.
+func (c *ReadMarkClient) Create() *ReadMarkCreate {
+	mutation := newReadMarkMutation(c.config, OpCreate)
+	return &ReadMarkCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ReadMark entities.
+func (c *ReadMarkClient) CreateBulk(builders ...*ReadMarkCreate) *ReadMarkCreateBulk {
+	return &ReadMarkCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ReadMarkClient) MapCreateBulk(slice any, setFunc func(*ReadMarkCreate, int)) *ReadMarkCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ReadMarkCreateBulk{err: fmt.Errorf("calling to ReadMarkClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ReadMarkCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ReadMarkCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ReadMark.
+func (c *ReadMarkClient) Update() *ReadMarkUpdate {
+	mutation := newReadMarkMutation(c.config, OpUpdate)
+	return &ReadMarkUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ReadMarkClient) UpdateOne(_m *ReadMark) *ReadMarkUpdateOne {
+	mutation := newReadMarkMutation(c.config, OpUpdateOne, withReadMark(_m))
+	return &ReadMarkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ReadMarkClient) UpdateOneID(id int) *ReadMarkUpdateOne {
+	mutation := newReadMarkMutation(c.config, OpUpdateOne, withReadMarkID(id))
+	return &ReadMarkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ReadMark.
+func (c *ReadMarkClient) Delete() *ReadMarkDelete {
+	mutation := newReadMarkMutation(c.config, OpDelete)
+	return &ReadMarkDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ReadMarkClient) DeleteOne(_m *ReadMark) *ReadMarkDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ReadMarkClient) DeleteOneID(id int) *ReadMarkDeleteOne {
+	builder := c.Delete().Where(readmark.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ReadMarkDeleteOne{builder}
+}
+
+// Query returns a query builder for ReadMark.
+func (c *ReadMarkClient) Query() *ReadMarkQuery {
+	return &ReadMarkQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeReadMark},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ReadMark entity by its id.
+func (c *ReadMarkClient) Get(ctx context.Context, id int) (*ReadMark, error) {
+	return c.Query().Where(readmark.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ReadMarkClient) GetX(ctx context.Context, id int) *ReadMark {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryWorkspace queries the workspace edge of a ReadMark.
+func (c *ReadMarkClient) QueryWorkspace(_m *ReadMark) *WorkspaceQuery {
+	query := (&WorkspaceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(readmark.Table, readmark.FieldID, id),
+			sqlgraph.To(workspace.Table, workspace.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, readmark.WorkspaceTable, readmark.WorkspaceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAgent queries the agent edge of a ReadMark.
+func (c *ReadMarkClient) QueryAgent(_m *ReadMark) *AgentQuery {
+	query := (&AgentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(readmark.Table, readmark.FieldID, id),
+			sqlgraph.To(agent.Table, agent.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, readmark.AgentTable, readmark.AgentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConversation queries the conversation edge of a ReadMark.
+func (c *ReadMarkClient) QueryConversation(_m *ReadMark) *ConversationQuery {
+	query := (&ConversationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(readmark.Table, readmark.FieldID, id),
+			sqlgraph.To(conversation.Table, conversation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, readmark.ConversationTable, readmark.ConversationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ReadMarkClient) Hooks() []Hook {
+	hooks := c.hooks.ReadMark
+	return append(hooks[:len(hooks):len(hooks)], readmark.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ReadMarkClient) Interceptors() []Interceptor {
+	inters := c.inters.ReadMark
+	return append(inters[:len(inters):len(inters)], readmark.Interceptors[:]...)
+}
+
+func (c *ReadMarkClient) mutate(ctx context.Context, m *ReadMarkMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ReadMarkCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ReadMarkUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ReadMarkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ReadMarkDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ReadMark mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -4829,6 +5213,38 @@ func (c *WorkspaceClient) QueryArchives(_m *Workspace) *ArchiveQuery {
 	return query
 }
 
+// QueryCannedResponses queries the canned_responses edge of a Workspace.
+func (c *WorkspaceClient) QueryCannedResponses(_m *Workspace) *CannedResponseQuery {
+	query := (&CannedResponseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workspace.Table, workspace.FieldID, id),
+			sqlgraph.To(cannedresponse.Table, cannedresponse.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, workspace.CannedResponsesTable, workspace.CannedResponsesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReadMarks queries the read_marks edge of a Workspace.
+func (c *WorkspaceClient) QueryReadMarks(_m *Workspace) *ReadMarkQuery {
+	query := (&ReadMarkClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workspace.Table, workspace.FieldID, id),
+			sqlgraph.To(readmark.Table, readmark.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, workspace.ReadMarksTable, workspace.ReadMarksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *WorkspaceClient) Hooks() []Hook {
 	hooks := c.hooks.Workspace
@@ -4859,16 +5275,16 @@ func (c *WorkspaceClient) mutate(ctx context.Context, m *WorkspaceMutation) (Val
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Agent, AgentChannel, Archive, ChannelSession, Conversation, Customer,
-		CustomerIdentity, DailyStat, Event, Intervention, Message, Note, Participant,
-		Pool, Session, Team, Timer, Viewer, Webhook, WebhookDelivery,
-		Workspace []ent.Hook
+		APIKey, Agent, AgentChannel, Archive, CannedResponse, ChannelSession,
+		Conversation, Customer, CustomerIdentity, DailyStat, Event, Intervention,
+		Message, Note, Participant, Pool, ReadMark, Session, Team, Timer, Viewer,
+		Webhook, WebhookDelivery, Workspace []ent.Hook
 	}
 	inters struct {
-		APIKey, Agent, AgentChannel, Archive, ChannelSession, Conversation, Customer,
-		CustomerIdentity, DailyStat, Event, Intervention, Message, Note, Participant,
-		Pool, Session, Team, Timer, Viewer, Webhook, WebhookDelivery,
-		Workspace []ent.Interceptor
+		APIKey, Agent, AgentChannel, Archive, CannedResponse, ChannelSession,
+		Conversation, Customer, CustomerIdentity, DailyStat, Event, Intervention,
+		Message, Note, Participant, Pool, ReadMark, Session, Team, Timer, Viewer,
+		Webhook, WebhookDelivery, Workspace []ent.Interceptor
 	}
 )
 

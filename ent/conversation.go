@@ -132,11 +132,13 @@ type ConversationEdges struct {
 	Timers []*Timer `json:"timers,omitempty"`
 	// Viewers holds the value of the viewers edge.
 	Viewers []*Viewer `json:"viewers,omitempty"`
+	// ReadMarks holds the value of the read_marks edge.
+	ReadMarks []*ReadMark `json:"read_marks,omitempty"`
 	// Archive holds the value of the archive edge.
 	Archive *Archive `json:"archive,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [16]bool
+	loadedTypes [17]bool
 	// totalCount holds the count of the edges above.
 	totalCount [8]map[string]int
 
@@ -148,6 +150,7 @@ type ConversationEdges struct {
 	namedEvents          map[string][]*Event
 	namedTimers          map[string][]*Timer
 	namedViewers         map[string][]*Viewer
+	namedReadMarks       map[string][]*ReadMark
 }
 
 // WorkspaceOrErr returns the Workspace value or an error if the edge
@@ -299,12 +302,21 @@ func (e ConversationEdges) ViewersOrErr() ([]*Viewer, error) {
 	return nil, &NotLoadedError{edge: "viewers"}
 }
 
+// ReadMarksOrErr returns the ReadMarks value or an error if the edge
+// was not loaded in eager-loading.
+func (e ConversationEdges) ReadMarksOrErr() ([]*ReadMark, error) {
+	if e.loadedTypes[15] {
+		return e.ReadMarks, nil
+	}
+	return nil, &NotLoadedError{edge: "read_marks"}
+}
+
 // ArchiveOrErr returns the Archive value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e ConversationEdges) ArchiveOrErr() (*Archive, error) {
 	if e.Archive != nil {
 		return e.Archive, nil
-	} else if e.loadedTypes[15] {
+	} else if e.loadedTypes[16] {
 		return nil, &NotFoundError{label: archive.Label}
 	}
 	return nil, &NotLoadedError{edge: "archive"}
@@ -664,6 +676,11 @@ func (_m *Conversation) QueryViewers() *ViewerQuery {
 	return NewConversationClient(_m.config).QueryViewers(_m)
 }
 
+// QueryReadMarks queries the "read_marks" edge of the Conversation entity.
+func (_m *Conversation) QueryReadMarks() *ReadMarkQuery {
+	return NewConversationClient(_m.config).QueryReadMarks(_m)
+}
+
 // QueryArchive queries the "archive" edge of the Conversation entity.
 func (_m *Conversation) QueryArchive() *ArchiveQuery {
 	return NewConversationClient(_m.config).QueryArchive(_m)
@@ -1021,6 +1038,30 @@ func (_m *Conversation) appendNamedViewers(name string, edges ...*Viewer) {
 		_m.Edges.namedViewers[name] = []*Viewer{}
 	} else {
 		_m.Edges.namedViewers[name] = append(_m.Edges.namedViewers[name], edges...)
+	}
+}
+
+// NamedReadMarks returns the ReadMarks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Conversation) NamedReadMarks(name string) ([]*ReadMark, error) {
+	if _m.Edges.namedReadMarks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedReadMarks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Conversation) appendNamedReadMarks(name string, edges ...*ReadMark) {
+	if _m.Edges.namedReadMarks == nil {
+		_m.Edges.namedReadMarks = make(map[string][]*ReadMark)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedReadMarks[name] = []*ReadMark{}
+	} else {
+		_m.Edges.namedReadMarks[name] = append(_m.Edges.namedReadMarks[name], edges...)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"switchboard/ent/message"
 	"switchboard/ent/note"
 	"switchboard/ent/participant"
+	"switchboard/ent/readmark"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/team"
 	"switchboard/ent/timer"
@@ -655,6 +656,21 @@ func (_c *ConversationCreate) AddViewers(v ...*Viewer) *ConversationCreate {
 	return _c.AddViewerIDs(ids...)
 }
 
+// AddReadMarkIDs adds the "read_marks" edge to the ReadMark entity by IDs.
+func (_c *ConversationCreate) AddReadMarkIDs(ids ...int) *ConversationCreate {
+	_c.mutation.AddReadMarkIDs(ids...)
+	return _c
+}
+
+// AddReadMarks adds the "read_marks" edges to the ReadMark entity.
+func (_c *ConversationCreate) AddReadMarks(v ...*ReadMark) *ConversationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddReadMarkIDs(ids...)
+}
+
 // SetArchiveID sets the "archive" edge to the Archive entity by ID.
 func (_c *ConversationCreate) SetArchiveID(id int) *ConversationCreate {
 	_c.mutation.SetArchiveID(id)
@@ -1254,6 +1270,22 @@ func (_c *ConversationCreate) createSpec() (*Conversation, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(viewer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ReadMarksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   conversation.ReadMarksTable,
+			Columns: []string{conversation.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -18,6 +18,7 @@ import (
 	"switchboard/ent/note"
 	"switchboard/ent/participant"
 	"switchboard/ent/predicate"
+	"switchboard/ent/readmark"
 	"switchboard/ent/team"
 	"switchboard/ent/timer"
 	"switchboard/ent/viewer"
@@ -52,6 +53,7 @@ type ConversationQuery struct {
 	withEvents               *EventQuery
 	withTimers               *TimerQuery
 	withViewers              *ViewerQuery
+	withReadMarks            *ReadMarkQuery
 	withArchive              *ArchiveQuery
 	loadTotal                []func(context.Context, []*Conversation) error
 	modifiers                []func(*sql.Selector)
@@ -63,6 +65,7 @@ type ConversationQuery struct {
 	withNamedEvents          map[string]*EventQuery
 	withNamedTimers          map[string]*TimerQuery
 	withNamedViewers         map[string]*ViewerQuery
+	withNamedReadMarks       map[string]*ReadMarkQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -429,6 +432,28 @@ func (_q *ConversationQuery) QueryViewers() *ViewerQuery {
 	return query
 }
 
+// QueryReadMarks chains the current query on the "read_marks" edge.
+func (_q *ConversationQuery) QueryReadMarks() *ReadMarkQuery {
+	query := (&ReadMarkClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conversation.Table, conversation.FieldID, selector),
+			sqlgraph.To(readmark.Table, readmark.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, conversation.ReadMarksTable, conversation.ReadMarksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryArchive chains the current query on the "archive" edge.
 func (_q *ConversationQuery) QueryArchive() *ArchiveQuery {
 	query := (&ArchiveClient{config: _q.config}).Query()
@@ -658,6 +683,7 @@ func (_q *ConversationQuery) Clone() *ConversationQuery {
 		withEvents:          _q.withEvents.Clone(),
 		withTimers:          _q.withTimers.Clone(),
 		withViewers:         _q.withViewers.Clone(),
+		withReadMarks:       _q.withReadMarks.Clone(),
 		withArchive:         _q.withArchive.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -831,6 +857,17 @@ func (_q *ConversationQuery) WithViewers(opts ...func(*ViewerQuery)) *Conversati
 	return _q
 }
 
+// WithReadMarks tells the query-builder to eager-load the nodes that are connected to
+// the "read_marks" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ConversationQuery) WithReadMarks(opts ...func(*ReadMarkQuery)) *ConversationQuery {
+	query := (&ReadMarkClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReadMarks = query
+	return _q
+}
+
 // WithArchive tells the query-builder to eager-load the nodes that are connected to
 // the "archive" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *ConversationQuery) WithArchive(opts ...func(*ArchiveQuery)) *ConversationQuery {
@@ -920,7 +957,7 @@ func (_q *ConversationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Conversation{}
 		_spec       = _q.querySpec()
-		loadedTypes = [16]bool{
+		loadedTypes = [17]bool{
 			_q.withWorkspace != nil,
 			_q.withCustomer != nil,
 			_q.withOwner != nil,
@@ -936,6 +973,7 @@ func (_q *ConversationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withEvents != nil,
 			_q.withTimers != nil,
 			_q.withViewers != nil,
+			_q.withReadMarks != nil,
 			_q.withArchive != nil,
 		}
 	)
@@ -1058,6 +1096,13 @@ func (_q *ConversationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withReadMarks; query != nil {
+		if err := _q.loadReadMarks(ctx, query, nodes,
+			func(n *Conversation) { n.Edges.ReadMarks = []*ReadMark{} },
+			func(n *Conversation, e *ReadMark) { n.Edges.ReadMarks = append(n.Edges.ReadMarks, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withArchive; query != nil {
 		if err := _q.loadArchive(ctx, query, nodes, nil,
 			func(n *Conversation, e *Archive) { n.Edges.Archive = e }); err != nil {
@@ -1117,6 +1162,13 @@ func (_q *ConversationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadViewers(ctx, query, nodes,
 			func(n *Conversation) { n.appendNamedViewers(name) },
 			func(n *Conversation, e *Viewer) { n.appendNamedViewers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedReadMarks {
+		if err := _q.loadReadMarks(ctx, query, nodes,
+			func(n *Conversation) { n.appendNamedReadMarks(name) },
+			func(n *Conversation, e *ReadMark) { n.appendNamedReadMarks(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1590,6 +1642,36 @@ func (_q *ConversationQuery) loadViewers(ctx context.Context, query *ViewerQuery
 	}
 	return nil
 }
+func (_q *ConversationQuery) loadReadMarks(ctx context.Context, query *ReadMarkQuery, nodes []*Conversation, init func(*Conversation), assign func(*Conversation, *ReadMark)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Conversation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(readmark.FieldConversationID)
+	}
+	query.Where(predicate.ReadMark(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(conversation.ReadMarksColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ConversationID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "conversation_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *ConversationQuery) loadArchive(ctx context.Context, query *ArchiveQuery, nodes []*Conversation, init func(*Conversation), assign func(*Conversation, *Archive)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Conversation)
@@ -1864,6 +1946,20 @@ func (_q *ConversationQuery) WithNamedViewers(name string, opts ...func(*ViewerQ
 		_q.withNamedViewers = make(map[string]*ViewerQuery)
 	}
 	_q.withNamedViewers[name] = query
+	return _q
+}
+
+// WithNamedReadMarks tells the query-builder to eager-load the nodes that are connected to the "read_marks"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ConversationQuery) WithNamedReadMarks(name string, opts ...func(*ReadMarkQuery)) *ConversationQuery {
+	query := (&ReadMarkClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedReadMarks == nil {
+		_q.withNamedReadMarks = make(map[string]*ReadMarkQuery)
+	}
+	_q.withNamedReadMarks[name] = query
 	return _q
 }
 

@@ -16,6 +16,7 @@ import (
 	"switchboard/ent/note"
 	"switchboard/ent/participant"
 	"switchboard/ent/predicate"
+	"switchboard/ent/readmark"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/team"
 	"switchboard/ent/timer"
@@ -722,6 +723,21 @@ func (_u *ConversationUpdate) AddViewers(v ...*Viewer) *ConversationUpdate {
 	return _u.AddViewerIDs(ids...)
 }
 
+// AddReadMarkIDs adds the "read_marks" edge to the ReadMark entity by IDs.
+func (_u *ConversationUpdate) AddReadMarkIDs(ids ...int) *ConversationUpdate {
+	_u.mutation.AddReadMarkIDs(ids...)
+	return _u
+}
+
+// AddReadMarks adds the "read_marks" edges to the ReadMark entity.
+func (_u *ConversationUpdate) AddReadMarks(v ...*ReadMark) *ConversationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddReadMarkIDs(ids...)
+}
+
 // SetArchiveID sets the "archive" edge to the Archive entity by ID.
 func (_u *ConversationUpdate) SetArchiveID(id int) *ConversationUpdate {
 	_u.mutation.SetArchiveID(id)
@@ -936,6 +952,27 @@ func (_u *ConversationUpdate) RemoveViewers(v ...*Viewer) *ConversationUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveViewerIDs(ids...)
+}
+
+// ClearReadMarks clears all "read_marks" edges to the ReadMark entity.
+func (_u *ConversationUpdate) ClearReadMarks() *ConversationUpdate {
+	_u.mutation.ClearReadMarks()
+	return _u
+}
+
+// RemoveReadMarkIDs removes the "read_marks" edge to ReadMark entities by IDs.
+func (_u *ConversationUpdate) RemoveReadMarkIDs(ids ...int) *ConversationUpdate {
+	_u.mutation.RemoveReadMarkIDs(ids...)
+	return _u
+}
+
+// RemoveReadMarks removes "read_marks" edges to ReadMark entities.
+func (_u *ConversationUpdate) RemoveReadMarks(v ...*ReadMark) *ConversationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveReadMarkIDs(ids...)
 }
 
 // ClearArchive clears the "archive" edge to the Archive entity.
@@ -1638,6 +1675,51 @@ func (_u *ConversationUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(viewer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ReadMarksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   conversation.ReadMarksTable,
+			Columns: []string{conversation.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedReadMarksIDs(); len(nodes) > 0 && !_u.mutation.ReadMarksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   conversation.ReadMarksTable,
+			Columns: []string{conversation.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReadMarksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   conversation.ReadMarksTable,
+			Columns: []string{conversation.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -2376,6 +2458,21 @@ func (_u *ConversationUpdateOne) AddViewers(v ...*Viewer) *ConversationUpdateOne
 	return _u.AddViewerIDs(ids...)
 }
 
+// AddReadMarkIDs adds the "read_marks" edge to the ReadMark entity by IDs.
+func (_u *ConversationUpdateOne) AddReadMarkIDs(ids ...int) *ConversationUpdateOne {
+	_u.mutation.AddReadMarkIDs(ids...)
+	return _u
+}
+
+// AddReadMarks adds the "read_marks" edges to the ReadMark entity.
+func (_u *ConversationUpdateOne) AddReadMarks(v ...*ReadMark) *ConversationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddReadMarkIDs(ids...)
+}
+
 // SetArchiveID sets the "archive" edge to the Archive entity by ID.
 func (_u *ConversationUpdateOne) SetArchiveID(id int) *ConversationUpdateOne {
 	_u.mutation.SetArchiveID(id)
@@ -2590,6 +2687,27 @@ func (_u *ConversationUpdateOne) RemoveViewers(v ...*Viewer) *ConversationUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveViewerIDs(ids...)
+}
+
+// ClearReadMarks clears all "read_marks" edges to the ReadMark entity.
+func (_u *ConversationUpdateOne) ClearReadMarks() *ConversationUpdateOne {
+	_u.mutation.ClearReadMarks()
+	return _u
+}
+
+// RemoveReadMarkIDs removes the "read_marks" edge to ReadMark entities by IDs.
+func (_u *ConversationUpdateOne) RemoveReadMarkIDs(ids ...int) *ConversationUpdateOne {
+	_u.mutation.RemoveReadMarkIDs(ids...)
+	return _u
+}
+
+// RemoveReadMarks removes "read_marks" edges to ReadMark entities.
+func (_u *ConversationUpdateOne) RemoveReadMarks(v ...*ReadMark) *ConversationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveReadMarkIDs(ids...)
 }
 
 // ClearArchive clears the "archive" edge to the Archive entity.
@@ -3322,6 +3440,51 @@ func (_u *ConversationUpdateOne) sqlSave(ctx context.Context) (_node *Conversati
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(viewer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ReadMarksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   conversation.ReadMarksTable,
+			Columns: []string{conversation.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedReadMarksIDs(); len(nodes) > 0 && !_u.mutation.ReadMarksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   conversation.ReadMarksTable,
+			Columns: []string{conversation.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReadMarksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   conversation.ReadMarksTable,
+			Columns: []string{conversation.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

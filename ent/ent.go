@@ -11,6 +11,7 @@ import (
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/apikey"
 	"switchboard/ent/archive"
+	"switchboard/ent/cannedresponse"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
@@ -22,6 +23,7 @@ import (
 	"switchboard/ent/note"
 	"switchboard/ent/participant"
 	"switchboard/ent/pool"
+	"switchboard/ent/readmark"
 	"switchboard/ent/session"
 	"switchboard/ent/team"
 	"switchboard/ent/timer"
@@ -98,6 +100,7 @@ func checkColumn(t, c string) error {
 			agent.Table:            agent.ValidColumn,
 			agentchannel.Table:     agentchannel.ValidColumn,
 			archive.Table:          archive.ValidColumn,
+			cannedresponse.Table:   cannedresponse.ValidColumn,
 			channelsession.Table:   channelsession.ValidColumn,
 			conversation.Table:     conversation.ValidColumn,
 			customer.Table:         customer.ValidColumn,
@@ -109,6 +112,7 @@ func checkColumn(t, c string) error {
 			note.Table:             note.ValidColumn,
 			participant.Table:      participant.ValidColumn,
 			pool.Table:             pool.ValidColumn,
+			readmark.Table:         readmark.ValidColumn,
 			session.Table:          session.ValidColumn,
 			team.Table:             team.ValidColumn,
 			timer.Table:            timer.ValidColumn,

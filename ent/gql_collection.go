@@ -2101,6 +2101,11 @@ func (_q *WorkspaceQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, workspace.FieldSLAFirstResponseSeconds)
 				fieldSeen[workspace.FieldSLAFirstResponseSeconds] = struct{}{}
 			}
+		case "awayAfterIdleSeconds":
+			if _, ok := fieldSeen[workspace.FieldAwayAfterIdleSeconds]; !ok {
+				selectedFields = append(selectedFields, workspace.FieldAwayAfterIdleSeconds)
+				fieldSeen[workspace.FieldAwayAfterIdleSeconds] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -24,6 +24,7 @@ type UpdateWorkspaceInput struct {
 	WrapUpEnabled             *bool
 	CustomerInactivitySeconds *int
 	SLAFirstResponseSeconds   *int
+	AwayAfterIdleSeconds      *int
 }
 
 // Mutate applies the UpdateWorkspaceInput on the WorkspaceMutation builder.
@@ -75,6 +76,9 @@ func (i *UpdateWorkspaceInput) Mutate(m *WorkspaceMutation) {
 	}
 	if v := i.SLAFirstResponseSeconds; v != nil {
 		m.SetSLAFirstResponseSeconds(*v)
+	}
+	if v := i.AwayAfterIdleSeconds; v != nil {
+		m.SetAwayAfterIdleSeconds(*v)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/apikey"
 	"switchboard/ent/archive"
+	"switchboard/ent/cannedresponse"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
@@ -22,6 +23,7 @@ import (
 	"switchboard/ent/participant"
 	"switchboard/ent/pool"
 	"switchboard/ent/predicate"
+	"switchboard/ent/readmark"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/session"
 	"switchboard/ent/team"
@@ -50,6 +52,7 @@ const (
 	TypeAgent            = "Agent"
 	TypeAgentChannel     = "AgentChannel"
 	TypeArchive          = "Archive"
+	TypeCannedResponse   = "CannedResponse"
 	TypeChannelSession   = "ChannelSession"
 	TypeConversation     = "Conversation"
 	TypeCustomer         = "Customer"
@@ -61,6 +64,7 @@ const (
 	TypeNote             = "Note"
 	TypeParticipant      = "Participant"
 	TypePool             = "Pool"
+	TypeReadMark         = "ReadMark"
 	TypeSession          = "Session"
 	TypeTeam             = "Team"
 	TypeTimer            = "Timer"
@@ -3985,6 +3989,813 @@ func (m *ArchiveMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Archive edge %s", name)
 }
 
+// CannedResponseMutation represents an operation that mutates the CannedResponse nodes in the graph.
+type CannedResponseMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	shortcut         *string
+	title            *string
+	text             *string
+	shared           *bool
+	updated_at       *time.Time
+	clearedFields    map[string]struct{}
+	workspace        *int
+	clearedworkspace bool
+	owner            *int
+	clearedowner     bool
+	done             bool
+	oldValue         func(context.Context) (*CannedResponse, error)
+	predicates       []predicate.CannedResponse
+}
+
+var _ ent.Mutation = (*CannedResponseMutation)(nil)
+
+// cannedresponseOption allows management of the mutation configuration using functional options.
+type cannedresponseOption func(*CannedResponseMutation)
+
+// newCannedResponseMutation creates new mutation for the CannedResponse entity.
+func newCannedResponseMutation(c config, op Op, opts ...cannedresponseOption) *CannedResponseMutation {
+	m := &CannedResponseMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCannedResponse,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCannedResponseID sets the ID field of the mutation.
+func withCannedResponseID(id int) cannedresponseOption {
+	return func(m *CannedResponseMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CannedResponse
+		)
+		m.oldValue = func(ctx context.Context) (*CannedResponse, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CannedResponse.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCannedResponse sets the old CannedResponse of the mutation.
+func withCannedResponse(node *CannedResponse) cannedresponseOption {
+	return func(m *CannedResponseMutation) {
+		m.oldValue = func(context.Context) (*CannedResponse, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CannedResponseMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CannedResponseMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CannedResponseMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CannedResponseMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CannedResponse.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetWorkspaceID sets the "workspace_id" field.
+func (m *CannedResponseMutation) SetWorkspaceID(i int) {
+	m.workspace = &i
+}
+
+// WorkspaceID returns the value of the "workspace_id" field in the mutation.
+func (m *CannedResponseMutation) WorkspaceID() (r int, exists bool) {
+	v := m.workspace
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkspaceID returns the old "workspace_id" field's value of the CannedResponse entity.
+// If the CannedResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CannedResponseMutation) OldWorkspaceID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkspaceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkspaceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkspaceID: %w", err)
+	}
+	return oldValue.WorkspaceID, nil
+}
+
+// ResetWorkspaceID resets all changes to the "workspace_id" field.
+func (m *CannedResponseMutation) ResetWorkspaceID() {
+	m.workspace = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CannedResponseMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CannedResponseMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CannedResponse entity.
+// If the CannedResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CannedResponseMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CannedResponseMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetShortcut sets the "shortcut" field.
+func (m *CannedResponseMutation) SetShortcut(s string) {
+	m.shortcut = &s
+}
+
+// Shortcut returns the value of the "shortcut" field in the mutation.
+func (m *CannedResponseMutation) Shortcut() (r string, exists bool) {
+	v := m.shortcut
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShortcut returns the old "shortcut" field's value of the CannedResponse entity.
+// If the CannedResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CannedResponseMutation) OldShortcut(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShortcut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShortcut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShortcut: %w", err)
+	}
+	return oldValue.Shortcut, nil
+}
+
+// ResetShortcut resets all changes to the "shortcut" field.
+func (m *CannedResponseMutation) ResetShortcut() {
+	m.shortcut = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *CannedResponseMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *CannedResponseMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the CannedResponse entity.
+// If the CannedResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CannedResponseMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *CannedResponseMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetText sets the "text" field.
+func (m *CannedResponseMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *CannedResponseMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the CannedResponse entity.
+// If the CannedResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CannedResponseMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *CannedResponseMutation) ResetText() {
+	m.text = nil
+}
+
+// SetShared sets the "shared" field.
+func (m *CannedResponseMutation) SetShared(b bool) {
+	m.shared = &b
+}
+
+// Shared returns the value of the "shared" field in the mutation.
+func (m *CannedResponseMutation) Shared() (r bool, exists bool) {
+	v := m.shared
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShared returns the old "shared" field's value of the CannedResponse entity.
+// If the CannedResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CannedResponseMutation) OldShared(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShared is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShared requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShared: %w", err)
+	}
+	return oldValue.Shared, nil
+}
+
+// ResetShared resets all changes to the "shared" field.
+func (m *CannedResponseMutation) ResetShared() {
+	m.shared = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *CannedResponseMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *CannedResponseMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the CannedResponse entity.
+// If the CannedResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CannedResponseMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *CannedResponseMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CannedResponseMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CannedResponseMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CannedResponse entity.
+// If the CannedResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CannedResponseMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CannedResponseMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearWorkspace clears the "workspace" edge to the Workspace entity.
+func (m *CannedResponseMutation) ClearWorkspace() {
+	m.clearedworkspace = true
+	m.clearedFields[cannedresponse.FieldWorkspaceID] = struct{}{}
+}
+
+// WorkspaceCleared reports if the "workspace" edge to the Workspace entity was cleared.
+func (m *CannedResponseMutation) WorkspaceCleared() bool {
+	return m.clearedworkspace
+}
+
+// WorkspaceIDs returns the "workspace" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// WorkspaceID instead. It exists only for internal usage by the builders.
+func (m *CannedResponseMutation) WorkspaceIDs() (ids []int) {
+	if id := m.workspace; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetWorkspace resets all changes to the "workspace" edge.
+func (m *CannedResponseMutation) ResetWorkspace() {
+	m.workspace = nil
+	m.clearedworkspace = false
+}
+
+// ClearOwner clears the "owner" edge to the Agent entity.
+func (m *CannedResponseMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[cannedresponse.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the Agent entity was cleared.
+func (m *CannedResponseMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *CannedResponseMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *CannedResponseMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// Where appends a list predicates to the CannedResponseMutation builder.
+func (m *CannedResponseMutation) Where(ps ...predicate.CannedResponse) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CannedResponseMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CannedResponseMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CannedResponse, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CannedResponseMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CannedResponseMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CannedResponse).
+func (m *CannedResponseMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CannedResponseMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.workspace != nil {
+		fields = append(fields, cannedresponse.FieldWorkspaceID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, cannedresponse.FieldCreatedAt)
+	}
+	if m.shortcut != nil {
+		fields = append(fields, cannedresponse.FieldShortcut)
+	}
+	if m.title != nil {
+		fields = append(fields, cannedresponse.FieldTitle)
+	}
+	if m.text != nil {
+		fields = append(fields, cannedresponse.FieldText)
+	}
+	if m.shared != nil {
+		fields = append(fields, cannedresponse.FieldShared)
+	}
+	if m.owner != nil {
+		fields = append(fields, cannedresponse.FieldOwnerID)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, cannedresponse.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CannedResponseMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case cannedresponse.FieldWorkspaceID:
+		return m.WorkspaceID()
+	case cannedresponse.FieldCreatedAt:
+		return m.CreatedAt()
+	case cannedresponse.FieldShortcut:
+		return m.Shortcut()
+	case cannedresponse.FieldTitle:
+		return m.Title()
+	case cannedresponse.FieldText:
+		return m.Text()
+	case cannedresponse.FieldShared:
+		return m.Shared()
+	case cannedresponse.FieldOwnerID:
+		return m.OwnerID()
+	case cannedresponse.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CannedResponseMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case cannedresponse.FieldWorkspaceID:
+		return m.OldWorkspaceID(ctx)
+	case cannedresponse.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case cannedresponse.FieldShortcut:
+		return m.OldShortcut(ctx)
+	case cannedresponse.FieldTitle:
+		return m.OldTitle(ctx)
+	case cannedresponse.FieldText:
+		return m.OldText(ctx)
+	case cannedresponse.FieldShared:
+		return m.OldShared(ctx)
+	case cannedresponse.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case cannedresponse.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown CannedResponse field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CannedResponseMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case cannedresponse.FieldWorkspaceID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkspaceID(v)
+		return nil
+	case cannedresponse.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case cannedresponse.FieldShortcut:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShortcut(v)
+		return nil
+	case cannedresponse.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case cannedresponse.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case cannedresponse.FieldShared:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShared(v)
+		return nil
+	case cannedresponse.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case cannedresponse.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CannedResponse field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CannedResponseMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CannedResponseMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CannedResponseMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CannedResponse numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CannedResponseMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CannedResponseMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CannedResponseMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CannedResponse nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CannedResponseMutation) ResetField(name string) error {
+	switch name {
+	case cannedresponse.FieldWorkspaceID:
+		m.ResetWorkspaceID()
+		return nil
+	case cannedresponse.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case cannedresponse.FieldShortcut:
+		m.ResetShortcut()
+		return nil
+	case cannedresponse.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case cannedresponse.FieldText:
+		m.ResetText()
+		return nil
+	case cannedresponse.FieldShared:
+		m.ResetShared()
+		return nil
+	case cannedresponse.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case cannedresponse.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CannedResponse field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CannedResponseMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.workspace != nil {
+		edges = append(edges, cannedresponse.EdgeWorkspace)
+	}
+	if m.owner != nil {
+		edges = append(edges, cannedresponse.EdgeOwner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CannedResponseMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case cannedresponse.EdgeWorkspace:
+		if id := m.workspace; id != nil {
+			return []ent.Value{*id}
+		}
+	case cannedresponse.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CannedResponseMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CannedResponseMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CannedResponseMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedworkspace {
+		edges = append(edges, cannedresponse.EdgeWorkspace)
+	}
+	if m.clearedowner {
+		edges = append(edges, cannedresponse.EdgeOwner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CannedResponseMutation) EdgeCleared(name string) bool {
+	switch name {
+	case cannedresponse.EdgeWorkspace:
+		return m.clearedworkspace
+	case cannedresponse.EdgeOwner:
+		return m.clearedowner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CannedResponseMutation) ClearEdge(name string) error {
+	switch name {
+	case cannedresponse.EdgeWorkspace:
+		m.ClearWorkspace()
+		return nil
+	case cannedresponse.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown CannedResponse unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CannedResponseMutation) ResetEdge(name string) error {
+	switch name {
+	case cannedresponse.EdgeWorkspace:
+		m.ResetWorkspace()
+		return nil
+	case cannedresponse.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown CannedResponse edge %s", name)
+}
+
 // ChannelSessionMutation represents an operation that mutates the ChannelSession nodes in the graph.
 type ChannelSessionMutation struct {
 	config
@@ -4905,6 +5716,9 @@ type ConversationMutation struct {
 	viewers                  map[int]struct{}
 	removedviewers           map[int]struct{}
 	clearedviewers           bool
+	read_marks               map[int]struct{}
+	removedread_marks        map[int]struct{}
+	clearedread_marks        bool
 	archive                  *int
 	clearedarchive           bool
 	done                     bool
@@ -7223,6 +8037,60 @@ func (m *ConversationMutation) ResetViewers() {
 	m.removedviewers = nil
 }
 
+// AddReadMarkIDs adds the "read_marks" edge to the ReadMark entity by ids.
+func (m *ConversationMutation) AddReadMarkIDs(ids ...int) {
+	if m.read_marks == nil {
+		m.read_marks = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.read_marks[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReadMarks clears the "read_marks" edge to the ReadMark entity.
+func (m *ConversationMutation) ClearReadMarks() {
+	m.clearedread_marks = true
+}
+
+// ReadMarksCleared reports if the "read_marks" edge to the ReadMark entity was cleared.
+func (m *ConversationMutation) ReadMarksCleared() bool {
+	return m.clearedread_marks
+}
+
+// RemoveReadMarkIDs removes the "read_marks" edge to the ReadMark entity by IDs.
+func (m *ConversationMutation) RemoveReadMarkIDs(ids ...int) {
+	if m.removedread_marks == nil {
+		m.removedread_marks = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.read_marks, ids[i])
+		m.removedread_marks[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReadMarks returns the removed IDs of the "read_marks" edge to the ReadMark entity.
+func (m *ConversationMutation) RemovedReadMarksIDs() (ids []int) {
+	for id := range m.removedread_marks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ReadMarksIDs returns the "read_marks" edge IDs in the mutation.
+func (m *ConversationMutation) ReadMarksIDs() (ids []int) {
+	for id := range m.read_marks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReadMarks resets all changes to the "read_marks" edge.
+func (m *ConversationMutation) ResetReadMarks() {
+	m.read_marks = nil
+	m.clearedread_marks = false
+	m.removedread_marks = nil
+}
+
 // SetArchiveID sets the "archive" edge to the Archive entity by id.
 func (m *ConversationMutation) SetArchiveID(id int) {
 	m.archive = &id
@@ -8123,7 +8991,7 @@ func (m *ConversationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ConversationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 16)
+	edges := make([]string, 0, 17)
 	if m.workspace != nil {
 		edges = append(edges, conversation.EdgeWorkspace)
 	}
@@ -8168,6 +9036,9 @@ func (m *ConversationMutation) AddedEdges() []string {
 	}
 	if m.viewers != nil {
 		edges = append(edges, conversation.EdgeViewers)
+	}
+	if m.read_marks != nil {
+		edges = append(edges, conversation.EdgeReadMarks)
 	}
 	if m.archive != nil {
 		edges = append(edges, conversation.EdgeArchive)
@@ -8255,6 +9126,12 @@ func (m *ConversationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case conversation.EdgeReadMarks:
+		ids := make([]ent.Value, 0, len(m.read_marks))
+		for id := range m.read_marks {
+			ids = append(ids, id)
+		}
+		return ids
 	case conversation.EdgeArchive:
 		if id := m.archive; id != nil {
 			return []ent.Value{*id}
@@ -8265,7 +9142,7 @@ func (m *ConversationMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ConversationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 16)
+	edges := make([]string, 0, 17)
 	if m.removedmessages != nil {
 		edges = append(edges, conversation.EdgeMessages)
 	}
@@ -8289,6 +9166,9 @@ func (m *ConversationMutation) RemovedEdges() []string {
 	}
 	if m.removedviewers != nil {
 		edges = append(edges, conversation.EdgeViewers)
+	}
+	if m.removedread_marks != nil {
+		edges = append(edges, conversation.EdgeReadMarks)
 	}
 	return edges
 }
@@ -8345,13 +9225,19 @@ func (m *ConversationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case conversation.EdgeReadMarks:
+		ids := make([]ent.Value, 0, len(m.removedread_marks))
+		for id := range m.removedread_marks {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ConversationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 16)
+	edges := make([]string, 0, 17)
 	if m.clearedworkspace {
 		edges = append(edges, conversation.EdgeWorkspace)
 	}
@@ -8397,6 +9283,9 @@ func (m *ConversationMutation) ClearedEdges() []string {
 	if m.clearedviewers {
 		edges = append(edges, conversation.EdgeViewers)
 	}
+	if m.clearedread_marks {
+		edges = append(edges, conversation.EdgeReadMarks)
+	}
 	if m.clearedarchive {
 		edges = append(edges, conversation.EdgeArchive)
 	}
@@ -8437,6 +9326,8 @@ func (m *ConversationMutation) EdgeCleared(name string) bool {
 		return m.clearedtimers
 	case conversation.EdgeViewers:
 		return m.clearedviewers
+	case conversation.EdgeReadMarks:
+		return m.clearedread_marks
 	case conversation.EdgeArchive:
 		return m.clearedarchive
 	}
@@ -8523,6 +9414,9 @@ func (m *ConversationMutation) ResetEdge(name string) error {
 		return nil
 	case conversation.EdgeViewers:
 		m.ResetViewers()
+		return nil
+	case conversation.EdgeReadMarks:
+		m.ResetReadMarks()
 		return nil
 	case conversation.EdgeArchive:
 		m.ResetArchive()
@@ -17131,6 +18025,643 @@ func (m *PoolMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Pool edge %s", name)
 }
 
+// ReadMarkMutation represents an operation that mutates the ReadMark nodes in the graph.
+type ReadMarkMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	read_at             *time.Time
+	clearedFields       map[string]struct{}
+	workspace           *int
+	clearedworkspace    bool
+	agent               *int
+	clearedagent        bool
+	conversation        *int
+	clearedconversation bool
+	done                bool
+	oldValue            func(context.Context) (*ReadMark, error)
+	predicates          []predicate.ReadMark
+}
+
+var _ ent.Mutation = (*ReadMarkMutation)(nil)
+
+// readmarkOption allows management of the mutation configuration using functional options.
+type readmarkOption func(*ReadMarkMutation)
+
+// newReadMarkMutation creates new mutation for the ReadMark entity.
+func newReadMarkMutation(c config, op Op, opts ...readmarkOption) *ReadMarkMutation {
+	m := &ReadMarkMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeReadMark,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withReadMarkID sets the ID field of the mutation.
+func withReadMarkID(id int) readmarkOption {
+	return func(m *ReadMarkMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ReadMark
+		)
+		m.oldValue = func(ctx context.Context) (*ReadMark, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ReadMark.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withReadMark sets the old ReadMark of the mutation.
+func withReadMark(node *ReadMark) readmarkOption {
+	return func(m *ReadMarkMutation) {
+		m.oldValue = func(context.Context) (*ReadMark, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ReadMarkMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ReadMarkMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ReadMarkMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ReadMarkMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ReadMark.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetWorkspaceID sets the "workspace_id" field.
+func (m *ReadMarkMutation) SetWorkspaceID(i int) {
+	m.workspace = &i
+}
+
+// WorkspaceID returns the value of the "workspace_id" field in the mutation.
+func (m *ReadMarkMutation) WorkspaceID() (r int, exists bool) {
+	v := m.workspace
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkspaceID returns the old "workspace_id" field's value of the ReadMark entity.
+// If the ReadMark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadMarkMutation) OldWorkspaceID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkspaceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkspaceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkspaceID: %w", err)
+	}
+	return oldValue.WorkspaceID, nil
+}
+
+// ResetWorkspaceID resets all changes to the "workspace_id" field.
+func (m *ReadMarkMutation) ResetWorkspaceID() {
+	m.workspace = nil
+}
+
+// SetAgentID sets the "agent_id" field.
+func (m *ReadMarkMutation) SetAgentID(i int) {
+	m.agent = &i
+}
+
+// AgentID returns the value of the "agent_id" field in the mutation.
+func (m *ReadMarkMutation) AgentID() (r int, exists bool) {
+	v := m.agent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgentID returns the old "agent_id" field's value of the ReadMark entity.
+// If the ReadMark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadMarkMutation) OldAgentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgentID: %w", err)
+	}
+	return oldValue.AgentID, nil
+}
+
+// ResetAgentID resets all changes to the "agent_id" field.
+func (m *ReadMarkMutation) ResetAgentID() {
+	m.agent = nil
+}
+
+// SetConversationID sets the "conversation_id" field.
+func (m *ReadMarkMutation) SetConversationID(i int) {
+	m.conversation = &i
+}
+
+// ConversationID returns the value of the "conversation_id" field in the mutation.
+func (m *ReadMarkMutation) ConversationID() (r int, exists bool) {
+	v := m.conversation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConversationID returns the old "conversation_id" field's value of the ReadMark entity.
+// If the ReadMark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadMarkMutation) OldConversationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConversationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConversationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConversationID: %w", err)
+	}
+	return oldValue.ConversationID, nil
+}
+
+// ResetConversationID resets all changes to the "conversation_id" field.
+func (m *ReadMarkMutation) ResetConversationID() {
+	m.conversation = nil
+}
+
+// SetReadAt sets the "read_at" field.
+func (m *ReadMarkMutation) SetReadAt(t time.Time) {
+	m.read_at = &t
+}
+
+// ReadAt returns the value of the "read_at" field in the mutation.
+func (m *ReadMarkMutation) ReadAt() (r time.Time, exists bool) {
+	v := m.read_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReadAt returns the old "read_at" field's value of the ReadMark entity.
+// If the ReadMark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadMarkMutation) OldReadAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReadAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReadAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReadAt: %w", err)
+	}
+	return oldValue.ReadAt, nil
+}
+
+// ResetReadAt resets all changes to the "read_at" field.
+func (m *ReadMarkMutation) ResetReadAt() {
+	m.read_at = nil
+}
+
+// ClearWorkspace clears the "workspace" edge to the Workspace entity.
+func (m *ReadMarkMutation) ClearWorkspace() {
+	m.clearedworkspace = true
+	m.clearedFields[readmark.FieldWorkspaceID] = struct{}{}
+}
+
+// WorkspaceCleared reports if the "workspace" edge to the Workspace entity was cleared.
+func (m *ReadMarkMutation) WorkspaceCleared() bool {
+	return m.clearedworkspace
+}
+
+// WorkspaceIDs returns the "workspace" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// WorkspaceID instead. It exists only for internal usage by the builders.
+func (m *ReadMarkMutation) WorkspaceIDs() (ids []int) {
+	if id := m.workspace; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetWorkspace resets all changes to the "workspace" edge.
+func (m *ReadMarkMutation) ResetWorkspace() {
+	m.workspace = nil
+	m.clearedworkspace = false
+}
+
+// ClearAgent clears the "agent" edge to the Agent entity.
+func (m *ReadMarkMutation) ClearAgent() {
+	m.clearedagent = true
+	m.clearedFields[readmark.FieldAgentID] = struct{}{}
+}
+
+// AgentCleared reports if the "agent" edge to the Agent entity was cleared.
+func (m *ReadMarkMutation) AgentCleared() bool {
+	return m.clearedagent
+}
+
+// AgentIDs returns the "agent" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgentID instead. It exists only for internal usage by the builders.
+func (m *ReadMarkMutation) AgentIDs() (ids []int) {
+	if id := m.agent; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgent resets all changes to the "agent" edge.
+func (m *ReadMarkMutation) ResetAgent() {
+	m.agent = nil
+	m.clearedagent = false
+}
+
+// ClearConversation clears the "conversation" edge to the Conversation entity.
+func (m *ReadMarkMutation) ClearConversation() {
+	m.clearedconversation = true
+	m.clearedFields[readmark.FieldConversationID] = struct{}{}
+}
+
+// ConversationCleared reports if the "conversation" edge to the Conversation entity was cleared.
+func (m *ReadMarkMutation) ConversationCleared() bool {
+	return m.clearedconversation
+}
+
+// ConversationIDs returns the "conversation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ConversationID instead. It exists only for internal usage by the builders.
+func (m *ReadMarkMutation) ConversationIDs() (ids []int) {
+	if id := m.conversation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetConversation resets all changes to the "conversation" edge.
+func (m *ReadMarkMutation) ResetConversation() {
+	m.conversation = nil
+	m.clearedconversation = false
+}
+
+// Where appends a list predicates to the ReadMarkMutation builder.
+func (m *ReadMarkMutation) Where(ps ...predicate.ReadMark) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ReadMarkMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ReadMarkMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ReadMark, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ReadMarkMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ReadMarkMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ReadMark).
+func (m *ReadMarkMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ReadMarkMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.workspace != nil {
+		fields = append(fields, readmark.FieldWorkspaceID)
+	}
+	if m.agent != nil {
+		fields = append(fields, readmark.FieldAgentID)
+	}
+	if m.conversation != nil {
+		fields = append(fields, readmark.FieldConversationID)
+	}
+	if m.read_at != nil {
+		fields = append(fields, readmark.FieldReadAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ReadMarkMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case readmark.FieldWorkspaceID:
+		return m.WorkspaceID()
+	case readmark.FieldAgentID:
+		return m.AgentID()
+	case readmark.FieldConversationID:
+		return m.ConversationID()
+	case readmark.FieldReadAt:
+		return m.ReadAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ReadMarkMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case readmark.FieldWorkspaceID:
+		return m.OldWorkspaceID(ctx)
+	case readmark.FieldAgentID:
+		return m.OldAgentID(ctx)
+	case readmark.FieldConversationID:
+		return m.OldConversationID(ctx)
+	case readmark.FieldReadAt:
+		return m.OldReadAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ReadMark field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReadMarkMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case readmark.FieldWorkspaceID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkspaceID(v)
+		return nil
+	case readmark.FieldAgentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgentID(v)
+		return nil
+	case readmark.FieldConversationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConversationID(v)
+		return nil
+	case readmark.FieldReadAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReadAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReadMark field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ReadMarkMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ReadMarkMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReadMarkMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ReadMark numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ReadMarkMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ReadMarkMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ReadMarkMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ReadMark nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ReadMarkMutation) ResetField(name string) error {
+	switch name {
+	case readmark.FieldWorkspaceID:
+		m.ResetWorkspaceID()
+		return nil
+	case readmark.FieldAgentID:
+		m.ResetAgentID()
+		return nil
+	case readmark.FieldConversationID:
+		m.ResetConversationID()
+		return nil
+	case readmark.FieldReadAt:
+		m.ResetReadAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ReadMark field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ReadMarkMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.workspace != nil {
+		edges = append(edges, readmark.EdgeWorkspace)
+	}
+	if m.agent != nil {
+		edges = append(edges, readmark.EdgeAgent)
+	}
+	if m.conversation != nil {
+		edges = append(edges, readmark.EdgeConversation)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ReadMarkMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case readmark.EdgeWorkspace:
+		if id := m.workspace; id != nil {
+			return []ent.Value{*id}
+		}
+	case readmark.EdgeAgent:
+		if id := m.agent; id != nil {
+			return []ent.Value{*id}
+		}
+	case readmark.EdgeConversation:
+		if id := m.conversation; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ReadMarkMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ReadMarkMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ReadMarkMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedworkspace {
+		edges = append(edges, readmark.EdgeWorkspace)
+	}
+	if m.clearedagent {
+		edges = append(edges, readmark.EdgeAgent)
+	}
+	if m.clearedconversation {
+		edges = append(edges, readmark.EdgeConversation)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ReadMarkMutation) EdgeCleared(name string) bool {
+	switch name {
+	case readmark.EdgeWorkspace:
+		return m.clearedworkspace
+	case readmark.EdgeAgent:
+		return m.clearedagent
+	case readmark.EdgeConversation:
+		return m.clearedconversation
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ReadMarkMutation) ClearEdge(name string) error {
+	switch name {
+	case readmark.EdgeWorkspace:
+		m.ClearWorkspace()
+		return nil
+	case readmark.EdgeAgent:
+		m.ClearAgent()
+		return nil
+	case readmark.EdgeConversation:
+		m.ClearConversation()
+		return nil
+	}
+	return fmt.Errorf("unknown ReadMark unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ReadMarkMutation) ResetEdge(name string) error {
+	switch name {
+	case readmark.EdgeWorkspace:
+		m.ResetWorkspace()
+		return nil
+	case readmark.EdgeAgent:
+		m.ResetAgent()
+		return nil
+	case readmark.EdgeConversation:
+		m.ResetConversation()
+		return nil
+	}
+	return fmt.Errorf("unknown ReadMark edge %s", name)
+}
+
 // SessionMutation represents an operation that mutates the Session nodes in the graph.
 type SessionMutation struct {
 	config
@@ -23226,6 +24757,8 @@ type WorkspaceMutation struct {
 	addcustomer_inactivity_seconds *int
 	sla_first_response_seconds     *int
 	addsla_first_response_seconds  *int
+	away_after_idle_seconds        *int
+	addaway_after_idle_seconds     *int
 	event_seq                      *int64
 	addevent_seq                   *int64
 	roster_version                 *int64
@@ -23295,6 +24828,12 @@ type WorkspaceMutation struct {
 	archives                       map[int]struct{}
 	removedarchives                map[int]struct{}
 	clearedarchives                bool
+	canned_responses               map[int]struct{}
+	removedcanned_responses        map[int]struct{}
+	clearedcanned_responses        bool
+	read_marks                     map[int]struct{}
+	removedread_marks              map[int]struct{}
+	clearedread_marks              bool
 	done                           bool
 	oldValue                       func(context.Context) (*Workspace, error)
 	predicates                     []predicate.Workspace
@@ -24204,6 +25743,62 @@ func (m *WorkspaceMutation) AddedSLAFirstResponseSeconds() (r int, exists bool) 
 func (m *WorkspaceMutation) ResetSLAFirstResponseSeconds() {
 	m.sla_first_response_seconds = nil
 	m.addsla_first_response_seconds = nil
+}
+
+// SetAwayAfterIdleSeconds sets the "away_after_idle_seconds" field.
+func (m *WorkspaceMutation) SetAwayAfterIdleSeconds(i int) {
+	m.away_after_idle_seconds = &i
+	m.addaway_after_idle_seconds = nil
+}
+
+// AwayAfterIdleSeconds returns the value of the "away_after_idle_seconds" field in the mutation.
+func (m *WorkspaceMutation) AwayAfterIdleSeconds() (r int, exists bool) {
+	v := m.away_after_idle_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAwayAfterIdleSeconds returns the old "away_after_idle_seconds" field's value of the Workspace entity.
+// If the Workspace object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkspaceMutation) OldAwayAfterIdleSeconds(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAwayAfterIdleSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAwayAfterIdleSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAwayAfterIdleSeconds: %w", err)
+	}
+	return oldValue.AwayAfterIdleSeconds, nil
+}
+
+// AddAwayAfterIdleSeconds adds i to the "away_after_idle_seconds" field.
+func (m *WorkspaceMutation) AddAwayAfterIdleSeconds(i int) {
+	if m.addaway_after_idle_seconds != nil {
+		*m.addaway_after_idle_seconds += i
+	} else {
+		m.addaway_after_idle_seconds = &i
+	}
+}
+
+// AddedAwayAfterIdleSeconds returns the value that was added to the "away_after_idle_seconds" field in this mutation.
+func (m *WorkspaceMutation) AddedAwayAfterIdleSeconds() (r int, exists bool) {
+	v := m.addaway_after_idle_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAwayAfterIdleSeconds resets all changes to the "away_after_idle_seconds" field.
+func (m *WorkspaceMutation) ResetAwayAfterIdleSeconds() {
+	m.away_after_idle_seconds = nil
+	m.addaway_after_idle_seconds = nil
 }
 
 // SetEventSeq sets the "event_seq" field.
@@ -25501,6 +27096,114 @@ func (m *WorkspaceMutation) ResetArchives() {
 	m.removedarchives = nil
 }
 
+// AddCannedResponseIDs adds the "canned_responses" edge to the CannedResponse entity by ids.
+func (m *WorkspaceMutation) AddCannedResponseIDs(ids ...int) {
+	if m.canned_responses == nil {
+		m.canned_responses = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.canned_responses[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCannedResponses clears the "canned_responses" edge to the CannedResponse entity.
+func (m *WorkspaceMutation) ClearCannedResponses() {
+	m.clearedcanned_responses = true
+}
+
+// CannedResponsesCleared reports if the "canned_responses" edge to the CannedResponse entity was cleared.
+func (m *WorkspaceMutation) CannedResponsesCleared() bool {
+	return m.clearedcanned_responses
+}
+
+// RemoveCannedResponseIDs removes the "canned_responses" edge to the CannedResponse entity by IDs.
+func (m *WorkspaceMutation) RemoveCannedResponseIDs(ids ...int) {
+	if m.removedcanned_responses == nil {
+		m.removedcanned_responses = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.canned_responses, ids[i])
+		m.removedcanned_responses[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCannedResponses returns the removed IDs of the "canned_responses" edge to the CannedResponse entity.
+func (m *WorkspaceMutation) RemovedCannedResponsesIDs() (ids []int) {
+	for id := range m.removedcanned_responses {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CannedResponsesIDs returns the "canned_responses" edge IDs in the mutation.
+func (m *WorkspaceMutation) CannedResponsesIDs() (ids []int) {
+	for id := range m.canned_responses {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCannedResponses resets all changes to the "canned_responses" edge.
+func (m *WorkspaceMutation) ResetCannedResponses() {
+	m.canned_responses = nil
+	m.clearedcanned_responses = false
+	m.removedcanned_responses = nil
+}
+
+// AddReadMarkIDs adds the "read_marks" edge to the ReadMark entity by ids.
+func (m *WorkspaceMutation) AddReadMarkIDs(ids ...int) {
+	if m.read_marks == nil {
+		m.read_marks = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.read_marks[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReadMarks clears the "read_marks" edge to the ReadMark entity.
+func (m *WorkspaceMutation) ClearReadMarks() {
+	m.clearedread_marks = true
+}
+
+// ReadMarksCleared reports if the "read_marks" edge to the ReadMark entity was cleared.
+func (m *WorkspaceMutation) ReadMarksCleared() bool {
+	return m.clearedread_marks
+}
+
+// RemoveReadMarkIDs removes the "read_marks" edge to the ReadMark entity by IDs.
+func (m *WorkspaceMutation) RemoveReadMarkIDs(ids ...int) {
+	if m.removedread_marks == nil {
+		m.removedread_marks = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.read_marks, ids[i])
+		m.removedread_marks[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReadMarks returns the removed IDs of the "read_marks" edge to the ReadMark entity.
+func (m *WorkspaceMutation) RemovedReadMarksIDs() (ids []int) {
+	for id := range m.removedread_marks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ReadMarksIDs returns the "read_marks" edge IDs in the mutation.
+func (m *WorkspaceMutation) ReadMarksIDs() (ids []int) {
+	for id := range m.read_marks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReadMarks resets all changes to the "read_marks" edge.
+func (m *WorkspaceMutation) ResetReadMarks() {
+	m.read_marks = nil
+	m.clearedread_marks = false
+	m.removedread_marks = nil
+}
+
 // Where appends a list predicates to the WorkspaceMutation builder.
 func (m *WorkspaceMutation) Where(ps ...predicate.Workspace) {
 	m.predicates = append(m.predicates, ps...)
@@ -25535,7 +27238,7 @@ func (m *WorkspaceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WorkspaceMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, workspace.FieldCreatedAt)
 	}
@@ -25590,6 +27293,9 @@ func (m *WorkspaceMutation) Fields() []string {
 	if m.sla_first_response_seconds != nil {
 		fields = append(fields, workspace.FieldSLAFirstResponseSeconds)
 	}
+	if m.away_after_idle_seconds != nil {
+		fields = append(fields, workspace.FieldAwayAfterIdleSeconds)
+	}
 	if m.event_seq != nil {
 		fields = append(fields, workspace.FieldEventSeq)
 	}
@@ -25643,6 +27349,8 @@ func (m *WorkspaceMutation) Field(name string) (ent.Value, bool) {
 		return m.CustomerInactivitySeconds()
 	case workspace.FieldSLAFirstResponseSeconds:
 		return m.SLAFirstResponseSeconds()
+	case workspace.FieldAwayAfterIdleSeconds:
+		return m.AwayAfterIdleSeconds()
 	case workspace.FieldEventSeq:
 		return m.EventSeq()
 	case workspace.FieldRosterVersion:
@@ -25694,6 +27402,8 @@ func (m *WorkspaceMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldCustomerInactivitySeconds(ctx)
 	case workspace.FieldSLAFirstResponseSeconds:
 		return m.OldSLAFirstResponseSeconds(ctx)
+	case workspace.FieldAwayAfterIdleSeconds:
+		return m.OldAwayAfterIdleSeconds(ctx)
 	case workspace.FieldEventSeq:
 		return m.OldEventSeq(ctx)
 	case workspace.FieldRosterVersion:
@@ -25835,6 +27545,13 @@ func (m *WorkspaceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSLAFirstResponseSeconds(v)
 		return nil
+	case workspace.FieldAwayAfterIdleSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAwayAfterIdleSeconds(v)
+		return nil
 	case workspace.FieldEventSeq:
 		v, ok := value.(int64)
 		if !ok {
@@ -25888,6 +27605,9 @@ func (m *WorkspaceMutation) AddedFields() []string {
 	if m.addsla_first_response_seconds != nil {
 		fields = append(fields, workspace.FieldSLAFirstResponseSeconds)
 	}
+	if m.addaway_after_idle_seconds != nil {
+		fields = append(fields, workspace.FieldAwayAfterIdleSeconds)
+	}
 	if m.addevent_seq != nil {
 		fields = append(fields, workspace.FieldEventSeq)
 	}
@@ -25918,6 +27638,8 @@ func (m *WorkspaceMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedCustomerInactivitySeconds()
 	case workspace.FieldSLAFirstResponseSeconds:
 		return m.AddedSLAFirstResponseSeconds()
+	case workspace.FieldAwayAfterIdleSeconds:
+		return m.AddedAwayAfterIdleSeconds()
 	case workspace.FieldEventSeq:
 		return m.AddedEventSeq()
 	case workspace.FieldRosterVersion:
@@ -25986,6 +27708,13 @@ func (m *WorkspaceMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddSLAFirstResponseSeconds(v)
+		return nil
+	case workspace.FieldAwayAfterIdleSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAwayAfterIdleSeconds(v)
 		return nil
 	case workspace.FieldEventSeq:
 		v, ok := value.(int64)
@@ -26091,6 +27820,9 @@ func (m *WorkspaceMutation) ResetField(name string) error {
 	case workspace.FieldSLAFirstResponseSeconds:
 		m.ResetSLAFirstResponseSeconds()
 		return nil
+	case workspace.FieldAwayAfterIdleSeconds:
+		m.ResetAwayAfterIdleSeconds()
+		return nil
 	case workspace.FieldEventSeq:
 		m.ResetEventSeq()
 		return nil
@@ -26106,7 +27838,7 @@ func (m *WorkspaceMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *WorkspaceMutation) AddedEdges() []string {
-	edges := make([]string, 0, 21)
+	edges := make([]string, 0, 23)
 	if m.agents != nil {
 		edges = append(edges, workspace.EdgeAgents)
 	}
@@ -26169,6 +27901,12 @@ func (m *WorkspaceMutation) AddedEdges() []string {
 	}
 	if m.archives != nil {
 		edges = append(edges, workspace.EdgeArchives)
+	}
+	if m.canned_responses != nil {
+		edges = append(edges, workspace.EdgeCannedResponses)
+	}
+	if m.read_marks != nil {
+		edges = append(edges, workspace.EdgeReadMarks)
 	}
 	return edges
 }
@@ -26303,13 +28041,25 @@ func (m *WorkspaceMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case workspace.EdgeCannedResponses:
+		ids := make([]ent.Value, 0, len(m.canned_responses))
+		for id := range m.canned_responses {
+			ids = append(ids, id)
+		}
+		return ids
+	case workspace.EdgeReadMarks:
+		ids := make([]ent.Value, 0, len(m.read_marks))
+		for id := range m.read_marks {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *WorkspaceMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 21)
+	edges := make([]string, 0, 23)
 	if m.removedagents != nil {
 		edges = append(edges, workspace.EdgeAgents)
 	}
@@ -26372,6 +28122,12 @@ func (m *WorkspaceMutation) RemovedEdges() []string {
 	}
 	if m.removedarchives != nil {
 		edges = append(edges, workspace.EdgeArchives)
+	}
+	if m.removedcanned_responses != nil {
+		edges = append(edges, workspace.EdgeCannedResponses)
+	}
+	if m.removedread_marks != nil {
+		edges = append(edges, workspace.EdgeReadMarks)
 	}
 	return edges
 }
@@ -26506,13 +28262,25 @@ func (m *WorkspaceMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case workspace.EdgeCannedResponses:
+		ids := make([]ent.Value, 0, len(m.removedcanned_responses))
+		for id := range m.removedcanned_responses {
+			ids = append(ids, id)
+		}
+		return ids
+	case workspace.EdgeReadMarks:
+		ids := make([]ent.Value, 0, len(m.removedread_marks))
+		for id := range m.removedread_marks {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *WorkspaceMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 21)
+	edges := make([]string, 0, 23)
 	if m.clearedagents {
 		edges = append(edges, workspace.EdgeAgents)
 	}
@@ -26576,6 +28344,12 @@ func (m *WorkspaceMutation) ClearedEdges() []string {
 	if m.clearedarchives {
 		edges = append(edges, workspace.EdgeArchives)
 	}
+	if m.clearedcanned_responses {
+		edges = append(edges, workspace.EdgeCannedResponses)
+	}
+	if m.clearedread_marks {
+		edges = append(edges, workspace.EdgeReadMarks)
+	}
 	return edges
 }
 
@@ -26625,6 +28399,10 @@ func (m *WorkspaceMutation) EdgeCleared(name string) bool {
 		return m.clearedwebhook_deliveries
 	case workspace.EdgeArchives:
 		return m.clearedarchives
+	case workspace.EdgeCannedResponses:
+		return m.clearedcanned_responses
+	case workspace.EdgeReadMarks:
+		return m.clearedread_marks
 	}
 	return false
 }
@@ -26703,6 +28481,12 @@ func (m *WorkspaceMutation) ResetEdge(name string) error {
 		return nil
 	case workspace.EdgeArchives:
 		m.ResetArchives()
+		return nil
+	case workspace.EdgeCannedResponses:
+		m.ResetCannedResponses()
+		return nil
+	case workspace.EdgeReadMarks:
+		m.ResetReadMarks()
 		return nil
 	}
 	return fmt.Errorf("unknown Workspace edge %s", name)

@@ -22,6 +22,8 @@ type Tx struct {
 	AgentChannel *AgentChannelClient
 	// Archive is the client for interacting with the Archive builders.
 	Archive *ArchiveClient
+	// CannedResponse is the client for interacting with the CannedResponse builders.
+	CannedResponse *CannedResponseClient
 	// ChannelSession is the client for interacting with the ChannelSession builders.
 	ChannelSession *ChannelSessionClient
 	// Conversation is the client for interacting with the Conversation builders.
@@ -44,6 +46,8 @@ type Tx struct {
 	Participant *ParticipantClient
 	// Pool is the client for interacting with the Pool builders.
 	Pool *PoolClient
+	// ReadMark is the client for interacting with the ReadMark builders.
+	ReadMark *ReadMarkClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Team is the client for interacting with the Team builders.
@@ -193,6 +197,7 @@ func (tx *Tx) init() {
 	tx.Agent = NewAgentClient(tx.config)
 	tx.AgentChannel = NewAgentChannelClient(tx.config)
 	tx.Archive = NewArchiveClient(tx.config)
+	tx.CannedResponse = NewCannedResponseClient(tx.config)
 	tx.ChannelSession = NewChannelSessionClient(tx.config)
 	tx.Conversation = NewConversationClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
@@ -204,6 +209,7 @@ func (tx *Tx) init() {
 	tx.Note = NewNoteClient(tx.config)
 	tx.Participant = NewParticipantClient(tx.config)
 	tx.Pool = NewPoolClient(tx.config)
+	tx.ReadMark = NewReadMarkClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Team = NewTeamClient(tx.config)
 	tx.Timer = NewTimerClient(tx.config)

@@ -54,6 +54,8 @@ type Workspace struct {
 	CustomerInactivitySeconds int `json:"customer_inactivity_seconds,omitempty"`
 	// §8: seconds a new or reopened conversation may wait for a human reply before it counts as an SLA breach (queueStats), 10 to 604800 (default 300).
 	SLAFirstResponseSeconds int `json:"sla_first_response_seconds,omitempty"`
+	// Seconds without keyboard or mouse activity after which the agent workspace sets an ONLINE agent AWAY, telling them; 0: never (default 600).
+	AwayAfterIdleSeconds int `json:"away_after_idle_seconds,omitempty"`
 	// EventSeq holds the value of the "event_seq" field.
 	EventSeq int64 `json:"event_seq,omitempty"`
 	// RosterVersion holds the value of the "roster_version" field.
@@ -110,9 +112,13 @@ type WorkspaceEdges struct {
 	WebhookDeliveries []*WebhookDelivery `json:"webhook_deliveries,omitempty"`
 	// Archives holds the value of the archives edge.
 	Archives []*Archive `json:"archives,omitempty"`
+	// CannedResponses holds the value of the canned_responses edge.
+	CannedResponses []*CannedResponse `json:"canned_responses,omitempty"`
+	// ReadMarks holds the value of the read_marks edge.
+	ReadMarks []*ReadMark `json:"read_marks,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [21]bool
+	loadedTypes [23]bool
 
 	namedAgents             map[string][]*Agent
 	namedAgentChannels      map[string][]*AgentChannel
@@ -135,6 +141,8 @@ type WorkspaceEdges struct {
 	namedWebhooks           map[string][]*Webhook
 	namedWebhookDeliveries  map[string][]*WebhookDelivery
 	namedArchives           map[string][]*Archive
+	namedCannedResponses    map[string][]*CannedResponse
+	namedReadMarks          map[string][]*ReadMark
 }
 
 // AgentsOrErr returns the Agents value or an error if the edge
@@ -326,6 +334,24 @@ func (e WorkspaceEdges) ArchivesOrErr() ([]*Archive, error) {
 	return nil, &NotLoadedError{edge: "archives"}
 }
 
+// CannedResponsesOrErr returns the CannedResponses value or an error if the edge
+// was not loaded in eager-loading.
+func (e WorkspaceEdges) CannedResponsesOrErr() ([]*CannedResponse, error) {
+	if e.loadedTypes[21] {
+		return e.CannedResponses, nil
+	}
+	return nil, &NotLoadedError{edge: "canned_responses"}
+}
+
+// ReadMarksOrErr returns the ReadMarks value or an error if the edge
+// was not loaded in eager-loading.
+func (e WorkspaceEdges) ReadMarksOrErr() ([]*ReadMark, error) {
+	if e.loadedTypes[22] {
+		return e.ReadMarks, nil
+	}
+	return nil, &NotLoadedError{edge: "read_marks"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Workspace) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -333,7 +359,7 @@ func (*Workspace) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case workspace.FieldAutoClaimOnReply, workspace.FieldPauseBotOnClaim, workspace.FieldCapacityCountsPending, workspace.FieldCapacityCountsOnHold, workspace.FieldAutoReleaseEnabled, workspace.FieldWrapUpEnabled:
 			values[i] = new(sql.NullBool)
-		case workspace.FieldID, workspace.FieldMaxClaimsPerAgent, workspace.FieldBulkClaimCap, workspace.FieldStaleClaimAfterSeconds, workspace.FieldAutoReleaseAfterSeconds, workspace.FieldLockGracePeriodSeconds, workspace.FieldAuditRetentionDays, workspace.FieldCustomerInactivitySeconds, workspace.FieldSLAFirstResponseSeconds, workspace.FieldEventSeq, workspace.FieldRosterVersion:
+		case workspace.FieldID, workspace.FieldMaxClaimsPerAgent, workspace.FieldBulkClaimCap, workspace.FieldStaleClaimAfterSeconds, workspace.FieldAutoReleaseAfterSeconds, workspace.FieldLockGracePeriodSeconds, workspace.FieldAuditRetentionDays, workspace.FieldCustomerInactivitySeconds, workspace.FieldSLAFirstResponseSeconds, workspace.FieldAwayAfterIdleSeconds, workspace.FieldEventSeq, workspace.FieldRosterVersion:
 			values[i] = new(sql.NullInt64)
 		case workspace.FieldName, workspace.FieldSlug, workspace.FieldSelfAssignment:
 			values[i] = new(sql.NullString)
@@ -467,6 +493,12 @@ func (_m *Workspace) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field sla_first_response_seconds", values[i])
 			} else if value.Valid {
 				_m.SLAFirstResponseSeconds = int(value.Int64)
+			}
+		case workspace.FieldAwayAfterIdleSeconds:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field away_after_idle_seconds", values[i])
+			} else if value.Valid {
+				_m.AwayAfterIdleSeconds = int(value.Int64)
 			}
 		case workspace.FieldEventSeq:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -605,6 +637,16 @@ func (_m *Workspace) QueryArchives() *ArchiveQuery {
 	return NewWorkspaceClient(_m.config).QueryArchives(_m)
 }
 
+// QueryCannedResponses queries the "canned_responses" edge of the Workspace entity.
+func (_m *Workspace) QueryCannedResponses() *CannedResponseQuery {
+	return NewWorkspaceClient(_m.config).QueryCannedResponses(_m)
+}
+
+// QueryReadMarks queries the "read_marks" edge of the Workspace entity.
+func (_m *Workspace) QueryReadMarks() *ReadMarkQuery {
+	return NewWorkspaceClient(_m.config).QueryReadMarks(_m)
+}
+
 // Update returns a builder for updating this Workspace.
 // Note that you need to call Workspace.Unwrap() before calling this method if this Workspace
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -681,6 +723,9 @@ func (_m *Workspace) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("sla_first_response_seconds=")
 	builder.WriteString(fmt.Sprintf("%v", _m.SLAFirstResponseSeconds))
+	builder.WriteString(", ")
+	builder.WriteString("away_after_idle_seconds=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AwayAfterIdleSeconds))
 	builder.WriteString(", ")
 	builder.WriteString("event_seq=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EventSeq))
@@ -1197,6 +1242,54 @@ func (_m *Workspace) appendNamedArchives(name string, edges ...*Archive) {
 		_m.Edges.namedArchives[name] = []*Archive{}
 	} else {
 		_m.Edges.namedArchives[name] = append(_m.Edges.namedArchives[name], edges...)
+	}
+}
+
+// NamedCannedResponses returns the CannedResponses named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Workspace) NamedCannedResponses(name string) ([]*CannedResponse, error) {
+	if _m.Edges.namedCannedResponses == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCannedResponses[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Workspace) appendNamedCannedResponses(name string, edges ...*CannedResponse) {
+	if _m.Edges.namedCannedResponses == nil {
+		_m.Edges.namedCannedResponses = make(map[string][]*CannedResponse)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCannedResponses[name] = []*CannedResponse{}
+	} else {
+		_m.Edges.namedCannedResponses[name] = append(_m.Edges.namedCannedResponses[name], edges...)
+	}
+}
+
+// NamedReadMarks returns the ReadMarks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Workspace) NamedReadMarks(name string) ([]*ReadMark, error) {
+	if _m.Edges.namedReadMarks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedReadMarks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Workspace) appendNamedReadMarks(name string, edges ...*ReadMark) {
+	if _m.Edges.namedReadMarks == nil {
+		_m.Edges.namedReadMarks = make(map[string][]*ReadMark)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedReadMarks[name] = []*ReadMark{}
+	} else {
+		_m.Edges.namedReadMarks[name] = append(_m.Edges.namedReadMarks[name], edges...)
 	}
 }
 

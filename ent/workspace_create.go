@@ -10,6 +10,7 @@ import (
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/apikey"
 	"switchboard/ent/archive"
+	"switchboard/ent/cannedresponse"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
@@ -21,6 +22,7 @@ import (
 	"switchboard/ent/note"
 	"switchboard/ent/participant"
 	"switchboard/ent/pool"
+	"switchboard/ent/readmark"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/session"
 	"switchboard/ent/team"
@@ -276,6 +278,20 @@ func (_c *WorkspaceCreate) SetSLAFirstResponseSeconds(v int) *WorkspaceCreate {
 func (_c *WorkspaceCreate) SetNillableSLAFirstResponseSeconds(v *int) *WorkspaceCreate {
 	if v != nil {
 		_c.SetSLAFirstResponseSeconds(*v)
+	}
+	return _c
+}
+
+// SetAwayAfterIdleSeconds sets the "away_after_idle_seconds" field.
+func (_c *WorkspaceCreate) SetAwayAfterIdleSeconds(v int) *WorkspaceCreate {
+	_c.mutation.SetAwayAfterIdleSeconds(v)
+	return _c
+}
+
+// SetNillableAwayAfterIdleSeconds sets the "away_after_idle_seconds" field if the given value is not nil.
+func (_c *WorkspaceCreate) SetNillableAwayAfterIdleSeconds(v *int) *WorkspaceCreate {
+	if v != nil {
+		_c.SetAwayAfterIdleSeconds(*v)
 	}
 	return _c
 }
@@ -637,6 +653,36 @@ func (_c *WorkspaceCreate) AddArchives(v ...*Archive) *WorkspaceCreate {
 	return _c.AddArchiveIDs(ids...)
 }
 
+// AddCannedResponseIDs adds the "canned_responses" edge to the CannedResponse entity by IDs.
+func (_c *WorkspaceCreate) AddCannedResponseIDs(ids ...int) *WorkspaceCreate {
+	_c.mutation.AddCannedResponseIDs(ids...)
+	return _c
+}
+
+// AddCannedResponses adds the "canned_responses" edges to the CannedResponse entity.
+func (_c *WorkspaceCreate) AddCannedResponses(v ...*CannedResponse) *WorkspaceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCannedResponseIDs(ids...)
+}
+
+// AddReadMarkIDs adds the "read_marks" edge to the ReadMark entity by IDs.
+func (_c *WorkspaceCreate) AddReadMarkIDs(ids ...int) *WorkspaceCreate {
+	_c.mutation.AddReadMarkIDs(ids...)
+	return _c
+}
+
+// AddReadMarks adds the "read_marks" edges to the ReadMark entity.
+func (_c *WorkspaceCreate) AddReadMarks(v ...*ReadMark) *WorkspaceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddReadMarkIDs(ids...)
+}
+
 // Mutation returns the WorkspaceMutation object of the builder.
 func (_c *WorkspaceCreate) Mutation() *WorkspaceMutation {
 	return _c.mutation
@@ -740,6 +786,10 @@ func (_c *WorkspaceCreate) defaults() error {
 	if _, ok := _c.mutation.SLAFirstResponseSeconds(); !ok {
 		v := workspace.DefaultSLAFirstResponseSeconds
 		_c.mutation.SetSLAFirstResponseSeconds(v)
+	}
+	if _, ok := _c.mutation.AwayAfterIdleSeconds(); !ok {
+		v := workspace.DefaultAwayAfterIdleSeconds
+		_c.mutation.SetAwayAfterIdleSeconds(v)
 	}
 	if _, ok := _c.mutation.EventSeq(); !ok {
 		v := workspace.DefaultEventSeq
@@ -863,6 +913,14 @@ func (_c *WorkspaceCreate) check() error {
 			return &ValidationError{Name: "sla_first_response_seconds", err: fmt.Errorf(`ent: validator failed for field "Workspace.sla_first_response_seconds": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.AwayAfterIdleSeconds(); !ok {
+		return &ValidationError{Name: "away_after_idle_seconds", err: errors.New(`ent: missing required field "Workspace.away_after_idle_seconds"`)}
+	}
+	if v, ok := _c.mutation.AwayAfterIdleSeconds(); ok {
+		if err := workspace.AwayAfterIdleSecondsValidator(v); err != nil {
+			return &ValidationError{Name: "away_after_idle_seconds", err: fmt.Errorf(`ent: validator failed for field "Workspace.away_after_idle_seconds": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.EventSeq(); !ok {
 		return &ValidationError{Name: "event_seq", err: errors.New(`ent: missing required field "Workspace.event_seq"`)}
 	}
@@ -967,6 +1025,10 @@ func (_c *WorkspaceCreate) createSpec() (*Workspace, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SLAFirstResponseSeconds(); ok {
 		_spec.SetField(workspace.FieldSLAFirstResponseSeconds, field.TypeInt, value)
 		_node.SLAFirstResponseSeconds = value
+	}
+	if value, ok := _c.mutation.AwayAfterIdleSeconds(); ok {
+		_spec.SetField(workspace.FieldAwayAfterIdleSeconds, field.TypeInt, value)
+		_node.AwayAfterIdleSeconds = value
 	}
 	if value, ok := _c.mutation.EventSeq(); ok {
 		_spec.SetField(workspace.FieldEventSeq, field.TypeInt64, value)
@@ -1316,6 +1378,38 @@ func (_c *WorkspaceCreate) createSpec() (*Workspace, *sqlgraph.CreateSpec) {
 		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.CannedResponsesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.CannedResponsesTable,
+			Columns: []string{workspace.CannedResponsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cannedresponse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ReadMarksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.ReadMarksTable,
+			Columns: []string{workspace.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -1605,6 +1699,24 @@ func (u *WorkspaceUpsert) UpdateSLAFirstResponseSeconds() *WorkspaceUpsert {
 // AddSLAFirstResponseSeconds adds v to the "sla_first_response_seconds" field.
 func (u *WorkspaceUpsert) AddSLAFirstResponseSeconds(v int) *WorkspaceUpsert {
 	u.Add(workspace.FieldSLAFirstResponseSeconds, v)
+	return u
+}
+
+// SetAwayAfterIdleSeconds sets the "away_after_idle_seconds" field.
+func (u *WorkspaceUpsert) SetAwayAfterIdleSeconds(v int) *WorkspaceUpsert {
+	u.Set(workspace.FieldAwayAfterIdleSeconds, v)
+	return u
+}
+
+// UpdateAwayAfterIdleSeconds sets the "away_after_idle_seconds" field to the value that was provided on create.
+func (u *WorkspaceUpsert) UpdateAwayAfterIdleSeconds() *WorkspaceUpsert {
+	u.SetExcluded(workspace.FieldAwayAfterIdleSeconds)
+	return u
+}
+
+// AddAwayAfterIdleSeconds adds v to the "away_after_idle_seconds" field.
+func (u *WorkspaceUpsert) AddAwayAfterIdleSeconds(v int) *WorkspaceUpsert {
+	u.Add(workspace.FieldAwayAfterIdleSeconds, v)
 	return u
 }
 
@@ -1987,6 +2099,27 @@ func (u *WorkspaceUpsertOne) AddSLAFirstResponseSeconds(v int) *WorkspaceUpsertO
 func (u *WorkspaceUpsertOne) UpdateSLAFirstResponseSeconds() *WorkspaceUpsertOne {
 	return u.Update(func(s *WorkspaceUpsert) {
 		s.UpdateSLAFirstResponseSeconds()
+	})
+}
+
+// SetAwayAfterIdleSeconds sets the "away_after_idle_seconds" field.
+func (u *WorkspaceUpsertOne) SetAwayAfterIdleSeconds(v int) *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.SetAwayAfterIdleSeconds(v)
+	})
+}
+
+// AddAwayAfterIdleSeconds adds v to the "away_after_idle_seconds" field.
+func (u *WorkspaceUpsertOne) AddAwayAfterIdleSeconds(v int) *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.AddAwayAfterIdleSeconds(v)
+	})
+}
+
+// UpdateAwayAfterIdleSeconds sets the "away_after_idle_seconds" field to the value that was provided on create.
+func (u *WorkspaceUpsertOne) UpdateAwayAfterIdleSeconds() *WorkspaceUpsertOne {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.UpdateAwayAfterIdleSeconds()
 	})
 }
 
@@ -2544,6 +2677,27 @@ func (u *WorkspaceUpsertBulk) AddSLAFirstResponseSeconds(v int) *WorkspaceUpsert
 func (u *WorkspaceUpsertBulk) UpdateSLAFirstResponseSeconds() *WorkspaceUpsertBulk {
 	return u.Update(func(s *WorkspaceUpsert) {
 		s.UpdateSLAFirstResponseSeconds()
+	})
+}
+
+// SetAwayAfterIdleSeconds sets the "away_after_idle_seconds" field.
+func (u *WorkspaceUpsertBulk) SetAwayAfterIdleSeconds(v int) *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.SetAwayAfterIdleSeconds(v)
+	})
+}
+
+// AddAwayAfterIdleSeconds adds v to the "away_after_idle_seconds" field.
+func (u *WorkspaceUpsertBulk) AddAwayAfterIdleSeconds(v int) *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.AddAwayAfterIdleSeconds(v)
+	})
+}
+
+// UpdateAwayAfterIdleSeconds sets the "away_after_idle_seconds" field to the value that was provided on create.
+func (u *WorkspaceUpsertBulk) UpdateAwayAfterIdleSeconds() *WorkspaceUpsertBulk {
+	return u.Update(func(s *WorkspaceUpsert) {
+		s.UpdateAwayAfterIdleSeconds()
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/apikey"
 	"switchboard/ent/archive"
+	"switchboard/ent/cannedresponse"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
@@ -23,6 +24,7 @@ import (
 	"switchboard/ent/participant"
 	"switchboard/ent/pool"
 	"switchboard/ent/predicate"
+	"switchboard/ent/readmark"
 	"switchboard/ent/session"
 	"switchboard/ent/team"
 	"switchboard/ent/timer"
@@ -66,6 +68,8 @@ type WorkspaceQuery struct {
 	withWebhooks                *WebhookQuery
 	withWebhookDeliveries       *WebhookDeliveryQuery
 	withArchives                *ArchiveQuery
+	withCannedResponses         *CannedResponseQuery
+	withReadMarks               *ReadMarkQuery
 	loadTotal                   []func(context.Context, []*Workspace) error
 	modifiers                   []func(*sql.Selector)
 	withNamedAgents             map[string]*AgentQuery
@@ -89,6 +93,8 @@ type WorkspaceQuery struct {
 	withNamedWebhooks           map[string]*WebhookQuery
 	withNamedWebhookDeliveries  map[string]*WebhookDeliveryQuery
 	withNamedArchives           map[string]*ArchiveQuery
+	withNamedCannedResponses    map[string]*CannedResponseQuery
+	withNamedReadMarks          map[string]*ReadMarkQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -587,6 +593,50 @@ func (_q *WorkspaceQuery) QueryArchives() *ArchiveQuery {
 	return query
 }
 
+// QueryCannedResponses chains the current query on the "canned_responses" edge.
+func (_q *WorkspaceQuery) QueryCannedResponses() *CannedResponseQuery {
+	query := (&CannedResponseClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workspace.Table, workspace.FieldID, selector),
+			sqlgraph.To(cannedresponse.Table, cannedresponse.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, workspace.CannedResponsesTable, workspace.CannedResponsesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryReadMarks chains the current query on the "read_marks" edge.
+func (_q *WorkspaceQuery) QueryReadMarks() *ReadMarkQuery {
+	query := (&ReadMarkClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workspace.Table, workspace.FieldID, selector),
+			sqlgraph.To(readmark.Table, readmark.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, workspace.ReadMarksTable, workspace.ReadMarksColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Workspace entity from the query.
 // Returns a *NotFoundError when no Workspace was found.
 func (_q *WorkspaceQuery) First(ctx context.Context) (*Workspace, error) {
@@ -800,6 +850,8 @@ func (_q *WorkspaceQuery) Clone() *WorkspaceQuery {
 		withWebhooks:           _q.withWebhooks.Clone(),
 		withWebhookDeliveries:  _q.withWebhookDeliveries.Clone(),
 		withArchives:           _q.withArchives.Clone(),
+		withCannedResponses:    _q.withCannedResponses.Clone(),
+		withReadMarks:          _q.withReadMarks.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -1038,6 +1090,28 @@ func (_q *WorkspaceQuery) WithArchives(opts ...func(*ArchiveQuery)) *WorkspaceQu
 	return _q
 }
 
+// WithCannedResponses tells the query-builder to eager-load the nodes that are connected to
+// the "canned_responses" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *WorkspaceQuery) WithCannedResponses(opts ...func(*CannedResponseQuery)) *WorkspaceQuery {
+	query := (&CannedResponseClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCannedResponses = query
+	return _q
+}
+
+// WithReadMarks tells the query-builder to eager-load the nodes that are connected to
+// the "read_marks" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *WorkspaceQuery) WithReadMarks(opts ...func(*ReadMarkQuery)) *WorkspaceQuery {
+	query := (&ReadMarkClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReadMarks = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -1116,7 +1190,7 @@ func (_q *WorkspaceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wo
 	var (
 		nodes       = []*Workspace{}
 		_spec       = _q.querySpec()
-		loadedTypes = [21]bool{
+		loadedTypes = [23]bool{
 			_q.withAgents != nil,
 			_q.withAgentChannels != nil,
 			_q.withTeams != nil,
@@ -1138,6 +1212,8 @@ func (_q *WorkspaceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wo
 			_q.withWebhooks != nil,
 			_q.withWebhookDeliveries != nil,
 			_q.withArchives != nil,
+			_q.withCannedResponses != nil,
+			_q.withReadMarks != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -1312,6 +1388,20 @@ func (_q *WorkspaceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wo
 			return nil, err
 		}
 	}
+	if query := _q.withCannedResponses; query != nil {
+		if err := _q.loadCannedResponses(ctx, query, nodes,
+			func(n *Workspace) { n.Edges.CannedResponses = []*CannedResponse{} },
+			func(n *Workspace, e *CannedResponse) { n.Edges.CannedResponses = append(n.Edges.CannedResponses, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withReadMarks; query != nil {
+		if err := _q.loadReadMarks(ctx, query, nodes,
+			func(n *Workspace) { n.Edges.ReadMarks = []*ReadMark{} },
+			func(n *Workspace, e *ReadMark) { n.Edges.ReadMarks = append(n.Edges.ReadMarks, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedAgents {
 		if err := _q.loadAgents(ctx, query, nodes,
 			func(n *Workspace) { n.appendNamedAgents(name) },
@@ -1456,6 +1546,20 @@ func (_q *WorkspaceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wo
 		if err := _q.loadArchives(ctx, query, nodes,
 			func(n *Workspace) { n.appendNamedArchives(name) },
 			func(n *Workspace, e *Archive) { n.appendNamedArchives(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCannedResponses {
+		if err := _q.loadCannedResponses(ctx, query, nodes,
+			func(n *Workspace) { n.appendNamedCannedResponses(name) },
+			func(n *Workspace, e *CannedResponse) { n.appendNamedCannedResponses(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedReadMarks {
+		if err := _q.loadReadMarks(ctx, query, nodes,
+			func(n *Workspace) { n.appendNamedReadMarks(name) },
+			func(n *Workspace, e *ReadMark) { n.appendNamedReadMarks(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -2097,6 +2201,66 @@ func (_q *WorkspaceQuery) loadArchives(ctx context.Context, query *ArchiveQuery,
 	}
 	return nil
 }
+func (_q *WorkspaceQuery) loadCannedResponses(ctx context.Context, query *CannedResponseQuery, nodes []*Workspace, init func(*Workspace), assign func(*Workspace, *CannedResponse)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Workspace)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(cannedresponse.FieldWorkspaceID)
+	}
+	query.Where(predicate.CannedResponse(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(workspace.CannedResponsesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.WorkspaceID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "workspace_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *WorkspaceQuery) loadReadMarks(ctx context.Context, query *ReadMarkQuery, nodes []*Workspace, init func(*Workspace), assign func(*Workspace, *ReadMark)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Workspace)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(readmark.FieldWorkspaceID)
+	}
+	query.Where(predicate.ReadMark(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(workspace.ReadMarksColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.WorkspaceID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "workspace_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *WorkspaceQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -2508,6 +2672,34 @@ func (_q *WorkspaceQuery) WithNamedArchives(name string, opts ...func(*ArchiveQu
 		_q.withNamedArchives = make(map[string]*ArchiveQuery)
 	}
 	_q.withNamedArchives[name] = query
+	return _q
+}
+
+// WithNamedCannedResponses tells the query-builder to eager-load the nodes that are connected to the "canned_responses"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *WorkspaceQuery) WithNamedCannedResponses(name string, opts ...func(*CannedResponseQuery)) *WorkspaceQuery {
+	query := (&CannedResponseClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCannedResponses == nil {
+		_q.withNamedCannedResponses = make(map[string]*CannedResponseQuery)
+	}
+	_q.withNamedCannedResponses[name] = query
+	return _q
+}
+
+// WithNamedReadMarks tells the query-builder to eager-load the nodes that are connected to the "read_marks"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *WorkspaceQuery) WithNamedReadMarks(name string, opts ...func(*ReadMarkQuery)) *WorkspaceQuery {
+	query := (&ReadMarkClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedReadMarks == nil {
+		_q.withNamedReadMarks = make(map[string]*ReadMarkQuery)
+	}
+	_q.withNamedReadMarks[name] = query
 	return _q
 }
 

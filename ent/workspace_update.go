@@ -10,6 +10,7 @@ import (
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/apikey"
 	"switchboard/ent/archive"
+	"switchboard/ent/cannedresponse"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
@@ -22,6 +23,7 @@ import (
 	"switchboard/ent/participant"
 	"switchboard/ent/pool"
 	"switchboard/ent/predicate"
+	"switchboard/ent/readmark"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/session"
 	"switchboard/ent/team"
@@ -328,6 +330,27 @@ func (_u *WorkspaceUpdate) SetNillableSLAFirstResponseSeconds(v *int) *Workspace
 // AddSLAFirstResponseSeconds adds value to the "sla_first_response_seconds" field.
 func (_u *WorkspaceUpdate) AddSLAFirstResponseSeconds(v int) *WorkspaceUpdate {
 	_u.mutation.AddSLAFirstResponseSeconds(v)
+	return _u
+}
+
+// SetAwayAfterIdleSeconds sets the "away_after_idle_seconds" field.
+func (_u *WorkspaceUpdate) SetAwayAfterIdleSeconds(v int) *WorkspaceUpdate {
+	_u.mutation.ResetAwayAfterIdleSeconds()
+	_u.mutation.SetAwayAfterIdleSeconds(v)
+	return _u
+}
+
+// SetNillableAwayAfterIdleSeconds sets the "away_after_idle_seconds" field if the given value is not nil.
+func (_u *WorkspaceUpdate) SetNillableAwayAfterIdleSeconds(v *int) *WorkspaceUpdate {
+	if v != nil {
+		_u.SetAwayAfterIdleSeconds(*v)
+	}
+	return _u
+}
+
+// AddAwayAfterIdleSeconds adds value to the "away_after_idle_seconds" field.
+func (_u *WorkspaceUpdate) AddAwayAfterIdleSeconds(v int) *WorkspaceUpdate {
+	_u.mutation.AddAwayAfterIdleSeconds(v)
 	return _u
 }
 
@@ -706,6 +729,36 @@ func (_u *WorkspaceUpdate) AddArchives(v ...*Archive) *WorkspaceUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddArchiveIDs(ids...)
+}
+
+// AddCannedResponseIDs adds the "canned_responses" edge to the CannedResponse entity by IDs.
+func (_u *WorkspaceUpdate) AddCannedResponseIDs(ids ...int) *WorkspaceUpdate {
+	_u.mutation.AddCannedResponseIDs(ids...)
+	return _u
+}
+
+// AddCannedResponses adds the "canned_responses" edges to the CannedResponse entity.
+func (_u *WorkspaceUpdate) AddCannedResponses(v ...*CannedResponse) *WorkspaceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCannedResponseIDs(ids...)
+}
+
+// AddReadMarkIDs adds the "read_marks" edge to the ReadMark entity by IDs.
+func (_u *WorkspaceUpdate) AddReadMarkIDs(ids ...int) *WorkspaceUpdate {
+	_u.mutation.AddReadMarkIDs(ids...)
+	return _u
+}
+
+// AddReadMarks adds the "read_marks" edges to the ReadMark entity.
+func (_u *WorkspaceUpdate) AddReadMarks(v ...*ReadMark) *WorkspaceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddReadMarkIDs(ids...)
 }
 
 // Mutation returns the WorkspaceMutation object of the builder.
@@ -1154,6 +1207,48 @@ func (_u *WorkspaceUpdate) RemoveArchives(v ...*Archive) *WorkspaceUpdate {
 	return _u.RemoveArchiveIDs(ids...)
 }
 
+// ClearCannedResponses clears all "canned_responses" edges to the CannedResponse entity.
+func (_u *WorkspaceUpdate) ClearCannedResponses() *WorkspaceUpdate {
+	_u.mutation.ClearCannedResponses()
+	return _u
+}
+
+// RemoveCannedResponseIDs removes the "canned_responses" edge to CannedResponse entities by IDs.
+func (_u *WorkspaceUpdate) RemoveCannedResponseIDs(ids ...int) *WorkspaceUpdate {
+	_u.mutation.RemoveCannedResponseIDs(ids...)
+	return _u
+}
+
+// RemoveCannedResponses removes "canned_responses" edges to CannedResponse entities.
+func (_u *WorkspaceUpdate) RemoveCannedResponses(v ...*CannedResponse) *WorkspaceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCannedResponseIDs(ids...)
+}
+
+// ClearReadMarks clears all "read_marks" edges to the ReadMark entity.
+func (_u *WorkspaceUpdate) ClearReadMarks() *WorkspaceUpdate {
+	_u.mutation.ClearReadMarks()
+	return _u
+}
+
+// RemoveReadMarkIDs removes the "read_marks" edge to ReadMark entities by IDs.
+func (_u *WorkspaceUpdate) RemoveReadMarkIDs(ids ...int) *WorkspaceUpdate {
+	_u.mutation.RemoveReadMarkIDs(ids...)
+	return _u
+}
+
+// RemoveReadMarks removes "read_marks" edges to ReadMark entities.
+func (_u *WorkspaceUpdate) RemoveReadMarks(v ...*ReadMark) *WorkspaceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveReadMarkIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *WorkspaceUpdate) Save(ctx context.Context) (int, error) {
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
@@ -1231,6 +1326,11 @@ func (_u *WorkspaceUpdate) check() error {
 	if v, ok := _u.mutation.SLAFirstResponseSeconds(); ok {
 		if err := workspace.SLAFirstResponseSecondsValidator(v); err != nil {
 			return &ValidationError{Name: "sla_first_response_seconds", err: fmt.Errorf(`ent: validator failed for field "Workspace.sla_first_response_seconds": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AwayAfterIdleSeconds(); ok {
+		if err := workspace.AwayAfterIdleSecondsValidator(v); err != nil {
+			return &ValidationError{Name: "away_after_idle_seconds", err: fmt.Errorf(`ent: validator failed for field "Workspace.away_after_idle_seconds": %w`, err)}
 		}
 	}
 	return nil
@@ -1325,6 +1425,12 @@ func (_u *WorkspaceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedSLAFirstResponseSeconds(); ok {
 		_spec.AddField(workspace.FieldSLAFirstResponseSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AwayAfterIdleSeconds(); ok {
+		_spec.SetField(workspace.FieldAwayAfterIdleSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAwayAfterIdleSeconds(); ok {
+		_spec.AddField(workspace.FieldAwayAfterIdleSeconds, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.EventSeq(); ok {
 		_spec.SetField(workspace.FieldEventSeq, field.TypeInt64, value)
@@ -2289,6 +2395,96 @@ func (_u *WorkspaceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.CannedResponsesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.CannedResponsesTable,
+			Columns: []string{workspace.CannedResponsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cannedresponse.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCannedResponsesIDs(); len(nodes) > 0 && !_u.mutation.CannedResponsesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.CannedResponsesTable,
+			Columns: []string{workspace.CannedResponsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cannedresponse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CannedResponsesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.CannedResponsesTable,
+			Columns: []string{workspace.CannedResponsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cannedresponse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ReadMarksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.ReadMarksTable,
+			Columns: []string{workspace.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedReadMarksIDs(); len(nodes) > 0 && !_u.mutation.ReadMarksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.ReadMarksTable,
+			Columns: []string{workspace.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReadMarksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.ReadMarksTable,
+			Columns: []string{workspace.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -2588,6 +2784,27 @@ func (_u *WorkspaceUpdateOne) SetNillableSLAFirstResponseSeconds(v *int) *Worksp
 // AddSLAFirstResponseSeconds adds value to the "sla_first_response_seconds" field.
 func (_u *WorkspaceUpdateOne) AddSLAFirstResponseSeconds(v int) *WorkspaceUpdateOne {
 	_u.mutation.AddSLAFirstResponseSeconds(v)
+	return _u
+}
+
+// SetAwayAfterIdleSeconds sets the "away_after_idle_seconds" field.
+func (_u *WorkspaceUpdateOne) SetAwayAfterIdleSeconds(v int) *WorkspaceUpdateOne {
+	_u.mutation.ResetAwayAfterIdleSeconds()
+	_u.mutation.SetAwayAfterIdleSeconds(v)
+	return _u
+}
+
+// SetNillableAwayAfterIdleSeconds sets the "away_after_idle_seconds" field if the given value is not nil.
+func (_u *WorkspaceUpdateOne) SetNillableAwayAfterIdleSeconds(v *int) *WorkspaceUpdateOne {
+	if v != nil {
+		_u.SetAwayAfterIdleSeconds(*v)
+	}
+	return _u
+}
+
+// AddAwayAfterIdleSeconds adds value to the "away_after_idle_seconds" field.
+func (_u *WorkspaceUpdateOne) AddAwayAfterIdleSeconds(v int) *WorkspaceUpdateOne {
+	_u.mutation.AddAwayAfterIdleSeconds(v)
 	return _u
 }
 
@@ -2966,6 +3183,36 @@ func (_u *WorkspaceUpdateOne) AddArchives(v ...*Archive) *WorkspaceUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddArchiveIDs(ids...)
+}
+
+// AddCannedResponseIDs adds the "canned_responses" edge to the CannedResponse entity by IDs.
+func (_u *WorkspaceUpdateOne) AddCannedResponseIDs(ids ...int) *WorkspaceUpdateOne {
+	_u.mutation.AddCannedResponseIDs(ids...)
+	return _u
+}
+
+// AddCannedResponses adds the "canned_responses" edges to the CannedResponse entity.
+func (_u *WorkspaceUpdateOne) AddCannedResponses(v ...*CannedResponse) *WorkspaceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCannedResponseIDs(ids...)
+}
+
+// AddReadMarkIDs adds the "read_marks" edge to the ReadMark entity by IDs.
+func (_u *WorkspaceUpdateOne) AddReadMarkIDs(ids ...int) *WorkspaceUpdateOne {
+	_u.mutation.AddReadMarkIDs(ids...)
+	return _u
+}
+
+// AddReadMarks adds the "read_marks" edges to the ReadMark entity.
+func (_u *WorkspaceUpdateOne) AddReadMarks(v ...*ReadMark) *WorkspaceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddReadMarkIDs(ids...)
 }
 
 // Mutation returns the WorkspaceMutation object of the builder.
@@ -3414,6 +3661,48 @@ func (_u *WorkspaceUpdateOne) RemoveArchives(v ...*Archive) *WorkspaceUpdateOne 
 	return _u.RemoveArchiveIDs(ids...)
 }
 
+// ClearCannedResponses clears all "canned_responses" edges to the CannedResponse entity.
+func (_u *WorkspaceUpdateOne) ClearCannedResponses() *WorkspaceUpdateOne {
+	_u.mutation.ClearCannedResponses()
+	return _u
+}
+
+// RemoveCannedResponseIDs removes the "canned_responses" edge to CannedResponse entities by IDs.
+func (_u *WorkspaceUpdateOne) RemoveCannedResponseIDs(ids ...int) *WorkspaceUpdateOne {
+	_u.mutation.RemoveCannedResponseIDs(ids...)
+	return _u
+}
+
+// RemoveCannedResponses removes "canned_responses" edges to CannedResponse entities.
+func (_u *WorkspaceUpdateOne) RemoveCannedResponses(v ...*CannedResponse) *WorkspaceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCannedResponseIDs(ids...)
+}
+
+// ClearReadMarks clears all "read_marks" edges to the ReadMark entity.
+func (_u *WorkspaceUpdateOne) ClearReadMarks() *WorkspaceUpdateOne {
+	_u.mutation.ClearReadMarks()
+	return _u
+}
+
+// RemoveReadMarkIDs removes the "read_marks" edge to ReadMark entities by IDs.
+func (_u *WorkspaceUpdateOne) RemoveReadMarkIDs(ids ...int) *WorkspaceUpdateOne {
+	_u.mutation.RemoveReadMarkIDs(ids...)
+	return _u
+}
+
+// RemoveReadMarks removes "read_marks" edges to ReadMark entities.
+func (_u *WorkspaceUpdateOne) RemoveReadMarks(v ...*ReadMark) *WorkspaceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveReadMarkIDs(ids...)
+}
+
 // Where appends a list predicates to the WorkspaceUpdate builder.
 func (_u *WorkspaceUpdateOne) Where(ps ...predicate.Workspace) *WorkspaceUpdateOne {
 	_u.mutation.Where(ps...)
@@ -3504,6 +3793,11 @@ func (_u *WorkspaceUpdateOne) check() error {
 	if v, ok := _u.mutation.SLAFirstResponseSeconds(); ok {
 		if err := workspace.SLAFirstResponseSecondsValidator(v); err != nil {
 			return &ValidationError{Name: "sla_first_response_seconds", err: fmt.Errorf(`ent: validator failed for field "Workspace.sla_first_response_seconds": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AwayAfterIdleSeconds(); ok {
+		if err := workspace.AwayAfterIdleSecondsValidator(v); err != nil {
+			return &ValidationError{Name: "away_after_idle_seconds", err: fmt.Errorf(`ent: validator failed for field "Workspace.away_after_idle_seconds": %w`, err)}
 		}
 	}
 	return nil
@@ -3615,6 +3909,12 @@ func (_u *WorkspaceUpdateOne) sqlSave(ctx context.Context) (_node *Workspace, er
 	}
 	if value, ok := _u.mutation.AddedSLAFirstResponseSeconds(); ok {
 		_spec.AddField(workspace.FieldSLAFirstResponseSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AwayAfterIdleSeconds(); ok {
+		_spec.SetField(workspace.FieldAwayAfterIdleSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAwayAfterIdleSeconds(); ok {
+		_spec.AddField(workspace.FieldAwayAfterIdleSeconds, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.EventSeq(); ok {
 		_spec.SetField(workspace.FieldEventSeq, field.TypeInt64, value)
@@ -4572,6 +4872,96 @@ func (_u *WorkspaceUpdateOne) sqlSave(ctx context.Context) (_node *Workspace, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(archive.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CannedResponsesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.CannedResponsesTable,
+			Columns: []string{workspace.CannedResponsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cannedresponse.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCannedResponsesIDs(); len(nodes) > 0 && !_u.mutation.CannedResponsesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.CannedResponsesTable,
+			Columns: []string{workspace.CannedResponsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cannedresponse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CannedResponsesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.CannedResponsesTable,
+			Columns: []string{workspace.CannedResponsesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(cannedresponse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ReadMarksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.ReadMarksTable,
+			Columns: []string{workspace.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedReadMarksIDs(); len(nodes) > 0 && !_u.mutation.ReadMarksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.ReadMarksTable,
+			Columns: []string{workspace.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReadMarksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   workspace.ReadMarksTable,
+			Columns: []string{workspace.ReadMarksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(readmark.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -7,6 +7,7 @@ import (
 	"switchboard/ent"
 	"switchboard/ent/schema/enum"
 	"switchboard/graph/model"
+	"switchboard/internal/analytics"
 	"switchboard/internal/auth"
 	"switchboard/internal/directory"
 	"switchboard/internal/fault"
@@ -56,4 +57,13 @@ func seconds(d *time.Duration) *float64 {
 	}
 	s := d.Seconds()
 	return &s
+}
+
+// channelLoads is an agent's load per channel for GraphQL (never null: empty without channels).
+func channelLoads(loads []analytics.ChannelLoad) []*model.ChannelLoad {
+	out := make([]*model.ChannelLoad, len(loads))
+	for i, l := range loads {
+		out[i] = &model.ChannelLoad{Channel: l.Channel, Count: l.Count, Capacity: l.Capacity}
+	}
+	return out
 }

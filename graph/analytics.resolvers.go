@@ -7,10 +7,20 @@ package graph
 
 import (
 	"context"
+	"switchboard/ent"
 	"switchboard/graph/model"
 	"switchboard/internal/analytics"
 	"time"
 )
+
+// Load is the resolver for the load field.
+func (r *agentResolver) Load(ctx context.Context, obj *ent.Agent) ([]*model.ChannelLoad, error) {
+	loads, err := analytics.AgentLoad(ctx, r.Client, obj)
+	if err != nil {
+		return nil, err
+	}
+	return channelLoads(loads), nil
+}
 
 // QueueStats is the resolver for the queueStats field.
 func (r *queryResolver) QueueStats(ctx context.Context, from *time.Time, to *time.Time) ([]*model.QueueStat, error) {
@@ -47,10 +57,7 @@ func (r *queryResolver) AgentPerformance(ctx context.Context, days *int, from *t
 	out := make([]*model.AgentPerformance, len(stats))
 	for i, s := range stats {
 		p := &model.AgentPerformance{Agent: s.Agent, Claims: s.Claims, Released: s.Released, Resolved: s.Resolved,
-			AvgTimeToClaimSeconds: seconds(s.AvgTimeToClaim), AvgFirstResponseSeconds: seconds(s.AvgFirstResponse), Load: []*model.ChannelLoad{}}
-		for _, l := range s.Load {
-			p.Load = append(p.Load, &model.ChannelLoad{Channel: l.Channel, Count: l.Count, Capacity: l.Capacity})
-		}
+			AvgTimeToClaimSeconds: seconds(s.AvgTimeToClaim), AvgFirstResponseSeconds: seconds(s.AvgFirstResponse), Load: channelLoads(s.Load)}
 		out[i] = p
 	}
 	return out, nil

@@ -74,6 +74,9 @@ func (r *queryResolver) Conversations(ctx context.Context, after *entgql.Cursor[
 	return r.Client.Conversation.Query().Paginate(ctx, after, first, before, last, ent.WithConversationOrder(orderBy), ent.WithConversationFilter(where.Filter))
 }
 
+// Agent returns AgentResolver implementation.
+func (r *Resolver) Agent() AgentResolver { return &agentResolver{r} }
+
 // Conversation returns ConversationResolver implementation.
 func (r *Resolver) Conversation() ConversationResolver { return &conversationResolver{r} }
 
@@ -84,6 +87,7 @@ func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
+	agentResolver        struct{ *Resolver }
 	conversationResolver struct{ *Resolver }
 	eventResolver        struct{ *Resolver }
 	queryResolver        struct{ *Resolver }

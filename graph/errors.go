@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	entgo "entgo.io/ent"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -62,7 +64,8 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 	case ent.IsNotFound(err):
 		return set(fault.NotFound, "not found in your workspace", nil)
 	case errors.As(err, &verr):
-		return set(fault.BadUserInput, verr.Name+": "+errors.Unwrap(verr).Error(), map[string]any{"field": verr.Name})
+		name, msg := refusedValue(verr)
+		return set(fault.BadUserInput, name+": "+msg, map[string]any{"field": name})
 	case ent.IsConstraintError(err):
 		return set(fault.Conflict, "that would duplicate something that already exists", nil)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -122,4 +125,42 @@ func undecodableBody(message string) (string, bool) {
 // is malformed, of an unknown version, or whose hash does not match the query sent with it.
 func badPersistedQuery(err error) bool {
 	return strings.Contains(err.Error(), "APQ ")
+}
+
+// bounds are the ranges ent's validators hold numbers to, as the schema's descriptions say them
+// ("15 to 3600"), by field name.
+var bounds = func() map[string]string {
+	out := map[string]string{}
+	re := regexp.MustCompile(`(\d+) to (\d+)`)
+	for _, s := range []interface{ Fields() []entgo.Field }{schema.Workspace{}, schema.AgentChannel{}} {
+		for _, f := range s.Fields() {
+			if d := f.Descriptor(); re.MatchString(d.Comment) {
+				out[d.Name] = re.FindString(d.Comment)
+			}
+		}
+	}
+	return out
+}()
+
+// refusedValue says, in the API's words, which field ent's validators refused and why: the field by
+// its GraphQL name (lock_grace_period_seconds is lockGracePeriodSeconds) and what it must be,
+// rather than ent's message about itself.
+func refusedValue(verr *ent.ValidationError) (field, msg string) {
+	parts := strings.Split(verr.Name, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	field = strings.Join(parts, "")
+	switch why := errors.Unwrap(verr).Error(); {
+	case strings.Contains(why, "out of range") && bounds[verr.Name] != "":
+		return field, "must be " + bounds[verr.Name]
+	case strings.Contains(why, "greater than the required"):
+		return field, "is too long"
+	case strings.Contains(why, "empty"), strings.Contains(why, "less than the required"):
+		return field, "must not be empty"
+	default:
+		return field, "is not a valid value"
+	}
 }

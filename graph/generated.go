@@ -33,6 +33,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Agent() AgentResolver
+	CannedResponse() CannedResponseResolver
 	Conversation() ConversationResolver
 	ConversationViewer() ConversationViewerResolver
 	Event() EventResolver
@@ -57,6 +59,7 @@ type ComplexityRoot struct {
 		Kind              func(childComplexity int) int
 		Languages         func(childComplexity int) int
 		LastActivityAt    func(childComplexity int) int
+		Load              func(childComplexity int) int
 		Name              func(childComplexity int) int
 		Pools             func(childComplexity int) int
 		Presence          func(childComplexity int) int
@@ -117,6 +120,23 @@ type ComplexityRoot struct {
 		Error          func(childComplexity int) int
 	}
 
+	CannedResponse struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Owner     func(childComplexity int) int
+		Rendered  func(childComplexity int, conversationID int) int
+		Shared    func(childComplexity int) int
+		Shortcut  func(childComplexity int) int
+		Text      func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	CannedResponsePlaceholder struct {
+		Description func(childComplexity int) int
+		Token       func(childComplexity int) int
+	}
+
 	ChannelLoad struct {
 		Capacity func(childComplexity int) int
 		Channel  func(childComplexity int) int
@@ -140,6 +160,7 @@ type ComplexityRoot struct {
 		ClosedAt              func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		Customer              func(childComplexity int) int
+		FirstResponseDueAt    func(childComplexity int) int
 		History               func(childComplexity int, first *int) int
 		ID                    func(childComplexity int) int
 		Intervention          func(childComplexity int) int
@@ -164,6 +185,7 @@ type ComplexityRoot struct {
 		State                 func(childComplexity int) int
 		Status                func(childComplexity int) int
 		Tags                  func(childComplexity int) int
+		Unread                func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 		Version               func(childComplexity int) int
 		ViewerCanReply        func(childComplexity int) int
@@ -241,6 +263,13 @@ type ComplexityRoot struct {
 		Topic        func(childComplexity int) int
 	}
 
+	Limits struct {
+		CannedResponseMaxLength func(childComplexity int) int
+		MessageMaxLength        func(childComplexity int) int
+		NoteMaxLength           func(childComplexity int) int
+		SearchMaxLength         func(childComplexity int) int
+	}
+
 	Lock struct {
 		AcquiredAt func(childComplexity int) int
 		Holder     func(childComplexity int) int
@@ -285,10 +314,12 @@ type ComplexityRoot struct {
 		CompleteTakeover        func(childComplexity int, id int, input model.CompleteTakeoverInput) int
 		CreateAPIKey            func(childComplexity int, agentID int, name string) int
 		CreateAgent             func(childComplexity int, input model.CreateAgentInput) int
+		CreateCannedResponse    func(childComplexity int, input model.CreateCannedResponseInput) int
 		CreatePool              func(childComplexity int, input model.CreatePoolInput) int
 		CreateTeam              func(childComplexity int, input model.CreateTeamInput) int
 		CreateWebhook           func(childComplexity int, input model.CreateWebhookInput) int
 		DelegateToBot           func(childComplexity int, id int, botID int) int
+		DeleteCannedResponse    func(childComplexity int, id int) int
 		DeleteWebhook           func(childComplexity int, id int) int
 		EndCustomerSession      func(childComplexity int, conversationID int) int
 		ForceRelease            func(childComplexity int, id int) int
@@ -299,6 +330,7 @@ type ComplexityRoot struct {
 		JoinConversation        func(childComplexity int, id int) int
 		Login                   func(childComplexity int, email string, password string) int
 		Logout                  func(childComplexity int) int
+		MarkConversationRead    func(childComplexity int, id int) int
 		MonitorConversation     func(childComplexity int, id int) int
 		OpenConversation        func(childComplexity int, id int) int
 		PendConversation        func(childComplexity int, id int) int
@@ -318,6 +350,7 @@ type ComplexityRoot struct {
 		TakeOverConversation    func(childComplexity int, id int) int
 		TransferConversation    func(childComplexity int, id int, agentID *int, teamID *int, note *string, force *bool) int
 		UpdateAgent             func(childComplexity int, id int, input model.UpdateAgentInput) int
+		UpdateCannedResponse    func(childComplexity int, id int, input model.UpdateCannedResponseInput) int
 		UpdateWebhook           func(childComplexity int, id int, input model.UpdateWebhookInput) int
 		UpdateWorkspaceSettings func(childComplexity int, input ent.UpdateWorkspaceInput) int
 	}
@@ -365,20 +398,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AgentPerformance func(childComplexity int, days *int, from *time.Time, to *time.Time) int
-		Agents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgentOrder, where *ent.AgentWhereInput) int
-		Conversations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
-		EventCursor      func(childComplexity int) int
-		Me               func(childComplexity int) int
-		MyQueue          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder) int
-		Node             func(childComplexity int, id int) int
-		Nodes            func(childComplexity int, ids []int) int
-		Pools            func(childComplexity int) int
-		QueueStats       func(childComplexity int, from *time.Time, to *time.Time) int
-		Teams            func(childComplexity int) int
-		Webhook          func(childComplexity int, id int) int
-		Webhooks         func(childComplexity int) int
-		Workspace        func(childComplexity int) int
+		AgentPerformance           func(childComplexity int, days *int, from *time.Time, to *time.Time) int
+		Agents                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgentOrder, where *ent.AgentWhereInput) int
+		CannedResponsePlaceholders func(childComplexity int) int
+		CannedResponses            func(childComplexity int, text *string) int
+		Conversations              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
+		EventCursor                func(childComplexity int) int
+		Limits                     func(childComplexity int) int
+		Me                         func(childComplexity int) int
+		MyQueue                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder) int
+		Node                       func(childComplexity int, id int) int
+		Nodes                      func(childComplexity int, ids []int) int
+		Pools                      func(childComplexity int) int
+		QueueStats                 func(childComplexity int, from *time.Time, to *time.Time) int
+		SearchConversations        func(childComplexity int, text string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) int
+		Teams                      func(childComplexity int) int
+		Webhook                    func(childComplexity int, id int) int
+		Webhooks                   func(childComplexity int) int
+		Workspace                  func(childComplexity int) int
 	}
 
 	QueueEvent struct {
@@ -467,6 +504,7 @@ type ComplexityRoot struct {
 		AutoClaimOnReply          func(childComplexity int) int
 		AutoReleaseAfterSeconds   func(childComplexity int) int
 		AutoReleaseEnabled        func(childComplexity int) int
+		AwayAfterIdleSeconds      func(childComplexity int) int
 		BulkClaimCap              func(childComplexity int) int
 		CapacityCountsOnHold      func(childComplexity int) int
 		CapacityCountsPending     func(childComplexity int) int
@@ -489,7 +527,17 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AgentResolver interface {
+	Load(ctx context.Context, obj *ent.Agent) ([]*model.ChannelLoad, error)
+}
+type CannedResponseResolver interface {
+	Owner(ctx context.Context, obj *ent.CannedResponse) (*ent.Agent, error)
+
+	Rendered(ctx context.Context, obj *ent.CannedResponse, conversationID int) (string, error)
+}
 type ConversationResolver interface {
+	Unread(ctx context.Context, obj *ent.Conversation) (bool, error)
+	FirstResponseDueAt(ctx context.Context, obj *ent.Conversation) (*time.Time, error)
 	Ownership(ctx context.Context, obj *ent.Conversation) (model.Ownership, error)
 	Lock(ctx context.Context, obj *ent.Conversation) (*model.Lock, error)
 	ViewerCanReply(ctx context.Context, obj *ent.Conversation) (bool, error)
@@ -517,6 +565,10 @@ type MutationResolver interface {
 	CreateTeam(ctx context.Context, input model.CreateTeamInput) (*ent.Team, error)
 	CreatePool(ctx context.Context, input model.CreatePoolInput) (*ent.Pool, error)
 	UpdateWorkspaceSettings(ctx context.Context, input ent.UpdateWorkspaceInput) (*ent.Workspace, error)
+	CreateCannedResponse(ctx context.Context, input model.CreateCannedResponseInput) (*ent.CannedResponse, error)
+	UpdateCannedResponse(ctx context.Context, id int, input model.UpdateCannedResponseInput) (*ent.CannedResponse, error)
+	DeleteCannedResponse(ctx context.Context, id int) (int, error)
+	MarkConversationRead(ctx context.Context, id int) (*ent.Conversation, error)
 	IngestCustomerMessage(ctx context.Context, input model.IngestMessageInput) (*ent.Conversation, error)
 	OpenConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	CloseConversation(ctx context.Context, id int) (*ent.Conversation, error)
@@ -563,8 +615,12 @@ type QueryResolver interface {
 	QueueStats(ctx context.Context, from *time.Time, to *time.Time) ([]*model.QueueStat, error)
 	AgentPerformance(ctx context.Context, days *int, from *time.Time, to *time.Time) ([]*model.AgentPerformance, error)
 	Me(ctx context.Context) (*ent.Agent, error)
+	CannedResponses(ctx context.Context, text *string) ([]*ent.CannedResponse, error)
+	CannedResponsePlaceholders(ctx context.Context) ([]*model.CannedResponsePlaceholder, error)
+	Limits(ctx context.Context) (*model.Limits, error)
 	EventCursor(ctx context.Context) (string, error)
 	MyQueue(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder) (*ent.ConversationConnection, error)
+	SearchConversations(ctx context.Context, text string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput) (*ent.ConversationConnection, error)
 	Webhooks(ctx context.Context) ([]*ent.Webhook, error)
 	Webhook(ctx context.Context, id int) (*ent.Webhook, error)
 }
@@ -654,6 +710,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agent.LastActivityAt(childComplexity), true
+	case "Agent.load":
+		if e.ComplexityRoot.Agent.Load == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.Load(childComplexity), true
 	case "Agent.name":
 		if e.ComplexityRoot.Agent.Name == nil {
 			break
@@ -884,6 +946,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BulkClaimResult.Error(childComplexity), true
 
+	case "CannedResponse.createdAt":
+		if e.ComplexityRoot.CannedResponse.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponse.CreatedAt(childComplexity), true
+	case "CannedResponse.id":
+		if e.ComplexityRoot.CannedResponse.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponse.ID(childComplexity), true
+	case "CannedResponse.owner":
+		if e.ComplexityRoot.CannedResponse.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponse.Owner(childComplexity), true
+	case "CannedResponse.rendered":
+		if e.ComplexityRoot.CannedResponse.Rendered == nil {
+			break
+		}
+
+		args, err := ec.field_CannedResponse_rendered_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CannedResponse.Rendered(childComplexity, args["conversationId"].(int)), true
+	case "CannedResponse.shared":
+		if e.ComplexityRoot.CannedResponse.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponse.Shared(childComplexity), true
+	case "CannedResponse.shortcut":
+		if e.ComplexityRoot.CannedResponse.Shortcut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponse.Shortcut(childComplexity), true
+	case "CannedResponse.text":
+		if e.ComplexityRoot.CannedResponse.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponse.Text(childComplexity), true
+	case "CannedResponse.title":
+		if e.ComplexityRoot.CannedResponse.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponse.Title(childComplexity), true
+	case "CannedResponse.updatedAt":
+		if e.ComplexityRoot.CannedResponse.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponse.UpdatedAt(childComplexity), true
+
+	case "CannedResponsePlaceholder.description":
+		if e.ComplexityRoot.CannedResponsePlaceholder.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponsePlaceholder.Description(childComplexity), true
+	case "CannedResponsePlaceholder.token":
+		if e.ComplexityRoot.CannedResponsePlaceholder.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CannedResponsePlaceholder.Token(childComplexity), true
+
 	case "ChannelLoad.capacity":
 		if e.ComplexityRoot.ChannelLoad.Capacity == nil {
 			break
@@ -982,6 +1117,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Customer(childComplexity), true
+	case "Conversation.firstResponseDueAt":
+		if e.ComplexityRoot.Conversation.FirstResponseDueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.FirstResponseDueAt(childComplexity), true
 	case "Conversation.history":
 		if e.ComplexityRoot.Conversation.History == nil {
 			break
@@ -1136,6 +1277,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Conversation.Tags(childComplexity), true
+	case "Conversation.unread":
+		if e.ComplexityRoot.Conversation.Unread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conversation.Unread(childComplexity), true
 	case "Conversation.updatedAt":
 		if e.ComplexityRoot.Conversation.UpdatedAt == nil {
 			break
@@ -1434,6 +1581,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Intervention.Topic(childComplexity), true
 
+	case "Limits.cannedResponseMaxLength":
+		if e.ComplexityRoot.Limits.CannedResponseMaxLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.CannedResponseMaxLength(childComplexity), true
+	case "Limits.messageMaxLength":
+		if e.ComplexityRoot.Limits.MessageMaxLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.MessageMaxLength(childComplexity), true
+	case "Limits.noteMaxLength":
+		if e.ComplexityRoot.Limits.NoteMaxLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.NoteMaxLength(childComplexity), true
+	case "Limits.searchMaxLength":
+		if e.ComplexityRoot.Limits.SearchMaxLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Limits.SearchMaxLength(childComplexity), true
+
 	case "Lock.acquiredAt":
 		if e.ComplexityRoot.Lock.AcquiredAt == nil {
 			break
@@ -1647,6 +1819,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAgent(childComplexity, args["input"].(model.CreateAgentInput)), true
+	case "Mutation.createCannedResponse":
+		if e.ComplexityRoot.Mutation.CreateCannedResponse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCannedResponse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCannedResponse(childComplexity, args["input"].(model.CreateCannedResponseInput)), true
 	case "Mutation.createPool":
 		if e.ComplexityRoot.Mutation.CreatePool == nil {
 			break
@@ -1691,6 +1874,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DelegateToBot(childComplexity, args["id"].(int), args["botId"].(int)), true
+	case "Mutation.deleteCannedResponse":
+		if e.ComplexityRoot.Mutation.DeleteCannedResponse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCannedResponse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCannedResponse(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteWebhook":
 		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
 			break
@@ -1791,6 +1985,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.markConversationRead":
+		if e.ComplexityRoot.Mutation.MarkConversationRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markConversationRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkConversationRead(childComplexity, args["id"].(int)), true
 	case "Mutation.monitorConversation":
 		if e.ComplexityRoot.Mutation.MonitorConversation == nil {
 			break
@@ -2000,6 +2205,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAgent(childComplexity, args["id"].(int), args["input"].(model.UpdateAgentInput)), true
+	case "Mutation.updateCannedResponse":
+		if e.ComplexityRoot.Mutation.UpdateCannedResponse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCannedResponse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCannedResponse(childComplexity, args["id"].(int), args["input"].(model.UpdateCannedResponseInput)), true
 	case "Mutation.updateWebhook":
 		if e.ComplexityRoot.Mutation.UpdateWebhook == nil {
 			break
@@ -2212,6 +2428,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Agents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AgentOrder), args["where"].(*ent.AgentWhereInput)), true
+	case "Query.cannedResponsePlaceholders":
+		if e.ComplexityRoot.Query.CannedResponsePlaceholders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CannedResponsePlaceholders(childComplexity), true
+	case "Query.cannedResponses":
+		if e.ComplexityRoot.Query.CannedResponses == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cannedResponses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CannedResponses(childComplexity, args["text"].(*string)), true
 	case "Query.conversations":
 		if e.ComplexityRoot.Query.Conversations == nil {
 			break
@@ -2230,6 +2463,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.EventCursor(childComplexity), true
 
+	case "Query.limits":
+		if e.ComplexityRoot.Query.Limits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Limits(childComplexity), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -2286,6 +2525,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.QueueStats(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "Query.searchConversations":
+		if e.ComplexityRoot.Query.SearchConversations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchConversations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchConversations(childComplexity, args["text"].(string), args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ConversationOrder), args["where"].(*ent.ConversationWhereInput)), true
 	case "Query.teams":
 		if e.ComplexityRoot.Query.Teams == nil {
 			break
@@ -2691,6 +2941,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Workspace.AutoReleaseEnabled(childComplexity), true
+	case "Workspace.awayAfterIdleSeconds":
+		if e.ComplexityRoot.Workspace.AwayAfterIdleSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workspace.AwayAfterIdleSeconds(childComplexity), true
 	case "Workspace.bulkClaimCap":
 		if e.ComplexityRoot.Workspace.BulkClaimCap == nil {
 			break
@@ -2798,12 +3054,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConversationOrder", ec.unmarshalInputConversationOrder),
 			graphql.NewInputUnmarshaler("ConversationWhereInput", ec.unmarshalInputConversationWhereInput),
 			graphql.NewInputUnmarshaler("CreateAgentInput", ec.unmarshalInputCreateAgentInput),
+			graphql.NewInputUnmarshaler("CreateCannedResponseInput", ec.unmarshalInputCreateCannedResponseInput),
 			graphql.NewInputUnmarshaler("CreatePoolInput", ec.unmarshalInputCreatePoolInput),
 			graphql.NewInputUnmarshaler("CreateTeamInput", ec.unmarshalInputCreateTeamInput),
 			graphql.NewInputUnmarshaler("CreateWebhookInput", ec.unmarshalInputCreateWebhookInput),
 			graphql.NewInputUnmarshaler("IngestMessageInput", ec.unmarshalInputIngestMessageInput),
 			graphql.NewInputUnmarshaler("MessageOrder", ec.unmarshalInputMessageOrder),
 			graphql.NewInputUnmarshaler("UpdateAgentInput", ec.unmarshalInputUpdateAgentInput),
+			graphql.NewInputUnmarshaler("UpdateCannedResponseInput", ec.unmarshalInputUpdateCannedResponseInput),
 			graphql.NewInputUnmarshaler("UpdateWebhookInput", ec.unmarshalInputUpdateWebhookInput),
 			graphql.NewInputUnmarshaler("UpdateWorkspaceInput", ec.unmarshalInputUpdateWorkspaceInput),
 		)
@@ -3054,6 +3312,11 @@ type ChannelLoad {
   capacity: Int!
 }
 
+extend type Agent {
+  "Its load now on each channel it is permitted on (R1, R2), for any member of the workspace; empty for an agent without channels."
+  load: [ChannelLoad!]!
+}
+
 "One agent over a period (§8)."
 type AgentPerformance {
   "The agent."
@@ -3132,6 +3395,120 @@ type Mutation {
     "The key's id (ApiKey.id; NOT_FOUND outside the workspace). Revoking a revoked key returns it unchanged."
     id: ID!
   ): ApiKey!
+}
+`, BuiltIn: false},
+	{Name: "../schema/composer.graphql", Input: `# What the agent workspace's composer needs (issue 20): canned responses, unread, the first-response
+# timer, and the limits the server applies to what clients write.
+
+"A saved reply, inserted into the composer by its shortcut (typing #shortcut) or from a picker."
+type CannedResponse {
+  "The canned response's id."
+  id: ID!
+  "What an agent types after # to insert it: 1 to 50 lower-case letters, digits, - or _, unique among the workspace's shared responses and among each agent's own."
+  shortcut: String!
+  "What the picker shows (1 to 200 characters)."
+  title: String!
+  "The reply, with placeholders such as {{customer.firstName}} (see CannedResponsePlaceholder); 1 to 10000 characters."
+  text: String!
+  "True: the whole workspace's (admins manage it); false: its owner's own."
+  shared: Boolean!
+  "Who created a shared one; whose it is otherwise."
+  owner: Agent!
+  "When it was created."
+  createdAt: Time!
+  "When it last changed."
+  updatedAt: Time!
+  "The text with its placeholders filled in for a conversation of the viewer's workspace (NOT_FOUND otherwise); a placeholder without a value (a customer without a name) becomes empty."
+  rendered(
+    "The conversation to reply to."
+    conversationId: ID!
+  ): String!
+}
+
+"A placeholder a canned response's text may hold, filled in when it is inserted."
+type CannedResponsePlaceholder {
+  "As written in the text, for example {{customer.firstName}}."
+  token: String!
+  "What it becomes."
+  description: String!
+}
+
+"Creates a canned response."
+input CreateCannedResponseInput {
+  "See CannedResponse.shortcut."
+  shortcut: String!
+  "See CannedResponse.title."
+  title: String!
+  "See CannedResponse.text."
+  text: String!
+  "True: shared with the workspace (admins only, FORBIDDEN otherwise); false (the default): the viewer's own."
+  shared: Boolean = false
+}
+
+"Changes a canned response: what is given changes, the rest stays."
+input UpdateCannedResponseInput {
+  "See CannedResponse.shortcut."
+  shortcut: String
+  "See CannedResponse.title."
+  title: String
+  "See CannedResponse.text."
+  text: String
+}
+
+"The limits the server applies to what clients write; longer is BAD_USER_INPUT with the limit in extensions.maxLength."
+type Limits {
+  "The longest reply (sendMessage) and customer message (ingestCustomerMessage), in characters."
+  messageMaxLength: Int!
+  "The longest internal note (addNote), in characters."
+  noteMaxLength: Int!
+  "The longest canned response text, in characters."
+  cannedResponseMaxLength: Int!
+  "The longest searchConversations text, in characters."
+  searchMaxLength: Int!
+}
+
+extend type Conversation {
+  "The customer wrote since the viewer last read it (markConversationRead); true for a conversation the viewer never read."
+  unread: Boolean!
+  "When its first-response SLA runs out (slaFirstResponseSeconds after the customer's message that is waiting for a human reply); null when nothing waits, or while ON_HOLD stops the clock. A past time: breached."
+  firstResponseDueAt: Time
+}
+
+extend type Query {
+  "The canned responses the viewer may insert: the workspace's shared ones and the viewer's own (its own first when both have a shortcut), by shortcut; text narrows them to those whose shortcut or title contains it."
+  cannedResponses(
+    "Only those whose shortcut or title contains this (case-insensitive)."
+    text: String
+  ): [CannedResponse!]!
+  "The placeholders canned responses may hold."
+  cannedResponsePlaceholders: [CannedResponsePlaceholder!]!
+  "The limits the server applies to what clients write."
+  limits: Limits!
+}
+
+extend type Mutation {
+  "Save a canned response: the viewer's own, or shared with the workspace (admins). A shortcut already taken is CONFLICT; an unknown placeholder is BAD_USER_INPUT."
+  createCannedResponse(
+    "What to save."
+    input: CreateCannedResponseInput!
+  ): CannedResponse!
+  "Change a canned response: one's own, or a shared one (admins); FORBIDDEN otherwise."
+  updateCannedResponse(
+    "The canned response."
+    id: ID!
+    "What changes."
+    input: UpdateCannedResponseInput!
+  ): CannedResponse!
+  "Delete a canned response: one's own, or a shared one (admins); returns its id."
+  deleteCannedResponse(
+    "The canned response."
+    id: ID!
+  ): ID!
+  "Mark the conversation read by the viewer up to its latest customer message (Conversation.unread becomes false)."
+  markConversationRead(
+    "The conversation (NOT_FOUND outside the workspace)."
+    id: ID!
+  ): Conversation!
 }
 `, BuiltIn: false},
 	{Name: "../schema/conversation.graphql", Input: `# Conversations: what channel connectors send in.
@@ -5449,6 +5826,10 @@ input UpdateWorkspaceInput {
   §8: seconds a new or reopened conversation may wait for a human reply before it counts as an SLA breach (queueStats), 10 to 604800 (default 300).
   """
   slaFirstResponseSeconds: Int
+  """
+  Seconds without keyboard or mouse activity after which the agent workspace sets an ONLINE agent AWAY, telling them; 0: never (default 600).
+  """
+  awayAfterIdleSeconds: Int
 }
 """
 A bot's job (SPEC §1, I1, I6).
@@ -5543,6 +5924,10 @@ type Workspace implements Node {
   §8: seconds a new or reopened conversation may wait for a human reply before it counts as an SLA breach (queueStats), 10 to 604800 (default 300).
   """
   slaFirstResponseSeconds: Int!
+  """
+  Seconds without keyboard or mouse activity after which the agent workspace sets an ONLINE agent AWAY, telling them; 0: never (default 600).
+  """
+  awayAfterIdleSeconds: Int!
 }
 `, BuiltIn: false},
 	{Name: "../schema/intervention.graphql", Input: `# Bots and interventions (SPEC §5, I1–I7): bots own conversations until they escalate; humans take
@@ -5833,6 +6218,34 @@ scalar Time
 "A JSON object with string keys, e.g. an event's before and after."
 scalar Map
 `, BuiltIn: false},
+	{Name: "../schema/search.graphql", Input: `# Search (issue 20): conversations by their customer, messages and internal notes.
+
+extend type Query {
+  """
+  Conversations whose customer's name or handles, messages or internal notes contain every word of
+  text (case and accents ignored; a word of three characters or more also matches the words it
+  begins; a phone number matches however it is written), as a Relay connection: newest message
+  first unless orderBy says otherwise, filtered further by where as conversations is. Any member of
+  the workspace; text of 1 to 200 characters with a letter or digit, else BAD_USER_INPUT.
+  """
+  searchConversations(
+    "The words to find."
+    text: String!
+    "Returns the elements in the list that come after the specified cursor."
+    after: Cursor
+    "Returns the first n elements from the list (at most 100; 50 when neither first nor last is given)."
+    first: Int
+    "Returns the elements in the list that come before the specified cursor."
+    before: Cursor
+    "Returns the last n elements from the list (at most 100)."
+    last: Int
+    "Ordering options for the results (default: LAST_MESSAGE_AT, DESC)."
+    orderBy: ConversationOrder
+    "Filtering options for the results, as for conversations."
+    where: ConversationWhereInput
+  ): ConversationConnection!
+}
+`, BuiltIn: false},
 	{Name: "../schema/viewers.graphql", Input: `"Someone who has a conversation open now (SPEC §12)."
 type ConversationViewer {
   "Who is looking."
@@ -6052,6 +6465,8 @@ func (ec *executionContext) childFields_Agent(ctx context.Context, field graphql
 		return ec.fieldContext_Agent_teams(ctx, field)
 	case "pools":
 		return ec.fieldContext_Agent_pools(ctx, field)
+	case "load":
+		return ec.fieldContext_Agent_load(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Agent", field.Name)
 }
@@ -6154,6 +6569,40 @@ func (ec *executionContext) childFields_BulkClaimResult(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type BulkClaimResult", field.Name)
 }
 
+func (ec *executionContext) childFields_CannedResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CannedResponse_id(ctx, field)
+	case "shortcut":
+		return ec.fieldContext_CannedResponse_shortcut(ctx, field)
+	case "title":
+		return ec.fieldContext_CannedResponse_title(ctx, field)
+	case "text":
+		return ec.fieldContext_CannedResponse_text(ctx, field)
+	case "shared":
+		return ec.fieldContext_CannedResponse_shared(ctx, field)
+	case "owner":
+		return ec.fieldContext_CannedResponse_owner(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CannedResponse_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CannedResponse_updatedAt(ctx, field)
+	case "rendered":
+		return ec.fieldContext_CannedResponse_rendered(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CannedResponse", field.Name)
+}
+
+func (ec *executionContext) childFields_CannedResponsePlaceholder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_CannedResponsePlaceholder_token(ctx, field)
+	case "description":
+		return ec.fieldContext_CannedResponsePlaceholder_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CannedResponsePlaceholder", field.Name)
+}
+
 func (ec *executionContext) childFields_ChannelLoad(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "channel":
@@ -6242,6 +6691,10 @@ func (ec *executionContext) childFields_Conversation(ctx context.Context, field 
 		return ec.fieldContext_Conversation_participants(ctx, field)
 	case "interventions":
 		return ec.fieldContext_Conversation_interventions(ctx, field)
+	case "unread":
+		return ec.fieldContext_Conversation_unread(ctx, field)
+	case "firstResponseDueAt":
+		return ec.fieldContext_Conversation_firstResponseDueAt(ctx, field)
 	case "ownership":
 		return ec.fieldContext_Conversation_ownership(ctx, field)
 	case "lock":
@@ -6400,6 +6853,20 @@ func (ec *executionContext) childFields_Intervention(ctx context.Context, field 
 		return ec.fieldContext_Intervention_takenOverBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Intervention", field.Name)
+}
+
+func (ec *executionContext) childFields_Limits(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "messageMaxLength":
+		return ec.fieldContext_Limits_messageMaxLength(ctx, field)
+	case "noteMaxLength":
+		return ec.fieldContext_Limits_noteMaxLength(ctx, field)
+	case "cannedResponseMaxLength":
+		return ec.fieldContext_Limits_cannedResponseMaxLength(ctx, field)
+	case "searchMaxLength":
+		return ec.fieldContext_Limits_searchMaxLength(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Limits", field.Name)
 }
 
 func (ec *executionContext) childFields_Lock(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6740,6 +7207,8 @@ func (ec *executionContext) childFields_Workspace(ctx context.Context, field gra
 		return ec.fieldContext_Workspace_customerInactivitySeconds(ctx, field)
 	case "slaFirstResponseSeconds":
 		return ec.fieldContext_Workspace_slaFirstResponseSeconds(ctx, field)
+	case "awayAfterIdleSeconds":
+		return ec.fieldContext_Workspace_awayAfterIdleSeconds(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Workspace", field.Name)
 }
@@ -6859,6 +7328,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_CannedResponse_rendered_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "conversationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["conversationId"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Conversation_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -7064,6 +7547,20 @@ func (ec *executionContext) field_Mutation_createApiKey_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createCannedResponse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateCannedResponseInput, error) {
+			return ec.unmarshalNCreateCannedResponseInput2switchboardᚋgraphᚋmodelᚐCreateCannedResponseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPool_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7125,6 +7622,20 @@ func (ec *executionContext) field_Mutation_delegateToBot_args(ctx context.Contex
 		return nil, err
 	}
 	args["botId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteCannedResponse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -7245,6 +7756,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markConversationRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -7618,6 +8143,28 @@ func (ec *executionContext) field_Mutation_updateAgent_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateCannedResponse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateCannedResponseInput, error) {
+			return ec.unmarshalNUpdateCannedResponseInput2switchboardᚋgraphᚋmodelᚐUpdateCannedResponseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7749,6 +8296,20 @@ func (ec *executionContext) field_Query_agents_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cannedResponses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
 	return args, nil
 }
 
@@ -7899,6 +8460,68 @@ func (ec *executionContext) field_Query_queueStats_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchConversations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ConversationOrder, error) {
+			return ec.unmarshalOConversationOrder2ᚖswitchboardᚋentᚐConversationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ConversationWhereInput, error) {
+			return ec.unmarshalOConversationWhereInput2ᚖswitchboardᚋentᚐConversationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -8542,6 +9165,38 @@ func (ec *executionContext) fieldContext_Agent_pools(_ context.Context, field gr
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Pool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agent_load(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_load(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Agent().Load(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChannelLoad) graphql.Marshaler {
+			return ec.marshalNChannelLoad2ᚕᚖswitchboardᚋgraphᚋmodelᚐChannelLoadᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_load(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelLoad(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9270,6 +9925,289 @@ func (ec *executionContext) fieldContext_BulkClaimResult_error(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CannedResponse_id(ctx context.Context, field graphql.CollectedField, obj *ent.CannedResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponse_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponse_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CannedResponse", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CannedResponse_shortcut(ctx context.Context, field graphql.CollectedField, obj *ent.CannedResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponse_shortcut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shortcut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponse_shortcut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CannedResponse", field, false, false, "String")
+}
+
+func (ec *executionContext) _CannedResponse_title(ctx context.Context, field graphql.CollectedField, obj *ent.CannedResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponse_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponse_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CannedResponse", field, false, false, "String")
+}
+
+func (ec *executionContext) _CannedResponse_text(ctx context.Context, field graphql.CollectedField, obj *ent.CannedResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponse_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponse_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CannedResponse", field, false, false, "String")
+}
+
+func (ec *executionContext) _CannedResponse_shared(ctx context.Context, field graphql.CollectedField, obj *ent.CannedResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponse_shared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponse_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CannedResponse", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CannedResponse_owner(ctx context.Context, field graphql.CollectedField, obj *ent.CannedResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponse_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CannedResponse().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agent) graphql.Marshaler {
+			return ec.marshalNAgent2ᚖswitchboardᚋentᚐAgent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponse_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CannedResponse",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CannedResponse_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CannedResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponse_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponse_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CannedResponse", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CannedResponse_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CannedResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponse_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponse_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CannedResponse", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CannedResponse_rendered(ctx context.Context, field graphql.CollectedField, obj *ent.CannedResponse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponse_rendered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CannedResponse().Rendered(ctx, obj, fc.Args["conversationId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponse_rendered(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CannedResponse",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CannedResponse_rendered_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CannedResponsePlaceholder_token(ctx context.Context, field graphql.CollectedField, obj *model.CannedResponsePlaceholder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponsePlaceholder_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponsePlaceholder_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CannedResponsePlaceholder", field, false, false, "String")
+}
+
+func (ec *executionContext) _CannedResponsePlaceholder_description(ctx context.Context, field graphql.CollectedField, obj *model.CannedResponsePlaceholder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CannedResponsePlaceholder_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CannedResponsePlaceholder_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CannedResponsePlaceholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _ChannelLoad_channel(ctx context.Context, field graphql.CollectedField, obj *model.ChannelLoad) (ret graphql.Marshaler) {
@@ -10214,6 +11152,52 @@ func (ec *executionContext) fieldContext_Conversation_interventions(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Conversation_unread(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_unread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conversation().Unread(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_unread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conversation", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Conversation_firstResponseDueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conversation_firstResponseDueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Conversation().FirstResponseDueAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conversation_firstResponseDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conversation", field, true, true, "Time")
 }
 
 func (ec *executionContext) _Conversation_ownership(ctx context.Context, field graphql.CollectedField, obj *ent.Conversation) (ret graphql.Marshaler) {
@@ -11563,6 +12547,98 @@ func (ec *executionContext) fieldContext_Intervention_takenOverBy(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Limits_messageMaxLength(ctx context.Context, field graphql.CollectedField, obj *model.Limits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_messageMaxLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageMaxLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_messageMaxLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_noteMaxLength(ctx context.Context, field graphql.CollectedField, obj *model.Limits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_noteMaxLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoteMaxLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_noteMaxLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_cannedResponseMaxLength(ctx context.Context, field graphql.CollectedField, obj *model.Limits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_cannedResponseMaxLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CannedResponseMaxLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_cannedResponseMaxLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Limits_searchMaxLength(ctx context.Context, field graphql.CollectedField, obj *model.Limits) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Limits_searchMaxLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SearchMaxLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Limits_searchMaxLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Limits", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Lock_holder(ctx context.Context, field graphql.CollectedField, obj *model.Lock) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12455,6 +13531,182 @@ func (ec *executionContext) fieldContext_Mutation_updateWorkspaceSettings(ctx co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateWorkspaceSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCannedResponse(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCannedResponse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCannedResponse(ctx, fc.Args["input"].(model.CreateCannedResponseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CannedResponse) graphql.Marshaler {
+			return ec.marshalNCannedResponse2ᚖswitchboardᚋentᚐCannedResponse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCannedResponse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CannedResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCannedResponse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCannedResponse(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCannedResponse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCannedResponse(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateCannedResponseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CannedResponse) graphql.Marshaler {
+			return ec.marshalNCannedResponse2ᚖswitchboardᚋentᚐCannedResponse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCannedResponse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CannedResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCannedResponse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCannedResponse(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCannedResponse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCannedResponse(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCannedResponse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCannedResponse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markConversationRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markConversationRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkConversationRead(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖswitchboardᚋentᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markConversationRead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markConversationRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15012,6 +16264,114 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_cannedResponses(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cannedResponses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CannedResponses(ctx, fc.Args["text"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CannedResponse) graphql.Marshaler {
+			return ec.marshalNCannedResponse2ᚕᚖswitchboardᚋentᚐCannedResponseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cannedResponses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CannedResponse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cannedResponses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cannedResponsePlaceholders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cannedResponsePlaceholders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CannedResponsePlaceholders(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CannedResponsePlaceholder) graphql.Marshaler {
+			return ec.marshalNCannedResponsePlaceholder2ᚕᚖswitchboardᚋgraphᚋmodelᚐCannedResponsePlaceholderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cannedResponsePlaceholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CannedResponsePlaceholder(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_limits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_limits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Limits(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Limits) graphql.Marshaler {
+			return ec.marshalNLimits2ᚖswitchboardᚋgraphᚋmodelᚐLimits(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_limits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Limits(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_eventCursor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15073,6 +16433,50 @@ func (ec *executionContext) fieldContext_Query_myQueue(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_myQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchConversations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchConversations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchConversations(ctx, fc.Args["text"].(string), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ConversationOrder), fc.Args["where"].(*ent.ConversationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ConversationConnection) graphql.Marshaler {
+			return ec.marshalNConversationConnection2ᚖswitchboardᚋentᚐConversationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchConversations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConversationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchConversations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17030,6 +18434,29 @@ func (ec *executionContext) _Workspace_slaFirstResponseSeconds(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_Workspace_slaFirstResponseSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Workspace", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Workspace_awayAfterIdleSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.Workspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workspace_awayAfterIdleSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AwayAfterIdleSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Workspace_awayAfterIdleSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Workspace", field, false, false, "Int")
 }
 
@@ -20123,6 +21550,73 @@ func UnmarshalCreateAgentInput(ctx context.Context, raw any) (model.CreateAgentI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateCannedResponseInput(ctx context.Context, obj any) (model.CreateCannedResponseInput, error) {
+	var it model.CreateCannedResponseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["shared"]; !present {
+		asMap["shared"] = false
+	}
+
+	fieldsInOrder := [...]string{"shortcut", "title", "text", "shared"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shortcut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortcut"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Shortcut = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "shared":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shared"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Shared = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCannedResponseInput unmarshals raw into the CreateCannedResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCannedResponseInput(ctx context.Context, raw any) (model.CreateCannedResponseInput, error) {
+	var out model.CreateCannedResponseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCannedResponseInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreatePoolInput(ctx context.Context, obj any) (model.CreatePoolInput, error) {
 	var it model.CreatePoolInput
 	if obj == nil {
@@ -20512,6 +22006,62 @@ func UnmarshalUpdateAgentInput(ctx context.Context, raw any) (model.UpdateAgentI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateCannedResponseInput(ctx context.Context, obj any) (model.UpdateCannedResponseInput, error) {
+	var it model.UpdateCannedResponseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shortcut", "title", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shortcut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortcut"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Shortcut = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCannedResponseInput unmarshals raw into the UpdateCannedResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCannedResponseInput(ctx context.Context, raw any) (model.UpdateCannedResponseInput, error) {
+	var out model.UpdateCannedResponseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCannedResponseInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateWebhookInput(ctx context.Context, obj any) (model.UpdateWebhookInput, error) {
 	var it model.UpdateWebhookInput
 	if obj == nil {
@@ -20586,7 +22136,7 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "autoClaimOnReply", "maxClaimsPerAgent", "bulkClaimCap", "selfAssignment", "pauseBotOnClaim", "capacityCountsPending", "capacityCountsOnHold", "staleClaimAfterSeconds", "autoReleaseEnabled", "autoReleaseAfterSeconds", "lockGracePeriodSeconds", "auditRetentionDays", "wrapUpEnabled", "customerInactivitySeconds", "slaFirstResponseSeconds"}
+	fieldsInOrder := [...]string{"name", "autoClaimOnReply", "maxClaimsPerAgent", "bulkClaimCap", "selfAssignment", "pauseBotOnClaim", "capacityCountsPending", "capacityCountsOnHold", "staleClaimAfterSeconds", "autoReleaseEnabled", "autoReleaseAfterSeconds", "lockGracePeriodSeconds", "auditRetentionDays", "wrapUpEnabled", "customerInactivitySeconds", "slaFirstResponseSeconds", "awayAfterIdleSeconds"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20705,6 +22255,13 @@ func (ec *executionContext) unmarshalInputUpdateWorkspaceInput(ctx context.Conte
 				return it, err
 			}
 			it.SLAFirstResponseSeconds = data
+		case "awayAfterIdleSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("awayAfterIdleSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AwayAfterIdleSeconds = data
 		}
 	}
 	return it, nil
@@ -20917,6 +22474,12 @@ func (ec *executionContext) _Agent(ctx context.Context, sel ast.SelectionSet, ob
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Agent_pools(ctx, field, obj)
+				})
+		case "load":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agent_load(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21272,6 +22835,119 @@ func (ec *executionContext) _BulkClaimResult(ctx context.Context, sel ast.Select
 	return out
 }
 
+var cannedResponseImplementors = []string{"CannedResponse"}
+
+func (ec *executionContext) _CannedResponse(ctx context.Context, sel ast.SelectionSet, obj *ent.CannedResponse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cannedResponseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CannedResponse")
+		case "id":
+			out.Values[i] = ec._CannedResponse_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shortcut":
+			out.Values[i] = ec._CannedResponse_shortcut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._CannedResponse_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._CannedResponse_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shared":
+			out.Values[i] = ec._CannedResponse_shared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CannedResponse_owner(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._CannedResponse_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CannedResponse_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rendered":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CannedResponse_rendered(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cannedResponsePlaceholderImplementors = []string{"CannedResponsePlaceholder"}
+
+func (ec *executionContext) _CannedResponsePlaceholder(ctx context.Context, sel ast.SelectionSet, obj *model.CannedResponsePlaceholder) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cannedResponsePlaceholderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CannedResponsePlaceholder")
+		case "token":
+			out.Values[i] = ec._CannedResponsePlaceholder_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._CannedResponsePlaceholder_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var channelLoadImplementors = []string{"ChannelLoad"}
 
 func (ec *executionContext) _ChannelLoad(ctx context.Context, sel ast.SelectionSet, obj *model.ChannelLoad) graphql.Marshaler {
@@ -21532,6 +23208,18 @@ func (ec *executionContext) _Conversation(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Conversation_interventions(ctx, field, obj)
+				})
+		case "unread":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_unread(ctx, field, obj)
+				})
+		case "firstResponseDueAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Conversation_firstResponseDueAt(ctx, field, obj)
 				})
 		case "ownership":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -22074,6 +23762,54 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var limitsImplementors = []string{"Limits"}
+
+func (ec *executionContext) _Limits(ctx context.Context, sel ast.SelectionSet, obj *model.Limits) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, limitsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Limits")
+		case "messageMaxLength":
+			out.Values[i] = ec._Limits_messageMaxLength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noteMaxLength":
+			out.Values[i] = ec._Limits_noteMaxLength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cannedResponseMaxLength":
+			out.Values[i] = ec._Limits_cannedResponseMaxLength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "searchMaxLength":
+			out.Values[i] = ec._Limits_searchMaxLength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var lockImplementors = []string{"Lock"}
 
 func (ec *executionContext) _Lock(ctx context.Context, sel ast.SelectionSet, obj *model.Lock) graphql.Marshaler {
@@ -22395,6 +24131,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateWorkspaceSettings":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateWorkspaceSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCannedResponse":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCannedResponse(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCannedResponse":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCannedResponse(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCannedResponse":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCannedResponse(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markConversationRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markConversationRead(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23013,6 +24777,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "cannedResponses":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cannedResponses(ctx, field)
+				})
+		case "cannedResponsePlaceholders":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cannedResponsePlaceholders(ctx, field)
+				})
+		case "limits":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_limits(ctx, field)
+				})
 		case "eventCursor":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -23024,6 +24806,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_myQueue(ctx, field)
+				})
+		case "searchConversations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchConversations(ctx, field)
 				})
 		case "webhooks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -23688,6 +25476,11 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "awayAfterIdleSeconds":
+			out.Values[i] = ec._Workspace_awayAfterIdleSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24208,6 +26001,54 @@ func (ec *executionContext) marshalNBulkClaimResult2ᚖswitchboardᚋgraphᚋmod
 	return ec._BulkClaimResult(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCannedResponse2ᚕᚖswitchboardᚋentᚐCannedResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CannedResponse) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCannedResponse2ᚖswitchboardᚋentᚐCannedResponse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCannedResponse2ᚖswitchboardᚋentᚐCannedResponse(ctx context.Context, sel ast.SelectionSet, v *ent.CannedResponse) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CannedResponse!")
+		return graphql.Null
+	}
+	return ec._CannedResponse(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCannedResponsePlaceholder2ᚕᚖswitchboardᚋgraphᚋmodelᚐCannedResponsePlaceholderᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CannedResponsePlaceholder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCannedResponsePlaceholder2ᚖswitchboardᚋgraphᚋmodelᚐCannedResponsePlaceholder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCannedResponsePlaceholder2ᚖswitchboardᚋgraphᚋmodelᚐCannedResponsePlaceholder(ctx context.Context, sel ast.SelectionSet, v *model.CannedResponsePlaceholder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CannedResponsePlaceholder!")
+		return graphql.Null
+	}
+	return ec._CannedResponsePlaceholder(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChannel2switchboardᚋentᚋschemaᚋenumᚐChannel(ctx context.Context, v any) (enum.Channel, error) {
 	var res enum.Channel
 	err := res.UnmarshalGQL(v)
@@ -24368,6 +26209,11 @@ func (ec *executionContext) marshalNCreateApiKeyPayload2ᚖswitchboardᚋgraph�
 	return ec._CreateApiKeyPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateCannedResponseInput2switchboardᚋgraphᚋmodelᚐCreateCannedResponseInput(ctx context.Context, v any) (model.CreateCannedResponseInput, error) {
+	res, err := ec.unmarshalInputCreateCannedResponseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreatePoolInput2switchboardᚋgraphᚋmodelᚐCreatePoolInput(ctx context.Context, v any) (model.CreatePoolInput, error) {
 	res, err := ec.unmarshalInputCreatePoolInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24495,6 +26341,14 @@ func (ec *executionContext) unmarshalNInterventionStatus2switchboardᚋentᚋsch
 
 func (ec *executionContext) marshalNInterventionStatus2switchboardᚋentᚋschemaᚋenumᚐInterventionStatus(ctx context.Context, sel ast.SelectionSet, v enum.InterventionStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNLimits2ᚖswitchboardᚋgraphᚋmodelᚐLimits(ctx context.Context, sel ast.SelectionSet, v *model.Limits) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Limits!")
+		return graphql.Null
+	}
+	return ec._Limits(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLockEvent2ᚖswitchboardᚋgraphᚋmodelᚐLockEvent(ctx context.Context, sel ast.SelectionSet, v *model.LockEvent) graphql.Marshaler {
@@ -24792,6 +26646,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 
 func (ec *executionContext) unmarshalNUpdateAgentInput2switchboardᚋgraphᚋmodelᚐUpdateAgentInput(ctx context.Context, v any) (model.UpdateAgentInput, error) {
 	res, err := ec.unmarshalInputUpdateAgentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateCannedResponseInput2switchboardᚋgraphᚋmodelᚐUpdateCannedResponseInput(ctx context.Context, v any) (model.UpdateCannedResponseInput, error) {
+	res, err := ec.unmarshalInputUpdateCannedResponseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

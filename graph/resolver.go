@@ -9,9 +9,11 @@ import (
 
 	"switchboard/ent"
 	"switchboard/internal/auth"
+	"switchboard/internal/canned"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
+	"switchboard/internal/search"
 	"switchboard/internal/webhooks"
 )
 
@@ -23,6 +25,8 @@ type Resolver struct {
 	Desk      *desk.Desk
 	Bus       *events.Bus
 	Webhooks  *webhooks.Service
+	Canned    *canned.Service
+	Search    search.Index
 
 	liveOnce  sync.Once
 	liveCache *liveCaches

@@ -4,6 +4,8 @@
 //	go run ./cmd/bench claim [-db postgres://…] [-clients 1,16,64] [-duration 10s] [-rounds 5] [-durable=false]
 //	go run ./cmd/bench fanout [-db postgres://…] [-subscribers 500,2000] [-rounds 100] [-idle 10000]
 //	go run ./cmd/bench route [-db postgres://…] [-agents 200] [-burst 10000] [-arrivals 2000]
+//	go run ./cmd/bench analytics [-db postgres://…] [-agents 200] [-days 365]
+//	go run ./cmd/bench search [-db postgres://…] [-conversations 1825000] [-runs 200]
 //
 // Without -db (or BENCH_DATABASE_URL) it starts a throw-away Postgres with scripts/postgres.sh:
 // with Postgres's durability for the claim benchmark (its commits are what it measures), with fsync
@@ -31,7 +33,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench claim|fanout|route|analytics [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench claim|fanout|route|analytics|search [flags]")
 		os.Exit(2)
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
@@ -48,8 +50,10 @@ func main() {
 		err = runRoute(os.Args[2:])
 	case "analytics":
 		err = runAnalytics(os.Args[2:])
+	case "search":
+		err = runSearch(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown benchmark %q (have: claim, fanout, route, analytics)", os.Args[1])
+		err = fmt.Errorf("unknown benchmark %q (have: claim, fanout, route, analytics, search)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

@@ -118,6 +118,8 @@ const (
 	EdgeTimers = "timers"
 	// EdgeViewers holds the string denoting the viewers edge name in mutations.
 	EdgeViewers = "viewers"
+	// EdgeReadMarks holds the string denoting the read_marks edge name in mutations.
+	EdgeReadMarks = "read_marks"
 	// EdgeArchive holds the string denoting the archive edge name in mutations.
 	EdgeArchive = "archive"
 	// Table holds the table name of the conversation in the database.
@@ -221,6 +223,13 @@ const (
 	ViewersInverseTable = "viewers"
 	// ViewersColumn is the table column denoting the viewers relation/edge.
 	ViewersColumn = "conversation_id"
+	// ReadMarksTable is the table that holds the read_marks relation/edge.
+	ReadMarksTable = "read_marks"
+	// ReadMarksInverseTable is the table name for the ReadMark entity.
+	// It exists in this package in order to avoid circular dependency with the "readmark" package.
+	ReadMarksInverseTable = "read_marks"
+	// ReadMarksColumn is the table column denoting the read_marks relation/edge.
+	ReadMarksColumn = "conversation_id"
 	// ArchiveTable is the table that holds the archive relation/edge.
 	ArchiveTable = "archives"
 	// ArchiveInverseTable is the table name for the Archive entity.
@@ -690,6 +699,20 @@ func ByViewers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByReadMarksCount orders the results by read_marks count.
+func ByReadMarksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newReadMarksStep(), opts...)
+	}
+}
+
+// ByReadMarks orders the results by read_marks terms.
+func ByReadMarks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReadMarksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByArchiveField orders the results by archive field.
 func ByArchiveField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -799,6 +822,13 @@ func newViewersStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ViewersInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ViewersTable, ViewersColumn),
+	)
+}
+func newReadMarksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ReadMarksInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ReadMarksTable, ReadMarksColumn),
 	)
 }
 func newArchiveStep() *sqlgraph.Step {

@@ -1751,6 +1751,29 @@ func HasViewersWith(preds ...predicate.Viewer) predicate.Conversation {
 	})
 }
 
+// HasReadMarks applies the HasEdge predicate on the "read_marks" edge.
+func HasReadMarks() predicate.Conversation {
+	return predicate.Conversation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ReadMarksTable, ReadMarksColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasReadMarksWith applies the HasEdge predicate on the "read_marks" edge with a given conditions (other predicates).
+func HasReadMarksWith(preds ...predicate.ReadMark) predicate.Conversation {
+	return predicate.Conversation(func(s *sql.Selector) {
+		step := newReadMarksStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasArchive applies the HasEdge predicate on the "archive" edge.
 func HasArchive() predicate.Conversation {
 	return predicate.Conversation(func(s *sql.Selector) {

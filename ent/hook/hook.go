@@ -56,6 +56,18 @@ func (f ArchiveFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ArchiveMutation", m)
 }
 
+// The CannedResponseFunc type is an adapter to allow the use of ordinary
+// function as CannedResponse mutator.
+type CannedResponseFunc func(context.Context, *ent.CannedResponseMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CannedResponseFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CannedResponseMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CannedResponseMutation", m)
+}
+
 // The ChannelSessionFunc type is an adapter to allow the use of ordinary
 // function as ChannelSession mutator.
 type ChannelSessionFunc func(context.Context, *ent.ChannelSessionMutation) (ent.Value, error)
@@ -186,6 +198,18 @@ func (f PoolFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PoolMutation", m)
+}
+
+// The ReadMarkFunc type is an adapter to allow the use of ordinary
+// function as ReadMark mutator.
+type ReadMarkFunc func(context.Context, *ent.ReadMarkMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ReadMarkFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ReadMarkMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReadMarkMutation", m)
 }
 
 // The SessionFunc type is an adapter to allow the use of ordinary

@@ -11,6 +11,7 @@ import (
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/apikey"
 	"switchboard/ent/archive"
+	"switchboard/ent/cannedresponse"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
@@ -23,6 +24,7 @@ import (
 	"switchboard/ent/participant"
 	"switchboard/ent/pool"
 	"switchboard/ent/predicate"
+	"switchboard/ent/readmark"
 	"switchboard/ent/session"
 	"switchboard/ent/team"
 	"switchboard/ent/timer"
@@ -196,6 +198,33 @@ func (f TraverseArchive) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ArchiveQuery", q)
+}
+
+// The CannedResponseFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CannedResponseFunc func(context.Context, *ent.CannedResponseQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CannedResponseFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CannedResponseQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CannedResponseQuery", q)
+}
+
+// The TraverseCannedResponse type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCannedResponse func(context.Context, *ent.CannedResponseQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCannedResponse) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCannedResponse) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CannedResponseQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CannedResponseQuery", q)
 }
 
 // The ChannelSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -495,6 +524,33 @@ func (f TraversePool) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PoolQuery", q)
 }
 
+// The ReadMarkFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ReadMarkFunc func(context.Context, *ent.ReadMarkQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ReadMarkFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ReadMarkQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ReadMarkQuery", q)
+}
+
+// The TraverseReadMark type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseReadMark func(context.Context, *ent.ReadMarkQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseReadMark) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseReadMark) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReadMarkQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ReadMarkQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -695,6 +751,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AgentChannelQuery, predicate.AgentChannel, agentchannel.OrderOption]{typ: ent.TypeAgentChannel, tq: q}, nil
 	case *ent.ArchiveQuery:
 		return &query[*ent.ArchiveQuery, predicate.Archive, archive.OrderOption]{typ: ent.TypeArchive, tq: q}, nil
+	case *ent.CannedResponseQuery:
+		return &query[*ent.CannedResponseQuery, predicate.CannedResponse, cannedresponse.OrderOption]{typ: ent.TypeCannedResponse, tq: q}, nil
 	case *ent.ChannelSessionQuery:
 		return &query[*ent.ChannelSessionQuery, predicate.ChannelSession, channelsession.OrderOption]{typ: ent.TypeChannelSession, tq: q}, nil
 	case *ent.ConversationQuery:
@@ -717,6 +775,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ParticipantQuery, predicate.Participant, participant.OrderOption]{typ: ent.TypeParticipant, tq: q}, nil
 	case *ent.PoolQuery:
 		return &query[*ent.PoolQuery, predicate.Pool, pool.OrderOption]{typ: ent.TypePool, tq: q}, nil
+	case *ent.ReadMarkQuery:
+		return &query[*ent.ReadMarkQuery, predicate.ReadMark, readmark.OrderOption]{typ: ent.TypeReadMark, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.TeamQuery:

@@ -144,6 +144,53 @@ var (
 			},
 		},
 	}
+	// CannedResponsesColumns holds the columns for the "canned_responses" table.
+	CannedResponsesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "shortcut", Type: field.TypeString, Size: 50},
+		{Name: "title", Type: field.TypeString, Size: 200},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "shared", Type: field.TypeBool, Default: false},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "owner_id", Type: field.TypeInt},
+		{Name: "workspace_id", Type: field.TypeInt},
+	}
+	// CannedResponsesTable holds the schema information for the "canned_responses" table.
+	CannedResponsesTable = &schema.Table{
+		Name:       "canned_responses",
+		Columns:    CannedResponsesColumns,
+		PrimaryKey: []*schema.Column{CannedResponsesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "canned_responses_agents_owner",
+				Columns:    []*schema.Column{CannedResponsesColumns[7]},
+				RefColumns: []*schema.Column{AgentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "canned_responses_workspaces_canned_responses",
+				Columns:    []*schema.Column{CannedResponsesColumns[8]},
+				RefColumns: []*schema.Column{WorkspacesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "cannedresponse_workspace_id_shortcut",
+				Unique:  true,
+				Columns: []*schema.Column{CannedResponsesColumns[8], CannedResponsesColumns[2]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "shared",
+				},
+			},
+			{
+				Name:    "cannedresponse_owner_id_shortcut_shared",
+				Unique:  true,
+				Columns: []*schema.Column{CannedResponsesColumns[7], CannedResponsesColumns[2], CannedResponsesColumns[5]},
+			},
+		},
+	}
 	// ChannelSessionsColumns holds the columns for the "channel_sessions" table.
 	ChannelSessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -713,6 +760,52 @@ var (
 			},
 		},
 	}
+	// ReadMarksColumns holds the columns for the "read_marks" table.
+	ReadMarksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "read_at", Type: field.TypeTime},
+		{Name: "conversation_id", Type: field.TypeInt},
+		{Name: "agent_id", Type: field.TypeInt},
+		{Name: "workspace_id", Type: field.TypeInt},
+	}
+	// ReadMarksTable holds the schema information for the "read_marks" table.
+	ReadMarksTable = &schema.Table{
+		Name:       "read_marks",
+		Columns:    ReadMarksColumns,
+		PrimaryKey: []*schema.Column{ReadMarksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "read_marks_conversations_read_marks",
+				Columns:    []*schema.Column{ReadMarksColumns[2]},
+				RefColumns: []*schema.Column{ConversationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "read_marks_agents_agent",
+				Columns:    []*schema.Column{ReadMarksColumns[3]},
+				RefColumns: []*schema.Column{AgentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "read_marks_workspaces_read_marks",
+				Columns:    []*schema.Column{ReadMarksColumns[4]},
+				RefColumns: []*schema.Column{WorkspacesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "readmark_agent_id_conversation_id",
+				Unique:  true,
+				Columns: []*schema.Column{ReadMarksColumns[3], ReadMarksColumns[2]},
+			},
+			{
+				Name:    "readmark_conversation_id",
+				Unique:  false,
+				Columns: []*schema.Column{ReadMarksColumns[2]},
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -993,6 +1086,7 @@ var (
 		{Name: "wrap_up_enabled", Type: field.TypeBool, Default: false},
 		{Name: "customer_inactivity_seconds", Type: field.TypeInt, Default: 1800},
 		{Name: "sla_first_response_seconds", Type: field.TypeInt, Default: 300},
+		{Name: "away_after_idle_seconds", Type: field.TypeInt, Default: 600},
 		{Name: "event_seq", Type: field.TypeInt64, Default: 0},
 		{Name: "roster_version", Type: field.TypeInt64, Default: 0},
 		{Name: "stats_rolled_until", Type: field.TypeTime, Nullable: true},
@@ -1059,6 +1153,7 @@ var (
 		AgentsTable,
 		AgentChannelsTable,
 		ArchivesTable,
+		CannedResponsesTable,
 		ChannelSessionsTable,
 		ConversationsTable,
 		CustomersTable,
@@ -1070,6 +1165,7 @@ var (
 		NotesTable,
 		ParticipantsTable,
 		PoolsTable,
+		ReadMarksTable,
 		SessionsTable,
 		TeamsTable,
 		TimersTable,
@@ -1101,6 +1197,11 @@ func init() {
 	ArchivesTable.ForeignKeys[1].RefTable = WorkspacesTable
 	ArchivesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
+	}
+	CannedResponsesTable.ForeignKeys[0].RefTable = AgentsTable
+	CannedResponsesTable.ForeignKeys[1].RefTable = WorkspacesTable
+	CannedResponsesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
 	}
 	ChannelSessionsTable.ForeignKeys[0].RefTable = CustomerIdentitiesTable
 	ChannelSessionsTable.ForeignKeys[1].RefTable = ConversationsTable
@@ -1167,6 +1268,12 @@ func init() {
 	PoolsTable.ForeignKeys[0].RefTable = WorkspacesTable
 	PoolsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	ReadMarksTable.ForeignKeys[0].RefTable = ConversationsTable
+	ReadMarksTable.ForeignKeys[1].RefTable = AgentsTable
+	ReadMarksTable.ForeignKeys[2].RefTable = WorkspacesTable
+	ReadMarksTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
 	}
 	SessionsTable.ForeignKeys[0].RefTable = AgentsTable
 	SessionsTable.ForeignKeys[1].RefTable = WorkspacesTable

@@ -18,6 +18,9 @@ type AgentChannel func(*sql.Selector)
 // Archive is the predicate function for archive builders.
 type Archive func(*sql.Selector)
 
+// CannedResponse is the predicate function for cannedresponse builders.
+type CannedResponse func(*sql.Selector)
+
 // ChannelSession is the predicate function for channelsession builders.
 type ChannelSession func(*sql.Selector)
 
@@ -50,6 +53,9 @@ type Participant func(*sql.Selector)
 
 // Pool is the predicate function for pool builders.
 type Pool func(*sql.Selector)
+
+// ReadMark is the predicate function for readmark builders.
+type ReadMark func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

@@ -7,6 +7,7 @@ import (
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/apikey"
 	"switchboard/ent/archive"
+	"switchboard/ent/cannedresponse"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customer"
@@ -18,6 +19,7 @@ import (
 	"switchboard/ent/note"
 	"switchboard/ent/participant"
 	"switchboard/ent/pool"
+	"switchboard/ent/readmark"
 	"switchboard/ent/schema"
 	"switchboard/ent/session"
 	"switchboard/ent/team"
@@ -139,6 +141,69 @@ func init() {
 	archiveDescCreatedAt := archiveMixinFields1[0].Descriptor()
 	// archive.DefaultCreatedAt holds the default value on creation for the created_at field.
 	archive.DefaultCreatedAt = archiveDescCreatedAt.Default.(func() time.Time)
+	cannedresponseMixin := schema.CannedResponse{}.Mixin()
+	cannedresponseMixinHooks0 := cannedresponseMixin[0].Hooks()
+	cannedresponse.Hooks[0] = cannedresponseMixinHooks0[0]
+	cannedresponseMixinInters0 := cannedresponseMixin[0].Interceptors()
+	cannedresponse.Interceptors[0] = cannedresponseMixinInters0[0]
+	cannedresponseMixinFields1 := cannedresponseMixin[1].Fields()
+	_ = cannedresponseMixinFields1
+	cannedresponseFields := schema.CannedResponse{}.Fields()
+	_ = cannedresponseFields
+	// cannedresponseDescCreatedAt is the schema descriptor for created_at field.
+	cannedresponseDescCreatedAt := cannedresponseMixinFields1[0].Descriptor()
+	// cannedresponse.DefaultCreatedAt holds the default value on creation for the created_at field.
+	cannedresponse.DefaultCreatedAt = cannedresponseDescCreatedAt.Default.(func() time.Time)
+	// cannedresponseDescShortcut is the schema descriptor for shortcut field.
+	cannedresponseDescShortcut := cannedresponseFields[0].Descriptor()
+	// cannedresponse.ShortcutValidator is a validator for the "shortcut" field. It is called by the builders before save.
+	cannedresponse.ShortcutValidator = func() func(string) error {
+		validators := cannedresponseDescShortcut.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(shortcut string) error {
+			for _, fn := range fns {
+				if err := fn(shortcut); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// cannedresponseDescTitle is the schema descriptor for title field.
+	cannedresponseDescTitle := cannedresponseFields[1].Descriptor()
+	// cannedresponse.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	cannedresponse.TitleValidator = func() func(string) error {
+		validators := cannedresponseDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// cannedresponseDescText is the schema descriptor for text field.
+	cannedresponseDescText := cannedresponseFields[2].Descriptor()
+	// cannedresponse.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	cannedresponse.TextValidator = cannedresponseDescText.Validators[0].(func(string) error)
+	// cannedresponseDescShared is the schema descriptor for shared field.
+	cannedresponseDescShared := cannedresponseFields[3].Descriptor()
+	// cannedresponse.DefaultShared holds the default value on creation for the shared field.
+	cannedresponse.DefaultShared = cannedresponseDescShared.Default.(bool)
+	// cannedresponseDescUpdatedAt is the schema descriptor for updated_at field.
+	cannedresponseDescUpdatedAt := cannedresponseFields[5].Descriptor()
+	// cannedresponse.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	cannedresponse.DefaultUpdatedAt = cannedresponseDescUpdatedAt.Default.(func() time.Time)
+	// cannedresponse.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	cannedresponse.UpdateDefaultUpdatedAt = cannedresponseDescUpdatedAt.UpdateDefault.(func() time.Time)
 	channelsessionMixin := schema.ChannelSession{}.Mixin()
 	channelsessionMixinHooks0 := channelsessionMixin[0].Hooks()
 	channelsession.Hooks[0] = channelsessionMixinHooks0[0]
@@ -462,6 +527,11 @@ func init() {
 			return nil
 		}
 	}()
+	readmarkMixin := schema.ReadMark{}.Mixin()
+	readmarkMixinHooks0 := readmarkMixin[0].Hooks()
+	readmark.Hooks[0] = readmarkMixinHooks0[0]
+	readmarkMixinInters0 := readmarkMixin[0].Interceptors()
+	readmark.Interceptors[0] = readmarkMixinInters0[0]
 	sessionMixin := schema.Session{}.Mixin()
 	sessionMixinHooks0 := sessionMixin[0].Hooks()
 	session.Hooks[0] = sessionMixinHooks0[0]
@@ -745,12 +815,18 @@ func init() {
 	workspace.DefaultSLAFirstResponseSeconds = workspaceDescSLAFirstResponseSeconds.Default.(int)
 	// workspace.SLAFirstResponseSecondsValidator is a validator for the "sla_first_response_seconds" field. It is called by the builders before save.
 	workspace.SLAFirstResponseSecondsValidator = workspaceDescSLAFirstResponseSeconds.Validators[0].(func(int) error)
+	// workspaceDescAwayAfterIdleSeconds is the schema descriptor for away_after_idle_seconds field.
+	workspaceDescAwayAfterIdleSeconds := workspaceFields[17].Descriptor()
+	// workspace.DefaultAwayAfterIdleSeconds holds the default value on creation for the away_after_idle_seconds field.
+	workspace.DefaultAwayAfterIdleSeconds = workspaceDescAwayAfterIdleSeconds.Default.(int)
+	// workspace.AwayAfterIdleSecondsValidator is a validator for the "away_after_idle_seconds" field. It is called by the builders before save.
+	workspace.AwayAfterIdleSecondsValidator = workspaceDescAwayAfterIdleSeconds.Validators[0].(func(int) error)
 	// workspaceDescEventSeq is the schema descriptor for event_seq field.
-	workspaceDescEventSeq := workspaceFields[17].Descriptor()
+	workspaceDescEventSeq := workspaceFields[18].Descriptor()
 	// workspace.DefaultEventSeq holds the default value on creation for the event_seq field.
 	workspace.DefaultEventSeq = workspaceDescEventSeq.Default.(int64)
 	// workspaceDescRosterVersion is the schema descriptor for roster_version field.
-	workspaceDescRosterVersion := workspaceFields[18].Descriptor()
+	workspaceDescRosterVersion := workspaceFields[19].Descriptor()
 	// workspace.DefaultRosterVersion holds the default value on creation for the roster_version field.
 	workspace.DefaultRosterVersion = workspaceDescRosterVersion.Default.(int64)
 }

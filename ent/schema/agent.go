@@ -30,10 +30,10 @@ func (Agent) Fields() []ent.Field {
 			Comment("What a human may do (bots are always AGENT and act by their vaRole). Changing it ends the agent's live connections."),
 		field.Enum("va_role").GoType(enum.VARole("")).Optional().Nillable().Annotations(gqlType("VARole")).
 			Comment("A bot's job (INCEPTION or DELEGATION); null for humans."),
-		field.String("name").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("NAME")).
+		field.String("name").NotEmpty().MaxRuneLen(200).Annotations(entgql.OrderField("NAME")).
 			Comment("The display name (1 to 200 characters); customers see it on the agent's messages (C13)."),
 		// Login is by email alone, so emails are unique across workspaces; bots have none.
-		field.String("email").Optional().Nillable().Unique().MaxLen(320).
+		field.String("email").Optional().Nillable().Unique().MaxRuneLen(320).
 			Comment("The sign-in email, lower case, unique across workspaces; null for bots."),
 		field.String("password_hash").Optional().Sensitive(),
 		field.Enum("presence").GoType(enum.Presence("")).Default(string(enum.PresenceOffline)).Annotations(gqlType("Presence")).

@@ -19,7 +19,7 @@ func (APIKey) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "api_keys"}, 
 func (APIKey) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("agent_id").Immutable().Annotations(hidden),
-		field.String("name").NotEmpty().MaxLen(200).Comment("What the key is for, as given to createApiKey (1 to 200 characters)."),
+		field.String("name").NotEmpty().MaxRuneLen(200).Comment("What the key is for, as given to createApiKey (1 to 200 characters)."),
 		// The first characters of the key, so people can tell their keys apart.
 		field.String("prefix").Immutable().Comment("The key's first characters (sbk_ and six more), to tell keys apart; the key itself is never shown again."),
 		field.String("key_hash").Unique().Immutable().Sensitive(),

@@ -75,7 +75,7 @@ func (Conversation) Fields() []ent.Field {
 		// When it entered the queue unowned by a human (R5, §8 time-to-claim); nil when owned.
 		field.Time("queued_since").Optional().Nillable().Annotations(entgql.OrderField("QUEUED_SINCE")).
 			Comment("When it entered the queue without a human owner (R5 arrival order, §8 time-to-claim); null when a human owns it."),
-		field.String("preview").Default("").MaxLen(200).Comment("The start of the last message (up to 140 characters), for lists."),
+		field.String("preview").Default("").MaxRuneLen(200).Comment("The start of the last message (up to 140 characters), for lists."),
 		field.Time("last_message_at").Default(time.Now).Annotations(entgql.OrderField("LAST_MESSAGE_AT")).
 			Comment("When the last message, the customer's or a reply, was written."),
 		field.Time("last_customer_message_at").Optional().Nillable().Comment("When the customer last wrote."),
@@ -108,6 +108,7 @@ func (Conversation) Edges() []ent.Edge {
 		edge.To("events", Event.Type).Annotations(hidden),
 		edge.To("timers", Timer.Type).Annotations(hidden),
 		edge.To("viewers", Viewer.Type).Annotations(hidden),
+		edge.To("read_marks", ReadMark.Type).Annotations(hidden),
 		edge.To("archive", Archive.Type).Unique().Annotations(hidden),
 	}
 }

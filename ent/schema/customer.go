@@ -20,7 +20,7 @@ func (Customer) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "customers"
 // Fields of Customer.
 func (Customer) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").Default("").MaxLen(200).Comment("The name the channel connector last gave (customerName); empty when none was given."),
+		field.String("name").Default("").MaxRuneLen(200).Comment("The name the channel connector last gave (customerName); empty when none was given."),
 	}
 }
 
@@ -53,7 +53,7 @@ func (CustomerIdentity) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("customer_id").Immutable().Annotations(hidden),
 		field.Enum("channel").GoType(enum.Channel("")).Immutable().Annotations(gqlType("Channel")).Comment("The channel of the handle."),
-		field.String("handle").NotEmpty().MaxLen(320).Immutable().
+		field.String("handle").NotEmpty().MaxRuneLen(320).Immutable().
 			Comment("The customer's handle on the channel (a phone number, a page-scoped id, an email address …), unique per channel in the workspace."),
 	}
 }

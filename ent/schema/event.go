@@ -30,7 +30,7 @@ func (Event) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int64("seq").Optional().Nillable().Annotations(hidden), // exposed as Event.cursor
 		// Dotted names such as conversation.claimed, lock.stolen, intervention.requested.
-		field.String("type").NotEmpty().MaxLen(100).Immutable().
+		field.String("type").NotEmpty().MaxRuneLen(100).Immutable().
 			Comment("What happened, a dotted name such as conversation.claimed, lock.stolen, message.received or intervention.requested."),
 		field.Int("conversation_id").Optional().Nillable().Immutable().Annotations(hidden),
 		field.Int("actor_id").Optional().Nillable().Immutable().Annotations(hidden),

@@ -18,8 +18,8 @@ func (Pool) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "pools"}, Times
 // Fields of Pool.
 func (Pool) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).Comment("The pool's name (1 to 200 characters)."),
-		field.String("tag").NotEmpty().MaxLen(100).
+		field.String("name").NotEmpty().MaxRuneLen(200).Comment("The pool's name (1 to 200 characters)."),
+		field.String("tag").NotEmpty().MaxRuneLen(100).
 			Comment("Conversations with this tag may be taken only by the pool's members (C7); lower case, one pool per tag."),
 	}
 }

@@ -17,7 +17,7 @@ func (Team) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "teams"}, Times
 
 // Fields of Team.
 func (Team) Fields() []ent.Field {
-	return []ent.Field{field.String("name").NotEmpty().MaxLen(200).Comment("The team's name, unique in the workspace (1 to 200 characters).")}
+	return []ent.Field{field.String("name").NotEmpty().MaxRuneLen(200).Comment("The team's name, unique in the workspace (1 to 200 characters).")}
 }
 
 // Edges of Team.

@@ -25,8 +25,8 @@ func (Webhook) Mixin() []ent.Mixin { return []ent.Mixin{Tenant{Ref: "webhooks"},
 // Fields of Webhook.
 func (Webhook) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("url").NotEmpty().MaxLen(2000),
-		field.String("description").Default("").MaxLen(500),
+		field.String("url").NotEmpty().MaxRuneLen(2000),
+		field.String("description").Default("").MaxRuneLen(500),
 		// The HMAC-SHA256 key of the signatures. Stored as is: signing needs it (shown once).
 		field.String("secret").Sensitive(),
 		// Empty: every event type.

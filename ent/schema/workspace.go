@@ -19,8 +19,8 @@ func (Workspace) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}} }
 // Fields of Workspace.
 func (Workspace) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).Comment("The workspace's name (1 to 200 characters)."),
-		field.String("slug").NotEmpty().MaxLen(100).Unique().Immutable().Comment("A short unique name, set at creation."),
+		field.String("name").NotEmpty().MaxRuneLen(200).Comment("The workspace's name (1 to 200 characters)."),
+		field.String("slug").NotEmpty().MaxRuneLen(100).Unique().Immutable().Comment("A short unique name, set at creation."),
 		// C3: replying to an unclaimed conversation claims it.
 		field.Bool("auto_claim_on_reply").Default(true).Comment("C3: a human replying to an unclaimed conversation claims it (default true)."),
 		// C6: owned open conversations per human.
@@ -54,6 +54,8 @@ func (Workspace) Fields() []ent.Field {
 			Comment("§6: seconds of customer silence after which the customer is taken to have left (the state follows), 60 to 2592000 (default 1800)."),
 		field.Int("sla_first_response_seconds").Default(300).Range(10, 7*24*3600).
 			Comment("§8: seconds a new or reopened conversation may wait for a human reply before it counts as an SLA breach (queueStats), 10 to 604800 (default 300)."),
+		field.Int("away_after_idle_seconds").Default(600).Range(0, 24*3600).
+			Comment("Seconds without keyboard or mouse activity after which the agent workspace sets an ONLINE agent AWAY, telling them; 0: never (default 600)."),
 		// The last event seq handed out in this workspace (see Event; only the sequencer writes it).
 		field.Int64("event_seq").Default(0).Annotations(entgql.Skip()),
 		// Bumped by every change to who may be routed what (agents, their channels, skills, teams,
@@ -89,6 +91,8 @@ func (Workspace) Edges() []ent.Edge {
 		owned("webhooks", Webhook.Type),
 		owned("webhook_deliveries", WebhookDelivery.Type),
 		owned("archives", Archive.Type),
+		owned("canned_responses", CannedResponse.Type),
+		owned("read_marks", ReadMark.Type),
 	}
 }
 

@@ -141,6 +141,11 @@ func SLAFirstResponseSeconds(v int) predicate.Workspace {
 	return predicate.Workspace(sql.FieldEQ(FieldSLAFirstResponseSeconds, v))
 }
 
+// AwayAfterIdleSeconds applies equality check predicate on the "away_after_idle_seconds" field. It's identical to AwayAfterIdleSecondsEQ.
+func AwayAfterIdleSeconds(v int) predicate.Workspace {
+	return predicate.Workspace(sql.FieldEQ(FieldAwayAfterIdleSeconds, v))
+}
+
 // EventSeq applies equality check predicate on the "event_seq" field. It's identical to EventSeqEQ.
 func EventSeq(v int64) predicate.Workspace {
 	return predicate.Workspace(sql.FieldEQ(FieldEventSeq, v))
@@ -734,6 +739,46 @@ func SLAFirstResponseSecondsLT(v int) predicate.Workspace {
 // SLAFirstResponseSecondsLTE applies the LTE predicate on the "sla_first_response_seconds" field.
 func SLAFirstResponseSecondsLTE(v int) predicate.Workspace {
 	return predicate.Workspace(sql.FieldLTE(FieldSLAFirstResponseSeconds, v))
+}
+
+// AwayAfterIdleSecondsEQ applies the EQ predicate on the "away_after_idle_seconds" field.
+func AwayAfterIdleSecondsEQ(v int) predicate.Workspace {
+	return predicate.Workspace(sql.FieldEQ(FieldAwayAfterIdleSeconds, v))
+}
+
+// AwayAfterIdleSecondsNEQ applies the NEQ predicate on the "away_after_idle_seconds" field.
+func AwayAfterIdleSecondsNEQ(v int) predicate.Workspace {
+	return predicate.Workspace(sql.FieldNEQ(FieldAwayAfterIdleSeconds, v))
+}
+
+// AwayAfterIdleSecondsIn applies the In predicate on the "away_after_idle_seconds" field.
+func AwayAfterIdleSecondsIn(vs ...int) predicate.Workspace {
+	return predicate.Workspace(sql.FieldIn(FieldAwayAfterIdleSeconds, vs...))
+}
+
+// AwayAfterIdleSecondsNotIn applies the NotIn predicate on the "away_after_idle_seconds" field.
+func AwayAfterIdleSecondsNotIn(vs ...int) predicate.Workspace {
+	return predicate.Workspace(sql.FieldNotIn(FieldAwayAfterIdleSeconds, vs...))
+}
+
+// AwayAfterIdleSecondsGT applies the GT predicate on the "away_after_idle_seconds" field.
+func AwayAfterIdleSecondsGT(v int) predicate.Workspace {
+	return predicate.Workspace(sql.FieldGT(FieldAwayAfterIdleSeconds, v))
+}
+
+// AwayAfterIdleSecondsGTE applies the GTE predicate on the "away_after_idle_seconds" field.
+func AwayAfterIdleSecondsGTE(v int) predicate.Workspace {
+	return predicate.Workspace(sql.FieldGTE(FieldAwayAfterIdleSeconds, v))
+}
+
+// AwayAfterIdleSecondsLT applies the LT predicate on the "away_after_idle_seconds" field.
+func AwayAfterIdleSecondsLT(v int) predicate.Workspace {
+	return predicate.Workspace(sql.FieldLT(FieldAwayAfterIdleSeconds, v))
+}
+
+// AwayAfterIdleSecondsLTE applies the LTE predicate on the "away_after_idle_seconds" field.
+func AwayAfterIdleSecondsLTE(v int) predicate.Workspace {
+	return predicate.Workspace(sql.FieldLTE(FieldAwayAfterIdleSeconds, v))
 }
 
 // EventSeqEQ applies the EQ predicate on the "event_seq" field.
@@ -1341,6 +1386,52 @@ func HasArchives() predicate.Workspace {
 func HasArchivesWith(preds ...predicate.Archive) predicate.Workspace {
 	return predicate.Workspace(func(s *sql.Selector) {
 		step := newArchivesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCannedResponses applies the HasEdge predicate on the "canned_responses" edge.
+func HasCannedResponses() predicate.Workspace {
+	return predicate.Workspace(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CannedResponsesTable, CannedResponsesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCannedResponsesWith applies the HasEdge predicate on the "canned_responses" edge with a given conditions (other predicates).
+func HasCannedResponsesWith(preds ...predicate.CannedResponse) predicate.Workspace {
+	return predicate.Workspace(func(s *sql.Selector) {
+		step := newCannedResponsesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasReadMarks applies the HasEdge predicate on the "read_marks" edge.
+func HasReadMarks() predicate.Workspace {
+	return predicate.Workspace(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ReadMarksTable, ReadMarksColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasReadMarksWith applies the HasEdge predicate on the "read_marks" edge with a given conditions (other predicates).
+func HasReadMarksWith(preds ...predicate.ReadMark) predicate.Workspace {
+	return predicate.Workspace(func(s *sql.Selector) {
+		step := newReadMarksStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -54,6 +54,8 @@ const (
 	FieldCustomerInactivitySeconds = "customer_inactivity_seconds"
 	// FieldSLAFirstResponseSeconds holds the string denoting the sla_first_response_seconds field in the database.
 	FieldSLAFirstResponseSeconds = "sla_first_response_seconds"
+	// FieldAwayAfterIdleSeconds holds the string denoting the away_after_idle_seconds field in the database.
+	FieldAwayAfterIdleSeconds = "away_after_idle_seconds"
 	// FieldEventSeq holds the string denoting the event_seq field in the database.
 	FieldEventSeq = "event_seq"
 	// FieldRosterVersion holds the string denoting the roster_version field in the database.
@@ -102,6 +104,10 @@ const (
 	EdgeWebhookDeliveries = "webhook_deliveries"
 	// EdgeArchives holds the string denoting the archives edge name in mutations.
 	EdgeArchives = "archives"
+	// EdgeCannedResponses holds the string denoting the canned_responses edge name in mutations.
+	EdgeCannedResponses = "canned_responses"
+	// EdgeReadMarks holds the string denoting the read_marks edge name in mutations.
+	EdgeReadMarks = "read_marks"
 	// Table holds the table name of the workspace in the database.
 	Table = "workspaces"
 	// AgentsTable is the table that holds the agents relation/edge.
@@ -251,6 +257,20 @@ const (
 	ArchivesInverseTable = "archives"
 	// ArchivesColumn is the table column denoting the archives relation/edge.
 	ArchivesColumn = "workspace_id"
+	// CannedResponsesTable is the table that holds the canned_responses relation/edge.
+	CannedResponsesTable = "canned_responses"
+	// CannedResponsesInverseTable is the table name for the CannedResponse entity.
+	// It exists in this package in order to avoid circular dependency with the "cannedresponse" package.
+	CannedResponsesInverseTable = "canned_responses"
+	// CannedResponsesColumn is the table column denoting the canned_responses relation/edge.
+	CannedResponsesColumn = "workspace_id"
+	// ReadMarksTable is the table that holds the read_marks relation/edge.
+	ReadMarksTable = "read_marks"
+	// ReadMarksInverseTable is the table name for the ReadMark entity.
+	// It exists in this package in order to avoid circular dependency with the "readmark" package.
+	ReadMarksInverseTable = "read_marks"
+	// ReadMarksColumn is the table column denoting the read_marks relation/edge.
+	ReadMarksColumn = "workspace_id"
 )
 
 // Columns holds all SQL columns for workspace fields.
@@ -274,6 +294,7 @@ var Columns = []string{
 	FieldWrapUpEnabled,
 	FieldCustomerInactivitySeconds,
 	FieldSLAFirstResponseSeconds,
+	FieldAwayAfterIdleSeconds,
 	FieldEventSeq,
 	FieldRosterVersion,
 	FieldStatsRolledUntil,
@@ -347,6 +368,10 @@ var (
 	DefaultSLAFirstResponseSeconds int
 	// SLAFirstResponseSecondsValidator is a validator for the "sla_first_response_seconds" field. It is called by the builders before save.
 	SLAFirstResponseSecondsValidator func(int) error
+	// DefaultAwayAfterIdleSeconds holds the default value on creation for the "away_after_idle_seconds" field.
+	DefaultAwayAfterIdleSeconds int
+	// AwayAfterIdleSecondsValidator is a validator for the "away_after_idle_seconds" field. It is called by the builders before save.
+	AwayAfterIdleSecondsValidator func(int) error
 	// DefaultEventSeq holds the default value on creation for the "event_seq" field.
 	DefaultEventSeq int64
 	// DefaultRosterVersion holds the default value on creation for the "roster_version" field.
@@ -461,6 +486,11 @@ func ByCustomerInactivitySeconds(opts ...sql.OrderTermOption) OrderOption {
 // BySLAFirstResponseSeconds orders the results by the sla_first_response_seconds field.
 func BySLAFirstResponseSeconds(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSLAFirstResponseSeconds, opts...).ToFunc()
+}
+
+// ByAwayAfterIdleSeconds orders the results by the away_after_idle_seconds field.
+func ByAwayAfterIdleSeconds(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAwayAfterIdleSeconds, opts...).ToFunc()
 }
 
 // ByEventSeq orders the results by the event_seq field.
@@ -771,6 +801,34 @@ func ByArchives(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newArchivesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByCannedResponsesCount orders the results by canned_responses count.
+func ByCannedResponsesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCannedResponsesStep(), opts...)
+	}
+}
+
+// ByCannedResponses orders the results by canned_responses terms.
+func ByCannedResponses(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCannedResponsesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByReadMarksCount orders the results by read_marks count.
+func ByReadMarksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newReadMarksStep(), opts...)
+	}
+}
+
+// ByReadMarks orders the results by read_marks terms.
+func ByReadMarks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReadMarksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAgentsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -916,6 +974,20 @@ func newArchivesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ArchivesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ArchivesTable, ArchivesColumn),
+	)
+}
+func newCannedResponsesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CannedResponsesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CannedResponsesTable, CannedResponsesColumn),
+	)
+}
+func newReadMarksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ReadMarksInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ReadMarksTable, ReadMarksColumn),
 	)
 }
 

@@ -50,6 +50,14 @@ type BulkClaimResult struct {
 	Error *Error `json:"error,omitempty"`
 }
 
+// A placeholder a canned response's text may hold, filled in when it is inserted.
+type CannedResponsePlaceholder struct {
+	// As written in the text, for example {{customer.firstName}}.
+	Token string `json:"token"`
+	// What it becomes.
+	Description string `json:"description"`
+}
+
 // An agent's permission on one channel and how many conversations it may own there at once (R1, R2).
 type ChannelCapacityInput struct {
 	// The channel; each may appear once per list (BAD_USER_INPUT otherwise).
@@ -110,6 +118,18 @@ type CreateAPIKeyPayload struct {
 	APIKey *ent.APIKey `json:"apiKey"`
 }
 
+// Creates a canned response.
+type CreateCannedResponseInput struct {
+	// See CannedResponse.shortcut.
+	Shortcut string `json:"shortcut"`
+	// See CannedResponse.title.
+	Title string `json:"title"`
+	// See CannedResponse.text.
+	Text string `json:"text"`
+	// True: shared with the workspace (admins only, FORBIDDEN otherwise); false (the default): the viewer's own.
+	Shared *bool `json:"shared,omitempty"`
+}
+
 // A new claim pool (C7).
 type CreatePoolInput struct {
 	// The pool's name, 1 to 200 characters.
@@ -156,6 +176,18 @@ type IngestMessageInput struct {
 	CustomerName *string `json:"customerName,omitempty"`
 	// The message, 1 to 10000 characters.
 	Text string `json:"text"`
+}
+
+// The limits the server applies to what clients write; longer is BAD_USER_INPUT with the limit in extensions.maxLength.
+type Limits struct {
+	// The longest reply (sendMessage) and customer message (ingestCustomerMessage), in characters.
+	MessageMaxLength int `json:"messageMaxLength"`
+	// The longest internal note (addNote), in characters.
+	NoteMaxLength int `json:"noteMaxLength"`
+	// The longest canned response text, in characters.
+	CannedResponseMaxLength int `json:"cannedResponseMaxLength"`
+	// The longest searchConversations text, in characters.
+	SearchMaxLength int `json:"searchMaxLength"`
 }
 
 // The one agent allowed to reply right now (L1–L8).
@@ -238,6 +270,16 @@ type UpdateAgentInput struct {
 	TeamIds []int `json:"teamIds,omitempty"`
 	// Replaces the agent's pool memberships when given (C7).
 	PoolIds []int `json:"poolIds,omitempty"`
+}
+
+// Changes a canned response: what is given changes, the rest stays.
+type UpdateCannedResponseInput struct {
+	// See CannedResponse.shortcut.
+	Shortcut *string `json:"shortcut,omitempty"`
+	// See CannedResponse.title.
+	Title *string `json:"title,omitempty"`
+	// See CannedResponse.text.
+	Text *string `json:"text,omitempty"`
 }
 
 // Changes to an endpoint; absent fields stay as they are.

@@ -64,18 +64,9 @@ func AgentPerformance(ctx context.Context, c *ent.Client, from, to time.Time) ([
 	}
 	out := make([]AgentStat, len(agents))
 	err = storage.InTx(ctx, c, func(tx *ent.Tx) error {
-		loads, err := routing.Loads(ctx, tx, ws, ids)
+		byAgent, err := loads(ctx, tx, ws, ids)
 		if err != nil {
 			return err
-		}
-		chans, err := tx.AgentChannel.Query().Where(agentchannel.AgentIDIn(ids...)).All(ctx)
-		if err != nil {
-			return err
-		}
-		byAgent := map[int][]ChannelLoad{}
-		for _, ch := range chans {
-			byAgent[ch.AgentID] = append(byAgent[ch.AgentID], ChannelLoad{Channel: ch.Channel, Capacity: ch.Capacity,
-				Count: loads[ch.AgentID].OnChannel[ch.Channel]})
 		}
 		for i, a := range agents {
 			f := figs[a.ID]
@@ -85,4 +76,42 @@ func AgentPerformance(ctx context.Context, c *ent.Client, from, to time.Time) ([
 		return nil
 	})
 	return out, err
+}
+
+// AgentLoad is one agent's load now on each channel it is permitted on (R1, R2), for any member of
+// its workspace: whoever hands a conversation over (transfer, reassign) sees who has room.
+func AgentLoad(ctx context.Context, c *ent.Client, a *ent.Agent) ([]ChannelLoad, error) {
+	if _, err := auth.Member(ctx); err != nil {
+		return nil, err
+	}
+	ws, err := c.Workspace.Get(ctx, a.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	var out []ChannelLoad
+	err = storage.InTx(ctx, c, func(tx *ent.Tx) error {
+		byAgent, err := loads(ctx, tx, ws, []int{a.ID})
+		out = byAgent[a.ID]
+		return err
+	})
+	return out, err
+}
+
+// loads is each agent's count against capacity on each permitted channel, channels in name order.
+func loads(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids []int) (map[int][]ChannelLoad, error) {
+	counts, err := routing.Loads(ctx, tx, ws, ids)
+	if err != nil {
+		return nil, err
+	}
+	chans, err := tx.AgentChannel.Query().Where(agentchannel.AgentIDIn(ids...)).
+		Order(agentchannel.ByChannel()).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byAgent := map[int][]ChannelLoad{}
+	for _, ch := range chans {
+		byAgent[ch.AgentID] = append(byAgent[ch.AgentID], ChannelLoad{Channel: ch.Channel, Capacity: ch.Capacity,
+			Count: counts[ch.AgentID].OnChannel[ch.Channel]})
+	}
+	return byAgent, nil
 }

@@ -72,3 +72,40 @@ func TestAgentPerformance(t *testing.T) {
 	}
 	t.Fatal("Ana is missing")
 }
+
+// Agent.load: any member sees a colleague's load per permitted channel (R1, R2) — whoever hands a
+// conversation over picks someone with room; another workspace's agent stays out of reach.
+func TestAgentLoad(t *testing.T) {
+	s := testapi.New(t)
+	ws := s.NewWorkspace("acme")
+	conn := ws.NewKey(ws.NewBot("Connector", "DELEGATION"))
+	ana := ws.NewAgent("ana@acme.test", "AGENT")
+	bob := ws.NewAgent("bob@acme.test", "AGENT")
+	ws.Admin.Do(`mutation($id:ID!){updateAgent(id:$id,input:{channels:[{channel:SMS,capacity:3},{channel:LIVE_CHAT,capacity:2}]}){id}}`, testapi.Vars{"id": ana.AgentID}).OK(t)
+	c := conn.Do(`mutation{ingestCustomerMessage(input:{channel:SMS,customerHandle:"+15550001",text:"hi"}){id}}`, nil).OK(t).Str(t, "ingestCustomerMessage.id")
+	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+
+	q := `query($id:ID!){node(id:$id){... on Agent{load{channel count capacity}}}}`
+	var out struct {
+		Node *struct {
+			Load []struct {
+				Channel         string
+				Count, Capacity int
+			}
+		}
+	}
+	bob.Do(q, testapi.Vars{"id": ana.AgentID}).OK(t).Decode(t, &out)
+	if out.Node == nil || len(out.Node.Load) != 2 || out.Node.Load[0] != (struct {
+		Channel         string
+		Count, Capacity int
+	}{"LIVE_CHAT", 0, 2}) || out.Node.Load[1].Channel != "SMS" || out.Node.Load[1].Count != 1 || out.Node.Load[1].Capacity != 3 {
+		t.Fatalf("Ana's load seen by Bob: %+v", out.Node)
+	}
+	out.Node = nil
+	ana.Do(q, testapi.Vars{"id": bob.AgentID}).OK(t).Decode(t, &out)
+	if out.Node == nil || out.Node.Load == nil || len(out.Node.Load) != 0 {
+		t.Fatalf("an agent without channels has an empty load, not %+v", out.Node)
+	}
+	zed := s.NewWorkspace("other").NewAgent("zed@other.test", "AGENT")
+	zed.Do(q, testapi.Vars{"id": ana.AgentID}).WantCode(t, "NOT_FOUND")
+}

@@ -186,6 +186,8 @@ func (m *badMatrix) leaf(named typeRef, ty *fullType, base any) []bad {
 		return out
 	case named.Name == "String":
 		return append(common, bad{"empty string", ""}, bad{"blank", " \t\n "}, bad{"string under the body limit", bigString},
+			// Characters of several bytes: a limit in characters must not be checked in bytes.
+			bad{"200 two-byte characters", strings.Repeat("é", 200)}, bad{"140 four-byte characters", strings.Repeat("😀", 140)},
 			bad{"a number for a string", 42}, bad{"an object for a string", map[string]any{"a": "b"}})
 	case named.Name == "Int" || named.Name == "Float":
 		return []bad{{"negative", json.Number("-1")}, {"zero", json.Number("0")}, {"below int32", json.Number("-2147483649")},

@@ -125,12 +125,27 @@ var valid = map[string]func(w *world) call{
 			"url": "https://hooks.example.com/in/2", "eventTypes": []any{"lock.stolen"}, "description": "crm",
 			"active": true}}}
 	},
+	"createCannedResponse": func(w *world) call {
+		return call{w.sa, map[string]any{"input": map[string]any{"shortcut": fmt.Sprintf("hi%d", w.seq()), "title": "Greeting", "text": "hello"}}}
+	},
+	"updateCannedResponse": func(w *world) call {
+		return call{w.sa, map[string]any{"id": w.canned(), "input": map[string]any{"text": "changed"}}}
+	},
+	"deleteCannedResponse": func(w *world) call { return call{w.sa, map[string]any{"id": w.canned()}} },
+	"markConversationRead": func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
 	"deleteWebhook":        func(w *world) call { return call{w.sa, map[string]any{"id": w.webhook()}} },
 	"rotateWebhookSecret":  func(w *world) call { return call{w.sa, map[string]any{"id": w.webhook()}} },
 	"sendTestWebhookEvent": func(w *world) call { return call{w.sa, map[string]any{"id": w.webhook()}} },
 	"redeliverWebhookEvent": func(w *world) call {
 		return call{w.sa, map[string]any{"webhookId": w.webhook(), "eventId": w.event()}}
 	},
+}
+
+// canned is a new personal canned response of A's super admin.
+func (w *world) canned() string {
+	w.t.Helper()
+	return w.sa.Do(`mutation($s:String!){createCannedResponse(input:{shortcut:$s,title:"zqxmark",text:"zqxmark hi"}){id}}`,
+		testapi.Vars{"s": fmt.Sprintf("c%d", w.seq())}).OK(w.t).Str(w.t, "createCannedResponse.id")
 }
 
 // webhook is a new webhook of A.

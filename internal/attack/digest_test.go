@@ -67,10 +67,12 @@ func (d digest) diff(e digest) string {
 // committed events after the fact (events.sequence), counting on the workspace's row.
 var volatile = map[string]bool{"api_keys.last_used_at": true, "workspaces.event_seq": true}
 
-// tables lists the database's tables (SQLite or Postgres).
+// tables lists the database's tables (SQLite or Postgres), but SQLite's search index: its FTS5
+// table and the tables FTS5 keeps it in, which every workspace's texts share (a write in B
+// rewrites index pages that also hold A's terms). What A's rows say is in the other tables.
 func tables(t testing.TB, db *sql.DB) []string {
 	t.Helper()
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'conversation_search%'`
 	if isPostgres(db) {
 		q = `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`
 	}

@@ -80,6 +80,12 @@ var minimal = map[string]requirement{
 	// Subscriptions (E2).
 	"lockChanged": member, "myQueue": member, "inbox": member, "conversationEvents": member, "notifications": member,
 	"workspaceEvents": {role: enum.RoleSupervisor},
+
+	// Issue 20's composer and search: any member; a personal canned response is its owner's only
+	// (a shared one is for admins to change: TestCannedResponseRoles).
+	"searchConversations": member, "limits": member, "cannedResponses": member, "cannedResponsePlaceholders": member,
+	"createCannedResponse": member, "updateCannedResponse": {owner: true}, "deleteCannedResponse": {owner: true},
+	"markConversationRead": member,
 }
 
 // queryArgs are the arguments of the queries that need some: A's objects.
@@ -88,7 +94,8 @@ var queryArgs = map[string]func(w *world) map[string]any{
 	"nodes": func(w *world) map[string]any {
 		return map[string]any{"ids": []any{w.seed, w.x.AgentID, w.team, w.pool, w.payBot}}
 	},
-	"webhook": func(w *world) map[string]any { return map[string]any{"id": w.webhook()} },
+	"webhook":             func(w *world) map[string]any { return map[string]any{"id": w.webhook()} },
+	"searchConversations": func(w *world) map[string]any { return map[string]any{"text": marker} },
 }
 
 // subscriptionArgs are the arguments of the subscriptions that need some: A's live conversation

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -239,6 +240,9 @@ var refusals = map[string]bool{"UNAUTHENTICATED": true, "FORBIDDEN": true, "NOT_
 
 // answerProblems lists what is wrong with an answer whatever the request: a 5xx, an error without
 // an allowed code, or an error code inside the data (bulk results) that is not allowed.
+// entMessage is how ent's own errors read ("ent: validator failed for field …").
+var entMessage = regexp.MustCompile(`\bent: |validator failed`)
+
 func answerProblems(r *testapi.Response) []string {
 	var out []string
 	if r.Status >= http.StatusInternalServerError {
@@ -251,6 +255,9 @@ func answerProblems(r *testapi.Response) []string {
 		code, _ := e.Extensions["code"].(string)
 		if !allowedCodes[code] {
 			out = append(out, fmt.Sprintf("error code %q (%s)", code, e.Message))
+		}
+		if entMessage.MatchString(e.Message) {
+			out = append(out, fmt.Sprintf("the database layer's message reached the client (%s): check the input where it is taken", e.Message))
 		}
 	}
 	var data any

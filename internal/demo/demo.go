@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
+	"switchboard/internal/canned"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
@@ -143,6 +146,18 @@ func Seed(ctx context.Context, db *storage.DB) (bool, error) {
 		}
 	}
 
+	replies := canned.New(client)
+	for _, r := range []struct{ shortcut, title, text string }{
+		{"thanks", "Thanks for waiting", "Hi {{customer.firstName}}, thanks for waiting. I'm {{agent.firstName}} and I'll help you from here."},
+		{"refund", "Refund on its way", "Your refund is on its way: it reaches your account in 3 to 5 working days."},
+		{"hours", "Opening hours", "We're here Monday to Friday, 8:00 to 20:00, and Saturday 9:00 to 14:00."},
+		{"bye", "Closing", "Is there anything else I can help with, {{customer.firstName}}? Have a good day!"},
+	} {
+		if _, err := replies.Create(actx, canned.Input{Shortcut: &r.shortcut, Title: &r.title, Text: &r.text, Shared: true}); err != nil {
+			return false, fmt.Errorf("demo canned response: %w", err)
+		}
+	}
+
 	d := desk.New(db, quiet)
 	now := time.Now()
 	for i, c := range conversations {
@@ -155,7 +170,16 @@ func Seed(ctx context.Context, db *storage.DB) (bool, error) {
 		at := now.Add(-time.Duration(len(conversations)-i) * 7 * time.Minute)
 		err = storage.InTx(actx, client, func(tx *ent.Tx) error {
 			u := tx.Conversation.UpdateOneID(conv.ID).SetStatus(c.status).SetState(c.state).SetTags(append([]string{}, c.tags...)).
-				SetLastMessageAt(at).AddVersion(1)
+				SetLastMessageAt(at).SetLastCustomerMessageAt(at).AddVersion(1)
+			// The customer and the message date from then too, so that every time shown agrees.
+			q, args := sql.Dialect(db.Dialect).Update("messages").Set("created_at", at).Where(sql.EQ("conversation_id", conv.ID)).Query()
+			if _, err := tx.ExecContext(actx, q, args...); err != nil {
+				return err
+			}
+			q, args = sql.Dialect(db.Dialect).Update("customers").Set("created_at", at).Where(sql.EQ("id", conv.CustomerID)).Query()
+			if _, err := tx.ExecContext(actx, q, args...); err != nil {
+				return err
+			}
 			switch {
 			case c.owner != "":
 				u.SetOwnerID(ids[c.owner]).SetHumanOwned(true).SetLastHumanOwnerID(ids[c.owner]).SetClaimedAt(at).SetOwnerActiveAt(at).SetBotPaused(true).ClearQueuedSince()

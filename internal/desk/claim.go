@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"switchboard/ent"
 	"switchboard/ent/agent"
@@ -206,11 +204,7 @@ func noteText(note *string) (string, error) {
 	if note == nil {
 		return "", nil
 	}
-	text := strings.TrimSpace(*note)
-	if utf8.RuneCountInString(text) > MaxNoteLen {
-		return "", fault.Invalid("note", "at most %d characters", MaxNoteLen)
-	}
-	return text, nil
+	return sized("note", *note, false, MaxNoteLen)
 }
 
 // handTo gives ownership to agent to (reassignment, transfer): an active human, available unless
@@ -273,7 +267,7 @@ func (o *op) addNote(text string) error {
 		SetText(text).Exec(o.ctx); err != nil {
 		return fmt.Errorf("handoff note: %w", err)
 	}
-	return nil
+	return o.d.search.Add(o.ctx, o.tx, o.upd, o.conv.ID, text)
 }
 
 // BulkResult is one conversation's outcome in a bulk claim.

@@ -17,6 +17,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/search"
 	"switchboard/internal/storage"
 )
 
@@ -31,12 +32,14 @@ type Desk struct {
 	hot      *hotQueue
 	now      func() time.Time
 	bus      *events.Bus
+	// search indexes every text the desk stores (messages, notes, customers' names and handles).
+	search search.Index
 }
 
 // New returns the desk over db; bus (may be nil) announces its events after each commit.
 func New(db *storage.DB, bus *events.Bus) *Desk {
 	return &Desk{client: db.Client, rowLocks: db.RowLocks(), hotPaths: db.RowLocks(), hot: &hotQueue{},
-		now: time.Now, bus: bus}
+		now: time.Now, bus: bus, search: search.New(db.Dialect)}
 }
 
 // WithClock returns a copy of the desk that reads time from now (tests).

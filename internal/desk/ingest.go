@@ -64,9 +64,9 @@ func (d *Desk) Ingest(ctx context.Context, in IngestInput) (*ent.Conversation, e
 			return nil, fault.Invalid("customerName", "at most %d characters", maxNameLen)
 		}
 	}
-	text := strings.TrimSpace(in.Text)
-	if text == "" || utf8.RuneCountInString(text) > MaxMessageLen {
-		return nil, fault.Invalid("text", "must be 1 to %d characters", MaxMessageLen)
+	text, err := messageText(in.Text)
+	if err != nil {
+		return nil, err
 	}
 	var convID int
 	// Two first messages from a new customer race to create the customer or the conversation; the
@@ -103,7 +103,8 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 		return 0, fmt.Errorf("find identity: %w", err)
 	}
 	cust := ident.Edges.Customer
-	if name != "" && name != cust.Name {
+	renamed := name != "" && name != cust.Name
+	if renamed {
 		if err := tx.Customer.UpdateOneID(cust.ID).SetName(name).Exec(ctx); err != nil {
 			return 0, fmt.Errorf("rename customer: %w", err)
 		}
@@ -146,6 +147,15 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 	if !created {
 		version++
 		upd.AddVersion(1)
+	}
+	indexed := []string{text}
+	if created {
+		indexed = append(indexed, cust.Name, handle)
+	} else if renamed {
+		indexed = append(indexed, cust.Name)
+	}
+	if err := d.search.Add(ctx, tx, upd, conv.ID, indexed...); err != nil {
+		return 0, err
 	}
 	var reopenLock []events.Entry
 	if conv.Status == enum.StatusResolved {

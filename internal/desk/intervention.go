@@ -42,9 +42,9 @@ func openIntervention(ctx context.Context, c *ent.Client, conv int) (*ent.Interv
 // conversation enters the intervention queue with the summary, still the bot's until a human takes
 // it over, and routing offers it.
 func (d *Desk) RequestIntervention(ctx context.Context, id int, summary string) (*ent.Conversation, error) {
-	summary = strings.TrimSpace(summary)
-	if summary == "" || utf8.RuneCountInString(summary) > MaxNoteLen {
-		return nil, fault.Invalid("summary", "must be 1 to %d characters", MaxNoteLen)
+	summary, err := sized("summary", summary, true, MaxNoteLen)
+	if err != nil {
+		return nil, err
 	}
 	return d.run(ctx, id, nil, func(o *op) error {
 		if !o.isOwner(o.v.AgentID) && !o.v.Role.AtLeast(enum.RoleSupervisor) {

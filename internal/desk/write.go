@@ -58,6 +58,9 @@ func (d *Desk) Send(ctx context.Context, id int, text string, expectedVersion *i
 		}
 		o.changed = true
 		o.upd.SetPreview(preview(text)).SetLastMessageAt(o.now)
+		if err := o.d.search.Add(o.ctx, o.tx, o.upd, o.conv.ID, text); err != nil {
+			return err
+		}
 		o.touch()
 		o.emit(events.MessageSent, 0, nil, map[string]any{"message": msg.ID, "author": o.v.AgentID, "text": preview(text)})
 		if o.human() && o.isOwner(o.v.AgentID) && o.humanOwned && (o.newOwner || o.conv.FirstReplyAt == nil) {
@@ -88,12 +91,12 @@ func (d *Desk) Send(ctx context.Context, id int, text string, expectedVersion *i
 // AddNote adds an internal note (C12): any member of the workspace, no lock needed; customers
 // never see notes.
 func (d *Desk) AddNote(ctx context.Context, id int, text string) (*ent.Note, error) {
-	text = strings.TrimSpace(text)
-	if text == "" || utf8.RuneCountInString(text) > MaxNoteLen {
-		return nil, fault.Invalid("text", "must be 1 to %d characters", MaxNoteLen)
+	text, err := sized("text", text, true, MaxNoteLen)
+	if err != nil {
+		return nil, err
 	}
 	var note *ent.Note
-	_, err := d.run(ctx, id, nil, func(o *op) error {
+	_, err = d.run(ctx, id, nil, func(o *op) error {
 		if !o.conv.IsOpen {
 			return fault.New(fault.InvalidState, "the conversation is closed and read-only")
 		}
@@ -101,6 +104,9 @@ func (d *Desk) AddNote(ctx context.Context, id int, text string) (*ent.Note, err
 		if note, err = o.tx.Note.Create().SetWorkspaceID(o.v.WorkspaceID).SetConversationID(o.conv.ID).SetAuthorID(o.v.AgentID).
 			SetText(text).Save(o.ctx); err != nil {
 			return fmt.Errorf("store note: %w", err)
+		}
+		if err := o.d.search.Add(o.ctx, o.tx, o.upd, o.conv.ID, text); err != nil {
+			return err
 		}
 		o.changed = true
 		o.emit(events.NoteAdded, 0, nil, map[string]any{"note": note.ID})
@@ -162,9 +168,18 @@ func (d *Desk) setStatus(ctx context.Context, id int, to enum.Status) (*ent.Conv
 }
 
 func messageText(text string) (string, error) {
+	return sized("text", text, true, MaxMessageLen)
+}
+
+// sized trims text and checks its length: 1 (0 unless required) to max characters, else
+// BAD_USER_INPUT saying how long it is, with the limit in extensions.maxLength for clients to show.
+func sized(field, text string, required bool, max int) (string, error) {
 	text = strings.TrimSpace(text)
-	if text == "" || utf8.RuneCountInString(text) > MaxMessageLen {
-		return "", fault.Invalid("text", "must be 1 to %d characters", MaxMessageLen)
+	if text == "" && required {
+		return "", fault.Invalid(field, "is empty: write 1 to %d characters", max).With("maxLength", max)
+	}
+	if n := utf8.RuneCountInString(text); n > max {
+		return "", fault.Invalid(field, "is %d characters long; the limit is %d", n, max).With("maxLength", max)
 	}
 	return text, nil
 }

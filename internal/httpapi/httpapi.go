@@ -28,10 +28,12 @@ import (
 
 	"switchboard/graph"
 	"switchboard/internal/auth"
+	"switchboard/internal/canned"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/search"
 	"switchboard/internal/storage"
 	"switchboard/internal/webhooks"
 )
@@ -137,7 +139,7 @@ func New(cfg Config, deps Deps) *Handler {
 	authn := auth.NewService(client, cfg.SessionTTL, deps.Bus, cfg.Limits.loginLimits())
 	svc := services{leases: deps.Leases, db: deps.DB, auth: authn, watch: newCredentialWatch(authn, cfg.CredentialRecheck), resolver: &graph.Resolver{
 		Client: client, Auth: authn, Directory: directory.New(client, deps.Bus), Desk: desk.New(deps.DB, deps.Bus), Bus: deps.Bus,
-		Webhooks: webhooks.New(deps.DB, deps.Bus, cfg.WebhooksAllowPrivate),
+		Webhooks: webhooks.New(deps.DB, deps.Bus, cfg.WebhooksAllowPrivate), Canned: canned.New(client), Search: search.New(deps.DB.Dialect),
 	}}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -24,10 +24,12 @@ import (
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
 	"switchboard/ent"
+	"switchboard/ent/conversation"
 	"switchboard/ent/event"
 	"switchboard/ent/migrate"
 	_ "switchboard/ent/runtime" // schema hooks, interceptors and defaults
 	"switchboard/internal/fault"
+	"switchboard/internal/search"
 	"switchboard/internal/tenant"
 )
 
@@ -178,7 +180,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate: hot paths: %w", err)
 		}
 	}
-	return nil
+	return search.New(d.Dialect).Migrate(ctx, d.SQL, d.Client)
 }
 
 // migrateOptions: indexes the schema no longer declares go too (each one costs every write), and
@@ -186,9 +188,30 @@ func (d *DB) Migrate(ctx context.Context) error {
 func (d *DB) migrateOptions() []schema.MigrateOption {
 	opts := []schema.MigrateOption{migrate.WithDropIndex(true)}
 	if d.Dialect == dialect.Postgres {
-		opts = append(opts, schema.WithDiffHook(logWithoutForeignKeys))
+		opts = append(opts, schema.WithDiffHook(logWithoutForeignKeys, keepIndex(conversation.Table, search.PostgresIndex)))
 	}
 	return opts
+}
+
+// keepIndex keeps an index ent's schemas do not declare (search makes it) from being dropped.
+func keepIndex(table, name string) schema.DiffHook {
+	return func(next schema.Differ) schema.Differ {
+		return schema.DiffFunc(func(current, desired *atlas.Schema) ([]atlas.Change, error) {
+			changes, err := next.Diff(current, desired)
+			for _, c := range changes {
+				if m, ok := c.(*atlas.ModifyTable); ok && m.T.Name == table {
+					m.Changes = slices.DeleteFunc(m.Changes, func(c atlas.Change) bool {
+						d, ok := c.(*atlas.DropIndex)
+						return ok && d.I.Name == name
+					})
+				}
+			}
+			return slices.DeleteFunc(changes, func(c atlas.Change) bool {
+				m, ok := c.(*atlas.ModifyTable)
+				return ok && len(m.Changes) == 0
+			}), err
+		})
+	}
 }
 
 // WriteMigration writes the statements Migrate would run now (none when the schema is up to date).
