@@ -211,12 +211,12 @@ export async function twoAgents(base) {
     await options.first().waitFor({ timeout: UI_TIMEOUT_MS });
     const offered = await dialog.locator('.agent-option-name').allTextContents();
     if (offered.join(',') !== 'Ana Alvarez,Cleo Chen') throw new Error(`the reassign dialog offers ${offered.join(', ')}, not Ana Alvarez and Cleo Chen`);
-    await dialog.locator('.agent-option').filter({ hasText: 'Ana Alvarez' }).getByText('Online · capacity 2 on Live chat').waitFor({ timeout: UI_TIMEOUT_MS });
+    await dialog.locator('.agent-option').filter({ hasText: 'Ana Alvarez' }).getByText(/^Online · \d+ of 2 on Live chat/).waitFor({ timeout: UI_TIMEOUT_MS });
     await dialog.getByLabel('Search by name').fill('cle');
     await dialog.locator('.agent-option-name').filter({ hasText: 'Ana Alvarez' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     await dialog.getByLabel('Search by name').fill('ana');
     await dialog.getByRole('radio', { name: /Ana Alvarez/ }).check();
-    log(`the reassign dialog offers ${offered.join(' and ')} with presence and capacity, searchable`);
+    log(`the reassign dialog offers ${offered.join(' and ')} with presence and load against capacity (Agent.load, an agent's view), searchable`);
     const note = 'Needs the refund form in Spanish, already verified.';
     await dialog.getByLabel('Handoff note (optional)').fill(note);
     await screenshot(ben.page, 'reassign.png');

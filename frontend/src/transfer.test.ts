@@ -48,12 +48,12 @@ describe('hand-over candidates (C4, C11, R1, R2)', () => {
     expect(names(handoverCandidates(people, { viewerId: '4', channel: 'SMS' }))).not.toContain('Casey Client');
   });
 
-  it('shows load against capacity when it is known, the least loaded first, the full ones not available', () => {
-    const loads = new Map([
-      ['1', [{ channel: 'SMS', count: 3, capacity: 3 }]],
-      ['8', [{ channel: 'SMS', count: 1, capacity: 2 }]],
-    ]);
-    const list = handoverCandidates(people, { viewerId: '3', channel: 'SMS', loads });
+  it('shows load against capacity (Agent.load, any role), the least loaded first, the full ones not available', () => {
+    const loaded = people.map((p) => ({
+      ...p,
+      load: p.id === '1' ? [{ channel: 'SMS', count: 3, capacity: 3 }] : p.id === '8' ? [{ channel: 'SMS', count: 1, capacity: 2 }] : [],
+    }));
+    const list = handoverCandidates(loaded, { viewerId: '3', channel: 'SMS' });
     expect(list.map((c) => [c.agent.name, c.status, c.available])).toEqual([
       ['Dana Díaz', 'Online · 1 of 2 on SMS', true],
       ['Cleo Chen', 'Away · 0 of 2 on SMS', false],

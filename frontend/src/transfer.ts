@@ -38,6 +38,8 @@ export interface HandoverAgentLike {
   kind: string;
   presence: string;
   channels?: ReadonlyArray<{ channel: string; capacity: number }> | null;
+  /** Its load now per permitted channel (Agent.load, readable by any member); absent: unknown. */
+  load?: readonly ChannelLoadLike[] | null;
 }
 
 export interface ChannelLoadLike {
@@ -50,7 +52,7 @@ export interface HandoverCandidate<A extends HandoverAgentLike> {
   agent: A;
   /** The agent's capacity on the conversation's channel (R1); null for a client user. */
   capacity: number | null;
-  /** How many it owns there now (R2), when the viewer may read it (supervisors); null otherwise. */
+  /** How many it owns there now (R2, Agent.load); null when unknown. */
   load: number | null;
   /** Whether the server would hand it to them now. */
   available: boolean;
@@ -65,7 +67,8 @@ const presenceWords: Record<string, string> = { ONLINE: 'Online', AWAY: 'Away', 
  * permitted on the channel (R1), whatever their role (an admin without the channel is not one),
  * never the viewer nor a bot; client users only when clientUsers (a SUPER_ADMIN's transfer, C11),
  * who need no channel nor presence. Someone not ONLINE, or full on the channel, is listed but not
- * available (the server refuses them without force).
+ * available (the server refuses them without force). Load comes with each agent (Agent.load, R2),
+ * so every role sees it against capacity.
  */
 export function handoverCandidates<A extends HandoverAgentLike>(
   agents: readonly A[],
@@ -73,8 +76,6 @@ export function handoverCandidates<A extends HandoverAgentLike>(
     viewerId: string;
     channel: string;
     clientUsers?: boolean;
-    /** Load per agent id (agentPerformance), for viewers who may read it. */
-    loads?: ReadonlyMap<string, readonly ChannelLoadLike[]> | null;
   },
 ): HandoverCandidate<A>[] {
   const label = channelName(options.channel);
@@ -88,8 +89,7 @@ export function handoverCandidates<A extends HandoverAgentLike>(
     }
     const permit = (agent.channels ?? []).find((c) => c.channel === options.channel);
     if (!permit) continue;
-    const loaded = options.loads?.get(agent.id)?.find((l) => l.channel === options.channel);
-    const load = options.loads ? (loaded?.count ?? 0) : null;
+    const load = agent.load ? (agent.load.find((l) => l.channel === options.channel)?.count ?? 0) : null;
     const full = load !== null && load >= permit.capacity;
     const online = agent.presence === 'ONLINE';
     const room = load !== null ? `${load} of ${permit.capacity} on ${label}${full ? ', full' : ''}` : `capacity ${permit.capacity} on ${label}`;

@@ -80,6 +80,8 @@ export const QueueConversationFragment = graphql(`
   fragment QueueConversation on Conversation {
     ...InboxConversation
     queuedSince
+    unread
+    firstResponseDueAt
     ownership
     viewerCanReply
     queuePosition {
@@ -422,6 +424,11 @@ export const HandoverAgentFragment = graphql(`
       channel
       capacity
     }
+    load {
+      channel
+      count
+      capacity
+    }
   }
 `);
 
@@ -495,25 +502,6 @@ export const AssigneesQuery = graphql(`
         node {
           ...HandoverAgent
         }
-      }
-    }
-  }
-`);
-
-/**
- * Supervisors and above: every agent's load now against capacity (R2), for the hand-over dialogs.
- * Agents cannot read it (agentPerformance is for supervisors; Agent has no load field).
- */
-export const AgentLoadQuery = graphql(`
-  query AgentLoad {
-    agentPerformance(days: 1) {
-      agent {
-        id
-      }
-      load {
-        channel
-        count
-        capacity
       }
     }
   }
@@ -776,6 +764,7 @@ export const WorkspaceSettingsFragment = graphql(`
     wrapUpEnabled
     customerInactivitySeconds
     slaFirstResponseSeconds
+    awayAfterIdleSeconds
   }
 `);
 
@@ -972,5 +961,120 @@ export const RedeliverWebhookEventMutation = graphql(`
     redeliverWebhookEvent(webhookId: $webhookId, eventId: $eventId) {
       ...AdminWebhookDelivery
     }
+  }
+`);
+
+// ---------------------------------------------------------------------------------------------
+// The desk's composer, search, unread and timers (issue 20).
+
+/**
+ * What the desk needs to know once per session: the SLA (the countdown's amber), how long before
+ * idle means away, and the server's length limits (the composer's counter, the search box).
+ */
+export const DeskSettingsQuery = graphql(`
+  query DeskSettings {
+    workspace {
+      id
+      slaFirstResponseSeconds
+      awayAfterIdleSeconds
+    }
+    limits {
+      messageMaxLength
+      noteMaxLength
+      cannedResponseMaxLength
+      searchMaxLength
+    }
+  }
+`);
+
+/** Conversations by customer, message or note text, with the inbox's filters (issue 20). */
+export const SearchConversationsQuery = graphql(`
+  query SearchConversations($text: String!, $first: Int!, $after: Cursor, $where: ConversationWhereInput) {
+    searchConversations(text: $text, first: $first, after: $after, where: $where) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...QueueConversation
+        }
+      }
+    }
+  }
+`);
+
+/** The viewer read the conversation up to its latest customer message (unread turns false). */
+export const MarkConversationReadMutation = graphql(`
+  mutation MarkConversationRead($id: ID!) {
+    markConversationRead(id: $id) {
+      id
+      version
+      unread
+    }
+  }
+`);
+
+export const CannedResponseFieldsFragment = graphql(`
+  fragment CannedResponseFields on CannedResponse {
+    id
+    shortcut
+    title
+    text
+    shared
+    updatedAt
+    owner {
+      id
+      name
+    }
+  }
+`);
+
+/** The canned responses matching a #token or the picker's search, rendered for the conversation. */
+export const CannedSuggestionsQuery = graphql(`
+  query CannedSuggestions($text: String, $conversationId: ID!) {
+    cannedResponses(text: $text) {
+      ...CannedResponseFields
+      rendered(conversationId: $conversationId)
+    }
+  }
+`);
+
+/** Every canned response the viewer may use (managing them: admins the shared ones, everyone their own). */
+export const CannedResponsesQuery = graphql(`
+  query CannedResponses {
+    cannedResponses {
+      ...CannedResponseFields
+    }
+    cannedResponsePlaceholders {
+      token
+      description
+    }
+    limits {
+      cannedResponseMaxLength
+    }
+  }
+`);
+
+export const CreateCannedResponseMutation = graphql(`
+  mutation CreateCannedResponse($input: CreateCannedResponseInput!) {
+    createCannedResponse(input: $input) {
+      ...CannedResponseFields
+    }
+  }
+`);
+
+export const UpdateCannedResponseMutation = graphql(`
+  mutation UpdateCannedResponse($id: ID!, $input: UpdateCannedResponseInput!) {
+    updateCannedResponse(id: $id, input: $input) {
+      ...CannedResponseFields
+    }
+  }
+`);
+
+export const DeleteCannedResponseMutation = graphql(`
+  mutation DeleteCannedResponse($id: ID!) {
+    deleteCannedResponse(id: $id)
   }
 `);

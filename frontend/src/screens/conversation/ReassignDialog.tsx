@@ -4,9 +4,8 @@ import { AssigneesQuery, ReassignConversationMutation } from '../../api/operatio
 import { describeError } from '../../api/errors';
 import { AgentPicker } from '../../components/AgentPicker';
 import type { ConversationDetailFragment } from '../../gql/graphql';
-import { canSupervise } from '../../roles';
 import { handoverCandidates } from '../../transfer';
-import { useAgentLoads, useEvery } from './useAgentLoads';
+import { useEvery } from './useEvery';
 
 interface ReassignDialogProps {
   conversationId: string;
@@ -18,16 +17,11 @@ interface ReassignDialogProps {
   onReassigned: (c: ConversationDetailFragment) => void;
 }
 
-/** What agents see instead of load: the schema has no Agent.load they may read. */
-export const LOAD_HINT = 'Shown: presence and capacity on this channel. Supervisors also see how many each owns now.';
-
 /** Reassign with a handoff note (C4): the new owner is told live, with the note. */
 export function ReassignDialog({ conversationId, customerName, channel, viewer, onClose, onReassigned }: ReassignDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [agents, reexecute] = useQuery({ query: AssigneesQuery, requestPolicy: 'network-only' });
-  const supervise = canSupervise(viewer.role);
-  const loads = useAgentLoads(supervise);
   useEvery(useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]));
   const [{ fetching }, reassign] = useMutation(ReassignConversationMutation);
   const [agentId, setAgentId] = useState('');
@@ -45,9 +39,9 @@ export function ReassignDialog({ conversationId, customerName, channel, viewer, 
     () =>
       handoverCandidates(
         (agents.data?.agents.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])),
-        { viewerId: viewer.id, channel, loads },
+        { viewerId: viewer.id, channel },
       ),
-    [agents.data, viewer.id, channel, loads],
+    [agents.data, viewer.id, channel],
   );
 
   const submit = async (event: FormEvent) => {
@@ -78,7 +72,6 @@ export function ReassignDialog({ conversationId, customerName, channel, viewer, 
           value={agentId}
           onChange={setAgentId}
           loading={agents.fetching && !agents.data}
-          hint={loads ? undefined : LOAD_HINT}
           invalid={Boolean(failure) && !agentId}
           errorId={errorId}
         />

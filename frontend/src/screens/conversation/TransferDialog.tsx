@@ -4,10 +4,8 @@ import { TransferConversationMutation, TransferTargetsQuery } from '../../api/op
 import { describeError } from '../../api/errors';
 import { AgentPicker } from '../../components/AgentPicker';
 import type { ConversationDetailFragment } from '../../gql/graphql';
-import { canSupervise } from '../../roles';
 import { handoverCandidates, transferVariables, type TransferForm, type TransferTarget } from '../../transfer';
-import { LOAD_HINT } from './ReassignDialog';
-import { useAgentLoads, useEvery } from './useAgentLoads';
+import { useEvery } from './useEvery';
 
 interface TransferDialogProps {
   conversationId: string;
@@ -28,7 +26,6 @@ export function TransferDialog({ conversationId, customerName, channel, viewer, 
   const teamRef = useRef<HTMLSelectElement>(null);
   const id = useId();
   const [targets, reexecute] = useQuery({ query: TransferTargetsQuery, requestPolicy: 'network-only' });
-  const loads = useAgentLoads(canSupervise(viewer.role));
   useEvery(useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]));
   const [{ fetching }, transfer] = useMutation(TransferConversationMutation);
   const [form, setForm] = useState<TransferForm>({ target: 'agent', agentId: '', teamId: '', note: '' });
@@ -46,9 +43,9 @@ export function TransferDialog({ conversationId, customerName, channel, viewer, 
     () =>
       handoverCandidates(
         (targets.data?.agents.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])),
-        { viewerId: viewer.id, channel, loads, clientUsers: viewer.role === 'SUPER_ADMIN' },
+        { viewerId: viewer.id, channel, clientUsers: viewer.role === 'SUPER_ADMIN' },
       ),
-    [targets.data, viewer.id, viewer.role, channel, loads],
+    [targets.data, viewer.id, viewer.role, channel],
   );
   const teams = targets.data?.teams ?? [];
   const loading = targets.fetching && !targets.data;
@@ -104,8 +101,7 @@ export function TransferDialog({ conversationId, customerName, channel, viewer, 
               value={form.agentId}
               onChange={(agentId) => setForm((f) => ({ ...f, agentId }))}
               loading={loading}
-              hint={loads ? undefined : LOAD_HINT}
-              invalid={invalid}
+                  invalid={invalid}
               errorId={errorId}
             />
             <p className="hint">They see it in their My Queue right away, with your note.</p>

@@ -63,7 +63,7 @@ export function SettingsSection({ settings, onSaved }: SettingsSectionProps) {
     const problem = problems[s.key];
     const value = form[s.key];
     const seconds = s.type === 'number' && s.unit === 'seconds' && /^\d+$/.test(String(value)) ? duration(Number(value)) : '';
-    const hint = s.hint ?? (seconds ? `That is ${seconds}.` : '');
+    const hint = [s.hint, seconds ? `That is ${seconds}.` : ''].filter(Boolean).join(' ');
     const described = [hint ? `${fieldId}-hint` : '', problem ? `${fieldId}-error` : ''].filter(Boolean).join(' ') || undefined;
     if (s.type === 'boolean') {
       return (

@@ -21,6 +21,7 @@ const ws: WorkspaceSettingsFragment = {
   wrapUpEnabled: false,
   customerInactivitySeconds: 1800,
   slaFirstResponseSeconds: 300,
+  awayAfterIdleSeconds: 600,
 };
 
 describe('workspace settings', () => {

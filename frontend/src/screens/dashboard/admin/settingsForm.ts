@@ -69,6 +69,20 @@ export const SETTING_GROUPS: ReadonlyArray<{ title: string; settings: readonly S
       { key: 'auditRetentionDays', type: 'number', label: 'Keep the audit log for', min: 1, max: 3650, unit: 'days' },
     ],
   },
+  {
+    title: 'Agents',
+    settings: [
+      {
+        key: 'awayAfterIdleSeconds',
+        type: 'number',
+        label: 'Set an online agent away after idle',
+        hint: 'No keyboard or mouse activity in the workspace for this long sets an online agent Away, and tells them. 0: never.',
+        min: 0,
+        max: 24 * 3600,
+        unit: 'seconds',
+      },
+    ],
+  },
 ];
 
 export const SETTINGS: readonly Setting[] = SETTING_GROUPS.flatMap((g) => g.settings);
