@@ -14,6 +14,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/metrics"
 	"switchboard/internal/routing"
 )
 
@@ -22,7 +23,8 @@ import (
 // conversation is UNCLAIMED to humans: claiming takes it from the bot and pauses the bot (C1, I5).
 // Pools (C7), the workspace's self-assignment policy (C10) and the caps (C6, R2) apply; force lets
 // a supervisor past the caps, audited (SPEC §12).
-func (d *Desk) Claim(ctx context.Context, id int, force bool) (*ent.Conversation, error) {
+func (d *Desk) Claim(ctx context.Context, id int, force bool) (c *ent.Conversation, err error) {
+	defer func() { metrics.Operation(metrics.Claim, err) }()
 	if !force {
 		if c, ok, err := d.hotClaim(ctx, id); ok {
 			return c, err
@@ -133,7 +135,8 @@ func (o *op) overridable(err error, agentID int, force bool) error {
 
 // Release returns the viewer's conversation to the queue, UNCLAIMED, and releases the viewer's
 // lock on it (C4).
-func (d *Desk) Release(ctx context.Context, id int) (*ent.Conversation, error) {
+func (d *Desk) Release(ctx context.Context, id int) (c *ent.Conversation, err error) {
+	defer func() { metrics.Operation(metrics.Release, err) }()
 	if c, ok, err := d.hotRelease(ctx, id); ok {
 		return c, err
 	}
@@ -151,7 +154,8 @@ func (d *Desk) Release(ctx context.Context, id int) (*ent.Conversation, error) {
 
 // ForceRelease lets a supervisor or admin take a claim back (C8: stale claims), with the owner's
 // lock.
-func (d *Desk) ForceRelease(ctx context.Context, id int) (*ent.Conversation, error) {
+func (d *Desk) ForceRelease(ctx context.Context, id int) (c *ent.Conversation, err error) {
+	defer func() { metrics.Operation(metrics.ForceRelease, err) }()
 	if _, err := auth.Require(ctx, enum.RoleSupervisor, "force-release conversations"); err != nil {
 		return nil, err
 	}
@@ -298,6 +302,7 @@ func (d *Desk) BulkClaim(ctx context.Context, ids []int) ([]BulkResult, error) {
 	for i, id := range ids {
 		out[i].ConversationID = id
 		c, err := d.run(ctx, id, nil, func(o *op) error { return o.claim(false, false) })
+		metrics.Operation(metrics.BulkClaim, err)
 		if err != nil {
 			f, ok := fault.As(err)
 			if !ok {

@@ -16,6 +16,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/metrics"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
@@ -230,6 +231,7 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 		}
 	}
 	hotDecided.Add(int64(len(entries)))
+	metrics.HotBatch(len(batch), len(entries))
 	if len(entries) > 0 {
 		hotBatches.Add(1)
 		d.bus.Announce(entries)

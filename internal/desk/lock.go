@@ -7,6 +7,7 @@ import (
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/metrics"
 )
 
 // Open is a human opening a conversation (L3, L4): it releases the viewer's lock elsewhere
@@ -53,7 +54,8 @@ func (d *Desk) Close(ctx context.Context, id int) (*ent.Conversation, error) {
 // Steal takes the lock from whoever holds it, in one step (L5): the stealer's previous lock is
 // released (L2) and the robbed holder is the event's subject, so they are told. Stealing from a bot
 // is a takeover: ownership comes too, as with a claim (C1, I2).
-func (d *Desk) Steal(ctx context.Context, id int) (*ent.Conversation, error) {
+func (d *Desk) Steal(ctx context.Context, id int) (c *ent.Conversation, err error) {
+	defer func() { metrics.Operation(metrics.Steal, err) }()
 	return d.run(ctx, id, nil, func(o *op) error {
 		if !o.human() {
 			return fault.New(fault.Forbidden, "bots take conversations by ownership, not by stealing locks (L7)")

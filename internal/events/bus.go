@@ -15,6 +15,7 @@ import (
 	"switchboard/ent/event"
 	"switchboard/ent/workspace"
 	"switchboard/internal/fault"
+	"switchboard/internal/metrics"
 	"switchboard/internal/tenant"
 )
 
@@ -153,6 +154,7 @@ func (b *Bus) Run(ctx context.Context) {
 				err = b.read(ctx, ws)
 			}
 			if err != nil && ctx.Err() == nil {
+				metrics.BusFailed()
 				slog.Error("event bus: read", "workspace", ws, "err", err)
 				b.mu.Lock()
 				b.wake[ws] = true
@@ -343,6 +345,7 @@ func (s *Subscription) offer(e *ent.Event) {
 	select {
 	case s.C <- e:
 	default:
+		metrics.SubscriberDropped()
 		s.closeLocked(ErrSlow)
 	}
 }

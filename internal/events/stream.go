@@ -8,6 +8,7 @@ import (
 	"switchboard/ent"
 	"switchboard/ent/event"
 	"switchboard/internal/fault"
+	"switchboard/internal/metrics"
 	"switchboard/internal/tenant"
 )
 
@@ -136,6 +137,7 @@ func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int6
 				continue
 			}
 			last = seqOf(e)
+			metrics.DeliveredToSubscriber(e.CreatedAt)
 			if !emit(e) {
 				return sub.Err() // set when emit gave up because the bus dropped the subscriber
 			}

@@ -67,6 +67,9 @@ type Config struct {
 	// WebhooksAllowPrivate lets webhooks target loopback and private addresses
 	// (WEBHOOKS_ALLOW_PRIVATE); the delivery worker must be given the same.
 	WebhooksAllowPrivate bool
+	// BacklogFresh is how long /metrics serves the queue, timer and webhook backlog it read
+	// before it reads them again (default 10 s; docs/metrics.md).
+	BacklogFresh time.Duration
 }
 
 // Deps are what the handler serves.
@@ -116,6 +119,9 @@ func (c *Config) defaults() {
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 12 * time.Hour
 	}
+	if c.BacklogFresh == 0 {
+		c.BacklogFresh = 10 * time.Second
+	}
 }
 
 // Handler is the whole HTTP handler.
@@ -144,6 +150,7 @@ func New(cfg Config, deps Deps) *Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
+	registerDeskMetrics(reg, cfg, deps)
 
 	out := &Handler{sockets: newOpenSockets()}
 	mux := http.NewServeMux()

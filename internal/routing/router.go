@@ -19,6 +19,7 @@ import (
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/team"
 	"switchboard/internal/events"
+	"switchboard/internal/metrics"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
@@ -120,6 +121,7 @@ func (r *Router) Run(ctx context.Context, sweep time.Duration) {
 		r.mu.Unlock()
 		for ws := range todo {
 			if _, err := r.Dispatch(ctx, ws); err != nil && ctx.Err() == nil {
+				metrics.RoutingFailed()
 				slog.WarnContext(ctx, "routing: dispatch", "workspace", ws, "err", err)
 				r.Kick(ws) // try again; a deadlock victim or a blip
 				time.Sleep(50 * time.Millisecond)
@@ -163,9 +165,11 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 	r.mu.Lock()
 	gen := r.loadGen[wsID]
 	r.mu.Unlock()
-	var pairs []Pair
+	var pairs, done []Pair
+	var at time.Time
 	verified := map[int]AgentLoad{} // the chosen agents' loads, counted under their row locks
 	err = storage.InTx(ctx, r.client, func(tx *ent.Tx) error {
+		done = nil // InTx may run this again
 		if r.rowLocks {
 			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", advisoryRouting<<48|int64(wsID)); err != nil {
 				return fmt.Errorf("routing lock: %w", err)
@@ -201,10 +205,16 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 			return err
 		}
 		n, err = r.assign(ctx, tx, ws, pairs, now)
+		done, at = pairs, now
 		return err
 	})
 	if err != nil {
 		return 0, false, false, err
+	}
+	for _, p := range done { // arrival to assignment, once committed
+		if p.Conversation.QueuedSince != nil {
+			metrics.Assigned(p.Conversation.Channel, at.Sub(*p.Conversation.QueuedSince))
+		}
 	}
 	r.assigned(wsID, gen, pairs, verified, misjudged)
 	return n, more, misjudged, nil

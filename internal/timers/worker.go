@@ -15,6 +15,7 @@ import (
 	"switchboard/ent/conversation"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/timer"
+	"switchboard/internal/metrics"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
@@ -174,9 +175,12 @@ func (f *failure) Unwrap() error { return f.err }
 // fireBatch claims up to a batch of due timers and fires them in one transaction. When a handler
 // fails, the transaction is rolled back and failed says which timer; fired is then 0.
 func (w *Worker) fireBatch(ctx context.Context, kinds []enum.TimerKind, size int) (fired, claimed int, failed *failure, err error) {
+	var done []*ent.Timer
+	var at time.Time
 	err = storage.InTx(ctx, w.db.Client, func(tx *ent.Tx) error {
-		fired, claimed = 0, 0 // InTx may run this again
+		fired, claimed, done = 0, 0, nil // InTx may run this again
 		now := w.now().UTC()
+		at = now
 		ts, err := w.claim(ctx, tx, now, kinds, size)
 		if err != nil {
 			return err
@@ -200,14 +204,19 @@ func (w *Worker) fireBatch(ctx context.Context, kinds []enum.TimerKind, size int
 				return &failure{timer: t, err: err}
 			}
 			fired++
+			done = append(done, t)
 		}
 		return nil
 	})
 	var f *failure
 	switch {
 	case err == nil:
+		for _, t := range done {
+			metrics.TimerFired(t.Kind, t.DueAt, at)
+		}
 		return fired, claimed, nil, nil
 	case errors.As(err, &f) && ctx.Err() == nil:
+		metrics.TimerFailed(f.timer.Kind)
 		return 0, claimed, f, nil
 	default:
 		return 0, claimed, nil, err

@@ -23,6 +23,7 @@ import (
 	"switchboard/ent/webhook"
 	"switchboard/ent/webhookdelivery"
 	"switchboard/internal/events"
+	"switchboard/internal/metrics"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
@@ -354,7 +355,7 @@ func (w *Worker) attempt(ctx context.Context, d *ent.WebhookDelivery) {
 	req.Header.Set(HeaderDelivery, strconv.Itoa(d.ID))
 	req.Header.Set(HeaderSignature, Sign(h.Secret, start, body))
 	resp, err := w.client.Do(req)
-	o := outcome{latency: time.Since(start)}
+	o := outcome{latency: time.Since(start), written: e.CreatedAt}
 	switch {
 	case ctx.Err() != nil:
 		return // shutting down: unknown whether it arrived; the lease expires and it goes again
@@ -382,7 +383,8 @@ type outcome struct {
 	code    int
 	err     string
 	latency time.Duration
-	final   bool // give up now
+	final   bool      // give up now
+	written time.Time // the event's (delivery lag), when it was read
 }
 
 // record writes an attempt's outcome on the delivery (if the lease is still this worker's) and
@@ -391,8 +393,9 @@ func (w *Worker) record(ctx context.Context, h *ent.Webhook, d *ent.WebhookDeliv
 	now := time.Now()
 	ws := tenant.WithWorkspace(context.WithoutCancel(ctx), h.WorkspaceID)
 	var disabled bool
+	var result string // for metrics: what this attempt came to, once recorded
 	err := storage.InTx(ws, w.db.Client, func(tx *ent.Tx) error {
-		disabled = false
+		disabled, result = false, ""
 		u := tx.WebhookDelivery.Update().Where(webhookdelivery.ID(d.ID), webhookdelivery.LockedBy(w.opts.ID),
 			webhookdelivery.StatusEQ(enum.DeliveryPending)).AddAttempts(1).ClearLockedBy().ClearLockedUntil()
 		if o.code != 0 {
@@ -403,16 +406,20 @@ func (w *Worker) record(ctx context.Context, h *ent.Webhook, d *ent.WebhookDeliv
 		}
 		if o.ok {
 			u.SetStatus(enum.DeliveryDelivered).SetDeliveredAt(now).ClearLastError()
+			result = metrics.Delivered
 		} else {
 			u.SetLastError(truncateErr(o.err))
 			if o.final || now.Sub(d.CreatedAt) >= w.opts.RetryFor {
 				u.SetStatus(enum.DeliveryFailed)
+				result = metrics.Failed
 			} else {
 				u.SetNextAttemptAt(now.Add(Backoff(d.Attempts+1, w.opts.FirstBackoff, w.opts.MaxBackoff)))
+				result = metrics.Retry
 			}
 		}
 		n, err := u.Save(ws)
 		if err != nil || n == 0 { // the lease was lost to another instance: its outcome counts
+			result = ""
 			return err
 		}
 		if o.ok {
@@ -451,6 +458,8 @@ func (w *Worker) record(ctx context.Context, h *ent.Webhook, d *ent.WebhookDeliv
 	})
 	if err != nil {
 		slog.WarnContext(ctx, "webhooks: record attempt", "delivery", d.ID, "err", err)
+	} else if result != "" {
+		metrics.WebhookAttempt(result, o.latency, o.written)
 	}
 	if disabled {
 		slog.WarnContext(ctx, "webhooks: endpoint disabled", "workspace", h.WorkspaceID, "webhook", h.ID, "url", h.URL)
