@@ -13,7 +13,7 @@
 //      smaller laptop screen.
 // Screenshots of the main screens go to test-results/.
 
-import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, overlaps, screenshot, signIn } from './lib.mjs';
+import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, overlaps, screenshot, signIn, staleSends } from './lib.mjs';
 
 const PASSWORD = 'switchboard';
 const LOCK_VISIBLE_MS = 1_000; // SPEC §7 E5
@@ -158,15 +158,21 @@ export async function twoAgents(base) {
     await row(ben.page, 'Lucas Silva').getByRole('button').click();
     await banner.getByText('Ana Alvarez is replying to this conversation.').waitFor({ timeout: UI_TIMEOUT_MS });
 
-    // Ana's send fails (over the 10,000 characters a reply may have): an error under her composer.
-    const anaError = ana.page.locator('.conversation-pane > [role="alert"]');
+    // Ana's reply over the 10,000 characters a reply may have: the counter says the limit and Send
+    // is off before anything is sent.
     await anaReply.fill('x'.repeat(10_001));
-    await ana.page.getByRole('button', { name: 'Send' }).click();
-    await ana.page.waitForFunction(() => document.querySelector('.conversation-pane > [role="alert"]')?.textContent?.trim(), null, {
-      timeout: UI_TIMEOUT_MS,
-    });
+    await ana.page.locator('.composer-error').getByText('Too long: at most 10,000 characters').waitFor({ timeout: UI_TIMEOUT_MS });
+    if (!(await ana.page.locator('.composer').getByRole('button', { name: 'Send' }).isDisabled())) throw new Error('Send stays on over the limit');
     await anaReply.fill('');
-    log(`Ana's too-long reply was refused: "${(await anaError.textContent())?.trim()}"`);
+    // A reply written over a change Ana has not seen (an older expectedVersion, SPEC §9): CONFLICT,
+    // said in her composer, the draft kept.
+    const stale = await staleSends(ana.page);
+    await anaReply.fill('One moment please');
+    await ana.page.locator('.composer').getByRole('button', { name: 'Send' }).click();
+    await ana.page.locator('.composer-error').getByText('The conversation changed — review before sending').waitFor({ timeout: UI_TIMEOUT_MS });
+    await stale.stop();
+    if ((await anaReply.inputValue()) !== 'One moment please') throw new Error('the draft went with the CONFLICT');
+    log(`Ana's too-long reply was stopped by the counter; a stale one said "${(await ana.page.locator('.composer-error').textContent())?.trim()}"`);
 
     // 3. Ben steals; Ana is told and her view turns read-only, naming Ben (L5).
     await banner.getByRole('button', { name: 'Steal' }).click();
@@ -181,7 +187,7 @@ export async function twoAgents(base) {
     if (await ana.page.getByTestId('toast').filter({ hasText: 'took over' }).count()) throw new Error('the steal notification says "took over"');
     await ana.page.getByTestId('readonly-banner').getByText('Ben Brooks is replying to this conversation.').waitFor({ timeout: UI_TIMEOUT_MS });
     // The old error went with the lock: nothing stale under the new read-only banner.
-    await ana.page.waitForFunction(() => !document.querySelector('.conversation-pane > [role="alert"]')?.textContent?.trim(), null, {
+    await ana.page.waitForFunction(() => !document.querySelector('.composer-error')?.textContent?.trim(), null, {
       timeout: UI_TIMEOUT_MS,
     });
     // The notification never covers the composer, Send or the conversation's actions.

@@ -317,3 +317,22 @@ export async function checkAccessibility(page, where) {
   }
   log(`accessibility: no WCAG 2.1 AA violations on ${where}`);
 }
+
+/**
+ * Makes the page's replies (SendMessage) go with an expectedVersion one older than it saw, as if
+ * the conversation had changed meanwhile: the server answers CONFLICT (SPEC §9). stop() ends it.
+ */
+export async function staleSends(page) {
+  const handler = async (route) => {
+    const request = route.request();
+    const body = request.method() === 'POST' ? request.postDataJSON() : null;
+    if (body && /^\s*mutation SendMessage\b/.test(body.query ?? '') && typeof body.variables?.expectedVersion === 'number') {
+      body.variables.expectedVersion -= 1;
+      await route.continue({ postData: JSON.stringify(body) });
+      return;
+    }
+    await route.continue();
+  };
+  await page.route('**/query', handler);
+  return { stop: () => page.unroute('**/query', handler) };
+}

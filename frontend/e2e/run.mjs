@@ -1,5 +1,6 @@
 // The end-to-end tests (npm run e2e): one server (see lib.mjs), one Chromium, the tests one after
 // the other; the browser tests drive the workspace, the Node tests speak to the API directly.
+// `npm run e2e -- word …` runs the tests whose name holds one of the words.
 // The last line printed is "N passed, M failed"; the exit code is non-zero on failure.
 
 import { mkdir, readdir, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { interventionQueue } from './interventions.mjs';
 import { supervisorDashboard } from './dashboard.mjs';
 import { persistedQueries } from './persisted.mjs';
 import { webhooksAdmin } from './webhooks.mjs';
+import { shift } from './shift.mjs';
 import { integrationExample } from './example.mjs';
 
 const tests = [
@@ -26,10 +28,18 @@ const tests = [
     'a supervisor sees the dashboard figures change after a claim; resume from the cursor; force-release; an admin edits capacity',
     supervisorDashboard,
   ],
+  [
+    'a shift: canned responses managed, online, routed, / search, #canned reply, internal note, counter and limit, conflict, drafts, unread, countdown, pend, resolve, the next one, alerts, away after idle',
+    shift,
+  ],
   ['webhooks: an admin registers a loopback receiver, the secret shows once, a test event arrives signed, redeliver, pause, delete', webhooksAdmin],
   ["docs/integrations.md's graphql-ws example (no browser): live, resumed after a cut without a gap or a repeat, stopped by a revoked key", integrationExample],
   ['persisted queries with urql (no browser): a miss, the query with its hash, then a hit, by POST and by GET', persistedQueries],
 ];
+
+// `npm run e2e -- shift layout` runs only the tests whose name contains one of the words.
+const only = process.argv.slice(2).map((w) => w.toLowerCase());
+const chosen = only.length ? tests.filter(([name]) => only.some((w) => name.toLowerCase().includes(w))) : tests;
 
 const started = Date.now();
 let passed = 0;
@@ -40,7 +50,7 @@ try {
     if (name.startsWith('failure')) await rm(join(resultsDir, name), { force: true });
   }
   const base = await startServer();
-  for (const [name, test] of tests) {
+  for (const [name, test] of chosen) {
     const t0 = Date.now();
     try {
       await test(base);

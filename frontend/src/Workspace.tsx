@@ -1,10 +1,10 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useClient, useMutation, useQuery } from 'urql';
-import { CloseConversationMutation, LogoutMutation, MeQuery } from './api/operations';
+import { CloseConversationMutation, DeskSettingsQuery, LogoutMutation, MarkConversationReadMutation, MeQuery } from './api/operations';
 import { describeError } from './api/errors';
 import { AppHeader } from './components/AppHeader';
 import { usePresence } from './components/PresenceSwitch';
-import { NotificationsMenu, Toasts } from './components/Notifications';
+import { AlertsSwitch, NotificationsMenu, Toasts } from './components/Notifications';
 import { ShortcutHelp } from './components/ShortcutHelp';
 import { useLive } from './live/useLive';
 import { useNotifications, type Notification } from './live/useNotifications';
@@ -14,6 +14,12 @@ import { promptKey, showPresencePrompt } from './presence';
 import { canAdminister, canSupervise } from './roles';
 import { DESK, allowedRoute, formatRoute, parseRoute, refusedRoute, type DashboardTab, type Route } from './route';
 import { ShortcutContext, useShortcutListener, type ShortcutRegistry } from './useShortcuts';
+import { draftStore } from './composer/drafts';
+import { DeskContext, type Desk } from './desk';
+import { idleWords } from './idle';
+import { markRead, type ReadMarks } from './unread';
+import { useAlerts } from './useAlerts';
+import { useAwayAfterIdle } from './useAwayAfterIdle';
 
 // The dashboard is for supervisors and above: it loads (as its own chunk) only when they open it.
 const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen'));
@@ -59,8 +65,37 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
     return () => void registry.delete('help');
   }, [registry]);
 
+  // The desk's shared state (issue 20): settings and limits (read once), read marks, drafts.
+  const [deskSettings] = useQuery({ query: DeskSettingsQuery });
+  const [marks, setMarks] = useState<ReadMarks>(() => new Map());
+  const markReadNow = useCallback(
+    (id: string) => {
+      void client
+        .mutation(MarkConversationReadMutation, { id })
+        .toPromise()
+        .then((result) => {
+          const c = result.data?.markConversationRead;
+          if (c) setMarks((m) => markRead(m, c.id, c.version));
+        });
+    },
+    [client],
+  );
+  const desk: Desk = useMemo(
+    () => ({
+      slaSeconds: deskSettings.data?.workspace.slaFirstResponseSeconds ?? null,
+      limits: deskSettings.data?.limits ?? null,
+      marks,
+      markRead: markReadNow,
+      drafts: draftStore(meId ?? ''),
+    }),
+    [deskSettings.data, marks, markReadNow, meId],
+  );
+  const idle = useAwayAfterIdle(presence, deskSettings.data?.workspace.awayAfterIdleSeconds ?? null);
+  const alerts = useAlerts();
+
   const dismissToast = useCallback((cursor: string) => setToasts((list) => list.filter((n) => n.cursor !== cursor)), []);
   const notifications = useNotifications((n) => {
+    alerts.notify(n);
     setToasts((list) => [n, ...list.filter((t) => t.cursor !== n.cursor)].slice(0, 3));
     window.setTimeout(() => dismissToast(n.cursor), TOAST_MS);
   });
@@ -174,6 +209,7 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
   };
   const onDashboard = route.view === 'dashboard';
   return (
+    <DeskContext.Provider value={desk}>
     <ShortcutContext.Provider value={registry}>
       <div className="app-shell">
         <a className="skip-link" href="#main">
@@ -206,6 +242,7 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
               onDismiss={notifications.dismiss}
               onRead={notifications.markRead}
               onClear={notifications.clear}
+              settings={<AlertsSwitch enabled={alerts.enabled} permission={alerts.permission} onChange={(on) => void alerts.setOn(on)} />}
             />
           }
         />
@@ -221,6 +258,23 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
                 </button>
                 <button type="button" className="link" onClick={dismissPrompt}>
                   Not now
+                </button>
+              </span>
+            </div>
+          ) : null}
+        </div>
+        <div role="status" className="presence-prompt-slot">
+          {idle.idleSeconds !== null && presence.presence === 'AWAY' ? (
+            <div className="presence-prompt idle-notice" data-testid="idle-notice">
+              <p>
+                <strong>You were set to Away after {idleWords(idle.idleSeconds)} idle.</strong> Routing gives you nothing new while you're away.
+              </p>
+              <span className="presence-prompt-actions">
+                <button type="button" className="small" onClick={() => void presence.change('ONLINE')} disabled={presence.saving}>
+                  {presence.saving ? 'Going online…' : 'Go online'}
+                </button>
+                <button type="button" className="link" onClick={idle.dismiss}>
+                  Dismiss
                 </button>
               </span>
             </div>
@@ -290,5 +344,6 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
         {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
       </div>
     </ShortcutContext.Provider>
+    </DeskContext.Provider>
   );
 }

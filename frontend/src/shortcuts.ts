@@ -23,6 +23,7 @@ export type ShortcutAction =
   | 'tabMine'
   | 'tabInterventions'
   | 'help'
+  | 'search'
   | 'leaveField';
 
 export interface Shortcut {
@@ -52,6 +53,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['1'], action: 'tabUnclaimed', label: 'Unclaimed inbox' },
   { keys: ['2'], action: 'tabMine', label: 'My Queue' },
   { keys: ['3'], action: 'tabInterventions', label: 'Interventions (waiting for a human)' },
+  { keys: ['/'], action: 'search', label: 'Search conversations (Esc clears the search)' },
   { keys: ['?'], action: 'help', label: 'Show these shortcuts' },
 ];
 

@@ -158,7 +158,18 @@ describe('describeError with what the server names', () => {
   });
 
   it('explains a stale version when replying', () => {
-    expect(describeError(ext('CONFLICT', { currentVersion: 9 }), 'send')).toMatch(/changed while you were writing/);
+    expect(describeError(ext('CONFLICT', { currentVersion: 9 }), 'send')).toMatch(/^The conversation changed — review before sending\./);
+  });
+
+  it('says the limit of a text that is too long (BAD_USER_INPUT with extensions.maxLength)', () => {
+    const long: ApiError = {
+      graphQLErrors: [{ message: 'text is 10001 characters long; the limit is 10000', extensions: { code: 'BAD_USER_INPUT', field: 'text', maxLength: 10000 } }],
+    };
+    expect(describeError(long, 'send')).toBe('Too long: at most 10,000 characters.');
+    expect(describeError(long)).toBe('Too long: at most 10,000 characters.');
+    // an empty text carries the limit too, and is not "too long"
+    const empty: ApiError = { graphQLErrors: [{ message: 'text is empty: write 1 to 5000 characters', extensions: { code: 'BAD_USER_INPUT', maxLength: 5000 } }] };
+    expect(describeError(empty)).not.toMatch(/Too long/);
   });
 
   it('says which limit was hit, for the viewer or for the agent it is given to', () => {

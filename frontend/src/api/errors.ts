@@ -261,6 +261,10 @@ function specific(code: ErrorCode, ext: Readonly<Record<string, unknown>>, conte
   const owner = agentRef(ext.owner)?.name;
   const channel = typeof ext.channel === 'string' ? (channelWords[ext.channel] ?? ext.channel) : undefined;
   const them = context === 'reassign' || context === 'transfer';
+  // A text over the server's limit (a reply, a note, a canned response): the limit, in words.
+  if (code === 'BAD_USER_INPUT' && typeof ext.maxLength === 'number' && /\blimit is\b|too long|characters long/i.test(message)) {
+    return `Too long: at most ${ext.maxLength.toLocaleString('en-US')} characters.`;
+  }
   switch (code) {
     case 'LOCKED':
       if (holder) return `${holder} is replying to this conversation. Steal the lock to act on it.`;
@@ -268,7 +272,7 @@ function specific(code: ErrorCode, ext: Readonly<Record<string, unknown>>, conte
       return undefined;
     case 'CONFLICT':
       if (context === 'send') {
-        return 'The conversation changed while you were writing. Read the latest messages, then send again.';
+        return 'The conversation changed — review before sending. Your draft is kept: read the latest messages, then send again.';
       }
       if (owner && context === 'takeover') return `${owner} took this conversation over first.`;
       if (owner) return `${owner} already claimed this conversation.`;

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { describeNotification } from '../live/notifications';
 import type { Notification } from '../live/useNotifications';
 import { fullTime, shortTime } from '../format';
@@ -10,6 +10,8 @@ interface NotificationsProps {
   onDismiss: (cursor: string) => void;
   onRead: () => void;
   onClear: () => void;
+  /** The alerts' switch (sound and desktop notifications), at the panel's foot. */
+  settings?: ReactNode;
 }
 
 function Body({ n }: { n: Notification }) {
@@ -22,7 +24,7 @@ function Body({ n }: { n: Notification }) {
 }
 
 /** The bell in the header: everything the viewer was told, newest first. */
-export function NotificationsMenu({ items, unread, onOpen, onDismiss, onRead, onClear }: NotificationsProps) {
+export function NotificationsMenu({ items, unread, onOpen, onDismiss, onRead, onClear, settings }: NotificationsProps) {
   const [open, setOpen] = useState(false);
   const id = useId();
   const panel = useRef<HTMLDivElement>(null);
@@ -101,7 +103,32 @@ export function NotificationsMenu({ items, unread, onOpen, onDismiss, onRead, on
             </li>
           ))}
         </ul>
+        {settings ? <div className="notifications-settings">{settings}</div> : null}
       </div>
+    </div>
+  );
+}
+
+interface AlertsSwitchProps {
+  enabled: boolean;
+  permission: string;
+  onChange: (on: boolean) => void;
+}
+
+/** Sound and desktop notifications: off by default; turning them on asks the browser for permission. */
+export function AlertsSwitch({ enabled, permission, onChange }: AlertsSwitchProps) {
+  const id = useId();
+  return (
+    <div className="alerts-switch">
+      <label>
+        <input type="checkbox" checked={enabled} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${id}-hint`} />
+        Sound and desktop alerts
+      </label>
+      <p id={`${id}-hint`} className="hint">
+        {enabled && permission === 'denied'
+          ? 'Sound only: the browser blocks desktop notifications for this site.'
+          : 'For conversations assigned to you, a stolen lock, and customer replies in your conversations.'}
+      </p>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cannedTokenAt, insertAt, moveSuggestion, replaceToken } from './canned';
+import { cannedFormProblems, cannedTokenAt, insertAt, moveSuggestion, normalShortcut, replaceToken } from './canned';
 
 describe('cannedTokenAt', () => {
   it('finds the #token the caret is in, lower-cased', () => {
@@ -43,5 +43,20 @@ describe('moveSuggestion', () => {
     expect(moveSuggestion(2, 3, 1)).toBe(0);
     expect(moveSuggestion(0, 3, -1)).toBe(2);
     expect(moveSuggestion(0, 0, 1)).toBe(-1);
+  });
+});
+
+describe('cannedFormProblems', () => {
+  it('accepts a shortcut typed with # or capitals, as the server stores it', () => {
+    expect(normalShortcut(' #Thanks ')).toBe('thanks');
+    expect(cannedFormProblems({ shortcut: '#Refund-policy', title: 'Refunds', text: 'Hi {{customer.firstName}}' })).toEqual({});
+  });
+
+  it('says what the server would refuse', () => {
+    const p = cannedFormProblems({ shortcut: 'two words', title: ' ', text: 'x'.repeat(11) }, 10);
+    expect(p.shortcut).toMatch(/lower-case letters/);
+    expect(p.title).toMatch(/title/);
+    expect(p.text).toBe('Too long: at most 10 characters.');
+    expect(cannedFormProblems({ shortcut: '', title: 't', text: '' }).text).toBe('Write the response.');
   });
 });

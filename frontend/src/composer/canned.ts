@@ -52,3 +52,27 @@ export function moveSuggestion(index: number, count: number, delta: 1 | -1): num
   if (index < 0) return delta > 0 ? 0 : count - 1;
   return (index + delta + count) % count;
 }
+
+/** The canned response form (create, edit): what the server would refuse, in words. */
+export interface CannedForm {
+  shortcut: string;
+  title: string;
+  text: string;
+}
+
+/** The shortcut as stored: lower case, without a leading #. */
+export function normalShortcut(shortcut: string): string {
+  return shortcut.trim().replace(/^#/, '').toLowerCase();
+}
+
+export function cannedFormProblems(form: CannedForm, maxText = 10000): Partial<Record<keyof CannedForm, string>> {
+  const problems: Partial<Record<keyof CannedForm, string>> = {};
+  const shortcut = normalShortcut(form.shortcut);
+  if (!/^[a-z0-9_-]{1,50}$/.test(shortcut)) problems.shortcut = 'Use 1 to 50 lower-case letters, digits, - or _ (no spaces).';
+  const title = form.title.trim();
+  if (!title || [...title].length > 200) problems.title = 'Give it a title of 1 to 200 characters.';
+  const text = form.text.trim();
+  if (!text) problems.text = 'Write the response.';
+  else if ([...text].length > maxText) problems.text = `Too long: at most ${maxText.toLocaleString('en-US')} characters.`;
+  return problems;
+}

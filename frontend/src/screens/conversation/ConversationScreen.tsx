@@ -1,7 +1,6 @@
-import { Fragment, useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Fragment, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { stringifyDocument, useClient, type CombinedError, type OperationResult } from 'urql';
 import {
-  AddNoteMutation,
   CancelTakeoverMutation,
   ClaimConversationMutation,
   CloseConversationMutation,
@@ -14,7 +13,6 @@ import {
   ReleaseConversationMutation,
   ResolveConversationMutation,
   ReturnToQueueMutation,
-  SendMessageMutation,
   StealLockMutation,
   TakeOverConversationMutation,
 } from '../../api/operations';
@@ -36,6 +34,10 @@ import { useShortcut } from '../../useShortcuts';
 import { CompleteTakeoverDialog } from './CompleteTakeoverDialog';
 import { ReassignDialog } from './ReassignDialog';
 import { TransferDialog } from './TransferDialog';
+import { Composer, type ComposerHandle } from './Composer';
+import { Countdown } from '../../components/Countdown';
+import { useDesk } from '../../desk';
+import { isUnread } from '../../unread';
 
 // Opening and closing change the viewer's one lock (L2, L3, L6): they are sent one after the other,
 // so that leaving A for B can never close A after B was opened, whatever the network does.
@@ -91,17 +93,15 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
   const [detail, setDetail] = useState<ConversationDetailFragment | null>(null);
   const [loadError, setLoadError] = useState('');
   const [actionError, setActionError] = useState('');
-  const [busy, setBusy] = useState<Action | 'send' | 'note' | null>(null);
+  const [busy, setBusy] = useState<Action | null>(null);
   const [activity, setActivity] = useState<Activity[]>([]);
-  const [reply, setReply] = useState('');
-  const [note, setNote] = useState('');
   const [reassigning, setReassigning] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [completing, setCompleting] = useState(false);
   // The side panel (customer, details, history, notes): collapsible, remembered across reloads.
   const [sideOpen, toggleSide] = useLayoutPart('sidePanel');
-  const replyRef = useRef<HTMLTextAreaElement>(null);
-  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const composer = useRef<ComposerHandle | null>(null);
+  const desk = useDesk();
   const threadRef = useRef<HTMLDivElement>(null);
   const refreshing = useRef({ running: false, again: false });
   // Who else has it open (SPEC §12): kept apart from the conversation, as joining and leaving
@@ -158,8 +158,6 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
     setLoadError('');
     setActionError('');
     setActivity([]);
-    setReply('');
-    setNote('');
     setReassigning(false);
     setTransferring(false);
     setCompleting(false);
@@ -225,7 +223,7 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
   }, [api, client, conversationId, accept, refresh, readViewers]);
 
   // New messages scroll into view.
-  const messageCount = detail?.messages.edges?.length ?? 0;
+  const messageCount = (detail?.messages.edges?.length ?? 0) + (detail?.notes?.length ?? 0);
   useEffect(() => {
     const thread = threadRef.current;
     if (thread) thread.scrollTop = thread.scrollHeight;
@@ -235,6 +233,27 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
   // release) it is stale, and the read-only banner says what is true now.
   const lockNow = detail ? lockState(detail) : null;
   useEffect(() => setActionError(''), [lockNow]);
+
+  // Unread (issue 20): opening it reads it; a customer message that arrives while it is open is
+  // read at once if the window has focus, else when the window gets focus back.
+  const detailId = detail?.id;
+  const detailVersion = detail?.version;
+  const unreadNow = detail ? isUnread(detail, desk.marks) : false;
+  const markRead = desk.markRead;
+  const seen = useRef(false);
+  useEffect(() => {
+    if (!detailId) return;
+    const first = !seen.current;
+    seen.current = true;
+    if (!unreadNow) return;
+    if (first || (document.visibilityState === 'visible' && document.hasFocus())) markRead(detailId);
+  }, [detailId, detailVersion, unreadNow, markRead]);
+  useEffect(() => {
+    if (!detailId || !unreadNow) return;
+    const onFocus = () => markRead(detailId);
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [detailId, unreadNow, markRead]);
 
   // A queued conversation's place moves as others are assigned: read it again now and then.
   const queued = Boolean(detail?.queuePosition);
@@ -272,7 +291,7 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
     }
   };
   const vars = { id: conversationId };
-  const focusReply = () => window.setTimeout(() => replyRef.current?.focus(), 0);
+  const focusReply = () => composer.current?.focus('reply');
 
   const claim = () => act('claim', () => client.mutation(ClaimConversationMutation, vars).toPromise(), focusReply);
   const release = () => act('release', () => client.mutation(ReleaseConversationMutation, vars).toPromise());
@@ -320,44 +339,6 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
     if (!monitor) wasMonitor.current = false;
   }, [monitor]);
 
-  const send = async (event?: FormEvent) => {
-    event?.preventDefault();
-    const text = reply.trim();
-    if (!text || !detail) return;
-    setBusy('send');
-    setActionError('');
-    const result = await client
-      .mutation(SendMessageMutation, { conversationId, text, expectedVersion: detail.version })
-      .toPromise();
-    setBusy(null);
-    if (result.data) {
-      setReply('');
-    } else {
-      fail(result.error, 'send');
-    }
-    refresh();
-  };
-
-  const addNote = async (event: FormEvent) => {
-    event.preventDefault();
-    const text = note.trim();
-    if (!text) return;
-    setBusy('note');
-    setActionError('');
-    const result = await client.mutation(AddNoteMutation, { conversationId, text }).toPromise();
-    setBusy(null);
-    if (result.data) setNote('');
-    else fail(result.error);
-    refresh();
-  };
-
-  const onReplyKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      void send();
-    }
-  };
-
   const c = detail;
   const lockable = c ? (c.status === 'NEW' || c.status === 'PENDING') && c.state !== 'CLOSED' : false;
   const readOnly = c ? readOnlyReason(c, viewer.id) : null;
@@ -382,8 +363,8 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
   useShortcut('pend', () => (canPend && !busy ? void pend() : false), Boolean(c));
   useShortcut('resolve', () => (canResolve && !busy ? void resolve() : false), Boolean(c));
   useShortcut('reassign', () => (canReassign ? setReassigning(true) : false), Boolean(c));
-  useShortcut('reply', () => (c?.viewerCanReply ? replyRef.current?.focus() : false), Boolean(c));
-  useShortcut('note', () => noteRef.current?.focus(), Boolean(c));
+  useShortcut('reply', () => (c?.viewerCanReply ? composer.current?.focus('reply') : false), Boolean(c));
+  useShortcut('note', () => composer.current?.focus('note'), Boolean(c));
 
   if (!c) {
     return (
@@ -406,6 +387,13 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
 
   const messages = (c.messages.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const notes = [...(c.notes ?? [])].sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+  // Internal notes sit in the thread where they were written (amber, never sent to the customer);
+  // when older messages are not shown, neither are the notes from before them.
+  const since = c.messages.totalCount > messages.length ? messages[0]?.createdAt : undefined;
+  const timeline = [
+    ...messages.map((message) => ({ kind: 'message' as const, at: message.createdAt, message })),
+    ...notes.filter((n) => !since || n.createdAt >= since).map((note) => ({ kind: 'note' as const, at: note.createdAt, note })),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const titleId = `${id}-title`;
   const past = (c.interventions ?? [])
     .filter((i) => i.id !== c.intervention?.id)
@@ -429,6 +417,7 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
                 : 'nobody'}
             </span>
             <LockBadge lock={c.lock} viewerId={viewer.id} />
+            <Countdown dueAt={c.firstResponseDueAt} />
             {waitingText(c) ? (
               <span className="conversation-waiting" title={`In the queue since ${fullTime(waitingSince(c) ?? '')}`}>
                 {waitingText(c)}
@@ -559,43 +548,37 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
               <p className="muted small-print">Showing the latest {messages.length} of {c.messages.totalCount} messages.</p>
             ) : null}
             <ol className="thread-list">
-              {messages.length === 0 ? <li className="muted">No messages yet.</li> : null}
-              {messages.map((m) => (
-                <li key={m.id} className={`message from-${m.authorKind.toLowerCase()}`}>
+              {messages.length === 0 && notes.length === 0 ? <li className="muted">No messages yet.</li> : null}
+              {timeline.map((item) =>
+                item.kind === 'note' ? (
+                  <li key={`note-${item.note.id}`} className="message internal-note" data-testid="thread-note">
+                    <span className="message-author">
+                      {item.note.author.name} <span className="note-tag">Internal note</span>
+                    </span>
+                    <p className="message-text">{item.note.text}</p>
+                    <time className="message-time" dateTime={item.note.createdAt} title={fullTime(item.note.createdAt)}>
+                      {shortTime(item.note.createdAt)}
+                    </time>
+                  </li>
+                ) : (
+                <li key={item.message.id} className={`message from-${item.message.authorKind.toLowerCase()}`}>
                   <span className="message-author">
-                    {m.authorName}
-                    {m.authorKind === 'BOT' ? ' (bot)' : ''}
+                    {item.message.authorName}
+                    {item.message.authorKind === 'BOT' ? ' (bot)' : ''}
                   </span>
-                  <p className="message-text">{m.text}</p>
-                  <time className="message-time" dateTime={m.createdAt} title={fullTime(m.createdAt)}>
-                    {shortTime(m.createdAt)}
+                  <p className="message-text">{item.message.text}</p>
+                  <time className="message-time" dateTime={item.message.createdAt} title={fullTime(item.message.createdAt)}>
+                    {shortTime(item.message.createdAt)}
                   </time>
                 </li>
-              ))}
+                ),
+              )}
             </ol>
           </div>
-          <form className="composer" onSubmit={send}>
-            <label htmlFor={`${id}-reply`} className="visually-hidden">
-              Reply to {c.customer.name}
-            </label>
-            <textarea
-              id={`${id}-reply`}
-              ref={replyRef}
-              rows={3}
-              value={reply}
-              onChange={(e) => setReply(e.target.value)}
-              onKeyDown={onReplyKey}
-              disabled={!c.viewerCanReply}
-              placeholder={c.viewerCanReply ? `Reply to ${c.customer.name} (Ctrl+Enter sends)` : 'Read-only: you are not replying to this conversation'}
-              aria-keyshortcuts="r"
-            />
-            <button type="submit" disabled={!c.viewerCanReply || !reply.trim() || busy === 'send'}>
-              {busy === 'send' ? 'Sending…' : 'Send'}
-            </button>
-          </form>
+          <Composer conversation={c} lockKey={lockNow} onSent={refresh} handle={composer} />
         </div>
 
-        <aside className="side-column" id={`${id}-side`} aria-label="About this conversation" hidden={!sideOpen}>
+        <aside className="side-column" id={`${id}-side`} aria-label="About this conversation" hidden={!sideOpen} tabIndex={0}>
           <section aria-labelledby={`${id}-customer`} className="side-section">
             <h3 id={`${id}-customer`}>Customer</h3>
             <dl className="facts stacked">
@@ -742,30 +725,6 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
             )}
           </section>
 
-          <section aria-labelledby={`${id}-notes`} className="side-section">
-            <h3 id={`${id}-notes`}>Internal notes</h3>
-            {notes.length === 0 ? <p className="muted">No notes yet.</p> : null}
-            <ul className="notes">
-              {notes.map((n) => (
-                <li key={n.id}>
-                  <p className="note-text">{n.text}</p>
-                  <p className="note-meta">
-                    {n.author.name} ·{' '}
-                    <time dateTime={n.createdAt} title={fullTime(n.createdAt)}>
-                      {shortTime(n.createdAt)}
-                    </time>
-                  </p>
-                </li>
-              ))}
-            </ul>
-            <form onSubmit={addNote} className="note-form">
-              <label htmlFor={`${id}-note`}>Add a note (customers never see notes)</label>
-              <textarea id={`${id}-note`} ref={noteRef} rows={2} value={note} onChange={(e) => setNote(e.target.value)} aria-keyshortcuts="n" />
-              <button type="submit" className="secondary small" disabled={!note.trim() || busy === 'note'}>
-                {busy === 'note' ? 'Adding…' : 'Add note'}
-              </button>
-            </form>
-          </section>
 
           <section aria-labelledby={`${id}-activity`} className="side-section">
             <h3 id={`${id}-activity`}>Live activity</h3>

@@ -1,5 +1,6 @@
 import type { QueueConversationFragment } from '../../gql/graphql';
 import { channelName, fullTime, humanize, shortTime } from '../../format';
+import { Countdown } from '../../components/Countdown';
 import { LockBadge } from '../../components/LockBadge';
 import { interventionText } from '../../intervention';
 import { queuePlaceLabel, queuePlaceText } from '../../queuePlace';
@@ -11,6 +12,8 @@ interface ConversationItemProps {
   now: Date;
   /** This conversation is the one open on the right. */
   current: boolean;
+  /** The customer wrote since the viewer last read it. */
+  unread: boolean;
   /** Shows a checkbox for bulk claim. */
   selectable: boolean;
   selected: boolean;
@@ -31,7 +34,7 @@ function ownerText(c: QueueConversationFragment, viewerId: string): string {
  * who and when (the last message's time), what they last said, and where it stands (channel,
  * status, owner, wait, place, tags, who is replying).
  */
-export function ConversationItem({ conversation: c, viewerId, now, current, selectable, selected, onSelect, onOpen, onMonitor }: ConversationItemProps) {
+export function ConversationItem({ conversation: c, viewerId, now, current, unread, selectable, selected, onSelect, onOpen, onMonitor }: ConversationItemProps) {
   const name = c.customer.name;
   const place = c.owner?.kind === 'HUMAN' ? null : c.queuePosition;
   const iv = c.intervention;
@@ -39,7 +42,7 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
   const waiting = waitingText(c, now);
   const since = waitingSince(c);
   return (
-    <li className={`conversation${current ? ' current' : ''}`} data-conversation-id={c.id}>
+    <li className={`conversation${current ? ' current' : ''}${unread ? ' unread' : ''}`} data-conversation-id={c.id} data-unread={unread}>
       {selectable ? (
         <input
           type="checkbox"
@@ -51,7 +54,15 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
       ) : null}
       <button type="button" className="conversation-open" aria-current={current ? 'true' : undefined} onClick={onOpen}>
         <span className="conversation-top">
-          <span className="conversation-customer">{name}</span>
+          <span className="conversation-name">
+            {unread ? (
+              <span className="unread-mark" data-testid="unread-mark">
+                <span aria-hidden="true" className="unread-dot" />
+                <span className="visually-hidden">Unread: </span>
+              </span>
+            ) : null}
+            <span className="conversation-customer">{name}</span>
+          </span>
           <time className="conversation-time" dateTime={time} title={`Last message ${fullTime(time)}`}>
             {shortTime(time, now)}
           </time>
@@ -82,6 +93,7 @@ export function ConversationItem({ conversation: c, viewerId, now, current, sele
               {ownerText(c, viewerId)}
             </span>
           )}
+          <Countdown dueAt={c.firstResponseDueAt} />
           {waiting && since ? (
             <span className="conversation-waiting" title={`In the queue since ${fullTime(since)}`}>
               {waiting}

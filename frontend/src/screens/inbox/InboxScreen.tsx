@@ -9,6 +9,9 @@ import { useShortcut } from '../../useShortcuts';
 import { ConversationItem } from './ConversationItem';
 import { NO_FILTER, compareQueue, filterCount, isFiltered, matchesFilter, tagOptions, type InboxFilter } from './filters';
 import { useLayoutPart } from '../../useLayout';
+import { useDesk } from '../../desk';
+import { isUnread, unreadCount } from '../../unread';
+import { useConversationSearch } from './useConversationSearch';
 
 /** Re-renders every minute so that relative times ("Yesterday") stay right. */
 function useNow(intervalMs = 60_000): Date {
@@ -70,12 +73,24 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
   const [{ fetching: claiming }, bulkClaim] = useMutation(BulkClaimMutation);
   const now = useNow();
   const id = useId();
+  const desk = useDesk();
+  const [searchInput, setSearchInput] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
+  const known = useMemo(() => [...unclaimed.items, ...mine.items], [unclaimed.items, mine.items]);
+  const search = useConversationSearch(searchInput, filter, desk.limits?.searchMaxLength, known);
   const listRef = useRef<HTMLUListElement>(null);
   const tabRefs = useRef<Record<TabKind, HTMLButtonElement | null>>({ unclaimed: null, mine: null, interventions: null });
 
   const current = TABS.find((t) => t.kind === tab) ?? TABS[0];
   const queue = queues[tab];
   const visible = queue.items.filter((c) => matchesFilter(c, filter));
+  // While a search is active its results replace the tab's list (the tag filter applies to them
+  // here; channel and status went to the server).
+  const shown = search.active ? search.results.filter((c) => matchesFilter(c, { ...filter, channel: '', status: '' })) : visible;
+  const clearSearch = (focus = false) => {
+    setSearchInput('');
+    if (focus) searchRef.current?.focus();
+  };
   const tags = tagOptions([...unclaimed.items, ...mine.items], filter.tag);
 
   // Selections follow the queue: what left it cannot be claimed from here.
@@ -123,12 +138,12 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
     const rows = rowButtons();
     if (rows.length === 0) return false;
     const at = focusedIndex();
-    const from = at >= 0 ? at : Math.max(-1, visible.findIndex((c) => c.id === openId));
+    const from = at >= 0 ? at : Math.max(-1, shown.findIndex((c) => c.id === openId));
     rows[Math.min(rows.length - 1, Math.max(0, from + delta))]?.focus();
   };
   const focusedConversation = () => {
     const at = focusedIndex();
-    return at >= 0 ? visible[at] : undefined;
+    return at >= 0 ? shown[at] : undefined;
   };
   const onListKey = (event: KeyboardEvent<HTMLUListElement>) => {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -138,6 +153,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
   };
   const showTab = (kind: TabKind, focus = false) => {
     setTab(kind);
+    clearSearch();
     if (focus) tabRefs.current[kind]?.focus();
   };
   const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -151,7 +167,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
   useShortcut('next', () => move(1));
   useShortcut('previous', () => move(-1));
   useShortcut('open', () => {
-    const c = focusedConversation() ?? (openId ? undefined : visible[0]);
+    const c = focusedConversation() ?? (openId ? undefined : shown[0]);
     if (!c) return false;
     onOpen(c.id);
   });
@@ -164,6 +180,10 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
     if (selected.size === 0 || claiming) return false;
     void claimSelected();
   });
+  useShortcut('search', () => {
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  });
   useShortcut('tabUnclaimed', () => showTab('unclaimed', true));
   useShortcut('tabMine', () => showTab('mine', true));
   useShortcut('tabInterventions', () => showTab('interventions', true));
@@ -174,7 +194,44 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
   return (
     <section className="inbox" aria-labelledby={`${id}-title`}>
       <div className="inbox-head">
-        <h1 id={`${id}-title`}>Inbox</h1>
+        <h1 id={`${id}-title`} className="visually-hidden">
+          Inbox
+        </h1>
+        <div role="search" className="inbox-search">
+          <label htmlFor={`${id}-search`} className="visually-hidden">
+            Search conversations
+          </label>
+          <input
+            ref={searchRef}
+            id={`${id}-search`}
+            type="text"
+            inputMode="search"
+            enterKeyHint="search"
+            autoComplete="off"
+            spellCheck={false}
+            className="inbox-search-input"
+            placeholder="Search (/)"
+            value={searchInput}
+            onChange={(e) => setSearchInput(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' && searchInput) {
+                e.preventDefault(); // clears the search; a second Escape leaves the box
+                clearSearch(true);
+              } else if (e.key === 'ArrowDown' && shown.length > 0) {
+                e.preventDefault();
+                listRef.current?.querySelector<HTMLButtonElement>('.conversation-open')?.focus();
+              }
+            }}
+            aria-keyshortcuts="/"
+            aria-describedby={search.problem ? `${id}-search-problem` : undefined}
+            aria-invalid={search.problem ? true : undefined}
+          />
+          {searchInput ? (
+            <button type="button" className="inbox-search-clear" onClick={() => clearSearch(true)} aria-label="Clear search" title="Clear search (Esc)">
+              ×
+            </button>
+          ) : null}
+        </div>
         <div className="inbox-tools">
           <button
             type="button"
@@ -202,6 +259,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
         {TABS.map((t) => {
           const q = queues[t.kind];
           const count = q.loaded ? q.items.length : null;
+          const unread = q.loaded ? unreadCount(q.items, desk.marks) : 0;
           return (
             <button
               key={t.kind}
@@ -211,16 +269,22 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
               type="button"
               role="tab"
               id={`${id}-tab-${t.kind}`}
-              aria-selected={tab === t.kind}
+              aria-selected={tab === t.kind && !search.active}
               aria-controls={panelId}
               tabIndex={tab === t.kind ? 0 : -1}
               className="tab"
-              onClick={() => setTab(t.kind)}
+              onClick={() => showTab(t.kind)}
             >
               <span className="tab-label">{t.label}</span>
               {count !== null ? (
                 <span className="tab-count" aria-label={`, ${count} conversation${count === 1 ? '' : 's'}`}>
                   {count}
+                </span>
+              ) : null}
+              {unread > 0 ? (
+                <span className="tab-unread" data-testid="tab-unread" aria-label={`, ${unread} unread`} title={`${unread} unread`}>
+                  <span aria-hidden="true" className="unread-dot" />
+                  {unread}
                 </span>
               ) : null}
             </button>
@@ -301,7 +365,31 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
           ) : null}
         </div>
 
-        {queue.error ? (
+        {search.active ? (
+          <div className="search-status" role="status" aria-live="polite" data-testid="search-status">
+            {search.problem ? (
+              <p className="error" id={`${id}-search-problem`}>
+                {search.problem}
+              </p>
+            ) : search.error ? (
+              <p className="error">{search.error}</p>
+            ) : search.loading && search.results.length === 0 ? (
+              <p>Searching…</p>
+            ) : search.results.length === 0 ? (
+              <p className="empty-state">No conversations match “{search.text}”.</p>
+            ) : (
+              <p className="search-summary">
+                {search.total} conversation{search.total === 1 ? '' : 's'} match “{search.text}”
+                {isFiltered(filter) ? ' with these filters' : ''}.{' '}
+                <button type="button" className="link" onClick={() => clearSearch(true)}>
+                  Clear search
+                </button>
+              </p>
+            )}
+          </div>
+        ) : null}
+
+        {!search.active && queue.error ? (
           <p role="alert" className="error">
             {describeError(queue.error)}{' '}
             <button type="button" className="link" onClick={queue.refetch}>
@@ -310,22 +398,28 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
           </p>
         ) : null}
 
-        {!queue.loaded && !queue.error ? <p role="status">Loading conversations…</p> : null}
+        {!search.active && !queue.loaded && !queue.error ? <p role="status">Loading conversations…</p> : null}
 
-        {queue.loaded && visible.length === 0 ? (
+        {!search.active && queue.loaded && visible.length === 0 ? (
           <p className="empty-state">{isFiltered(filter) ? 'No conversations match these filters.' : current.empty}</p>
         ) : null}
 
-        {visible.length > 0 ? (
-          <ul ref={listRef} className="conversation-list" aria-label={`${current.label} conversations`} onKeyDown={onListKey}>
-            {visible.map((c) => (
+        {shown.length > 0 ? (
+          <ul
+            ref={listRef}
+            className="conversation-list"
+            aria-label={search.active ? 'Search results' : `${current.label} conversations`}
+            onKeyDown={onListKey}
+          >
+            {shown.map((c) => (
               <ConversationItem
                 key={c.id}
                 conversation={c}
                 viewerId={viewerId}
                 now={now}
                 current={c.id === openId}
-                selectable={current.bulk}
+                unread={isUnread(c, desk.marks)}
+                selectable={current.bulk && !search.active}
                 selected={selected.has(c.id)}
                 onSelect={(on) => toggle(c.id, on)}
                 onOpen={() => onOpen(c.id)}
@@ -334,7 +428,12 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
             ))}
           </ul>
         ) : null}
-        {queue.truncated ? <p className="muted small-print">Showing the first {QUEUE_LIMIT}. Use the filters to narrow the list.</p> : null}
+        {search.active && search.more ? (
+          <button type="button" className="secondary small load-more" onClick={search.loadMore} disabled={search.loading}>
+            {search.loading ? 'Loading…' : 'Show more results'}
+          </button>
+        ) : null}
+        {!search.active && queue.truncated ? <p className="muted small-print">Showing the first {QUEUE_LIMIT}. Use the filters to narrow the list.</p> : null}
       </div>
     </section>
   );

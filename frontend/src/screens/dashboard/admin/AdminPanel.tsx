@@ -11,6 +11,7 @@ import { GroupsSection } from './GroupsSection';
 import { SettingsSection } from './SettingsSection';
 import { useReloadingQuery } from './useReloadingQuery';
 import { WebhooksSection } from './WebhooksSection';
+import { CannedManager } from '../../../components/CannedManager';
 
 interface AdminPanelProps {
   viewer: { id: string; role: string };
@@ -18,7 +19,7 @@ interface AdminPanelProps {
   version: number;
 }
 
-/** Administration (admins): agents, teams, pools, workspace settings and webhooks. */
+/** Administration (admins): agents, teams, pools, canned responses, workspace settings and webhooks. */
 export function AdminPanel({ viewer, version }: AdminPanelProps) {
   // Read again when the roster or the settings changed elsewhere (version grows).
   const directory = useReloadingQuery(AdminDirectoryQuery, {}, { key: version });
@@ -129,6 +130,14 @@ export function AdminPanel({ viewer, version }: AdminPanelProps) {
 
       <GroupsSection kind="team" groups={teams} agents={humans} onCreated={directory.reload} />
       <GroupsSection kind="pool" groups={pools} agents={humans} onCreated={directory.reload} />
+      <Panel
+        title="Canned responses"
+        description="Shared replies for the whole workspace, with placeholders filled in for each conversation."
+        className="span-all"
+        testId="admin-canned"
+      >
+        <CannedManager shared />
+      </Panel>
       {directory.data ? <SettingsSection settings={directory.data.workspace} onSaved={directory.reload} /> : null}
       <WebhooksSection />
 
