@@ -174,7 +174,11 @@ func Register(reg prometheus.Registerer) {
 // Operation counts one desk operation and its outcome (err nil: ok). It neither locks nor
 // allocates when err is nil.
 func Operation(op Op, err error) {
-	deskOpCounters[op][codeIndex[Code(err)]].Inc()
+	i := 0 // ok
+	if err != nil {
+		i = codeIndex[Code(err)]
+	}
+	deskOpCounters[op][i].Inc()
 }
 
 // Code is the code label of err, as graph/errors.go presents it: ok for nil, a fault's code, and
