@@ -206,9 +206,6 @@ export function Composer({ conversation: c, lockKey, onSent, handle }: ComposerP
             Internal note — only your team sees this
           </p>
         ) : null}
-        <button type="button" className="link composer-picker" onClick={() => setPicking(true)} disabled={!writable} aria-haspopup="dialog">
-          Canned responses…
-        </button>
       </div>
       <div className="composer-body">
         <label htmlFor={areaId} className="visually-hidden">
@@ -262,6 +259,9 @@ export function Composer({ conversation: c, lockKey, onSent, handle }: ComposerP
           <span className="visually-hidden">Characters: </span>
           {counter.text}
         </span>
+        <button type="button" className="link composer-picker" onClick={() => setPicking(true)} disabled={!writable} aria-haspopup="dialog">
+          Canned responses…
+        </button>
         <p id={`${id}-error`} role="alert" className={`composer-error${error || counter.message ? '' : ' empty'}`}>
           {error || counter.message}
         </p>

@@ -63,9 +63,12 @@ export function ConversationItem({ conversation: c, viewerId, now, current, unre
             ) : null}
             <span className="conversation-customer">{name}</span>
           </span>
-          <time className="conversation-time" dateTime={time} title={`Last message ${fullTime(time)}`}>
-            {shortTime(time, now)}
-          </time>
+          <span className="conversation-when">
+            <Countdown dueAt={c.firstResponseDueAt} />
+            <time className="conversation-time" dateTime={time} title={`Last message ${fullTime(time)}`}>
+              {shortTime(time, now)}
+            </time>
+          </span>
         </span>
         <span className="conversation-preview">{c.preview || 'No messages yet'}</span>
         {iv ? (
@@ -93,7 +96,6 @@ export function ConversationItem({ conversation: c, viewerId, now, current, unre
               {ownerText(c, viewerId)}
             </span>
           )}
-          <Countdown dueAt={c.firstResponseDueAt} />
           {waiting && since ? (
             <span className="conversation-waiting" title={`In the queue since ${fullTime(since)}`}>
               {waiting}

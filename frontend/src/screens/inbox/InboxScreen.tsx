@@ -276,15 +276,19 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
               onClick={() => showTab(t.kind)}
             >
               <span className="tab-label">{t.label}</span>
-              {count !== null ? (
-                <span className="tab-count" aria-label={`, ${count} conversation${count === 1 ? '' : 's'}`}>
-                  {count}
-                </span>
-              ) : null}
+              {/* One badge, as in Front: the unread ones when there are any (bold), else how many. */}
               {unread > 0 ? (
-                <span className="tab-unread" data-testid="tab-unread" aria-label={`, ${unread} unread`} title={`${unread} unread`}>
-                  <span aria-hidden="true" className="unread-dot" />
+                <span
+                  className="tab-count tab-unread"
+                  data-testid="tab-unread"
+                  aria-label={`, ${unread} unread of ${count ?? 0}`}
+                  title={`${unread} unread of ${count ?? 0}`}
+                >
                   {unread}
+                </span>
+              ) : count !== null ? (
+                <span className="tab-count tab-total" aria-label={`, ${count} conversation${count === 1 ? '' : 's'}`} title={`${count} conversation${count === 1 ? '' : 's'}, none unread`}>
+                  {count}
                 </span>
               ) : null}
             </button>
