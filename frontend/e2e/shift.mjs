@@ -141,7 +141,7 @@ export async function shift(base) {
     await box.fill(`parcel ${tag}`);
     const results = page.getByRole('list', { name: 'Search results' });
     await results.locator('.conversation').filter({ hasText: customer }).waitFor({ timeout: UI_TIMEOUT_MS });
-    await page.getByText(`1 conversation match “parcel ${tag}”`).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByText(`1 conversation matches “parcel ${tag}”`).waitFor({ timeout: UI_TIMEOUT_MS });
     await mainScreen(page, 'search-results');
     await checkAccessibility(page, 'search results');
     await results.locator('.conversation').filter({ hasText: customer }).locator('.conversation-open').click();
@@ -221,6 +221,15 @@ export async function shift(base) {
     await reply.fill('');
     await mine.getByTestId('unread-mark').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     log('drafts (reply and note) were kept across navigation; opening it read it again');
+    // A customer message while it is open (and the window focused) is read at once.
+    await ingest(`fb-shift-${tag}`, customer, 'Hello again?');
+    await page.locator('.thread').getByText('Hello again?').waitFor({ timeout: UI_TIMEOUT_MS });
+    await mine.getByTestId('unread-mark').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await page.waitForFunction(
+      (name) => [...document.querySelectorAll('.conversation')].some((r) => r.textContent?.includes(name) && r.getAttribute('data-unread') === 'false'),
+      customer,
+      { timeout: UI_TIMEOUT_MS },
+    );
 
     // 6. Pend: capacity frees and routing gives him the next one (C9); then resolve.
     await pane.getByRole('button', { name: 'Pend' }).click();

@@ -7,7 +7,8 @@ const listeners = new Set<() => void>();
 let timer: number | undefined;
 let now = Date.now();
 
-function subscribe(listener: () => void): () => void {
+/** Listens to the shared clock's ticks (what useSecond does); returns the way to stop. */
+export function subscribeSecond(listener: () => void): () => void {
   listeners.add(listener);
   if (timer === undefined) {
     now = Date.now();
@@ -27,10 +28,10 @@ function subscribe(listener: () => void): () => void {
 
 /** The time now (ms), re-rendering the caller once a second from the one shared timer. */
 export function useSecond(): number {
-  return useSyncExternalStore(subscribe, () => now);
+  return useSyncExternalStore(subscribeSecond, () => now);
 }
 
-/** How many intervals the shared clock runs (0 or 1), for the browser tests. */
+/** How many intervals the shared clock runs (0 or 1). */
 export function clockIntervals(): number {
   return timer === undefined ? 0 : 1;
 }

@@ -654,6 +654,7 @@ export const AgentConversationsQuery = graphql(`
           state
           stale
           lastMessageAt
+          firstResponseDueAt
           preview
           customer {
             id

@@ -1,3 +1,4 @@
+import { Countdown } from '../../components/Countdown';
 import { useEffect, useId, useRef } from 'react';
 import { useQuery } from 'urql';
 import { AgentConversationsQuery } from '../../api/operations';
@@ -98,7 +99,8 @@ export function AgentDetailDialog({ row, events, now, version, onClose, onOpen, 
                     {c.stale ? ' · stale claim' : ''} ·{' '}
                     <time dateTime={c.lastMessageAt} title={`Last message ${fullTime(c.lastMessageAt)}`}>
                       {shortTime(c.lastMessageAt, now)}
-                    </time>
+                    </time>{' '}
+                    <Countdown dueAt={c.firstResponseDueAt} />
                   </span>
                   <span className="agent-conversation-preview">{c.preview || 'No messages yet'}</span>
                   <LockBadge lock={c.lock} viewerId="" />

@@ -383,7 +383,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
               <p className="empty-state">No conversations match “{search.text}”.</p>
             ) : (
               <p className="search-summary">
-                {search.total} conversation{search.total === 1 ? '' : 's'} match “{search.text}”
+                {search.total} conversation{search.total === 1 ? ' matches' : 's match'} “{search.text}”
                 {isFiltered(filter) ? ' with these filters' : ''}.{' '}
                 <button type="button" className="link" onClick={() => clearSearch(true)}>
                   Clear search
