@@ -97,8 +97,7 @@ export async function shift(base) {
       { timeout: UI_TIMEOUT_MS },
     );
     await canned.getByText('{{customer.firstName}}').first().waitFor({ timeout: UI_TIMEOUT_MS });
-    await canned.scrollIntoViewIfNeeded();
-    await canned.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await canned.getByTestId('canned-error').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await mainScreen(admin.page, 'admin-canned-responses');
     await checkAccessibility(admin.page, 'the canned responses administration');
     await canned.getByRole('button', { name: 'Cancel' }).click();
@@ -201,9 +200,35 @@ export async function shift(base) {
     await page.getByTestId('thread-note').filter({ hasText: 'Parcel lost by the carrier; refund approved.' }).waitFor({ timeout: UI_TIMEOUT_MS });
     log('an internal note was added from the same box');
 
+    // The picker: searchable, inserting at the caret; and an agent's own canned responses.
+    await page.locator('.composer').getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.locator('.composer').getByRole('button', { name: 'Canned responses…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Canned responses' });
+    await picker.getByLabel('Search by shortcut or title').fill(shortcut);
+    await picker.getByRole('button', { name: new RegExp(`#${shortcut}`) }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await checkAccessibility(page, 'the canned responses picker');
+    await picker.getByRole('button', { name: new RegExp(`#${shortcut}`) }).click();
+    await picker.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await page.waitForFunction((t) => document.querySelector('.composer textarea')?.value === t, inserted, { timeout: UI_TIMEOUT_MS });
+    await page.locator('.composer').getByRole('button', { name: 'Canned responses…' }).click();
+    await picker.getByRole('button', { name: 'Manage my canned responses…' }).click();
+    const own = page.getByTestId('canned-mine');
+    await own.getByRole('button', { name: 'New canned response' }).click();
+    await own.getByLabel('Shortcut').fill(`mine-${tag}`);
+    await own.getByLabel('Title').fill('My sign-off');
+    await own.getByLabel('Text').fill('Cheers, {{agent.firstName}}');
+    await own.getByRole('button', { name: 'Save' }).click();
+    await own.locator(`li[data-shortcut="mine-${tag}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByRole('button', { name: 'Back to the list' }).click();
+    await page.locator('.canned-pick').filter({ hasText: `#mine-${tag}` }).filter({ hasText: 'Yours' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await reply.fill('');
+    log(`the picker inserted #${shortcut}; Ben saved his own #mine-${tag}`);
+
     // Drafts stay per conversation and mode across navigation.
+    await page.locator('.composer').getByRole('button', { name: 'Internal note' }).click();
     await noteBox.fill('Half a note');
-    await page.locator('.composer').getByRole('button', { name: 'Reply' }).click();
+    await page.locator('.composer').getByRole('button', { name: 'Reply', exact: true }).click();
     await reply.fill('Half a reply');
     await row(page, `Shift ${tag} Filler 1`).locator('.conversation-open').click();
     await pane.getByRole('heading', { name: `Shift ${tag} Filler 1` }).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -217,7 +242,7 @@ export async function shift(base) {
     await page.locator('.composer').getByRole('button', { name: 'Internal note' }).click();
     if ((await noteBox.inputValue()) !== 'Half a note') throw new Error('the note draft was lost');
     await noteBox.fill('');
-    await page.locator('.composer').getByRole('button', { name: 'Reply' }).click();
+    await page.locator('.composer').getByRole('button', { name: 'Reply', exact: true }).click();
     await reply.fill('');
     await mine.getByTestId('unread-mark').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     log('drafts (reply and note) were kept across navigation; opening it read it again');
