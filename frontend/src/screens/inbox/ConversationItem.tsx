@@ -63,14 +63,15 @@ export function ConversationItem({ conversation: c, viewerId, now, current, unre
             ) : null}
             <span className="conversation-customer">{name}</span>
           </span>
-          <span className="conversation-when">
-            <Countdown dueAt={c.firstResponseDueAt} />
-            <time className="conversation-time" dateTime={time} title={`Last message ${fullTime(time)}`}>
-              {shortTime(time, now)}
-            </time>
-          </span>
+          <time className="conversation-time" dateTime={time} title={`Last message ${fullTime(time)}`}>
+            {shortTime(time, now)}
+          </time>
         </span>
-        <span className="conversation-preview">{c.preview || 'No messages yet'}</span>
+        {/* The SLA countdown on the preview's line: the name keeps the top line whole. */}
+        <span className="conversation-line">
+          <span className="conversation-preview">{c.preview || 'No messages yet'}</span>
+          <Countdown dueAt={c.firstResponseDueAt} />
+        </span>
         {iv ? (
           <span className="conversation-summary" data-testid="intervention-summary">
             <span className={`badge intervention-${iv.status.toLowerCase()}`}>{interventionText(iv, viewerId)}</span>{' '}

@@ -210,7 +210,8 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
             autoComplete="off"
             spellCheck={false}
             className="inbox-search-input"
-            placeholder="Search (/)"
+            placeholder="Search…"
+            title="Search conversations: customers, messages, notes (press / to come here)"
             value={searchInput}
             onChange={(e) => setSearchInput(e.target.value)}
             onKeyDown={(e) => {
