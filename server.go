@@ -42,6 +42,7 @@ type config struct {
 	introspection         bool
 	limits                httpapi.Limits
 	demo                  bool
+	migrate               bool
 	logLevel              slog.Level
 	webhooksAllowPrivate  bool
 }
@@ -52,6 +53,7 @@ func readConfig(args []string) (config, error) {
 	fs.StringVar(&c.addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
 	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("DATABASE_URL"), "postgres://… or sqlite://path; empty: ./switchboard.db (DATABASE_URL)")
 	fs.BoolVar(&c.demo, "demo", false, "fill in a demo workspace and print its logins")
+	fs.BoolVar(&c.migrate, "migrate", env("MIGRATE", "") == "auto", "apply pending migrations to an existing Postgres database at start (MIGRATE=auto); SQLite and new databases are always migrated")
 	cors := fs.String("cors-origins", os.Getenv("CORS_ORIGINS"), "comma-separated browser origins allowed to call the API (CORS_ORIGINS)")
 	ttl := fs.Duration("session-ttl", durationEnv("SESSION_TTL", 12*time.Hour), "how long a sign-in lasts (SESSION_TTL)")
 	fs.BoolVar(&c.introspection, "introspection", env("INTROSPECTION", "true") != "false", "answer introspection queries; false in production (INTROSPECTION)")
@@ -117,6 +119,13 @@ func durationEnv(key string, def time.Duration) time.Duration {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "migrate" {
+		if err := migrateCommand(os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "switchboard migrate:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	httpapi.TuneGC()
 	cfg, err := readConfig(os.Args[1:])
 	if err != nil {
@@ -140,7 +149,7 @@ func run(cfg config) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
+	if err := db.MigrateAtStart(ctx, cfg.migrate); err != nil {
 		return err
 	}
 	bus := events.NewBus(db.Client, db.URL)

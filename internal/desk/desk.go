@@ -27,7 +27,7 @@ type Desk struct {
 	// rowLocks: SELECT … FOR UPDATE on Postgres. SQLite has none and needs none: its write
 	// transactions begin IMMEDIATE, one at a time.
 	rowLocks bool
-	// hotPaths: claim and release try storage/hotpaths.sql first (Postgres; see hotpath.go).
+	// hotPaths: claim and release try storage/migrations/postgres/…_hotpaths.sql first (Postgres; see hotpath.go).
 	hotPaths bool
 	hot      *hotQueue
 	now      func() time.Time

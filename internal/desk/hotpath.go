@@ -21,7 +21,7 @@ import (
 	"switchboard/internal/tenant"
 )
 
-// On Postgres, ordinary claims and releases run in batches: storage/hotpaths.sql's switchboard_hot
+// On Postgres, ordinary claims and releases run in batches: storage/migrations/postgres/…_hotpaths.sql's switchboard_hot
 // decides and writes a batch of one workspace's claims and releases in one call, each
 // operation exactly as Claim and Release would (same rows, same events, same locks in the same
 // order), and numbers the batch's events as it writes them (E3). Operations wait in one queue while

@@ -40,7 +40,7 @@ import (
 	"switchboard/internal/timers"
 )
 
-// TestHotPathDifferential holds storage/hotpaths.sql to the ordinary way over the whole state
+// TestHotPathDifferential holds storage/migrations/postgres/…_hotpaths.sql to the ordinary way over the whole state
 // space (issue 17; STYLE 11, 12): for many random worlds it builds twin workspaces with the same
 // random settings (pauseBotOnClaim, capacity counting of PENDING and ON_HOLD, wrap-up,
 // maxClaimsPerAgent, selfAssignment, lockGracePeriod …), agents of every role with random channel

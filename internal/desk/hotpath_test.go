@@ -185,7 +185,7 @@ func compare(t *testing.T, got [2]any, evs [2][]any) {
 	}
 }
 
-// TestHotPathsMatch holds storage/hotpaths.sql to the ordinary way: each case is arranged twice,
+// TestHotPathsMatch holds storage/migrations/postgres/…_hotpaths.sql to the ordinary way: each case is arranged twice,
 // on twin agents and conversations; one twin is claimed or released through the hot path (a batch
 // of one), the other the ordinary way, on one clock; both must end with the same answer (or error
 // code), the same conversation rows, events, participants and agent row. Cases the hot path

@@ -19,7 +19,7 @@ import (
 // workspace's counter. It runs where the numbers are needed (before a bus reads for its
 // subscribers, before a replay) and every few seconds for the rest. Sequencers of one workspace
 // queue on its counter row (ordinary writers never do; the desk's hot-path batches take it last
-// and number their own events as they write them, storage/hotpaths.sql); an event committed after
+// and number their own events as they write them, storage/migrations/postgres/…_hotpaths.sql); an event committed after
 // this pass's snapshot is numbered by a later pass, after the ones numbered now, so the numbers
 // follow visibility and a cursor never skips a late commit.
 func (b *Bus) sequence(ctx context.Context, ws int) error {
@@ -39,7 +39,7 @@ func (b *Bus) sequence(ctx context.Context, ws int) error {
 	}
 	var n int64
 	if b.pgURL != "" {
-		// One statement on Postgres (storage/hotpaths.sql, shared with the desk's batches). It
+		// One statement on Postgres (storage/migrations/postgres/…_hotpaths.sql, shared with the desk's batches). It
 		// runs after the counter's lock was granted, so its snapshot sees everything earlier
 		// sequencers numbered.
 		rows, err := tx.QueryContext(sys, `SELECT switchboard_number_events($1, $2)`, ws, w.EventSeq)

@@ -11,6 +11,7 @@ import (
 	"switchboard/ent/customeridentity"
 	"switchboard/ent/message"
 	"switchboard/ent/note"
+	"switchboard/internal/tenant"
 )
 
 const (
@@ -18,7 +19,8 @@ const (
 	// conversation never reads it.
 	docColumn = "search_doc"
 	// PostgresIndex: on Postgres, the GIN index of the documents, which ent's migration must keep
-	// although no ent schema declares it.
+	// although no ent schema declares it. The column, the index and SQLite's FTS5 table are made by
+	// storage's migration files (…_search.sql).
 	PostgresIndex = "conversations_search_doc"
 	// ftsTable: on SQLite, the FTS5 table of indexed texts, each under its conversation.
 	ftsTable = "conversation_search"
@@ -26,28 +28,15 @@ const (
 	backfillBatch = 500
 )
 
-// Migrate creates what search needs on db (ent's migration does not know it) and indexes the
-// conversations that have no document yet: all of them when a database made before search gains
-// it, none afterwards (the desk indexes each text as it stores it).
-func (ix Index) Migrate(ctx context.Context, db *stdsql.DB, client *ent.Client) error {
+// Backfill indexes the conversations that have no document yet: all of them when a database made
+// before search gains it (its migration file runs it), none afterwards (the desk indexes each text
+// as it stores it).
+func (ix Index) Backfill(ctx context.Context, db *stdsql.DB, client *ent.Client) error {
+	ctx = tenant.System(ctx)
 	if ix.postgres {
-		if _, err := db.ExecContext(ctx, `ALTER TABLE conversations ADD COLUMN IF NOT EXISTS `+docColumn+` tsvector;
-CREATE INDEX IF NOT EXISTS `+PostgresIndex+` ON conversations USING gin (`+docColumn+`);`); err != nil {
-			return fmt.Errorf("search: migrate: %w", err)
-		}
 		return ix.backfill(ctx, db, client, `SELECT id FROM conversations WHERE `+docColumn+` IS NULL AND id > $1 ORDER BY id LIMIT $2`)
 	}
-	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = ?`, ftsTable).Scan(&n); err != nil {
-		return fmt.Errorf("search: migrate: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	if _, err := db.ExecContext(ctx, `CREATE VIRTUAL TABLE `+ftsTable+` USING fts5(conversation_id UNINDEXED, doc, tokenize = 'unicode61 remove_diacritics 0')`); err != nil {
-		return fmt.Errorf("search: migrate: %w", err)
-	}
-	return ix.backfill(ctx, db, client, `SELECT id FROM conversations WHERE id > ? ORDER BY id LIMIT ?`)
+	return ix.backfill(ctx, db, client, `SELECT id FROM conversations WHERE id > ? AND id NOT IN (SELECT conversation_id FROM `+ftsTable+`) ORDER BY id LIMIT ?`)
 }
 
 // backfill indexes, a batch at a time, the conversations that list (given the last id done and a

@@ -156,33 +156,6 @@ const migrationLock = 0x5357_4244 // "SWBD"
 // that Atlas writes to.
 var migrating sync.Mutex
 
-// Migrate brings the schema up to date.
-func (d *DB) Migrate(ctx context.Context) error {
-	ctx = tenant.System(ctx)
-	migrating.Lock()
-	defer migrating.Unlock()
-	if d.Dialect == dialect.Postgres {
-		conn, err := d.SQL.Conn(ctx)
-		if err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
-			return fmt.Errorf("migrate: lock: %w", err)
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock) //nolint:errcheck
-	}
-	if err := d.Client.Schema.Create(ctx, d.migrateOptions()...); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if d.Dialect == dialect.Postgres {
-		if _, err := d.SQL.ExecContext(ctx, hotPaths); err != nil {
-			return fmt.Errorf("migrate: hot paths: %w", err)
-		}
-	}
-	return search.New(d.Dialect).Migrate(ctx, d.SQL, d.Client)
-}
-
 // migrateOptions: indexes the schema no longer declares go too (each one costs every write), and
 // the event log keeps no foreign keys on Postgres.
 func (d *DB) migrateOptions() []schema.MigrateOption {
@@ -243,11 +216,6 @@ func logWithoutForeignKeys(next schema.Differ) schema.Differ {
 		return next.Diff(current, desired)
 	})
 }
-
-// hotPaths are the desk's one-statement claim and release on Postgres (see the file).
-//
-//go:embed hotpaths.sql
-var hotPaths string
 
 // Close closes the database.
 func (d *DB) Close() error { return d.Client.Close() }

@@ -113,7 +113,7 @@ func (p *Proxy) pipe(client net.Conn) {
 func OpenBehindProxy(t testing.TB) (*storage.DB, *Proxy) {
 	t.Helper()
 	RequirePostgres(t)
-	direct := createPostgres(t)
+	direct := createPostgres(t, true)
 	u, err := url.Parse(direct)
 	if err != nil {
 		t.Fatalf("proxy: %v", err)

@@ -30,24 +30,57 @@ func RequirePostgres(t testing.TB) {
 	}
 }
 
+// UpgradeFrom (TEST_UPGRADE_FROM, a migration version): when set, every database is first
+// migrated to that version only, given what an older server stored (WriteFixture), and only then
+// migrated up, so that the tests run on an upgraded database.
+func UpgradeFrom() string { return os.Getenv("TEST_UPGRADE_FROM") }
+
 // Open returns a fresh migrated database, closed and dropped when t ends.
 func Open(t testing.TB) *storage.DB {
 	t.Helper()
+	db := open(t, true)
+	migrated := migrate
+	if IsPostgres() { // a clone of the template, which migrate made
+		migrated = func(_ testing.TB, db *storage.DB) error { return db.Migrate(context.Background()) }
+	}
+	if err := migrated(t, db); err != nil {
+		t.Fatalf("testdb: migrate: %v", err)
+	}
+	return db
+}
+
+// migrate brings db up to date, by way of UpgradeFrom when it is set.
+func migrate(t testing.TB, db *storage.DB) error {
 	ctx := context.Background()
+	if from := UpgradeFrom(); from != "" {
+		if err := db.MigrateTo(ctx, from); err != nil {
+			return err
+		}
+		WriteFixture(t, db)
+	}
+	return db.Migrate(ctx)
+}
+
+// Empty returns a fresh database without any table (the migration tests), closed and dropped
+// when t ends.
+func Empty(t testing.TB) *storage.DB {
+	t.Helper()
+	return open(t, false)
+}
+
+func open(t testing.TB, migrated bool) *storage.DB {
+	t.Helper()
 	dbURL := ""
 	if IsPostgres() {
-		dbURL = createPostgres(t)
+		dbURL = createPostgres(t, migrated)
 	} else {
 		dbURL = "sqlite://" + filepath.Join(t.TempDir(), "test.db")
 	}
-	db, err := storage.Open(ctx, dbURL)
+	db, err := storage.Open(context.Background(), dbURL)
 	if err != nil {
 		t.Fatalf("testdb: open: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("testdb: migrate: %v", err)
-	}
 	return db
 }
 
@@ -59,9 +92,10 @@ var (
 	seq     atomic.Int64
 )
 
-// createPostgres makes a database for one test and returns its URL. The first call per process
-// migrates a template; later ones clone it, which is much faster than migrating each time.
-func createPostgres(t testing.TB) string {
+// createPostgres makes a database for one test and returns its URL: a clone of a migrated
+// template (the first call per process migrates it; cloning is much faster than migrating each
+// time), or an empty one.
+func createPostgres(t testing.TB, migrated bool) string {
 	t.Helper()
 	admin, err := sql.Open("pgx", URL())
 	if err != nil {
@@ -69,27 +103,13 @@ func createPostgres(t testing.TB) string {
 	}
 	defer admin.Close()
 	ctx := context.Background()
-	tplOnce.Do(func() {
-		tplName = fmt.Sprintf("sbt_%d_tpl", os.Getpid())
-		if _, tplErr = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+tplName); tplErr != nil {
-			return
-		}
-		if _, tplErr = admin.ExecContext(ctx, "CREATE DATABASE "+tplName); tplErr != nil {
-			return
-		}
-		var db *storage.DB
-		if db, tplErr = storage.Open(ctx, withDB(URL(), tplName)); tplErr != nil {
-			return
-		}
-		tplErr = db.Migrate(ctx)
-		db.Close()
-	})
-	if tplErr != nil {
-		t.Fatalf("testdb: template: %v", tplErr)
+	tpl := "template0"
+	if migrated {
+		tpl = template(ctx, t, admin)
 	}
 	name := fmt.Sprintf("sbt_%d_%d", os.Getpid(), seq.Add(1))
 	tplMu.Lock()
-	_, err = admin.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tplName))
+	_, err = admin.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tpl))
 	tplMu.Unlock()
 	if err != nil {
 		t.Fatalf("testdb: create database: %v", err)
@@ -103,6 +123,30 @@ func createPostgres(t testing.TB) string {
 		_, _ = a.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	})
 	return withDB(URL(), name)
+}
+
+// template returns the migrated template database's name, making it at the first call.
+func template(ctx context.Context, t testing.TB, admin *sql.DB) string {
+	t.Helper()
+	tplOnce.Do(func() {
+		tplName = fmt.Sprintf("sbt_%d_tpl", os.Getpid())
+		if _, tplErr = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+tplName); tplErr != nil {
+			return
+		}
+		if _, tplErr = admin.ExecContext(ctx, "CREATE DATABASE "+tplName); tplErr != nil {
+			return
+		}
+		var db *storage.DB
+		if db, tplErr = storage.Open(ctx, withDB(URL(), tplName)); tplErr != nil {
+			return
+		}
+		tplErr = migrate(t, db)
+		db.Close()
+	})
+	if tplErr != nil {
+		t.Fatalf("testdb: template: %v", tplErr)
+	}
+	return tplName
 }
 
 // withDB replaces the database name in a postgres:// URL.
