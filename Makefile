@@ -8,6 +8,7 @@ GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*' 2>/
 
 ## run: install what is missing, build the workspace and the server, start it with demo data
 run: deps build
+	@echo "==> starting the server on ./switchboard.db with the demo workspace (Ctrl-C stops it)"
 	@./bin/switchboard --demo
 
 ## test: every test: Go on SQLite and on a throw-away Postgres, frontend unit tests, browser tests
@@ -18,13 +19,16 @@ test:
 build: bin/switchboard
 
 deps:
+	@echo "==> checking what is installed (Go, Node, the frontend's packages)"
 	@scripts/install.sh run
 
 frontend/dist/app/index.html: $(FRONTEND_SRC) $(wildcard schema/*.graphql)
+	@echo "==> building the agent workspace: generating its GraphQL types, type-checking, bundling (about a minute)"
 	@cd frontend && npm run --silent codegen && npm run --silent build
 
 bin/switchboard: frontend/dist/app/index.html $(GO_SRC)
-	go build -o bin/switchboard .
+	@echo "==> compiling the server (the first time takes a few minutes)"
+	@go build -o bin/switchboard .
 
 ## generate: regenerate ent, entgql and gqlgen output after changing ent/schema or schema/*.graphql
 generate:

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -39,6 +40,7 @@ type config struct {
 	adminEmail, adminPass string
 	workspaceName         string
 	sessionTTL            time.Duration
+	slowRequest           time.Duration
 	introspection         bool
 	limits                httpapi.Limits
 	demo                  bool
@@ -62,7 +64,8 @@ func readConfig(args []string) (config, error) {
 	fs.IntVar(&c.limits.PerCredential.Burst, "rate-limit-burst", intEnv("RATE_LIMIT_BURST", 200), "bursts of HTTP requests per session or API key (RATE_LIMIT_BURST)")
 	fs.BoolVar(&c.limits.TrustForwardedFor, "trust-forwarded-for", env("TRUST_FORWARDED_FOR", "false") == "true", "take the client's address from X-Forwarded-For; only behind a proxy that sets it (TRUST_FORWARDED_FOR)")
 	fs.BoolVar(&c.webhooksAllowPrivate, "webhooks-allow-private", env("WEBHOOKS_ALLOW_PRIVATE", "false") == "true", "let webhooks target loopback, private and link-local addresses (WEBHOOKS_ALLOW_PRIVATE)")
-	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (LOG_LEVEL)")
+	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug (adds a line per request), info, warn or error (LOG_LEVEL)")
+	fs.DurationVar(&c.slowRequest, "slow-request", durationEnv("SLOW_REQUEST", time.Second), "log requests slower than this at warn (SLOW_REQUEST)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -88,6 +91,26 @@ func readConfig(args []string) (config, error) {
 		return c, fmt.Errorf("log level: %w", err)
 	}
 	return c, nil
+}
+
+// summary is the configuration for the start-up log line, without secrets: the database URL's
+// password is masked, the admin's password left out.
+func (c config) summary() []any {
+	db := c.databaseURL
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		db = u.Redacted()
+	}
+	if db == "" {
+		db = "sqlite (./switchboard.db)"
+	}
+	rate := "off"
+	if !c.limits.Off {
+		rate = fmt.Sprintf("%g/s, bursts of %d", c.limits.PerCredential.PerSecond, c.limits.PerCredential.Burst)
+	}
+	return []any{"addr", c.addr, "database", db, "migrate", c.migrate, "log_level", c.logLevel.String(),
+		"slow_request", c.slowRequest.String(), "cors_origins", c.corsOrigins, "introspection", c.introspection,
+		"rate_limit", rate, "trust_forwarded_for", c.limits.TrustForwardedFor, "session_ttl", c.sessionTTL.String(),
+		"webhooks_allow_private", c.webhooksAllowPrivate, "demo", c.demo, "admin_email", c.adminEmail}
 }
 
 func env(key, def string) string {
@@ -144,6 +167,7 @@ func run(cfg config) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
+	slog.Info("starting", cfg.summary()...)
 	db, err := storage.Open(ctx, cfg.databaseURL)
 	if err != nil {
 		return err
@@ -176,7 +200,7 @@ func run(cfg config) error {
 	}
 
 	leases := desk.NewLeases(desk.New(db, bus))
-	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL, NoIntrospection: !cfg.introspection, Limits: cfg.limits,
+	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.corsOrigins, SPA: spaFiles(), SessionTTL: cfg.sessionTTL, NoIntrospection: !cfg.introspection, Limits: cfg.limits, SlowRequest: cfg.slowRequest,
 		WebhooksAllowPrivate: cfg.webhooksAllowPrivate}, httpapi.Deps{DB: db, Bus: bus, Leases: leases})
 
 	ln, err := net.Listen("tcp", cfg.addr)

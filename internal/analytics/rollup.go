@@ -387,7 +387,7 @@ func RunRollup(ctx context.Context, db *storage.DB, every time.Duration) {
 				break
 			}
 			if n > 0 {
-				slog.InfoContext(ctx, "analytics rollup: counted days", "days", n)
+				slog.DebugContext(ctx, "analytics rollup: counted days", "days", n)
 			}
 			if n == 0 {
 				break

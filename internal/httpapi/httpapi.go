@@ -62,8 +62,11 @@ type Config struct {
 	Limits Limits
 	// NoIntrospection refuses introspection queries (INTROSPECTION=false, for production).
 	NoIntrospection bool
-	// AccessLog receives one line per request (default slog.Default()).
+	// AccessLog receives one line per request (default slog.Default()): at debug, or at warn
+	// when the request took SlowRequest or more (WebSockets excepted), or at error for a 5xx.
 	AccessLog *slog.Logger
+	// SlowRequest is the duration from which a request is logged at warn (default 1 s).
+	SlowRequest time.Duration
 	// WebhooksAllowPrivate lets webhooks target loopback and private addresses
 	// (WEBHOOKS_ALLOW_PRIVATE); the delivery worker must be given the same.
 	WebhooksAllowPrivate bool
@@ -108,6 +111,9 @@ func (c *Config) defaults() {
 	}
 	if c.AccessLog == nil {
 		c.AccessLog = slog.Default()
+	}
+	if c.SlowRequest == 0 {
+		c.SlowRequest = time.Second
 	}
 	if c.MaxSubscriptionsPerConnection == 0 {
 		c.MaxSubscriptionsPerConnection = 100
@@ -193,7 +199,7 @@ func New(cfg Config, deps Deps) *Handler {
 	}
 	h = allowedOrigins(cfg.CORSOrigins, h)
 	h = m.instrument(h)
-	out.Handler = requestLog(cfg.AccessLog, h)
+	out.Handler = requestLog(cfg.AccessLog, cfg.SlowRequest, h)
 	return out
 }
 
@@ -396,8 +402,9 @@ func originHosts(origins []string) []string {
 	return out
 }
 
-// requestLog gives every request an id and logs one line when it ends.
-func requestLog(log *slog.Logger, next http.Handler) http.Handler {
+// requestLog gives every request an id and logs one line when it ends, at the level
+// Config.AccessLog says.
+func requestLog(log *slog.Logger, slow time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || len(id) > 64 {
@@ -412,7 +419,18 @@ func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
 			return
 		}
-		log.Info("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"duration_ms", time.Since(start).Milliseconds(), "workspace", rec.workspace, "agent", rec.agent)
+		d := time.Since(start)
+		level, msg := slog.LevelDebug, "request"
+		switch {
+		case rec.status >= 500:
+			level, msg = slog.LevelError, "request failed"
+		case d >= slow && rec.status != http.StatusSwitchingProtocols:
+			level, msg = slog.LevelWarn, "slow request"
+		}
+		if !log.Enabled(r.Context(), level) {
+			return
+		}
+		log.Log(r.Context(), level, msg, "request_id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration_ms", d.Milliseconds(), "workspace", rec.workspace, "agent", rec.agent)
 	})
 }

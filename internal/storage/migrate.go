@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"path"
 	"slices"
 	"strings"
@@ -274,6 +275,7 @@ func (d *DB) WritePending(ctx context.Context, w io.Writer) error {
 
 // apply runs one file in one transaction, records it, then runs its data step.
 func (d *DB) apply(ctx context.Context, f migrate.File) error {
+	start := time.Now()
 	dir, err := MigrationDir(d.Dialect)
 	if err != nil {
 		return err
@@ -297,6 +299,7 @@ func (d *DB) apply(ctx context.Context, f migrate.File) error {
 			return fmt.Errorf("migrate %s: %w", f.Name(), err)
 		}
 	}
+	slog.Info("migration applied", "file", f.Name(), "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
 
@@ -348,6 +351,7 @@ func (d *DB) baselineLegacy(ctx context.Context) error {
 			return err
 		}
 	}
+	slog.Info("database made before versioned migrations brought up to date", "at", files[len(files)-1].Version())
 	return nil
 }
 
