@@ -21,6 +21,7 @@ func migrateCommand(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("switchboard migrate", flag.ContinueOnError)
 	fs.SetOutput(out)
 	url := fs.String("database-url", os.Getenv("DATABASE_URL"), "postgres://… or sqlite://path; empty: ./switchboard.db (DATABASE_URL)")
+	direct := fs.String("database-direct-url", os.Getenv("DATABASE_DIRECT_URL"), "behind PgBouncer: a postgres:// URL that bypasses it (DATABASE_DIRECT_URL)")
 	fs.Usage = func() { fmt.Fprintln(out, migrateUsage) }
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -29,7 +30,7 @@ func migrateCommand(args []string, out io.Writer) error {
 		return errors.New(migrateUsage)
 	}
 	ctx := context.Background()
-	db, err := storage.Open(ctx, *url)
+	db, err := storage.Open(ctx, *url, directURL(*direct)...)
 	if err != nil {
 		return err
 	}

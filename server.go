@@ -36,6 +36,7 @@ import (
 
 type config struct {
 	addr, databaseURL     string
+	directURL             string
 	corsOrigins           []string
 	adminEmail, adminPass string
 	workspaceName         string
@@ -54,6 +55,7 @@ func readConfig(args []string) (config, error) {
 	fs := flag.NewFlagSet("switchboard", flag.ContinueOnError)
 	fs.StringVar(&c.addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
 	fs.StringVar(&c.databaseURL, "database-url", os.Getenv("DATABASE_URL"), "postgres://… or sqlite://path; empty: ./switchboard.db (DATABASE_URL)")
+	fs.StringVar(&c.directURL, "database-direct-url", os.Getenv("DATABASE_DIRECT_URL"), "behind PgBouncer (transaction pooling): a postgres:// URL that bypasses it, for LISTEN and the migrations' lock (DATABASE_DIRECT_URL)")
 	fs.BoolVar(&c.demo, "demo", false, "fill in a demo workspace and print its logins")
 	fs.BoolVar(&c.migrate, "migrate", env("MIGRATE", "") == "auto", "apply pending migrations to an existing Postgres database at start (MIGRATE=auto); SQLite and new databases are always migrated")
 	cors := fs.String("cors-origins", os.Getenv("CORS_ORIGINS"), "comma-separated browser origins allowed to call the API (CORS_ORIGINS)")
@@ -96,10 +98,7 @@ func readConfig(args []string) (config, error) {
 // summary is the configuration for the start-up log line, without secrets: the database URL's
 // password is masked, the admin's password left out.
 func (c config) summary() []any {
-	db := c.databaseURL
-	if u, err := url.Parse(db); err == nil && u.User != nil {
-		db = u.Redacted()
-	}
+	db, direct := redacted(c.databaseURL), redacted(c.directURL)
 	if db == "" {
 		db = "sqlite (./switchboard.db)"
 	}
@@ -107,10 +106,26 @@ func (c config) summary() []any {
 	if !c.limits.Off {
 		rate = fmt.Sprintf("%g/s, bursts of %d", c.limits.PerCredential.PerSecond, c.limits.PerCredential.Burst)
 	}
-	return []any{"addr", c.addr, "database", db, "migrate", c.migrate, "log_level", c.logLevel.String(),
+	return []any{"addr", c.addr, "database", db, "database_direct", direct, "migrate", c.migrate, "log_level", c.logLevel.String(),
 		"slow_request", c.slowRequest.String(), "cors_origins", c.corsOrigins, "introspection", c.introspection,
 		"rate_limit", rate, "trust_forwarded_for", c.limits.TrustForwardedFor, "session_ttl", c.sessionTTL.String(),
 		"webhooks_allow_private", c.webhooksAllowPrivate, "demo", c.demo, "admin_email", c.adminEmail}
+}
+
+// redacted is a URL with its password masked.
+func redacted(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return raw
+}
+
+// directURL is the storage option for DATABASE_DIRECT_URL, none when it is unset.
+func directURL(u string) []storage.Option {
+	if u == "" {
+		return nil
+	}
+	return []storage.Option{storage.WithDirectURL(u)}
 }
 
 func env(key, def string) string {
@@ -168,7 +183,7 @@ func run(cfg config) error {
 	defer stop()
 
 	slog.Info("starting", cfg.summary()...)
-	db, err := storage.Open(ctx, cfg.databaseURL)
+	db, err := storage.Open(ctx, cfg.databaseURL, directURL(cfg.directURL)...)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 // The start-up line names the configuration but no secret.
 func TestConfigSummaryHidesSecrets(t *testing.T) {
 	t.Setenv("SWITCHBOARD_ADMIN_PASSWORD", "hunter2-admin")
-	cfg, err := readConfig([]string{"--database-url", "postgres://sb:hunter2-db@db.internal:5432/sb?sslmode=require"})
+	cfg, err := readConfig([]string{"--database-url", "postgres://sb:hunter2-db@db.internal:6432/sb?sslmode=require", "--database-direct-url", "postgres://sb:hunter2-direct@db.internal:5432/sb"})
 	if err != nil {
 		t.Fatal(err)
 	}

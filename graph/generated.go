@@ -6227,6 +6227,8 @@ extend type Query {
   begins; a phone number matches however it is written), as a Relay connection: newest message
   first unless orderBy says otherwise, filtered further by where as conversations is. Any member of
   the workspace; text of 1 to 200 characters with a letter or digit, else BAD_USER_INPUT.
+  totalCount counts the matches up to 1000: a search with more says 1000 (show it as "1,000+"
+  and suggest another word); every match can still be paged through.
   """
   searchConversations(
     "The words to find."

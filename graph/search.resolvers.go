@@ -9,6 +9,7 @@ import (
 	"context"
 	"switchboard/ent"
 	"switchboard/internal/auth"
+	"switchboard/internal/search"
 
 	"entgo.io/contrib/entgql"
 )
@@ -29,6 +30,9 @@ func (r *queryResolver) SearchConversations(ctx context.Context, text string, af
 	if orderBy == nil {
 		orderBy = &ent.ConversationOrder{Direction: entgql.OrderDirectionDesc, Field: ent.ConversationOrderFieldLastMessageAt}
 	}
-	return r.Client.Conversation.Query().Where(matches).
-		Paginate(ctx, after, first, before, last, ent.WithConversationOrder(orderBy), ent.WithConversationFilter(where.Filter))
+	ctx, q, err := search.Narrow(ctx, r.Client, r.Client.Conversation.Query().Where(matches), where.Filter)
+	if err != nil {
+		return nil, err
+	}
+	return q.Paginate(ctx, after, first, before, last, ent.WithConversationOrder(orderBy), ent.WithConversationFilter(where.Filter))
 }

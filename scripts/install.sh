@@ -14,6 +14,7 @@ have npm || need+=(npm)
 if [ "${1:-run}" = test ]; then
   have chromium || need+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  have pgbouncer || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
   have python3 || need+=(python3)
   have curl || need+=(curl)         # the docs' example session runs as a test
   have jq || need+=(jq)

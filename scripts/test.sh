@@ -52,6 +52,16 @@ trap 'scripts/postgres.sh stop "$pgdir"' EXIT
 TEST_DATABASE_URL=$(scripts/postgres.sh start "$pgdir")
 export TEST_DATABASE_URL
 gotest -race -count=1 -timeout 20m ./...
+
+step "the API, desk and live tests through PgBouncer in transaction pooling mode"
+# As production runs behind one: DATABASE_URL through PgBouncer, DATABASE_DIRECT_URL around it
+# for LISTEN and the migrations' lock (docs/operations.md).
+bouncer=$(mktemp -d /tmp/switchboard-pgbouncer.XXXXXX)
+chmod 755 "$bouncer"
+trap 'scripts/pgbouncer.sh stop "$bouncer"; scripts/postgres.sh stop "$pgdir"' EXIT
+TEST_DATABASE_DIRECT_URL=$TEST_DATABASE_URL TEST_DATABASE_URL=$(scripts/pgbouncer.sh start "$bouncer" "$TEST_DATABASE_URL") \
+  gotest -count=1 ./internal/httpapi/... ./internal/desk/... ./internal/events/... ./internal/storage/...
+scripts/pgbouncer.sh stop "$bouncer"
 scripts/postgres.sh stop "$pgdir"
 unset TEST_DATABASE_URL
 trap - EXIT

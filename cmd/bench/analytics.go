@@ -105,7 +105,7 @@ func runAnalytics(args []string) error {
 // timeQueries runs each query runs times, one at a time, and prints p50, p99 and max, and the
 // p50 against the first query's (the baseline).
 func timeQueries(url, token string, queries []struct{ name, query string }, runs int) error {
-	fmt.Printf("%-40s %10s %10s %10s %14s\n", "query", "p50 ms", "p99 ms", "max ms", "p50 / baseline")
+	fmt.Printf("%-50s %10s %10s %10s %14s\n", "query", "p50 ms", "p99 ms", "max ms", "p50 / baseline")
 	var base float64
 	for _, q := range queries {
 		for range 3 { // warm the caches and the plans
@@ -126,7 +126,7 @@ func timeQueries(url, token string, queries []struct{ name, query string }, runs
 		if base == 0 {
 			base = ms(0.5)
 		}
-		fmt.Printf("%-40s %10.1f %10.1f %10.1f %13.0f×\n", q.name, ms(0.5), ms(0.99), ms(1), ms(0.5)/base)
+		fmt.Printf("%-50s %10.1f %10.1f %10.1f %13.2f×\n", q.name, ms(0.5), ms(0.99), ms(1), ms(0.5)/base)
 	}
 	return nil
 }

@@ -354,6 +354,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[27]},
 			},
+			{
+				Name:    "conversation_workspace_id_last_message_at_id",
+				Unique:  false,
+				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[25], ConversationsColumns[0]},
+			},
 		},
 	}
 	// CustomersColumns holds the columns for the "customers" table.

@@ -126,6 +126,9 @@ func (Conversation) Indexes() []ent.Index {
 		index.Fields("owner_id", "human_owned", "status", "channel"),
 		index.Fields("workspace_id", "channel", "priority", "queued_since"),
 		index.Fields("workspace_id", "updated_at"),
+		// Newest first across statuses: search's pages of common words (internal/search Narrow)
+		// and the inbox's "all" view walk it instead of sorting the workspace.
+		index.Fields("workspace_id", "last_message_at", "id"),
 	}
 }
 

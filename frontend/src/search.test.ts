@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSearch, searchWhere } from './search';
+import { checkSearch, matchCount, searchWhere, SEARCH_COUNT_CAP } from './search';
 import { NO_FILTER } from './screens/inbox/filters';
 
 describe('checkSearch', () => {
@@ -24,5 +24,14 @@ describe('searchWhere', () => {
   it("passes the inbox's channel and status filters to the server", () => {
     expect(searchWhere(NO_FILTER)).toEqual({});
     expect(searchWhere({ channel: 'SMS', status: 'PENDING', tag: 'billing' })).toEqual({ channel: 'SMS', status: 'PENDING' });
+  });
+});
+
+describe('matchCount', () => {
+  it('says the count, and "1,000+" from the server’s cap on', () => {
+    expect(matchCount(0)).toBe('0');
+    expect(matchCount(1)).toBe('1');
+    expect(matchCount(SEARCH_COUNT_CAP - 1)).toBe('999');
+    expect(matchCount(SEARCH_COUNT_CAP)).toBe('1,000+');
   });
 });

@@ -10,6 +10,14 @@ export const SEARCH_DEBOUNCE_MS = 250;
 /** The server's limit until limits.searchMaxLength is known. */
 export const DEFAULT_SEARCH_MAX = 200;
 
+/** The server counts a search's matches up to this many; more come back as this figure. */
+export const SEARCH_COUNT_CAP = 1000;
+
+/** The number of matches in words: "1,000+" from the server's cap on. */
+export function matchCount(total: number): string {
+  return total >= SEARCH_COUNT_CAP ? `${SEARCH_COUNT_CAP.toLocaleString('en-US')}+` : String(total);
+}
+
 export type SearchCheck = { ok: true; text: string } | { ok: false; empty: boolean; problem: string };
 
 /** Whether text can be searched: empty (no search), refused (why), or the text to send. */

@@ -124,8 +124,8 @@ func (c *corpus) got(t *testing.T, as *testapi.Client, query string) []string {
 			out = append(out, e.Node.ID)
 		}
 		if !page.SearchConversations.PageInfo.HasNextPage {
-			if page.SearchConversations.TotalCount != len(out) {
-				t.Fatalf("search %q: totalCount %d, paged through %d", query, page.SearchConversations.TotalCount, len(out))
+			if want := min(len(out), search.CountCap()); page.SearchConversations.TotalCount != want {
+				t.Fatalf("search %q: totalCount %d, paged through %d (counted up to %d)", query, page.SearchConversations.TotalCount, len(out), search.CountCap())
 			}
 			break
 		}
@@ -141,6 +141,19 @@ func (c *corpus) got(t *testing.T, as *testapi.Client, query string) []string {
 // exactly what the oracle finds, pages in order, and nothing of another workspace whose texts are
 // the same.
 func TestSearchFindsWhatWasWritten(t *testing.T) {
+	// Twice: counted exactly (few matches: paged among their ids), and with the count's cap below
+	// most words' matches (many: paged along the order's index, counted up to the cap).
+	for _, capped := range []bool{false, true} {
+		t.Run(fmt.Sprintf("capped=%v", capped), func(t *testing.T) {
+			if capped {
+				defer search.SetCountCap(3)()
+			}
+			findsWhatWasWritten(t)
+		})
+	}
+}
+
+func findsWhatWasWritten(t *testing.T) {
 	s := testapi.New(t)
 	r := rand.New(rand.NewPCG(20, 26))
 	n := 24

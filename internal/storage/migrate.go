@@ -409,17 +409,28 @@ func (d *DB) lockMigrations(ctx context.Context) (func(), error) {
 	if d.Dialect != dialect.Postgres {
 		return func() {}, nil
 	}
-	conn, err := d.SQL.Conn(ctx)
+	pool, done := d.SQL, func() {}
+	if d.direct != "" { // a session lock needs a session of its own, not a pooler's
+		direct, err := sql.Open("pgx", d.direct)
+		if err != nil {
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+		pool, done = direct, func() { direct.Close() }
+	}
+	conn, err := pool.Conn(ctx)
 	if err != nil {
+		done()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
 		conn.Close()
+		done()
 		return nil, fmt.Errorf("migrate: lock: %w", err)
 	}
 	return func() {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock)
 		conn.Close()
+		done()
 	}, nil
 }
 

@@ -46,9 +46,22 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
-	// URL is the Postgres URL (for LISTEN/NOTIFY connections); "" for SQLite.
+	// URL is the Postgres URL for what needs a session of its own (LISTEN): the direct URL when
+	// the pooled one goes through a pooler (WithDirectURL); "" for SQLite.
 	URL string
+	// direct is the direct URL given to Open ("" when the pooled one is direct).
+	direct string
 }
+
+// Option configures Open.
+type Option func(*DB)
+
+// WithDirectURL (DATABASE_DIRECT_URL) names a Postgres connection that bypasses the pooler the
+// main URL goes through (PgBouncer in transaction pooling mode, where a server connection is
+// shared between transactions): what needs a session runs on it (the event bus's LISTEN, the
+// migrations' advisory lock), and pooled connections keep no state across transactions (no
+// named prepared statements: pgx's exec mode, unless the URL sets default_query_exec_mode).
+func WithDirectURL(url string) Option { return func(d *DB) { d.direct = url } }
 
 // RowLocks reports whether the database has SELECT … FOR UPDATE (Postgres). SQLite needs none:
 // its write transactions begin IMMEDIATE, one at a time.
@@ -105,7 +118,11 @@ func LocalPostgres(databaseURL string) bool {
 
 // Open opens the database named by url: "" is the embedded SQLite file, "postgres://…" or
 // "postgresql://…" is Postgres, "sqlite://path" or "file:path" an SQLite file elsewhere.
-func Open(ctx context.Context, url string) (*DB, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
+	out := &DB{}
+	for _, o := range opts {
+		o(out)
+	}
 	var driver, dsn, dia string
 	switch {
 	case url == "":
@@ -121,6 +138,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		}
 	default:
 		return nil, errors.New("DATABASE_URL must be a postgres://, postgresql://, sqlite:// or file: URL")
+	}
+	if out.direct != "" {
+		if dia != dialect.Postgres || !isPostgres(out.direct) {
+			return nil, errors.New("DATABASE_DIRECT_URL is for Postgres: both it and DATABASE_URL must be postgres:// URLs")
+		}
+		dsn = statelessSessions(dsn)
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
@@ -140,12 +163,31 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	client := ent.NewClient(ent.Driver(outageDriver{entsql.OpenDB(dia, db)}))
-	out := &DB{Client: client, SQL: db, Dialect: dia}
+	out.Client = ent.NewClient(ent.Driver(outageDriver{entsql.OpenDB(dia, db)}))
+	out.Client.Conversation.Intercept(search.Counted())
+	out.SQL, out.Dialect = db, dia
 	if dia == dialect.Postgres {
 		out.URL = dsn
+		if out.direct != "" {
+			out.URL = out.direct
+		}
 	}
 	return out, nil
+}
+
+// statelessSessions makes pgx keep no named prepared statements on the connections of dsn
+// (a pooler in transaction mode gives each transaction whichever server connection is free).
+func statelessSessions(dsn string) string {
+	u, err := neturl.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	if q.Get("default_query_exec_mode") == "" {
+		q.Set("default_query_exec_mode", "exec")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // migrationLock is the Postgres advisory lock key that serialises migrations of several instances

@@ -104,3 +104,31 @@ func TestOpenRejectsUnknownURLs(t *testing.T) {
 		t.Fatal("mysql URL accepted")
 	}
 }
+
+// Behind a pooler: LISTEN goes to the direct URL, and a direct URL only goes with Postgres.
+func TestDirectURL(t *testing.T) {
+	ctx := context.Background()
+	if _, err := storage.Open(ctx, "sqlite://"+t.TempDir()+"/x.db", storage.WithDirectURL("postgres://127.0.0.1/x")); err == nil {
+		t.Fatal("SQLite took a direct URL")
+	}
+	testdb.RequirePostgres(t)
+	db := testdb.Open(t)
+	direct := db.URL + "&application_name=direct"
+	pooled, err := storage.Open(ctx, db.URL, storage.WithDirectURL(direct))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pooled.Close()
+	if pooled.URL != direct {
+		t.Fatalf("LISTEN would go to %q, not the direct URL", pooled.URL)
+	}
+	var n int
+	for range 3 { // the same statement again: no prepared statement is kept on the connection
+		if err := pooled.SQL.QueryRowContext(ctx, `SELECT count(*) FROM pg_prepared_statements`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("%d prepared statements kept on a pooled connection", n)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"switchboard/internal/auth"
+	"switchboard/internal/search"
 	"switchboard/internal/storage"
 )
 
@@ -52,5 +53,31 @@ func WriteFixture(t testing.TB, db *storage.DB) {
 		VALUES (`+ph(1)+`, 'SMS', 'NEW', 'CREATED', '[]', '[]', 'About the chargeback', `+ph(2)+`, `+ph(3)+`, `+ph(4)+`, `+ph(5)+`)`, now, now, now, cu, ws)
 	for _, text := range []string{"My card shows a chargeback I never asked for", "About the chargeback"} {
 		insert(`INSERT INTO messages (created_at, author_kind, author_name, channel, text, conversation_id, workspace_id) VALUES (`+ph(1)+`, 'CUSTOMER', 'Grace Hopper', 'SMS', `+ph(2)+`, `+ph(3)+`, `+ph(4)+`)`, now, text, cv, ws)
+	}
+	indexed(t, db) // as the older server indexed what it stored, once it had search
+}
+
+// indexed indexes db's conversations when its schema has search.
+func indexed(t testing.TB, db *storage.DB) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := db.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := storage.MigrationDir(db.Dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := dir.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Desc() == "search" && f.Version() <= st.Current {
+			if err := search.New(db.Dialect).Backfill(ctx, db.SQL, db.Client); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

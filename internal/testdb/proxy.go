@@ -113,7 +113,8 @@ func (p *Proxy) pipe(client net.Conn) {
 func OpenBehindProxy(t testing.TB) (*storage.DB, *Proxy) {
 	t.Helper()
 	RequirePostgres(t)
-	direct := createPostgres(t, true)
+	name := createPostgres(t, true)
+	direct := withDB(URL(), name)
 	u, err := url.Parse(direct)
 	if err != nil {
 		t.Fatalf("proxy: %v", err)
@@ -121,7 +122,11 @@ func OpenBehindProxy(t testing.TB) (*storage.DB, *Proxy) {
 	p := NewProxy(t, u.Host)
 	u.Host = p.Addr()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, u.String())
+	var opts []storage.Option
+	if DirectURL() != "" {
+		opts = append(opts, storage.WithDirectURL(withDB(DirectURL(), name)))
+	}
+	db, err := storage.Open(ctx, u.String(), opts...)
 	if err != nil {
 		t.Fatalf("testdb: open: %v", err)
 	}

@@ -19,6 +19,19 @@ import (
 // URL is the Postgres server the tests use, "" for SQLite.
 func URL() string { return os.Getenv("TEST_DATABASE_URL") }
 
+// DirectURL (TEST_DATABASE_DIRECT_URL) is the same server as URL without the pooler URL then goes
+// through (PgBouncer in transaction mode): the tests' databases are opened as the server opens
+// them behind one (storage.WithDirectURL).
+func DirectURL() string { return os.Getenv("TEST_DATABASE_DIRECT_URL") }
+
+// adminURL is where databases are made and dropped: the direct URL when there is one.
+func adminURL() string {
+	if d := DirectURL(); d != "" {
+		return d
+	}
+	return URL()
+}
+
 // IsPostgres reports whether tests run on Postgres.
 func IsPostgres() bool { return URL() != "" }
 
@@ -70,13 +83,17 @@ func Empty(t testing.TB) *storage.DB {
 
 func open(t testing.TB, migrated bool) *storage.DB {
 	t.Helper()
-	dbURL := ""
+	dbURL, opts := "", []storage.Option(nil)
 	if IsPostgres() {
-		dbURL = createPostgres(t, migrated)
+		name := createPostgres(t, migrated)
+		dbURL = withDB(URL(), name)
+		if DirectURL() != "" {
+			opts = append(opts, storage.WithDirectURL(withDB(DirectURL(), name)))
+		}
 	} else {
 		dbURL = "sqlite://" + filepath.Join(t.TempDir(), "test.db")
 	}
-	db, err := storage.Open(context.Background(), dbURL)
+	db, err := storage.Open(context.Background(), dbURL, opts...)
 	if err != nil {
 		t.Fatalf("testdb: open: %v", err)
 	}
@@ -92,12 +109,13 @@ var (
 	seq     atomic.Int64
 )
 
-// createPostgres makes a database for one test and returns its URL: a clone of a migrated
+// createPostgres makes a database for one test and returns its name: a clone of a migrated
 // template (the first call per process migrates it; cloning is much faster than migrating each
-// time), or an empty one.
+// time), or an empty one. It works on the direct URL: a template must have no connections, which
+// a pooler would keep.
 func createPostgres(t testing.TB, migrated bool) string {
 	t.Helper()
-	admin, err := sql.Open("pgx", URL())
+	admin, err := sql.Open("pgx", adminURL())
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
@@ -115,14 +133,14 @@ func createPostgres(t testing.TB, migrated bool) string {
 		t.Fatalf("testdb: create database: %v", err)
 	}
 	t.Cleanup(func() {
-		a, err := sql.Open("pgx", URL())
+		a, err := sql.Open("pgx", adminURL())
 		if err != nil {
 			return
 		}
 		defer a.Close()
 		_, _ = a.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	})
-	return withDB(URL(), name)
+	return name
 }
 
 // template returns the migrated template database's name, making it at the first call.
@@ -137,7 +155,7 @@ func template(ctx context.Context, t testing.TB, admin *sql.DB) string {
 			return
 		}
 		var db *storage.DB
-		if db, tplErr = storage.Open(ctx, withDB(URL(), tplName)); tplErr != nil {
+		if db, tplErr = storage.Open(ctx, withDB(adminURL(), tplName)); tplErr != nil {
 			return
 		}
 		tplErr = migrate(t, db)

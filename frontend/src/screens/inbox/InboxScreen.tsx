@@ -12,6 +12,7 @@ import { useLayoutPart } from '../../useLayout';
 import { useDesk } from '../../desk';
 import { isUnread, unreadCount } from '../../unread';
 import { useConversationSearch } from './useConversationSearch';
+import { matchCount } from '../../search';
 
 /** Re-renders every minute so that relative times ("Yesterday") stay right. */
 function useNow(intervalMs = 60_000): Date {
@@ -384,7 +385,7 @@ export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreen
               <p className="empty-state">No conversations match “{search.text}”.</p>
             ) : (
               <p className="search-summary">
-                {search.total} conversation{search.total === 1 ? ' matches' : 's match'} “{search.text}”
+                {matchCount(search.total)} conversation{search.total === 1 ? ' matches' : 's match'} “{search.text}”
                 {isFiltered(filter) ? ' with these filters' : ''}.{' '}
                 <button type="button" className="link" onClick={() => clearSearch(true)}>
                   Clear search
