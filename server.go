@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"switchboard/frontend"
+	"switchboard/graph"
 	"switchboard/internal/analytics"
 	"switchboard/internal/demo"
 	"switchboard/internal/desk"
@@ -31,6 +32,7 @@ import (
 	"switchboard/internal/routing"
 	"switchboard/internal/storage"
 	"switchboard/internal/timers"
+	"switchboard/internal/tracing"
 	"switchboard/internal/webhooks"
 )
 
@@ -171,7 +173,7 @@ func main() {
 		os.Exit(2)
 	}
 	httpapi.TuneProcs(cfg.databaseURL)
-	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
+	slog.SetDefault(slog.New(tracing.LogHandler{Handler: slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}), RequestID: graph.RequestID}))
 	if err := run(cfg); err != nil {
 		slog.Error("switchboard stopped", "err", err)
 		os.Exit(1)
@@ -183,6 +185,15 @@ func run(cfg config) error {
 	defer stop()
 
 	slog.Info("starting", cfg.summary()...)
+	// Before the database and the handler are built: they install their spans when it is on.
+	stopTracing, err := tracing.Setup(ctx, "switchboard", instanceName())
+	if err != nil {
+		return fmt.Errorf("tracing: %w", err)
+	}
+	defer func() { _ = stopTracing(context.Background()) }()
+	if tracing.Enabled() {
+		slog.Info("tracing: exporting spans over OTLP")
+	}
 	db, err := storage.Open(ctx, cfg.databaseURL, directURL(cfg.directURL)...)
 	if err != nil {
 		return err

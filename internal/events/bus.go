@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"switchboard/ent"
 	"switchboard/ent/event"
@@ -17,6 +19,7 @@ import (
 	"switchboard/internal/fault"
 	"switchboard/internal/metrics"
 	"switchboard/internal/tenant"
+	"switchboard/internal/tracing"
 )
 
 // passGap is the least time between two numbering passes of the bus.
@@ -166,7 +169,13 @@ func (b *Bus) Run(ctx context.Context) {
 }
 
 // read delivers workspace ws's events after the last delivered one.
-func (b *Bus) read(ctx context.Context, ws int) error {
+func (b *Bus) read(ctx context.Context, ws int) (err error) {
+	ctx, span := tracing.Start(ctx, "events.deliver", trace.WithAttributes(attribute.Int("workspace", ws)))
+	delivered := 0
+	defer func() {
+		span.SetAttributes(attribute.Int("events", delivered))
+		tracing.End(span, err)
+	}()
 	for {
 		b.mu.Lock()
 		after := b.last[ws]
@@ -184,6 +193,7 @@ func (b *Bus) read(ctx context.Context, ws int) error {
 			b.last[ws] = seqOf(e)
 		}
 		b.mu.Unlock()
+		delivered += len(evs)
 		if len(evs) < 500 {
 			return nil
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"switchboard/graph"
@@ -35,6 +36,7 @@ import (
 	"switchboard/internal/fault"
 	"switchboard/internal/search"
 	"switchboard/internal/storage"
+	"switchboard/internal/tracing"
 	"switchboard/internal/webhooks"
 )
 
@@ -200,6 +202,13 @@ func New(cfg Config, deps Deps) *Handler {
 	h = allowedOrigins(cfg.CORSOrigins, h)
 	h = m.instrument(h)
 	out.Handler = requestLog(cfg.AccessLog, cfg.SlowRequest, h)
+	if tracing.Enabled() { // outermost: the request's span is the parent of everything it does
+		out.Handler = otelhttp.NewHandler(out.Handler, "http",
+			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
+			otelhttp.WithFilter(func(r *http.Request) bool { // probes, scrapes and sockets (which last hours) have none
+				return r.URL.Path != "/healthz" && r.URL.Path != "/metrics" && r.URL.Path != "/readyz" && r.Header.Get("Upgrade") == ""
+			}))
+	}
 	return out
 }
 
@@ -230,6 +239,9 @@ func graphQL(cfg Config, svc services) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity, graph.ComplexityOptions(es.Schema())...))
 	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth})
+	if tracing.Enabled() {
+		srv.Use(tracing.Extension{})
+	}
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundResponses(noteFailure)
 	srv.AroundResponses(holdBackPartialEvents)

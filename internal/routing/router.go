@@ -9,6 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/agentchannel"
@@ -22,6 +25,7 @@ import (
 	"switchboard/internal/metrics"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
+	"switchboard/internal/tracing"
 )
 
 // advisoryRouting tags the Postgres advisory lock that makes one dispatcher at a time work on a
@@ -139,9 +143,14 @@ func Queued() []predicate.Conversation {
 
 // Dispatch assigns workspace ws's queued conversations until no eligible agent is left for any of
 // them (R5: nothing waits while an eligible agent has room). It returns how many it assigned.
-func (r *Router) Dispatch(ctx context.Context, ws int) (int, error) {
+func (r *Router) Dispatch(ctx context.Context, ws int) (total int, err error) {
 	ctx = tenant.WithWorkspace(ctx, ws)
-	total, retries := 0, 0
+	ctx, span := tracing.Start(ctx, "routing.dispatch", trace.WithAttributes(attribute.Int("workspace", ws)))
+	defer func() {
+		span.SetAttributes(attribute.Int("assigned", total))
+		tracing.End(span, err)
+	}()
+	retries := 0
 	for {
 		n, more, misjudged, err := r.batch(ctx, ws)
 		total += n

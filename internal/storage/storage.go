@@ -20,7 +20,8 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also the database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
 	"switchboard/ent"
@@ -30,6 +31,7 @@ import (
 	_ "switchboard/ent/runtime" // schema hooks, interceptors and defaults
 	"switchboard/internal/fault"
 	"switchboard/internal/search"
+	"switchboard/internal/tracing"
 	"switchboard/internal/tenant"
 )
 
@@ -145,7 +147,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		}
 		dsn = statelessSessions(dsn)
 	}
-	db, err := sql.Open(driver, dsn)
+	db, err := openSQL(driver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -173,6 +175,22 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		}
 	}
 	return out, nil
+}
+
+// openSQL opens the pool; on Postgres through pgx's config, so that its queries get spans when
+// tracing is on.
+func openSQL(driver, dsn string) (*sql.DB, error) {
+	if driver != "pgx" {
+		return sql.Open(driver, dsn)
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if tracing.Enabled() {
+		cfg.Tracer = tracing.PgxTracer{}
+	}
+	return stdlib.OpenDB(*cfg), nil
 }
 
 // statelessSessions makes pgx keep no named prepared statements on the connections of dsn
