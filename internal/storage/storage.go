@@ -22,7 +22,7 @@ import (
 	"entgo.io/ent/dialect/sql/schema"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib" // also the database/sql driver "pgx"
-	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+	_ "modernc.org/sqlite"           // database/sql driver "sqlite"
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
@@ -31,8 +31,8 @@ import (
 	_ "switchboard/ent/runtime" // schema hooks, interceptors and defaults
 	"switchboard/internal/fault"
 	"switchboard/internal/search"
-	"switchboard/internal/tracing"
 	"switchboard/internal/tenant"
+	"switchboard/internal/tracing"
 )
 
 // DefaultSQLiteFile is the database used when DATABASE_URL is unset.
