@@ -15,6 +15,7 @@ if [ "${1:-run}" = test ]; then
   have chromium || need+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   have pgbouncer || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
+  have haproxy || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
   have python3 || need+=(python3)
   have curl || need+=(curl)         # the docs' example session runs as a test
   have jq || need+=(jq)

@@ -31,8 +31,11 @@ auth_type = trust
 auth_file = $dir/userlist.txt
 pool_mode = transaction
 max_client_conn = 2000
-default_pool_size = 40
-max_db_connections = 0
+default_pool_size = 20
+; Past this, clients wait for a server connection instead of Postgres refusing one (the tests
+; keep many databases open at once).
+max_user_connections = 200
+server_idle_timeout = 10
 server_reset_query =
 ignore_startup_parameters = extra_float_digits
 logfile = $dir/pgbouncer.log

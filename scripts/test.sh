@@ -3,8 +3,12 @@
 #   1. generated code is up to date (go generate ./... changes nothing)
 #   2. go vet, then the Go tests on SQLite
 #   3. the Go tests again with -race on a throw-away Postgres this script starts and stops
+#   2b. the API tests on a database upgraded from the first migration file
+#   3. the Go tests again with -race on a throw-away Postgres this script starts and stops, then
+#      the API, desk and live tests through PgBouncer in transaction pooling mode
 #   3b. a short run of cmd/chaos (its own Postgres, two server instances, faults, porcupine)
-#   4. the frontend's unit tests and build, the server binary, and the browser tests in Chromium
+#   4. the frontend's unit tests and build, the server binary, a rolling restart of 3 instances
+#      behind HAProxy (cmd/rolling), and the browser tests in Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -77,6 +81,9 @@ step "frontend unit tests"
 
 step "building the workspace and the server"
 make --no-print-directory build
+
+step "a rolling restart behind HAProxy: 3 instances, PgBouncer, load and live subscribers (cmd/rolling)"
+go run ./cmd/rolling -bin bin/switchboard
 
 step "browser tests (Chromium)"
 (cd frontend && SWITCHBOARD_BIN=../bin/switchboard npm run --silent e2e)
