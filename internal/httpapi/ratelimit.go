@@ -29,9 +29,14 @@ type Limits struct {
 	// TrustForwardedFor takes the client's address from the last X-Forwarded-For entry (set it
 	// only behind a proxy that appends one), else from the connection.
 	TrustForwardedFor bool
+	// Now is the limits' clock (default time.Now; the tests move their own).
+	Now func() time.Time
 }
 
 func (l *Limits) defaults() {
+	if l.Now == nil {
+		l.Now = time.Now
+	}
 	if l.PerCredential.PerSecond == 0 {
 		l.PerCredential = ratelimit.Rate{PerSecond: 50, Burst: 200}
 	}
@@ -72,9 +77,9 @@ func limited(l Limits, perCred, perAddr *ratelimit.Keyed, next http.Handler) htt
 		var wait time.Duration
 		if cred := r.Header.Get("Authorization"); cred != "" {
 			sum := sha256.Sum256([]byte(cred))
-			wait = perCred.Take(string(sum[:]), time.Now())
+			wait = perCred.Take(string(sum[:]), l.Now())
 		} else {
-			wait = perAddr.Take(addr, time.Now())
+			wait = perAddr.Take(addr, l.Now())
 		}
 		if wait > 0 {
 			s := ratelimit.Seconds(wait)

@@ -20,6 +20,7 @@ import (
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
+	"switchboard/internal/ratelimit"
 	"switchboard/internal/routing"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
@@ -57,7 +58,7 @@ func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 	if cfg.AccessLog == nil {
 		cfg.AccessLog = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Limits == (httpapi.Limits{}) { // tests of the rate limits set theirs
+	if l := cfg.Limits; !l.Off && l.PerCredential == (ratelimit.Rate{}) && l.PerAddress == (ratelimit.Rate{}) && l.Logins == nil && !l.TrustForwardedFor { // tests of the rate limits set theirs
 		cfg.Limits.Off = true
 	}
 	bus := events.NewBus(db.Client, db.URL)
