@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A production-shaped cluster on this machine: Postgres, PgBouncer (transaction pooling), N
 # instances of bin/switchboard (DATABASE_URL through PgBouncer, DATABASE_DIRECT_URL around it) and
-# HAProxy with deploy/haproxy/haproxy.cfg in front.
+# HAProxy with deploy/haproxy/haproxy.cfg in front (1,000 connections at most, which fits any
+# descriptor limit).
 #   cluster.sh start DIR [N]   start it (N = 3), print HAProxy's URL
 #   cluster.sh restart DIR I   SIGTERM instance I, wait until it has drained and exited, start it
 #                              again and wait until it is ready (one step of a rolling upgrade)
@@ -67,6 +68,7 @@ start)
   for p in "${starting[@]}"; do wait "$p"; done
   port=$(free_port)
   awk -v bind="    bind 127.0.0.1:$port" -v servers="$servers" '
+    /^    maxconn / { print "    maxconn 1000"; next }
     /^    bind / { print bind; next }
     /^    server / { next }
     /^    # instances/ { print; printf "%s", servers; next }
