@@ -10,6 +10,7 @@
 # The first workspace's admin is $SWITCHBOARD_ADMIN_EMAIL / $SWITCHBOARD_ADMIN_PASSWORD
 # (admin@cluster.test / cluster-password by default). Each instance logs to DIR/iI.log.
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin" # Debian installs pgbouncer and haproxy there
 cd "$(dirname "$0")/.."
 root=$PWD
 bin=${SWITCHBOARD_BIN:-$root/bin/switchboard}

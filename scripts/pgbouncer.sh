@@ -5,6 +5,7 @@
 # DIR` stops it and removes DIR. Server connections are shared between transactions, so a client
 # must keep no session state on them (storage.WithDirectURL).
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin" # Debian installs pgbouncer and haproxy there
 
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
