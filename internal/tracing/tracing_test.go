@@ -39,10 +39,19 @@ func TestClaimIsTraced(t *testing.T) {
 	ana := s.Login("ana@traced.test", testapi.Password)
 	sub := ws.Admin.Subscribe(`subscription{workspaceEvents{type}}`, nil)
 	defer sub.Close()
+	var ev map[string]any
+	for i := 0; !sub.Next(2*time.Second, &ev); i++ { // live once an event written after it arrives
+		if i == 5 {
+			t.Fatal("the subscription never went live")
+		}
+		conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+			"channel": "SMS", "customerHandle": "+15550100", "text": "Hello?"}}).OK(t)
+	}
+	for sub.Next(300*time.Millisecond, &ev) { // what else the set-up wrote
+	}
 	exp.Reset()
 	ana.Do(`mutation Claim($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": id}).OK(t)
-	var ev map[string]any
-	if !sub.Next(5*time.Second, &ev) {
+	if !sub.Next(10*time.Second, &ev) {
 		t.Fatal("the claim's event did not arrive")
 	}
 	s.Route(time.Hour).Dispatch(testapi.Sys(), ws.Workspace.ID)
