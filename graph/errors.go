@@ -55,21 +55,8 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions["code"] = string(code)
 		return gerr
 	}
-	var verr *ent.ValidationError
-	switch f, isFault := fault.As(err); {
-	case isFault:
+	if f, ok := Classify(err); ok {
 		return set(f.Code, f.Message, f.Extensions)
-	case errors.Is(err, schema.ErrNoScope):
-		return set(fault.Unauthenticated, fault.ErrUnauthenticated.Message, nil)
-	case ent.IsNotFound(err):
-		return set(fault.NotFound, "not found in your workspace", nil)
-	case errors.As(err, &verr):
-		name, msg := refusedValue(verr)
-		return set(fault.BadUserInput, name+": "+msg, map[string]any{"field": name})
-	case ent.IsConstraintError(err):
-		return set(fault.Conflict, "that would duplicate something that already exists", nil)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return set(fault.Unavailable, "the request was cancelled or timed out: try again", nil)
 	}
 	if code, ok := gerr.Extensions["code"].(string); ok {
 		switch code {
@@ -96,6 +83,31 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 	}
 	slog.ErrorContext(ctx, "graphql: internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", err)
 	return set(fault.Internal, "internal error: it has been logged with request id "+RequestID(ctx), nil)
+}
+
+// Classify is the one place that names the SPEC §9 code of an error from below the resolvers, for
+// both transports (GraphQL's ErrorPresenter, REST): a domain fault as it is; a query without a
+// workspace scope UNAUTHENTICATED; ent's not-found NOT_FOUND; a value ent's validators refused
+// BAD_USER_INPUT (with the field); a unique constraint CONFLICT; a cancelled or timed-out request
+// UNAVAILABLE. ok is false for anything else: an internal error, which the caller logs.
+func Classify(err error) (f *fault.Error, ok bool) {
+	var verr *ent.ValidationError
+	switch f, isFault := fault.As(err); {
+	case isFault:
+		return f, true
+	case errors.Is(err, schema.ErrNoScope):
+		return fault.New(fault.Unauthenticated, "%s", fault.ErrUnauthenticated.Message), true
+	case ent.IsNotFound(err):
+		return fault.New(fault.NotFound, "not found in your workspace"), true
+	case errors.As(err, &verr):
+		name, msg := refusedValue(verr)
+		return fault.New(fault.BadUserInput, "%s: %s", name, msg).With("field", name), true
+	case ent.IsConstraintError(err):
+		return fault.New(fault.Conflict, "that would duplicate something that already exists"), true
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fault.New(fault.Unavailable, "the request was cancelled or timed out: try again"), true
+	}
+	return nil, false
 }
 
 // badScalar reports errors from decoding an argument the client sent (a malformed time or

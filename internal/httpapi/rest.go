@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -151,10 +150,7 @@ func restError(f *fault.Error) map[string]any {
 }
 
 func (svc services) writeRESTError(w http.ResponseWriter, r *http.Request, err error) {
-	f, ok := fault.As(err)
-	if !ok && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		f, ok = fault.New(fault.Unavailable, "the request was cancelled or timed out: try again"), true
-	}
+	f, ok := graph.Classify(err)
 	if !ok {
 		id := graph.RequestID(r.Context())
 		slog.ErrorContext(r.Context(), "rest: internal error", "request_id", id, "path", r.URL.Path, "err", err)
