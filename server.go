@@ -23,17 +23,14 @@ import (
 
 	"switchboard/frontend"
 	"switchboard/graph"
-	"switchboard/internal/analytics"
 	"switchboard/internal/demo"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
-	"switchboard/internal/routing"
 	"switchboard/internal/storage"
-	"switchboard/internal/timers"
 	"switchboard/internal/tracing"
-	"switchboard/internal/webhooks"
+	"switchboard/internal/workers"
 )
 
 type config struct {
@@ -243,15 +240,7 @@ func run(cfg config) error {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	go desk.New(db, bus).RunSweeper(work, 30*time.Second)                                    // C8 stale claims
-	go leases.Run(work, 5*time.Second)                                                       // L6 lock leases
-	go routing.New(db, bus).Run(work, 5*time.Second)                                         // R5 the queue
-	go desk.New(db, bus).Timers(timers.NewWorker(db, instanceName())).Run(work, time.Second) // §6 durable timers
-	go events.RunPurge(work, db.Client, time.Hour)                                           // E6 audit retention
-	go analytics.RunRollup(work, db, 5*time.Minute)                                          // §8 finished days counted once
-
-	// §12 outbound webhooks: deliveries claimed by lease, shared with the other instances.
-	go webhooks.NewWorker(db, bus, webhooks.Options{ID: instanceName(), AllowPrivate: cfg.webhooksAllowPrivate}).Run(work)
+	workers.Start(work, workers.Production(instanceName(), cfg.webhooksAllowPrivate), db, bus, leases)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	announce(ln.Addr().String(), cfg)

@@ -25,6 +25,7 @@ import (
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 	"switchboard/internal/testdb"
+	"switchboard/internal/workers"
 )
 
 // Password is the password of every agent the tests create.
@@ -74,9 +75,14 @@ func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 // Route starts the router (R5) as server.go does, sweeping every sweep. Without it, nothing is
 // assigned on its own, so tests of claims and locks decide every change themselves.
 func (s *Server) Route(sweep time.Duration) *routing.Router {
-	s.Router = routing.New(s.DB, s.Bus)
-	go s.Router.Run(s.ctx, sweep)
+	s.Router = s.Start(workers.Set{Routing: sweep}).Router
 	return s.Router
+}
+
+// Start runs background workers as server.go does (workers.Production is its whole set), until
+// the test ends.
+func (s *Server) Start(set workers.Set) workers.Started {
+	return workers.Start(s.ctx, set, s.DB, s.Bus, s.Leases)
 }
 
 // Sys is a context for direct database reads in assertions (all workspaces).
