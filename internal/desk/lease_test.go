@@ -24,7 +24,7 @@ func TestLockLeases(t *testing.T) {
 
 	// While connected, this instance renews the lease.
 	sub := ana.Subscribe(`subscription{notifications{kind}}`, nil)
-	waitFor(t, func() bool { return f.s.Leases.IsConnected(f.ws.Workspace.ID, atoi(t, ana.AgentID)) })
+	testapi.Eventually(t, 2*time.Second, "the condition", func() bool { return f.s.Leases.IsConnected(f.ws.Workspace.ID, atoi(t, ana.AgentID)) })
 	f.s.DB.Client.Conversation.UpdateOneID(atoi(t, a)).SetLockExpiresAt(base.Add(-time.Second)).ExecX(testapi.Sys())
 	if err := f.s.Leases.Renew(ctx); err != nil { // what the instance's ticker does
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestLockLeases(t *testing.T) {
 		t.Fatalf("a lease renewed for a connected agent expired: %d %v", n, err)
 	}
 	sub.Close()
-	waitFor(t, func() bool { return !f.s.Leases.IsConnected(f.ws.Workspace.ID, atoi(t, ana.AgentID)) })
+	testapi.Eventually(t, 2*time.Second, "the condition", func() bool { return !f.s.Leases.IsConnected(f.ws.Workspace.ID, atoi(t, ana.AgentID)) })
 
 	// Gone for longer than the grace period: released, with an event saying why.
 	if n, err := at(111 * time.Second).ExpireLeases(ctx); err != nil || n != 1 {
@@ -57,15 +57,4 @@ func TestLockLeases(t *testing.T) {
 		t.Fatal("heartbeat did not renew the lease")
 	}
 	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{lockGracePeriodSeconds:5}){id}}`, nil).WantCode(t, "BAD_USER_INPUT")
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for range 100 {
-		if cond() {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("condition not reached")
 }

@@ -215,12 +215,7 @@ func TestViewersUnderConcurrency(t *testing.T) {
 			t.Errorf("agent %d views %q, want the last it opened and did not close, %q", i, got, last[i])
 		}
 	}
-	for deadline := time.Now().Add(5 * time.Second); f.s.DB.Client.Event.Query().Where(event.SeqIsNil()).ExistX(sys); {
-		if time.Now().After(deadline) {
-			t.Fatal("the events were not all numbered within 5 s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testapi.Eventually(t, 5*time.Second, "the events all numbered", func() bool { return !f.s.DB.Client.Event.Query().Where(event.SeqIsNil()).ExistX(sys) })
 	evs := f.s.DB.Client.Event.Query().Where(event.ConversationIDNotNil()).Order(ent.Asc(event.FieldSeq)).AllX(sys)
 	version := map[int]int{}
 	for _, e := range evs {

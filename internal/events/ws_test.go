@@ -118,27 +118,16 @@ func TestNoGoroutineOutlivesItsConnection(t *testing.T) {
 	for range 20 {
 		subs = append(subs, ana.Subscribe(`subscription{myQueue{kind}}`, nil))
 	}
-	waitFor(t, func() bool { return s.Bus.Count() == 20 })
+	testapi.Eventually(t, 5*time.Second, "the condition", func() bool { return s.Bus.Count() == 20 })
 	for _, sub := range subs {
 		sub.Close()
 	}
-	waitFor(t, func() bool { return s.Bus.Count() == 0 && runtime.NumGoroutine() <= before+2 })
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for range 250 {
-		if cond() {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("condition not reached (goroutines %d)", runtime.NumGoroutine())
+	testapi.Eventually(t, 5*time.Second, "the condition", func() bool { return s.Bus.Count() == 0 && runtime.NumGoroutine() <= before+2 })
 }
 
 // registered waits until the server's bus holds n subscriptions: a live-only subscription sees
 // what commits after it is registered, so tests act only then.
 func registered(t *testing.T, s *testapi.Server, n int) {
 	t.Helper()
-	waitFor(t, func() bool { return s.Bus.Count() >= n })
+	testapi.Eventually(t, 5*time.Second, "the condition", func() bool { return s.Bus.Count() >= n })
 }

@@ -68,19 +68,9 @@ func TestAccessLogLevels(t *testing.T) {
 			log.take()
 			sub := ws.Admin.Subscribe(`subscription{workspaceEvents{type}}`, nil)
 			sub.Close()
-			deadline := time.Now().Add(5 * time.Second)
-			for {
-				got := log.take()
-				if len(got) > 0 {
-					if got[0].Level != slog.LevelDebug {
-						t.Fatalf("a WebSocket was logged at %s: %v", got[0].Level, got)
-					}
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatal("the WebSocket's end was not logged")
-				}
-				time.Sleep(10 * time.Millisecond)
+			testapi.Eventually(t, 5*time.Second, "the WebSocket's end logged", func() bool { got = log.take(); return len(got) > 0 })
+			if got[0].Level != slog.LevelDebug {
+				t.Fatalf("a WebSocket was logged at %s: %v", got[0].Level, got)
 			}
 		})
 	}

@@ -81,17 +81,9 @@ func (f figures) sum(name string, labels ...string) float64 {
 // waitFor scrapes until cond holds (the workers are asynchronous), or fails after 15 s.
 func waitFor(t *testing.T, url, what string, cond func(figures) bool) figures {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		f := scrape(t, url)
-		if cond(f) {
-			return f
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var f figures
+	testapi.Eventually(t, 15*time.Second, what, func() bool { f = scrape(t, url); return cond(f) })
+	return f
 }
 
 // TestDeskMetrics drives claims (C2), a lock steal (L5) and its refusal, a release (C4), an

@@ -118,7 +118,7 @@ func TestRoutingUnderChurn(t *testing.T) {
 	for _, a := range agents {
 		presence(t, a, "ONLINE")
 	}
-	eventually(t, "R5: no conversation waits while an eligible agent has room", func() bool {
+	testapi.Eventually(t, 5*time.Second, "R5: no conversation waits while an eligible agent has room", func() bool {
 		return idleWhileWaiting(t, db.Client, f.ws.Workspace.ID, 4) == ""
 	})
 	time.Sleep(300 * time.Millisecond)

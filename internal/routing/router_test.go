@@ -97,18 +97,6 @@ func (f *fixture) ownerOf(id string) string {
 	return ""
 }
 
-// eventually waits for cond, which reads the database, up to 5 s.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within 5 s: %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // settle waits until the router has nothing left to do, then a little more.
 func (f *fixture) settle() {
 	time.Sleep(300 * time.Millisecond)
@@ -140,7 +128,7 @@ func TestQueueWaitsForAnEligibleAgent(t *testing.T) {
 		t.Fatal("an AWAY agent was given work")
 	}
 	presence(t, ana, "ONLINE")
-	eventually(t, "the oldest conversation assigned when Ana comes ONLINE", func() bool { return f.ownerOf(a) == ana.AgentID })
+	testapi.Eventually(t, 5*time.Second, "the oldest conversation assigned when Ana comes ONLINE", func() bool { return f.ownerOf(a) == ana.AgentID })
 	c := f.conv(a)
 	if c.LockHolderID == nil || fmt.Sprint(*c.LockHolderID) != ana.AgentID || !c.HumanLock {
 		t.Fatal("C9: routing gives the lock with ownership")
@@ -157,7 +145,7 @@ func TestQueueWaitsForAnEligibleAgent(t *testing.T) {
 		t.Fatalf("queue position after one assignment: %s", r.Raw)
 	}
 	ana.Do(resolve, id(a)).OK(t)
-	eventually(t, "C9: resolving frees capacity for the next", func() bool { return f.ownerOf(b) == ana.AgentID })
+	testapi.Eventually(t, 5*time.Second, "C9: resolving frees capacity for the next", func() bool { return f.ownerOf(b) == ana.AgentID })
 	// AWAY keeps what it owns.
 	presence(t, ana, "AWAY")
 	f.settle()
@@ -182,7 +170,7 @@ func contains(xs []string, x string) bool {
 // routed waits for routing to assign conversation c and returns its owner.
 func (f *fixture) routed(t *testing.T, c string) string {
 	t.Helper()
-	eventually(t, "assigned", func() bool { return f.ownerOf(c) != "" })
+	testapi.Eventually(t, 5*time.Second, "assigned", func() bool { return f.ownerOf(c) != "" })
 	return f.ownerOf(c)
 }
 
@@ -252,10 +240,10 @@ func TestRequirements(t *testing.T) {
 	email := f.arrive("EMAIL")
 	presence(t, ana, "ONLINE")
 	presence(t, ben, "ONLINE")
-	eventually(t, "EMAIL to Ben (R1: Ana is not on EMAIL)", func() bool { return f.ownerOf(email) == ben.AgentID })
+	testapi.Eventually(t, 5*time.Second, "EMAIL to Ben (R1: Ana is not on EMAIL)", func() bool { return f.ownerOf(email) == ben.AgentID })
 	for i, tc := range cases {
 		if tc.want != "" {
-			eventually(t, tc.name, func() bool { return f.ownerOf(ids[i]) == tc.want })
+			testapi.Eventually(t, 5*time.Second, tc.name, func() bool { return f.ownerOf(ids[i]) == tc.want })
 		}
 	}
 	f.settle()
@@ -275,7 +263,7 @@ func TestRequirements(t *testing.T) {
 		t.Fatal("C7: a non-member of the pool was given it")
 	}
 	presence(t, ben, "ONLINE")
-	eventually(t, "C7: the pool member gets it", func() bool { return f.ownerOf(p) == ben.AgentID })
+	testapi.Eventually(t, 5*time.Second, "C7: the pool member gets it", func() bool { return f.ownerOf(p) == ben.AgentID })
 }
 
 // R5: raising a capacity or joining a team frees work for the agent at once.
@@ -284,20 +272,20 @@ func TestCapacityRaisedAndTeamJoined(t *testing.T) {
 	ana := f.agent("Ana", "AGENT", "SMS:1", nil)
 	presence(t, ana, "ONLINE")
 	a := f.arrive("SMS")
-	eventually(t, "first", func() bool { return f.ownerOf(a) == ana.AgentID })
+	testapi.Eventually(t, 5*time.Second, "first", func() bool { return f.ownerOf(a) == ana.AgentID })
 	b := f.arrive("SMS")
 	f.settle()
 	if f.ownerOf(b) != "" {
 		t.Fatal("R2")
 	}
 	f.ws.Admin.Do(`mutation($id:ID!){updateAgent(id:$id,input:{channels:[{channel:SMS,capacity:2}]}){id}}`, id(ana.AgentID)).OK(t)
-	eventually(t, "capacity raised", func() bool { return f.ownerOf(b) == ana.AgentID })
+	testapi.Eventually(t, 5*time.Second, "capacity raised", func() bool { return f.ownerOf(b) == ana.AgentID })
 
 	team := f.ws.Admin.Do(`mutation{createTeam(input:{name:"Tier 2"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
 	ben := f.agent("Ben", "AGENT", "SMS:5", nil)
 	presence(t, ben, "ONLINE")
 	c := f.arrive("SMS")
-	eventually(t, "Ben", func() bool { return f.ownerOf(c) == ben.AgentID })
+	testapi.Eventually(t, 5*time.Second, "Ben", func() bool { return f.ownerOf(c) == ben.AgentID })
 	// C11: transfer to a team: back to the queue with the team required; nobody is in it yet.
 	r := ben.Do(`mutation($id:ID!,$t:ID!){transferConversation(id:$id,teamId:$t,note:"needs tier 2"){ownership status}}`,
 		testapi.Vars{"id": c, "t": team}).OK(t)
@@ -309,7 +297,7 @@ func TestCapacityRaisedAndTeamJoined(t *testing.T) {
 		t.Fatal("R3: the team is required")
 	}
 	f.ws.Admin.Do(`mutation($id:ID!,$t:[ID!]){updateAgent(id:$id,input:{teamIds:$t}){id}}`, testapi.Vars{"id": ben.AgentID, "t": []string{team}}).OK(t)
-	eventually(t, "joining the team", func() bool { return f.ownerOf(c) == ben.AgentID })
+	testapi.Eventually(t, 5*time.Second, "joining the team", func() bool { return f.ownerOf(c) == ben.AgentID })
 }
 
 // C10, C11: transfers to an agent or a team; who may; caps and force; CLIENT_USERs only from a
@@ -343,7 +331,6 @@ func TestTransfer(t *testing.T) {
 
 	// To an agent: Ben is notified with the note.
 	note := ben.Subscribe(`subscription{notifications{kind note}}`, nil)
-	time.Sleep(100 * time.Millisecond)
 	if r := ana.Do(transfer, testapi.Vars{"id": a, "a": ben.AgentID}).OK(t); r.Str(t, "transferConversation.ownership") != "CLAIMED_BY_OTHER" {
 		t.Fatalf("transfer: %s", r.Raw)
 	}
@@ -401,7 +388,6 @@ func TestJoin(t *testing.T) {
 	other := fixtureOn(t, s, "other")
 	other.ws.Admin.Do(join, id(a)).WantCode(t, "NOT_FOUND")
 	stolen := ana.Subscribe(`subscription{notifications{kind}}`, nil)
-	time.Sleep(100 * time.Millisecond)
 	r := f.ws.Admin.Do(join, id(a)).OK(t)
 	if r.Path(t, "joinConversation.viewerCanReply") != true || r.Str(t, "joinConversation.ownership") != "CLAIMED_BY_OTHER" {
 		t.Fatalf("join: %s", r.Raw)
@@ -436,7 +422,7 @@ func TestRoutingOffersInterventions(t *testing.T) {
 	}
 	bot := ws.NewKey(botID)
 	bot.Do(`mutation($id:ID!){requestIntervention(id:$id,summary:"needs a human"){id}}`, id(c)).OK(t)
-	eventually(t, "routing takes the intervention", func() bool { return f.ownerOf(c) == ana.AgentID })
+	testapi.Eventually(t, 5*time.Second, "routing takes the intervention", func() bool { return f.ownerOf(c) == ana.AgentID })
 	cv := f.conv(c)
 	if cv.LockHolderID == nil || fmt.Sprint(*cv.LockHolderID) != ana.AgentID || !cv.HumanLock || !cv.BotPaused {
 		t.Fatalf("C9, L7, I5: %+v", cv)

@@ -27,6 +27,7 @@ type Sub struct {
 	completed   bool
 	closeCode   websocket.StatusCode
 	closeReason string
+	ended       atomic.Bool // the reader stopped
 }
 
 var subIDs atomic.Int64
@@ -53,15 +54,22 @@ func (c *Client) Subscribe(query string, vars Vars) *Sub {
 		t.Fatalf("connection_init: %v %v", ack, err)
 	}
 	id := fmt.Sprint(subIDs.Add(1))
+	before := c.s.Bus.Count()
 	if err := wsjson.Write(ctx, conn, map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}}); err != nil {
 		t.Fatal(err)
 	}
 	go s.read()
+	// Ready when the server's bus holds it (what commits from now on reaches it), or it was
+	// refused or ended: a test never has to wait for a subscription to register.
+	until(5*time.Second, func() bool {
+		return c.s.Bus.Count() > before || len(s.errs) > 0 || len(s.next) > 0 || s.ended.Load()
+	})
 	return s
 }
 
 func (s *Sub) read() {
 	defer close(s.next)
+	defer s.ended.Store(true)
 	for {
 		var m struct {
 			Type    string
