@@ -77,7 +77,14 @@ chmod 755 "$chaos_out" # its Postgres runs as the postgres user, inside it
 go run ./cmd/chaos -seed 17 -duration 30s -out "$chaos_out"
 
 step "frontend unit tests"
-(cd frontend && npm run --silent codegen && npm test --silent)
+gqlsum() { find frontend/src/gql -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum; }
+before=$(gqlsum)
+(cd frontend && npm run --silent codegen)
+if [ "$(gqlsum)" != "$before" ]; then
+  echo "frontend/src/gql was out of date: run 'cd frontend && npm run codegen' and commit the result" >&2
+  exit 1
+fi
+(cd frontend && npm test --silent)
 
 step "building the workspace and the server"
 make --no-print-directory build
