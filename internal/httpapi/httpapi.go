@@ -216,6 +216,7 @@ func New(cfg Config, deps Deps) *Handler {
 func graphQL(cfg Config, svc services) http.Handler {
 	es := graph.NewSchema(svc.resolver)
 	srv := handler.New(es)
+	// E2: subscriptions are served over WebSocket (graphql-transport-ws); graph/live.go resolves them.
 	srv.AddTransport(transport.Websocket{
 		InitFunc: wsInit(svc.auth, svc.watch, svc.leases, cfg.MaxSubscriptionsPerConnection),
 		CloseFunc: func(ctx context.Context, _ int) {
