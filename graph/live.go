@@ -19,17 +19,6 @@ import (
 	"switchboard/internal/fault"
 )
 
-// Event types whose before/after say how ownership moved.
-var ownershipMoves = map[string]bool{
-	events.ConversationClaimed: true, events.ConversationReassigned: true, events.ConversationReleased: true,
-	events.ConversationForceReleased: true, events.ConversationAutoReleased: true, events.ConversationAssigned: true,
-	events.ConversationTransferred: true, events.InterventionRequested: true, events.InterventionTakenOver: true,
-	events.InterventionCancelled: true, events.InterventionReturned: true, events.InterventionCompleted: true,
-	events.ConversationDelegated: true, events.ConversationHandedBack: true,
-}
-
-var lockMoves = map[string]bool{events.LockAcquired: true, events.LockReleased: true, events.LockStolen: true}
-
 // feed runs a subscription: it streams the viewer's workspace events from cursor after through
 // pick, which turns an event into something to send (or nil to skip), onto the returned channel.
 func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent.Event) (*T, error)) (<-chan *T, error) {
@@ -295,7 +284,7 @@ func (r *Resolver) inInbox(ctx context.Context) func(e *ent.Event) (bool, bool) 
 		switch {
 		case e.Type == events.ConversationCreated:
 			return true, true // created bot-owned or queued: unclaimed to humans (C1)
-		case ownershipMoves[e.Type], e.Type == events.ConversationReopened:
+		case events.MovesOwnership(e), e.Type == events.ConversationReopened:
 			return unclaimed(e.After), true
 		case e.Type == events.ConversationResolved:
 			return false, true

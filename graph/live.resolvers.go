@@ -50,7 +50,7 @@ func (r *subscriptionResolver) LockChanged(ctx context.Context, conversationIds 
 		want[id] = true
 	}
 	return feed(ctx, r.Resolver, after, func(e *ent.Event) (*model.LockEvent, error) {
-		if e.ConversationID == nil || !want[*e.ConversationID] || !lockMoves[e.Type] {
+		if e.ConversationID == nil || !want[*e.ConversationID] || !events.MovesLock(e) {
 			return nil, nil
 		}
 		return &model.LockEvent{ConversationID: *e.ConversationID, HolderID: events.Int(e.After, "holder"), Version: e.Version,
@@ -69,7 +69,7 @@ func (r *subscriptionResolver) MyQueue(ctx context.Context, after *string) (<-ch
 		return nil, err
 	}
 	ownedByMe := func(e *ent.Event) (bool, bool) {
-		if ownershipMoves[e.Type] {
+		if events.MovesOwnership(e) {
 			return events.Int(e.After, "owner") == v.AgentID, true
 		}
 		switch e.Type {
@@ -124,7 +124,7 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 		if e.ConversationID == nil {
 			return nil, nil
 		}
-		if ownershipMoves[e.Type] { // keep track of what the viewer owns
+		if events.MovesOwnership(e) { // keep track of what the viewer owns
 			if events.Int(e.After, "owner") == v.AgentID {
 				mine[*e.ConversationID] = true
 			} else {
