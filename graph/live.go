@@ -19,8 +19,9 @@ import (
 	"switchboard/internal/fault"
 )
 
-// feed runs a subscription: it streams the viewer's workspace events from cursor after through
-// pick, which turns an event into something to send (or nil to skip), onto the returned channel.
+// feed runs a subscription (E2: every live update is a GraphQL subscription, resumable from a
+// cursor): it streams the viewer's workspace events from cursor after through pick, which turns
+// an event into something to send (or nil to skip), onto the returned channel.
 func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent.Event) (*T, error)) (<-chan *T, error) {
 	v, err := auth.Member(ctx)
 	if err != nil {
