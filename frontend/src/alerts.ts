@@ -3,7 +3,7 @@
 // stolen and a customer's reply in a conversation they own ring and, while the workspace is not
 // in view, show a desktop notification. The choice is remembered in localStorage.
 
-import type { NotificationKind } from './live/notifications';
+import type { NotificationKind } from './gql/graphql';
 
 export const ALERTS_KEY = 'switchboard.alerts';
 

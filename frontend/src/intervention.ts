@@ -2,7 +2,7 @@
 // what the viewer may do about a takeover, and the complete-takeover form. The server decides;
 // this only chooses which buttons to offer and checks the form before sending it.
 
-export type InterventionStatus = 'REQUESTED' | 'TAKEN_OVER' | 'COMPLETED' | 'CANCELLED' | 'RETURNED';
+import type { InterventionStatus } from './gql/graphql';
 
 export interface InterventionLike {
   status: InterventionStatus;

@@ -1,10 +1,15 @@
 // What a role may see and do in the workspace. The server enforces every rule (enum.Role.AtLeast);
 // the UI only avoids offering what it would refuse.
 
-/** Roles from the least to the most powerful, as the server ranks them. */
-export const ROLES = ['CLIENT_USER', 'AGENT', 'SUPERVISOR', 'ADMIN', 'SUPER_ADMIN'] as const;
+import type { Role } from './gql/graphql';
 
-export type Role = (typeof ROLES)[number];
+/** Roles from the least to the most powerful, as the server ranks them. */
+export const ROLES = ['CLIENT_USER', 'AGENT', 'SUPERVISOR', 'ADMIN', 'SUPER_ADMIN'] as const satisfies readonly Role[];
+
+// ROLES names every role of the schema's enum: a role added there fails to compile here until ranked.
+type Unranked = Exclude<Role, (typeof ROLES)[number]>;
+const everyRoleRanked: [Unranked] extends [never] ? true : Unranked = true;
+void everyRoleRanked;
 
 function rank(role: string): number {
   return ROLES.indexOf(role as Role);

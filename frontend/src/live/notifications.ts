@@ -1,12 +1,7 @@
 // The viewer's notifications (SPEC §7 E2): lock stolen, reassigned to you (with the note), a
 // customer replied. Newest first, each once (by cursor), at most `limit` kept.
 
-export type NotificationKind =
-  | 'LOCK_STOLEN'
-  | 'REASSIGNED_TO_YOU'
-  | 'ASSIGNED_TO_YOU'
-  | 'TRANSFERRED_TO_YOU'
-  | 'CUSTOMER_REPLIED';
+import type { NotificationKind } from '../gql/graphql';
 
 export interface NotificationLike {
   kind: NotificationKind;

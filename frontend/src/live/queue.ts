@@ -6,13 +6,13 @@
 // back a conversation that has already left. The server decides membership; this only orders
 // what it said.
 
+import type { QueueEventKind } from '../gql/graphql';
+
 /** What a queue holds: anything with an id and the conversation's version. */
 export interface Versioned {
   id: string;
   version: number;
 }
-
-export type QueueEventKind = 'ADDED' | 'UPDATED' | 'REMOVED';
 
 interface Entry<T> {
   value: T;

@@ -2,11 +2,11 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import type { CombinedError } from 'urql';
 import { useApi } from '../api/context';
 import { EventCursorQuery, InboxFeedSubscription, MyQueueFeedSubscription, MyQueueQuery, QueuePlacesQuery, QueueQuery } from '../api/operations';
-import type { ConversationWhereInput, QueueConversationFragment } from '../gql/graphql';
+import type { ConversationWhereInput, QueueConversationFragment, QueueEventKind } from '../gql/graphql';
 import { withPlace, type PlaceReading } from '../queuePlace';
 import { feedAction } from './cursor';
 import { follow } from './follow';
-import { emptyQueue, queueItems, queueReducer, type QueueEventKind } from './queue';
+import { emptyQueue, queueItems, queueReducer } from './queue';
 
 /**
  * The queues the workspace reads live. The intervention queue (I2) is the part of the shared
