@@ -167,113 +167,17 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 	} else if err != nil {
 		return nil, err
 	}
-	self := a.ID == v.AgentID
-	adminish := in.Email != nil || in.Role != nil || in.VARole != nil || in.Skills != nil || in.Languages != nil || in.ReplaceChannels || in.Active != nil ||
-		in.Teams != nil || in.Pools != nil
-	switch {
-	case !v.Role.AtLeast(enum.RoleAdmin) && (!self || adminish):
-		return nil, fault.Denied("change agents other than your own name and password")
-	case !v.Role.AtLeast(a.Role):
-		return nil, fault.Denied("change an agent whose role is above yours")
-	case in.Role != nil && !v.Role.AtLeast(*in.Role):
-		return nil, fault.Denied("grant a role above your own")
-	case self && ((in.Role != nil && *in.Role != a.Role) || (in.Active != nil && !*in.Active)):
-		return nil, fault.Invalid("role", "you cannot change your own role or deactivate yourself: ask another admin")
+	if err := mayUpdateAgent(v, a, in); err != nil {
+		return nil, err
 	}
-	var sets []func(*ent.AgentUpdateOne)
-	before, after := map[string]any{}, map[string]any{}
-	if in.Name != nil {
-		name, err := validName(*in.Name)
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetName(name) })
-		before["name"], after["name"] = a.Name, name
+	c := &agentChange{before: map[string]any{}, after: map[string]any{}}
+	if err := c.identity(a, in); err != nil {
+		return nil, err
 	}
-	if in.Email != nil || in.Password != nil {
-		if a.Kind != enum.KindHuman {
-			return nil, fault.Invalid("email", "VIRTUAL agents do not sign in: use API keys")
-		}
+	if err := d.routingChange(ctx, c, a, in); err != nil {
+		return nil, err
 	}
-	if in.Email != nil {
-		email, err := validEmail(*in.Email)
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetEmail(email) })
-		after["email"] = email
-	}
-	if in.Password != nil {
-		signIn := ""
-		if a.Email != nil {
-			signIn = *a.Email
-		}
-		if e, ok := after["email"].(string); ok {
-			signIn = e
-		}
-		hash, err := hashValidPassword(*in.Password, signIn)
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetPasswordHash(hash) })
-		after["password"] = "changed"
-	}
-	if in.Role != nil {
-		if a.Kind != enum.KindHuman {
-			return nil, fault.Invalid("role", "VIRTUAL agents have a vaRole, not a role")
-		}
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetRole(*in.Role) })
-		before["role"], after["role"] = a.Role, *in.Role
-	}
-	if in.VARole != nil {
-		if a.Kind != enum.KindVirtual {
-			return nil, fault.Invalid("vaRole", "only VIRTUAL agents have a vaRole")
-		}
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetVaRole(*in.VARole) })
-		after["vaRole"] = *in.VARole
-	}
-	if in.Skills != nil {
-		skills, err := Labels("skills", in.Skills)
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetSkills(skills) })
-		before["skills"], after["skills"] = a.Skills, skills
-	}
-	if in.Languages != nil {
-		languages, err := Labels("languages", in.Languages)
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetLanguages(languages) })
-		before["languages"], after["languages"] = a.Languages, languages
-	}
-	if in.Active != nil {
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.SetActive(*in.Active) })
-		before["active"], after["active"] = a.Active, *in.Active
-	}
-	if in.ReplaceChannels {
-		if err := validChannels(in.Channels); err != nil {
-			return nil, err
-		}
-		after["channels"] = in.Channels
-	}
-	if in.Teams != nil {
-		ids, err := checkIDs("teamIds", "team", 100, in.Teams, func(ids []int) (int, error) { return d.client.Team.Query().Where(team.IDIn(ids...)).Count(ctx) })
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.ClearTeams().AddTeamIDs(ids...) })
-		after["teams"] = ids
-	}
-	if in.Pools != nil {
-		ids, err := checkIDs("poolIds", "pool", 100, in.Pools, func(ids []int) (int, error) { return d.client.Pool.Query().Where(pool.IDIn(ids...)).Count(ctx) })
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, func(u *ent.AgentUpdateOne) { u.ClearPools().AddPoolIDs(ids...) })
-		after["pools"] = ids
-	}
+	sets, before, after := c.sets, c.before, c.after
 	var out *ent.Agent
 	err = storage.InTx(ctx, d.client, func(tx *ent.Tx) error {
 		u := tx.Agent.UpdateOneID(a.ID).Where(agent.WorkspaceID(v.WorkspaceID))
@@ -301,6 +205,133 @@ func (d *Directory) UpdateAgent(ctx context.Context, id int, in AgentUpdate) (*e
 		return nil, err
 	}
 	return out.Unwrap(), nil // detach from the finished transaction
+}
+
+// mayUpdateAgent says whether viewer v may make change in to agent a.
+func mayUpdateAgent(v *auth.Viewer, a *ent.Agent, in AgentUpdate) error {
+	self := a.ID == v.AgentID
+	adminish := in.Email != nil || in.Role != nil || in.VARole != nil || in.Skills != nil || in.Languages != nil || in.ReplaceChannels || in.Active != nil ||
+		in.Teams != nil || in.Pools != nil
+	switch {
+	case !v.Role.AtLeast(enum.RoleAdmin) && (!self || adminish):
+		return fault.Denied("change agents other than your own name and password")
+	case !v.Role.AtLeast(a.Role):
+		return fault.Denied("change an agent whose role is above yours")
+	case in.Role != nil && !v.Role.AtLeast(*in.Role):
+		return fault.Denied("grant a role above your own")
+	case self && ((in.Role != nil && *in.Role != a.Role) || (in.Active != nil && !*in.Active)):
+		return fault.Invalid("role", "you cannot change your own role or deactivate yourself: ask another admin")
+	}
+	return nil
+}
+
+// agentChange is an agent update being built: the setters to apply and the event's before and after.
+type agentChange struct {
+	sets          []func(*ent.AgentUpdateOne)
+	before, after map[string]any
+}
+
+// identity adds the changes of who the agent is and how it signs in: name, email, password, role.
+func (c *agentChange) identity(a *ent.Agent, in AgentUpdate) error {
+	if in.Name != nil {
+		name, err := validName(*in.Name)
+		if err != nil {
+			return err
+		}
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.SetName(name) })
+		c.before["name"], c.after["name"] = a.Name, name
+	}
+	if in.Email != nil || in.Password != nil {
+		if a.Kind != enum.KindHuman {
+			return fault.Invalid("email", "VIRTUAL agents do not sign in: use API keys")
+		}
+	}
+	if in.Email != nil {
+		email, err := validEmail(*in.Email)
+		if err != nil {
+			return err
+		}
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.SetEmail(email) })
+		c.after["email"] = email
+	}
+	if in.Password != nil {
+		signIn := ""
+		if a.Email != nil {
+			signIn = *a.Email
+		}
+		if e, ok := c.after["email"].(string); ok {
+			signIn = e
+		}
+		hash, err := hashValidPassword(*in.Password, signIn)
+		if err != nil {
+			return err
+		}
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.SetPasswordHash(hash) })
+		c.after["password"] = "changed"
+	}
+	if in.Role != nil {
+		if a.Kind != enum.KindHuman {
+			return fault.Invalid("role", "VIRTUAL agents have a vaRole, not a role")
+		}
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.SetRole(*in.Role) })
+		c.before["role"], c.after["role"] = a.Role, *in.Role
+	}
+	if in.VARole != nil {
+		if a.Kind != enum.KindVirtual {
+			return fault.Invalid("vaRole", "only VIRTUAL agents have a vaRole")
+		}
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.SetVaRole(*in.VARole) })
+		c.after["vaRole"] = *in.VARole
+	}
+	return nil
+}
+
+// routingChange adds the changes of what the agent is routed: skills, languages, whether it is
+// active, its channels, teams and pools.
+func (d *Directory) routingChange(ctx context.Context, c *agentChange, a *ent.Agent, in AgentUpdate) error {
+	if in.Skills != nil {
+		skills, err := Labels("skills", in.Skills)
+		if err != nil {
+			return err
+		}
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.SetSkills(skills) })
+		c.before["skills"], c.after["skills"] = a.Skills, skills
+	}
+	if in.Languages != nil {
+		languages, err := Labels("languages", in.Languages)
+		if err != nil {
+			return err
+		}
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.SetLanguages(languages) })
+		c.before["languages"], c.after["languages"] = a.Languages, languages
+	}
+	if in.Active != nil {
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.SetActive(*in.Active) })
+		c.before["active"], c.after["active"] = a.Active, *in.Active
+	}
+	if in.ReplaceChannels {
+		if err := validChannels(in.Channels); err != nil {
+			return err
+		}
+		c.after["channels"] = in.Channels
+	}
+	if in.Teams != nil {
+		ids, err := checkIDs("teamIds", "team", 100, in.Teams, func(ids []int) (int, error) { return d.client.Team.Query().Where(team.IDIn(ids...)).Count(ctx) })
+		if err != nil {
+			return err
+		}
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.ClearTeams().AddTeamIDs(ids...) })
+		c.after["teams"] = ids
+	}
+	if in.Pools != nil {
+		ids, err := checkIDs("poolIds", "pool", 100, in.Pools, func(ids []int) (int, error) { return d.client.Pool.Query().Where(pool.IDIn(ids...)).Count(ctx) })
+		if err != nil {
+			return err
+		}
+		c.sets = append(c.sets, func(u *ent.AgentUpdateOne) { u.ClearPools().AddPoolIDs(ids...) })
+		c.after["pools"] = ids
+	}
+	return nil
 }
 
 func setChannels(ctx context.Context, tx *ent.Tx, workspaceID, agentID int, chans []ChannelCapacity) error {
