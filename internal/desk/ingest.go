@@ -87,28 +87,9 @@ func (d *Desk) Ingest(ctx context.Context, in IngestInput) (*ent.Conversation, e
 func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.Channel, handle, name, text string) (int, error) {
 	now := d.now()
 	ws := v.WorkspaceID
-	ident, err := tx.CustomerIdentity.Query().
-		Where(customeridentity.ChannelEQ(ch), customeridentity.Handle(handle)).WithCustomer().Only(ctx)
-	if ent.IsNotFound(err) {
-		cust, err := tx.Customer.Create().SetWorkspaceID(ws).SetName(name).Save(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("create customer: %w", err)
-		}
-		ident, err = tx.CustomerIdentity.Create().SetWorkspaceID(ws).SetCustomerID(cust.ID).SetChannel(ch).SetHandle(handle).Save(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("create identity: %w", err)
-		}
-		ident.Edges.Customer = cust
-	} else if err != nil {
-		return 0, fmt.Errorf("find identity: %w", err)
-	}
-	cust := ident.Edges.Customer
-	renamed := name != "" && name != cust.Name
-	if renamed {
-		if err := tx.Customer.UpdateOneID(cust.ID).SetName(name).Exec(ctx); err != nil {
-			return 0, fmt.Errorf("rename customer: %w", err)
-		}
-		cust.Name = name
+	ident, cust, renamed, err := customerOf(ctx, tx, ws, ch, handle, name)
+	if err != nil {
+		return 0, err
 	}
 	author := cust.Name
 	if author == "" {
@@ -157,39 +138,12 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 	if err := d.search.Add(ctx, tx, upd, conv.ID, indexed...); err != nil {
 		return 0, err
 	}
-	var reopenLock []events.Entry
 	if conv.Status == enum.StatusResolved {
-		// §6: a customer writing to a RESOLVED conversation reopens it as NEW: to its last (human)
-		// owner when still eligible, else to the queue, where routing offers it. A bot's stays the
-		// bot's.
-		upd.SetStatus(enum.StatusNew).ClearResolvedAt()
-		after := map[string]any{"status": enum.StatusNew, "owner": nil}
-		if conv.HumanOwned && conv.OwnerID != nil {
-			keep, err := d.mayKeep(ctx, tx, ws, *conv.OwnerID, ch)
-			if err != nil {
-				return 0, err
-			}
-			if keep {
-				after["owner"] = *conv.OwnerID
-			} else {
-				upd.ClearOwnerID().SetHumanOwned(false).ClearClaimedAt().ClearOwnerActiveAt().SetStale(false).SetQueuedSince(now)
-				if conv.HumanLock {
-					upd.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt()
-				}
-			}
-		} else if conv.OwnerID != nil {
-			// The bot's: it holds the lock again now that the conversation is lockable (L7, L1).
-			after["bot"] = *conv.OwnerID
-			if conv.LockHolderID == nil {
-				upd.SetLockHolderID(*conv.OwnerID).SetHumanLock(false).SetLockAcquiredAt(now)
-				reopenLock = append(reopenLock, events.Entry{WorkspaceID: ws, Type: events.LockAcquired, ConversationID: conv.ID,
-					ActorID: v.AgentID, SubjectID: *conv.OwnerID, Version: version,
-					Before: map[string]any{"holder": nil}, After: map[string]any{"holder": *conv.OwnerID}})
-			}
+		reopened, err := d.reopen(ctx, tx, v, conv, upd, version, now)
+		if err != nil {
+			return 0, err
 		}
-		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.ConversationReopened, ConversationID: conv.ID, ActorID: v.AgentID,
-			Version: version, Before: map[string]any{"status": conv.Status, "owner": conv.OwnerID}, After: after})
-		evs = append(evs, reopenLock...)
+		evs = append(evs, reopened...)
 	}
 	if err := upd.Exec(ctx); err != nil {
 		return 0, fmt.Errorf("update conversation: %w", err)
@@ -328,4 +282,70 @@ func (d *Desk) mayKeep(ctx context.Context, tx *ent.Tx, wsID, agentID int, ch en
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// customerOf finds the customer who writes from handle on ch, or makes it with its identity; a
+// name given and different from the stored one renames it (renamed).
+func customerOf(ctx context.Context, tx *ent.Tx, ws int, ch enum.Channel, handle, name string) (ident *ent.CustomerIdentity, cust *ent.Customer, renamed bool, err error) {
+	ident, err = tx.CustomerIdentity.Query().
+		Where(customeridentity.ChannelEQ(ch), customeridentity.Handle(handle)).WithCustomer().Only(ctx)
+	if ent.IsNotFound(err) {
+		cust, err := tx.Customer.Create().SetWorkspaceID(ws).SetName(name).Save(ctx)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("create customer: %w", err)
+		}
+		ident, err = tx.CustomerIdentity.Create().SetWorkspaceID(ws).SetCustomerID(cust.ID).SetChannel(ch).SetHandle(handle).Save(ctx)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("create identity: %w", err)
+		}
+		ident.Edges.Customer = cust
+	} else if err != nil {
+		return nil, nil, false, fmt.Errorf("find identity: %w", err)
+	}
+	cust = ident.Edges.Customer
+	renamed = name != "" && name != cust.Name
+	if renamed {
+		if err := tx.Customer.UpdateOneID(cust.ID).SetName(name).Exec(ctx); err != nil {
+			return nil, nil, false, fmt.Errorf("rename customer: %w", err)
+		}
+		cust.Name = name
+	}
+	return ident, cust, renamed, nil
+}
+
+// reopen adds to upd what a customer's message does to a RESOLVED conversation, and returns its
+// events (written at version).
+func (d *Desk) reopen(ctx context.Context, tx *ent.Tx, v *auth.Viewer, conv *ent.Conversation, upd *ent.ConversationUpdateOne, version int, now time.Time) ([]events.Entry, error) {
+	ws, ch := v.WorkspaceID, conv.Channel
+	var reopenLock []events.Entry
+	// §6: a customer writing to a RESOLVED conversation reopens it as NEW: to its last (human)
+	// owner when still eligible, else to the queue, where routing offers it. A bot's stays the
+	// bot's.
+	upd.SetStatus(enum.StatusNew).ClearResolvedAt()
+	after := map[string]any{"status": enum.StatusNew, "owner": nil}
+	if conv.HumanOwned && conv.OwnerID != nil {
+		keep, err := d.mayKeep(ctx, tx, ws, *conv.OwnerID, ch)
+		if err != nil {
+			return nil, err
+		}
+		if keep {
+			after["owner"] = *conv.OwnerID
+		} else {
+			upd.ClearOwnerID().SetHumanOwned(false).ClearClaimedAt().ClearOwnerActiveAt().SetStale(false).SetQueuedSince(now)
+			if conv.HumanLock {
+				upd.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt()
+			}
+		}
+	} else if conv.OwnerID != nil {
+		// The bot's: it holds the lock again now that the conversation is lockable (L7, L1).
+		after["bot"] = *conv.OwnerID
+		if conv.LockHolderID == nil {
+			upd.SetLockHolderID(*conv.OwnerID).SetHumanLock(false).SetLockAcquiredAt(now)
+			reopenLock = append(reopenLock, events.Entry{WorkspaceID: ws, Type: events.LockAcquired, ConversationID: conv.ID,
+				ActorID: v.AgentID, SubjectID: *conv.OwnerID, Version: version,
+				Before: map[string]any{"holder": nil}, After: map[string]any{"holder": *conv.OwnerID}})
+		}
+	}
+	return append([]events.Entry{{WorkspaceID: ws, Type: events.ConversationReopened, ConversationID: conv.ID, ActorID: v.AgentID,
+		Version: version, Before: map[string]any{"status": conv.Status, "owner": conv.OwnerID}, After: after}}, reopenLock...), nil
 }
