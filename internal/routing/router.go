@@ -602,32 +602,13 @@ const (
 // assign applies pairs: owner (and lock, see lockMove) in one UPDATE per agent and lock move,
 // the interventions taken over (I2), the events, and the agents' last assignment time (R4).
 func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pairs []Pair, now time.Time) (int, error) {
-	type group struct {
-		agent    int
-		lock     lockMove
-		activate bool // §6: CREATED or INACTIVE becomes ACTIVE, a human participates
-	}
 	groups := map[group][]int{}
 	var order []group
 	var evs []events.Entry
 	agents := map[int]bool{}
-	// Interventions wait only on conversations a bot still owns (I2): look only when there are some.
-	var botOwned []int
-	for _, p := range pairs {
-		if p.Conversation.Bot != nil {
-			botOwned = append(botOwned, p.Conversation.ID)
-		}
-	}
-	waiting := map[int]*ent.Intervention{}
-	if len(botOwned) > 0 {
-		ivs, err := tx.Intervention.Query().Where(intervention.ConversationIDIn(botOwned...),
-			intervention.StatusIn(enum.InterventionWaiting...)).All(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("interventions: %w", err)
-		}
-		for _, iv := range ivs {
-			waiting[iv.ConversationID] = iv
-		}
+	waiting, err := waitingInterventions(ctx, tx, pairs)
+	if err != nil {
+		return 0, err
 	}
 	for _, p := range pairs {
 		w := p.Conversation
@@ -668,35 +649,8 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		}
 	}
 	for _, g := range order {
-		ids := groups[g]
-		u := tx.Conversation.Update().Where(conversation.IDIn(ids...)).
-			SetOwnerID(g.agent).SetHumanOwned(true).SetLastHumanOwnerID(g.agent).SetClaimedAt(now).SetOwnerActiveAt(now).
-			SetStale(false).ClearQueuedSince().ClearFirstReplyAt().SetBotPaused(ws.PauseBotOnClaim).AddVersion(1)
-		if g.activate {
-			u.SetState(enum.StateActive)
-		}
-		switch g.lock {
-		case giveLock:
-			u.SetLockHolderID(g.agent).SetHumanLock(true).SetLockAcquiredAt(now).
-				SetLockExpiresAt(now.Add(time.Duration(ws.LockGracePeriodSeconds) * time.Second))
-		case clearLock:
-			u.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt()
-		}
-		if err := u.Exec(ctx); err != nil {
-			return 0, fmt.Errorf("assign to %d: %w", g.agent, err)
-		}
-		var taken []int
-		for _, id := range ids {
-			if waiting[id] != nil {
-				taken = append(taken, id)
-			}
-		}
-		if len(taken) > 0 {
-			if err := tx.Intervention.Update().Where(intervention.ConversationIDIn(taken...),
-				intervention.StatusIn(enum.InterventionWaiting...)).
-				SetStatus(enum.InterventionTakenOver).SetTakenOverByID(g.agent).SetTakenOverAt(now).Exec(ctx); err != nil {
-				return 0, fmt.Errorf("interventions: %w", err)
-			}
+		if err := assignGroup(ctx, tx, ws, g, groups[g], waiting, now); err != nil {
+			return 0, err
 		}
 	}
 	joins := make([]*ent.ParticipantCreate, len(pairs)) // §6: the agent is in the conversation now
@@ -715,4 +669,70 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		return 0, fmt.Errorf("assigned agents: %w", err)
 	}
 	return len(pairs), r.bus.Append(ctx, tx, evs...)
+}
+
+// group is the conversations assign gives one agent with one lock move and activation: one UPDATE.
+type group struct {
+	agent    int
+	lock     lockMove
+	activate bool // §6: CREATED or INACTIVE becomes ACTIVE, a human participates
+}
+
+// waitingInterventions are the interventions waiting on the pairs' conversations (I2), by
+// conversation: only a conversation a bot still owns can have one, so it looks only when there
+// are some.
+func waitingInterventions(ctx context.Context, tx *ent.Tx, pairs []Pair) (map[int]*ent.Intervention, error) {
+	var botOwned []int
+	for _, p := range pairs {
+		if p.Conversation.Bot != nil {
+			botOwned = append(botOwned, p.Conversation.ID)
+		}
+	}
+	waiting := map[int]*ent.Intervention{}
+	if len(botOwned) > 0 {
+		ivs, err := tx.Intervention.Query().Where(intervention.ConversationIDIn(botOwned...),
+			intervention.StatusIn(enum.InterventionWaiting...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("interventions: %w", err)
+		}
+		for _, iv := range ivs {
+			waiting[iv.ConversationID] = iv
+		}
+	}
+	return waiting, nil
+}
+
+// assignGroup gives the conversations ids to g.agent in one UPDATE, and marks the interventions
+// waiting on them taken over by it (I2).
+func assignGroup(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, g group, ids []int, waiting map[int]*ent.Intervention, now time.Time) error {
+	u := tx.Conversation.Update().Where(conversation.IDIn(ids...)).
+		SetOwnerID(g.agent).SetHumanOwned(true).SetLastHumanOwnerID(g.agent).SetClaimedAt(now).SetOwnerActiveAt(now).
+		SetStale(false).ClearQueuedSince().ClearFirstReplyAt().SetBotPaused(ws.PauseBotOnClaim).AddVersion(1)
+	if g.activate {
+		u.SetState(enum.StateActive)
+	}
+	switch g.lock {
+	case giveLock:
+		u.SetLockHolderID(g.agent).SetHumanLock(true).SetLockAcquiredAt(now).
+			SetLockExpiresAt(now.Add(time.Duration(ws.LockGracePeriodSeconds) * time.Second))
+	case clearLock:
+		u.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt()
+	}
+	if err := u.Exec(ctx); err != nil {
+		return fmt.Errorf("assign to %d: %w", g.agent, err)
+	}
+	var taken []int
+	for _, id := range ids {
+		if waiting[id] != nil {
+			taken = append(taken, id)
+		}
+	}
+	if len(taken) > 0 {
+		if err := tx.Intervention.Update().Where(intervention.ConversationIDIn(taken...),
+			intervention.StatusIn(enum.InterventionWaiting...)).
+			SetStatus(enum.InterventionTakenOver).SetTakenOverByID(g.agent).SetTakenOverAt(now).Exec(ctx); err != nil {
+			return fmt.Errorf("interventions: %w", err)
+		}
+	}
+	return nil
 }
