@@ -1,7 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+// The workspace's styles come first: the screens' own stylesheets (imported by them) follow and
+// build on it, in the order styles.css had them.
 import './styles.css';
+import { App } from './App';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -9,6 +9,7 @@ import { ConversationThread } from './ConversationThread';
 import { ReassignDialog } from './ReassignDialog';
 import { TransferDialog } from './TransferDialog';
 import { useConversation } from './useConversation';
+import './conversation.css';
 
 interface ConversationScreenProps {
   conversationId: string;

@@ -13,6 +13,7 @@ import { useDesk } from '../../desk';
 import { isUnread, unreadCount } from '../../unread';
 import { useConversationSearch } from './useConversationSearch';
 import { matchCount } from '../../search';
+import './inbox.css';
 
 /** Re-renders every minute so that relative times ("Yesterday") stay right. */
 function useNow(intervalMs = 60_000): Date {
