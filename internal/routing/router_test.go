@@ -2,6 +2,7 @@ package routing_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -181,8 +182,10 @@ func twoAgentsOneRouted(t *testing.T) (f *fixture, ana, ben *testapi.Client) {
 	ana = f.agent("Ana", "AGENT", "SMS:5", nil)
 	ben = f.agent("Ben", "AGENT", "SMS:5", nil)
 	presence(t, ben, "ONLINE")
-	time.Sleep(20 * time.Millisecond)
 	presence(t, ana, "ONLINE")
+	// Ben came ONLINE a minute before Ana (written, not waited for).
+	benID, _ := strconv.Atoi(ben.AgentID)
+	f.s.DB.Client.Agent.UpdateOneID(benID).SetPresenceChangedAt(time.Now().Add(-time.Minute)).ExecX(testapi.Sys())
 	if f.routed(t, f.arrive("SMS")) != ben.AgentID {
 		t.Fatal("R4: equal loads: the agent idle longest")
 	}
