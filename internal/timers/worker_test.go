@@ -14,8 +14,8 @@ import (
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/timer"
 	"switchboard/internal/storage"
-	"switchboard/internal/testdb"
 	"switchboard/internal/testapi"
+	"switchboard/internal/testdb"
 	"switchboard/internal/timers"
 )
 
