@@ -104,17 +104,9 @@ func (r *receiver) all() []hit {
 // waitFor polls until cond holds on the hits, or fails after d.
 func (r *receiver) waitFor(t *testing.T, d time.Duration, what string, cond func([]hit) bool) []hit {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		hs := r.all()
-		if cond(hs) {
-			return hs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %s for %s; got %d requests", d, what, len(hs))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	var hs []hit
+	testapi.Eventually(t, d, what, func() bool { hs = r.all(); return cond(hs) })
+	return hs
 }
 
 // verify checks a hit's signature with secret the way docs/api.md tells receivers to.

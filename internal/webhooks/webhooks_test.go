@@ -291,13 +291,7 @@ func TestPrivateTargetsAndRedirects(t *testing.T) {
 		}
 		return "", nil
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for msg, _ := lastError(id); !strings.Contains(msg, "refused"); msg, _ = lastError(id) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the private target was not refused: last error %q", msg)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testapi.Eventually(t, 10*time.Second, "the private target refused", func() bool { msg, _ := lastError(id); return strings.Contains(msg, "refused") })
 	if n := len(rcv.all()); n != 0 {
 		t.Fatalf("the private target got %d requests", n)
 	}
@@ -336,11 +330,9 @@ func TestPrivateTargetsAndRedirects(t *testing.T) {
 		}
 		return "", nil
 	}
-	deadline = time.Now().Add(10 * time.Second)
-	msg, code := lastError(moved)
-	for ; code == nil && time.Now().Before(deadline); msg, code = lastError(moved) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	var msg string
+	var code *int
+	testapi.Eventually(t, 10*time.Second, "the redirect's failure logged", func() bool { msg, code = lastError(moved); return code != nil })
 	if code == nil || *code != http.StatusFound || !strings.Contains(msg, "redirect") {
 		t.Errorf("the delivery log says %q, %v: want a 302 failure about redirects", msg, code)
 	}
