@@ -176,9 +176,16 @@ func TestDeskMetrics(t *testing.T) {
 	waitFor(t, s.URL, "an overdue timer", func(f figures) bool {
 		return f.sum("switchboard_timers_due", kind) >= 1 && f.sum("switchboard_timers_overdue_seconds", kind) >= 3600
 	})
-	if _, err := desk.New(s.DB, s.Bus).Timers(timers.NewWorker(s.DB, "metrics-test")).RunOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
+	// A run skips a timer whose conversation another transaction holds at that moment (the
+	// webhooks' worker may): skipped, not lost; Run tries again a second later, so does the test.
+	worker := desk.New(s.DB, s.Bus).Timers(timers.NewWorker(s.DB, "metrics-test"))
+	testapi.Eventually(t, 10*time.Second, "the overdue timer fired", func() bool {
+		n, err := worker.RunOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n > 0
+	})
 
 	f = waitFor(t, s.URL, "the webhook delivery", func(f figures) bool {
 		return f[`switchboard_webhook_attempts_total{result="delivered"}`] > f0[`switchboard_webhook_attempts_total{result="delivered"}`]
