@@ -38,6 +38,7 @@ type BacklogCollector struct {
 	read    BacklogReader
 	fresh   time.Duration
 	timeout time.Duration
+	now     func() time.Time
 
 	mu     sync.Mutex // one read at a time; scrapes meanwhile wait for it and share it
 	last   Backlog
@@ -65,10 +66,16 @@ var (
 // NewBacklogCollector returns a collector over read, reading at most once per fresh, each read
 // bounded by timeout.
 func NewBacklogCollector(read BacklogReader, fresh, timeout time.Duration) *BacklogCollector {
-	return &BacklogCollector{read: read, fresh: fresh, timeout: timeout, errors: prometheus.NewCounter(prometheus.CounterOpts{
+	return &BacklogCollector{read: read, fresh: fresh, timeout: timeout, now: time.Now, errors: prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "switchboard_backlog_read_errors_total",
 		Help: "Scrape-time reads of the queue, timer and webhook backlog that failed or timed out (the last good figures were served).",
 	})}
+}
+
+// WithClock makes c read the time from now (the tests move their own clock).
+func (c *BacklogCollector) WithClock(now func() time.Time) *BacklogCollector {
+	c.now = now
+	return c
 }
 
 // Describe implements prometheus.Collector.
@@ -86,7 +93,7 @@ func (c *BacklogCollector) Collect(ch chan<- prometheus.Metric) {
 	if !ok {
 		return
 	}
-	now := time.Now()
+	now := c.now()
 	age := func(w Waiting) float64 {
 		if w.Count == 0 || w.Oldest.IsZero() {
 			return 0
@@ -114,7 +121,7 @@ func (c *BacklogCollector) Collect(ch chan<- prometheus.Metric) {
 func (c *BacklogCollector) backlog() (Backlog, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.readAt.IsZero() && time.Since(c.readAt) < c.fresh {
+	if !c.readAt.IsZero() && c.now().Sub(c.readAt) < c.fresh {
 		return c.last, c.have
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
@@ -123,9 +130,9 @@ func (c *BacklogCollector) backlog() (Backlog, bool) {
 	if err != nil {
 		c.errors.Inc()
 		slog.Warn("metrics: backlog read", "err", err)
-		c.readAt = time.Now() // the last good figures (if any) serve this period too: no retry storm
+		c.readAt = c.now() // the last good figures (if any) serve this period too: no retry storm
 		return c.last, c.have
 	}
-	c.last, c.have, c.readAt = b, true, time.Now()
+	c.last, c.have, c.readAt = b, true, c.now()
 	return b, true
 }

@@ -19,13 +19,14 @@ func TestBacklogCollector(t *testing.T) {
 	var reads atomic.Int64
 	var fail atomic.Bool
 	since := time.Now().Add(-time.Minute)
-	c := metrics.NewBacklogCollector(func(context.Context) (metrics.Backlog, error) {
+	read := func(context.Context) (metrics.Backlog, error) {
 		reads.Add(1)
 		if fail.Load() {
 			return metrics.Backlog{}, errors.New("database down")
 		}
 		return metrics.Backlog{Queue: map[string]metrics.Waiting{"SMS": {Count: 3, Oldest: since}}}, nil
-	}, time.Hour, time.Second)
+	}
+	c := metrics.NewBacklogCollector(read, time.Hour, time.Second)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(c)
 
@@ -51,20 +52,15 @@ func TestBacklogCollector(t *testing.T) {
 	}
 
 	// Stale and failing: the last good figures, ages measured to now, and one error counted.
-	fresh := metrics.NewBacklogCollector(func(context.Context) (metrics.Backlog, error) {
-		reads.Add(1)
-		if fail.Load() {
-			return metrics.Backlog{}, errors.New("database down")
-		}
-		return metrics.Backlog{Queue: map[string]metrics.Waiting{"SMS": {Count: 3, Oldest: since}}}, nil
-	}, time.Nanosecond, time.Second)
+	clock := since.Add(time.Minute)
+	fresh := metrics.NewBacklogCollector(read, time.Minute, time.Second).WithClock(func() time.Time { return clock })
 	reg = prometheus.NewRegistry()
 	reg.MustRegister(fresh)
 	if _, err := reg.Gather(); err != nil {
 		t.Fatal(err)
 	}
 	fail.Store(true)
-	time.Sleep(time.Millisecond)
+	clock = clock.Add(2 * time.Minute) // the figures are stale: the next scrape reads, and fails
 	fams, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -83,8 +79,8 @@ func TestBacklogCollector(t *testing.T) {
 			}
 		}
 	}
-	if got["switchboard_queue_depth/SMS"] != 3 || got["switchboard_queue_oldest_wait_seconds/SMS"] < 60 {
-		t.Errorf("after a failed read: depth %v, oldest %v; want the last good 3 and ≥ 60 s",
+	if got["switchboard_queue_depth/SMS"] != 3 || got["switchboard_queue_oldest_wait_seconds/SMS"] != 180 {
+		t.Errorf("after a failed read: depth %v, oldest %v; want the last good 3, 180 s old by the clock",
 			got["switchboard_queue_depth/SMS"], got["switchboard_queue_oldest_wait_seconds/SMS"])
 	}
 	if got["switchboard_backlog_read_errors_total"] != 1 {
