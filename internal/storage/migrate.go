@@ -73,6 +73,15 @@ func MigrationDir(dia string) (*migrate.MemDir, error) {
 	return dir, nil
 }
 
+// MigrationFiles are the dialect's migration files as shipped in the binary, oldest first.
+func MigrationFiles(dia string) ([]migrate.File, error) {
+	dir, err := MigrationDir(dia)
+	if err != nil {
+		return nil, err
+	}
+	return dir.Files()
+}
+
 // migrationFolder names the folder of a dialect's files: ent calls SQLite
 // "sqlite3", the folder is "sqlite".
 func migrationFolder(dia string) string {
@@ -106,11 +115,7 @@ var ErrSchemaAhead = errors.New("the database schema is newer than this server")
 // Status reads where the database stands.
 func (d *DB) Status(ctx context.Context) (*MigrationStatus, error) {
 	ctx = tenant.System(ctx)
-	dir, err := MigrationDir(d.Dialect)
-	if err != nil {
-		return nil, err
-	}
-	files, err := dir.Files()
+	files, err := MigrationFiles(d.Dialect)
 	if err != nil {
 		return nil, err
 	}
@@ -311,11 +316,7 @@ func (d *DB) baselineLegacy(ctx context.Context) error {
 	if err := d.Client.Schema.Create(ctx, d.migrateOptions()...); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	dir, err := MigrationDir(d.Dialect)
-	if err != nil {
-		return err
-	}
-	files, err := dir.Files()
+	files, err := MigrationFiles(d.Dialect)
 	if err != nil {
 		return err
 	}

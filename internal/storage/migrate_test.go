@@ -19,11 +19,7 @@ import (
 // versions are the dialect's migration files' versions, oldest first.
 func versions(t *testing.T, db *storage.DB) []string {
 	t.Helper()
-	dir, err := storage.MigrationDir(db.Dialect)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := dir.Files()
+	files, err := storage.MigrationFiles(db.Dialect)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,11 +173,7 @@ func baselineLegacy(t *testing.T, handWritten bool) {
 	}
 	testdb.WriteFixture(t, db)
 	if handWritten {
-		dir, err := storage.MigrationDir(db.Dialect)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files, err := dir.Files()
+		files, err := storage.MigrationFiles(db.Dialect)
 		if err != nil {
 			t.Fatal(err)
 		}

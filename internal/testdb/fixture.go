@@ -65,11 +65,7 @@ func indexed(t testing.TB, db *storage.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := storage.MigrationDir(db.Dialect)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := dir.Files()
+	files, err := storage.MigrationFiles(db.Dialect)
 	if err != nil {
 		t.Fatal(err)
 	}
