@@ -21,6 +21,8 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib" // also the database/sql driver "pgx"
 	_ "modernc.org/sqlite"           // database/sql driver "sqlite"
 
@@ -147,7 +149,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		}
 		dsn = statelessSessions(dsn)
 	}
-	db, err := openSQL(driver, dsn)
+	db, err := openSQL(driver, dsn, out.direct != "")
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -179,13 +181,20 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 
 // openSQL opens the pool; on Postgres through pgx's config, so that its queries get spans when
 // tracing is on.
-func openSQL(driver, dsn string) (*sql.DB, error) {
+func openSQL(driver, dsn string, pooled bool) (*sql.DB, error) {
 	if driver != "pgx" {
 		return sql.Open(driver, dsn)
 	}
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
+	}
+	if pooled {
+		// A cancelled query closes its connection instead of sending Postgres a cancel request:
+		// through PgBouncer 1.18 a cancel request can crash the pooler ("server in bad state").
+		cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+			return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
+		}
 	}
 	if tracing.Enabled() {
 		cfg.Tracer = tracing.PgxTracer{}
