@@ -6,6 +6,7 @@
 //	go run ./cmd/bench route [-db postgres://…] [-agents 200] [-burst 10000] [-arrivals 2000]
 //	go run ./cmd/bench analytics [-db postgres://…] [-agents 200] [-days 365]
 //	go run ./cmd/bench search [-db postgres://…] [-conversations 1825000] [-runs 200]
+//	go run ./cmd/bench scale [-db postgres://…] [-instances 3] [-connections 10000] [-supervisors 500] [-rate 200] [-duration 60s]
 //
 // Without -db (or BENCH_DATABASE_URL) it starts a throw-away Postgres with scripts/postgres.sh:
 // with Postgres's durability for the claim benchmark (its commits are what it measures), with fsync
@@ -33,7 +34,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench claim|fanout|route|analytics|search [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench claim|fanout|route|analytics|search|scale [flags]")
 		os.Exit(2)
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
@@ -52,8 +53,10 @@ func main() {
 		err = runAnalytics(os.Args[2:])
 	case "search":
 		err = runSearch(os.Args[2:])
+	case "scale":
+		err = runScale(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown benchmark %q (have: claim, fanout, route, analytics, search)", os.Args[1])
+		err = fmt.Errorf("unknown benchmark %q (have: claim, fanout, route, analytics, search, scale)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
