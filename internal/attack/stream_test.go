@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +19,8 @@ import (
 // harness's testapi.Sub fails the test on an error; here an error is often the right answer).
 type stream struct {
 	mu     sync.Mutex
-	frames [][]byte // raw messages, then the close status as a last pseudo-frame
+	frames [][]byte      // raw messages, then the close status as a last pseudo-frame
+	added  chan struct{} // signalled as each frame is kept
 	closed chan struct{}
 	conn   *websocket.Conn
 	cancel context.CancelFunc
@@ -35,7 +37,7 @@ func openStream(t testing.TB, url, token, doc string, vars map[string]any) *stre
 		t.Fatalf("dial: %v", err)
 	}
 	conn.SetReadLimit(1 << 22)
-	st := &stream{closed: make(chan struct{}), conn: conn, cancel: cancel}
+	st := &stream{added: make(chan struct{}, 1), closed: make(chan struct{}), conn: conn, cancel: cancel}
 	t.Cleanup(func() { _ = conn.Close(websocket.StatusNormalClosure, ""); cancel() })
 	payload := map[string]any{}
 	if token != "" {
@@ -68,6 +70,10 @@ func (s *stream) add(f []byte) {
 	s.mu.Lock()
 	s.frames = append(s.frames, f)
 	s.mu.Unlock()
+	select {
+	case s.added <- struct{}{}:
+	default: // a signal is pending already
+	}
 }
 
 // all returns the frames received so far.
@@ -90,23 +96,22 @@ func (s *stream) of(typ string) [][]byte {
 	return out
 }
 
-// waitFor waits up to d for a frame containing want.
+// waitFor waits up to d for a frame containing want, looking again as each frame arrives.
 func (s *stream) waitFor(want string, d time.Duration) bool {
-	deadline := time.Now().Add(d)
-	for {
-		for _, f := range s.all() {
-			if bytes.Contains(f, []byte(want)) {
-				return true
-			}
-		}
-		if time.Now().After(deadline) {
+	has := func() bool {
+		return slices.ContainsFunc(s.all(), func(f []byte) bool { return bytes.Contains(f, []byte(want)) })
+	}
+	deadline := time.After(d)
+	for !has() {
+		select {
+		case <-s.added:
+		case <-s.closed: // every frame is kept by now
+			return has()
+		case <-deadline:
 			return false
 		}
-		select {
-		case <-s.closed:
-		case <-time.After(10 * time.Millisecond):
-		}
 	}
+	return true
 }
 
 // refused says whether the server refused the subscription: an error for it, a refused

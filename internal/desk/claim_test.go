@@ -36,18 +36,18 @@ func TestClaim(t *testing.T) {
 		t.Fatalf("E1: %v", ts)
 	}
 	// Bots never claim (C1); client users neither.
-	f.conn.Do(claim, id(f.queued("SMS"))).WantCode(t, "FORBIDDEN")
+	f.Conn.Do(claim, id(f.queued("SMS"))).WantCode(t, "FORBIDDEN")
 	f.agent("Casey", "CLIENT_USER", 5).Do(claim, id(f.queued("SMS"))).WantCode(t, "FORBIDDEN")
 	// Nothing to claim: unknown, other workspace, malformed.
 	ana.Do(claim, id("99999999999")).WantCode(t, "NOT_FOUND")
 	ana.Do(claim, id("nope")).WantCode(t, "BAD_USER_INPUT")
-	other := fixtureOn(t, f.s, "other")
+	other := fixtureOn(t, f.S, "other")
 	ana.Do(claim, id(other.queued("SMS"))).WantCode(t, "NOT_FOUND")
 	// Nor to release: another workspace's claim stays its owner's.
 	theirs, zed := other.queued("SMS"), other.agent("Zed", "AGENT", 5)
 	zed.Do(claim, id(theirs)).OK(t)
 	ana.Do(release, id(theirs)).WantCode(t, "NOT_FOUND")
-	if f.ownerOf(theirs) != zed.AgentID {
+	if f.OwnerOf(theirs) != zed.AgentID {
 		t.Fatal("a release from another workspace changed the owner")
 	}
 }
@@ -64,7 +64,7 @@ func TestAutoClaimOnReply(t *testing.T) {
 	if got := ana.Do(view, id(a)).OK(t).Str(t, "node.ownership"); got != "CLAIMED_BY_ME" {
 		t.Fatalf("C3: a reply must claim: %s", got)
 	}
-	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{autoClaimOnReply:false}){id}}`, nil).OK(t)
+	f.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{autoClaimOnReply:false}){id}}`, nil).OK(t)
 	b := f.queued("SMS")
 	ana.Do(send, testapi.Vars{"id": b, "t": "Hi"}).OK(t)
 	if got := ana.Do(view, id(b)).OK(t).Str(t, "node.ownership"); got != "UNCLAIMED" {
@@ -106,20 +106,20 @@ func TestReassign(t *testing.T) {
 	if r.Str(t, "reassignConversation.owner.id") != ben.AgentID || r.Path(t, "reassignConversation.lock") != nil {
 		t.Fatalf("C4: %s", r.Raw)
 	}
-	n := f.s.DB.Client.Note.Query().Where(note.ConversationID(atoi(t, a))).OnlyX(testapi.Sys())
+	n := f.S.DB.Client.Note.Query().Where(note.ConversationID(atoi(t, a))).OnlyX(testapi.Sys())
 	if n.Text != "Customer wants a refund; card ending 4242" {
 		t.Fatalf("handoff note: %q", n.Text)
 	}
-	ev := f.s.DB.Client.Event.Query().Order(eventByIDDesc()).FirstX(testapi.Sys())
+	ev := f.S.DB.Client.Event.Query().Order(eventByIDDesc()).FirstX(testapi.Sys())
 	if ev.Type != "conversation.reassigned" || *ev.SubjectID != atoi(t, ben.AgentID) || ev.After["note"] == "" {
 		t.Fatalf("the new owner is told with the note: %+v", ev)
 	}
 	// A supervisor may reassign what is not theirs; agents of another workspace are NOT_FOUND.
 	sue.Do(q, testapi.Vars{"id": a, "to": cleo.AgentID}).OK(t)
-	other := fixtureOn(t, f.s, "other")
+	other := fixtureOn(t, f.S, "other")
 	stranger := other.agent("Zed", "AGENT", 5)
 	sue.Do(q, testapi.Vars{"id": a, "to": stranger.AgentID}).WantCode(t, "NOT_FOUND")
-	sue.Do(q, testapi.Vars{"id": a, "to": f.ws.NewBot("Bot", "DELEGATION")}).WantCode(t, "BAD_USER_INPUT")
+	sue.Do(q, testapi.Vars{"id": a, "to": f.WS.NewBot("Bot", "DELEGATION")}).WantCode(t, "BAD_USER_INPUT")
 	sue.Do(q, testapi.Vars{"id": a, "to": ana.AgentID, "n": string(make([]byte, 6000))}).WantCode(t, "BAD_USER_INPUT")
 }
 
@@ -129,7 +129,7 @@ func TestCaps(t *testing.T) {
 	f := newFixture(t)
 	ana := f.agent("Ana", "AGENT", 1) // 1 per channel
 	sue := f.agent("Sue", "SUPERVISOR", 0)
-	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{maxClaimsPerAgent:2}){id}}`, nil).OK(t)
+	f.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{maxClaimsPerAgent:2}){id}}`, nil).OK(t)
 
 	s1, s2 := f.queued("SMS"), f.queued("SMS")
 	ana.Do(claim, id(s1)).OK(t)
@@ -146,7 +146,7 @@ func TestCaps(t *testing.T) {
 	if r.Errors[0].Extensions["limit"] != "maxClaimsPerAgent" {
 		t.Fatalf("C6: %s", r.Raw)
 	}
-	if f.conv(e).OwnerID != nil {
+	if f.Conv(e).OwnerID != nil {
 		t.Fatal("a refused claim changed the owner")
 	}
 	ana.Do(`mutation($id:ID!){claimConversation(id:$id,force:true){id}}`, id(e)).WantCode(t, "FORBIDDEN")
@@ -158,7 +158,7 @@ func TestCaps(t *testing.T) {
 		t.Fatalf("force must be audited: %v", f.eventTypes(e))
 	}
 	// R1: no permission on a channel is FORBIDDEN, not a capacity question.
-	f.s.DB.Client.AgentChannel.Delete().ExecX(testapi.Sys())
+	f.S.DB.Client.AgentChannel.Delete().ExecX(testapi.Sys())
 	ana.Do(resolve, id(s2)).OK(t)
 	ana.Do(claim, id(f.queued("FACEBOOK"))).WantCode(t, "FORBIDDEN")
 }
@@ -167,7 +167,7 @@ func TestCaps(t *testing.T) {
 func TestPools(t *testing.T) {
 	f := newFixture(t)
 	ana, ben := f.agent("Ana", "AGENT", 5), f.agent("Ben", "AGENT", 5)
-	f.ws.Admin.Do(`mutation($m:[ID!]){createPool(input:{name:"Billing",tag:"billing",memberIds:$m}){id}}`, testapi.Vars{"m": []string{ana.AgentID}}).OK(t)
+	f.WS.Admin.Do(`mutation($m:[ID!]){createPool(input:{name:"Billing",tag:"billing",memberIds:$m}){id}}`, testapi.Vars{"m": []string{ana.AgentID}}).OK(t)
 	c := f.queued("SMS", "billing", "vip")
 	r := ben.Do(claim, id(c)).WantCode(t, "FORBIDDEN")
 	if r.Errors[0].Extensions["pool"] != "Billing" {
@@ -182,7 +182,7 @@ func TestPools(t *testing.T) {
 func TestRoutingOnly(t *testing.T) {
 	f := newFixture(t)
 	ana, sue := f.agent("Ana", "AGENT", 5), f.agent("Sue", "SUPERVISOR", 5)
-	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{selfAssignment:ROUTING_ONLY}){id}}`, nil).OK(t)
+	f.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{selfAssignment:ROUTING_ONLY}){id}}`, nil).OK(t)
 	c := f.queued("SMS")
 	ana.Do(claim, id(c)).WantCode(t, "FORBIDDEN")
 	ana.Do(`mutation($ids:[ID!]!){bulkClaimConversations(ids:$ids){error{code}}}`, testapi.Vars{"ids": []string{c}}).OK(t)
@@ -258,7 +258,7 @@ func TestStaleClaims(t *testing.T) {
 
 	base := time.Now()
 	at := func(d time.Duration) *desk.Desk {
-		return desk.New(f.s.DB, f.s.Bus).WithClock(func() time.Time { return base.Add(d) })
+		return desk.New(f.S.DB, f.S.Bus).WithClock(func() time.Time { return base.Add(d) })
 	}
 	if fl, rel, err := at(29 * time.Minute).SweepStale(context.Background()); err != nil || fl+rel != 0 {
 		t.Fatalf("too early: %d %d %v", fl, rel, err)
@@ -274,18 +274,18 @@ func TestStaleClaims(t *testing.T) {
 	}
 	// Activity makes it fresh again.
 	ana.Do(open, id(a)).OK(t)
-	if f.conv(a).Stale {
+	if f.Conv(a).Stale {
 		t.Fatal("C8: the owner's activity must clear stale")
 	}
 	// Auto-release is off by default; on, the inactive claim goes back to the queue.
 	if _, rel, _ := at(3 * time.Hour).SweepStale(context.Background()); rel != 0 {
 		t.Fatal("auto-release is off by default")
 	}
-	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{autoReleaseEnabled:true}){id}}`, nil).OK(t)
+	f.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{autoReleaseEnabled:true}){id}}`, nil).OK(t)
 	if _, rel, _ := at(3 * time.Hour).SweepStale(context.Background()); rel != 2 {
 		t.Fatalf("auto-release released %d, want 2", rel)
 	}
-	if c := f.conv(b); c.OwnerID != nil || c.QueuedSince == nil {
+	if c := f.Conv(b); c.OwnerID != nil || c.QueuedSince == nil {
 		t.Fatal("auto-release must queue the conversation again")
 	}
 	// forceRelease: supervisors yes, agents no.

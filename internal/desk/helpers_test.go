@@ -3,8 +3,6 @@ package desk_test
 import (
 	"fmt"
 	"strconv"
-	"strings"
-	"sync/atomic"
 	"testing"
 
 	"switchboard/ent"
@@ -27,14 +25,9 @@ func atoi(t testing.TB, s string) int {
 
 func agentIsBot() predicate.Agent { return agent.KindEQ(enum.KindVirtual) }
 
-// fixture is a workspace with a channel connector, for tests of conversations.
-type fixture struct {
-	t    testing.TB
-	s    *testapi.Server
-	ws   *testapi.Workspace
-	conn *testapi.Client
-	n    atomic.Int64
-}
+// fixture is testapi's shared one (a workspace with a channel connector), for tests of
+// conversations.
+type fixture struct{ *testapi.Fixture }
 
 func newFixture(t testing.TB) *fixture {
 	s := testapi.New(t)
@@ -42,61 +35,44 @@ func newFixture(t testing.TB) *fixture {
 }
 
 func fixtureOn(t testing.TB, s *testapi.Server, slug string) *fixture {
-	ws := s.NewWorkspace(slug)
-	return &fixture{t: t, s: s, ws: ws, conn: ws.NewKey(ws.NewBot("Connector", "DELEGATION"))}
+	return &fixture{testapi.NewFixture(t, s, slug)}
 }
 
 // agent creates a signed-in, ONLINE agent of role with capacity cap on every channel.
 func (f *fixture) agent(name, role string, capacity int) *testapi.Client {
-	f.t.Helper()
-	var chans []map[string]any
-	for _, ch := range enum.ChannelSMS.Values() {
-		chans = append(chans, map[string]any{"channel": ch, "capacity": capacity})
-	}
-	email := strings.ToLower(name) + "@" + f.ws.Slug + ".test"
-	f.ws.Admin.Do(`mutation($in:CreateAgentInput!){createAgent(input:$in){id}}`, testapi.Vars{"in": map[string]any{
-		"email": email, "password": testapi.Password, "name": name, "role": role, "channels": chans}}).OK(f.t)
-	c := f.s.Login(email, testapi.Password)
-	c.Do(`mutation{setPresence(presence:ONLINE){presence}}`, nil).OK(f.t)
-	return c
+	f.T.Helper()
+	return f.Agent(name, role, fmt.Sprintf("*:%d", capacity), nil).Online()
 }
 
 // conversation is a new customer's first message on ch; the inception bot owns it (I1).
 func (f *fixture) conversation(ch string, tags ...string) string {
-	f.t.Helper()
-	r := f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
-		"channel": ch, "customerHandle": fmt.Sprintf("cust-%d", f.n.Add(1)), "customerName": "Customer", "text": "Hello"}}).OK(f.t)
-	id := r.Str(f.t, "ingestCustomerMessage.id")
+	f.T.Helper()
+	id := f.Arrive(ch)
 	if len(tags) > 0 {
-		f.s.DB.Client.Conversation.UpdateOneID(atoi(f.t, id)).SetTags(tags).ExecX(testapi.Sys())
+		f.S.DB.Client.Conversation.UpdateOneID(atoi(f.T, id)).SetTags(tags).ExecX(testapi.Sys())
 	}
 	return id
 }
 
 // queued is a conversation waiting unowned in the queue (as after an escalation).
 func (f *fixture) queued(ch string, tags ...string) string {
-	f.t.Helper()
+	f.T.Helper()
 	id := f.conversation(ch, tags...)
-	f.s.DB.Client.Conversation.UpdateOneID(atoi(f.t, id)).ClearOwnerID().SetHumanOwned(false).ClearLockHolderID().
+	f.S.DB.Client.Conversation.UpdateOneID(atoi(f.T, id)).ClearOwnerID().SetHumanOwned(false).ClearLockHolderID().
 		SetHumanLock(false).ClearLockAcquiredAt().ExecX(testapi.Sys())
 	return id
 }
 
-func (f *fixture) conv(id string) *ent.Conversation {
-	f.t.Helper()
-	return f.s.DB.Client.Conversation.GetX(testapi.Sys(), atoi(f.t, id))
-}
-
 // locksHeld counts the conversations whose lock the agent holds (L2: at most one for a human).
 func (f *fixture) locksHeld(agentID string) int {
-	f.t.Helper()
-	return f.s.DB.Client.Conversation.Query().Where(conversation.LockHolderID(atoi(f.t, agentID))).CountX(testapi.Sys())
+	f.T.Helper()
+	return f.S.DB.Client.Conversation.Query().Where(conversation.LockHolderID(atoi(f.T, agentID))).CountX(testapi.Sys())
 }
 
 // eventTypes lists the types of the conversation's events in order.
 func (f *fixture) eventTypes(id string) []string {
-	f.t.Helper()
-	return f.s.DB.Client.Event.Query().Where(event.ConversationID(atoi(f.t, id))).Order(event.ByID()).Select(event.FieldType).StringsX(testapi.Sys())
+	f.T.Helper()
+	return f.S.DB.Client.Event.Query().Where(event.ConversationID(atoi(f.T, id))).Order(event.ByID()).Select(event.FieldType).StringsX(testapi.Sys())
 }
 
 const (
@@ -116,11 +92,3 @@ const (
 func id(v string) testapi.Vars { return testapi.Vars{"id": v} }
 
 func eventByIDDesc() event.OrderOption { return ent.Desc(event.FieldID) }
-
-// ownerOf is the conversation's owner's id, "" when none.
-func (f *fixture) ownerOf(id string) string {
-	if c := f.conv(id); c.OwnerID != nil {
-		return fmt.Sprint(*c.OwnerID)
-	}
-	return ""
-}

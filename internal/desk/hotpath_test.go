@@ -52,11 +52,11 @@ func newHotBench(t *testing.T) *hotBench {
 	testdb.RequirePostgres(t)
 	f := newFixture(t)
 	third := f.agent("Third", "AGENT", 5)
-	other := fixtureOn(t, f.s, "other")
+	other := fixtureOn(t, f.S, "other")
 	sys := testapi.Sys()
-	db := f.s.DB.Client
+	db := f.S.DB.Client
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	hot := desk.New(f.s.DB, nil).WithClock(func() time.Time { return now })
+	hot := desk.New(f.S.DB, nil).WithClock(func() time.Time { return now })
 	slow := hot.WithoutHotPaths()
 	set := func(c int) *ent.ConversationUpdateOne { return db.Conversation.UpdateOneID(c) }
 	claimBy := func(d *desk.Desk, s twin) (*ent.Conversation, error) { return d.Claim(viewerCtx(f, s), s.conv, false) }
@@ -91,7 +91,7 @@ func newHotBench(t *testing.T) *hotBench {
 		}, claimBy, "CAPACITY_EXCEEDED", false},
 		{"claim a tagged conversation (C7)", func(s twin) { set(s.conv).SetTags([]string{"vip"}).ExecX(sys) }, claimBy, "", false},
 		{"claim a bot's conversation (C1)", func(s twin) {
-			bot := f.s.DB.Client.Agent.Query().Where(agentIsBot()).FirstIDX(sys)
+			bot := f.S.DB.Client.Agent.Query().Where(agentIsBot()).FirstIDX(sys)
 			set(s.conv).SetOwnerID(bot).SetLockHolderID(bot).ExecX(sys)
 		}, claimBy, "", false},
 		{"claim another workspace's conversation (NOT_FOUND; it stays unowned)", nil, func(d *desk.Desk, s twin) (*ent.Conversation, error) {
@@ -223,6 +223,7 @@ func TestHotPathBatches(t *testing.T) {
 	}
 	mark, hits, batches := b.lastEvent(), desk.HotDecided(), desk.HotBatches()
 	waiting, release := desk.HoldHotPaths(b.hot)
+	t.Cleanup(release) // also when the operations never arrive
 	type answer struct {
 		c   *ent.Conversation
 		err error
@@ -235,12 +236,7 @@ func TestHotPathBatches(t *testing.T) {
 			answers[i] = answer{c, err}
 		})
 	}
-	for deadline := time.Now().Add(10 * time.Second); waiting() < n; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			release()
-			t.Fatalf("%d of %d operations reached the hot-path queues", waiting(), n)
-		}
-	}
+	testapi.Eventually(t, 10*time.Second, "every operation reaches the hot-path queues", func() bool { return waiting() >= n })
 	release()
 	wg.Wait()
 	want := 0
@@ -270,7 +266,7 @@ func TestHotPathBatches(t *testing.T) {
 
 // viewerCtx is the context of twin s's agent.
 func viewerCtx(f *fixture, s twin) context.Context {
-	return auth.WithViewer(context.Background(), &auth.Viewer{AgentID: s.agentID, WorkspaceID: f.ws.Workspace.ID,
+	return auth.WithViewer(context.Background(), &auth.Viewer{AgentID: s.agentID, WorkspaceID: f.WS.Workspace.ID,
 		Role: enum.RoleAgent, Kind: enum.KindHuman})
 }
 
@@ -326,7 +322,7 @@ func normalized(t *testing.T, v any, ids map[int]string) any {
 // twice (C2: one owner, one claim event).
 func TestHotPathBatchFails(t *testing.T) {
 	b := newHotBench(t)
-	if _, err := b.f.s.DB.SQL.ExecContext(context.Background(), `CREATE OR REPLACE FUNCTION switchboard_hot(p_ws bigint, p_waiting text[],
+	if _, err := b.f.S.DB.SQL.ExecContext(context.Background(), `CREATE OR REPLACE FUNCTION switchboard_hot(p_ws bigint, p_waiting text[],
 		c_convs bigint[], c_agents bigint[], c_supervisors boolean[], c_nows timestamptz[], c_walls timestamptz[],
 		r_convs bigint[], r_agents bigint[], r_nows timestamptz[], r_walls timestamptz[])
 		RETURNS SETOF conversations LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'broken'; END $$`); err != nil {
@@ -355,8 +351,8 @@ func TestHotPathBatchFails(t *testing.T) {
 func TestHotPathNumbersEvents(t *testing.T) {
 	testdb.RequirePostgres(t)
 	f := newFixture(t)
-	sys, ws := testapi.Sys(), f.ws.Workspace.ID
-	hot := desk.New(f.s.DB, f.s.Bus)
+	sys, ws := testapi.Sys(), f.WS.Workspace.ID
+	hot := desk.New(f.S.DB, f.S.Bus)
 	slow := hot.WithoutHotPaths()
 	const agents, rounds = 12, 10
 	ctxs, convs := make([]context.Context, agents), make([]int, agents)
@@ -373,7 +369,7 @@ func TestHotPathNumbersEvents(t *testing.T) {
 		var last int64
 		for ctx.Err() == nil {
 			from := last
-			_ = f.s.Bus.Stream(ctx, ws, &from, func(e *ent.Event) bool {
+			_ = f.S.Bus.Stream(ctx, ws, &from, func(e *ent.Event) bool {
 				if e.Seq != nil {
 					last = *e.Seq
 				}
@@ -406,7 +402,7 @@ func TestHotPathNumbersEvents(t *testing.T) {
 	if desk.HotDecided() == hits {
 		t.Fatal("no batch decided anything")
 	}
-	total := f.s.DB.Client.Event.Query().Where(event.WorkspaceID(ws)).CountX(sys)
+	total := f.S.DB.Client.Event.Query().Where(event.WorkspaceID(ws)).CountX(sys)
 	seen, version := map[int]bool{}, map[int]int{}
 	for want := int64(1); want <= int64(total); want++ {
 		select {
@@ -425,7 +421,7 @@ func TestHotPathNumbersEvents(t *testing.T) {
 			t.Fatalf("the stream stopped after %d of %d events", want-1, total)
 		}
 	}
-	if w := f.s.DB.Client.Workspace.GetX(sys, ws); w.EventSeq != int64(total) {
+	if w := f.S.DB.Client.Workspace.GetX(sys, ws); w.EventSeq != int64(total) {
 		t.Errorf("the counter is at %d after %d events", w.EventSeq, total)
 	}
 }
@@ -445,17 +441,13 @@ func TestHotPathBatchClaimAndRelease(t *testing.T) {
 	s, o := sides[0], sides[1]
 	mark, hits, batches := b.lastEvent(), desk.HotDecided(), desk.HotBatches()
 	waiting, release := desk.HoldHotPaths(b.hot)
+	t.Cleanup(release) // also when the operations never arrive
 	var claimed, released *ent.Conversation
 	var claimErr, releaseErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { claimed, claimErr = b.hot.Claim(viewerCtx(b.f, s), s.conv, false) })
 	wg.Go(func() { released, releaseErr = b.hot.Release(viewerCtx(b.f, s), s.other) })
-	for deadline := time.Now().Add(10 * time.Second); waiting() < 2; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			release()
-			t.Fatalf("%d of 2 operations reached the hot-path queue", waiting())
-		}
-	}
+	testapi.Eventually(t, 10*time.Second, "both operations reach the hot-path queue", func() bool { return waiting() >= 2 })
 	release()
 	wg.Wait()
 	if releaseErr != nil {

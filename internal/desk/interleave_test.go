@@ -30,24 +30,14 @@ func holdTx(t *testing.T, db *sql.DB) *sql.Tx {
 // waitForLockWait returns once another session of db's database waits for a row lock.
 func waitForLockWait(t *testing.T, db *sql.DB) {
 	t.Helper()
-	tick := time.NewTicker(2 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(10 * time.Second)
-	for {
+	testapi.Eventually(t, 10*time.Second, "the operation waits for the row lock", func() bool {
 		var n int
 		if err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
 			AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		if n > 0 {
-			return
-		}
-		select {
-		case <-tick.C:
-		case <-deadline:
-			t.Fatal("the operation never waited for the row lock")
-		}
-	}
+		return n > 0
+	})
 }
 
 // L3, L5: Xavier holds A's lock; Yara's steal of A is in flight (A's row is hers, uncommitted)
@@ -61,11 +51,11 @@ func TestL3ClickAwayLeavesALockStolenMeanwhile(t *testing.T) {
 	xavier, yara := f.agent("Xavier", "AGENT", 5), f.agent("Yara", "AGENT", 5)
 	a, b := f.queued("SMS"), f.queued("SMS")
 	xavier.Do(open, id(a)).OK(t)
-	if h := f.conv(a).LockHolderID; h == nil || *h != atoi(t, xavier.AgentID) {
+	if h := f.Conv(a).LockHolderID; h == nil || *h != atoi(t, xavier.AgentID) {
 		t.Fatalf("Xavier does not hold A: %v", h)
 	}
 
-	steal := holdTx(t, f.s.DB.SQL)
+	steal := holdTx(t, f.S.DB.SQL)
 	var stolenAt int
 	if err := steal.QueryRow(`UPDATE conversations SET lock_holder_id = $1, version = version + 1 WHERE id = $2 RETURNING version`,
 		atoi(t, yara.AgentID), atoi(t, a)).Scan(&stolenAt); err != nil {
@@ -73,7 +63,7 @@ func TestL3ClickAwayLeavesALockStolenMeanwhile(t *testing.T) {
 	}
 	done := make(chan *testapi.Response, 1)
 	go func() { done <- xavier.Do(open, id(b)) }()
-	waitForLockWait(t, f.s.DB.SQL)
+	waitForLockWait(t, f.S.DB.SQL)
 	if err := steal.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -82,12 +72,12 @@ func TestL3ClickAwayLeavesALockStolenMeanwhile(t *testing.T) {
 	if r.Path(t, "openConversation.viewerCanReply") != true {
 		t.Fatalf("Xavier did not gain B's lock: %v", r.Data)
 	}
-	c := f.conv(a)
+	c := f.Conv(a)
 	if c.LockHolderID == nil || *c.LockHolderID != atoi(t, yara.AgentID) || c.Version != stolenAt {
 		t.Fatalf("A after Xavier clicked away: holder %v version %d; want Yara's lock at version %d", c.LockHolderID, c.Version, stolenAt)
 	}
 	// Leaving A's view is told at A's current version (it changes nothing); nothing else is written.
-	late := f.s.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, a)), event.VersionGTE(stolenAt)).AllX(testapi.Sys())
+	late := f.S.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, a)), event.VersionGTE(stolenAt)).AllX(testapi.Sys())
 	for _, e := range late {
 		if e.Type != events.ViewerLeft || e.Version != stolenAt {
 			t.Fatalf("%s was written on A at version %d, at or after the steal's version %d", e.Type, e.Version, stolenAt)
@@ -106,7 +96,7 @@ func TestL3DeadlockVictimRunsAgain(t *testing.T) {
 	xavier := f.agent("Xavier", "AGENT", 5)
 	a := f.queued("SMS")
 
-	other := holdTx(t, f.s.DB.SQL)
+	other := holdTx(t, f.S.DB.SQL)
 	// The server's transaction, waiting first, must be the one that finds the deadlock (each
 	// waiter checks after its deadlock_timeout): on a loaded machine the test's could check first.
 	if _, err := other.Exec(`SET LOCAL deadlock_timeout = '30s'`); err != nil {
@@ -117,7 +107,7 @@ func TestL3DeadlockVictimRunsAgain(t *testing.T) {
 	}
 	done := make(chan *testapi.Response, 1)
 	go func() { done <- xavier.Do(open, id(a)) }()
-	waitForLockWait(t, f.s.DB.SQL)
+	waitForLockWait(t, f.S.DB.SQL)
 	if _, err := other.Exec(`SELECT 1 FROM agents WHERE id = $1 FOR UPDATE`, atoi(t, xavier.AgentID)); err != nil {
 		t.Fatalf("the test's transaction was the deadlock's victim: %v", err)
 	}

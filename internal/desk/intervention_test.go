@@ -15,9 +15,9 @@ import (
 
 // inceptionBot is a client acting as the workspace's inception bot (through an API key).
 func (f *fixture) inceptionBot() *testapi.Client {
-	f.t.Helper()
-	id := f.s.DB.Client.Agent.Query().Where(agent.WorkspaceID(f.ws.Workspace.ID), agent.VaRoleEQ(enum.VARoleInception)).OnlyIDX(testapi.Sys())
-	c := f.ws.NewKey(fmt.Sprint(id))
+	f.T.Helper()
+	id := f.S.DB.Client.Agent.Query().Where(agent.WorkspaceID(f.WS.Workspace.ID), agent.VaRoleEQ(enum.VARoleInception)).OnlyIDX(testapi.Sys())
+	c := f.WS.NewKey(fmt.Sprint(id))
 	c.AgentID = fmt.Sprint(id)
 	return c
 }
@@ -42,7 +42,7 @@ func TestInterventionLifecycle(t *testing.T) {
 	ana, ben := f.agent("Ana", "AGENT", 5), f.agent("Ben", "AGENT", 5)
 	bot := f.inceptionBot()
 	c := f.conversation("WHATSAPP")
-	if f.ownerOf(c) != bot.AgentID {
+	if f.OwnerOf(c) != bot.AgentID {
 		t.Fatal("I1: the inception bot owns a new conversation")
 	}
 	ana.Do(escalate, testapi.Vars{"id": c, "s": "wants a refund"}).WantCode(t, "FORBIDDEN") // only the bot or a supervisor
@@ -53,7 +53,7 @@ func TestInterventionLifecycle(t *testing.T) {
 		t.Fatalf("I2: %s", r.Raw)
 	}
 	bot.Do(escalate, testapi.Vars{"id": c, "s": "again"}).WantCode(t, "INVALID_STATE")
-	f.ws.Admin.Do(cancelTO, id(c)).WantCode(t, "INVALID_STATE") // nothing taken over yet
+	f.WS.Admin.Do(cancelTO, id(c)).WantCode(t, "INVALID_STATE") // nothing taken over yet
 
 	r = ana.Do(takeOver, id(c)).OK(t)
 	if r.Str(t, "takeOverConversation.owner.id") != ana.AgentID || r.Str(t, "takeOverConversation.lock.holder.id") != ana.AgentID ||
@@ -103,13 +103,13 @@ func TestInterventionLifecycle(t *testing.T) {
 		*last.Topic != "Refund" || *last.Outcome != "refunded" || *last.Block != "survey" || last.Bot.ID != bot.AgentID {
 		t.Fatalf("I4 record: %+v", out.Node.Interventions)
 	}
-	ev := f.s.DB.Client.Event.Query().Where(event.Type(events.InterventionCompleted)).OnlyX(testapi.Sys())
+	ev := f.S.DB.Client.Event.Query().Where(event.Type(events.InterventionCompleted)).OnlyX(testapi.Sys())
 	if ev.After["block"] != "survey" {
 		t.Fatalf("the bot learns its block from the event: %v", ev.After)
 	}
 	// Wrong workspace.
-	other := fixtureOn(t, f.s, "other")
-	other.ws.Admin.Do(escalate, testapi.Vars{"id": c, "s": "x"}).WantCode(t, "NOT_FOUND")
+	other := fixtureOn(t, f.S, "other")
+	other.WS.Admin.Do(escalate, testapi.Vars{"id": c, "s": "x"}).WantCode(t, "NOT_FOUND")
 	other.agent("Zed", "AGENT", 5).Do(takeOver, id(c)).WantCode(t, "NOT_FOUND")
 }
 
@@ -119,7 +119,7 @@ func TestBotsAreRefusedAfterATakeover(t *testing.T) {
 	ana := f.agent("Ana", "AGENT", 5)
 	c := f.conversation("SMS")
 	ana.Do(takeOver, id(c)).OK(t)
-	r := f.conn.Do(botSend, id(c)).WantCode(t, "LOCKED")
+	r := f.Conn.Do(botSend, id(c)).WantCode(t, "LOCKED")
 	if len(r.Errors) == 0 {
 		t.Fatal("no error")
 	}
@@ -157,10 +157,10 @@ func TestTakeoverRace(t *testing.T) {
 			t.Fatalf("unexpected %q", code)
 		}
 	}
-	if won != 1 || f.ownerOf(c) != winner {
+	if won != 1 || f.OwnerOf(c) != winner {
 		t.Fatalf("I2: %d winners (%v)", won, codes)
 	}
-	ivs := f.s.DB.Client.Intervention.Query().Where(intervention.StatusEQ(enum.InterventionTakenOver)).AllX(testapi.Sys())
+	ivs := f.S.DB.Client.Intervention.Query().Where(intervention.StatusEQ(enum.InterventionTakenOver)).AllX(testapi.Sys())
 	if len(ivs) != 1 || fmt.Sprint(*ivs[0].TakenOverByID) != winner {
 		t.Fatalf("one intervention taken over by the winner: %+v", ivs)
 	}
@@ -171,14 +171,14 @@ func TestTakeoverRace(t *testing.T) {
 func TestDelegation(t *testing.T) {
 	f := newFixture(t)
 	ana := f.agent("Ana", "AGENT", 5)
-	payID := f.ws.NewBot("Payments", "DELEGATION")
-	pay := f.ws.NewKey(payID)
+	payID := f.WS.NewBot("Payments", "DELEGATION")
+	pay := f.WS.NewKey(payID)
 	c := f.conversation("SMS")
 	ana.Do(claim, id(c)).OK(t)
 	ana.Do(delegate, testapi.Vars{"id": c, "b": f.inceptionBot().AgentID}).WantCode(t, "BAD_USER_INPUT") // not a DELEGATION bot
 	pay.Do(handBack, id(c)).WantCode(t, "FORBIDDEN")                                                     // not its conversation
-	other := fixtureOn(t, f.s, "other")                                                                  // wrong workspace
-	ana.Do(delegate, testapi.Vars{"id": c, "b": other.ws.NewBot("Theirs", "DELEGATION")}).WantCode(t, "NOT_FOUND")
+	other := fixtureOn(t, f.S, "other")                                                                  // wrong workspace
+	ana.Do(delegate, testapi.Vars{"id": c, "b": other.WS.NewBot("Theirs", "DELEGATION")}).WantCode(t, "NOT_FOUND")
 	r := ana.Do(delegate, testapi.Vars{"id": c, "b": payID}).OK(t)
 	if r.Str(t, "delegateToBot.owner.id") != payID || r.Str(t, "delegateToBot.lock.holder.id") != payID {
 		t.Fatalf("I6: %s", r.Raw)
@@ -200,10 +200,10 @@ func TestDelegation(t *testing.T) {
 func TestHistory(t *testing.T) {
 	f := newFixture(t)
 	ana := f.agent("Ana", "AGENT", 5)
-	r := f.conn.Do(`mutation{ingestCustomerMessage(input:{channel:SMS,customerHandle:"+100",text:"first"}){id}}`, nil).OK(t)
+	r := f.Conn.Do(`mutation{ingestCustomerMessage(input:{channel:SMS,customerHandle:"+100",text:"first"}){id}}`, nil).OK(t)
 	first := r.Str(t, "ingestCustomerMessage.id")
-	f.s.DB.Client.Conversation.UpdateOneID(atoi(t, first)).SetIsOpen(false).SetState(enum.StateClosed).ExecX(testapi.Sys())
-	second := f.conn.Do(`mutation{ingestCustomerMessage(input:{channel:SMS,customerHandle:"+100",text:"again"}){id}}`, nil).OK(t).
+	f.S.DB.Client.Conversation.UpdateOneID(atoi(t, first)).SetIsOpen(false).SetState(enum.StateClosed).ExecX(testapi.Sys())
+	second := f.Conn.Do(`mutation{ingestCustomerMessage(input:{channel:SMS,customerHandle:"+100",text:"again"}){id}}`, nil).OK(t).
 		Str(t, "ingestCustomerMessage.id")
 	if second == first {
 		t.Fatal("a closed conversation is not reused")
@@ -222,12 +222,12 @@ func TestL1BotsHoldNoLockOnResolvedConversations(t *testing.T) {
 	bot := f.inceptionBot()
 	c := f.conversation("SMS")
 	bot.Do(resolve, id(c)).OK(t)
-	if got := f.conv(c); got.LockHolderID != nil || got.Status != enum.StatusResolved || got.OwnerID == nil {
+	if got := f.Conv(c); got.LockHolderID != nil || got.Status != enum.StatusResolved || got.OwnerID == nil {
 		t.Fatalf("L1: the bot resolved its conversation and kept its lock: %+v", got)
 	}
-	f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+	f.Conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
 		"channel": "SMS", "customerHandle": "cust-1", "text": "one more thing"}}).OK(t)
-	if got := f.conv(c); got.Status != enum.StatusNew || got.LockHolderID == nil || *got.LockHolderID != atoi(t, bot.AgentID) {
+	if got := f.Conv(c); got.Status != enum.StatusNew || got.LockHolderID == nil || *got.LockHolderID != atoi(t, bot.AgentID) {
 		t.Fatalf("L7: reopened, the bot's conversation is not locked by the bot: %+v", got)
 	}
 

@@ -22,12 +22,12 @@ func TestHoldAndResume(t *testing.T) {
 	hold := `mutation($id:ID!){holdConversation(id:$id){state}}`
 	resume := `mutation($id:ID!){resumeConversation(id:$id){state}}`
 	a := f.conversation("SMS")
-	if f.conv(a).State != "CREATED" {
+	if f.Conv(a).State != "CREATED" {
 		t.Fatal("§6: CREATED with the bot")
 	}
 	ana.Do(hold, id(a)).WantCode(t, "FORBIDDEN") // not hers yet
 	ana.Do(claim, id(a)).OK(t)
-	if f.conv(a).State != "ACTIVE" {
+	if f.Conv(a).State != "ACTIVE" {
 		t.Fatal("§6: ACTIVE once a human owns it")
 	}
 	ana.Do(resume, id(a)).WantCode(t, "INVALID_STATE")
@@ -36,11 +36,11 @@ func TestHoldAndResume(t *testing.T) {
 		t.Fatalf("hold: %s", r.Raw)
 	}
 	ana.Do(hold, id(a)).WantCode(t, "INVALID_STATE")
-	other := fixtureOn(t, f.s, "other") // wrong workspace
+	other := fixtureOn(t, f.S, "other") // wrong workspace
 	zed := other.agent("Zed", "SUPERVISOR", 5)
 	zed.Do(resume, id(a)).WantCode(t, "NOT_FOUND")
 	zed.Do(hold, id(a)).WantCode(t, "NOT_FOUND")
-	other.conn.Do(`mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`, id(a)).WantCode(t, "NOT_FOUND")
+	other.Conn.Do(`mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`, id(a)).WantCode(t, "NOT_FOUND")
 	// On hold it frees Ana's one SMS slot (R2 default): she takes another; resuming the first
 	// would exceed her capacity.
 	b := f.conversation("SMS")
@@ -50,7 +50,7 @@ func TestHoldAndResume(t *testing.T) {
 	if r := ana.Do(resume, id(a)).OK(t); r.Str(t, "resumeConversation.state") != "ACTIVE" {
 		t.Fatalf("resume: %s", r.Raw)
 	}
-	n := f.s.DB.Client.Event.Query().Where(event.Type(events.StateChanged), event.ConversationID(atoi(t, a))).CountX(testapi.Sys())
+	n := f.S.DB.Client.Event.Query().Where(event.Type(events.StateChanged), event.ConversationID(atoi(t, a))).CountX(testapi.Sys())
 	if n != 3 { // CREATED→ACTIVE, ACTIVE→ON_HOLD, ON_HOLD→ACTIVE
 		t.Fatalf("state events: %d", n)
 	}
@@ -100,12 +100,12 @@ func TestLifecycleRule(t *testing.T) {
 func TestLifecycleThroughTheAPI(t *testing.T) {
 	f := newFixture(t)
 	ana := f.agent("Ana", "AGENT", 5)
-	state := func(c string) enum.State { return f.conv(c).State }
+	state := func(c string) enum.State { return f.Conv(c).State }
 	end := `mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`
 	c := f.conversation("SMS")
 	ana.Do(end, id(c)).WantCode(t, "FORBIDDEN") // connectors only
 	agentsIn := func() int {
-		return f.s.DB.Client.Participant.Query().Where(participant.ConversationID(atoi(t, c)), participant.KindEQ(enum.ParticipantAgent),
+		return f.S.DB.Client.Participant.Query().Where(participant.ConversationID(atoi(t, c)), participant.KindEQ(enum.ParticipantAgent),
 			participant.Active(true)).CountX(testapi.Sys())
 	}
 	ana.Do(claim, id(c)).OK(t)
@@ -117,40 +117,40 @@ func TestLifecycleThroughTheAPI(t *testing.T) {
 		t.Fatalf("INACTIVE, Ana left: %s", state(c))
 	}
 	ana.Do(claim, id(c)).OK(t)
-	f.conn.Do(end, id(c)).OK(t)
+	f.Conn.Do(end, id(c)).OK(t)
 	if state(c) != enum.StateCustomerLeft {
 		t.Fatalf("CUSTOMER_LEFT: %s", state(c))
 	}
-	f.conn.Do(end, id(c)).WantCode(t, "INVALID_STATE")
-	f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+	f.Conn.Do(end, id(c)).WantCode(t, "INVALID_STATE")
+	f.Conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
 		"channel": "SMS", "customerHandle": "cust-1", "text": "one more thing"}}).OK(t)
 	if state(c) != enum.StateActive {
 		t.Fatalf("back: %s", state(c))
 	}
-	f.conn.Do(end, id(c)).OK(t)
+	f.Conn.Do(end, id(c)).OK(t)
 	ana.Do(release, id(c)).OK(t)
 	if state(c) != enum.StateClosing {
 		t.Fatalf("CLOSING: %s", state(c))
 	}
-	w := desk.New(f.s.DB, f.s.Bus).Timers(timers.NewWorker(f.s.DB, "test"))
+	w := desk.New(f.S.DB, f.S.Bus).Timers(timers.NewWorker(f.S.DB, "test"))
 	if n, err := w.RunOnce(context.Background()); err != nil || n != 1 {
 		t.Fatalf("housekeeping: %d %v", n, err)
 	}
-	cv := f.conv(c)
+	cv := f.Conv(c)
 	if cv.State != enum.StateClosed || cv.IsOpen || cv.ClosedAt == nil {
 		t.Fatalf("CLOSED: %+v", cv)
 	}
-	if n := f.s.DB.Client.Archive.Query().CountX(testapi.Sys()); n != 1 {
+	if n := f.S.DB.Client.Archive.Query().CountX(testapi.Sys()); n != 1 {
 		t.Fatal("archived")
 	}
 	ana.Do(`mutation($id:ID!){addNote(conversationId:$id,text:"x"){id}}`, testapi.Vars{"id": c}).WantCode(t, "INVALID_STATE")
 	ana.Do(claim, id(c)).WantCode(t, "INVALID_STATE")
-	next := f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+	next := f.Conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
 		"channel": "SMS", "customerHandle": "cust-1", "text": "hello again"}}).OK(t).Str(t, "ingestCustomerMessage.id")
-	if next == c || f.conv(next).PreviousID == nil || *f.conv(next).PreviousID != cv.ID {
+	if next == c || f.Conv(next).PreviousID == nil || *f.Conv(next).PreviousID != cv.ID {
 		t.Fatal("§6: a new conversation linked to the closed one")
 	}
-	moves := f.s.DB.Client.Event.Query().Where(event.Type(events.StateChanged), event.ConversationID(cv.ID)).CountX(testapi.Sys())
+	moves := f.S.DB.Client.Event.Query().Where(event.Type(events.StateChanged), event.ConversationID(cv.ID)).CountX(testapi.Sys())
 	if moves != 8 { // ACTIVE, INACTIVE, ACTIVE, CUSTOMER_LEFT, ACTIVE, CUSTOMER_LEFT, CLOSING, CLOSED
 		t.Fatalf("E1: %d state events, want 8", moves)
 	}
@@ -162,20 +162,20 @@ func TestReopenGoesToTheLastOwnerOrTheQueue(t *testing.T) {
 	f := newFixture(t)
 	ana := f.agent("Ana", "AGENT", 5)
 	write := func(handle string) {
-		f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+		f.Conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
 			"channel": "SMS", "customerHandle": handle, "text": "it broke again"}}).OK(t)
 	}
 	c := f.conversation("SMS") // customer cust-1
 	ana.Do(claim, id(c)).OK(t)
 	ana.Do(`mutation($id:ID!){resolveConversation(id:$id){id}}`, id(c)).OK(t)
 	write("cust-1")
-	if cv := f.conv(c); cv.Status != enum.StatusNew || f.ownerOf(c) != ana.AgentID {
-		t.Fatalf("reopened to Ana: %s %s", cv.Status, f.ownerOf(c))
+	if cv := f.Conv(c); cv.Status != enum.StatusNew || f.OwnerOf(c) != ana.AgentID {
+		t.Fatalf("reopened to Ana: %s %s", cv.Status, f.OwnerOf(c))
 	}
 	ana.Do(`mutation($id:ID!){resolveConversation(id:$id){id}}`, id(c)).OK(t)
 	ana.Do(`mutation{setPresence(presence:OFFLINE){id}}`, nil).OK(t)
 	write("cust-1")
-	if cv := f.conv(c); cv.Status != enum.StatusNew || cv.OwnerID != nil || cv.QueuedSince == nil {
+	if cv := f.Conv(c); cv.Status != enum.StatusNew || cv.OwnerID != nil || cv.QueuedSince == nil {
 		t.Fatalf("Ana is OFFLINE: the queue: %+v", cv)
 	}
 }

@@ -22,16 +22,16 @@ func TestOpenGainsTheLockAndClickingAwayReleasesIt(t *testing.T) {
 		t.Fatalf("L3: the lock is not ownership: %s", r.Raw)
 	}
 	ana.Do(open, id(b)).OK(t)
-	if f.conv(a).LockHolderID != nil || f.locksHeld(ana.AgentID) != 1 {
+	if f.Conv(a).LockHolderID != nil || f.locksHeld(ana.AgentID) != 1 {
 		t.Fatal("L6/L2: opening another conversation must release the first lock")
 	}
 	if !slices.Contains(f.eventTypes(a), "lock.released") {
 		t.Fatalf("E1: %v", f.eventTypes(a))
 	}
 	// Opening again what one holds changes nothing.
-	v := f.conv(b).Version
+	v := f.Conv(b).Version
 	ana.Do(open, id(b)).OK(t)
-	if f.conv(b).Version != v {
+	if f.Conv(b).Version != v {
 		t.Fatal("re-opening a held conversation bumped its version")
 	}
 	// L6: closing the view releases it.
@@ -95,10 +95,10 @@ func TestStealLock(t *testing.T) {
 	if r.Str(t, "stealLock.lock.holder.id") != ben.AgentID || r.Path(t, "stealLock.viewerCanReply") != true {
 		t.Fatalf("L5: %s", r.Raw)
 	}
-	if f.conv(b).LockHolderID != nil || f.locksHeld(ben.AgentID) != 1 || f.locksHeld(ana.AgentID) != 0 {
+	if f.Conv(b).LockHolderID != nil || f.locksHeld(ben.AgentID) != 1 || f.locksHeld(ana.AgentID) != 0 {
 		t.Fatal("L5/L2: the stealer's previous lock must be released")
 	}
-	ev := f.s.DB.Client.Event.Query().Order(eventByIDDesc()).FirstX(testapi.Sys())
+	ev := f.S.DB.Client.Event.Query().Order(eventByIDDesc()).FirstX(testapi.Sys())
 	if ev.Type != "lock.stolen" || ev.SubjectID == nil || *ev.SubjectID != atoi(t, ana.AgentID) {
 		t.Fatalf("L5: the robbed holder must be the event's subject: %+v", ev)
 	}
@@ -121,7 +121,7 @@ func TestStealFromABotTakesTheConversationOver(t *testing.T) {
 		t.Fatalf("takeover: %s", r.Raw)
 	}
 	// I5/L7: the bot may no longer reply.
-	f.conn.Do(send, testapi.Vars{"id": c, "t": "bot here"}).WantCode(t, "LOCKED")
+	f.Conn.Do(send, testapi.Vars{"id": c, "t": "bot here"}).WantCode(t, "LOCKED")
 }
 
 // L8: every write on behalf of a human needs the lock, except internal notes (C12).
@@ -130,7 +130,7 @@ func TestWritesNeedTheLock(t *testing.T) {
 	ana, ben := f.agent("Ana", "AGENT", 5), f.agent("Ben", "AGENT", 5)
 	a := f.queued("SMS")
 	ana.Do(open, id(a)).OK(t)
-	v := f.conv(a).Version
+	v := f.Conv(a).Version
 	for _, q := range []struct {
 		q    string
 		vars testapi.Vars
@@ -140,7 +140,7 @@ func TestWritesNeedTheLock(t *testing.T) {
 			t.Fatalf("LOCKED without holder: %s", r.Raw)
 		}
 	}
-	if f.conv(a).Version != v {
+	if f.Conv(a).Version != v {
 		t.Fatal("a refused write changed the conversation")
 	}
 	r := ben.Do(addNote, testapi.Vars{"id": a, "t": "VIP customer, be nice"}).OK(t)
@@ -166,7 +166,7 @@ func TestExpectedVersion(t *testing.T) {
 	if r.Errors[0].Extensions["currentVersion"].(float64) != float64(seen+1) {
 		t.Fatalf("CONFLICT must carry the current version: %s", r.Raw)
 	}
-	if n := f.conv(a).Version; n != seen+1 {
+	if n := f.Conv(a).Version; n != seen+1 {
 		t.Fatalf("a refused reply changed the version to %d", n)
 	}
 	ana.Do(send, testapi.Vars{"id": a, "t": "Your refund is done", "v": seen + 1}).OK(t)

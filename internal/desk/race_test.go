@@ -31,7 +31,7 @@ func race(n int, fn func(i int)) {
 func checkLocks(t *testing.T, f *fixture) {
 	t.Helper()
 	ctx := testapi.Sys()
-	convs := f.s.DB.Client.Conversation.Query().Where(conversation.HumanLock(true)).AllX(ctx)
+	convs := f.S.DB.Client.Conversation.Query().Where(conversation.HumanLock(true)).AllX(ctx)
 	seen := map[int]int{}
 	for _, c := range convs {
 		seen[*c.LockHolderID]++
@@ -82,7 +82,7 @@ func TestFiftyAgentsClaimOneConversation(t *testing.T) {
 			t.Fatalf("C2: CONFLICT named %s, the owner is %s", o, winner)
 		}
 	}
-	conv := f.conv(c)
+	conv := f.Conv(c)
 	if fmt.Sprint(*conv.OwnerID) != winner || fmt.Sprint(*conv.LockHolderID) != winner {
 		t.Fatalf("database: owner %v holder %v, winner %s", *conv.OwnerID, *conv.LockHolderID, winner)
 	}
@@ -112,12 +112,12 @@ func TestStealVersusStealVersusOpen(t *testing.T) {
 			}
 		})
 		checkLocks(t, f)
-		holder := f.conv(hot).LockHolderID
+		holder := f.Conv(hot).LockHolderID
 		if holder == nil {
 			t.Fatalf("round %d: nobody holds the lock", round)
 		}
 		for i, a := range agents {
-			if fmt.Sprint(*holder) == a.AgentID && f.conv(own[i]).LockHolderID != nil {
+			if fmt.Sprint(*holder) == a.AgentID && f.Conv(own[i]).LockHolderID != nil {
 				t.Fatalf("L5: the stealer's previous lock was not released")
 			}
 		}
@@ -152,7 +152,7 @@ func TestOneAgentOpensManyAtOnce(t *testing.T) {
 func TestBulkClaimRacingSingleClaims(t *testing.T) {
 	testdb.RequirePostgres(t)
 	f := newFixture(t)
-	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{maxClaimsPerAgent:6}){id}}`, nil).OK(t)
+	f.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{maxClaimsPerAgent:6}){id}}`, nil).OK(t)
 	agents := []*testapi.Client{f.agent("Ana", "AGENT", 4), f.agent("Ben", "AGENT", 4), f.agent("Cleo", "AGENT", 4)}
 	var ids []string
 	for i := range 24 {
@@ -174,7 +174,7 @@ func TestBulkClaimRacingSingleClaims(t *testing.T) {
 	})
 	ctx := testapi.Sys()
 	for _, a := range agents {
-		owned := f.s.DB.Client.Conversation.Query().Where(conversation.OwnerID(atoi(t, a.AgentID))).AllX(ctx)
+		owned := f.S.DB.Client.Conversation.Query().Where(conversation.OwnerID(atoi(t, a.AgentID))).AllX(ctx)
 		perChannel := map[string]int{}
 		for _, c := range owned {
 			perChannel[string(c.Channel)]++
@@ -190,7 +190,7 @@ func TestBulkClaimRacingSingleClaims(t *testing.T) {
 func TestTwoInstancesOneDatabase(t *testing.T) {
 	testdb.RequirePostgres(t)
 	f := newFixture(t)
-	other := testapi.NewOn(t, f.s.DB, httpapi.Config{})
+	other := testapi.NewOn(t, f.S.DB, httpapi.Config{})
 	const n = 20
 	var agents []*testapi.Client
 	for i := range n {

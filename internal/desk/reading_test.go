@@ -33,15 +33,15 @@ func TestUnreadPerAgent(t *testing.T) {
 	if unread(ana) {
 		t.Error("her own reply made it unread to Ana")
 	}
-	handle := f.s.DB.Client.Conversation.GetX(testapi.Sys(), atoi(t, id)).QueryCustomer().QueryIdentities().OnlyX(testapi.Sys()).Handle
-	f.conn.Do(`mutation($h:String!){ingestCustomerMessage(input:{channel:SMS,customerHandle:$h,text:"still there?"}){id}}`, testapi.Vars{"h": handle}).OK(t)
+	handle := f.S.DB.Client.Conversation.GetX(testapi.Sys(), atoi(t, id)).QueryCustomer().QueryIdentities().OnlyX(testapi.Sys()).Handle
+	f.Conn.Do(`mutation($h:String!){ingestCustomerMessage(input:{channel:SMS,customerHandle:$h,text:"still there?"}){id}}`, testapi.Vars{"h": handle}).OK(t)
 	if !unread(ana) {
 		t.Error("the customer's new message is not unread to Ana")
 	}
 	// Not in the workspace: NOT_FOUND, nothing written.
-	other := fixtureOn(t, f.s, "other")
-	other.ws.Admin.Do(`mutation($id:ID!){markConversationRead(id:$id){id}}`, testapi.Vars{"id": id}).WantCode(t, "NOT_FOUND")
-	f.s.Anonymous().Do(`mutation($id:ID!){markConversationRead(id:$id){id}}`, testapi.Vars{"id": id}).WantCode(t, "UNAUTHENTICATED")
+	other := fixtureOn(t, f.S, "other")
+	other.WS.Admin.Do(`mutation($id:ID!){markConversationRead(id:$id){id}}`, testapi.Vars{"id": id}).WantCode(t, "NOT_FOUND")
+	f.S.Anonymous().Do(`mutation($id:ID!){markConversationRead(id:$id){id}}`, testapi.Vars{"id": id}).WantCode(t, "UNAUTHENTICATED")
 }
 
 // firstResponseDueAt is the running SLA's end: set by the customer's first message, gone after
@@ -50,7 +50,7 @@ func TestFirstResponseDueAt(t *testing.T) {
 	f := newFixture(t)
 	ana := f.agent("Ana", "AGENT", 5)
 	id := f.queued("SMS")
-	f.conn.Do(`mutation($h:String!){ingestCustomerMessage(input:{channel:SMS,customerHandle:$h,text:"anyone?"}){id}}`,
+	f.Conn.Do(`mutation($h:String!){ingestCustomerMessage(input:{channel:SMS,customerHandle:$h,text:"anyone?"}){id}}`,
 		testapi.Vars{"h": "cust-1"}).OK(t)
 	q := `query($id:ID!){node(id:$id){... on Conversation{firstResponseDueAt lastCustomerMessageAt}}}`
 	r := ana.Do(q, testapi.Vars{"id": id}).OK(t)

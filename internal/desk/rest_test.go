@@ -19,7 +19,7 @@ import (
 // the documented schema (SPEC §9).
 func restPost(t *testing.T, f *fixture, path, token string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, f.s.URL+path, nil)
+	req, _ := http.NewRequest(http.MethodPost, f.S.URL+path, nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -38,7 +38,7 @@ func restPost(t *testing.T, f *fixture, path, token string) (int, map[string]any
 // openAPIDoc reads the server's OpenAPI document.
 func openAPIDoc(t *testing.T, f *fixture) map[string]any {
 	t.Helper()
-	resp, err := http.Get(f.s.URL + "/v1/openapi.json")
+	resp, err := http.Get(f.S.URL + "/v1/openapi.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func checkOpenAPI(t *testing.T, f *fixture, path string, status int, body []byte
 func TestRESTClaimAndRelease(t *testing.T) {
 	f := newFixture(t)
 	anaID := f.agent("Ana", "AGENT", 5).AgentID
-	anaKey := f.ws.NewKey(anaID)
+	anaKey := f.WS.NewKey(anaID)
 	ben := f.agent("Ben", "AGENT", 5)
 	c := f.queued("SMS")
 
@@ -130,9 +130,9 @@ func TestRESTClaimAndRelease(t *testing.T) {
 	if status, body = restPost(t, f, "/v1/conversations/"+c+"/release", anaKey.Token); status != 200 || body["owner"] != nil {
 		t.Fatalf("release: %d %v", status, body)
 	}
-	full := f.ws.NewKey(f.agent("Cyd", "AGENT", 0).AgentID) // C6: no room on any channel
+	full := f.WS.NewKey(f.agent("Cyd", "AGENT", 0).AgentID) // C6: no room on any channel
 	resolved := f.queued("SMS")
-	f.s.DB.Client.Conversation.UpdateOneID(atoi(t, resolved)).SetStatus("RESOLVED").ExecX(testapi.Sys())
+	f.S.DB.Client.Conversation.UpdateOneID(atoi(t, resolved)).SetStatus("RESOLVED").ExecX(testapi.Sys())
 	for _, tc := range []struct {
 		path, token string
 		want        int
@@ -143,10 +143,10 @@ func TestRESTClaimAndRelease(t *testing.T) {
 		{"/v1/conversations/" + c + "/claim", "sbk_forged", http.StatusUnauthorized},
 		{"/v1/conversations/99999999999/claim", anaKey.Token, http.StatusNotFound},
 		{"/v1/conversations/abc/claim", anaKey.Token, http.StatusBadRequest},
-		{"/v1/conversations/" + fixtureOn(t, f.s, "other").queued("SMS") + "/claim", anaKey.Token, http.StatusNotFound},
+		{"/v1/conversations/" + fixtureOn(t, f.S, "other").queued("SMS") + "/claim", anaKey.Token, http.StatusNotFound},
 		{"/v1/nothing", anaKey.Token, http.StatusNotFound},
 		// C1: bots do not claim; an integration claims with a human agent's key.
-		{"/v1/conversations/" + c + "/claim", f.conn.Token, http.StatusForbidden},
+		{"/v1/conversations/" + c + "/claim", f.Conn.Token, http.StatusForbidden},
 	} {
 		if status, body := restPost(t, f, tc.path, tc.token); status != tc.want {
 			t.Errorf("%s: %d %v, want %d", tc.path, status, body, tc.want)

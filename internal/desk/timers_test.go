@@ -23,7 +23,7 @@ func TestCustomerTimers(t *testing.T) {
 	c := f.conversation("SMS")
 	cid := atoi(t, c)
 	live := func(kind enum.TimerKind) int {
-		return f.s.DB.Client.Timer.Query().Where(timer.ConversationID(cid), timer.KindEQ(kind), timer.StatusEQ(enum.TimerPending)).CountX(testapi.Sys())
+		return f.S.DB.Client.Timer.Query().Where(timer.ConversationID(cid), timer.KindEQ(kind), timer.StatusEQ(enum.TimerPending)).CountX(testapi.Sys())
 	}
 	if live(enum.TimerSLAFirstResponse) != 1 || live(enum.TimerCustomerInactivity) != 1 {
 		t.Fatal("§6: a new conversation starts both timers")
@@ -35,7 +35,7 @@ func TestCustomerTimers(t *testing.T) {
 	}
 	worker := func(at time.Duration) *timers.Worker {
 		now := time.Now().Add(at)
-		return desk.New(f.s.DB, f.s.Bus).Timers(timers.NewWorker(f.s.DB, "test").WithClock(func() time.Time { return now }))
+		return desk.New(f.S.DB, f.S.Bus).Timers(timers.NewWorker(f.S.DB, "test").WithClock(func() time.Time { return now }))
 	}
 	if n, err := worker(time.Hour).RunOnce(context.Background()); err != nil || n != 0 {
 		t.Fatalf("a paused timer fired: %d %v", n, err)
@@ -51,21 +51,21 @@ func TestCustomerTimers(t *testing.T) {
 	if n, _ := worker(10 * time.Minute).RunOnce(context.Background()); n != 0 {
 		t.Fatal("a timer fired twice")
 	}
-	if got := f.s.DB.Client.Event.Query().Where(event.Type(events.SLABreached), event.ConversationID(cid)).CountX(testapi.Sys()); got != 1 {
+	if got := f.S.DB.Client.Event.Query().Where(event.Type(events.SLABreached), event.ConversationID(cid)).CountX(testapi.Sys()); got != 1 {
 		t.Fatalf("sla.breached events: %d", got)
 	}
 	// The customer stays silent past customerInactivitySeconds (1800): they have left.
 	if n, err := worker(2 * time.Hour).RunOnce(context.Background()); err != nil || n != 1 {
 		t.Fatalf("inactivity: %d %v", n, err)
 	}
-	if st := f.conv(c).State; st != enum.StateCustomerLeft {
+	if st := f.Conv(c).State; st != enum.StateCustomerLeft {
 		t.Fatalf("§6: %s", st)
 	}
 	// A first human reply ends the SLA of a new conversation.
 	d := f.conversation("SMS")
 	ana.Do(claim, id(d)).OK(t)
 	ana.Do(`mutation($id:ID!){sendMessage(conversationId:$id,text:"Hi"){id}}`, id(d)).OK(t)
-	if n := f.s.DB.Client.Timer.Query().Where(timer.ConversationID(atoi(t, d)), timer.KindEQ(enum.TimerSLAFirstResponse),
+	if n := f.S.DB.Client.Timer.Query().Where(timer.ConversationID(atoi(t, d)), timer.KindEQ(enum.TimerSLAFirstResponse),
 		timer.StatusEQ(enum.TimerPending)).CountX(testapi.Sys()); n != 0 {
 		t.Fatal("answered: no SLA left")
 	}

@@ -65,10 +65,10 @@ func TestViewersJoinAndLeave(t *testing.T) {
 	if got := viewersOf(t, ana, c); !slices.Equal(got, []string{"Ana", "Ben", "Sam (monitoring)"}) {
 		t.Fatalf("viewers with Sam monitoring: %v", got)
 	}
-	if h := f.conv(c).LockHolderID; h == nil || fmt.Sprint(*h) != ana.AgentID {
+	if h := f.Conv(c).LockHolderID; h == nil || fmt.Sprint(*h) != ana.AgentID {
 		t.Fatalf("L1: monitoring moved the lock: holder %v", h)
 	}
-	if h := f.conv(d).LockHolderID; h == nil || fmt.Sprint(*h) != sam.AgentID {
+	if h := f.Conv(d).LockHolderID; h == nil || fmt.Sprint(*h) != sam.AgentID {
 		t.Fatalf("monitoring released the supervisor's own lock on another conversation: holder %v", h)
 	}
 	if got := viewersOf(t, ana, d); len(got) != 0 {
@@ -120,11 +120,11 @@ func TestMonitorNeedsSupervisor(t *testing.T) {
 	ana := f.agent("Ana", "AGENT", 5)
 	c := f.queued("SMS")
 	ana.Do(`mutation($id:ID!){monitorConversation(id:$id){id}}`, id(c)).WantCode(t, "FORBIDDEN")
-	f.ws.NewKey(f.ws.NewBot("Helper", "DELEGATION")).Do(`mutation($id:ID!){monitorConversation(id:$id){id}}`, id(c)).WantCode(t, "FORBIDDEN")
-	other := fixtureOn(t, f.s, "other").agent("Olga", "SUPERVISOR", 5)
+	f.WS.NewKey(f.WS.NewBot("Helper", "DELEGATION")).Do(`mutation($id:ID!){monitorConversation(id:$id){id}}`, id(c)).WantCode(t, "FORBIDDEN")
+	other := fixtureOn(t, f.S, "other").agent("Olga", "SUPERVISOR", 5)
 	other.Do(`mutation($id:ID!){monitorConversation(id:$id){id}}`, id(c)).WantCode(t, "NOT_FOUND")
 	other.Do(viewersQuery, id(c)).WantCode(t, "NOT_FOUND")
-	if n := f.s.DB.Client.Viewer.Query().CountX(testapi.Sys()); n != 0 {
+	if n := f.S.DB.Client.Viewer.Query().CountX(testapi.Sys()); n != 0 {
 		t.Fatalf("refused calls left %d viewers", n)
 	}
 }
@@ -137,22 +137,22 @@ func TestViewersExpireWithTheirLease(t *testing.T) {
 	c := f.queued("SMS")
 	ana.Do(`mutation($id:ID!){openConversation(id:$id){id}}`, id(c)).OK(t)
 	ben.Do(`mutation($id:ID!){openConversation(id:$id){id}}`, id(c)).OK(t)
-	f.s.DB.Client.Viewer.Update().SetLastSeenAt(time.Now().Add(-2 * time.Minute)).ExecX(testapi.Sys())
+	f.S.DB.Client.Viewer.Update().SetLastSeenAt(time.Now().Add(-2 * time.Minute)).ExecX(testapi.Sys())
 	ben.Do(`mutation{heartbeat}`, nil).OK(t) // Ben is still there
 	if got := viewersOf(t, ben, c); !slices.Equal(got, []string{"Ben"}) {
 		t.Fatalf("viewers once Ana's lease ran out: %v", got)
 	}
-	d := desk.New(f.s.DB, f.s.Bus)
+	d := desk.New(f.S.DB, f.S.Bus)
 	for range 2 { // several instances may expire at once: once is told
 		if _, err := d.ExpireViewers(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	left := f.s.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, c)), event.Type(events.ViewerLeft)).AllX(testapi.Sys())
+	left := f.S.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, c)), event.Type(events.ViewerLeft)).AllX(testapi.Sys())
 	if len(left) != 1 || left[0].SubjectID == nil || fmt.Sprint(*left[0].SubjectID) != ana.AgentID || left[0].After["reason"] != "connection lost" {
 		t.Fatalf("viewer.left events after the expiry: %+v", left)
 	}
-	if n := f.s.DB.Client.Viewer.Query().Where(viewer.ConversationID(atoi(t, c))).CountX(testapi.Sys()); n != 1 {
+	if n := f.S.DB.Client.Viewer.Query().Where(viewer.ConversationID(atoi(t, c))).CountX(testapi.Sys()); n != 1 {
 		t.Fatalf("%d viewer rows left, want Ben's", n)
 	}
 }
@@ -204,7 +204,7 @@ func TestViewersUnderConcurrency(t *testing.T) {
 	wg.Wait()
 	sys := testapi.Sys()
 	for i, a := range agents {
-		rows := f.s.DB.Client.Viewer.Query().Where(viewer.AgentID(atoi(t, a.AgentID))).AllX(sys)
+		rows := f.S.DB.Client.Viewer.Query().Where(viewer.AgentID(atoi(t, a.AgentID))).AllX(sys)
 		var got string
 		if len(rows) > 1 {
 			t.Fatalf("agent %d views %d conversations at once", i, len(rows))
@@ -215,8 +215,8 @@ func TestViewersUnderConcurrency(t *testing.T) {
 			t.Errorf("agent %d views %q, want the last it opened and did not close, %q", i, got, last[i])
 		}
 	}
-	testapi.Eventually(t, 5*time.Second, "the events all numbered", func() bool { return !f.s.DB.Client.Event.Query().Where(event.SeqIsNil()).ExistX(sys) })
-	evs := f.s.DB.Client.Event.Query().Where(event.ConversationIDNotNil()).Order(ent.Asc(event.FieldSeq)).AllX(sys)
+	testapi.Eventually(t, 5*time.Second, "the events all numbered", func() bool { return !f.S.DB.Client.Event.Query().Where(event.SeqIsNil()).ExistX(sys) })
+	evs := f.S.DB.Client.Event.Query().Where(event.ConversationIDNotNil()).Order(ent.Asc(event.FieldSeq)).AllX(sys)
 	version := map[int]int{}
 	for _, e := range evs {
 		if e.Version < version[*e.ConversationID] {

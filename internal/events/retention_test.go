@@ -18,9 +18,9 @@ func TestAuditRetention(t *testing.T) {
 	s := testapi.New(t)
 	f := newFixture(t, s, "acme")
 	g := newFixture(t, s, "other")
-	f.ingest(t, "+1", "old")
-	g.ingest(t, "+1", "old too, but other workspace keeps 3650 days")
-	g.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{auditRetentionDays:3650}){id}}`, nil).OK(t)
+	f.ingest("+1", "old")
+	g.ingest("+1", "old too, but other workspace keeps 3650 days")
+	g.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{auditRetentionDays:3650}){id}}`, nil).OK(t)
 	sys := testapi.Sys()
 	old := time.Now().AddDate(0, 0, -400)
 	q := "UPDATE events SET created_at = ?"
@@ -30,18 +30,18 @@ func TestAuditRetention(t *testing.T) {
 	if _, err := s.DB.SQL.Exec(q, old); err != nil { // created_at is immutable to the application
 		t.Fatal(err)
 	}
-	f.ingest(t, "+1", "new")
+	f.ingest("+1", "new")
 	// §8: what the dashboards' daily roll-up has not counted yet stays, whatever its age (and
 	// before the roll-up first ran, nothing is counted).
 	if n, err := events.Purge(context.Background(), s.DB.Client, time.Now(), 1000); err != nil || n != 0 {
 		t.Fatalf("purged %d events before the roll-up ever ran (%v)", n, err)
 	}
 	notCounted := time.Now().AddDate(0, 0, -500)
-	s.DB.Client.Workspace.UpdateOneID(f.ws.Workspace.ID).SetStatsRolledUntil(notCounted).ExecX(sys)
+	s.DB.Client.Workspace.UpdateOneID(f.WS.Workspace.ID).SetStatsRolledUntil(notCounted).ExecX(sys)
 	if n, err := events.Purge(context.Background(), s.DB.Client, time.Now(), 1000); err != nil || n != 0 {
 		t.Fatalf("purged %d events the roll-up had not counted (%v)", n, err)
 	}
-	s.DB.Client.Workspace.UpdateOneID(f.ws.Workspace.ID).SetStatsRolledUntil(time.Now().Add(-time.Hour)).ExecX(sys)
+	s.DB.Client.Workspace.UpdateOneID(f.WS.Workspace.ID).SetStatsRolledUntil(time.Now().Add(-time.Hour)).ExecX(sys)
 	before := s.DB.Client.Event.Query().CountX(sys)
 	n, err := events.Purge(context.Background(), s.DB.Client, time.Now(), 1000)
 	if err != nil {
@@ -50,13 +50,13 @@ func TestAuditRetention(t *testing.T) {
 	if n == 0 || s.DB.Client.Event.Query().CountX(sys) != before-n {
 		t.Fatalf("purged %d of %d", n, before)
 	}
-	if s.DB.Client.Event.Query().Where(event.WorkspaceID(f.ws.Workspace.ID), event.CreatedAtLT(time.Now().AddDate(0, 0, -365))).CountX(sys) != 0 {
+	if s.DB.Client.Event.Query().Where(event.WorkspaceID(f.WS.Workspace.ID), event.CreatedAtLT(time.Now().AddDate(0, 0, -365))).CountX(sys) != 0 {
 		t.Fatal("E6: old events of acme remain")
 	}
-	if s.DB.Client.Event.Query().Where(event.WorkspaceID(g.ws.Workspace.ID)).CountX(sys) == 0 {
+	if s.DB.Client.Event.Query().Where(event.WorkspaceID(g.WS.Workspace.ID)).CountX(sys) == 0 {
 		t.Fatal("E6: the other workspace's retention was not honoured")
 	}
-	if s.DB.Client.Event.Query().Where(event.WorkspaceID(f.ws.Workspace.ID), event.CreatedAtGT(time.Now().Add(-time.Hour))).CountX(sys) == 0 {
+	if s.DB.Client.Event.Query().Where(event.WorkspaceID(f.WS.Workspace.ID), event.CreatedAtGT(time.Now().Add(-time.Hour))).CountX(sys) == 0 {
 		t.Fatal("E6: recent events were purged")
 	}
 }
@@ -68,11 +68,11 @@ func TestAuditRetention(t *testing.T) {
 func TestCursorsAreValidated(t *testing.T) {
 	s := testapi.New(t)
 	f := newFixture(t, s, "cursors")
-	f.ingest(t, "+1", "first")
-	f.ingest(t, "+2", "second")
-	head := f.ws.Admin.Do(`{eventCursor}`, nil).OK(t).Str(t, "eventCursor")
+	f.ingest("+1", "first")
+	f.ingest("+2", "second")
+	head := f.WS.Admin.Do(`{eventCursor}`, nil).OK(t).Str(t, "eventCursor")
 	sub := func(after string) string {
-		return f.ws.Admin.Subscribe(`subscription($a:String){workspaceEvents(after:$a){cursor}}`, testapi.Vars{"a": after}).Err(2 * time.Second)
+		return f.WS.Admin.Subscribe(`subscription($a:String){workspaceEvents(after:$a){cursor}}`, testapi.Vars{"a": after}).Err(2 * time.Second)
 	}
 	for _, after := range []string{"abc", "-1", "1.5", strconv.Itoa(atoi(head) + 1), "99999999", "9223372036854775808"} {
 		if e := sub(after); !strings.Contains(e, `"code":"BAD_USER_INPUT"`) || !strings.Contains(e, `"field":"after"`) {
@@ -94,11 +94,11 @@ func TestCursorsAreValidated(t *testing.T) {
 	if _, err := s.DB.SQL.Exec(q, time.Now().AddDate(0, 0, -400)); err != nil {
 		t.Fatal(err)
 	}
-	s.DB.Client.Workspace.UpdateOneID(f.ws.Workspace.ID).SetStatsRolledUntil(time.Now().Add(-time.Hour)).ExecX(sys)
+	s.DB.Client.Workspace.UpdateOneID(f.WS.Workspace.ID).SetStatsRolledUntil(time.Now().Add(-time.Hour)).ExecX(sys)
 	if _, err := events.Purge(context.Background(), s.DB.Client, time.Now(), 10000); err != nil {
 		t.Fatal(err)
 	}
-	f.ingest(t, "+3", "after the purge")
+	f.ingest("+3", "after the purge")
 	for _, after := range []string{"0", strconv.Itoa(atoi(head) - 1)} {
 		if e := sub(after); !strings.Contains(e, `"code":"CURSOR_EXPIRED"`) {
 			t.Errorf("after %q (purged since): %s; want CURSOR_EXPIRED", after, e)
@@ -106,7 +106,7 @@ func TestCursorsAreValidated(t *testing.T) {
 	}
 	// The head's cursor at the purge still resumes: what follows it is kept.
 	var got struct{ WorkspaceEvents struct{ Cursor string } }
-	if !f.ws.Admin.Subscribe(`subscription($a:String){workspaceEvents(after:$a){cursor}}`, testapi.Vars{"a": head}).Next(5*time.Second, &got) ||
+	if !f.WS.Admin.Subscribe(`subscription($a:String){workspaceEvents(after:$a){cursor}}`, testapi.Vars{"a": head}).Next(5*time.Second, &got) ||
 		atoi(got.WorkspaceEvents.Cursor) != atoi(head)+1 {
 		t.Fatalf("resuming from the purge's head: %+v", got)
 	}

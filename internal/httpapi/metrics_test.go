@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"switchboard/ent/agent"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/timer"
 	"switchboard/internal/desk"
@@ -94,24 +92,11 @@ func TestDeskMetrics(t *testing.T) {
 	s := testapi.NewOn(t, db, httpapi.Config{WebhooksAllowPrivate: true, BacklogFresh: time.Nanosecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	ws := s.NewWorkspace("metrics")
 	// No greeting bot: arrivals go straight to the queue.
-	s.DB.Client.Agent.Update().Where(agent.WorkspaceID(ws.Workspace.ID), agent.VaRoleEQ(enum.VARoleInception)).
-		SetActive(false).ExecX(testapi.Sys())
-	conn := ws.NewKey(ws.NewBot("Connector", "DELEGATION"))
-	newAgent := func(name string) *testapi.Client {
-		email := name + "@metrics.test"
-		ws.Admin.Do(`mutation($in:CreateAgentInput!){createAgent(input:$in){id}}`, testapi.Vars{"in": map[string]any{
-			"email": email, "password": testapi.Password, "name": name, "role": "AGENT",
-			"channels": []map[string]any{{"channel": "SMS", "capacity": 1}}}}).OK(t)
-		return s.Login(email, testapi.Password)
-	}
-	ann, bob := newAgent("ann"), newAgent("bob")
-	var n atomic.Int64
-	arrive := func() string {
-		return conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
-			"channel": "SMS", "customerHandle": fmt.Sprintf("+1555%04d", n.Add(1)), "text": "Hello"}}).OK(t).Str(t, "ingestCustomerMessage.id")
-	}
+	fx := testapi.NewFixture(t, s, "metrics").WithoutInception()
+	ws := fx.WS
+	ann, bob := fx.Agent("ann", "AGENT", "SMS:1", nil), fx.Agent("bob", "AGENT", "SMS:1", nil)
+	arrive := func() string { return fx.Arrive("SMS") }
 
 	// A webhook endpoint for claims, and the delivery worker as server.go runs it.
 	var hits atomic.Int64

@@ -175,6 +175,8 @@ func TestLoginThrottle(t *testing.T) {
 	a, _ := login(testapi.Password) // refused even with the right password: guessing learns nothing
 	checkLimited(t, a)
 	wait, _ := strconv.Atoi(a.retryAfter)
+	// Waits for time, not for an event: the login throttle reads the auth service's clock, which
+	// a test cannot set (Limits.Now is the request limits' clock only).
 	time.Sleep(time.Duration(wait) * time.Second)
 	if a, _ := login(testapi.Password); a.code != "" {
 		t.Fatalf("the right password after the wait answered HTTP %d %s", a.status, a.code)

@@ -36,12 +36,12 @@ func TestRoutingUnderChurn(t *testing.T) {
 		s2.Route(200 * time.Millisecond)
 		instances = append(instances, s2)
 	}
-	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{maxClaimsPerAgent:4}){id}}`, nil).OK(t)
+	f.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{maxClaimsPerAgent:4}){id}}`, nil).OK(t)
 	skills := []string{"billing", "tech"}
 	var agents []*testapi.Client
 	for i := range 10 {
 		caps := fmt.Sprintf("SMS:%d LIVE_CHAT:%d", 1+i%3, 1+(i+1)%2)
-		a := f.agent(fmt.Sprintf("Agent%02d", i), "AGENT", caps, map[string]any{"skills": skills[:i%3]})
+		a := f.Agent(fmt.Sprintf("Agent%02d", i), "AGENT", caps, map[string]any{"skills": skills[:i%3]})
 		agents = append(agents, instances[i%len(instances)].As(a.Token))
 		agents[i].AgentID = a.AgentID
 	}
@@ -61,7 +61,7 @@ func TestRoutingUnderChurn(t *testing.T) {
 				return
 			case <-time.After(15 * time.Millisecond):
 			}
-			if v := capacityViolations(t, db.Client, f.ws.Workspace.ID, 4); v != "" {
+			if v := capacityViolations(t, db.Client, f.WS.Workspace.ID, 4); v != "" {
 				violations.Add(1)
 				t.Errorf("capacity exceeded: %s", v)
 			}
@@ -78,9 +78,9 @@ func TestRoutingUnderChurn(t *testing.T) {
 				if i%4 == 0 {
 					f.requiring(ch, "tech")
 				} else {
-					f.arrive(ch)
+					f.Arrive(ch)
 				}
-				time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond)
+				time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond) // jitter to vary the interleavings: it waits for nothing
 			}
 		}()
 	}
@@ -94,7 +94,7 @@ func TestRoutingUnderChurn(t *testing.T) {
 				case 0:
 					presence(t, a, []string{"ONLINE", "AWAY", "OFFLINE"}[rand.IntN(3)])
 				case 1: // a claim racing routing for the same slots (C6, R2 on every path)
-					queued, _ := db.Client.Conversation.Query().Where(conversation.WorkspaceID(f.ws.Workspace.ID),
+					queued, _ := db.Client.Conversation.Query().Where(conversation.WorkspaceID(f.WS.Workspace.ID),
 						conversation.OwnerIDIsNil(), conversation.IsOpen(true)).IDs(testapi.Sys())
 					if len(queued) > 0 {
 						a.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, id(fmt.Sprint(queued[rand.IntN(len(queued))])))
@@ -109,7 +109,7 @@ func TestRoutingUnderChurn(t *testing.T) {
 						a.Do(resolve, id(fmt.Sprint(owned[rand.IntN(len(owned))])))
 					}
 				}
-				time.Sleep(time.Duration(rand.IntN(30)) * time.Millisecond)
+				time.Sleep(time.Duration(rand.IntN(30)) * time.Millisecond) // jitter, as above
 			}
 		}()
 	}
@@ -119,16 +119,25 @@ func TestRoutingUnderChurn(t *testing.T) {
 		presence(t, a, "ONLINE")
 	}
 	testapi.Eventually(t, 5*time.Second, "R5: no conversation waits while an eligible agent has room", func() bool {
-		return idleWhileWaiting(t, db.Client, f.ws.Workspace.ID, 4) == ""
+		return idleWhileWaiting(t, db.Client, f.WS.Workspace.ID, 4) == ""
 	})
-	time.Sleep(300 * time.Millisecond)
+	// Settled: every instance dispatches the queue once more, as its next sweep would, and is
+	// waited for; nothing may change the verdicts after that.
+	for _, in := range instances {
+		if _, err := in.Router.Dispatch(testapi.Sys(), f.WS.Workspace.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	halt()
-	if v := idleWhileWaiting(t, db.Client, f.ws.Workspace.ID, 4); v != "" {
+	if v := idleWhileWaiting(t, db.Client, f.WS.Workspace.ID, 4); v != "" {
 		t.Fatalf("R5: %s", v)
+	}
+	if v := capacityViolations(t, db.Client, f.WS.Workspace.ID, 4); v != "" {
+		t.Fatalf("capacity exceeded at quiescence: %s", v)
 	}
 	// R3: every routed conversation that required tech went to an agent with tech (claims are the
 	// agents' own choice: only pools bind them, C7).
-	routed, _ := db.Client.Event.Query().Where(event.WorkspaceID(f.ws.Workspace.ID), event.Type(events.ConversationAssigned)).
+	routed, _ := db.Client.Event.Query().Where(event.WorkspaceID(f.WS.Workspace.ID), event.Type(events.ConversationAssigned)).
 		WithConversation().All(testapi.Sys())
 	for _, e := range routed {
 		a := db.Client.Agent.GetX(testapi.Sys(), *e.SubjectID)
@@ -139,7 +148,7 @@ func TestRoutingUnderChurn(t *testing.T) {
 	if violations.Load() != 0 {
 		t.Fatalf("%d capacity violations", violations.Load())
 	}
-	assigned, _ := db.Client.Conversation.Query().Where(conversation.WorkspaceID(f.ws.Workspace.ID), conversation.HumanOwned(true)).Count(testapi.Sys())
+	assigned, _ := db.Client.Conversation.Query().Where(conversation.WorkspaceID(f.WS.Workspace.ID), conversation.HumanOwned(true)).Count(testapi.Sys())
 	t.Logf("%d instances; %d conversations owned at the end", len(instances), assigned)
 }
 

@@ -3,13 +3,10 @@ package routing_test
 import (
 	"fmt"
 	"strconv"
-	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"switchboard/ent"
-	"switchboard/ent/agent"
 	"switchboard/ent/conversation"
 	"switchboard/ent/event"
 	"switchboard/ent/schema/enum"
@@ -17,15 +14,9 @@ import (
 	"switchboard/internal/testapi"
 )
 
-// fixture is a workspace whose new conversations go straight to the queue (no inception bot), with
-// the router running.
-type fixture struct {
-	t    testing.TB
-	s    *testapi.Server
-	ws   *testapi.Workspace
-	conn *testapi.Client
-	n    atomic.Int64
-}
+// fixture is testapi's shared one whose new conversations go straight to the queue (no inception
+// bot), with the router running.
+type fixture struct{ *testapi.Fixture }
 
 func newFixture(t testing.TB) *fixture {
 	s := testapi.New(t)
@@ -34,29 +25,7 @@ func newFixture(t testing.TB) *fixture {
 }
 
 func fixtureOn(t testing.TB, s *testapi.Server, slug string) *fixture {
-	ws := s.NewWorkspace(slug)
-	s.DB.Client.Agent.Update().Where(agent.WorkspaceID(ws.Workspace.ID), agent.VaRoleEQ(enum.VARoleInception)).
-		SetActive(false).ExecX(testapi.Sys())
-	return &fixture{t: t, s: s, ws: ws, conn: ws.NewKey(ws.NewBot("Connector", "DELEGATION"))}
-}
-
-// agent creates a signed-in agent with channel capacities ("SMS:2") and more createAgent input.
-func (f *fixture) agent(name, role string, caps string, extra map[string]any) *testapi.Client {
-	f.t.Helper()
-	var chans []map[string]any
-	for _, c := range strings.Fields(caps) {
-		ch, n, _ := strings.Cut(c, ":")
-		var capacity int
-		fmt.Sscan(n, &capacity)
-		chans = append(chans, map[string]any{"channel": ch, "capacity": capacity})
-	}
-	email := strings.ToLower(name) + "@" + f.ws.Slug + ".test"
-	in := map[string]any{"email": email, "password": testapi.Password, "name": name, "role": role, "channels": chans}
-	for k, v := range extra {
-		in[k] = v
-	}
-	f.ws.Admin.Do(`mutation($in:CreateAgentInput!){createAgent(input:$in){id}}`, testapi.Vars{"in": in}).OK(f.t)
-	return f.s.Login(email, testapi.Password)
+	return &fixture{testapi.NewFixture(t, s, slug).WithoutInception()}
 }
 
 func presence(t testing.TB, c *testapi.Client, p string) {
@@ -65,46 +34,25 @@ func presence(t testing.TB, c *testapi.Client, p string) {
 	}
 }
 
-// arrive is a customer's first message on ch: a new queued conversation.
-func (f *fixture) arrive(ch string) string {
-	f.t.Helper()
-	r := f.conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
-		"channel": ch, "customerHandle": fmt.Sprintf("cust-%d", f.n.Add(1)), "text": "Hello"}}).OK(f.t)
-	return r.Str(f.t, "ingestCustomerMessage.id")
-}
-
 // requiring queues a conversation that requires skills (as an escalation would) and kicks the
 // router.
 func (f *fixture) requiring(ch string, skills ...string) string {
-	f.t.Helper()
+	f.T.Helper()
 	sys := testapi.Sys()
-	cust := f.s.DB.Client.Customer.Create().SetWorkspaceID(f.ws.Workspace.ID).SetName("Customer").SaveX(sys)
-	c := f.s.DB.Client.Conversation.Create().SetWorkspaceID(f.ws.Workspace.ID).SetCustomerID(cust.ID).SetChannel(enum.Channel(ch)).
+	cust := f.S.DB.Client.Customer.Create().SetWorkspaceID(f.WS.Workspace.ID).SetName("Customer").SaveX(sys)
+	c := f.S.DB.Client.Conversation.Create().SetWorkspaceID(f.WS.Workspace.ID).SetCustomerID(cust.ID).SetChannel(enum.Channel(ch)).
 		SetRequiredSkills(skills).SetQueuedSince(time.Now()).SaveX(sys)
-	f.s.Router.Kick(f.ws.Workspace.ID)
+	f.S.Router.Kick(f.WS.Workspace.ID)
 	return fmt.Sprint(c.ID)
-}
-
-func (f *fixture) conv(id string) *ent.Conversation {
-	var n int
-	fmt.Sscan(id, &n)
-	return f.s.DB.Client.Conversation.GetX(testapi.Sys(), n)
-}
-
-func (f *fixture) ownerOf(id string) string {
-	if c := f.conv(id); c.OwnerID != nil {
-		return fmt.Sprint(*c.OwnerID)
-	}
-	return ""
 }
 
 // settle runs a dispatch of the workspace's queue now and waits for it: what routing would do
 // after the last change has been done (a negative assertion after it is not a race with the
 // background router, which decides the same from the same rows).
 func (f *fixture) settle() {
-	f.t.Helper()
-	if _, err := f.s.Router.Dispatch(testapi.Sys(), f.ws.Workspace.ID); err != nil {
-		f.t.Fatal(err)
+	f.T.Helper()
+	if _, err := f.S.Router.Dispatch(testapi.Sys(), f.WS.Workspace.ID); err != nil {
+		f.T.Fatal(err)
 	}
 }
 
@@ -119,10 +67,10 @@ const (
 // conversation, owned and locked in one transaction; when capacity frees, the next one follows.
 func TestQueueWaitsForAnEligibleAgent(t *testing.T) {
 	f := newFixture(t)
-	ana := f.agent("Ana", "AGENT", "SMS:1", nil)
-	a, b := f.arrive("SMS"), f.arrive("SMS")
+	ana := f.Agent("Ana", "AGENT", "SMS:1", nil)
+	a, b := f.Arrive("SMS"), f.Arrive("SMS")
 	f.settle()
-	if f.ownerOf(a) != "" || f.ownerOf(b) != "" {
+	if f.OwnerOf(a) != "" || f.OwnerOf(b) != "" {
 		t.Fatal("an OFFLINE agent was given work")
 	}
 	if p := ana.Do(view, id(b)).OK(t).Path(t, "node.queuePosition.position"); p != float64(2) {
@@ -130,12 +78,12 @@ func TestQueueWaitsForAnEligibleAgent(t *testing.T) {
 	}
 	presence(t, ana, "AWAY")
 	f.settle()
-	if f.ownerOf(a) != "" {
+	if f.OwnerOf(a) != "" {
 		t.Fatal("an AWAY agent was given work")
 	}
 	presence(t, ana, "ONLINE")
-	testapi.Eventually(t, 5*time.Second, "the oldest conversation assigned when Ana comes ONLINE", func() bool { return f.ownerOf(a) == ana.AgentID })
-	c := f.conv(a)
+	testapi.Eventually(t, 5*time.Second, "the oldest conversation assigned when Ana comes ONLINE", func() bool { return f.OwnerOf(a) == ana.AgentID })
+	c := f.Conv(a)
 	if c.LockHolderID == nil || fmt.Sprint(*c.LockHolderID) != ana.AgentID || !c.HumanLock {
 		t.Fatal("C9: routing gives the lock with ownership")
 	}
@@ -144,21 +92,21 @@ func TestQueueWaitsForAnEligibleAgent(t *testing.T) {
 		t.Fatalf("assigned conversation: %s", r.Raw)
 	}
 	f.settle()
-	if f.ownerOf(b) != "" {
+	if f.OwnerOf(b) != "" {
 		t.Fatal("R2: capacity 1 exceeded")
 	}
 	if r := ana.Do(view, id(b)).OK(t); r.Path(t, "node.queuePosition.position") != float64(1) || r.Path(t, "node.queuePosition.expectedWaitSeconds") == nil {
 		t.Fatalf("queue position after one assignment: %s", r.Raw)
 	}
 	ana.Do(resolve, id(a)).OK(t)
-	testapi.Eventually(t, 5*time.Second, "C9: resolving frees capacity for the next", func() bool { return f.ownerOf(b) == ana.AgentID })
+	testapi.Eventually(t, 5*time.Second, "C9: resolving frees capacity for the next", func() bool { return f.OwnerOf(b) == ana.AgentID })
 	// AWAY keeps what it owns.
 	presence(t, ana, "AWAY")
 	f.settle()
-	if f.ownerOf(b) != ana.AgentID {
+	if f.OwnerOf(b) != ana.AgentID {
 		t.Fatal("AWAY must keep what it owns")
 	}
-	types := f.s.DB.Client.Event.Query().Where(event.ConversationID(f.conv(b).ID)).Select(event.FieldType).StringsX(testapi.Sys())
+	types := f.S.DB.Client.Event.Query().Where(event.ConversationID(f.Conv(b).ID)).Select(event.FieldType).StringsX(testapi.Sys())
 	if !contains(types, events.ConversationAssigned) {
 		t.Fatalf("no assignment event: %v", types)
 	}
@@ -176,22 +124,22 @@ func contains(xs []string, x string) bool {
 // routed waits for routing to assign conversation c and returns its owner.
 func (f *fixture) routed(t *testing.T, c string) string {
 	t.Helper()
-	testapi.Eventually(t, 5*time.Second, "assigned", func() bool { return f.ownerOf(c) != "" })
-	return f.ownerOf(c)
+	testapi.Eventually(t, 5*time.Second, "assigned", func() bool { return f.OwnerOf(c) != "" })
+	return f.OwnerOf(c)
 }
 
 // twoAgentsOneRouted: Ana and Ben on SMS, Ben ONLINE longer (idle longest), so the first arrival
 // goes to Ben (R4: equal loads).
 func twoAgentsOneRouted(t *testing.T) (f *fixture, ana, ben *testapi.Client) {
 	f = newFixture(t)
-	ana = f.agent("Ana", "AGENT", "SMS:5", nil)
-	ben = f.agent("Ben", "AGENT", "SMS:5", nil)
+	ana = f.Agent("Ana", "AGENT", "SMS:5", nil)
+	ben = f.Agent("Ben", "AGENT", "SMS:5", nil)
 	presence(t, ben, "ONLINE")
 	presence(t, ana, "ONLINE")
 	// Ben came ONLINE a minute before Ana (written, not waited for).
 	benID, _ := strconv.Atoi(ben.AgentID)
-	f.s.DB.Client.Agent.UpdateOneID(benID).SetPresenceChangedAt(time.Now().Add(-time.Minute)).ExecX(testapi.Sys())
-	if f.routed(t, f.arrive("SMS")) != ben.AgentID {
+	f.S.DB.Client.Agent.UpdateOneID(benID).SetPresenceChangedAt(time.Now().Add(-time.Minute)).ExecX(testapi.Sys())
+	if f.routed(t, f.Arrive("SMS")) != ben.AgentID {
 		t.Fatal("R4: equal loads: the agent idle longest")
 	}
 	return f, ana, ben
@@ -200,7 +148,7 @@ func twoAgentsOneRouted(t *testing.T) (f *fixture, ana, ben *testapi.Client) {
 // R4: the least loaded agent on the channel gets it, then the one idle longest.
 func TestLeastLoadedThenIdleLongest(t *testing.T) {
 	f, ana, _ := twoAgentsOneRouted(t)
-	if f.routed(t, f.arrive("SMS")) != ana.AgentID {
+	if f.routed(t, f.Arrive("SMS")) != ana.AgentID {
 		t.Fatal("R4: the least loaded")
 	}
 }
@@ -214,7 +162,7 @@ func TestLeastLoadedAfterManualClaims(t *testing.T) {
 	for range 3 {
 		ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, id(f.requiring("SMS", "klingon"))).OK(t)
 	}
-	if f.routed(t, f.arrive("SMS")) != ben.AgentID {
+	if f.routed(t, f.Arrive("SMS")) != ben.AgentID {
 		t.Fatal("R4: Ana claimed three by hand: the least loaded is Ben")
 	}
 }
@@ -222,11 +170,11 @@ func TestLeastLoadedAfterManualClaims(t *testing.T) {
 // R3, C7: skills, language, team and pools are requirements; R1: only permitted channels.
 func TestRequirements(t *testing.T) {
 	f := newFixture(t)
-	ana := f.agent("Ana", "AGENT", "SMS:5", map[string]any{"skills": []string{"billing"}, "languages": []string{"en"}})
-	ben := f.agent("Ben", "AGENT", "SMS:5 EMAIL:5", map[string]any{"languages": []string{"es"}})
+	ana := f.Agent("Ana", "AGENT", "SMS:5", map[string]any{"skills": []string{"billing"}, "languages": []string{"en"}})
+	ben := f.Agent("Ben", "AGENT", "SMS:5 EMAIL:5", map[string]any{"languages": []string{"es"}})
 	presence(t, ana, "ONLINE")
 	presence(t, ben, "ONLINE")
-	chat := f.arrive("LIVE_CHAT") // nobody is permitted on LIVE_CHAT (R1)
+	chat := f.Arrive("LIVE_CHAT") // nobody is permitted on LIVE_CHAT (R1)
 	cases := []struct {
 		name string
 		set  func(u *ent.ConversationUpdateOne)
@@ -240,60 +188,60 @@ func TestRequirements(t *testing.T) {
 	presence(t, ben, "OFFLINE")
 	ids := make([]string, len(cases))
 	for i, tc := range cases {
-		ids[i] = f.arrive("SMS")
-		u := f.s.DB.Client.Conversation.UpdateOneID(f.conv(ids[i]).ID)
+		ids[i] = f.Arrive("SMS")
+		u := f.S.DB.Client.Conversation.UpdateOneID(f.Conv(ids[i]).ID)
 		tc.set(u)
 		u.ExecX(testapi.Sys())
 	}
-	email := f.arrive("EMAIL")
+	email := f.Arrive("EMAIL")
 	presence(t, ana, "ONLINE")
 	presence(t, ben, "ONLINE")
-	testapi.Eventually(t, 5*time.Second, "EMAIL to Ben (R1: Ana is not on EMAIL)", func() bool { return f.ownerOf(email) == ben.AgentID })
+	testapi.Eventually(t, 5*time.Second, "EMAIL to Ben (R1: Ana is not on EMAIL)", func() bool { return f.OwnerOf(email) == ben.AgentID })
 	for i, tc := range cases {
 		if tc.want != "" {
-			testapi.Eventually(t, 5*time.Second, tc.name, func() bool { return f.ownerOf(ids[i]) == tc.want })
+			testapi.Eventually(t, 5*time.Second, tc.name, func() bool { return f.OwnerOf(ids[i]) == tc.want })
 		}
 	}
 	f.settle()
-	if f.ownerOf(ids[2]) != "" || f.ownerOf(chat) != "" {
+	if f.OwnerOf(ids[2]) != "" || f.OwnerOf(chat) != "" {
 		t.Fatal("R3: a conversation went to an agent without the required skill, or to a channel nobody is on")
 	}
 	// C7: a pool's tag.
-	pool := f.ws.Admin.Do(`mutation($m:[ID!]){createPool(input:{name:"Senior",tag:"senior",memberIds:$m}){id}}`, testapi.Vars{"m": []string{ben.AgentID}}).OK(t)
+	pool := f.WS.Admin.Do(`mutation($m:[ID!]){createPool(input:{name:"Senior",tag:"senior",memberIds:$m}){id}}`, testapi.Vars{"m": []string{ben.AgentID}}).OK(t)
 	_ = pool
 	presence(t, ana, "OFFLINE")
 	presence(t, ben, "OFFLINE")
-	p := f.arrive("SMS")
-	f.s.DB.Client.Conversation.UpdateOneID(f.conv(p).ID).SetTags([]string{"senior"}).ExecX(testapi.Sys())
+	p := f.Arrive("SMS")
+	f.S.DB.Client.Conversation.UpdateOneID(f.Conv(p).ID).SetTags([]string{"senior"}).ExecX(testapi.Sys())
 	presence(t, ana, "ONLINE")
 	f.settle()
-	if f.ownerOf(p) != "" {
+	if f.OwnerOf(p) != "" {
 		t.Fatal("C7: a non-member of the pool was given it")
 	}
 	presence(t, ben, "ONLINE")
-	testapi.Eventually(t, 5*time.Second, "C7: the pool member gets it", func() bool { return f.ownerOf(p) == ben.AgentID })
+	testapi.Eventually(t, 5*time.Second, "C7: the pool member gets it", func() bool { return f.OwnerOf(p) == ben.AgentID })
 }
 
 // R5: raising a capacity or joining a team frees work for the agent at once.
 func TestCapacityRaisedAndTeamJoined(t *testing.T) {
 	f := newFixture(t)
-	ana := f.agent("Ana", "AGENT", "SMS:1", nil)
+	ana := f.Agent("Ana", "AGENT", "SMS:1", nil)
 	presence(t, ana, "ONLINE")
-	a := f.arrive("SMS")
-	testapi.Eventually(t, 5*time.Second, "first", func() bool { return f.ownerOf(a) == ana.AgentID })
-	b := f.arrive("SMS")
+	a := f.Arrive("SMS")
+	testapi.Eventually(t, 5*time.Second, "first", func() bool { return f.OwnerOf(a) == ana.AgentID })
+	b := f.Arrive("SMS")
 	f.settle()
-	if f.ownerOf(b) != "" {
+	if f.OwnerOf(b) != "" {
 		t.Fatal("R2")
 	}
-	f.ws.Admin.Do(`mutation($id:ID!){updateAgent(id:$id,input:{channels:[{channel:SMS,capacity:2}]}){id}}`, id(ana.AgentID)).OK(t)
-	testapi.Eventually(t, 5*time.Second, "capacity raised", func() bool { return f.ownerOf(b) == ana.AgentID })
+	f.WS.Admin.Do(`mutation($id:ID!){updateAgent(id:$id,input:{channels:[{channel:SMS,capacity:2}]}){id}}`, id(ana.AgentID)).OK(t)
+	testapi.Eventually(t, 5*time.Second, "capacity raised", func() bool { return f.OwnerOf(b) == ana.AgentID })
 
-	team := f.ws.Admin.Do(`mutation{createTeam(input:{name:"Tier 2"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
-	ben := f.agent("Ben", "AGENT", "SMS:5", nil)
+	team := f.WS.Admin.Do(`mutation{createTeam(input:{name:"Tier 2"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
+	ben := f.Agent("Ben", "AGENT", "SMS:5", nil)
 	presence(t, ben, "ONLINE")
-	c := f.arrive("SMS")
-	testapi.Eventually(t, 5*time.Second, "Ben", func() bool { return f.ownerOf(c) == ben.AgentID })
+	c := f.Arrive("SMS")
+	testapi.Eventually(t, 5*time.Second, "Ben", func() bool { return f.OwnerOf(c) == ben.AgentID })
 	// C11: transfer to a team: back to the queue with the team required; nobody is in it yet.
 	r := ben.Do(`mutation($id:ID!,$t:ID!){transferConversation(id:$id,teamId:$t,note:"needs tier 2"){ownership status}}`,
 		testapi.Vars{"id": c, "t": team}).OK(t)
@@ -301,11 +249,11 @@ func TestCapacityRaisedAndTeamJoined(t *testing.T) {
 		t.Fatalf("team transfer: %s", r.Raw)
 	}
 	f.settle()
-	if f.ownerOf(c) != "" {
+	if f.OwnerOf(c) != "" {
 		t.Fatal("R3: the team is required")
 	}
-	f.ws.Admin.Do(`mutation($id:ID!,$t:[ID!]){updateAgent(id:$id,input:{teamIds:$t}){id}}`, testapi.Vars{"id": ben.AgentID, "t": []string{team}}).OK(t)
-	testapi.Eventually(t, 5*time.Second, "joining the team", func() bool { return f.ownerOf(c) == ben.AgentID })
+	f.WS.Admin.Do(`mutation($id:ID!,$t:[ID!]){updateAgent(id:$id,input:{teamIds:$t}){id}}`, testapi.Vars{"id": ben.AgentID, "t": []string{team}}).OK(t)
+	testapi.Eventually(t, 5*time.Second, "joining the team", func() bool { return f.OwnerOf(c) == ben.AgentID })
 }
 
 // C10, C11: transfers to an agent or a team; who may; caps and force; CLIENT_USERs only from a
@@ -313,19 +261,19 @@ func TestCapacityRaisedAndTeamJoined(t *testing.T) {
 func TestTransfer(t *testing.T) {
 	s := testapi.New(t) // no router: every change here is the test's own
 	f := fixtureOn(t, s, "acme")
-	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
-	ben := f.agent("Ben", "AGENT", "SMS:1", nil)
-	sue := f.agent("Sue", "SUPERVISOR", "SMS:5", nil)
-	cat := f.agent("Cat", "CLIENT_USER", "", nil)
+	ana := f.Agent("Ana", "AGENT", "SMS:5", nil)
+	ben := f.Agent("Ben", "AGENT", "SMS:1", nil)
+	sue := f.Agent("Sue", "SUPERVISOR", "SMS:5", nil)
+	cat := f.Agent("Cat", "CLIENT_USER", "", nil)
 	for _, c := range []*testapi.Client{ana, ben, sue} {
 		presence(t, c, "ONLINE")
 	}
 	other := fixtureOn(t, s, "other")
-	zed := other.agent("Zed", "AGENT", "SMS:5", nil)
+	zed := other.Agent("Zed", "AGENT", "SMS:5", nil)
 	presence(t, zed, "ONLINE")
 	claim := `mutation($id:ID!){claimConversation(id:$id){id}}`
 	transfer := `mutation($id:ID!,$a:ID,$t:ID,$f:Boolean){transferConversation(id:$id,agentId:$a,teamId:$t,note:"over to you",force:$f){ownership}}`
-	a := f.arrive("SMS")
+	a := f.Arrive("SMS")
 	ana.Do(claim, id(a)).OK(t)
 
 	ana.Do(transfer, testapi.Vars{"id": a}).WantCode(t, "BAD_USER_INPUT")
@@ -349,28 +297,28 @@ func TestTransfer(t *testing.T) {
 		t.Fatalf("notification: %+v", n)
 	}
 	// Caps hold (C6, R2): Ben is full on SMS; a supervisor may force, audited.
-	b := f.arrive("SMS")
+	b := f.Arrive("SMS")
 	ana.Do(claim, id(b)).OK(t)
 	ana.Do(transfer, testapi.Vars{"id": b, "a": ben.AgentID}).WantCode(t, "CAPACITY_EXCEEDED")
 	sue.Do(transfer, testapi.Vars{"id": b, "a": ben.AgentID, "f": true}).OK(t)
-	if n := s.DB.Client.Event.Query().Where(event.Type(events.CapOverridden), event.ConversationID(f.conv(b).ID)).CountX(testapi.Sys()); n != 1 {
+	if n := s.DB.Client.Event.Query().Where(event.Type(events.CapOverridden), event.ConversationID(f.Conv(b).ID)).CountX(testapi.Sys()); n != 1 {
 		t.Fatalf("force must be audited: %d", n)
 	}
 	// A SUPER_ADMIN transfers anything to a client user (C11).
-	f.ws.Admin.Do(transfer, testapi.Vars{"id": b, "a": cat.AgentID}).OK(t)
-	if f.ownerOf(b) != cat.AgentID {
+	f.WS.Admin.Do(transfer, testapi.Vars{"id": b, "a": cat.AgentID}).OK(t)
+	if f.OwnerOf(b) != cat.AgentID {
 		t.Fatal("C11: transfer to a client user")
 	}
 	// C10: under ROUTING_ONLY agents transfer to teams only.
-	c := f.arrive("SMS")
+	c := f.Arrive("SMS")
 	ana.Do(claim, id(c)).OK(t)
-	f.ws.Admin.Do(`mutation{updateWorkspaceSettings(input:{selfAssignment:ROUTING_ONLY}){id}}`, nil).OK(t)
+	f.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{selfAssignment:ROUTING_ONLY}){id}}`, nil).OK(t)
 	ana.Do(transfer, testapi.Vars{"id": c, "a": sue.AgentID}).WantCode(t, "FORBIDDEN")
-	team := f.ws.Admin.Do(`mutation{createTeam(input:{name:"Tier 2"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
-	otherTeam := other.ws.Admin.Do(`mutation{createTeam(input:{name:"Theirs"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
+	team := f.WS.Admin.Do(`mutation{createTeam(input:{name:"Tier 2"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
+	otherTeam := other.WS.Admin.Do(`mutation{createTeam(input:{name:"Theirs"}){id}}`, nil).OK(t).Str(t, "createTeam.id")
 	ana.Do(transfer, testapi.Vars{"id": c, "t": otherTeam}).WantCode(t, "NOT_FOUND")
 	ana.Do(transfer, testapi.Vars{"id": c, "t": team}).OK(t)
-	cv := f.conv(c)
+	cv := f.Conv(c)
 	if cv.OwnerID != nil || cv.QueuedSince == nil || cv.RequiredTeamID == nil || fmt.Sprint(*cv.RequiredTeamID) != team || cv.LockHolderID != nil {
 		t.Fatalf("team transfer: %+v", cv)
 	}
@@ -385,18 +333,18 @@ func TestTransfer(t *testing.T) {
 func TestJoin(t *testing.T) {
 	s := testapi.New(t)
 	f := fixtureOn(t, s, "acme")
-	ana := f.agent("Ana", "AGENT", "SMS:5", nil)
-	adm := f.agent("Adam", "ADMIN", "SMS:5", nil)
+	ana := f.Agent("Ana", "AGENT", "SMS:5", nil)
+	adm := f.Agent("Adam", "ADMIN", "SMS:5", nil)
 	presence(t, ana, "ONLINE")
-	a := f.arrive("SMS")
+	a := f.Arrive("SMS")
 	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, id(a)).OK(t)
 	join := `mutation($id:ID!){joinConversation(id:$id){viewerCanReply ownership}}`
 	adm.Do(join, id(a)).WantCode(t, "FORBIDDEN")
 	ana.Do(join, id(a)).WantCode(t, "FORBIDDEN")
 	other := fixtureOn(t, s, "other")
-	other.ws.Admin.Do(join, id(a)).WantCode(t, "NOT_FOUND")
+	other.WS.Admin.Do(join, id(a)).WantCode(t, "NOT_FOUND")
 	stolen := ana.Subscribe(`subscription{notifications{kind}}`, nil)
-	r := f.ws.Admin.Do(join, id(a)).OK(t)
+	r := f.WS.Admin.Do(join, id(a)).OK(t)
 	if r.Path(t, "joinConversation.viewerCanReply") != true || r.Str(t, "joinConversation.ownership") != "CLAIMED_BY_OTHER" {
 		t.Fatalf("join: %s", r.Raw)
 	}
@@ -404,11 +352,11 @@ func TestJoin(t *testing.T) {
 	if !stolen.Next(3*time.Second, &n) || n.Notifications.Kind != "LOCK_STOLEN" {
 		t.Fatalf("the holder must be told: %+v", n)
 	}
-	f.ws.Admin.Do(`mutation($id:ID!){sendMessage(conversationId:$id,text:"Hello, I am the manager"){id}}`, id(a)).OK(t)
-	if f.ownerOf(a) != ana.AgentID {
+	f.WS.Admin.Do(`mutation($id:ID!){sendMessage(conversationId:$id,text:"Hello, I am the manager"){id}}`, id(a)).OK(t)
+	if f.OwnerOf(a) != ana.AgentID {
 		t.Fatal("joining does not take ownership")
 	}
-	if n := s.DB.Client.Conversation.Query().Where(conversation.ID(f.conv(a).ID), conversation.HasParticipantsWith()).CountX(testapi.Sys()); n != 1 {
+	if n := s.DB.Client.Conversation.Query().Where(conversation.ID(f.Conv(a).ID), conversation.HasParticipantsWith()).CountX(testapi.Sys()); n != 1 {
 		t.Fatal("participants")
 	}
 }
@@ -418,20 +366,20 @@ func TestJoin(t *testing.T) {
 func TestRoutingOffersInterventions(t *testing.T) {
 	s := testapi.New(t)
 	s.Route(100 * time.Millisecond)
-	ws := s.NewWorkspace("acme")
-	f := &fixture{t: t, s: s, ws: ws, conn: ws.NewKey(ws.NewBot("Connector", "DELEGATION"))}
-	ana := f.agent("Ana", "AGENT", "SMS:2", nil)
+	f := &fixture{testapi.NewFixture(t, s, "acme")} // with its inception bot
+	ws := f.WS
+	ana := f.Agent("Ana", "AGENT", "SMS:2", nil)
 	presence(t, ana, "ONLINE")
-	c := f.arrive("SMS")
+	c := f.Arrive("SMS")
 	f.settle()
-	botID := f.ownerOf(c)
+	botID := f.OwnerOf(c)
 	if botID == "" || botID == ana.AgentID {
 		t.Fatal("I1: the bot owns it until it escalates")
 	}
 	bot := ws.NewKey(botID)
 	bot.Do(`mutation($id:ID!){requestIntervention(id:$id,summary:"needs a human"){id}}`, id(c)).OK(t)
-	testapi.Eventually(t, 5*time.Second, "routing takes the intervention", func() bool { return f.ownerOf(c) == ana.AgentID })
-	cv := f.conv(c)
+	testapi.Eventually(t, 5*time.Second, "routing takes the intervention", func() bool { return f.OwnerOf(c) == ana.AgentID })
+	cv := f.Conv(c)
 	if cv.LockHolderID == nil || fmt.Sprint(*cv.LockHolderID) != ana.AgentID || !cv.HumanLock || !cv.BotPaused {
 		t.Fatalf("C9, L7, I5: %+v", cv)
 	}

@@ -90,12 +90,12 @@ func TestCrashBeforeCommitLeavesTimerPending(t *testing.T) {
 	next := timers.NewWorker(f.db, "next").WithClock(clk.Now).Handle(inactivity, recorder(got))
 	// Postgres releases the dead transaction's row locks once it has noticed the connection's
 	// end; until then the timer is skipped, not lost. Keep running, as Run would.
-	for deadline := time.Now().Add(10 * time.Second); f.count(enum.TimerFired) == 0 && time.Now().Before(deadline); {
+	testapi.Eventually(t, 10*time.Second, "the next worker fires the timer", func() bool {
 		if _, err := next.RunOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return f.count(enum.TimerFired) != 0
+	})
 	if _, err := next.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package webhooks_test
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -110,12 +112,10 @@ func TestDeliversEveryEventOnceInOrderSigned(t *testing.T) {
 		}
 	}
 	// The receiver may have a delivery before its worker recorded the answer: wait for the log.
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	testapi.Eventually(t, 10*time.Second, "the delivery log records the answers", func() bool {
 		ws.Admin.Do(`{webhooks{health{consecutiveFailures lastSuccessAt} deliveries(first:5){nodes{status eventType cursor attempts lastStatusCode latencyMs nextAttemptAt} hasNextPage endCursor}}}`, nil).OK(t).Decode(t, &out)
-		if len(out.Webhooks) != 1 || len(out.Webhooks[0].Deliveries.Nodes) == 0 || out.Webhooks[0].Deliveries.Nodes[0].Status != "PENDING" || time.Now().After(deadline) {
-			break
-		}
-	}
+		return len(out.Webhooks) != 1 || len(out.Webhooks[0].Deliveries.Nodes) == 0 || out.Webhooks[0].Deliveries.Nodes[0].Status != "PENDING"
+	})
 	if len(out.Webhooks) != 1 || len(out.Webhooks[0].Deliveries.Nodes) != 5 || !out.Webhooks[0].Deliveries.HasNextPage {
 		t.Fatalf("delivery log: %+v", out)
 	}
@@ -152,8 +152,17 @@ func TestRetriesAcrossInstancesInOrder(t *testing.T) {
 	activity(t, ws, a, b, 4, "r")
 	rcv.waitFor(t, 10*time.Second, "failed attempts", func(hs []hit) bool { return len(hs) >= 12 })
 	two.stop() // dies: whatever it held is left to its leases
+	stopped := len(rcv.all())
 	activity(t, ws, a, b, 2, "r2")
-	time.Sleep(600 * time.Millisecond) // still failing for a while, on the one instance left
+	// Still failing for a while on the one instance left: 12 failed attempts more, and a delivery
+	// tried 4 times (for the backoff checked below).
+	rcv.waitFor(t, 10*time.Second, "failed attempts on the instance left", func(hs []hit) bool {
+		tries := map[string]int{}
+		for _, h := range hs {
+			tries[h.delivery]++
+		}
+		return len(hs) >= stopped+12 && slices.Max(slices.Collect(maps.Values(tries))) >= 4
+	})
 	failing.Store(false)
 	to := head(t, ws.Admin)
 	want := expected(t, one.Server, ws.Workspace.ID, from, to)
