@@ -237,7 +237,8 @@ func runScale(args []string) error {
 	logf("%d connections open (%s)", *nConns, connTook.Round(time.Millisecond))
 
 	// The measured window: the load, then the drain until every stream has caught up.
-	w0 := readWindow(ctx, db, servers, cl)
+	pm := postmaster(ctx, db)
+	w0 := readWindow(ctx, db, pm, servers, cl)
 	d := newDriver(bases, fx.admin, convs, *rate)
 	stop := make(chan struct{})
 	loadDone := make(chan struct{})
@@ -260,7 +261,7 @@ func runScale(args []string) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	drained := time.Since(loadEnd)
-	w1 := readWindow(ctx, db, servers, cl)
+	w1 := readWindow(ctx, db, pm, servers, cl)
 	time.Sleep(time.Second) // late duplicates would show
 	stopClients()
 	cl.connWG.Wait()
@@ -272,9 +273,10 @@ func runScale(args []string) error {
 	}
 	elapsed := w1.at.Sub(w0.at).Seconds()
 	deliveries := w1.delivered - w0.delivered
-	var cpu time.Duration
+	var cpu, wait time.Duration
 	for i := range servers {
 		cpu += w1.cpu[i] - w0.cpu[i]
+		wait += w1.wait[i] - w0.wait[i]
 	}
 	sent := d.sent.Load()
 	fmt.Printf("scale benchmark: %d server instances (GOMAXPROCS %s each, as the binary chooses), Postgres (%s), clients in this process (GOMAXPROCS %d), %d cores\n",
@@ -302,8 +304,14 @@ func runScale(args []string) error {
 	fmt.Printf("events delivered:            %.0f/s (%d in %.1f s, every kind)\n", float64(deliveries)/elapsed, deliveries, elapsed)
 	fmt.Printf("server processor time:       %.1f µs per delivered event (%.2f s of %d servers in %.1f s: %.0f%% of a core each)\n",
 		float64(cpu.Microseconds())/float64(max(deliveries, 1)), cpu.Seconds(), len(servers), elapsed, 100*cpu.Seconds()/elapsed/float64(len(servers)))
-	pgCPU := w1.machine.since(w0.machine)
-	fmt.Printf("Postgres processor time:     %.2f s (%.0f%% of a core); this process (clients, driver): %.2f s\n", pgCPU.postgres.Seconds(), 100*pgCPU.postgres.Seconds()/elapsed, pgCPU.self.Seconds())
+	fmt.Printf("servers waiting for a core:  %.2f thread-seconds runnable but not running (%.0f%% of the window per server; /proc/<pid>/task/*/schedstat)\n",
+		wait.Seconds(), 100*wait.Seconds()/elapsed/float64(len(servers)))
+	pgCPU, selfCPU := w1.postgres-w0.postgres, w1.self-w0.self
+	pgText := "n/a (not on this machine)"
+	if pm != 0 {
+		pgText = fmt.Sprintf("%.2f s (%.0f%% of a core)", pgCPU.Seconds(), 100*pgCPU.Seconds()/elapsed)
+	}
+	fmt.Printf("Postgres processor time:     %s; this process (clients, driver): %.2f s (%.0f%% of a core)\n", pgText, selfCPU.Seconds(), 100*selfCPU.Seconds()/elapsed)
 	fmt.Printf("memory per connection:       %.1f KiB RSS, %s KiB Go heap in use, %s KiB live heap at the last GC (servers' sum after connecting minus before, ÷ %d)\n",
 		perConnRSS, fmtNum(perConnHeap), fmtNum(perConnLive), *nConns)
 	fmt.Printf("Postgres load (event path):  %s\n", pgLoad(w0, w1, elapsed))
@@ -457,23 +465,30 @@ type window struct {
 	at        time.Time
 	delivered int64
 	cpu       []time.Duration
+	wait      []time.Duration    // the servers' time runnable but not running
 	metrics   map[string]float64 // summed over the servers
 	commits   int64              // the database's transactions (pg_stat_database)
-	machine   cpuClock
+	logScans  int64              // index and sequential scans of the events table (pg_stat_user_tables)
+	logRows   int64              // rows they returned
+	self      time.Duration      // this process: the clients and the driver
+	postgres  time.Duration      // this benchmark's Postgres server
 }
 
 var busCounters = []string{"switchboard_bus_log_reads_total", "switchboard_bus_notifies_sent_total",
 	"switchboard_bus_notifications_received_total", "switchboard_bus_sequence_passes_total"}
 
-func readWindow(ctx context.Context, db *storage.DB, servers []*scaleServer, cl *scaleClients) window {
-	w := window{at: time.Now(), delivered: cl.total.Load(), metrics: map[string]float64{}, machine: readCPU()}
+func readWindow(ctx context.Context, db *storage.DB, pm int, servers []*scaleServer, cl *scaleClients) window {
+	w := window{at: time.Now(), delivered: cl.total.Load(), metrics: map[string]float64{}, self: readCPU().self, postgres: clusterCPU(pm)}
 	for _, s := range servers {
 		w.cpu = append(w.cpu, procCPU(s.pid()))
+		w.wait = append(w.wait, procRunWait(s.pid()))
 		for k, v := range scrape(s.url) {
 			w.metrics[k] += v
 		}
 	}
 	_ = db.SQL.QueryRowContext(ctx, `SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()`).Scan(&w.commits)
+	_ = db.SQL.QueryRowContext(ctx, `SELECT coalesce(idx_scan, 0) + coalesce(seq_scan, 0), coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0)
+		FROM pg_stat_user_tables WHERE relname = 'events'`).Scan(&w.logScans, &w.logRows)
 	return w
 }
 
@@ -489,6 +504,7 @@ func pgLoad(w0, w1 window, secs float64) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s %.1f/s", short, (v1-v0)/secs))
 	}
+	parts = append(parts, fmt.Sprintf("events table scans %.0f/s returning %.0f rows/s (pg_stat_user_tables)", float64(w1.logScans-w0.logScans)/secs, float64(w1.logRows-w0.logRows)/secs))
 	parts = append(parts, fmt.Sprintf("transactions %.0f/s (pg_stat_database, every client)", float64(w1.commits-w0.commits)/secs))
 	return strings.Join(parts, ", ")
 }

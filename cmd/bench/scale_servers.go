@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"switchboard/internal/storage"
 )
 
 // scaleServer is one process of the real server binary.
@@ -175,4 +178,68 @@ func scrape(base string) map[string]float64 {
 		out[name] += v
 	}
 	return out
+}
+
+// procRunWait is how long process pid's threads have waited for a processor while runnable
+// (/proc/<pid>/task/*/schedstat, second field): on a machine with fewer cores than runnable
+// threads, the time a server could not run.
+func procRunWait(pid int) time.Duration {
+	stats, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	var sum time.Duration
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if f := strings.Fields(string(b)); len(f) >= 2 {
+			ns, _ := strconv.ParseInt(f[1], 10, 64)
+			sum += time.Duration(ns)
+		}
+	}
+	return sum
+}
+
+// postmaster is the process id of the Postgres server db is connected to, when it runs on this
+// machine (the parent of a backend), else 0.
+func postmaster(ctx context.Context, db *storage.DB) int {
+	var backend int
+	if db.SQL.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&backend) != nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", backend))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 2 {
+		return 0
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	return ppid
+}
+
+// clusterCPU is the processor time used so far by the Postgres server pm and its processes
+// (only this benchmark's Postgres: other Postgres servers on the machine are not counted).
+func clusterCPU(pm int) time.Duration {
+	if pm == 0 {
+		return 0
+	}
+	total := procCPU(pm)
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) < 13 || f[1] != strconv.Itoa(pm) {
+			continue
+		}
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		total += time.Duration(ut+st) * (time.Second / clockTicks)
+	}
+	return total
 }
