@@ -28,6 +28,7 @@ import (
 	"switchboard/internal/directory"
 	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
+	"switchboard/internal/metrics"
 	"switchboard/internal/storage"
 	"switchboard/internal/tracing"
 	"switchboard/internal/workers"
@@ -156,6 +157,10 @@ func durationEnv(key string, def time.Duration) time.Duration {
 }
 
 func main() {
+	if len(os.Args) > 1 && (os.Args[1] == "--version" || os.Args[1] == "-version") {
+		fmt.Printf("switchboard %s (revision %s, %s)\n", metrics.Version(), metrics.Revision(), runtime.Version())
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "migrate" {
 		if err := migrateCommand(os.Args[2:], os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "switchboard migrate:", err)

@@ -168,7 +168,7 @@ func init() {
 // Register adds the process's instruments to reg.
 func Register(reg prometheus.Registerer) {
 	reg.MustRegister(deskOps, hotBatch, hotDecided, assignmentWait, routingErrors, deliveryLatency, subscribersDropped,
-		busErrors, timersFired, timerLateness, timerFailures, webhookAttempts, webhookDuration, webhookLag)
+		busErrors, timersFired, timerLateness, timerFailures, webhookAttempts, webhookDuration, webhookLag, buildInfo)
 }
 
 // Operation counts one desk operation and its outcome (err nil: ok). It neither locks nor
