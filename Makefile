@@ -4,7 +4,7 @@ SHELL := /bin/bash
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/codegen.ts frontend/tsconfig.json frontend/tsconfig.node.json frontend/package.json frontend/package-lock.json -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: run test build deps generate clean
+.PHONY: run test build image deps generate clean
 
 ## run: install what is missing, build the workspace and the server, start it with demo data
 run: deps build
@@ -17,6 +17,11 @@ test:
 
 ## build: the server binary with the workspace embedded
 build: bin/switchboard
+
+## image: a container image of the static server (FROM scratch, user 65534, SQLite on /data),
+## tagged switchboard:<git describe> and switchboard:latest (deploy/image, docs/operations.md)
+image: frontend/dist/app/index.html
+	@deploy/image/build.sh
 
 deps:
 	@echo "==> checking what is installed (Go, Node, the frontend's packages)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs and the machine lacks, from Debian's packages and the npm
-# registry. `install.sh run` is enough to build and run; `install.sh test` adds Postgres and
-# Chromium for the tests. Safe to run again: it only installs what is missing.
+# registry. `install.sh run` is enough to build and run; `install.sh test` adds Postgres,
+# Chromium and Docker for the tests. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,7 @@ if [ "${1:-run}" = test ]; then
   have python3 || need+=(python3)
   have curl || need+=(curl)         # the docs' example session runs as a test
   have jq || need+=(jq)
+  have dockerd || [ -x /usr/sbin/dockerd ] || need+=(docker.io) # the container image's test (scripts/image-test.sh)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -8,7 +8,8 @@
 #      the API, desk and live tests through PgBouncer in transaction pooling mode
 #   3b. a short run of cmd/chaos (its own Postgres, two server instances, faults, porcupine)
 #   4. the frontend's unit tests and build, the server binary, a rolling restart of 3 instances
-#      behind HAProxy (cmd/rolling), and the browser tests in Chromium
+#      behind HAProxy (cmd/rolling), the container image (scripts/image-test.sh: its own dockerd,
+#      nothing pulled; SKIPPED where Docker cannot run), and the browser tests in Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -91,6 +92,9 @@ make --no-print-directory build
 
 step "a rolling restart behind HAProxy: 3 instances, PgBouncer, load and live subscribers (cmd/rolling)"
 go run ./cmd/rolling -bin bin/switchboard
+
+step "the container image: built, run on SQLite (a volume) and on Postgres, stopped by SIGTERM, restarted (scripts/image-test.sh)"
+scripts/image-test.sh
 
 step "browser tests (Chromium)"
 (cd frontend && SWITCHBOARD_BIN=../bin/switchboard npm run --silent e2e)
