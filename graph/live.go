@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -21,8 +23,9 @@ import (
 
 // feed runs a subscription (E2: every live update is a GraphQL subscription, resumable from a
 // cursor): it streams the viewer's workspace events from cursor after through pick, which turns
-// an event into something to send (or nil to skip), onto the returned channel.
-func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent.Event) (*T, error)) (<-chan *T, error) {
+// an event into something to send (or nil to skip), onto the returned channel. The bus offers
+// pick only the events interest names (a superset of those pick sends).
+func feed[T any](ctx context.Context, r *Resolver, after *string, interest events.Interest, pick func(*ent.Event) (*T, error)) (<-chan *T, error) {
 	v, err := auth.Member(ctx)
 	if err != nil {
 		return nil, err
@@ -37,7 +40,7 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, pick func(*ent
 	if err := r.Bus.CheckCursor(ctx, v.WorkspaceID, from); err != nil {
 		return nil, err
 	}
-	sub, err := r.Bus.Open(ctx, v.WorkspaceID)
+	sub, err := r.Bus.Open(ctx, v.WorkspaceID, interest)
 	if err != nil {
 		return nil, err
 	}
@@ -184,9 +187,12 @@ func wasIn(e *ent.Event, in func(e *ent.Event) (bool, bool)) bool {
 	return isIn || !decided
 }
 
+// ids lists the set's conversations.
+func (s ownedSet) ids() []int { return slices.Collect(maps.Keys(s)) }
+
 // queueFeed streams a queue's changes: set starts as its members, in decides membership from an
-// event when it can (see queueKind).
-func queueFeed(ctx context.Context, r *Resolver, after *string, set ownedSet, in func(*ent.Event) (bool, bool)) (<-chan *model.QueueEvent, error) {
+// event when it can (see queueKind), interest names the events that may (see feed).
+func queueFeed(ctx context.Context, r *Resolver, after *string, set ownedSet, interest events.Interest, in func(*ent.Event) (bool, bool)) (<-chan *model.QueueEvent, error) {
 	// Resuming: until the stream passes what had committed when set was read, set is ahead of the
 	// subscriber's queue (see queueKind); from there on it is exact.
 	var resumed map[int]bool
@@ -203,7 +209,7 @@ func queueFeed(ctx context.Context, r *Resolver, after *string, set ownedSet, in
 		head, _ = strconv.ParseInt(cur, 10, 64)
 		resumed = map[int]bool{}
 	}
-	return feed(ctx, r, after, func(e *ent.Event) (*model.QueueEvent, error) {
+	return feed(ctx, r, after, interest, func(e *ent.Event) (*model.QueueEvent, error) {
 		if resumed != nil && e.Seq != nil && *e.Seq > head {
 			resumed = nil
 		}

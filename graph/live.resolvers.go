@@ -49,7 +49,7 @@ func (r *subscriptionResolver) LockChanged(ctx context.Context, conversationIds 
 	for _, id := range conversationIds {
 		want[id] = true
 	}
-	return feed(ctx, r.Resolver, after, func(e *ent.Event) (*model.LockEvent, error) {
+	return feed(ctx, r.Resolver, after, events.Interest{Conversations: conversationIds}, func(e *ent.Event) (*model.LockEvent, error) {
 		if e.ConversationID == nil || !want[*e.ConversationID] || !events.MovesLock(e) {
 			return nil, nil
 		}
@@ -80,7 +80,7 @@ func (r *subscriptionResolver) MyQueue(ctx context.Context, after *string) (<-ch
 		}
 		return false, false
 	}
-	return queueFeed(ctx, r.Resolver, after, mine, ownedByMe)
+	return queueFeed(ctx, r.Resolver, after, mine, events.Interest{Agent: v.AgentID, Owned: mine.ids}, ownedByMe)
 }
 
 // Inbox is the resolver for the inbox field.
@@ -92,7 +92,7 @@ func (r *subscriptionResolver) Inbox(ctx context.Context, after *string) (<-chan
 	if err != nil {
 		return nil, err
 	}
-	return queueFeed(ctx, r.Resolver, after, unclaimed, r.inInbox(ctx))
+	return queueFeed(ctx, r.Resolver, after, unclaimed, events.Interest{}, r.inInbox(ctx))
 }
 
 // ConversationEvents is the resolver for the conversationEvents field.
@@ -102,7 +102,7 @@ func (r *subscriptionResolver) ConversationEvents(ctx context.Context, conversat
 	} else if err != nil {
 		return nil, err
 	}
-	return feed(ctx, r.Resolver, after, func(e *ent.Event) (*ent.Event, error) {
+	return feed(ctx, r.Resolver, after, events.Interest{Conversations: []int{conversationID}}, func(e *ent.Event) (*ent.Event, error) {
 		if e.ConversationID == nil || *e.ConversationID != conversationID {
 			return nil, nil
 		}
@@ -120,7 +120,7 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 	if err != nil {
 		return nil, err
 	}
-	return feed(ctx, r.Resolver, after, func(e *ent.Event) (*model.Notification, error) {
+	return feed(ctx, r.Resolver, after, events.Interest{Agent: v.AgentID, Owned: mine.ids}, func(e *ent.Event) (*model.Notification, error) {
 		if e.ConversationID == nil {
 			return nil, nil
 		}
@@ -175,7 +175,7 @@ func (r *subscriptionResolver) WorkspaceEvents(ctx context.Context, types []stri
 	for _, t := range types {
 		want[t] = true
 	}
-	return feed(ctx, r.Resolver, after, func(e *ent.Event) (*ent.Event, error) {
+	return feed(ctx, r.Resolver, after, events.Interest{Types: types}, func(e *ent.Event) (*ent.Event, error) {
 		if len(want) > 0 && !want[e.Type] {
 			return nil, nil
 		}

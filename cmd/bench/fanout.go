@@ -35,6 +35,7 @@ func runFanout(args []string) error {
 	sizes := fs.String("subscribers", "500,2000", "subscriber counts (each subscribes to lockChanged and its myQueue)")
 	rounds := fs.Int("rounds", 100, "lock changes measured per size")
 	idle := fs.Int("idle", 10000, "idle subscriptions for the memory figure (0: skip)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured rounds to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -71,7 +72,9 @@ func runFanout(args []string) error {
 			if inst.name == "other instance" && n > 500 {
 				continue
 			}
+			stop := startProfile(*cpuProfile)
 			res, err := fx.measure(ctx, a, inst.subs, n, *rounds)
+			stop()
 			if err != nil {
 				return err
 			}

@@ -38,10 +38,10 @@ type Bus struct {
 	pgURL  string // "" on SQLite: one process, no NOTIFY
 
 	mu   sync.Mutex
-	subs map[int]map[*Subscription]struct{} // by workspace
-	last map[int]int64                      // the last seq delivered, per workspace with subscribers
-	wake map[int]bool                       // workspaces with news not yet read
-	out  map[int]bool                       // workspaces to NOTIFY other instances about
+	subs map[int]*index // by workspace
+	last map[int]int64  // the last seq delivered, per workspace with subscribers
+	wake map[int]bool   // workspaces with news not yet read
+	out  map[int]bool   // workspaces to NOTIFY other instances about
 	send chan struct{}
 	kick chan struct{} // coalesced wake-up of the reader
 
@@ -57,7 +57,7 @@ type Bus struct {
 // NewBus returns a bus over client; pgURL (Postgres only) enables LISTEN/NOTIFY between
 // instances. Run must be running for anything to be delivered.
 func NewBus(client *ent.Client, pgURL string) *Bus {
-	return &Bus{client: client, pgURL: pgURL, subs: map[int]map[*Subscription]struct{}{}, last: map[int]int64{},
+	return &Bus{client: client, pgURL: pgURL, subs: map[int]*index{}, last: map[int]int64{},
 		wake: map[int]bool{}, out: map[int]bool{}, send: make(chan struct{}, 1), kick: make(chan struct{}, 1), Buffer: 256,
 		MaxPerWorkspace: 20000}
 }
@@ -145,7 +145,7 @@ func (b *Bus) Run(ctx context.Context) {
 		b.mu.Lock()
 		wss := make([]int, 0, len(b.wake))
 		for ws := range b.wake {
-			if len(b.subs[ws]) > 0 {
+			if b.subs[ws] != nil {
 				wss = append(wss, ws)
 			}
 		}
@@ -187,8 +187,9 @@ func (b *Bus) read(ctx context.Context, ws int) (err error) {
 		}
 		b.mu.Lock()
 		for _, e := range evs {
-			for s := range b.subs[ws] {
-				s.offer(e)
+			if x := b.subs[ws]; x != nil {
+				x.each(e, func(s *Subscription) { s.offer(e) })
+				x.track(e)
 			}
 			b.last[ws] = seqOf(e)
 		}
@@ -301,32 +302,38 @@ type Subscription struct {
 	once sync.Once
 	// release gives the connection's subscription slot back.
 	release func()
+
+	// Guarded by bus.mu: what it is offered (see Interest and index).
+	interest Interest
+	narrowed bool
+	offered  int64        // the seq of the last event offered, so an event is offered once
+	owned    map[int]bool // conversations held as interest.Agent's
 }
 
 // Subscribe registers a live subscription to workspace ws's events, starting with those committed
 // after the moment of the call (older ones are read with Replay).
 func (b *Bus) Subscribe(ctx context.Context, ws int) (*Subscription, error) {
-	return b.subscribe(ctx, ws, nil)
+	return b.subscribe(ctx, ws, Interest{}, nil)
 }
 
-// subscribe registers a subscription; release (may be nil) runs once when it ends. It is set
-// before the subscription is registered: from then on only b.mu guards the subscription.
-func (b *Bus) subscribe(ctx context.Context, ws int, release func()) (*Subscription, error) {
-	s := &Subscription{bus: b, ws: ws, C: make(chan *ent.Event, b.Buffer), done: make(chan struct{}), release: release}
+// subscribe registers a subscription to what interest names; release (may be nil) runs once when
+// it ends. Both are set before the subscription is registered: from then on only b.mu guards it.
+func (b *Bus) subscribe(ctx context.Context, ws int, interest Interest, release func()) (*Subscription, error) {
+	s := &Subscription{bus: b, ws: ws, C: make(chan *ent.Event, b.Buffer), done: make(chan struct{}), release: release, interest: interest}
 	full := func() error {
 		return fault.New(fault.RateLimited, "the workspace has %d live subscriptions on this server, the limit: try again later", b.MaxPerWorkspace)
 	}
 	for {
 		b.mu.Lock()
-		if len(b.subs[ws]) >= b.MaxPerWorkspace {
+		if x := b.subs[ws]; x != nil && len(x.members) >= b.MaxPerWorkspace {
 			b.mu.Unlock()
 			return nil, full()
 		}
 		if _, known := b.last[ws]; known {
 			if b.subs[ws] == nil {
-				b.subs[ws] = map[*Subscription]struct{}{}
+				b.subs[ws] = newIndex()
 			}
-			b.subs[ws][s] = struct{}{}
+			b.subs[ws].register(s)
 			break // with b.mu held
 		}
 		b.mu.Unlock()
@@ -383,10 +390,12 @@ func (s *Subscription) closeLocked(err error) {
 			s.release()
 		}
 		s.err = err
-		delete(s.bus.subs[s.ws], s)
-		if len(s.bus.subs[s.ws]) == 0 {
-			delete(s.bus.subs, s.ws)
-			delete(s.bus.last, s.ws)
+		if x := s.bus.subs[s.ws]; x != nil {
+			x.remove(s)
+			if len(x.members) == 0 {
+				delete(s.bus.subs, s.ws)
+				delete(s.bus.last, s.ws)
+			}
 		}
 		close(s.done)
 	})
@@ -395,10 +404,14 @@ func (s *Subscription) closeLocked(err error) {
 func (b *Bus) closeAll(err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, subs := range b.subs {
-		for s := range subs {
-			s.closeLocked(err)
+	var all []*Subscription
+	for _, x := range b.subs {
+		for s := range x.members {
+			all = append(all, s)
 		}
+	}
+	for _, s := range all {
+		s.closeLocked(err)
 	}
 }
 
@@ -407,8 +420,8 @@ func (b *Bus) Count() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	n := 0
-	for _, subs := range b.subs {
-		n += len(subs)
+	for _, x := range b.subs {
+		n += len(x.members)
 	}
 	return n
 }

@@ -81,14 +81,14 @@ func (b *Bus) Stream(ctx context.Context, ws int, after *int64, emit func(*ent.E
 	return b.stream(ctx, sub, ws, after, emit)
 }
 
-// Open checks the connection's and the workspace's subscription limits and registers the
-// subscription; Run it (in a goroutine) to stream.
-func (b *Bus) Open(ctx context.Context, ws int) (*Subscription, error) {
+// Open checks the connection's and the workspace's subscription limits and registers a
+// subscription to what interest names; Run it (in a goroutine) to stream.
+func (b *Bus) Open(ctx context.Context, ws int, interest Interest) (*Subscription, error) {
 	release, err := take(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sub, err := b.subscribe(ctx, ws, release)
+	sub, err := b.subscribe(ctx, ws, interest, release)
 	if err != nil {
 		release()
 		return nil, err
@@ -126,6 +126,7 @@ func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int6
 			}
 		}
 	}
+	sub.narrow()
 	for {
 		select {
 		case <-ctx.Done():
@@ -141,6 +142,22 @@ func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int6
 			if !emit(e) {
 				return sub.Err() // set when emit gave up because the bus dropped the subscriber
 			}
+		}
+	}
+}
+
+// narrow has the bus offer s only what its interest names, from now on: its replay has caught
+// up, so Interest.Owned lists what the subscriber holds.
+func (s *Subscription) narrow() {
+	var owned []int
+	if s.interest.Owned != nil {
+		owned = s.interest.Owned()
+	}
+	s.bus.mu.Lock()
+	defer s.bus.mu.Unlock()
+	if x := s.bus.subs[s.ws]; x != nil {
+		if _, open := x.members[s]; open {
+			x.narrow(s, owned)
 		}
 	}
 }
