@@ -180,6 +180,7 @@ func (b *Bus) read(ctx context.Context, ws int) (err error) {
 		b.mu.Lock()
 		after := b.last[ws]
 		b.mu.Unlock()
+		metrics.BusLogRead()
 		evs, err := b.client.Event.Query().
 			Where(event.WorkspaceID(ws), event.SeqGT(after)).Order(event.BySeq()).Limit(500).All(tenant.System(ctx))
 		if err != nil {
@@ -234,6 +235,7 @@ func (b *Bus) listenOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		metrics.BusNotificationReceived()
 		ws, err := strconv.Atoi(n.Payload)
 		if err != nil {
 			continue
@@ -279,6 +281,7 @@ func (b *Bus) notify(ctx context.Context) {
 					break
 				}
 			}
+			metrics.BusNotifySent()
 			if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", channelName, strconv.Itoa(ws)); err != nil {
 				slog.Warn("event bus: notify", "err", err)
 				conn.Close(ctx)

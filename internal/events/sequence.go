@@ -11,6 +11,7 @@ import (
 
 	"switchboard/ent/event"
 	"switchboard/ent/workspace"
+	"switchboard/internal/metrics"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
@@ -24,6 +25,7 @@ import (
 // follow visibility and a cursor never skips a late commit.
 func (b *Bus) sequence(ctx context.Context, ws int) error {
 	sys := tenant.System(ctx)
+	metrics.BusSequencePass()
 	tx, err := b.client.Tx(sys)
 	if err != nil {
 		return err

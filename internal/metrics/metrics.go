@@ -107,6 +107,22 @@ var (
 		Name: "switchboard_event_bus_errors_total",
 		Help: "Failed reads of the event log by the bus (retried; subscribers wait meanwhile).",
 	})
+	busLogReads = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "switchboard_bus_log_reads_total",
+		Help: "Queries the bus made to read new events from the log for its subscribers.",
+	})
+	busSequencePasses = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "switchboard_bus_sequence_passes_total",
+		Help: "Numbering passes of the bus (a transaction on a workspace's event counter).",
+	})
+	busNotifiesSent = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "switchboard_bus_notifies_sent_total",
+		Help: "NOTIFYs this instance sent to tell the others a workspace has new events (coalesced, one per workspace per 5 ms at most).",
+	})
+	busNotificationsReceived = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "switchboard_bus_notifications_received_total",
+		Help: "Notifications this instance received from Postgres LISTEN (its own included).",
+	})
 
 	timersFired = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "switchboard_timers_fired_total",
@@ -168,7 +184,8 @@ func init() {
 // Register adds the process's instruments to reg.
 func Register(reg prometheus.Registerer) {
 	reg.MustRegister(deskOps, hotBatch, hotDecided, assignmentWait, routingErrors, deliveryLatency, subscribersDropped,
-		busErrors, timersFired, timerLateness, timerFailures, webhookAttempts, webhookDuration, webhookLag, buildInfo)
+		busErrors, timersFired, timerLateness, timerFailures, webhookAttempts, webhookDuration, webhookLag, buildInfo,
+		busLogReads, busSequencePasses, busNotifiesSent, busNotificationsReceived)
 }
 
 // Operation counts one desk operation and its outcome (err nil: ok). It neither locks nor
@@ -225,6 +242,18 @@ func DeliveredToSubscriber(written time.Time) {
 
 // SubscriberDropped counts a slow subscriber dropped.
 func SubscriberDropped() { subscribersDropped.Inc() }
+
+// BusLogRead counts a query of the bus reading new events from the log.
+func BusLogRead() { busLogReads.Inc() }
+
+// BusSequencePass counts a numbering pass of the bus.
+func BusSequencePass() { busSequencePasses.Inc() }
+
+// BusNotifySent counts a NOTIFY sent to the other instances.
+func BusNotifySent() { busNotifiesSent.Inc() }
+
+// BusNotificationReceived counts a notification received through LISTEN.
+func BusNotificationReceived() { busNotificationsReceived.Inc() }
 
 // BusFailed counts a failed read of the event log.
 func BusFailed() { busErrors.Inc() }
