@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 
-	"entgo.io/ent/dialect/sql"
-
 	"switchboard/ent"
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/conversation"
@@ -23,51 +21,73 @@ type Load struct {
 	Capacity  int // the agent's capacity on the channel; -1 when not permitted (R1)
 }
 
-// owned selects the open conversations a human owns (C6: NEW and PENDING, not resolved).
-func owned(agentID int) []predicate.Conversation {
-	return []predicate.Conversation{
-		conversation.OwnerID(agentID), conversation.HumanOwned(true), conversation.IsOpen(true),
-		conversation.StatusIn(enum.StatusNew, enum.StatusPending),
-	}
+// countsAgainstCaps selects the conversations owned by any of the humans ids that count against
+// their caps: open, NEW or PENDING (C6, R2). It is the one definition of an agent's load: LoadOf
+// and Loads count with it, and the Postgres hot path's claim
+// (storage/migrations/postgres/…_hotpaths.sql, `load`) says the same in SQL, held to it by the
+// desk's differential test (internal/desk/hotpath_diff_test.go: random histories, capacities
+// and workspace settings on both paths, compared after every operation).
+func countsAgainstCaps(ids ...int) predicate.Conversation {
+	return conversation.And(conversation.OwnerIDIn(ids...), conversation.HumanOwned(true), conversation.IsOpen(true),
+		conversation.StatusIn(enum.StatusNew, enum.StatusPending))
 }
 
-// LoadOf counts agentID's load for channel ch, in tx, in one query. Callers that then give
-// ownership must hold the agent's row lock, so that concurrent assignments to one agent cannot
-// both see room.
-func LoadOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, ch enum.Channel) (Load, error) {
+// countsOnChannel is R2 for one conversation that counts against the caps: NEW counts against
+// its channel's capacity; PENDING and ON_HOLD only when the workspace says so.
+func countsOnChannel(ws *ent.Workspace, st enum.Status, state enum.State) bool {
+	return (st == enum.StatusNew || ws.CapacityCountsPending) && (state != enum.StateOnHold || ws.CapacityCountsOnHold)
+}
+
+// AgentLoad is what an agent owns now, on every channel.
+type AgentLoad struct {
+	Open      int                  // owned open conversations (C6)
+	OnChannel map[enum.Channel]int // counting against each channel's capacity (R2)
+}
+
+// Loads counts the loads of agents ids in one grouped query.
+func Loads(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids []int) (map[int]AgentLoad, error) {
 	var rows []struct {
-		Open      int           `sql:"open"`
-		OnChannel int           `sql:"on_channel"`
-		Capacity  sql.NullInt64 `sql:"capacity"`
+		OwnerID int          `json:"owner_id"`
+		Channel enum.Channel `json:"channel"`
+		Status  enum.Status  `json:"status"`
+		State   enum.State   `json:"state"`
+		Count   int          `json:"count"`
 	}
-	err := tx.Conversation.Query().Where(owned(agentID)...).Modify(func(s *sql.Selector) {
-		// R2 counts, among the owned ones, NEW on the channel; PENDING and ON_HOLD only when the
-		// workspace says so.
-		onChannel := []*sql.Predicate{sql.EQ(s.C(conversation.FieldChannel), string(ch))}
-		if !ws.CapacityCountsPending {
-			onChannel = append(onChannel, sql.EQ(s.C(conversation.FieldStatus), string(enum.StatusNew)))
+	err := tx.Conversation.Query().Where(countsAgainstCaps(ids...)).
+		GroupBy(conversation.FieldOwnerID, conversation.FieldChannel, conversation.FieldStatus, conversation.FieldState).
+		Aggregate(ent.Count()).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("loads: %w", err)
+	}
+	out := make(map[int]AgentLoad, len(ids))
+	for _, row := range rows {
+		l, ok := out[row.OwnerID]
+		if !ok {
+			l = AgentLoad{OnChannel: map[enum.Channel]int{}}
 		}
-		if !ws.CapacityCountsOnHold {
-			onChannel = append(onChannel, sql.NEQ(s.C(conversation.FieldState), string(enum.StateOnHold)))
+		l.Open += row.Count
+		if countsOnChannel(ws, row.Status, row.State) {
+			l.OnChannel[row.Channel] += row.Count
 		}
-		capacity := sql.Select(agentchannel.FieldCapacity).From(sql.Table(agentchannel.Table)).
-			Where(sql.And(sql.EQ(agentchannel.FieldAgentID, agentID), sql.EQ(agentchannel.FieldChannel, string(ch))))
-		s.Select().
-			AppendSelectExprAs(sql.Raw("COUNT(*)"), "open").
-			AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-				b.WriteString("COALESCE(SUM(CASE WHEN ").Join(sql.And(onChannel...)).WriteString(" THEN 1 ELSE 0 END), 0)")
-			}), "on_channel").
-			AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(capacity) }) }), "capacity")
-	}).Scan(ctx, &rows)
+		out[row.OwnerID] = l
+	}
+	return out, nil
+}
+
+// LoadOf counts agentID's load for channel ch, in tx. Callers that then give ownership must hold
+// the agent's row lock, so that concurrent assignments to one agent cannot both see room.
+func LoadOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, agentID int, ch enum.Channel) (Load, error) {
+	loads, err := Loads(ctx, tx, ws, []int{agentID})
 	if err != nil {
 		return Load{}, fmt.Errorf("load of agent %d: %w", agentID, err)
 	}
-	l := Load{Capacity: -1}
-	if len(rows) == 1 {
-		l.Open, l.OnChannel = rows[0].Open, rows[0].OnChannel
-		if rows[0].Capacity.Valid {
-			l.Capacity = int(rows[0].Capacity.Int64)
-		}
+	l := Load{Open: loads[agentID].Open, OnChannel: loads[agentID].OnChannel[ch], Capacity: -1}
+	perm, err := tx.AgentChannel.Query().Where(agentchannel.AgentID(agentID), agentchannel.ChannelEQ(ch)).Only(ctx)
+	switch {
+	case err == nil:
+		l.Capacity = perm.Capacity
+	case !ent.IsNotFound(err):
+		return Load{}, fmt.Errorf("capacity of agent %d: %w", agentID, err)
 	}
 	return l, nil
 }

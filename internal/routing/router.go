@@ -547,49 +547,6 @@ func movesLoads(entries []events.Entry) bool {
 	})
 }
 
-// AgentLoad is what one agent owns now, as the caps count it.
-type AgentLoad struct {
-	Open      int                  // owned open conversations (C6)
-	OnChannel map[enum.Channel]int // counting against each channel's capacity (R2)
-}
-
-// Loads counts the loads of agents ids in one grouped query (see LoadOf for one agent).
-func Loads(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids []int) (map[int]AgentLoad, error) {
-	var rows []struct {
-		OwnerID int          `json:"owner_id"`
-		Channel enum.Channel `json:"channel"`
-		Status  enum.Status  `json:"status"`
-		State   enum.State   `json:"state"`
-		Count   int          `json:"count"`
-	}
-	err := tx.Conversation.Query().Where(conversation.OwnerIDIn(ids...), conversation.HumanOwned(true), conversation.IsOpen(true),
-		conversation.StatusIn(enum.StatusNew, enum.StatusPending)).
-		GroupBy(conversation.FieldOwnerID, conversation.FieldChannel, conversation.FieldStatus, conversation.FieldState).
-		Aggregate(ent.Count()).Scan(ctx, &rows)
-	if err != nil {
-		return nil, fmt.Errorf("loads: %w", err)
-	}
-	out := make(map[int]AgentLoad, len(ids))
-	for _, row := range rows {
-		l, ok := out[row.OwnerID]
-		if !ok {
-			l = AgentLoad{OnChannel: map[enum.Channel]int{}}
-		}
-		l.Open += row.Count
-		if countsOnChannel(ws, row.Status, row.State) {
-			l.OnChannel[row.Channel] += row.Count
-		}
-		out[row.OwnerID] = l
-	}
-	return out, nil
-}
-
-// countsOnChannel is R2 for one owned conversation: NEW counts; PENDING and ON_HOLD only when the
-// workspace says so. (LoadOf says the same in SQL.)
-func countsOnChannel(ws *ent.Workspace, st enum.Status, state enum.State) bool {
-	return (st == enum.StatusNew || ws.CapacityCountsPending) && (state != enum.StateOnHold || ws.CapacityCountsOnHold)
-}
-
 // lockMove is what an assignment does to the conversation's lock.
 type lockMove int
 
