@@ -87,7 +87,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (token stri
 		return "", nil, time.Time{}, bad // no stored email has a NUL (Postgres refuses to look one up)
 	}
 	addr := ratelimit.ClientAddr(ctx)
-	if err := s.logins.refused(email, addr, s.now()); err != nil {
+	if err := s.logins.refused(email, addr, s.logins.now()); err != nil {
 		return "", nil, time.Time{}, err
 	}
 	sys := tenant.System(ctx) // no workspace is known before sign-in
@@ -104,7 +104,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (token stri
 		slog.ErrorContext(ctx, "login: stored hash unreadable", "agent", a.ID, "err", err)
 	}
 	if a == nil || !ok || !a.Active {
-		s.logins.failed(ctx, email, addr, s.now())
+		s.logins.failed(ctx, email, addr, s.logins.now())
 		return "", nil, time.Time{}, bad
 	}
 	s.logins.succeeded(email)

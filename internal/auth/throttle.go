@@ -19,6 +19,8 @@ type LoginLimits struct {
 	// Free failures in a row answer at once; each later one waits Slow more, up to MaxSlow.
 	Free          int
 	Slow, MaxSlow time.Duration
+	// Now is the buckets' clock (nil: time.Now; tests move their own).
+	Now func() time.Time
 }
 
 // DefaultLoginLimits: 10 failures per email (one more every 30 s), 30 per address (one more every
@@ -42,7 +44,19 @@ func newThrottle(l *LoginLimits) *throttle {
 	if l == nil {
 		return nil
 	}
-	return &throttle{l: *l, emails: ratelimit.NewKeyed(l.PerEmail, 100000), addrs: ratelimit.NewKeyed(l.PerAddress, 100000), sleep: sleepCtx}
+	t := &throttle{l: *l, emails: ratelimit.NewKeyed(l.PerEmail, 100000), addrs: ratelimit.NewKeyed(l.PerAddress, 100000), sleep: sleepCtx}
+	if t.l.Now == nil {
+		t.l.Now = time.Now
+	}
+	return t
+}
+
+// now is the buckets' time (any time when there are no limits: nothing reads it).
+func (t *throttle) now() time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.l.Now()
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {

@@ -54,7 +54,11 @@ func (l Limits) loginLimits() *auth.LoginLimits {
 	if l.Off {
 		return nil
 	}
-	return l.Logins
+	logins := *l.Logins
+	if logins.Now == nil {
+		logins.Now = l.Now // one clock for every limit
+	}
+	return &logins
 }
 
 // limitRequests answers 429 RATE_LIMITED, with Retry-After, to a client past its limit: per
