@@ -3,8 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -93,110 +91,20 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, interest event
 	return out, nil
 }
 
-// ownedSet tracks a queue's conversations (those agentID owns and works on: NEW and PENDING),
-// from the database and then from the stream's moves.
-type ownedSet map[int]bool
-
-func loadOwned(ctx context.Context, c *ent.Client, agentID int) (ownedSet, error) {
-	return setOf(ctx, c.Conversation.Query().Where(inMyQueue(agentID)))
+// myQueueIDs lists agentID's queue as stored now.
+func myQueueIDs(ctx context.Context, c *ent.Client, agentID int) ([]int, error) {
+	return c.Conversation.Query().Where(inMyQueue(agentID)).IDs(ctx)
 }
 
 // inMyQueue selects agentID's queue: the open conversations it owns as a human, waiting on it
-// (NEW or PENDING). The myQueue query and subscription both read it.
+// (NEW or PENDING). The myQueue query and subscription both read it; events.AgentQueue moves it.
 func inMyQueue(agentID int) predicate.Conversation {
 	return conversation.And(conversation.OwnerID(agentID), conversation.HumanOwned(true), conversation.IsOpen(true),
 		conversation.StatusIn(enum.StatusNew, enum.StatusPending))
 }
 
-// setOf is the set of the conversations q selects.
-func setOf(ctx context.Context, q *ent.ConversationQuery) (ownedSet, error) {
-	ids, err := q.IDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s := ownedSet{}
-	for _, id := range ids {
-		s[id] = true
-	}
-	return s, nil
-}
-
-// queueKind applies e to the set of conversations matching a queue and says how the queue
-// changed: ADDED, REMOVED, UPDATED, or "" when the event does not concern it. in reports whether
-// an ownership move leaves the conversation in the queue.
-//
-// resumed is non-nil when the subscriber resumes from a cursor: set was read now, but the
-// subscriber's queue is as of its cursor, so the first event that decides a conversation's
-// membership is told from the event itself (E3): ADDED when it enters the queue (UPDATED when it
-// was in it already), REMOVED when it leaves it, even if it is not in the queue now.
-func queueKind(set ownedSet, resumed map[int]bool, e *ent.Event, in func(e *ent.Event) (bool, bool)) model.QueueEventKind {
-	if e.ConversationID == nil {
-		return ""
-	}
-	id := *e.ConversationID
-	isIn, decided := in(e)
-	if !decided {
-		if set[id] {
-			return model.QueueEventKindUpdated
-		}
-		return ""
-	}
-	if resumed != nil && !resumed[id] {
-		resumed[id] = true
-		was := wasIn(e, in)
-		if isIn {
-			set[id] = true
-			if was {
-				return model.QueueEventKindUpdated
-			}
-			return model.QueueEventKindAdded
-		}
-		if set[id] || was {
-			delete(set, id)
-			return model.QueueEventKindRemoved
-		}
-		return ""
-	}
-	switch {
-	case isIn && !set[id]:
-		set[id] = true
-		return model.QueueEventKindAdded
-	case !isIn && set[id]:
-		delete(set, id)
-		return model.QueueEventKindRemoved
-	case isIn:
-		return model.QueueEventKindUpdated
-	}
-	return ""
-}
-
-// wasIn says whether the conversation was in the queue before e, from e's before values; when
-// they do not say (a resolution, a takeover), it answers yes: a REMOVED for a conversation the
-// subscriber does not have changes nothing for it, and an UPDATED is what a queue that has it
-// expects.
-func wasIn(e *ent.Event, in func(e *ent.Event) (bool, bool)) bool {
-	if e.Type == events.ConversationCreated || e.Type == events.ConversationReopened {
-		return false // it was in no queue: new, or resolved
-	}
-	if _, ok := e.Before["owner"]; !ok {
-		return true
-	}
-	before := *e
-	before.After = e.Before
-	isIn, decided := in(&before)
-	return isIn || !decided
-}
-
-// ids lists the set's conversations.
-func (s ownedSet) ids() []int { return slices.Collect(maps.Keys(s)) }
-
-// queueFeed streams a queue's changes: set starts as its members, in decides membership from an
-// event when it can (see queueKind), interest names the events that may (see feed).
-func queueFeed(ctx context.Context, r *Resolver, after *string, set ownedSet, interest events.Interest, in func(*ent.Event) (bool, bool)) (<-chan *model.QueueEvent, error) {
-	// Resuming: until the stream passes what had committed when set was read, set is ahead of the
-	// subscriber's queue (see queueKind); from there on it is exact.
-	var resumed map[int]bool
-	var head int64
+// queueFeed streams a queue's changes (events.Queue), from the events interest names (see feed).
+func queueFeed(ctx context.Context, r *Resolver, after *string, q *events.Queue, interest events.Interest) (<-chan *model.QueueEvent, error) {
 	if after != nil && r.Bus != nil {
 		v, err := auth.Member(ctx)
 		if err != nil {
@@ -206,14 +114,11 @@ func queueFeed(ctx context.Context, r *Resolver, after *string, set ownedSet, in
 		if err != nil {
 			return nil, err
 		}
-		head, _ = strconv.ParseInt(cur, 10, 64)
-		resumed = map[int]bool{}
+		head, _ := strconv.ParseInt(cur, 10, 64)
+		q.Resume(head)
 	}
 	return feed(ctx, r, after, interest, func(e *ent.Event) (*model.QueueEvent, error) {
-		if resumed != nil && e.Seq != nil && *e.Seq > head {
-			resumed = nil
-		}
-		kind := queueKind(set, resumed, e, in)
+		kind := q.Apply(e)
 		if kind == "" {
 			return nil, nil
 		}
@@ -221,7 +126,7 @@ func queueFeed(ctx context.Context, r *Resolver, after *string, set ownedSet, in
 		if err != nil {
 			return nil, err
 		}
-		return &model.QueueEvent{Kind: kind, Conversation: c, Reason: e.Type, Cursor: events.Cursor(e)}, nil
+		return &model.QueueEvent{Kind: model.QueueEventKind(kind), Conversation: c, Reason: e.Type, Cursor: events.Cursor(e)}, nil
 	})
 }
 
@@ -275,33 +180,16 @@ func (r *Resolver) live() *liveCaches {
 	return r.liveCache
 }
 
-// inInbox decides, from an event when it can, whether the conversation is in the shared inbox:
-// open and owned by no human (a bot's conversations are unclaimed to humans, C1). Whether an
-// owner is a human comes from the shared agent cache.
-func (r *Resolver) inInbox(ctx context.Context) func(e *ent.Event) (bool, bool) {
-	unclaimed := func(values map[string]any) bool {
-		id := events.Int(values, "owner")
-		if id == 0 {
-			return true
-		}
+// human says whether agent id is a human (from the shared agent cache), for events.Inbox.
+func (r *Resolver) human(ctx context.Context) func(id int) bool {
+	return func(id int) bool {
 		a, err := r.agent(ctx, id)
-		return err == nil && a.Kind != enum.KindHuman
-	}
-	return func(e *ent.Event) (bool, bool) {
-		switch {
-		case e.Type == events.ConversationCreated:
-			return true, true // created bot-owned or queued: unclaimed to humans (C1)
-		case events.MovesOwnership(e), e.Type == events.ConversationReopened:
-			return unclaimed(e.After), true
-		case e.Type == events.ConversationResolved:
-			return false, true
-		}
-		return false, false
+		return err != nil || a.Kind == enum.KindHuman // unreadable: not taken for unclaimed
 	}
 }
 
-// unclaimedSet is the inbox's starting set: open, unresolved conversations no human owns.
-func unclaimedSet(ctx context.Context, c *ent.Client) (ownedSet, error) {
-	return setOf(ctx, c.Conversation.Query().Where(conversation.HumanOwned(false), conversation.IsOpen(true),
-		conversation.StatusIn(enum.StatusNew, enum.StatusPending)))
+// unclaimedIDs lists the inbox as stored now: open, unresolved conversations no human owns.
+func unclaimedIDs(ctx context.Context, c *ent.Client) ([]int, error) {
+	return c.Conversation.Query().Where(conversation.HumanOwned(false), conversation.IsOpen(true),
+		conversation.StatusIn(enum.StatusNew, enum.StatusPending)).IDs(ctx)
 }

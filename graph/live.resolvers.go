@@ -7,6 +7,8 @@ package graph
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"switchboard/ent"
 	"switchboard/ent/schema/enum"
 	"switchboard/graph/model"
@@ -64,23 +66,12 @@ func (r *subscriptionResolver) MyQueue(ctx context.Context, after *string) (<-ch
 	if err != nil {
 		return nil, err
 	}
-	mine, err := loadOwned(ctx, r.Client, v.AgentID)
+	mine, err := myQueueIDs(ctx, r.Client, v.AgentID)
 	if err != nil {
 		return nil, err
 	}
-	ownedByMe := func(e *ent.Event) (bool, bool) {
-		if events.MovesOwnership(e) {
-			return events.Int(e.After, "owner") == v.AgentID, true
-		}
-		switch e.Type {
-		case events.ConversationResolved:
-			return false, true
-		case events.ConversationReopened:
-			return events.Int(e.After, "owner") == v.AgentID, true
-		}
-		return false, false
-	}
-	return queueFeed(ctx, r.Resolver, after, mine, events.Interest{Agent: v.AgentID, Owned: mine.ids}, ownedByMe)
+	q := events.NewQueue(mine, events.AgentQueue(v.AgentID))
+	return queueFeed(ctx, r.Resolver, after, q, events.Interest{Agent: v.AgentID, Owned: q.Members})
 }
 
 // Inbox is the resolver for the inbox field.
@@ -88,11 +79,11 @@ func (r *subscriptionResolver) Inbox(ctx context.Context, after *string) (<-chan
 	if _, err := auth.Member(ctx); err != nil {
 		return nil, err
 	}
-	unclaimed, err := unclaimedSet(ctx, r.Client)
+	unclaimed, err := unclaimedIDs(ctx, r.Client)
 	if err != nil {
 		return nil, err
 	}
-	return queueFeed(ctx, r.Resolver, after, unclaimed, events.Interest{}, r.inInbox(ctx))
+	return queueFeed(ctx, r.Resolver, after, events.NewQueue(unclaimed, events.Inbox(r.human(ctx))), events.Interest{})
 }
 
 // ConversationEvents is the resolver for the conversationEvents field.
@@ -116,11 +107,15 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 	if err != nil {
 		return nil, err
 	}
-	mine, err := loadOwned(ctx, r.Client, v.AgentID)
+	ids, err := myQueueIDs(ctx, r.Client, v.AgentID)
 	if err != nil {
 		return nil, err
 	}
-	return feed(ctx, r.Resolver, after, events.Interest{Agent: v.AgentID, Owned: mine.ids}, func(e *ent.Event) (*model.Notification, error) {
+	mine := map[int]bool{}
+	for _, id := range ids {
+		mine[id] = true
+	}
+	return feed(ctx, r.Resolver, after, events.Interest{Agent: v.AgentID, Owned: func() []int { return slices.Collect(maps.Keys(mine)) }}, func(e *ent.Event) (*model.Notification, error) {
 		if e.ConversationID == nil {
 			return nil, nil
 		}

@@ -10,8 +10,8 @@ import (
 	"switchboard/ent"
 )
 
-// The subscribers below act on events as graph/live.resolvers.go's do (myQueue, notifications,
-// lockChanged, workspaceEvents with types); each runs twice over a generated history, once
+// The subscribers below act on events as graph/live.resolvers.go's do (myQueue through the same
+// Queue, notifications, lockChanged, workspaceEvents with types); each runs twice over a generated history, once
 // offered every event and once offered what its Interest selects through the bus's index, and
 // both must send the same things (E3: narrowing loses nothing).
 
@@ -21,43 +21,23 @@ type subscriber interface {
 	clone() subscriber
 }
 
-// queueModel is myQueue: a conversation is in the agent's queue while the agent owns it.
+// queueModel is myQueue: the agent's Queue.
 type queueModel struct {
-	me  int
-	set map[int]bool
+	me int
+	q  *Queue
 }
 
 func (m *queueModel) interest(agent int, _ []int, _ []string) Interest {
-	return Interest{Agent: agent, Owned: func() []int { return slices.Collect(maps.Keys(m.set)) }}
+	return Interest{Agent: agent, Owned: m.q.Members}
 }
 
-func (m *queueModel) clone() subscriber { return &queueModel{me: m.me, set: maps.Clone(m.set)} }
+func (m *queueModel) clone() subscriber {
+	return &queueModel{me: m.me, q: NewQueue(m.q.Members(), AgentQueue(m.me))}
+}
 
 func (m *queueModel) act(e *ent.Event) string {
-	if e.ConversationID == nil {
-		return ""
-	}
-	id := *e.ConversationID
-	var isIn, decided bool
-	switch {
-	case MovesOwnership(e), e.Type == ConversationReopened:
-		isIn, decided = Int(e.After, "owner") == m.me, true
-	case e.Type == ConversationResolved:
-		decided = true
-	}
-	switch {
-	case !decided && m.set[id]:
-		return fmt.Sprint("UPDATED ", id)
-	case !decided:
-		return ""
-	case isIn && !m.set[id]:
-		m.set[id] = true
-		return fmt.Sprint("ADDED ", id)
-	case !isIn && m.set[id]:
-		delete(m.set, id)
-		return fmt.Sprint("REMOVED ", id)
-	case isIn:
-		return fmt.Sprint("UPDATED ", id)
+	if change := m.q.Apply(e); change != "" {
+		return fmt.Sprint(change, " ", *e.ConversationID)
 	}
 	return ""
 }
@@ -177,7 +157,7 @@ func TestInterestLosesNothing(t *testing.T) {
 			types := []string{historyTypes[r.IntN(len(historyTypes))], historyTypes[r.IntN(len(historyTypes))]}
 			switch i % 4 {
 			case 0:
-				m = &queueModel{me: agent, set: start}
+				m = &queueModel{me: agent, q: NewQueue(slices.Collect(maps.Keys(start)), AgentQueue(agent))}
 			case 1:
 				m = &notificationModel{me: agent, mine: start}
 			case 2:
