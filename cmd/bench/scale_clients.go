@@ -106,12 +106,11 @@ func (c *scaleConn) queries() ([]string, []int) {
 
 // scaleClients is every connection and the shared latency histogram of the supervisors.
 type scaleClients struct {
-	conns   []*scaleConn
-	supLat  histogram
-	total   atomic.Int64 // deliveries, every kind
-	closes  sync.Map     // close code → *atomic.Int64
-	connWG  sync.WaitGroup
-	connErr atomic.Int64
+	conns  []*scaleConn
+	supLat histogram
+	total  atomic.Int64 // deliveries, every kind
+	closes sync.Map     // close code → *atomic.Int64
+	connWG sync.WaitGroup
 }
 
 func (s *scaleClients) countClose(code string) {
