@@ -23,7 +23,19 @@ gotest() {
   echo "==> go test $* failed; failing or hanging tests:" >&2
   grep -E -A12 '^(panic: test timed out|--- FAIL|FAIL)' "$log" | grep -vE '^\s+/' | head -80 >&2 || true
   rm -f "$log"
+  diagnose >&2
   return 1
+}
+# diagnose prints what a failure's cause may lie in outside the tests: the throw-away Postgres's
+# own log (a server that stopped says why there) and the room left on disk and in memory.
+diagnose() {
+  if [ -n "${pgdir:-}" ] && [ -f "$pgdir/server.log" ]; then
+    echo "==> the throw-away Postgres's log ($pgdir/server.log), its last lines:"
+    grep -vE 'LOG:  (checkpoint|statement|duration)' "$pgdir/server.log" | tail -40 || true
+  fi
+  echo "==> disk and memory:"
+  df -h /tmp . 2>/dev/null || true
+  free -m 2>/dev/null || true
 }
 
 step "installing what is missing"
