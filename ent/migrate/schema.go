@@ -335,6 +335,11 @@ var (
 				},
 			},
 			{
+				Name:    "conversation_customer_id_channel_id",
+				Unique:  false,
+				Columns: []*schema.Column{ConversationsColumns[34], ConversationsColumns[2], ConversationsColumns[0]},
+			},
+			{
 				Name:    "conversation_workspace_id_status_last_message_at",
 				Unique:  false,
 				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[3], ConversationsColumns[25]},
@@ -353,6 +358,14 @@ var (
 				Name:    "conversation_workspace_id_updated_at",
 				Unique:  false,
 				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[27]},
+			},
+			{
+				Name:    "conversation_stale_workspace_id_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[27]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "stale",
+				},
 			},
 			{
 				Name:    "conversation_workspace_id_last_message_at_id",
@@ -415,6 +428,11 @@ var (
 				Name:    "customeridentity_workspace_id_channel_handle",
 				Unique:  true,
 				Columns: []*schema.Column{CustomerIdentitiesColumns[5], CustomerIdentitiesColumns[2], CustomerIdentitiesColumns[3]},
+			},
+			{
+				Name:    "customeridentity_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CustomerIdentitiesColumns[4]},
 			},
 		},
 	}

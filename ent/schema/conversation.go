@@ -122,10 +122,16 @@ func (Conversation) Indexes() []ent.Index {
 		index.Fields("lock_holder_id").Unique().Annotations(entsql.IndexWhere("human_lock")),
 		// One open conversation per customer and channel (concurrent ingests cannot fork it).
 		index.Fields("customer_id", "channel").Unique().Annotations(entsql.IndexWhere("is_open")),
+		// A customer's conversations, closed ones too: the one a returning customer's message
+		// reopens (ingest) and the customer's history, without reading the workspace's.
+		index.Fields("customer_id", "channel", "id"),
 		index.Fields("workspace_id", "status", "last_message_at"),
 		index.Fields("owner_id", "human_owned", "status", "channel"),
 		index.Fields("workspace_id", "channel", "priority", "queued_since"),
 		index.Fields("workspace_id", "updated_at"),
+		// The stale claims a supervisor is shown (count and list), among the open few, not the
+		// whole history.
+		index.Fields("workspace_id", "updated_at").Annotations(entsql.IndexWhere("stale")).StorageKey("conversation_stale_workspace_id_updated_at"),
 		// Newest first across statuses: search's pages of common words (internal/search Narrow)
 		// and the inbox's "all" view walk it instead of sorting the workspace.
 		index.Fields("workspace_id", "last_message_at", "id"),

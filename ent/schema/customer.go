@@ -67,7 +67,11 @@ func (CustomerIdentity) Edges() []ent.Edge {
 
 // Indexes of CustomerIdentity: a handle names one customer per workspace and channel.
 func (CustomerIdentity) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("workspace_id", "channel", "handle").Unique()}
+	return []ent.Index{
+		index.Fields("workspace_id", "channel", "handle").Unique(),
+		// A customer's handles (the conversation screen), without reading every customer's.
+		index.Fields("customer_id"),
+	}
 }
 
 // Annotations of CustomerIdentity.

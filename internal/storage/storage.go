@@ -21,6 +21,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/multitracer"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib" // also the database/sql driver "pgx"
@@ -55,6 +56,8 @@ type DB struct {
 	URL string
 	// direct is the direct URL given to Open ("" when the pooled one is direct).
 	direct string
+	// tracer also sees every Postgres query (WithQueryTracer).
+	tracer pgx.QueryTracer
 }
 
 // Option configures Open.
@@ -66,6 +69,10 @@ type Option func(*DB)
 // migrations' advisory lock), and pooled connections keep no state across transactions (no
 // named prepared statements: pgx's exec mode, unless the URL sets default_query_exec_mode).
 func WithDirectURL(url string) Option { return func(d *DB) { d.direct = url } }
+
+// WithQueryTracer has tr see every query sent to Postgres, as well as the spans' tracer when
+// tracing is on (the tests of query plans record what the server asks).
+func WithQueryTracer(tr pgx.QueryTracer) Option { return func(d *DB) { d.tracer = tr } }
 
 // RowLocks reports whether the database has SELECT … FOR UPDATE (Postgres). SQLite needs none:
 // its write transactions begin IMMEDIATE, one at a time.
@@ -149,7 +156,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		}
 		dsn = statelessSessions(dsn)
 	}
-	db, err := openSQL(driver, dsn, out.direct != "")
+	db, err := openSQL(driver, dsn, out.direct != "", out.tracer)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -181,7 +188,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 
 // openSQL opens the pool; on Postgres through pgx's config, so that its queries get spans when
 // tracing is on.
-func openSQL(driver, dsn string, pooled bool) (*sql.DB, error) {
+func openSQL(driver, dsn string, pooled bool, tr pgx.QueryTracer) (*sql.DB, error) {
 	if driver != "pgx" {
 		return sql.Open(driver, dsn)
 	}
@@ -196,8 +203,18 @@ func openSQL(driver, dsn string, pooled bool) (*sql.DB, error) {
 			return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
 		}
 	}
+	var tracers []pgx.QueryTracer
 	if tracing.Enabled() {
-		cfg.Tracer = tracing.PgxTracer{}
+		tracers = append(tracers, tracing.PgxTracer{})
+	}
+	if tr != nil {
+		tracers = append(tracers, tr)
+	}
+	switch len(tracers) {
+	case 1:
+		cfg.Tracer = tracers[0]
+	case 2:
+		cfg.Tracer = multitracer.New(tracers...)
 	}
 	return stdlib.OpenDB(*cfg), nil
 }

@@ -49,9 +49,9 @@ func RequirePostgres(t testing.TB) {
 func UpgradeFrom() string { return os.Getenv("TEST_UPGRADE_FROM") }
 
 // Open returns a fresh migrated database, closed and dropped when t ends.
-func Open(t testing.TB) *storage.DB {
+func Open(t testing.TB, opts ...storage.Option) *storage.DB {
 	t.Helper()
-	db := open(t, true)
+	db := open(t, true, opts...)
 	migrated := migrate
 	if IsPostgres() { // a clone of the template, which migrate made
 		migrated = func(_ testing.TB, db *storage.DB) error { return db.Migrate(context.Background()) }
@@ -81,9 +81,9 @@ func Empty(t testing.TB) *storage.DB {
 	return open(t, false)
 }
 
-func open(t testing.TB, migrated bool) *storage.DB {
+func open(t testing.TB, migrated bool, opts ...storage.Option) *storage.DB {
 	t.Helper()
-	dbURL, opts := "", []storage.Option(nil)
+	dbURL := ""
 	if IsPostgres() {
 		name := createPostgres(t, migrated)
 		dbURL = withDB(URL(), name)
