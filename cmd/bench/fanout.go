@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -62,7 +60,8 @@ func runFanout(args []string) error {
 	if err := fx.login(a.url); err != nil {
 		return err
 	}
-	fmt.Printf("fanout benchmark: Postgres, GOMAXPROCS=%d; latency = from the mutation's start to the last subscriber's receipt\n", runtime.GOMAXPROCS(0))
+	fmt.Printf("fanout benchmark: Postgres, servers with GOMAXPROCS=%d, subscribers in a process of their own (%d cores); latency = from the mutation's start to the last subscriber's receipt\n",
+		runtime.GOMAXPROCS(0), runtime.NumCPU())
 	fmt.Printf("%-12s %-14s %10s %10s %10s %14s\n", "subscribers", "where", "p50 ms", "p99 ms", "max ms", "mutation p50")
 	for _, n := range levels {
 		for _, inst := range []struct {
@@ -86,7 +85,7 @@ func runFanout(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("idle subscriptions: %d on %d connections, heap growth %.1f MiB (%.1f KiB per subscription, server and in-process clients together)\n",
+		fmt.Printf("idle subscriptions: %d on %d connections, the server's heap growth %.1f MiB (%.1f KiB per subscription; the clients run in a process of their own)\n",
 			*idle, (*idle+9)/10, total/(1<<20), perSub/1024)
 	}
 	return nil
@@ -189,54 +188,14 @@ func connect(ctx context.Context, base, token string, queries ...string) (*webso
 }
 
 func (fx *fanoutFx) measure(ctx context.Context, writer, subs *instance, n, rounds int) (fanoutResult, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	conv := fx.conv[0]
 	lockQ := fmt.Sprintf(`subscription{lockChanged(conversationIds:["%d"]){version}}`, conv)
-	arrivals := make(chan struct {
-		version int
-		at      time.Time
-	}, n*4)
-	var wg sync.WaitGroup
-	var conns []*websocket.Conn
-	for i := range n {
-		c, err := connect(ctx, subs.url, fx.tokens[i+1], lockQ, `subscription{myQueue{kind}}`)
-		if err != nil {
-			return fanoutResult{}, err
-		}
-		c.SetReadLimit(1 << 20)
-		conns = append(conns, c)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				var m struct {
-					Type    string
-					Payload struct {
-						Data struct {
-							LockChanged *struct{ Version int }
-						}
-					}
-				}
-				if err := wsjson.Read(ctx, c, &m); err != nil {
-					return
-				}
-				if m.Type == "next" && m.Payload.Data.LockChanged != nil {
-					arrivals <- struct {
-						version int
-						at      time.Time
-					}{m.Payload.Data.LockChanged.Version, time.Now()}
-				}
-			}
-		}()
+	cl, err := startClients(subs.url, fx.tokens[1:n+1], []string{lockQ, `subscription{myQueue{kind}}`})
+	if err != nil {
+		return fanoutResult{}, err
 	}
-	defer func() {
-		for _, c := range conns {
-			c.CloseNow()
-		}
-		cancel()
-		wg.Wait()
-	}()
+	defer cl.stop()
+	arrivals := cl.arrivals
 	time.Sleep(time.Duration(n/100+1) * 200 * time.Millisecond) // let every subscription register
 
 	var res fanoutResult
@@ -288,31 +247,19 @@ func (fx *fanoutFx) idleMemory(ctx context.Context, inst *instance, subs int) (p
 		return m.HeapInuse + m.StackInuse
 	}
 	before := heap()
-	var conns []*websocket.Conn
-	defer func() {
-		for _, c := range conns {
-			c.CloseNow()
-		}
-	}()
 	queries := make([]string, 10)
 	for i := range queries {
 		queries[i] = `subscription{notifications{kind}}`
 	}
+	var tokens []string
 	for i := 0; i < subs; i += 10 {
-		c, err := connect(ctx, inst.url, fx.tokens[(i/10)%len(fx.tokens)], queries[:min(10, subs-i)]...)
-		if err != nil {
-			return 0, 0, err
-		}
-		conns = append(conns, c)
-		go func() { // drain pings
-			for {
-				var m json.RawMessage
-				if wsjson.Read(ctx, c, &m) != nil {
-					return
-				}
-			}
-		}()
+		tokens = append(tokens, fx.tokens[(i/10)%len(fx.tokens)])
 	}
+	cl, err := startClients(inst.url, tokens, queries)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer cl.stop()
 	time.Sleep(3 * time.Second)
 	after := heap()
 	total = float64(after - before)

@@ -47,6 +47,8 @@ func main() {
 		err = runClaim(os.Args[2:])
 	case "fanout":
 		err = runFanout(os.Args[2:])
+	case "fanout-clients": // the fan-out benchmark's subscribers, in their own process
+		err = runFanoutClients(os.Args[2:])
 	case "route":
 		err = runRoute(os.Args[2:])
 	case "analytics":

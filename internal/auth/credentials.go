@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -309,6 +310,10 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error)
 // NormalizeEmail trims and lower-cases an email address; emails are compared in this form.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
+// recheckedAgent reads only what Ended looks at of a credential's agent: a pass over thousands of
+// sockets should not decode every agent's skills and settings.
+func recheckedAgent(q *ent.AgentQuery) { q.Select(agent.FieldActive, agent.FieldRole) }
+
 // Ended tells which of viewers' credentials have ended since they were checked: the session was
 // revoked (logout) or expired, the API key was revoked, the agent was deactivated or given another
 // role. The answer maps an index of viewers to the reason, for the close frame (at most 123 bytes).
@@ -324,6 +329,9 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 			keyIDs = append(keyIDs, v.APIKeyID)
 		}
 	}
+	// A session's tabs and subscriptions share it: each credential is asked for once.
+	sessionIDs = slices.Compact(slices.Sorted(slices.Values(sessionIDs)))
+	keyIDs = slices.Compact(slices.Sorted(slices.Values(keyIDs)))
 	type state struct {
 		gone  string // why the credential itself ended; "" if it holds
 		agent *ent.Agent
@@ -331,7 +339,8 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 	now := s.now()
 	sessions := map[int]state{}
 	if len(sessionIDs) > 0 {
-		rows, err := s.client.Session.Query().Where(session.IDIn(sessionIDs...)).WithAgent().All(sys)
+		rows, err := s.client.Session.Query().Where(session.IDIn(sessionIDs...)).
+			Select(session.FieldAgentID, session.FieldRevokedAt, session.FieldExpiresAt).WithAgent(recheckedAgent).All(sys)
 		if err != nil {
 			return nil, fmt.Errorf("recheck sessions: %w", err)
 		}
@@ -348,7 +357,8 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 	}
 	keys := map[int]state{}
 	if len(keyIDs) > 0 {
-		rows, err := s.client.APIKey.Query().Where(apikey.IDIn(keyIDs...)).WithAgent().All(sys)
+		rows, err := s.client.APIKey.Query().Where(apikey.IDIn(keyIDs...)).
+			Select(apikey.FieldAgentID, apikey.FieldRevokedAt).WithAgent(recheckedAgent).All(sys)
 		if err != nil {
 			return nil, fmt.Errorf("recheck API keys: %w", err)
 		}
