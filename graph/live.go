@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -17,6 +18,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
+	"switchboard/internal/metrics"
 )
 
 // feed runs a subscription (E2: every live update is a GraphQL subscription, resumable from a
@@ -42,22 +44,32 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, interest event
 	if err != nil {
 		return nil, err
 	}
-	out := make(chan *T, 1)
-	go func() {
-		defer close(out)
-		var broke error // an event that could not be read for an outage: the stream stops before it
-		err := sub.Run(ctx, from, func(e *ent.Event) bool {
-			item, err := pick(e)
-			if f, ok := fault.As(err); ok && f.Code == fault.Unavailable {
-				broke = err // sent later, after a reconnection, rather than never
-				return false
-			} else if err != nil {
-				slog.WarnContext(ctx, "subscription: event", "seq", e.Seq, "err", err)
-				return true
-			}
-			if item == nil {
-				return true
-			}
+	// out holds what the socket writer has not taken yet; a subscriber that lets it fill up is
+	// dropped as a slow one (the bus bounds what waits before pick the same way).
+	out := make(chan *T, r.Bus.Buffer)
+	var mu sync.Mutex // out's sends and its close
+	closed := false
+	var broke error // why emit stopped the stream: an outage, or out full (guarded by mu)
+	sub.Serve(ctx, from, func(e *ent.Event, wait bool) bool {
+		item, err := pick(e)
+		if f, ok := fault.As(err); ok && f.Code == fault.Unavailable {
+			mu.Lock()
+			broke = err // sent later, after a reconnection, rather than never
+			mu.Unlock()
+			return false
+		} else if err != nil {
+			slog.WarnContext(ctx, "subscription: event", "seq", e.Seq, "err", err)
+			return true
+		}
+		if item == nil {
+			return true
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if closed {
+			return false
+		}
+		if wait { // replaying: at the socket writer's pace
 			select {
 			case out <- item:
 				return true
@@ -66,10 +78,23 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, interest event
 			case <-sub.Done(): // dropped while the client was not reading
 				return false
 			}
-		})
+		}
+		select {
+		case out <- item:
+			return true
+		default:
+			metrics.SubscriberDropped()
+			broke = events.ErrSlow
+			return false
+		}
+	}, func(err error) {
+		mu.Lock()
+		closed = true
+		close(out)
 		if err == nil {
 			err = broke
 		}
+		mu.Unlock()
 		// A stream that cannot go on closes its connection with a code that makes the client
 		// reconnect and resume from its last cursor (E3), never with "complete", which would tell
 		// it that it has everything.
@@ -87,7 +112,7 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, interest event
 			slog.ErrorContext(ctx, "subscription failed", "agent", v.AgentID, "err", err)
 			events.Drop(ctx, events.CloseInternal, "the stream failed: reconnect and resume from your last cursor")
 		}
-	}()
+	})
 	return out, nil
 }
 

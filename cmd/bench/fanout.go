@@ -99,7 +99,6 @@ type instance struct {
 
 func newInstance(ctx context.Context, db *storage.DB) *instance {
 	bus := events.NewBus(db.Client, db.URL)
-	bus.Buffer = 1024
 	ctx, cancel := context.WithCancel(ctx)
 	go bus.Run(ctx)
 	leases := desk.NewLeases(desk.New(db, bus))
@@ -115,6 +114,7 @@ type fanoutFx struct {
 	conv   []int // conversations to steal back and forth
 	emails []string
 	tokens []string
+	steals int // lock changes so far: the two stealers take turns across levels
 }
 
 func fanoutFixture(ctx context.Context, db *storage.DB, n int) (*fanoutFx, error) {
@@ -207,9 +207,10 @@ func (fx *fanoutFx) measure(ctx context.Context, writer, subs *instance, n, roun
 		var out struct {
 			Data struct{ StealLock struct{ Version int } }
 		}
-		if err := gql(client, writer.url, stealers[r%2], fmt.Sprintf(`mutation{stealLock(id:"%d"){version}}`, conv), nil, &out); err != nil {
+		if err := gql(client, writer.url, stealers[fx.steals%2], fmt.Sprintf(`mutation{stealLock(id:"%d"){version}}`, conv), nil, &out); err != nil {
 			return res, err
 		}
+		fx.steals++
 		muts = append(muts, float64(time.Since(start).Microseconds())/1000)
 		want := out.Data.StealLock.Version
 		var last time.Time

@@ -47,6 +47,12 @@ type Bus struct {
 
 	watchers []func(ws int, entries []Entry)
 
+	// The workers of served subscriptions (serve.go), guarded by mu.
+	ready       []*Subscription // live subscriptions with queued events, waiting for a worker
+	work        *sync.Cond
+	workersOnce sync.Once
+	stopped     bool
+
 	// Buffer is each subscription's queue; a subscriber that falls this far behind is dropped
 	// and resumes from its cursor (STYLE 7).
 	Buffer int
@@ -122,6 +128,7 @@ func signal(c chan struct{}) {
 
 // Run delivers events until ctx ends.
 func (b *Bus) Run(ctx context.Context) {
+	b.startWorkers()
 	if b.pgURL != "" {
 		go b.listen(ctx)
 		go b.notify(ctx)
@@ -133,6 +140,7 @@ func (b *Bus) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			b.closeAll(ctx.Err())
+			b.stopWorkers()
 			return
 		case <-stragglers.C:
 			b.sequenceStragglers(ctx)
@@ -305,6 +313,8 @@ type Subscription struct {
 	once sync.Once
 	// release gives the connection's subscription slot back.
 	release func()
+	// served is what Serve keeps (Open's subscriptions; nil for Subscribe's, which use C).
+	served *served
 
 	// Guarded by bus.mu: what it is offered (see Interest and index).
 	interest Interest
@@ -316,13 +326,19 @@ type Subscription struct {
 // Subscribe registers a live subscription to workspace ws's events, starting with those committed
 // after the moment of the call (older ones are read with Replay).
 func (b *Bus) Subscribe(ctx context.Context, ws int) (*Subscription, error) {
-	return b.subscribe(ctx, ws, Interest{}, nil)
+	return b.subscribe(ctx, ws, Interest{}, nil, false)
 }
 
 // subscribe registers a subscription to what interest names; release (may be nil) runs once when
 // it ends. Both are set before the subscription is registered: from then on only b.mu guards it.
-func (b *Bus) subscribe(ctx context.Context, ws int, interest Interest, release func()) (*Subscription, error) {
-	s := &Subscription{bus: b, ws: ws, C: make(chan *ent.Event, b.Buffer), done: make(chan struct{}), release: release, interest: interest}
+// A served one (see Serve) queues its events in a slice instead of C.
+func (b *Bus) subscribe(ctx context.Context, ws int, interest Interest, release func(), serve bool) (*Subscription, error) {
+	s := &Subscription{bus: b, ws: ws, done: make(chan struct{}), release: release, interest: interest}
+	if serve {
+		s.served = &served{last: -1}
+	} else {
+		s.C = make(chan *ent.Event, b.Buffer)
+	}
 	full := func() error {
 		return fault.New(fault.RateLimited, "the workspace has %d live subscriptions on this server, the limit: try again later", b.MaxPerWorkspace)
 	}
@@ -362,6 +378,10 @@ func (b *Bus) subscribe(ctx context.Context, ws int, interest Interest, release 
 
 // offer queues e, or drops a subscriber that cannot keep up. Called with b.mu held.
 func (s *Subscription) offer(e *ent.Event) {
+	if s.served != nil {
+		s.queue(e)
+		return
+	}
 	select {
 	case s.C <- e:
 	default:
@@ -393,6 +413,9 @@ func (s *Subscription) closeLocked(err error) {
 			s.release()
 		}
 		s.err = err
+		if s.served != nil && s.served.end != nil { // its end is told from outside the bus's lock
+			go s.finish(err)
+		}
 		if x := s.bus.subs[s.ws]; x != nil {
 			x.remove(s)
 			if len(x.members) == 0 {

@@ -82,13 +82,13 @@ func (b *Bus) Stream(ctx context.Context, ws int, after *int64, emit func(*ent.E
 }
 
 // Open checks the connection's and the workspace's subscription limits and registers a
-// subscription to what interest names; Run it (in a goroutine) to stream.
+// subscription to what interest names; Serve streams it.
 func (b *Bus) Open(ctx context.Context, ws int, interest Interest) (*Subscription, error) {
 	release, err := take(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sub, err := b.subscribe(ctx, ws, interest, release)
+	sub, err := b.subscribe(ctx, ws, interest, release, true)
 	if err != nil {
 		release()
 		return nil, err
@@ -96,10 +96,13 @@ func (b *Bus) Open(ctx context.Context, ws int, interest Interest) (*Subscriptio
 	return sub, nil
 }
 
-// Run streams an opened subscription (see Stream) and closes it at the end.
-func (s *Subscription) Run(ctx context.Context, after *int64, emit func(*ent.Event) bool) error {
-	defer s.Close()
-	return s.bus.stream(ctx, s, s.ws, after, emit)
+// logPage is how many events one read of the log returns at most.
+const logPage = 500
+
+// readLog reads up to logPage of workspace ws's events after seq after, in seq order.
+func (b *Bus) readLog(ctx context.Context, ws int, after int64) ([]*ent.Event, error) {
+	return b.client.Event.Query().Where(event.WorkspaceID(ws), event.SeqGT(after)).
+		Order(event.BySeq()).Limit(logPage).All(tenant.System(ctx))
 }
 
 func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int64, emit func(*ent.Event) bool) error {
@@ -110,8 +113,7 @@ func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int6
 		}
 		last = *after
 		for {
-			evs, err := b.client.Event.Query().Where(event.WorkspaceID(ws), event.SeqGT(last)).
-				Order(event.BySeq()).Limit(500).All(tenant.System(ctx))
+			evs, err := b.readLog(ctx, ws, last)
 			if err != nil {
 				return err
 			}
@@ -121,7 +123,7 @@ func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int6
 					return sub.Err()
 				}
 			}
-			if len(evs) < 500 {
+			if len(evs) < logPage {
 				break
 			}
 		}
