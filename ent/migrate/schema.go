@@ -355,6 +355,17 @@ var (
 				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[2], ConversationsColumns[6], ConversationsColumns[23]},
 			},
 			{
+				Name:    "conversation_queue",
+				Unique:  false,
+				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[3], ConversationsColumns[11], ConversationsColumns[6], ConversationsColumns[23], ConversationsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ConversationsColumns[6].Name: true,
+					},
+					Where: "is_open",
+				},
+			},
+			{
 				Name:    "conversation_workspace_id_updated_at",
 				Unique:  false,
 				Columns: []*schema.Column{ConversationsColumns[35], ConversationsColumns[27]},

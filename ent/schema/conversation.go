@@ -128,6 +128,9 @@ func (Conversation) Indexes() []ent.Index {
 		index.Fields("workspace_id", "status", "last_message_at"),
 		index.Fields("owner_id", "human_owned", "status", "channel"),
 		index.Fields("workspace_id", "channel", "priority", "queued_since"),
+		// The routing queue in its order (routing.Queued, R5), among the open conversations only.
+		index.Fields("workspace_id", "status", "human_owned", "priority", "queued_since", "id").
+			Annotations(entsql.IndexWhere("is_open"), entsql.DescColumns("priority")).StorageKey("conversation_queue"),
 		index.Fields("workspace_id", "updated_at"),
 		// The stale claims a supervisor is shown (count and list), among the open few, not the
 		// whole history.
