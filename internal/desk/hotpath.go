@@ -234,7 +234,7 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 	metrics.HotBatch(len(batch), len(entries))
 	if len(entries) > 0 {
 		hotBatches.Add(1)
-		d.bus.Announce(entries)
+		d.bus.AnnounceNumbered(entries)
 	}
 	for _, o := range batch {
 		o.done <- hotAnswer{conv: byConv[o.conv]}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -41,6 +43,7 @@ type Bus struct {
 	subs map[int]*index // by workspace
 	last map[int]int64  // the last seq delivered, per workspace with subscribers
 	wake map[int]bool   // workspaces with news not yet read
+	numb map[int]bool   // Postgres: workspaces this instance committed events to, not yet numbered
 	out  map[int]bool   // workspaces to NOTIFY other instances about
 	send chan struct{}
 	kick chan struct{} // coalesced wake-up of the reader
@@ -64,7 +67,7 @@ type Bus struct {
 // instances. Run must be running for anything to be delivered.
 func NewBus(client *ent.Client, pgURL string) *Bus {
 	return &Bus{client: client, pgURL: pgURL, subs: map[int]*index{}, last: map[int]int64{},
-		wake: map[int]bool{}, out: map[int]bool{}, send: make(chan struct{}, 1), kick: make(chan struct{}, 1), Buffer: 256,
+		wake: map[int]bool{}, numb: map[int]bool{}, out: map[int]bool{}, send: make(chan struct{}, 1), kick: make(chan struct{}, 1), Buffer: 256,
 		MaxPerWorkspace: 20000}
 }
 
@@ -96,17 +99,26 @@ func (b *Bus) notifyWatchers(entries []Entry) {
 }
 
 // Committed tells the bus that workspace ws committed events here: this instance reads them,
-// and the others are notified (after the commit, coalesced, never inside the hot transaction).
-// Events are numbered by the instances that have subscribers for them, just before reading.
-func (b *Bus) Committed(ws int) {
+// and on Postgres numbers them first and then notifies the others (after the commit, coalesced,
+// never inside the hot transaction), which only read: one instance takes the workspace's counter
+// for a commit, not every instance with subscribers.
+func (b *Bus) Committed(ws int) { b.committed(ws, false) }
+
+// committed is Committed; numbered says the events are numbered already (the desk's hot path
+// numbers its own as it writes them), so the others are notified at once.
+func (b *Bus) committed(ws int, numbered bool) {
 	b.mu.Lock()
 	b.wake[ws] = true
 	if b.pgURL != "" {
-		b.out[ws] = true
+		if numbered {
+			b.out[ws] = true
+		} else {
+			b.numb[ws] = true
+		}
 	}
 	b.mu.Unlock()
 	signal(b.kick)
-	if b.pgURL != "" {
+	if b.pgURL != "" && numbered {
 		signal(b.send)
 	}
 }
@@ -158,9 +170,32 @@ func (b *Bus) Run(ctx context.Context) {
 			}
 		}
 		clear(b.wake)
+		numb := slices.Collect(maps.Keys(b.numb))
+		clear(b.numb)
 		b.mu.Unlock()
+		// Postgres: this instance numbers what it committed, then tells the others, which read.
+		for _, ws := range numb {
+			if err := b.sequence(ctx, ws); err != nil {
+				if ctx.Err() == nil {
+					metrics.BusFailed()
+					slog.Error("event bus: number", "workspace", ws, "err", err)
+				}
+				b.mu.Lock()
+				b.numb[ws] = true
+				b.mu.Unlock()
+				time.AfterFunc(200*time.Millisecond, func() { signal(b.kick) })
+				continue
+			}
+			b.mu.Lock()
+			b.out[ws] = true
+			b.mu.Unlock()
+			signal(b.send)
+		}
 		for _, ws := range wss {
-			err := b.sequence(ctx, ws)
+			var err error
+			if b.pgURL == "" { // SQLite: one process, which numbers as it reads
+				err = b.sequence(ctx, ws)
+			}
 			if err == nil {
 				err = b.read(ctx, ws)
 			}

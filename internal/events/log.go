@@ -122,9 +122,14 @@ func (b *Bus) Append(ctx context.Context, tx *ent.Tx, entries ...Entry) error {
 }
 
 // Announce tells the bus that entries are committed: it sequences and delivers them, and its
-// watchers see them. Append does it after its transaction commits; a statement that writes its
-// events itself (the desk's hot paths on Postgres) calls it after it returns.
-func (b *Bus) Announce(entries []Entry) {
+// watchers see them. Append does it after its transaction commits.
+func (b *Bus) Announce(entries []Entry) { b.announce(entries, false) }
+
+// AnnounceNumbered is Announce for events numbered as they were written (the desk's hot paths on
+// Postgres, which call it after their statement returns).
+func (b *Bus) AnnounceNumbered(entries []Entry) { b.announce(entries, true) }
+
+func (b *Bus) announce(entries []Entry, numbered bool) {
 	if b == nil {
 		return
 	}
@@ -132,7 +137,7 @@ func (b *Bus) Announce(entries []Entry) {
 	for _, e := range entries {
 		if !seen[e.WorkspaceID] {
 			seen[e.WorkspaceID] = true
-			b.Committed(e.WorkspaceID)
+			b.committed(e.WorkspaceID, numbered)
 		}
 	}
 	b.notifyWatchers(entries)

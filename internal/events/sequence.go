@@ -97,6 +97,18 @@ func (b *Bus) sequenceStragglers(ctx context.Context) {
 	for _, ws := range wss {
 		if err := b.sequence(ctx, ws); err != nil {
 			slog.WarnContext(ctx, "event bus: number stragglers", "workspace", ws, "err", err)
+			continue
+		}
+		// Numbered late (their instance stopped before it could): read here, and by the others.
+		b.mu.Lock()
+		b.wake[ws] = true
+		if b.pgURL != "" {
+			b.out[ws] = true
+		}
+		b.mu.Unlock()
+		signal(b.kick)
+		if b.pgURL != "" {
+			signal(b.send)
 		}
 	}
 }
