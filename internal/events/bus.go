@@ -105,22 +105,43 @@ func (b *Bus) notifyWatchers(entries []Entry) {
 func (b *Bus) Committed(ws int) { b.committed(ws, false) }
 
 // committed is Committed; numbered says the events are numbered already (the desk's hot path
-// numbers its own as it writes them), so the others are notified at once.
+// numbers its own as it writes them), so the others are told at once.
 func (b *Bus) committed(ws int, numbered bool) {
 	b.mu.Lock()
 	b.wake[ws] = true
-	if b.pgURL != "" {
-		if numbered {
-			b.out[ws] = true
-		} else {
-			b.numb[ws] = true
-		}
+	if b.pgURL != "" && !numbered {
+		b.numb[ws] = true
 	}
 	b.mu.Unlock()
 	signal(b.kick)
-	if b.pgURL != "" && numbered {
-		signal(b.send)
+	if numbered {
+		b.tellOthers(ws)
 	}
+}
+
+// tellOthers has the other instances NOTIFYed that workspace ws has numbered events to read.
+func (b *Bus) tellOthers(ws int) {
+	if b.pgURL == "" {
+		return
+	}
+	b.mu.Lock()
+	b.out[ws] = true
+	b.mu.Unlock()
+	signal(b.send)
+}
+
+// retrySoon counts and logs a pass over workspace ws that failed, and has it run again shortly
+// (set is b.wake or b.numb). Nothing is logged when the bus is stopping.
+func (b *Bus) retrySoon(ctx context.Context, what string, set map[int]bool, ws int, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	metrics.BusFailed()
+	slog.Error("event bus: "+what, "workspace", ws, "err", err)
+	b.mu.Lock()
+	set[ws] = true
+	b.mu.Unlock()
+	time.AfterFunc(200*time.Millisecond, func() { signal(b.kick) })
 }
 
 // pace waits until passGap has gone by since *last, then sets *last to now.
@@ -176,20 +197,10 @@ func (b *Bus) Run(ctx context.Context) {
 		// Postgres: this instance numbers what it committed, then tells the others, which read.
 		for _, ws := range numb {
 			if err := b.sequence(ctx, ws); err != nil {
-				if ctx.Err() == nil {
-					metrics.BusFailed()
-					slog.Error("event bus: number", "workspace", ws, "err", err)
-				}
-				b.mu.Lock()
-				b.numb[ws] = true
-				b.mu.Unlock()
-				time.AfterFunc(200*time.Millisecond, func() { signal(b.kick) })
+				b.retrySoon(ctx, "number", b.numb, ws, err)
 				continue
 			}
-			b.mu.Lock()
-			b.out[ws] = true
-			b.mu.Unlock()
-			signal(b.send)
+			b.tellOthers(ws)
 		}
 		for _, ws := range wss {
 			var err error
@@ -199,13 +210,8 @@ func (b *Bus) Run(ctx context.Context) {
 			if err == nil {
 				err = b.read(ctx, ws)
 			}
-			if err != nil && ctx.Err() == nil {
-				metrics.BusFailed()
-				slog.Error("event bus: read", "workspace", ws, "err", err)
-				b.mu.Lock()
-				b.wake[ws] = true
-				b.mu.Unlock()
-				time.AfterFunc(200*time.Millisecond, func() { signal(b.kick) })
+			if err != nil {
+				b.retrySoon(ctx, "read", b.wake, ws, err)
 			}
 		}
 	}

@@ -100,16 +100,7 @@ func (b *Bus) sequenceStragglers(ctx context.Context) {
 			continue
 		}
 		// Numbered late (their instance stopped before it could): read here, and by the others.
-		b.mu.Lock()
-		b.wake[ws] = true
-		if b.pgURL != "" {
-			b.out[ws] = true
-		}
-		b.mu.Unlock()
-		signal(b.kick)
-		if b.pgURL != "" {
-			signal(b.send)
-		}
+		b.committed(ws, true)
 	}
 }
 

@@ -62,24 +62,12 @@ func (s *Subscription) Serve(ctx context.Context, after *int64, emit func(e *ent
 func (s *Subscription) replay(ctx context.Context, after *int64) error {
 	b, sv := s.bus, s.served
 	if after != nil {
-		if err := b.sequence(ctx, s.ws); err != nil {
+		last, more, err := b.replayLog(ctx, s.ws, *after, func(e *ent.Event) bool { return sv.emit(e, true) })
+		sv.last = last
+		if err != nil {
 			return err
-		}
-		sv.last = *after
-		for {
-			evs, err := b.readLog(ctx, s.ws, sv.last)
-			if err != nil {
-				return err
-			}
-			for _, e := range evs {
-				sv.last = seqOf(e)
-				if !sv.emit(e, true) {
-					return s.Err()
-				}
-			}
-			if len(evs) < logPage {
-				break
-			}
+		} else if !more {
+			return s.Err()
 		}
 	}
 	s.narrow()

@@ -105,27 +105,40 @@ func (b *Bus) readLog(ctx context.Context, ws int, after int64) ([]*ent.Event, e
 		Order(event.BySeq()).Limit(logPage).All(tenant.System(ctx))
 }
 
+// replayLog numbers what committed so far and hands emit workspace ws's events after seq after
+// from the log, page by page. It returns the last seq handed (after when none) and whether emit
+// wanted more.
+func (b *Bus) replayLog(ctx context.Context, ws int, after int64, emit func(*ent.Event) bool) (last int64, more bool, err error) {
+	if err := b.sequence(ctx, ws); err != nil { // what committed so far is in the replay
+		return after, false, err
+	}
+	last = after
+	for {
+		evs, err := b.readLog(ctx, ws, last)
+		if err != nil {
+			return last, false, err
+		}
+		for _, e := range evs {
+			last = seqOf(e)
+			if !emit(e) {
+				return last, false, nil
+			}
+		}
+		if len(evs) < logPage {
+			return last, true, nil
+		}
+	}
+}
+
 func (b *Bus) stream(ctx context.Context, sub *Subscription, ws int, after *int64, emit func(*ent.Event) bool) error {
 	var last int64 = -1
 	if after != nil {
-		if err := b.sequence(ctx, ws); err != nil { // what committed so far is in the replay
+		var more bool
+		var err error
+		if last, more, err = b.replayLog(ctx, ws, *after, emit); err != nil {
 			return err
-		}
-		last = *after
-		for {
-			evs, err := b.readLog(ctx, ws, last)
-			if err != nil {
-				return err
-			}
-			for _, e := range evs {
-				last = seqOf(e)
-				if !emit(e) {
-					return sub.Err()
-				}
-			}
-			if len(evs) < logPage {
-				break
-			}
+		} else if !more {
+			return sub.Err()
 		}
 	}
 	sub.narrow()

@@ -10,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 
+	"switchboard/ent"
 	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/testapi"
@@ -97,6 +98,45 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 		t.Fatal("a subscriber that stopped reading was not dropped")
 	}
 	// Writers were never blocked, and other subscribers go on.
+	busGoesOn(t, s, ana, c)
+}
+
+// STYLE 7, for the subscriptions the API serves (Open, Serve): a subscriber whose hand-over is
+// stuck while Buffer events queue behind it is dropped with ErrSlow, and the bus goes on.
+func TestServedSlowSubscriberIsDropped(t *testing.T) {
+	s := testapi.New(t)
+	f := newFixture(t, s, "acme")
+	ana := f.agent("Ana")
+	c := f.ingest("+1", "hello")
+	s.Bus.Buffer = 4
+	sub, err := s.Bus.Open(context.Background(), f.WS.Workspace.ID, events.Interest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stuck := make(chan struct{})
+	defer close(stuck)
+	ended := make(chan error, 1)
+	sub.Serve(context.Background(), nil, func(*ent.Event, bool) bool { <-stuck; return true },
+		func(err error) { ended <- err })
+	registered(t, s, 1)
+	for i := range 10 {
+		ana.Do(`mutation($id:ID!,$t:String!){addNote(conversationId:$id,text:$t){id}}`, testapi.Vars{"id": c, "t": string(rune('a' + i))}).OK(t)
+	}
+	select {
+	case err := <-ended:
+		if err != events.ErrSlow {
+			t.Fatalf("ended with %v, want ErrSlow", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("a subscriber whose hand-over is stuck was not dropped")
+	}
+	busGoesOn(t, s, ana, c)
+}
+
+// busGoesOn checks that, after a slow subscriber was dropped, a new subscriber of conversation c
+// gets ana's next change.
+func busGoesOn(t *testing.T, s *testapi.Server, ana *testapi.Client, c string) {
+	t.Helper()
 	s.Bus.Buffer = 256
 	live := ana.Subscribe(convSub, testapi.Vars{"id": c})
 	registered(t, s, 1)
