@@ -31,10 +31,6 @@ const (
 	readLimit = history / 10
 )
 
-// historical lists the statements that read the workspace's history by design, with why: the
-// dashboard's figures over a period. Every other statement is held to readLimit.
-var historical = map[string]string{}
-
 // TestQueryPlansIgnoreHistory (Postgres) records every statement the server sends while a day's
 // work happens on a workspace with a long history — customers arriving and returning, routing,
 // claims, replies, notes, transfers, releases, pending, resolving and reopening — and while every
@@ -116,10 +112,6 @@ func TestQueryPlansIgnoreHistory(t *testing.T) {
 		checked++
 		if read > most {
 			most, mostSQL = read, st.sql
-		}
-		if why, ok := historical[norm(st.sql)]; ok {
-			t.Logf("reads %d rows by design (%s): %s", read, why, short(st.sql))
-			continue
 		}
 		if read > readLimit {
 			t.Errorf("reads %d rows (limit %d) with %d closed conversations behind the workspace:\n%s\n%s", read, readLimit, history, st.sql, plan)
@@ -324,10 +316,6 @@ func spaQueries(t *testing.T) []spaQuery {
 	}
 	return queries
 }
-
-var numbers = regexp.MustCompile(`\$\d+|\b\d+\b`)
-
-func norm(sql string) string { return numbers.ReplaceAllString(sql, "N") }
 
 func short(sql string) string {
 	if len(sql) > 160 {
