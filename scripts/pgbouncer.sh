@@ -2,7 +2,8 @@
 # A throw-away PgBouncer in transaction pooling mode, as production runs it in front of Postgres:
 # `pgbouncer.sh start DIR POSTGRES_URL` starts one on a free port that pools every database of
 # that server and prints the URL to use through it (same user and database); `pgbouncer.sh stop
-# DIR` stops it and removes DIR. Server connections are shared between transactions, so a client
+# DIR` stops it and removes DIR; `pgbouncer.sh alive DIR` succeeds while it accepts connections
+# (not `kill -0`: where PID 1 reaps no orphans, a crashed daemon lingers as a zombie). Server connections are shared between transactions, so a client
 # must keep no session state on them (storage.WithDirectURL).
 set -euo pipefail
 export PATH="$PATH:/usr/sbin:/sbin" # Debian installs pgbouncer and haproxy there
@@ -53,6 +54,10 @@ INI
   done
   echo "${url/$hostport/127.0.0.1:$port}"
   ;;
+alive)
+  port=$(sed -n 's/^listen_port = //p' "$2/pgbouncer.ini" 2>/dev/null) || exit 1
+  [ -n "$port" ] && (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null
+  ;;
 stop)
   dir=$2
   if [ -f "$dir/pgbouncer.pid" ]; then
@@ -61,7 +66,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: pgbouncer.sh start DIR POSTGRES_URL | stop DIR" >&2
+  echo "usage: pgbouncer.sh start DIR POSTGRES_URL | alive DIR | stop DIR" >&2
   exit 2
   ;;
 esac

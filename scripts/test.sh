@@ -90,7 +90,7 @@ through_bouncer() {
 # failure of ours. It is said loudly with the pooler's log, and the step runs
 # once more on a new PgBouncer; a failure with the pooler alive, or a second crash, fails.
 if ! through_bouncer; then
-  if [ -f "$bouncer/pgbouncer.pid" ] && kill -0 "$(cat "$bouncer/pgbouncer.pid")" 2>/dev/null; then exit 1; fi
+  if scripts/pgbouncer.sh alive "$bouncer"; then exit 1; fi
   echo "==> PGBOUNCER CRASHED during the step; its log's last lines:" >&2
   grep -vE 'stats:|when not linked' "$bouncer/pgbouncer.log" | tail -20 >&2 || true
   scripts/pgbouncer.sh stop "$bouncer"
