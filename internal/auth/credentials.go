@@ -17,6 +17,7 @@ import (
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/apikey"
+	"switchboard/ent/predicate"
 	"switchboard/ent/schema"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/session"
@@ -310,82 +311,154 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error)
 // NormalizeEmail trims and lower-cases an email address; emails are compared in this form.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
-// recheckedAgent reads only what Ended looks at of a credential's agent: a pass over thousands of
-// sockets should not decode every agent's skills and settings.
+// recheckedAgent reads only what Ended looks at of a credential's agent.
 func recheckedAgent(q *ent.AgentQuery) { q.Select(agent.FieldActive, agent.FieldRole) }
 
 // Ended tells which of viewers' credentials have ended since they were checked: the session was
 // revoked (logout) or expired, the API key was revoked, the agent was deactivated or given another
-// role. The answer maps an index of viewers to the reason, for the close frame (at most 123 bytes).
-// It costs two queries, whatever the number of viewers, so one instance can recheck all its
-// WebSockets every second.
+// role, the credential was deleted. The answer maps an index of viewers to the reason, for the
+// close frame (at most 123 bytes). One instance rechecks all its WebSockets every second with it,
+// so the database is asked only for the credentials that ended (usually none) and how many of the
+// others still exist: a few queries and rows, whatever the number of viewers.
 func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string, error) {
 	sys := tenant.System(ctx)
-	var sessionIDs, keyIDs []int
+	// The role each socket signed in with, by credential: a session's tabs share it.
+	sessionRoles, keyRoles := map[enum.Role][]int{}, map[enum.Role][]int{}
 	for _, v := range viewers {
 		if v.SessionID != 0 {
-			sessionIDs = append(sessionIDs, v.SessionID)
+			sessionRoles[v.Role] = append(sessionRoles[v.Role], v.SessionID)
 		} else if v.APIKeyID != 0 {
-			keyIDs = append(keyIDs, v.APIKeyID)
+			keyRoles[v.Role] = append(keyRoles[v.Role], v.APIKeyID)
 		}
 	}
-	// A session's tabs and subscriptions share it: each credential is asked for once.
-	sessionIDs = slices.Compact(slices.Sorted(slices.Values(sessionIDs)))
-	keyIDs = slices.Compact(slices.Sorted(slices.Values(keyIDs)))
-	type state struct {
-		gone  string // why the credential itself ended; "" if it holds
-		agent *ent.Agent
-	}
-	now := s.now()
-	sessions := map[int]state{}
-	if len(sessionIDs) > 0 {
-		rows, err := s.client.Session.Query().Where(session.IDIn(sessionIDs...)).
+	sessions, err := endedCredentials(sys, sessionRoles, "sessions", func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, []int, error) {
+		ended := []predicate.Session{session.RevokedAtNotNil(), session.ExpiresAtLTE(s.now()),
+			session.HasAgentWith(agent.Active(false))}
+		for role, ids := range roles {
+			ended = append(ended, session.And(session.IDIn(ids...), session.HasAgentWith(agent.RoleNEQ(role))))
+		}
+		rows, err := s.client.Session.Query().Where(session.IDIn(ids...), session.Or(ended...)).
 			Select(session.FieldAgentID, session.FieldRevokedAt, session.FieldExpiresAt).WithAgent(recheckedAgent).All(sys)
 		if err != nil {
-			return nil, fmt.Errorf("recheck sessions: %w", err)
+			return nil, nil, err
 		}
+		out := map[int]credentialState{}
 		for _, r := range rows {
-			st := state{agent: r.Edges.Agent}
+			st := credentialState{agent: r.Edges.Agent}
 			switch {
 			case r.RevokedAt != nil:
 				st.gone = "signed out"
-			case !now.Before(r.ExpiresAt):
+			case !s.now().Before(r.ExpiresAt):
 				st.gone = "session expired"
 			}
-			sessions[r.ID] = st
+			out[r.ID] = st
 		}
+		existing, err := s.client.Session.Query().Where(session.IDIn(ids...)).Count(sys)
+		if err != nil || existing == len(ids) {
+			return out, nil, err
+		}
+		found, err := s.client.Session.Query().Where(session.IDIn(ids...)).IDs(sys)
+		return out, found, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	keys := map[int]state{}
-	if len(keyIDs) > 0 {
-		rows, err := s.client.APIKey.Query().Where(apikey.IDIn(keyIDs...)).
+	keys, err := endedCredentials(sys, keyRoles, "API keys", func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, []int, error) {
+		ended := []predicate.APIKey{apikey.RevokedAtNotNil(), apikey.HasAgentWith(agent.Active(false))}
+		for role, ids := range roles {
+			ended = append(ended, apikey.And(apikey.IDIn(ids...), apikey.HasAgentWith(agent.RoleNEQ(role))))
+		}
+		rows, err := s.client.APIKey.Query().Where(apikey.IDIn(ids...), apikey.Or(ended...)).
 			Select(apikey.FieldAgentID, apikey.FieldRevokedAt).WithAgent(recheckedAgent).All(sys)
 		if err != nil {
-			return nil, fmt.Errorf("recheck API keys: %w", err)
+			return nil, nil, err
 		}
+		out := map[int]credentialState{}
 		for _, r := range rows {
-			st := state{agent: r.Edges.Agent}
+			st := credentialState{agent: r.Edges.Agent}
 			if r.RevokedAt != nil {
 				st.gone = "API key revoked"
 			}
-			keys[r.ID] = st
+			out[r.ID] = st
 		}
+		existing, err := s.client.APIKey.Query().Where(apikey.IDIn(ids...)).Count(sys)
+		if err != nil || existing == len(ids) {
+			return out, nil, err
+		}
+		found, err := s.client.APIKey.Query().Where(apikey.IDIn(ids...)).IDs(sys)
+		return out, found, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	ended := map[int]string{}
 	for i, v := range viewers {
-		st, ok := sessions[v.SessionID]
-		if v.SessionID == 0 {
-			st, ok = keys[v.APIKeyID]
+		c := sessions
+		id := v.SessionID
+		if id == 0 {
+			c, id = keys, v.APIKeyID
 		}
-		switch {
-		case !ok:
-			ended[i] = "credential deleted"
-		case st.gone != "":
-			ended[i] = st.gone
-		case !st.agent.Active:
-			ended[i] = "agent deactivated"
-		case st.agent.Role != v.Role:
-			ended[i] = "role changed: sign in again"
+		if reason := c.reason(id, v.Role); reason != "" {
+			ended[i] = reason
 		}
 	}
 	return ended, nil
+}
+
+// credentialState is a credential that ended for at least one of the roles asked about: why it
+// ended itself ("" if it holds), and its agent as it is now.
+type credentialState struct {
+	gone  string
+	agent *ent.Agent
+}
+
+// credentials are the answer about one kind of credential: those that ended for some role, and,
+// when some of those asked about no longer exist, the ones that do (nil when all do).
+type credentials struct {
+	ended map[int]credentialState
+	found []int
+}
+
+// endedCredentials asks ask about the distinct credentials of roles (the role each viewer signed
+// in with, by credential).
+func endedCredentials(ctx context.Context, roles map[enum.Role][]int, what string,
+	ask func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, []int, error)) (credentials, error) {
+	var ids []int
+	for role, of := range roles {
+		roles[role] = slices.Compact(slices.Sorted(slices.Values(of)))
+		ids = append(ids, roles[role]...)
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if len(ids) == 0 {
+		return credentials{}, nil
+	}
+	ended, found, err := ask(ids, roles)
+	if err != nil {
+		return credentials{}, fmt.Errorf("recheck %s: %w", what, err)
+	}
+	if found != nil {
+		slices.Sort(found)
+	}
+	return credentials{ended: ended, found: found}, nil
+}
+
+// reason is why credential id, signed in with role, has ended; "" while it holds.
+func (c credentials) reason(id int, role enum.Role) string {
+	st, ok := c.ended[id]
+	switch {
+	case !ok && c.found != nil:
+		if _, exists := slices.BinarySearch(c.found, id); !exists {
+			return "credential deleted"
+		}
+		return ""
+	case !ok:
+		return ""
+	case st.gone != "":
+		return st.gone
+	case !st.agent.Active:
+		return "agent deactivated"
+	case st.agent.Role != role:
+		return "role changed: sign in again"
+	}
+	return ""
 }
