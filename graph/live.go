@@ -19,6 +19,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
 	"switchboard/internal/metrics"
+	"switchboard/internal/tenant"
 )
 
 // feed runs a subscription (E2: every live update is a GraphQL subscription, resumable from a
@@ -113,7 +114,7 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, interest event
 			events.Drop(ctx, events.CloseInternal, "the stream failed: reconnect and resume from your last cursor")
 		}
 	})
-	return out, nil
+	return share(ctx, v, out), nil
 }
 
 // myQueueIDs lists agentID's queue as stored now.
@@ -170,13 +171,14 @@ func (r *Resolver) conversationAt(ctx context.Context, e *ent.Event) (*ent.Conve
 	return c, nil
 }
 
-// agent loads an agent named by an event, shared among subscribers for a few seconds.
+// agent loads an agent named by an event, shared among subscribers for a few seconds. It asks the
+// context for the workspace, not the viewer: who the viewer is does not change the agent.
 func (r *Resolver) agent(ctx context.Context, id int) (*ent.Agent, error) {
-	v := auth.ViewerFrom(ctx)
-	if v == nil {
+	ws, system, ok := tenant.From(ctx)
+	if !ok || system {
 		return nil, fault.ErrUnauthenticated
 	}
-	key := [2]int{v.WorkspaceID, id}
+	key := [2]int{ws, id}
 	if a, ok := r.live().agents.Get(key); ok {
 		return a, nil
 	}
@@ -191,15 +193,17 @@ func (r *Resolver) agent(ctx context.Context, id int) (*ent.Agent, error) {
 // liveCaches share what fanning one event out to many subscribers would otherwise load once per
 // subscriber.
 type liveCaches struct {
-	convs  *expirable.LRU[[3]int, *ent.Conversation]
-	agents *expirable.LRU[[2]int, *ent.Agent]
+	convs     *expirable.LRU[[3]int, *ent.Conversation]
+	agents    *expirable.LRU[[2]int, *ent.Agent]
+	responses *expirable.LRU[string, sharedResponse] // see share.go
 }
 
 func (r *Resolver) live() *liveCaches {
 	r.liveOnce.Do(func() {
 		r.liveCache = &liveCaches{
-			convs:  expirable.NewLRU[[3]int, *ent.Conversation](10000, nil, 5*time.Second),
-			agents: expirable.NewLRU[[2]int, *ent.Agent](10000, nil, 5*time.Second),
+			convs:     expirable.NewLRU[[3]int, *ent.Conversation](10000, nil, 5*time.Second),
+			agents:    expirable.NewLRU[[2]int, *ent.Agent](10000, nil, 5*time.Second),
+			responses: newResponsesCache(),
 		}
 	})
 	return r.liveCache

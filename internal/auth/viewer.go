@@ -5,6 +5,7 @@ package auth
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/fault"
@@ -70,6 +71,9 @@ func signedIn(ctx context.Context, v *Viewer) {
 
 // ViewerFrom returns the viewer of ctx, or nil.
 func ViewerFrom(ctx context.Context) *Viewer {
+	if r, ok := ctx.Value(readsKey{}).(*ViewerReads); ok {
+		r.read.Store(true)
+	}
 	switch v := ctx.Value(viewerKey{}).(type) {
 	case *Viewer:
 		return v
@@ -100,3 +104,19 @@ func Member(ctx context.Context) (*Viewer, error) {
 	}
 	return v, nil
 }
+
+type readsKey struct{}
+
+// ViewerReads records whether anything asked ctx who the viewer is (ViewerFrom, Member, Require):
+// what was computed without asking is the same for every viewer of the workspace, so it may be
+// shared among them (graph's shared subscription responses).
+type ViewerReads struct{ read atomic.Bool }
+
+// RecordViewerReads returns ctx recording into a new ViewerReads.
+func RecordViewerReads(ctx context.Context) (context.Context, *ViewerReads) {
+	r := &ViewerReads{}
+	return context.WithValue(ctx, readsKey{}, r), r
+}
+
+// Read reports whether the viewer was asked for.
+func (r *ViewerReads) Read() bool { return r.read.Load() }

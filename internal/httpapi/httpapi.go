@@ -75,6 +75,10 @@ type Config struct {
 	// BacklogFresh is how long /metrics serves the queue, timer and webhook backlog it read
 	// before it reads them again (default 10 s; docs/metrics.md).
 	BacklogFresh time.Duration
+	// UnsharedResponses computes every subscriber's response to an event for it alone, instead of
+	// sharing one among the subscribers that select the same (graph/share.go): what the tests
+	// compare the shared responses with.
+	UnsharedResponses bool
 }
 
 // Deps are what the handler serves.
@@ -246,6 +250,10 @@ func graphQL(cfg Config, svc services) http.Handler {
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundResponses(noteFailure)
 	srv.AroundResponses(holdBackPartialEvents)
+	if !cfg.UnsharedResponses {
+		srv.AroundOperations(graph.ShareOperations)
+		srv.AroundResponses(svc.resolver.ShareResponses) // innermost: a shared response still passes the others
+	}
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		slog.ErrorContext(ctx, "graphql: panic", "request_id", graph.RequestID(ctx), "panic", p)

@@ -109,7 +109,7 @@ func TestDeskMetrics(t *testing.T) {
 	f0 := scrape(t, s.URL)
 	for _, fam := range []string{"switchboard_desk_operations_total", "switchboard_queue_depth", "switchboard_queue_oldest_wait_seconds",
 		"switchboard_assignment_wait_seconds_count", "switchboard_event_delivery_seconds_count", "switchboard_subscriptions_open",
-		"switchboard_subscribers_dropped_total", "switchboard_timers_due", "switchboard_timers_fired_total",
+		"switchboard_subscribers_dropped_total", "switchboard_subscription_responses_total", "switchboard_timers_due", "switchboard_timers_fired_total",
 		"switchboard_webhook_attempts_total", "switchboard_webhook_deliveries_pending", "switchboard_hot_batch_operations_count",
 		"go_sql_open_connections"} {
 		if !hasFamily(f0, fam) {

@@ -103,6 +103,10 @@ var (
 		Name: "switchboard_subscribers_dropped_total",
 		Help: "Subscriptions dropped because their subscriber fell a whole buffer behind (closed with 4010; they resume from their cursor).",
 	})
+	subscriptionResponses = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "switchboard_subscription_responses_total",
+		Help: "Subscription responses to events, by source: computed for the subscriber, or shared (another subscriber's, same selection and workspace).",
+	}, []string{"source"})
 	busErrors = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "switchboard_event_bus_errors_total",
 		Help: "Failed reads of the event log by the bus (retried; subscribers wait meanwhile).",
@@ -161,6 +165,8 @@ const (
 	Failed    = "failed"
 )
 
+var sharedResponses, computedResponses = subscriptionResponses.WithLabelValues("shared"), subscriptionResponses.WithLabelValues("computed")
+
 func init() {
 	for op := range numOps {
 		deskOpCounters[op] = make([]prometheus.Counter, len(codes))
@@ -185,7 +191,7 @@ func init() {
 func Register(reg prometheus.Registerer) {
 	reg.MustRegister(deskOps, hotBatch, hotDecided, assignmentWait, routingErrors, deliveryLatency, subscribersDropped,
 		busErrors, timersFired, timerLateness, timerFailures, webhookAttempts, webhookDuration, webhookLag, buildInfo,
-		busLogReads, busSequencePasses, busNotifiesSent, busNotificationsReceived)
+		busLogReads, busSequencePasses, busNotifiesSent, busNotificationsReceived, subscriptionResponses)
 }
 
 // Operation counts one desk operation and its outcome (err nil: ok). It neither locks nor
@@ -238,6 +244,16 @@ func RoutingFailed() { routingErrors.Inc() }
 // DeliveredToSubscriber records an event written at written handed to a subscription now.
 func DeliveredToSubscriber(written time.Time) {
 	deliveryLatency.Observe(time.Since(written).Seconds())
+}
+
+// SubscriptionResponse counts a subscription's response to an event: shared (another
+// subscriber's) or computed for it.
+func SubscriptionResponse(shared bool) {
+	if shared {
+		sharedResponses.Inc()
+	} else {
+		computedResponses.Inc()
+	}
 }
 
 // SubscriberDropped counts a slow subscriber dropped.

@@ -72,6 +72,20 @@ func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 	return &Server{t: t, URL: ts.URL, DB: db, Bus: bus, Leases: leases, Handler: h, ctx: ctx}
 }
 
+// Twin serves the same database, bus and leases as s with another cfg: one instance, two ways of
+// serving it, for tests that compare them.
+func (s *Server) Twin(cfg httpapi.Config) *Server {
+	s.t.Helper()
+	if cfg.AccessLog == nil {
+		cfg.AccessLog = slog.New(slog.DiscardHandler)
+	}
+	cfg.Limits.Off = true
+	h := httpapi.New(cfg, httpapi.Deps{DB: s.DB, Bus: s.Bus, Leases: s.Leases})
+	ts := httptest.NewServer(h)
+	s.t.Cleanup(ts.Close)
+	return &Server{t: s.t, URL: ts.URL, DB: s.DB, Bus: s.Bus, Leases: s.Leases, Handler: h, ctx: s.ctx}
+}
+
 // Route starts the router (R5) as server.go does, sweeping every sweep. Without it, nothing is
 // assigned on its own, so tests of claims and locks decide every change themselves.
 func (s *Server) Route(sweep time.Duration) *routing.Router {
