@@ -23,8 +23,20 @@ import (
 // and number their own events as they write them, storage/migrations/postgres/…_hotpaths.sql); an event committed after
 // this pass's snapshot is numbered by a later pass, after the ones numbered now, so the numbers
 // follow visibility and a cursor never skips a late commit.
+//
+// On Postgres a look without any lock comes first: when nothing committed is unnumbered, there is
+// nothing to number and the counter is not taken (a subscription's start, a replay, a head, the
+// pass after another instance numbered the same commits). Read at once, that look's snapshot
+// holds every commit before the call, as the pass's would; an unnumbered event it misses committed
+// after it, and a later pass numbers it.
 func (b *Bus) sequence(ctx context.Context, ws int) error {
 	sys := tenant.System(ctx)
+	if b.pgURL != "" {
+		pending, err := b.client.Event.Query().Where(event.WorkspaceID(ws), event.SeqIsNil()).Exist(sys)
+		if err != nil || !pending {
+			return err
+		}
+	}
 	metrics.BusSequencePass()
 	tx, err := b.client.Tx(sys)
 	if err != nil {
