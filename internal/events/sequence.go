@@ -12,7 +12,6 @@ import (
 	"switchboard/ent/event"
 	"switchboard/ent/workspace"
 	"switchboard/internal/metrics"
-	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
 
@@ -24,62 +23,52 @@ import (
 // this pass's snapshot is numbered by a later pass, after the ones numbered now, so the numbers
 // follow visibility and a cursor never skips a late commit.
 //
-// On Postgres a look without any lock comes first: when nothing committed is unnumbered, there is
-// nothing to number and the counter is not taken (a subscription's start, a replay, a head, the
-// pass after another instance numbered the same commits). Read at once, that look's snapshot
-// holds every commit before the call, as the pass's would; an unnumbered event it misses committed
-// after it, and a later pass numbers it.
+// On Postgres the pass is one call (storage/migrations/postgres/…_sequence_pass.sql): it first
+// looks, without locks, whether anything committed is unnumbered, and takes the counter only then
+// (a subscription's start, a replay, a head, the pass after another instance numbered the same
+// commits find nothing). That look's snapshot holds every commit before the call, as the pass's
+// would; an unnumbered event it misses committed after it, and a later pass numbers it.
 func (b *Bus) sequence(ctx context.Context, ws int) error {
 	sys := tenant.System(ctx)
 	if b.pgURL != "" {
-		pending, err := b.client.Event.Query().Where(event.WorkspaceID(ws), event.SeqIsNil()).Exist(sys)
-		if err != nil || !pending {
-			return err
-		}
-	}
-	metrics.BusSequencePass()
-	tx, err := b.client.Tx(sys)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	q := tx.Workspace.Query().Where(workspace.ID(ws))
-	if b.pgURL != "" {
-		q = q.ForUpdate(storage.NoKeyUpdate) // never queue behind the writers' FOR KEY SHARE (event inserts)
-	}
-	w, err := q.Only(sys)
-	if err != nil {
-		return fmt.Errorf("counter: %w", err)
-	}
-	var n int64
-	if b.pgURL != "" {
-		// One statement on Postgres (storage/migrations/postgres/…_hotpaths.sql, shared with the desk's batches). It
-		// runs after the counter's lock was granted, so its snapshot sees everything earlier
-		// sequencers numbered.
-		rows, err := tx.QueryContext(sys, `SELECT switchboard_number_events($1, $2)`, ws, w.EventSeq)
+		rows, err := b.client.QueryContext(sys, `SELECT switchboard_sequence($1)`, ws)
 		if err != nil {
 			return fmt.Errorf("number: %w", err)
 		}
 		defer rows.Close()
+		var n int64
 		if !rows.Next() {
 			return fmt.Errorf("number: %w", errors.Join(rows.Err(), errors.New("no count")))
 		}
 		if err := rows.Scan(&n); err != nil {
 			return fmt.Errorf("number: %w", err)
 		}
-		rows.Close()
-	} else { // SQLite: one writer at a time, a few events per pass
-		ids, err := tx.Event.Query().Where(event.WorkspaceID(ws), event.SeqIsNil()).Order(event.ByID()).IDs(sys)
-		if err != nil {
-			return err
+		if n > 0 {
+			metrics.BusSequencePass()
 		}
-		for i, id := range ids {
-			if err := tx.Event.Update().Where(event.ID(id)).SetSeq(w.EventSeq + int64(i) + 1).Exec(sys); err != nil {
-				return fmt.Errorf("number: %w", err)
-			}
-		}
-		n = int64(len(ids))
+		return rows.Close()
 	}
+	// SQLite: one writer at a time, a few events per pass.
+	metrics.BusSequencePass()
+	tx, err := b.client.Tx(sys)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	w, err := tx.Workspace.Query().Where(workspace.ID(ws)).Only(sys)
+	if err != nil {
+		return fmt.Errorf("counter: %w", err)
+	}
+	ids, err := tx.Event.Query().Where(event.WorkspaceID(ws), event.SeqIsNil()).Order(event.ByID()).IDs(sys)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if err := tx.Event.Update().Where(event.ID(id)).SetSeq(w.EventSeq + int64(i) + 1).Exec(sys); err != nil {
+			return fmt.Errorf("number: %w", err)
+		}
+	}
+	n := int64(len(ids))
 	if n == 0 {
 		return nil
 	}
