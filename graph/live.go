@@ -91,14 +91,20 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, interest event
 	}, func(err error) {
 		mu.Lock()
 		closed = true
-		close(out)
 		if err == nil {
 			err = broke
 		}
 		mu.Unlock()
+		// Once out is closed, gqlgen ends the subscription with "complete", which would tell a
+		// client it has everything; so out is closed last, after the connection was dropped
+		// (its socket then refuses every message).
+		defer func() {
+			mu.Lock()
+			close(out)
+			mu.Unlock()
+		}()
 		// A stream that cannot go on closes its connection with a code that makes the client
-		// reconnect and resume from its last cursor (E3), never with "complete", which would tell
-		// it that it has everything.
+		// reconnect and resume from its last cursor (E3), never with "complete".
 		switch f, _ := fault.As(err); {
 		case errors.Is(err, events.ErrSlow):
 			slog.InfoContext(ctx, "subscription: slow consumer dropped", "agent", v.AgentID)

@@ -249,7 +249,7 @@ func graphQL(cfg Config, svc services) http.Handler {
 	}
 	srv.AroundRootFields(graph.RequireViewer)
 	srv.AroundResponses(noteFailure)
-	srv.AroundResponses(holdBackPartialEvents)
+	srv.AroundOperations(holdBackUnavailable)
 	if !cfg.UnsharedResponses {
 		srv.AroundOperations(graph.ShareOperations)
 		srv.AroundResponses(svc.resolver.ShareResponses) // innermost: a shared response still passes the others

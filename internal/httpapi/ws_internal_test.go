@@ -79,10 +79,10 @@ func TestSocketCloseCodes(t *testing.T) {
 	}
 }
 
-// E3 under an outage: a subscription event with an UNAVAILABLE field error closes the socket with
-// 1013 (the client resumes and gets it whole) instead of reaching the client half-read; other
-// errors, and queries, pass as they are.
-func TestPartialEventsAreHeldBack(t *testing.T) {
+// E3 under an outage: a subscription's response with an UNAVAILABLE error (an event half-read, or
+// the subscription's failed start) closes the socket with 1013 (the client resumes and gets it
+// whole) instead of reaching the client; other errors, and queries, pass as they are.
+func TestUnavailableIsHeldBack(t *testing.T) {
 	for _, tc := range []struct {
 		op   ast.Operation
 		code fault.Code
@@ -95,9 +95,9 @@ func TestPartialEventsAreHeldBack(t *testing.T) {
 		var dropped []int
 		ctx := events.WithDropper(context.Background(), func(code int, _ string) { dropped = append(dropped, code) })
 		ctx = graphql.WithOperationContext(ctx, &graphql.OperationContext{Operation: &ast.OperationDefinition{Operation: tc.op}})
-		resp := holdBackPartialEvents(ctx, func(context.Context) *graphql.Response {
-			return &graphql.Response{Errors: gqlerror.List{{Message: "x", Extensions: map[string]any{"code": string(tc.code)}}}}
-		})
+		resp := holdBackUnavailable(ctx, func(context.Context) graphql.ResponseHandler {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: "x", Extensions: map[string]any{"code": string(tc.code)}}}})
+		})(ctx)
 		if resp == nil || (len(dropped) == 1 && dropped[0] == events.CloseTryLater) != tc.drop || len(dropped) > 1 {
 			t.Errorf("%s with %s: dropped %v, want a 1013 close %v", tc.op, tc.code, dropped, tc.drop)
 		}
