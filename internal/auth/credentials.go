@@ -331,8 +331,11 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 			keyRoles[v.Role] = append(keyRoles[v.Role], v.APIKeyID)
 		}
 	}
-	sessions, err := endedCredentials(sys, sessionRoles, "sessions", func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, []int, error) {
-		ended := []predicate.Session{session.RevokedAtNotNil(), session.ExpiresAtLTE(s.now()),
+	now := s.now()
+	sessions, err := endedCredentials(sys, sessionRoles, "sessions", func(ids []int) idQuery {
+		return s.client.Session.Query().Where(session.IDIn(ids...))
+	}, func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, error) {
+		ended := []predicate.Session{session.RevokedAtNotNil(), session.ExpiresAtLTE(now),
 			session.HasAgentWith(agent.Active(false))}
 		for role, ids := range roles {
 			ended = append(ended, session.And(session.IDIn(ids...), session.HasAgentWith(agent.RoleNEQ(role))))
@@ -340,7 +343,7 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 		rows, err := s.client.Session.Query().Where(session.IDIn(ids...), session.Or(ended...)).
 			Select(session.FieldAgentID, session.FieldRevokedAt, session.FieldExpiresAt).WithAgent(recheckedAgent).All(sys)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		out := map[int]credentialState{}
 		for _, r := range rows {
@@ -348,22 +351,19 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 			switch {
 			case r.RevokedAt != nil:
 				st.gone = "signed out"
-			case !s.now().Before(r.ExpiresAt):
+			case !now.Before(r.ExpiresAt):
 				st.gone = "session expired"
 			}
 			out[r.ID] = st
 		}
-		existing, err := s.client.Session.Query().Where(session.IDIn(ids...)).Count(sys)
-		if err != nil || existing == len(ids) {
-			return out, nil, err
-		}
-		found, err := s.client.Session.Query().Where(session.IDIn(ids...)).IDs(sys)
-		return out, found, err
+		return out, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	keys, err := endedCredentials(sys, keyRoles, "API keys", func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, []int, error) {
+	keys, err := endedCredentials(sys, keyRoles, "API keys", func(ids []int) idQuery {
+		return s.client.APIKey.Query().Where(apikey.IDIn(ids...))
+	}, func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, error) {
 		ended := []predicate.APIKey{apikey.RevokedAtNotNil(), apikey.HasAgentWith(agent.Active(false))}
 		for role, ids := range roles {
 			ended = append(ended, apikey.And(apikey.IDIn(ids...), apikey.HasAgentWith(agent.RoleNEQ(role))))
@@ -371,7 +371,7 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 		rows, err := s.client.APIKey.Query().Where(apikey.IDIn(ids...), apikey.Or(ended...)).
 			Select(apikey.FieldAgentID, apikey.FieldRevokedAt).WithAgent(recheckedAgent).All(sys)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		out := map[int]credentialState{}
 		for _, r := range rows {
@@ -381,12 +381,7 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 			}
 			out[r.ID] = st
 		}
-		existing, err := s.client.APIKey.Query().Where(apikey.IDIn(ids...)).Count(sys)
-		if err != nil || existing == len(ids) {
-			return out, nil, err
-		}
-		found, err := s.client.APIKey.Query().Where(apikey.IDIn(ids...)).IDs(sys)
-		return out, found, err
+		return out, nil
 	})
 	if err != nil {
 		return nil, err
@@ -419,10 +414,17 @@ type credentials struct {
 	found []int
 }
 
-// endedCredentials asks ask about the distinct credentials of roles (the role each viewer signed
-// in with, by credential).
-func endedCredentials(ctx context.Context, roles map[enum.Role][]int, what string,
-	ask func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, []int, error)) (credentials, error) {
+// idQuery is a query of one kind of credential by ids.
+type idQuery interface {
+	Count(context.Context) (int, error)
+	IDs(context.Context) ([]int, error)
+}
+
+// endedCredentials asks ended about the distinct credentials of roles (the role each viewer
+// signed in with, by credential), and byID how many of them exist; which ones, only when some
+// do not.
+func endedCredentials(ctx context.Context, roles map[enum.Role][]int, what string, byID func(ids []int) idQuery,
+	ended func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, error)) (credentials, error) {
 	var ids []int
 	for role, of := range roles {
 		roles[role] = slices.Compact(slices.Sorted(slices.Values(of)))
@@ -432,14 +434,20 @@ func endedCredentials(ctx context.Context, roles map[enum.Role][]int, what strin
 	if len(ids) == 0 {
 		return credentials{}, nil
 	}
-	ended, found, err := ask(ids, roles)
+	out := credentials{}
+	var err error
+	if out.ended, err = ended(ids, roles); err != nil {
+		return credentials{}, fmt.Errorf("recheck %s: %w", what, err)
+	}
+	existing, err := byID(ids).Count(ctx)
+	if err == nil && existing < len(ids) {
+		out.found, err = byID(ids).IDs(ctx)
+		slices.Sort(out.found)
+	}
 	if err != nil {
 		return credentials{}, fmt.Errorf("recheck %s: %w", what, err)
 	}
-	if found != nil {
-		slices.Sort(found)
-	}
-	return credentials{ended: ended, found: found}, nil
+	return out, nil
 }
 
 // reason is why credential id, signed in with role, has ended; "" while it holds.

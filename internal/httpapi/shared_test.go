@@ -112,8 +112,7 @@ func sharedMatchesComputed(t *testing.T, seed uint64) {
 			if even && time.Since(quietSince) > 200*time.Millisecond {
 				return
 			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		} // each pass waits on every subscription's stream (Next) for what comes
 		t.Fatal("the subscriptions did not settle within 15 s")
 	}
 
@@ -271,4 +270,39 @@ func (g *selectionGen) object(def *ast.Definition, depth int) string {
 		parts = append(parts, "__typename")
 	}
 	return "{" + strings.Join(parts, " ") + "}"
+}
+
+// A shared response never crosses workspaces: two workspaces made the same way number their events
+// alike, so their subscribers, with the same selection, get items with the same cursors; each
+// must receive its own workspace's conversation.
+func TestSharedResponsesStayInTheirWorkspace(t *testing.T) {
+	s := testapi.New(t)
+	const sub = `subscription($c:[ID!]!){lockChanged(conversationIds:$c){conversationId version cursor}}`
+	var agents []*testapi.Client
+	var convs []string
+	var subs []*testapi.Sub
+	for _, slug := range []string{"alike-one", "alike-two"} {
+		f := testapi.NewFixture(t, s, slug).WithoutInception()
+		a := f.Agent("Ana", "AGENT", "*:5", nil)
+		c := f.Arrive("SMS")
+		agents, convs = append(agents, a), append(convs, c)
+		subs = append(subs, a.Subscribe(sub, testapi.Vars{"c": []string{c}}))
+	}
+	for i, a := range agents {
+		a.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": convs[i]}).OK(t)
+	}
+	var cursors []string
+	for i, sb := range subs {
+		var got struct{ LockChanged struct{ ConversationID, Cursor string } }
+		if !sb.Next(5*time.Second, &got) {
+			t.Fatalf("workspace %d: no lock change", i)
+		}
+		if got.LockChanged.ConversationID != convs[i] {
+			t.Errorf("workspace %d's subscriber got conversation %s, want its own %s", i, got.LockChanged.ConversationID, convs[i])
+		}
+		cursors = append(cursors, got.LockChanged.Cursor)
+	}
+	if cursors[0] != cursors[1] {
+		t.Fatalf("cursors %v differ: the workspaces were not made alike, and the test proves nothing", cursors)
+	}
 }
