@@ -235,7 +235,7 @@ func writeValue(b *strings.Builder, name string, v *ast.Value, used map[string]b
 	walk(v)
 }
 
-// responsesCache is where ShareResponses keeps what it shares.
+// newResponsesCache is where ShareResponses keeps what it shares.
 func newResponsesCache() *expirable.LRU[string, sharedResponse] {
 	return expirable.NewLRU[string, sharedResponse](20000, nil, sharedTTL)
 }
