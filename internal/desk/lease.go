@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
+
+	"entgo.io/ent/dialect/sql"
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
@@ -112,15 +115,40 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 	if !d.rowLocks {
 		return d.client.Conversation.Update().Where(held...).SetLockExpiresAt(until).Exec(sys)
 	}
-	// The rows are locked in id order first, as every operation locks conversations, so that a
-	// renewal never deadlocks with one.
-	return storage.InTx(sys, d.client, func(tx *ent.Tx) error {
-		ids, err := forUpdate(d, tx.Conversation.Query().Where(held...).Order(conversation.ByID())).IDs(sys)
+	// A renewal must never hold up an operation: one transaction locking every lease it renews
+	// would queue behind each conversation being changed and hold the rest meanwhile, so that
+	// operations on those queue behind it (a convoy). So the rows nobody has locked are renewed
+	// at once, skipping the others without waiting, and each skipped one is then renewed on its
+	// own: a single-row UPDATE waits only for that row's operation and holds no other lock, so it
+	// cannot deadlock with one either.
+	var renewed []int
+	err = storage.InTx(sys, d.client, func(tx *ent.Tx) error {
+		ids, err := tx.Conversation.Query().Where(held...).Order(conversation.ByID()).
+			ForUpdate(storage.NoKeyUpdate, sql.WithLockAction(sql.SkipLocked)).IDs(sys)
 		if err != nil || len(ids) == 0 {
+			renewed = nil
 			return err
 		}
-		return tx.Conversation.Update().Where(append(held, conversation.IDIn(ids...))...).SetLockExpiresAt(until).Exec(sys)
+		renewed = ids
+		return tx.Conversation.Update().Where(conversation.IDIn(ids...)).SetLockExpiresAt(until).Exec(sys)
 	})
+	if err != nil {
+		return err
+	}
+	rest := held
+	if len(renewed) > 0 {
+		rest = append(slices.Clip(held), conversation.IDNotIn(renewed...))
+	}
+	skipped, err := d.client.Conversation.Query().Where(rest...).IDs(sys)
+	if err != nil {
+		return err
+	}
+	for _, id := range skipped {
+		if err := d.client.Conversation.Update().Where(append(slices.Clip(held), conversation.ID(id))...).SetLockExpiresAt(until).Exec(sys); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Heartbeat renews the viewer's lock lease (clients without a WebSocket call it well within the

@@ -2,9 +2,11 @@ package desk_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
+	"switchboard/ent/conversation"
 	"switchboard/internal/desk"
 	"switchboard/internal/testapi"
 )
@@ -57,4 +59,54 @@ func TestLockLeases(t *testing.T) {
 		t.Fatal("heartbeat did not renew the lease")
 	}
 	f.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{lockGracePeriodSeconds:5}){id}}`, nil).WantCode(t, "BAD_USER_INPUT")
+}
+
+// A renewal never waits on a conversation being changed while holding the other leases it
+// renews (which would queue every operation on those behind it): with one lease's row locked by an
+// operation, the others are renewed at once, and that one as soon as the operation ends.
+func TestLeaseRenewalWaitsForNoOperation(t *testing.T) {
+	f := newFixture(t)
+	if !f.S.DB.RowLocks() {
+		t.Skip("row locks: Postgres only (TEST_DATABASE_URL)")
+	}
+	a, b := f.queued("SMS"), f.queued("SMS")
+	for i, c := range []string{a, b} { // an agent holds one lock at a time (L2)
+		who := f.agent(fmt.Sprint("Agent", i), "AGENT", 5)
+		who.Do(open, id(c)).OK(t)
+		sub := who.Subscribe(`subscription{notifications{kind}}`, nil)
+		defer sub.Close()
+		testapi.Eventually(t, 2*time.Second, "connected", func() bool { return f.S.Leases.IsConnected(f.WS.Workspace.ID, atoi(t, who.AgentID)) })
+	}
+	old := time.Now().Add(-time.Second)
+	for _, c := range []string{a, b} {
+		f.S.DB.Client.Conversation.UpdateOneID(atoi(t, c)).SetLockExpiresAt(old).ExecX(testapi.Sys())
+	}
+
+	// An operation holds a's row.
+	ctx := testapi.Sys()
+	tx, err := f.S.DB.Client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Conversation.Query().Where(conversation.ID(atoi(t, a))).ForUpdate().Only(ctx); err != nil {
+		t.Fatal(err)
+	}
+	renewed := make(chan error, 1)
+	go func() { renewed <- f.S.Leases.Renew(context.Background()) }()
+	testapi.Eventually(t, 5*time.Second, "b's lease renewed while a's row is locked", func() bool { return f.Conv(b).LockExpiresAt.After(old) })
+	select {
+	case err := <-renewed:
+		t.Fatalf("the renewal ended before a's operation did: %v", err)
+	default:
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-renewed; err != nil {
+		t.Fatal(err)
+	}
+	if !f.Conv(a).LockExpiresAt.After(old) {
+		t.Fatal("L6: the lease skipped while its row was locked was not renewed")
+	}
 }
