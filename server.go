@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"os/signal"
@@ -48,6 +49,7 @@ type config struct {
 	migrate               bool
 	logLevel              slog.Level
 	webhooksAllowPrivate  bool
+	debugAddr             string
 }
 
 func readConfig(args []string) (config, error) {
@@ -67,6 +69,7 @@ func readConfig(args []string) (config, error) {
 	fs.BoolVar(&c.limits.TrustForwardedFor, "trust-forwarded-for", env("TRUST_FORWARDED_FOR", "false") == "true", "take the client's address from X-Forwarded-For; only behind a proxy that sets it (TRUST_FORWARDED_FOR)")
 	fs.BoolVar(&c.webhooksAllowPrivate, "webhooks-allow-private", env("WEBHOOKS_ALLOW_PRIVATE", "false") == "true", "let webhooks target loopback, private and link-local addresses (WEBHOOKS_ALLOW_PRIVATE)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug (adds a line per request), info, warn or error (LOG_LEVEL)")
+	fs.StringVar(&c.debugAddr, "debug-addr", os.Getenv("DEBUG_ADDR"), "serve Go's profiles (/debug/pprof/) on this address, apart from the API; empty: nowhere. Keep it on loopback or a private network (DEBUG_ADDR)")
 	fs.DurationVar(&c.slowRequest, "slow-request", durationEnv("SLOW_REQUEST", time.Second), "log requests slower than this at warn (SLOW_REQUEST)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -109,7 +112,7 @@ func (c config) summary() []any {
 	return []any{"addr", c.addr, "database", db, "database_direct", direct, "migrate", c.migrate, "log_level", c.logLevel.String(),
 		"slow_request", c.slowRequest.String(), "cors_origins", c.corsOrigins, "introspection", c.introspection,
 		"rate_limit", rate, "trust_forwarded_for", c.limits.TrustForwardedFor, "session_ttl", c.sessionTTL.String(),
-		"webhooks_allow_private", c.webhooksAllowPrivate, "demo", c.demo, "admin_email", c.adminEmail}
+		"webhooks_allow_private", c.webhooksAllowPrivate, "debug_addr", c.debugAddr, "demo", c.demo, "admin_email", c.adminEmail}
 }
 
 // redacted is a URL with its password masked.
@@ -245,6 +248,13 @@ func run(cfg config) error {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
+	if cfg.debugAddr != "" {
+		stopDebug, err := serveDebug(cfg.debugAddr)
+		if err != nil {
+			return fmt.Errorf("debug address: %w", err)
+		}
+		defer stopDebug()
+	}
 	workers.Start(work, workers.Production(instanceName(), cfg.webhooksAllowPrivate), db, bus, leases)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -306,4 +316,23 @@ func announce(addr string, cfg config) {
 func instanceName() string {
 	h, _ := os.Hostname()
 	return fmt.Sprintf("%s-%d", h, os.Getpid())
+}
+
+// serveDebug serves Go's profiles on addr, a listener of their own so that the API's address never
+// exposes them.
+func serveDebug(addr string) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	slog.Info("debug: serving profiles", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return func() { _ = srv.Close() }, nil
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -44,6 +45,7 @@ func runScale(args []string) error {
 	duration := fs.Duration("duration", 60*time.Second, "how long the load runs")
 	nInst := fs.Int("instances", 3, "server processes")
 	nConvs := fs.Int("conversations", 250, "conversations the load moves (each by its own two working agents; at most agents/2)")
+	profileDir := fs.String("profile", "", "save a CPU profile of each server over the load's middle half into this directory (server-N.pprof)")
 	drain := fs.Duration("drain", 60*time.Second, "after the load, how long to wait for every stream to catch up with the log")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -243,7 +245,19 @@ func runScale(args []string) error {
 	stop := make(chan struct{})
 	loadDone := make(chan struct{})
 	go func() { d.run(stop); close(loadDone) }()
+	var profiles sync.WaitGroup
+	if *profileDir != "" {
+		for i, s := range servers {
+			profiles.Go(func() {
+				time.Sleep(*duration / 4)
+				if err := s.profile(filepath.Join(*profileDir, fmt.Sprintf("server-%d.pprof", i)), *duration/2); err != nil {
+					fmt.Fprintf(os.Stderr, "bench: server %d: %v\n", i, err)
+				}
+			})
+		}
+	}
 	time.Sleep(*duration)
+	profiles.Wait()
 	close(stop)
 	<-loadDone
 	loadEnd := time.Now()

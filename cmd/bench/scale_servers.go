@@ -20,10 +20,12 @@ import (
 
 // scaleServer is one process of the real server binary.
 type scaleServer struct {
-	url  string
-	cmd  *exec.Cmd
-	log  string
-	done chan struct{}
+	url string
+	// debug serves the server's profiles (DEBUG_ADDR).
+	debug string
+	cmd   *exec.Cmd
+	log   string
+	done  chan struct{}
 }
 
 // buildServer builds the server binary into dir (from the repository root, as cmd/chaos does).
@@ -40,22 +42,25 @@ func buildServer(dir string) (string, error) {
 // (RATE_LIMIT=off: one client address opens every connection and drives every change), and waits
 // for /readyz.
 func startServer(bin, dir, dbURL string, i int) (*scaleServer, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	debugPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "DATABASE_URL", "DATABASE_DIRECT_URL", "ADDR", "SWITCHBOARD_ADMIN_EMAIL", "SWITCHBOARD_ADMIN_PASSWORD", "LOG_LEVEL", "RATE_LIMIT", "MIGRATE":
+		case "DATABASE_URL", "DATABASE_DIRECT_URL", "ADDR", "SWITCHBOARD_ADMIN_EMAIL", "SWITCHBOARD_ADMIN_PASSWORD", "LOG_LEVEL", "RATE_LIMIT", "MIGRATE", "DEBUG_ADDR":
 			continue
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "DATABASE_URL="+dbURL, fmt.Sprintf("ADDR=127.0.0.1:%d", port), "RATE_LIMIT=off", "LOG_LEVEL=warn")
+	env = append(env, "DATABASE_URL="+dbURL, fmt.Sprintf("ADDR=127.0.0.1:%d", port), "RATE_LIMIT=off", "LOG_LEVEL=warn",
+		fmt.Sprintf("DEBUG_ADDR=127.0.0.1:%d", debugPort))
 	logPath := filepath.Join(dir, fmt.Sprintf("server-%d.log", i))
 	logf, err := os.Create(logPath)
 	if err != nil {
@@ -70,7 +75,7 @@ func startServer(bin, dir, dbURL string, i int) (*scaleServer, error) {
 		logf.Close()
 		return nil, err
 	}
-	s := &scaleServer{url: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, log: logPath, done: make(chan struct{})}
+	s := &scaleServer{url: fmt.Sprintf("http://127.0.0.1:%d", port), debug: fmt.Sprintf("http://127.0.0.1:%d", debugPort), cmd: cmd, log: logPath, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); logf.Close(); close(s.done) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
@@ -242,4 +247,35 @@ func clusterCPU(pm int) time.Duration {
 		total += time.Duration(ut+st) * (time.Second / clockTicks)
 	}
 	return total
+}
+
+// freePort is a loopback port nothing listens on (as long as nothing takes it first).
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// profile saves a CPU profile of the server over the next d into path.
+func (s *scaleServer) profile(path string, d time.Duration) error {
+	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.debug, int(d.Seconds())))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("profile: %s", resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -293,7 +293,9 @@ func TestSharedResponsesStayInTheirWorkspace(t *testing.T) {
 	}
 	var cursors []string
 	for i, sb := range subs {
-		var got struct{ LockChanged struct{ ConversationID, Cursor string } }
+		var got struct {
+			LockChanged struct{ ConversationID, Cursor string }
+		}
 		if !sb.Next(5*time.Second, &got) {
 			t.Fatalf("workspace %d: no lock change", i)
 		}
