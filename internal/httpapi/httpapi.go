@@ -230,7 +230,7 @@ func graphQL(cfg Config, svc services) http.Handler {
 		},
 		InitTimeout:           cfg.WSInitTimeout,
 		KeepAlivePingInterval: cfg.WSPing,
-		Implementation: sockets{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+		Implementation: sockets{coderSockets{AcceptOptions: websocket.AcceptOptions{
 			OriginPatterns: originHosts(cfg.CORSOrigins),
 		}}},
 	})

@@ -65,8 +65,13 @@ func failureStatus(next http.Handler) http.Handler {
 // as a whole with UNAVAILABLE or RATE_LIMITED.
 func noteFailure(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
+	if resp == nil || len(resp.Errors) == 0 || (len(resp.Data) > 0 && string(resp.Data) != "null") {
+		return resp
+	}
+	// Looked up only now: a lookup that misses walks the whole context chain, at every event a
+	// subscription delivers.
 	rec, _ := ctx.Value(failureKey{}).(*atomic.Pointer[wholeFailure])
-	if resp == nil || rec == nil || len(resp.Errors) == 0 || (len(resp.Data) > 0 && string(resp.Data) != "null") {
+	if rec == nil {
 		return resp
 	}
 	code, _ := resp.Errors[0].Extensions["code"].(string)
