@@ -308,6 +308,13 @@ func runScale(args []string) error {
 		r := rep.kinds[k]
 		fmt.Printf("%-16s %11d %10s %10s %10s %8s %6s %6d\n", kindNames[k], r.n, fmtNum(r.p50), fmtNum(r.p99), fmtNum(r.max), r.checked, r.lostText(), r.dups)
 	}
+	if len(rep.windows) > 1 {
+		ws := make([]string, len(rep.windows))
+		for i, w := range rep.windows {
+			ws[i] = fmtNum(w)
+		}
+		fmt.Printf("lockChanged p99 ms by %s of the log: %s\n", windowLen, strings.Join(ws, ", "))
+	}
 	fmt.Println()
 	perConnRSS := float64(rssAfter-rssBefore) / float64(*nConns) / 1024
 	perConnHeap, perConnLive := math.NaN(), math.NaN()

@@ -268,6 +268,8 @@ func (s *scaleClients) caughtUp(ctx context.Context, db *storage.DB, ws int, sta
 	return true
 }
 
+const windowLen = 10 * time.Second
+
 type kindReport struct {
 	n             int64
 	p50, p99, max float64
@@ -284,7 +286,10 @@ func (r kindReport) lostText() string {
 }
 
 type scaleReport struct {
-	kinds        [nKinds]kindReport
+	kinds [nKinds]kindReport
+	// windows is lockChanged's p99 by windowLen of the log, from its first event: when the tail
+	// happened.
+	windows      []float64
 	streamErrors int
 	firstError   string
 }
@@ -332,6 +337,13 @@ func (s *scaleClients) check(ctx context.Context, db *storage.DB, ws int, start,
 		rep.firstError = fmt.Sprintf("the log holds %d events between cursors %d and %d, not %d", len(created), start, end, end-start)
 	}
 	var hists [nKinds]histogram
+	var first time.Time
+	for _, at := range created {
+		if first.IsZero() || at.Before(first) {
+			first = at
+		}
+	}
+	var windows []*histogram
 	lost := [nKinds]int{}
 	checked := [nKinds]bool{kindLock: true, kindQueue: true, kindNotif: true, kindWorkspace: true}
 	for _, c := range s.conns {
@@ -357,6 +369,13 @@ func (s *scaleClients) check(ctx context.Context, db *storage.DB, ws int, start,
 				got[k][d.seq] = true
 				if at, ok := created[d.seq]; ok {
 					hists[k].add(time.Duration(d.recv - at.UnixNano()))
+					if k == kindLock {
+						w := int(at.Sub(first) / windowLen)
+						for len(windows) <= w {
+							windows = append(windows, new(histogram))
+						}
+						windows[w].add(time.Duration(d.recv - at.UnixNano()))
+					}
 				}
 			}
 		}
@@ -380,6 +399,9 @@ func (s *scaleClients) check(ctx context.Context, db *storage.DB, ws int, start,
 		r.p50, r.p99, r.max = h.q(0.5), h.q(0.99), float64(h.maxUS.Load())/1000
 		r.lost = lost[k]
 		r.checked = map[bool]string{true: "yes", false: "no"}[checked[k]]
+	}
+	for i := range windows {
+		rep.windows = append(rep.windows, windows[i].q(0.99))
 	}
 	rep.kinds[kindQueue].checked = "claims"
 	rep.kinds[kindNotif].checked = "steals"
