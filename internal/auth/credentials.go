@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -333,14 +334,10 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 	}
 	now := s.now()
 	sessions, err := endedCredentials(sys, sessionRoles, "sessions", func(ids []int) idQuery {
-		return s.client.Session.Query().Where(session.IDIn(ids...))
-	}, func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, error) {
-		ended := []predicate.Session{session.RevokedAtNotNil(), session.ExpiresAtLTE(now),
-			session.HasAgentWith(agent.Active(false))}
-		for role, ids := range roles {
-			ended = append(ended, session.And(session.IDIn(ids...), session.HasAgentWith(agent.RoleNEQ(role))))
-		}
-		rows, err := s.client.Session.Query().Where(session.IDIn(ids...), session.Or(ended...)).
+		return s.client.Session.Query().Where(predicate.Session(storage.IntsIn(session.FieldID, ids)))
+	}, func(ids []int, role enum.Role) (map[int]credentialState, error) {
+		rows, err := s.client.Session.Query().Where(predicate.Session(storage.IntsIn(session.FieldID, ids)),
+			session.Or(session.RevokedAtNotNil(), session.ExpiresAtLTE(now), session.HasAgentWith(agent.Or(agent.Active(false), agent.RoleNEQ(role))))).
 			Select(session.FieldAgentID, session.FieldRevokedAt, session.FieldExpiresAt).WithAgent(recheckedAgent).All(sys)
 		if err != nil {
 			return nil, err
@@ -362,13 +359,10 @@ func (s *Service) Ended(ctx context.Context, viewers []*Viewer) (map[int]string,
 		return nil, err
 	}
 	keys, err := endedCredentials(sys, keyRoles, "API keys", func(ids []int) idQuery {
-		return s.client.APIKey.Query().Where(apikey.IDIn(ids...))
-	}, func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, error) {
-		ended := []predicate.APIKey{apikey.RevokedAtNotNil(), apikey.HasAgentWith(agent.Active(false))}
-		for role, ids := range roles {
-			ended = append(ended, apikey.And(apikey.IDIn(ids...), apikey.HasAgentWith(agent.RoleNEQ(role))))
-		}
-		rows, err := s.client.APIKey.Query().Where(apikey.IDIn(ids...), apikey.Or(ended...)).
+		return s.client.APIKey.Query().Where(predicate.APIKey(storage.IntsIn(apikey.FieldID, ids)))
+	}, func(ids []int, role enum.Role) (map[int]credentialState, error) {
+		rows, err := s.client.APIKey.Query().Where(predicate.APIKey(storage.IntsIn(apikey.FieldID, ids)),
+			apikey.Or(apikey.RevokedAtNotNil(), apikey.HasAgentWith(agent.Or(agent.Active(false), agent.RoleNEQ(role))))).
 			Select(apikey.FieldAgentID, apikey.FieldRevokedAt).WithAgent(recheckedAgent).All(sys)
 		if err != nil {
 			return nil, err
@@ -420,24 +414,25 @@ type idQuery interface {
 	IDs(context.Context) ([]int, error)
 }
 
-// endedCredentials asks ended about the distinct credentials of roles (the role each viewer
-// signed in with, by credential), and byID how many of them exist; which ones, only when some
-// do not.
+// endedCredentials asks ended, one role at a time, about the distinct credentials signed in with
+// it (roles: the role each viewer signed in with, by credential), and byID how many of them exist;
+// which ones, only when some do not.
 func endedCredentials(ctx context.Context, roles map[enum.Role][]int, what string, byID func(ids []int) idQuery,
-	ended func(ids []int, roles map[enum.Role][]int) (map[int]credentialState, error)) (credentials, error) {
+	ended func(ids []int, role enum.Role) (map[int]credentialState, error)) (credentials, error) {
 	var ids []int
+	out := credentials{ended: map[int]credentialState{}}
 	for role, of := range roles {
-		roles[role] = slices.Compact(slices.Sorted(slices.Values(of)))
-		ids = append(ids, roles[role]...)
+		of = slices.Compact(slices.Sorted(slices.Values(of)))
+		ids = append(ids, of...)
+		got, err := ended(of, role)
+		if err != nil {
+			return credentials{}, fmt.Errorf("recheck %s: %w", what, err)
+		}
+		maps.Copy(out.ended, got)
 	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	if len(ids) == 0 {
 		return credentials{}, nil
-	}
-	out := credentials{}
-	var err error
-	if out.ended, err = ended(ids, roles); err != nil {
-		return credentials{}, fmt.Errorf("recheck %s: %w", what, err)
 	}
 	existing, err := byID(ids).Count(ctx)
 	if err == nil && existing < len(ids) {

@@ -111,7 +111,7 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 		return fmt.Errorf("renew viewers: %w", err)
 	}
 	until := d.now().Add(time.Duration(w.LockGracePeriodSeconds) * time.Second)
-	held := []predicate.Conversation{conversation.WorkspaceID(ws), conversation.HumanLock(true), conversation.LockHolderIDIn(agents...)}
+	held := []predicate.Conversation{conversation.WorkspaceID(ws), conversation.HumanLock(true), predicate.Conversation(storage.IntsIn(conversation.FieldLockHolderID, agents))}
 	if !d.rowLocks {
 		return d.client.Conversation.Update().Where(held...).SetLockExpiresAt(until).Exec(sys)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
+	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/viewer"
 	"switchboard/internal/auth"
@@ -101,7 +102,7 @@ func (d *Desk) Viewers(ctx context.Context, c *ent.Conversation) ([]*ent.Viewer,
 
 // renewViewers keeps the given agents of workspace ws viewing what they have open.
 func (d *Desk) renewViewers(ctx context.Context, ws int, agents []int) error {
-	return d.client.Viewer.Update().Where(viewer.WorkspaceID(ws), viewer.AgentIDIn(agents...)).SetLastSeenAt(d.now()).Exec(ctx)
+	return d.client.Viewer.Update().Where(viewer.WorkspaceID(ws), predicate.Viewer(storage.IntsIn(viewer.FieldAgentID, agents))).SetLastSeenAt(d.now()).Exec(ctx)
 }
 
 // ExpireViewers removes the viewers not seen for their workspace's lockGracePeriod (their

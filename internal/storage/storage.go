@@ -94,6 +94,32 @@ func ForUpdate[Q Lockable[Q]](rowLocks bool, q Q) Q {
 	return q
 }
 
+// IntsIn is the predicate column IN ids for a query or update of any ent type (wrap it in the
+// type's predicate). On Postgres the ids go as one array parameter, column = ANY($1): the
+// statement's text does not depend on how many there are, so it is prepared and planned once,
+// where an IN list of thousands of parameters (the sockets an instance rechecks every second,
+// the leases it renews) was a new statement to parse and plan at every call, 24 ms of Postgres's
+// time each at 3,333 ids.
+func IntsIn(column string, ids []int) func(*entsql.Selector) {
+	return func(s *entsql.Selector) {
+		if s.Dialect() == dialect.Postgres {
+			arr := make([]int64, len(ids))
+			for i, id := range ids {
+				arr[i] = int64(id)
+			}
+			s.Where(entsql.P(func(b *entsql.Builder) {
+				b.Ident(s.C(column)).WriteString(" = ANY(").Arg(arr).WriteString(")")
+			}))
+			return
+		}
+		vs := make([]any, len(ids))
+		for i, id := range ids {
+			vs[i] = id
+		}
+		s.Where(entsql.In(s.C(column), vs...))
+	}
+}
+
 // NoKeyUpdate turns an ent FOR UPDATE into FOR NO KEY UPDATE (see ForUpdate).
 func NoKeyUpdate(o *entsql.LockOptions) { o.Strength = entsql.LockNoKeyUpdate }
 
