@@ -46,6 +46,7 @@ func runScale(args []string) error {
 	nInst := fs.Int("instances", 3, "server processes")
 	nConvs := fs.Int("conversations", 250, "conversations the load moves (each by its own two working agents; at most agents/2)")
 	profileDir := fs.String("profile", "", "save a CPU profile of each server over the load's middle half into this directory (server-N.pprof)")
+	warmup := fs.Duration("warmup", 20*time.Second, "the load runs this long before the measured window (Postgres's plan caches and the connection pools fill, as on a server that has been running); its latency is printed apart")
 	drain := fs.Duration("drain", 60*time.Second, "after the load, how long to wait for every stream to catch up with the log")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -238,13 +239,26 @@ func runScale(args []string) error {
 	rssAfter, heapAfter, liveAfter := serverMemory(servers)
 	logf("%d connections open (%s)", *nConns, connTook.Round(time.Millisecond))
 
-	// The measured window: the load, then the drain until every stream has caught up.
+	// The warm-up, then the measured window: the load, then the drain until every stream has
+	// caught up.
 	pm := postmaster(ctx, db)
-	w0 := readWindow(ctx, db, pm, servers, cl)
+	cl.measureFrom.Store(math.MaxInt64)
 	d := newDriver(bases, fx.admin, convs, *rate)
 	stop := make(chan struct{})
 	loadDone := make(chan struct{})
 	go func() { d.run(stop); close(loadDone) }()
+	if *warmup > 0 {
+		logf("warming up (%s)", *warmup)
+		time.Sleep(*warmup)
+	}
+	cl.measureFrom.Store(time.Now().UnixNano())
+	if err := gql(client, bases[0], fx.admin, `{eventCursor}`, nil, &head); err != nil {
+		return err
+	}
+	var measuredSeq int64
+	fmt.Sscan(head.Data.EventCursor, &measuredSeq)
+	sent0 := d.sent.Load()
+	w0 := readWindow(ctx, db, pm, servers, cl)
 	var profiles sync.WaitGroup
 	if *profileDir != "" {
 		for i, s := range servers {
@@ -297,16 +311,20 @@ func runScale(args []string) error {
 		len(servers), gomaxprocs(servers), durability(ctx, db), runtime.GOMAXPROCS(0), runtime.NumCPU())
 	fmt.Printf("connections %d over %d instances: %d agents (lockChanged of 1 of %d conversations, myQueue, notifications; %d of them working), %d supervisors (workspaceEvents, all types)\n",
 		*nConns, len(servers), nAgents, len(convs), 2*len(convs), *nSups)
-	fmt.Printf("load %s at %d changes/s: %d changes sent (%.1f/s), %d events in the log (%.1f/s); connecting took %s; drained %s after the load%s\n",
-		*duration, *rate, sent, float64(sent)/loadEnd.Sub(w0.at).Seconds(), endSeq-startSeq, float64(endSeq-startSeq)/loadEnd.Sub(w0.at).Seconds(),
+	fmt.Printf("load %s after a warm-up of %s at %d changes/s: %d changes sent (%.1f/s), %d events in the log (%.1f/s); connecting took %s; drained %s after the load%s\n",
+		*duration, *warmup, *rate, sent-sent0, float64(sent-sent0)/loadEnd.Sub(w0.at).Seconds(), endSeq-measuredSeq, float64(endSeq-measuredSeq)/loadEnd.Sub(w0.at).Seconds(),
 		connTook.Round(time.Millisecond), drained.Round(time.Millisecond), map[bool]string{true: "", false: " (NOT caught up: gave up)"}[caughtUp])
 	outcomes, m50, m99 := d.summary()
-	fmt.Printf("changes by outcome: %s; mutation p50 %.1f ms, p99 %.1f ms; %d ticks skipped (every conversation busy)\n", strings.Join(outcomes, ", "), m50, m99, d.skipped)
+	fmt.Printf("changes by outcome (warm-up included): %s; mutation p50 %.1f ms, p99 %.1f ms; %d ticks skipped (every conversation busy)\n", strings.Join(outcomes, ", "), m50, m99, d.skipped)
 	fmt.Println()
 	fmt.Printf("%-16s %11s %10s %10s %10s %8s %6s %6s\n", "commit → receiver", "deliveries", "p50 ms", "p99 ms", "max ms", "checked", "lost", "dups")
 	for k := range nKinds {
 		r := rep.kinds[k]
 		fmt.Printf("%-16s %11d %10s %10s %10s %8s %6s %6d\n", kindNames[k], r.n, fmtNum(r.p50), fmtNum(r.p99), fmtNum(r.max), r.checked, r.lostText(), r.dups)
+	}
+	if rep.warm.n.Load() > 0 {
+		fmt.Printf("%-16s %11d %10s %10s %10s   (events of the warm-up, every kind; not in the figures above)\n", "warm-up", rep.warm.n.Load(),
+			fmtNum(rep.warm.q(0.5)), fmtNum(rep.warm.q(0.99)), fmtNum(float64(rep.warm.maxUS.Load())/1000))
 	}
 	if len(rep.windows) > 1 {
 		ws := make([]string, len(rep.windows))

@@ -108,9 +108,12 @@ func (c *scaleConn) queries() ([]string, []int) {
 type scaleClients struct {
 	conns  []*scaleConn
 	supLat histogram
-	total  atomic.Int64 // deliveries, every kind
-	closes sync.Map     // close code → *atomic.Int64
-	connWG sync.WaitGroup
+	// measureFrom (unix ns): events created before it belong to the warm-up.
+	measureFrom atomic.Int64
+	warmLat     histogram    // the supervisors' during the warm-up
+	total       atomic.Int64 // deliveries, every kind
+	closes      sync.Map     // close code → *atomic.Int64
+	connWG      sync.WaitGroup
 }
 
 func (s *scaleClients) countClose(code string) {
@@ -219,7 +222,11 @@ func (s *scaleClients) read(ctx context.Context, c *scaleConn, ws *websocket.Con
 		c.after[k].Store(seq)
 		if k == kindWorkspace {
 			if at, err := time.Parse(time.RFC3339Nano, string(field(msg, createdAtKey))); err == nil {
-				s.supLat.add(now.Sub(at))
+				if at.UnixNano() < s.measureFrom.Load() {
+					s.warmLat.add(now.Sub(at))
+				} else {
+					s.supLat.add(now.Sub(at))
+				}
 			}
 			continue
 		}
@@ -289,7 +296,9 @@ type scaleReport struct {
 	kinds [nKinds]kindReport
 	// windows is lockChanged's p99 by windowLen of the log, from its first event: when the tail
 	// happened.
-	windows      []float64
+	windows []float64
+	// warm is the latency of the warm-up's events, every kind.
+	warm         *histogram
 	streamErrors int
 	firstError   string
 }
@@ -331,7 +340,8 @@ func (s *scaleClients) check(ctx context.Context, db *storage.DB, ws int, start,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rep := &scaleReport{}
+	rep := &scaleReport{warm: &s.warmLat}
+	from := time.Unix(0, s.measureFrom.Load())
 	if int64(len(created)) != end-start {
 		rep.streamErrors++
 		rep.firstError = fmt.Sprintf("the log holds %d events between cursors %d and %d, not %d", len(created), start, end, end-start)
@@ -368,7 +378,11 @@ func (s *scaleClients) check(ctx context.Context, db *storage.DB, ws int, start,
 			for _, d := range c.got[k] {
 				got[k][d.seq] = true
 				if at, ok := created[d.seq]; ok {
-					hists[k].add(time.Duration(d.recv - at.UnixNano()))
+					if at.Before(from) {
+						rep.warm.add(time.Duration(d.recv - at.UnixNano()))
+					} else {
+						hists[k].add(time.Duration(d.recv - at.UnixNano()))
+					}
 					if k == kindLock {
 						w := int(at.Sub(first) / windowLen)
 						for len(windows) <= w {

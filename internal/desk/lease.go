@@ -111,7 +111,9 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 		return fmt.Errorf("renew viewers: %w", err)
 	}
 	until := d.now().Add(time.Duration(w.LockGracePeriodSeconds) * time.Second)
-	held := []predicate.Conversation{conversation.WorkspaceID(ws), conversation.HumanLock(true), predicate.Conversation(storage.IntsIn(conversation.FieldLockHolderID, agents))}
+	// Only leases ending before until: a lock taken since now keeps its own, later end.
+	held := []predicate.Conversation{conversation.WorkspaceID(ws), conversation.HumanLock(true),
+		predicate.Conversation(storage.IntsIn(conversation.FieldLockHolderID, agents)), conversation.LockExpiresAtLT(until)}
 	if !d.rowLocks {
 		return d.client.Conversation.Update().Where(held...).SetLockExpiresAt(until).Exec(sys)
 	}

@@ -98,8 +98,8 @@ func ForUpdate[Q Lockable[Q]](rowLocks bool, q Q) Q {
 // type's predicate). On Postgres the ids go as one array parameter, column = ANY($1): the
 // statement's text does not depend on how many there are, so it is prepared and planned once,
 // where an IN list of thousands of parameters (the sockets an instance rechecks every second,
-// the leases it renews) was a new statement to parse and plan at every call, 24 ms of Postgres's
-// time each at 3,333 ids.
+// the leases it renews) was a new statement to parse and plan at every call (auth's
+// BenchmarkEnded, 3,333 sessions: 12.1 ms per recheck with IN lists, 7.4 ms with arrays).
 func IntsIn(column string, ids []int) func(*entsql.Selector) {
 	return func(s *entsql.Selector) {
 		if s.Dialect() == dialect.Postgres {
