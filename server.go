@@ -319,7 +319,7 @@ func instanceName() string {
 }
 
 // serveDebug serves Go's profiles on addr, a listener of their own so that the API's address never
-// exposes them.
+// exposes them; not the command line, which may hold a database password.
 func serveDebug(addr string) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -327,7 +327,6 @@ func serveDebug(addr string) (stop func(), err error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)

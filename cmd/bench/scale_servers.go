@@ -261,7 +261,7 @@ func freePort() (int, error) {
 
 // profile saves a CPU profile of the server over the next d into path.
 func (s *scaleServer) profile(path string, d time.Duration) error {
-	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.debug, int(d.Seconds())))
+	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.debug, max(1, int(d.Seconds()))))
 	if err != nil {
 		return err
 	}

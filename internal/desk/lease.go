@@ -100,7 +100,8 @@ func (l *Leases) Run(ctx context.Context, every time.Duration) {
 }
 
 // RenewLeases extends the lock leases the given agents of workspace ws hold to now +
-// lockGracePeriod, and keeps them viewing what they have open.
+// lockGracePeriod (a lease that already ends later keeps its end; one with none gets this one),
+// and keeps them viewing what they have open.
 func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 	sys := tenant.System(ctx)
 	w, err := d.client.Workspace.Get(sys, ws)
@@ -111,9 +112,11 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 		return fmt.Errorf("renew viewers: %w", err)
 	}
 	until := d.now().Add(time.Duration(w.LockGracePeriodSeconds) * time.Second)
-	// Only leases ending before until: a lock taken since now keeps its own, later end.
+	// Only leases ending before until (or never: a lock stored without one): a lock taken since
+	// now keeps its own, later end. A renewed lease ends at until, so it no longer matches.
 	held := []predicate.Conversation{conversation.WorkspaceID(ws), conversation.HumanLock(true),
-		predicate.Conversation(storage.IntsIn(conversation.FieldLockHolderID, agents)), conversation.LockExpiresAtLT(until)}
+		predicate.Conversation(storage.IntsIn(conversation.FieldLockHolderID, agents)),
+		conversation.Or(conversation.LockExpiresAtIsNil(), conversation.LockExpiresAtLT(until))}
 	if !d.rowLocks {
 		return d.client.Conversation.Update().Where(held...).SetLockExpiresAt(until).Exec(sys)
 	}
@@ -123,25 +126,18 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 	// at once, skipping the others without waiting, and each skipped one is then renewed on its
 	// own: a single-row UPDATE waits only for that row's operation and holds no other lock, so it
 	// cannot deadlock with one either.
-	var renewed []int
 	err = storage.InTx(sys, d.client, func(tx *ent.Tx) error {
 		ids, err := tx.Conversation.Query().Where(held...).Order(conversation.ByID()).
 			ForUpdate(storage.NoKeyUpdate, sql.WithLockAction(sql.SkipLocked)).IDs(sys)
 		if err != nil || len(ids) == 0 {
-			renewed = nil
 			return err
 		}
-		renewed = ids
-		return tx.Conversation.Update().Where(conversation.IDIn(ids...)).SetLockExpiresAt(until).Exec(sys)
+		return tx.Conversation.Update().Where(predicate.Conversation(storage.IntsIn(conversation.FieldID, ids))).SetLockExpiresAt(until).Exec(sys)
 	})
 	if err != nil {
 		return err
 	}
-	rest := held
-	if len(renewed) > 0 {
-		rest = append(slices.Clip(held), conversation.IDNotIn(renewed...))
-	}
-	skipped, err := d.client.Conversation.Query().Where(rest...).IDs(sys)
+	skipped, err := d.client.Conversation.Query().Where(held...).IDs(sys)
 	if err != nil {
 		return err
 	}

@@ -110,3 +110,22 @@ func TestLeaseRenewalWaitsForNoOperation(t *testing.T) {
 		t.Fatal("L6: the lease skipped while its row was locked was not renewed")
 	}
 }
+
+// A human lock stored without a lease (as the demo's are) gets one at the first renewal while its
+// holder is connected, and so can expire once the holder is gone (L6).
+func TestLeaseRenewalGivesALeaseToALockWithout(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	a := f.queued("SMS")
+	ana.Do(open, id(a)).OK(t)
+	sub := ana.Subscribe(`subscription{notifications{kind}}`, nil)
+	defer sub.Close()
+	testapi.Eventually(t, 2*time.Second, "connected", func() bool { return f.S.Leases.IsConnected(f.WS.Workspace.ID, atoi(t, ana.AgentID)) })
+	f.S.DB.Client.Conversation.UpdateOneID(atoi(t, a)).ClearLockExpiresAt().ExecX(testapi.Sys())
+	if err := f.S.Leases.Renew(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f.Conv(a).LockExpiresAt == nil {
+		t.Fatal("L6: a lock without a lease got none from the renewal")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,10 +83,36 @@ func sharedMatchesComputed(t *testing.T, seed uint64) {
 		}
 	}
 
-	// settle waits until every pair received as many items and nothing came for a while, so
-	// that no change lands between one event's responses (they show the data as of the event).
+	// Probes follow every event on each server: once both have the log's head, each server has
+	// handed every subscription its events (the bus hands them in order); what is left to wait
+	// for is the responses' computing and writing.
+	head := func() int64 {
+		var h struct{ EventCursor string }
+		f.WS.Admin.Do(`{eventCursor}`, nil).OK(t).Decode(t, &h)
+		n, _ := strconv.ParseInt(h.EventCursor, 10, 64)
+		return n
+	}
+	from := head()
+	probe := `subscription($after:String){workspaceEvents(after:$after){cursor}}`
+	probeVars := testapi.Vars{"after": fmt.Sprint(from)}
+	probes := []*testapi.Sub{f.WS.Admin.Subscribe(probe, probeVars), twin.As(f.WS.Admin.Token).Subscribe(probe, probeVars)}
+	seen := []int64{from, from}
+
+	// settle waits until both servers have handed out the log up to its head, then until every
+	// pair received as many items and nothing came for a while, so that no change lands between
+	// one event's responses (they show the data as of the event).
 	settle := func() {
 		deadline := time.Now().Add(15 * time.Second)
+		want := head()
+		for i, p := range probes {
+			for seen[i] < want {
+				var got struct{ WorkspaceEvents struct{ Cursor string } }
+				if !p.Next(time.Until(deadline), &got) {
+					t.Fatalf("server %d did not hand out the log up to %d within 15 s (at %d)", i, want, seen[i])
+				}
+				seen[i], _ = strconv.ParseInt(got.WorkspaceEvents.Cursor, 10, 64)
+			}
+		}
 		total, quietSince := -1, time.Now()
 		for time.Now().Before(deadline) {
 			n, even := 0, true

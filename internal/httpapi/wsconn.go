@@ -221,7 +221,8 @@ func plainString(s string) bool {
 
 // compactJSON reports, cheaply, whether p may be copied into a message as it is: an object or
 // array with no byte that encoding/json would rewrite (white space outside strings, or the
-// HTML-sensitive <, >, & and the line separators it escapes). It does not validate: gqlgen wrote p.
+// HTML-sensitive <, >, & and the line separators it escapes). It does not validate: a payload is
+// a response gqlgen marshalled, or a client's ping payload its decoder has already read.
 func compactJSON(p []byte) bool {
 	if p[0] != '{' && p[0] != '[' {
 		return false

@@ -61,6 +61,18 @@ func TestWriteMessageMatchesEncodingJSON(t *testing.T) {
 			t.Fatalf("message %d:\n got %s\nwant %s", i, got, want)
 		}
 	}
+	// What encoding/json never writes but a payload might hold: raw line separators, invalid
+	// UTF-8, a payload that is not an object or array.
+	for _, p := range []string{"{\"a\":\"\u2028\"}", "{\"a\":\"\u2029\"}", "{\"a\":\"\xff\xfe\"}", "[\"\xe2\x80\"]", "null", "7", "\"x\"", "{}", "[]"} {
+		m := &shapedMessage{Payload: json.RawMessage(p), ID: "1", Type: "next"}
+		want, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := writeMessage(m); ok && !bytes.Equal(got, want) {
+			t.Fatalf("payload %q:\n got %s\nwant %s", p, got, want)
+		}
+	}
 	if fast < 5000 {
 		t.Fatalf("only %d of 20000 messages took the fast path", fast)
 	}
