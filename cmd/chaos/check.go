@@ -152,7 +152,10 @@ func (b *builder) indexEvents() {
 				Version: e.Version}
 			continue
 		}
-		if e.Actor == 0 && e.Type != "sla.breached" {
+		// The server's own changes; not a breach (no change of state) nor a viewer gone with its
+		// connection (desk.ExpireViewers: who is looking is no part of the conversation's state,
+		// and the event keeps its version).
+		if e.Actor == 0 && e.Type != "sla.breached" && !viewerEvents[e.Type] {
 			k := [2]int64{e.Conv, e.Version}
 			b.sysGroups[k] = append(b.sysGroups[k], e)
 		}
@@ -278,6 +281,10 @@ func (b *builder) operations() {
 		}
 	}
 }
+
+// viewerEvents record who is looking at a conversation: they change neither its state nor its
+// version.
+var viewerEvents = map[string]bool{"viewer.joined": true, "viewer.left": true}
 
 // system adds the server's own changes.
 func (b *builder) system() {
