@@ -109,7 +109,7 @@ type scaleClients struct {
 	supLat histogram
 	// measureFrom (unix ns): events created before it belong to the warm-up.
 	measureFrom atomic.Int64
-	warmLat     histogram    // the supervisors' during the warm-up
+	warmLat     histogram    // the warm-up's deliveries: the supervisors' as they come, the agents' at check
 	total       atomic.Int64 // deliveries, every kind
 	closes      sync.Map     // close code → *atomic.Int64
 	connWG      sync.WaitGroup

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -114,9 +113,9 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 	until := d.now().Add(time.Duration(w.LockGracePeriodSeconds) * time.Second)
 	// Only leases ending before until (or never: a lock stored without one): a lock taken since
 	// now keeps its own, later end. A renewed lease ends at until, so it no longer matches.
+	endsBefore := conversation.Or(conversation.LockExpiresAtIsNil(), conversation.LockExpiresAtLT(until))
 	held := []predicate.Conversation{conversation.WorkspaceID(ws), conversation.HumanLock(true),
-		predicate.Conversation(storage.IntsIn(conversation.FieldLockHolderID, agents)),
-		conversation.Or(conversation.LockExpiresAtIsNil(), conversation.LockExpiresAtLT(until))}
+		predicate.Conversation(storage.IntsIn(conversation.FieldLockHolderID, agents)), endsBefore}
 	if !d.rowLocks {
 		return d.client.Conversation.Update().Where(held...).SetLockExpiresAt(until).Exec(sys)
 	}
@@ -137,12 +136,13 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 	if err != nil {
 		return err
 	}
-	skipped, err := d.client.Conversation.Query().Where(held...).IDs(sys)
+	skipped, err := d.client.Conversation.Query().Where(held...).Select(conversation.FieldLockHolderID).All(sys)
 	if err != nil {
 		return err
 	}
-	for _, id := range skipped {
-		if err := d.client.Conversation.Update().Where(append(slices.Clip(held), conversation.ID(id))...).SetLockExpiresAt(until).Exec(sys); err != nil {
+	for _, c := range skipped { // the holder read, not the whole list of agents again
+		if err := d.client.Conversation.Update().Where(conversation.ID(c.ID), conversation.HumanLock(true),
+			conversation.LockHolderIDEQ(*c.LockHolderID), endsBefore).SetLockExpiresAt(until).Exec(sys); err != nil {
 			return err
 		}
 	}

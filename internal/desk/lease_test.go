@@ -25,8 +25,7 @@ func TestLockLeases(t *testing.T) {
 	ctx := context.Background()
 
 	// While connected, this instance renews the lease.
-	sub := ana.Subscribe(`subscription{notifications{kind}}`, nil)
-	testapi.Eventually(t, 2*time.Second, "the condition", func() bool { return f.S.Leases.IsConnected(f.WS.Workspace.ID, atoi(t, ana.AgentID)) })
+	sub := connect(t, f, ana)
 	f.S.DB.Client.Conversation.UpdateOneID(atoi(t, a)).SetLockExpiresAt(base.Add(-time.Second)).ExecX(testapi.Sys())
 	if err := f.S.Leases.Renew(ctx); err != nil { // what the instance's ticker does
 		t.Fatal(err)
@@ -73,9 +72,7 @@ func TestLeaseRenewalWaitsForNoOperation(t *testing.T) {
 	for i, c := range []string{a, b} { // an agent holds one lock at a time (L2)
 		who := f.agent(fmt.Sprint("Agent", i), "AGENT", 5)
 		who.Do(open, id(c)).OK(t)
-		sub := who.Subscribe(`subscription{notifications{kind}}`, nil)
-		defer sub.Close()
-		testapi.Eventually(t, 2*time.Second, "connected", func() bool { return f.S.Leases.IsConnected(f.WS.Workspace.ID, atoi(t, who.AgentID)) })
+		defer connect(t, f, who).Close()
 	}
 	old := time.Now().Add(-time.Second)
 	for _, c := range []string{a, b} {
@@ -118,9 +115,7 @@ func TestLeaseRenewalGivesALeaseToALockWithout(t *testing.T) {
 	ana := f.agent("Ana", "AGENT", 5)
 	a := f.queued("SMS")
 	ana.Do(open, id(a)).OK(t)
-	sub := ana.Subscribe(`subscription{notifications{kind}}`, nil)
-	defer sub.Close()
-	testapi.Eventually(t, 2*time.Second, "connected", func() bool { return f.S.Leases.IsConnected(f.WS.Workspace.ID, atoi(t, ana.AgentID)) })
+	defer connect(t, f, ana).Close()
 	f.S.DB.Client.Conversation.UpdateOneID(atoi(t, a)).ClearLockExpiresAt().ExecX(testapi.Sys())
 	if err := f.S.Leases.Renew(context.Background()); err != nil {
 		t.Fatal(err)
@@ -128,4 +123,13 @@ func TestLeaseRenewalGivesALeaseToALockWithout(t *testing.T) {
 	if f.Conv(a).LockExpiresAt == nil {
 		t.Fatal("L6: a lock without a lease got none from the renewal")
 	}
+}
+
+// connect opens a WebSocket for who and waits until this instance counts it (its leases are
+// then renewed here).
+func connect(t *testing.T, f *fixture, who *testapi.Client) *testapi.Sub {
+	t.Helper()
+	sub := who.Subscribe(`subscription{notifications{kind}}`, nil)
+	testapi.Eventually(t, 2*time.Second, "connected", func() bool { return f.S.Leases.IsConnected(f.WS.Workspace.ID, atoi(t, who.AgentID)) })
+	return sub
 }

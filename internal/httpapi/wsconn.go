@@ -153,23 +153,30 @@ func shapeOf(t reflect.Type) (messageShape, bool) {
 		m, isShape := s.(messageShape)
 		return m, isShape
 	}
-	var m messageShape
-	ok := t.Kind() == reflect.Struct
-	if ok {
-		p, okP := t.FieldByName("Payload")
-		i, okI := t.FieldByName("ID")
-		y, okY := t.FieldByName("Type")
-		ok = okP && okI && okY && p.Type == reflect.TypeFor[json.RawMessage]() && i.Type.Kind() == reflect.String &&
-			y.Type.Kind() == reflect.String && p.Tag.Get("json") == "payload,omitempty" && i.Tag.Get("json") == "id,omitempty" &&
-			y.Tag.Get("json") == "type" && p.Index[0] < i.Index[0] && i.Index[0] < y.Index[0] && len(p.Index) == 1 && len(i.Index) == 1 && len(y.Index) == 1
-		m = messageShape{p.Index[0], i.Index[0], y.Index[0]}
-	}
+	m, ok := findShape(t)
 	if !ok {
 		messageShapes.Store(t, false)
 		return m, false
 	}
 	messageShapes.Store(t, m)
 	return m, true
+}
+
+// findShape looks for messageShape's fields in t: top-level, tagged as gqlgen's, in that order.
+func findShape(t reflect.Type) (messageShape, bool) {
+	if t.Kind() != reflect.Struct {
+		return messageShape{}, false
+	}
+	p, okP := t.FieldByName("Payload")
+	i, okI := t.FieldByName("ID")
+	y, okY := t.FieldByName("Type")
+	if !okP || !okI || !okY || len(p.Index) != 1 || len(i.Index) != 1 || len(y.Index) != 1 {
+		return messageShape{}, false
+	}
+	ok := p.Type == reflect.TypeFor[json.RawMessage]() && i.Type.Kind() == reflect.String && y.Type.Kind() == reflect.String &&
+		p.Tag.Get("json") == "payload,omitempty" && i.Tag.Get("json") == "id,omitempty" && y.Tag.Get("json") == "type" &&
+		p.Index[0] < i.Index[0] && i.Index[0] < y.Index[0]
+	return messageShape{p.Index[0], i.Index[0], y.Index[0]}, ok
 }
 
 // writeMessage encodes a gqlgen graphql-transport-ws message as encoding/json would, taking its

@@ -76,8 +76,15 @@ func TestWriteMessageMatchesEncodingJSON(t *testing.T) {
 	if fast < 5000 {
 		t.Fatalf("only %d of 20000 messages took the fast path", fast)
 	}
-	if _, ok := writeMessage(map[string]string{"type": "next"}); ok {
-		t.Fatal("a map was taken for a message")
+	// Anything else falls back to encoding/json, whatever fields it lacks.
+	for _, v := range []any{map[string]string{"type": "next"}, &struct{ Type string }{"next"}, &struct{ A, B int }{}, &struct {
+		Payload json.RawMessage
+		ID      string `json:"id,omitempty"`
+		Type    string `json:"type"`
+	}{}} {
+		if _, ok := writeMessage(v); ok {
+			t.Fatalf("%T was taken for a message", v)
+		}
 	}
 }
 
