@@ -21,6 +21,8 @@ type LoginLimits struct {
 	Slow, MaxSlow time.Duration
 	// Now is the buckets' clock (nil: time.Now; tests move their own).
 	Now func() time.Time
+	// Wait slows a failure down by d (nil: a timer that ctx ends early; tests record d).
+	Wait func(ctx context.Context, d time.Duration)
 }
 
 // DefaultLoginLimits: 10 failures per email (one more every 30 s), 30 per address (one more every
@@ -37,16 +39,18 @@ var DefaultLoginLimits = LoginLimits{
 type throttle struct {
 	l             LoginLimits
 	emails, addrs *ratelimit.Keyed
-	sleep         func(context.Context, time.Duration)
 }
 
 func newThrottle(l *LoginLimits) *throttle {
 	if l == nil {
 		return nil
 	}
-	t := &throttle{l: *l, emails: ratelimit.NewKeyed(l.PerEmail, 100000), addrs: ratelimit.NewKeyed(l.PerAddress, 100000), sleep: sleepCtx}
+	t := &throttle{l: *l, emails: ratelimit.NewKeyed(l.PerEmail, 100000), addrs: ratelimit.NewKeyed(l.PerAddress, 100000)}
 	if t.l.Now == nil {
 		t.l.Now = time.Now
+	}
+	if t.l.Wait == nil {
+		t.l.Wait = sleepCtx
 	}
 	return t
 }
@@ -88,7 +92,7 @@ func (t *throttle) failed(ctx context.Context, email, addr string, now time.Time
 	}
 	left := min(t.emails.Spend(email, now), t.addrs.Spend(addr, now)*float64(t.emails.Burst())/float64(t.addrs.Burst()))
 	if over := float64(t.emails.Burst()-t.l.Free) - left; over > 0 {
-		t.sleep(ctx, min(time.Duration(over*float64(t.l.Slow)), t.l.MaxSlow))
+		t.l.Wait(ctx, min(time.Duration(over*float64(t.l.Slow)), t.l.MaxSlow))
 	}
 }
 

@@ -1,9 +1,11 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -144,34 +146,47 @@ func TestRateLimitPerAddress(t *testing.T) {
 func TestLoginThrottle(t *testing.T) {
 	var clock atomic.Int64 // the buckets' time, moved by the test
 	clock.Store(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC).UnixNano())
+	var mu sync.Mutex
+	var waited []time.Duration // each failure's slow-down, as the server asked for it
 	limits := &auth.LoginLimits{
 		PerEmail:   ratelimit.Rate{PerSecond: 0.25, Burst: 5},
 		PerAddress: ratelimit.Rate{PerSecond: 100, Burst: 1000},
 		Free:       2,
 		Slow:       100 * time.Millisecond,
-		MaxSlow:    time.Second,
+		MaxSlow:    250 * time.Millisecond,
 		Now:        func() time.Time { return time.Unix(0, clock.Load()) },
+		Wait: func(_ context.Context, d time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			waited = append(waited, d)
+		},
 	}
 	s := testapi.NewOn(t, testdb.Open(t), httpapi.Config{Limits: httpapi.Limits{Logins: limits}})
 	ws := s.NewWorkspace("guess")
 	ws.NewAgent("ana@guess.test", "AGENT")
-	login := func(password string) (answer, time.Duration) {
+	login := func(password string) (answer, []time.Duration) {
 		body, _ := json.Marshal(map[string]any{"query": `mutation($p:String!){login(email:"ana@guess.test",password:$p){token}}`,
 			"variables": map[string]any{"p": password}})
-		start := time.Now()
+		mu.Lock()
+		waited = nil
+		mu.Unlock()
 		a := send(t, newRequest(t, http.MethodPost, s.URL+"/query", string(body), ""))
-		return a, time.Since(start)
+		mu.Lock()
+		defer mu.Unlock()
+		return a, waited
 	}
-	var slowest time.Duration
 	for i := range 5 {
-		a, took := login("wrong-guess-" + strconv.Itoa(i))
+		a, waits := login("wrong-guess-" + strconv.Itoa(i))
 		if a.code != "UNAUTHENTICATED" {
 			t.Fatalf("failure %d answered HTTP %d %s, want UNAUTHENTICATED", i+1, a.status, a.code)
 		}
-		if want := time.Duration(i-limits.Free+1) * limits.Slow; i >= limits.Free && took < want {
-			t.Fatalf("failure %d answered in %v: want it slowed down by %v", i+1, took, want)
+		var want []time.Duration // the first Free at once, then Slow more each, up to MaxSlow
+		if i >= limits.Free {
+			want = []time.Duration{min(time.Duration(i-limits.Free+1)*limits.Slow, limits.MaxSlow)}
 		}
-		slowest = max(slowest, took)
+		if !slices.Equal(waits, want) {
+			t.Fatalf("failure %d was slowed down by %v, want %v", i+1, waits, want)
+		}
 	}
 	a, _ := login(testapi.Password) // refused even with the right password: guessing learns nothing
 	checkLimited(t, a)
@@ -180,8 +195,8 @@ func TestLoginThrottle(t *testing.T) {
 	if a, _ := login(testapi.Password); a.code != "" {
 		t.Fatalf("the right password after the wait answered HTTP %d %s", a.status, a.code)
 	}
-	if a, took := login("wrong-again"); a.code != "UNAUTHENTICATED" || took >= slowest {
-		t.Fatalf("after a success, a failure answered %s in %v: want its failures back (at once)", a.code, took)
+	if a, waits := login("wrong-again"); a.code != "UNAUTHENTICATED" || len(waits) != 0 {
+		t.Fatalf("after a success, a failure answered %s slowed down by %v: want its failures back (at once)", a.code, waits)
 	}
 }
 
