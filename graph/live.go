@@ -47,8 +47,8 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, interest event
 	}
 	// out holds what the socket writer has not taken yet; a subscriber that lets it fill up is
 	// dropped as a slow one (the bus bounds what waits before pick the same way).
-	out := make(chan *T, r.Bus.Buffer)
-	var mu sync.Mutex // out's sends and its close
+	out := newPending[T](r.Bus.Buffer)
+	var mu sync.Mutex // out's offers and its close
 	closed := false
 	var broke error // why emit stopped the stream: an outage, or out full (guarded by mu)
 	sub.Serve(ctx, from, func(e *ent.Event, wait bool) bool {
@@ -67,27 +67,17 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, interest event
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if closed {
+		switch {
+		case closed:
 			return false
-		}
-		if wait { // replaying: at the socket writer's pace
-			select {
-			case out <- item:
-				return true
-			case <-ctx.Done():
-				return false
-			case <-sub.Done(): // dropped while the client was not reading
-				return false
-			}
-		}
-		select {
-		case out <- item:
+		case wait: // replaying: at the socket writer's pace, unless dropped while the client was not reading
+			return out.put(item, ctx.Done(), sub.Done())
+		case out.offer(item):
 			return true
-		default:
-			metrics.SubscriberDropped()
-			broke = events.ErrSlow
-			return false
 		}
+		metrics.SubscriberDropped()
+		broke = events.ErrSlow
+		return false
 	}, func(err error) {
 		mu.Lock()
 		closed = true
@@ -98,11 +88,7 @@ func feed[T any](ctx context.Context, r *Resolver, after *string, interest event
 		// Once out is closed, gqlgen ends the subscription with "complete", which would tell a
 		// client it has everything; so out is closed last, after the connection was dropped
 		// (its socket then refuses every message).
-		defer func() {
-			mu.Lock()
-			close(out)
-			mu.Unlock()
-		}()
+		defer out.close()
 		// A stream that cannot go on closes its connection with a code that makes the client
 		// reconnect and resume from its last cursor (E3), never with "complete".
 		switch f, _ := fault.As(err); {

@@ -105,27 +105,40 @@ func (r *Resolver) ShareResponses(ctx context.Context, next graphql.ResponseHand
 }
 
 // share fills the slot of ctx's subscription, if it has one, so that ShareResponses takes items
-// from out; it returns the channel gqlgen is to read instead (out itself when there is no slot).
-func share[T any](ctx context.Context, v *auth.Viewer, out chan *T) <-chan *T {
+// from out; it returns the channel gqlgen is to read (fed from out by a goroutine of its own when
+// there is no slot).
+func share[T any](ctx context.Context, v *auth.Viewer, out *pending[T]) <-chan *T {
 	s, _ := ctx.Value(shareSlotKey{}).(*shareSlot)
 	fc := graphql.GetFieldContext(ctx)
+	inner := make(chan *T, 1)
 	if s == nil || fc == nil || !graphql.HasOperationContext(ctx) {
-		return out
+		go func() {
+			defer close(inner)
+			for {
+				item, ok := out.take(ctx)
+				if !ok {
+					return
+				}
+				select {
+				case inner <- item:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+		return inner
 	}
 	s.selection = fmt.Sprintf("%d|%s", v.WorkspaceID, selectionKey(fc.Field, graphql.GetOperationContext(ctx).Variables))
 	s.viewer = fmt.Sprintf("%d/%s/%s", v.AgentID, v.Role, v.Kind)
-	inner := make(chan *T, 1)
 	s.next = func(ctx context.Context) (string, func(), bool) {
-		select {
-		case item, ok := <-out:
-			if !ok {
+		item, ok := out.take(ctx)
+		if !ok {
+			if ctx.Err() == nil { // the stream ended
 				close(inner)
-				return "", nil, false
 			}
-			return itemKey(item), func() { inner <- item }, true
-		case <-ctx.Done():
 			return "", nil, false
 		}
+		return itemKey(item), func() { inner <- item }, true
 	}
 	return inner
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -47,6 +48,8 @@ func runScale(args []string) error {
 	nConvs := fs.Int("conversations", 250, "conversations the load moves (each by its own two working agents; at most agents/2)")
 	profileDir := fs.String("profile", "", "save a CPU profile of each server over the load's middle half into this directory (server-N.pprof)")
 	warmup := fs.Duration("warmup", 20*time.Second, "the load runs this long before the measured window (Postgres's plan caches and the connection pools fill, as on a server that has been running); its latency is printed apart")
+	window := fs.Duration("window", 10*time.Second, "print lockChanged's p99 by windows this long of the log")
+	logsDir := fs.String("logs", "", "keep each server's log in this directory (server-N.log; GODEBUG=gctrace=1 in the environment adds the collections)")
 	drain := fs.Duration("drain", 60*time.Second, "after the load, how long to wait for every stream to catch up with the log")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -101,6 +104,11 @@ func runScale(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *logsDir != "" {
+		if err := os.MkdirAll(*logsDir, 0o755); err != nil {
+			return err
+		}
+	}
 	var bin string
 	var buildErr error
 	built := make(chan struct{})
@@ -131,7 +139,7 @@ func runScale(args []string) error {
 	var wg sync.WaitGroup
 	for i := range servers {
 		wg.Add(1)
-		go func() { defer wg.Done(); servers[i], errs[i] = startServer(bin, tmp, db.URL, i) }()
+		go func() { defer wg.Done(); servers[i], errs[i] = startServer(bin, cmp.Or(*logsDir, tmp), db.URL, i) }()
 	}
 	wg.Wait()
 	for _, s := range servers {
@@ -182,7 +190,7 @@ func runScale(args []string) error {
 
 	// Connect: agents first (agent i follows the lock of conversation i mod n), then supervisors.
 	rssBefore, heapBefore, liveBefore := serverMemory(servers)
-	cl := &scaleClients{}
+	cl := &scaleClients{window: max(*window, time.Second)}
 	cl.measureFrom.Store(math.MaxInt64) // until the warm-up ends
 	for i := range *nConns {
 		c := &scaleConn{base: bases[i%len(bases)], token: fx.tokens[i], agent: fx.ids[i], sup: i >= nAgents}
@@ -331,7 +339,7 @@ func runScale(args []string) error {
 		for i, w := range rep.windows {
 			ws[i] = fmtNum(w)
 		}
-		fmt.Printf("lockChanged p99 ms by %s of the log, from the warm-up's start: %s\n", windowLen, strings.Join(ws, ", "))
+		fmt.Printf("lockChanged p99 ms by %s of the log, from the warm-up's start (%s): %s\n", cl.window, rep.windowsFrom.Format("15:04:05"), strings.Join(ws, ", "))
 	}
 	fmt.Println()
 	perConnRSS := float64(rssAfter-rssBefore) / float64(*nConns) / 1024

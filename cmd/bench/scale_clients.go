@@ -113,6 +113,8 @@ type scaleClients struct {
 	total       atomic.Int64 // deliveries, every kind
 	closes      sync.Map     // close code → *atomic.Int64
 	connWG      sync.WaitGroup
+	// window is the length of the windows lockChanged's p99 is printed by.
+	window time.Duration
 }
 
 func (s *scaleClients) countClose(code string) {
@@ -273,8 +275,6 @@ func (s *scaleClients) caughtUp(ctx context.Context, db *storage.DB, ws int, sta
 	return true
 }
 
-const windowLen = 10 * time.Second
-
 type kindReport struct {
 	n             int64
 	p50, p99, max float64
@@ -292,9 +292,10 @@ func (r kindReport) lostText() string {
 
 type scaleReport struct {
 	kinds [nKinds]kindReport
-	// windows is lockChanged's p99 by windowLen of the log, from its first event: when the tail
+	// windows is lockChanged's p99 by window of the log, from its first event: when the tail
 	// happened.
-	windows []float64
+	windows     []float64
+	windowsFrom time.Time
 	// warm is the latency of the warm-up's events, every kind.
 	warm         *histogram
 	streamErrors int
@@ -352,6 +353,7 @@ func (s *scaleClients) check(ctx context.Context, db *storage.DB, ws int, start,
 		}
 	}
 	var windows []*histogram
+	rep.windowsFrom = first
 	lost := [nKinds]int{}
 	checked := [nKinds]bool{kindLock: true, kindQueue: true, kindNotif: true, kindWorkspace: true}
 	for _, c := range s.conns {
@@ -381,7 +383,7 @@ func (s *scaleClients) check(ctx context.Context, db *storage.DB, ws int, start,
 						hists[k].add(time.Duration(d.recv - at.UnixNano()))
 					}
 					if k == kindLock {
-						w := int(at.Sub(first) / windowLen)
+						w := int(at.Sub(first) / s.window)
 						for len(windows) <= w {
 							windows = append(windows, new(histogram))
 						}
