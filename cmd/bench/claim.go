@@ -69,8 +69,12 @@ func runClaim(args []string) error {
 	}
 	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: maxClients * 2, MaxConnsPerHost: maxClients * 2}}
 
-	fmt.Printf("claim benchmark: Postgres (%s), %s per path at each concurrency in %d alternating rounds of %s, GOMAXPROCS=%d\n",
-		durability(ctx, db), *duration, *rounds, slice, runtimeProcs())
+	flush := "unknown"
+	if d, err := flushTime(ctx, db); err == nil {
+		flush = fmt.Sprintf("%d µs", d.Microseconds())
+	}
+	fmt.Printf("claim benchmark: Postgres (%s; a commit's flush adds %s), %s per path at each concurrency in %d alternating rounds of %s, GOMAXPROCS=%d\n",
+		durability(ctx, db), flush, *duration, *rounds, slice, runtimeProcs())
 	fmt.Printf("%-8s %-8s %10s %14s %14s %8s %9s %9s %8s\n", "clients", "path", "pairs/s", "claim p50 ms", "claim p99 ms", "errors", "cpu go", "cpu pg", "pg top")
 	for _, n := range levels {
 		var sqlRes, gqlRes, floor result
