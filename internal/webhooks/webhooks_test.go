@@ -1,6 +1,8 @@
 package webhooks_test
 
 import (
+	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"switchboard/ent/event"
+	"switchboard/ent/intercept"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/testapi"
@@ -444,5 +447,48 @@ func TestBackoff(t *testing.T) {
 				t.Fatalf("Backoff(%d) = %s, want within [%s, %s]", attempt, d, want/2, want)
 			}
 		}
+	}
+}
+
+// With no active webhook anywhere, commits cost the worker no query: it looks again at its tick
+// (a webhook made meanwhile is scanned from its creation's head then), not at every commit. The
+// tests above, whose webhooks are made after their worker started, cover that pickup.
+func TestIdleWorkerLeavesTheDatabaseAlone(t *testing.T) {
+	t.Parallel()
+	s := testapi.NewOn(t, testdb.Open(t), httpapi.Config{WebhooksAllowPrivate: true})
+	var queries atomic.Int64
+	count := intercept.Func(func(context.Context, intercept.Query) error { queries.Add(1); return nil })
+	s.DB.Client.Webhook.Intercept(count)
+	s.DB.Client.WebhookDelivery.Intercept(count)
+	opts := fast()
+	opts.Every = time.Hour // no tick during the test: every pass after the first is a commit's
+	w := webhooks.NewWorker(s.DB, s.Bus, opts)
+	passes := make(chan struct{}, 1000)
+	w.Passed = func() { passes <- struct{}{} }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	pass := func(what string) {
+		t.Helper()
+		select {
+		case <-passes:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no pass of the worker after %s", what)
+		}
+	}
+	pass("its start")
+	first := queries.Load()
+	if first == 0 {
+		t.Fatal("the first pass did not look for webhooks")
+	}
+	ws := s.NewWorkspace("idle")
+	for i := range 10 {
+		ws.Admin.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+			"channel": "SMS", "customerHandle": fmt.Sprintf("idle-%d", i), "text": "hello"}}).OK(t)
+		pass(fmt.Sprintf("commit %d", i))
+	}
+	if n := queries.Load() - first; n != 0 {
+		t.Errorf("the worker queried the webhook tables %d times after commits with no webhook active", n)
 	}
 }

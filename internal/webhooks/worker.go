@@ -94,6 +94,8 @@ type Worker struct {
 	wake   chan struct{}
 	// Sent, if set, is called after each attempt (tests, metrics).
 	Sent func(d *ent.WebhookDelivery, ok bool)
+	// Passed, if set, is called after each pass of Run (tests).
+	Passed func()
 }
 
 // NewWorker returns a worker over db; bus numbers events and wakes it after local commits.
@@ -122,40 +124,69 @@ func (w *Worker) Run(ctx context.Context) {
 	tick := time.NewTicker(w.opts.Every)
 	defer tick.Stop()
 	var last time.Time
-	scan := true
+	why := byTick
+	// idle: the last scan found no active webhook anywhere, so news on the bus waits for the
+	// tick (a webhook made since is scanned from its creation's head at the next one).
+	idle := false
 	for {
-		if scan {
-			if err := w.scan(ctx); err != nil && ctx.Err() == nil {
+		switch {
+		case why == byFreed:
+			w.claim(ctx, slots, freed, &wg)
+		case why == byWake && idle:
+		default:
+			active, queued, err := w.scan(ctx)
+			if err != nil && ctx.Err() == nil {
 				slog.WarnContext(ctx, "webhooks: scan", "worker", w.opts.ID, "err", err)
 			}
+			idle = err == nil && active == 0
+			// After news, only what this scan queued can be new: retries and deliveries another
+			// instance queued but could not take wait for the tick.
+			if !idle && (why == byTick || queued > 0 || err != nil) {
+				w.claim(ctx, slots, freed, &wg)
+			}
 		}
-		if err := w.dispatch(ctx, slots, freed, &wg); err != nil && ctx.Err() == nil {
-			slog.WarnContext(ctx, "webhooks: claim", "worker", w.opts.ID, "err", err)
+		if w.Passed != nil {
+			w.Passed()
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			scan = true
+			why = byTick
 		case <-w.wake:
-			scan = true
+			why = byWake
 			// At most one scan per 5 ms: a busy workspace's commits are scanned in batches.
-			if d := 5*time.Millisecond - time.Since(last); d > 0 {
+			if d := 5*time.Millisecond - time.Since(last); d > 0 && !idle {
 				time.Sleep(d)
 			}
 			last = time.Now()
 		case <-freed:
-			scan = false
+			why = byFreed
 		}
 	}
 }
 
-// scan materialises deliveries for every active webhook that is behind its workspace's head.
-func (w *Worker) scan(ctx context.Context) error {
+// Why the worker looks again.
+const (
+	byTick  = iota // every Options.Every: scan and claim whatever is due
+	byWake         // a commit on this instance: scan, and claim what the scan queued
+	byFreed        // an attempt ended: its lane's next delivery may go
+)
+
+// claim runs dispatch and logs its failure.
+func (w *Worker) claim(ctx context.Context, slots, freed chan struct{}, wg *sync.WaitGroup) {
+	if err := w.dispatch(ctx, slots, freed, wg); err != nil && ctx.Err() == nil {
+		slog.WarnContext(ctx, "webhooks: claim", "worker", w.opts.ID, "err", err)
+	}
+}
+
+// scan materialises deliveries for every active webhook that is behind its workspace's head; it
+// returns how many webhooks are active and how many deliveries it queued.
+func (w *Worker) scan(ctx context.Context) (active, queued int, err error) {
 	hooks, err := w.db.Client.Webhook.Query().Where(webhook.Active(true)).
 		Select(webhook.FieldID, webhook.FieldWorkspaceID, webhook.FieldScannedUntil).All(sys(ctx))
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	heads := map[int]int64{}
 	var errs []error
@@ -171,7 +202,7 @@ func (w *Worker) scan(ctx context.Context) error {
 			heads[h.WorkspaceID] = head
 		}
 		for h.ScannedUntil < head {
-			next, err := w.scanOne(ctx, h.ID, head)
+			next, n, err := w.scanOne(ctx, h.ID, head)
 			if err != nil {
 				errs = append(errs, err)
 				break
@@ -180,21 +211,23 @@ func (w *Worker) scan(ctx context.Context) error {
 				break // another instance is scanning it
 			}
 			h.ScannedUntil = next
+			queued += n
 		}
 	}
-	return errors.Join(errs...)
+	return len(hooks), queued, errors.Join(errs...)
 }
 
 // scanBatch bounds the events one scanning transaction reads.
 const scanBatch = 500
 
 // scanOne queues webhook id's deliveries of up to scanBatch events after its scanned_until (up to
-// head) and returns its new scanned_until (0 when another instance holds it).
-func (w *Worker) scanOne(ctx context.Context, id int, head int64) (int64, error) {
+// head) and returns its new scanned_until (0 when another instance holds it) and how many it queued.
+func (w *Worker) scanOne(ctx context.Context, id int, head int64) (int64, int, error) {
 	var until int64
+	var queued int
 	err := storage.InTx(sys(ctx), w.db.Client, func(tx *ent.Tx) error {
 		ctx := sys(ctx)
-		until = 0
+		until, queued = 0, 0
 		q := tx.Webhook.Query().Where(webhook.ID(id), webhook.Active(true))
 		if w.db.RowLocks() {
 			q = q.ForUpdate(storage.NoKeyUpdate, sql.WithLockAction(sql.SkipLocked))
@@ -226,6 +259,7 @@ func (w *Worker) scanOne(ctx context.Context, id int, head int64) (int64, error)
 				batch = append(batch, newDelivery(tx, h, e))
 			}
 		}
+		queued = len(batch)
 		if len(batch) > 0 {
 			if err := tx.WebhookDelivery.CreateBulk(batch...).Exec(ctx); err != nil {
 				return fmt.Errorf("queue deliveries: %w", err)
@@ -243,9 +277,9 @@ func (w *Worker) scanOne(ctx context.Context, id int, head int64) (int64, error)
 		return nil
 	})
 	if errors.Is(err, errRaced) {
-		return 0, nil
+		return 0, 0, nil
 	}
-	return until, err
+	return until, queued, err
 }
 
 var errRaced = errors.New("webhooks: another instance scanned first")
