@@ -25,7 +25,6 @@ import (
 	"switchboard/ent/agent"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/directory"
-	"switchboard/internal/httpapi"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
@@ -189,7 +188,7 @@ func runScale(args []string) error {
 	fmt.Sscan(head.Data.EventCursor, &startSeq)
 
 	// Connect: agents first (agent i follows the lock of conversation i mod n), then supervisors.
-	rssBefore, heapBefore, liveBefore := serverMemory(servers)
+	memBefore := serverMemory(servers)
 	cl := &scaleClients{window: max(*window, time.Second)}
 	cl.measureFrom.Store(math.MaxInt64) // until the warm-up ends
 	for i := range *nConns {
@@ -245,7 +244,7 @@ func runScale(args []string) error {
 	}
 	connTook := time.Since(connStart)
 	time.Sleep(time.Duration(5+*nConns/1000) * time.Second) // the subscriptions register
-	rssAfter, heapAfter, liveAfter := serverMemory(servers)
+	memAfter := serverMemory(servers)
 	logf("%d connections open (%s)", *nConns, connTook.Round(time.Millisecond))
 
 	// The warm-up, then the measured window: the load, then the drain until every stream has
@@ -342,12 +341,7 @@ func runScale(args []string) error {
 		fmt.Printf("lockChanged p99 ms by %s of the log, from the warm-up's start (%s): %s\n", cl.window, rep.windowsFrom.Format("15:04:05"), strings.Join(ws, ", "))
 	}
 	fmt.Println()
-	perConnRSS := float64(rssAfter-rssBefore) / float64(*nConns) / 1024
-	perConnHeap, perConnLive := math.NaN(), math.NaN()
-	if heapBefore >= 0 && heapAfter >= 0 {
-		perConnHeap = float64(heapAfter-heapBefore) / float64(*nConns) / 1024
-		perConnLive = float64(liveAfter-liveBefore) / float64(*nConns) / 1024
-	}
+	perConn := memAfter.minus(memBefore, *nConns)
 	fmt.Printf("events delivered:            %.0f/s (%d in %.1f s, every kind)\n", float64(deliveries)/elapsed, deliveries, elapsed)
 	fmt.Printf("server processor time:       %.1f µs per delivered event (%.2f s of %d servers in %.1f s: %.0f%% of a core each)\n",
 		float64(cpu.Microseconds())/float64(max(deliveries, 1)), cpu.Seconds(), len(servers), elapsed, 100*cpu.Seconds()/elapsed/float64(len(servers)))
@@ -359,8 +353,8 @@ func runScale(args []string) error {
 		pgText = fmt.Sprintf("%.2f s (%.0f%% of a core)", pgCPU.Seconds(), 100*pgCPU.Seconds()/elapsed)
 	}
 	fmt.Printf("Postgres processor time:     %s; this process (clients, driver): %.2f s (%.0f%% of a core)\n", pgText, selfCPU.Seconds(), 100*selfCPU.Seconds()/elapsed)
-	fmt.Printf("memory per connection:       %.1f KiB RSS, %s KiB Go heap in use, %s KiB live heap at the last GC (servers' sum after connecting minus before, ÷ %d)\n",
-		perConnRSS, fmtNum(perConnHeap), fmtNum(perConnLive), *nConns)
+	fmt.Printf("memory per connection:       %.1f KiB RSS, %s KiB Go heap in use; after a collection %s KiB live heap and %s KiB of goroutine stacks (servers' sum after connecting minus before, ÷ %d)\n",
+		perConn.rss, fmtNum(perConn.heap), fmtNum(perConn.live), fmtNum(perConn.stacks), *nConns)
 	fmt.Printf("Postgres load (event path):  %s\n", pgLoad(w0, w1, elapsed))
 	lost := 0
 	for _, r := range rep.kinds {
@@ -475,23 +469,36 @@ func scaleFixture(ctx context.Context, db *storage.DB, nAgents, nSups, nWorking 
 	return fx, nil
 }
 
-// serverMemory is the servers' summed RSS, Go heap in use (-1 when /metrics has none) and live
-// heap at the last collection: the next collection's target ÷ (1 + GOGC/100), GOGC being
-// httpapi.GCPercent (the heap in use holds up to that much garbage besides).
-func serverMemory(servers []*scaleServer) (rss, heap, live int64) {
+// memory is what the servers hold, summed: RSS, Go heap in use, and, measured right after a
+// collection each server runs first (its debug port's heap profile with gc=1), the live heap
+// (the heap allocated then: nothing but what that collection kept) and the goroutines' stacks.
+// The Go figures are NaN when /metrics has none.
+type memory struct{ rss, heap, live, stacks float64 }
+
+func serverMemory(servers []*scaleServer) memory {
+	var m memory
 	for _, s := range servers {
-		rss += procRSS(s.pid())
-		m := scrape(s.url)
-		v, ok := m["go_memstats_heap_inuse_bytes"]
-		next, ok2 := m["go_memstats_next_gc_bytes"]
-		if ok && ok2 && heap >= 0 {
-			heap += int64(v)
-			live += int64(next / (1 + float64(httpapi.GCPercent)/100))
-		} else {
-			heap = -1
+		s.collect()
+		m.rss += float64(procRSS(s.pid()))
+		x := scrape(s.url)
+		for _, f := range []struct {
+			to   *float64
+			name string
+		}{{&m.heap, "go_memstats_heap_inuse_bytes"}, {&m.live, "go_memstats_heap_alloc_bytes"}, {&m.stacks, "go_memstats_stack_inuse_bytes"}} {
+			v, ok := x[f.name]
+			if !ok {
+				v = math.NaN()
+			}
+			*f.to += v
 		}
 	}
-	return rss, heap, live
+	return m
+}
+
+// minus is m less before, ÷ n, in KiB.
+func (m memory) minus(before memory, n int) memory {
+	per := func(a, b float64) float64 { return (a - b) / float64(n) / 1024 }
+	return memory{per(m.rss, before.rss), per(m.heap, before.heap), per(m.live, before.live), per(m.stacks, before.stacks)}
 }
 
 func gomaxprocs(servers []*scaleServer) string {

@@ -260,6 +260,17 @@ func freePort() (int, error) {
 }
 
 // profile saves a CPU profile of the server over the next d into path.
+// collect has the server run a garbage collection (a heap profile with gc=1 does), so that its
+// metrics report the live heap as it is now.
+func (s *scaleServer) collect() {
+	resp, err := http.Get(s.debug + "/debug/pprof/heap?gc=1")
+	if err != nil {
+		return
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+}
+
 func (s *scaleServer) profile(path string, d time.Duration) error {
 	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.debug, max(1, int(d.Seconds()))))
 	if err != nil {
