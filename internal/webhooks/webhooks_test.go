@@ -450,9 +450,9 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-// With no active webhook anywhere, commits cost the worker no query: it looks again at its tick
-// (a webhook made meanwhile is scanned from its creation's head then), not at every commit. The
-// tests above, whose webhooks are made after their worker started, cover that pickup.
+// With no active webhook anywhere, commits cost the worker no query: it looks again at its tick,
+// or at once after a webhook is made on its instance (a webhook made on another instance waits
+// for the tick; the tests above make theirs on the worker's instance).
 func TestIdleWorkerLeavesTheDatabaseAlone(t *testing.T) {
 	t.Parallel()
 	s := testapi.NewOn(t, testdb.Open(t), httpapi.Config{WebhooksAllowPrivate: true})
@@ -491,4 +491,11 @@ func TestIdleWorkerLeavesTheDatabaseAlone(t *testing.T) {
 	if n := queries.Load() - first; n != 0 {
 		t.Errorf("the worker queried the webhook tables %d times after commits with no webhook active", n)
 	}
+
+	// A webhook made on this instance ends the idleness at once, not at the tick (an hour away).
+	rcv := newReceiver(t)
+	register(t, ws.Admin, rcv.URL+"/in", []string{"message.received"})
+	ws.Admin.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+		"channel": "SMS", "customerHandle": "idle-0", "text": "after the webhook"}}).OK(t)
+	rcv.waitFor(t, 10*time.Second, "the first event after the webhook was made", func(hs []hit) bool { return len(hs) > 0 })
 }

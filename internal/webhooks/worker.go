@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -92,6 +93,8 @@ type Worker struct {
 	opts   Options
 	client *http.Client
 	wake   chan struct{}
+	// hooksChanged: a webhook was made or changed on this instance since an idle Run last looked.
+	hooksChanged atomic.Bool
 	// Sent, if set, is called after each attempt (tests, metrics).
 	Sent func(d *ent.WebhookDelivery, ok bool)
 	// Passed, if set, is called after each pass of Run (tests).
@@ -102,7 +105,12 @@ type Worker struct {
 func NewWorker(db *storage.DB, bus *events.Bus, opts Options) *Worker {
 	opts.defaults()
 	w := &Worker{db: db, bus: bus, opts: opts, client: newClient(opts.Timeout, opts.AllowPrivate), wake: make(chan struct{}, 1)}
-	bus.Watch(func(int, []events.Entry) { w.Wake() })
+	bus.Watch(func(_ int, entries []events.Entry) {
+		if slices.ContainsFunc(entries, func(e events.Entry) bool { return e.Type == Created || e.Type == Updated }) {
+			w.hooksChanged.Store(true)
+		}
+		w.Wake()
+	})
 	return w
 }
 
@@ -125,14 +133,15 @@ func (w *Worker) Run(ctx context.Context) {
 	defer tick.Stop()
 	var last time.Time
 	why := byTick
-	// idle: the last scan found no active webhook anywhere, so news on the bus waits for the
-	// tick (a webhook made since is scanned from its creation's head at the next one).
+	// idle: the last scan found no active webhook anywhere, so a commit here is not looked at
+	// unless it made or changed a webhook; a webhook made on another instance is scanned from
+	// its creation's head at the next tick.
 	idle := false
 	for {
 		switch {
 		case why == byFreed:
 			w.claim(ctx, slots, freed, &wg)
-		case why == byWake && idle:
+		case why == byWake && idle && !w.hooksChanged.Swap(false):
 		default:
 			active, queued, err := w.scan(ctx)
 			if err != nil && ctx.Err() == nil {
