@@ -207,7 +207,7 @@ func run(cfg config) error {
 	if err := db.MigrateAtStart(ctx, cfg.migrate); err != nil {
 		return err
 	}
-	bus := events.NewBus(db)
+	bus := events.NewBus(db.Client, db.URL)
 	// The bus and the workers stop after the drain, not at the signal: a bus that stopped first
 	// would end every subscription, and gqlgen would tell each client "complete" before the drain's
 	// 1012 could tell it to reconnect.

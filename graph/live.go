@@ -155,7 +155,7 @@ func (r *Resolver) conversationAt(ctx context.Context, e *ent.Event) (*ent.Conve
 	if c, ok := r.live().convs.Get(key); ok {
 		return c, nil
 	}
-	c, err := r.live().client.Conversation.Get(ctx, *e.ConversationID)
+	c, err := r.Client.Conversation.Get(ctx, *e.ConversationID)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func (r *Resolver) agent(ctx context.Context, id int) (*ent.Agent, error) {
 	if a, ok := r.live().agents.Get(key); ok {
 		return a, nil
 	}
-	a, err := r.live().client.Agent.Get(ctx, id) // confined to the viewer's workspace
+	a, err := r.Client.Agent.Get(ctx, id) // confined to the viewer's workspace
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,6 @@ func (r *Resolver) agent(ctx context.Context, id int) (*ent.Agent, error) {
 // liveCaches share what fanning one event out to many subscribers would otherwise load once per
 // subscriber.
 type liveCaches struct {
-	client    *ent.Client // Resolver.Live, else Client
 	convs     *expirable.LRU[[3]int, *ent.Conversation]
 	agents    *expirable.LRU[[2]int, *ent.Agent]
 	responses *expirable.LRU[string, sharedResponse] // see share.go
@@ -193,12 +192,7 @@ type liveCaches struct {
 
 func (r *Resolver) live() *liveCaches {
 	r.liveOnce.Do(func() {
-		client := r.Live
-		if client == nil {
-			client = r.Client
-		}
 		r.liveCache = &liveCaches{
-			client:    client,
 			convs:     expirable.NewLRU[[3]int, *ent.Conversation](10000, nil, 5*time.Second),
 			agents:    expirable.NewLRU[[2]int, *ent.Agent](10000, nil, 5*time.Second),
 			responses: newResponsesCache(),

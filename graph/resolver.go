@@ -19,12 +19,7 @@ import (
 
 // Resolver holds the dependencies every resolver needs.
 type Resolver struct {
-	Client *ent.Client
-	// Live (storage.DB.Live) is what turning an event into its subscribers' messages loads
-	// through (conversationAt, agent): the bus's workers wait on it, and every delivery waits on
-	// them, so it is a pool of its own, where requests waiting for one of Client's connections
-	// never queue before it. Client when nil.
-	Live      *ent.Client
+	Client    *ent.Client
 	Auth      *auth.Service
 	Directory *directory.Directory
 	Desk      *desk.Desk

@@ -58,7 +58,7 @@ func runClaim(args []string) error {
 	if err != nil {
 		return err
 	}
-	bus := events.NewBus(db)
+	bus := events.NewBus(db.Client, db.URL)
 	bctx, stopBus := context.WithCancel(ctx)
 	defer stopBus()
 	go bus.Run(bctx)

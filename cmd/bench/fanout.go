@@ -98,7 +98,7 @@ type instance struct {
 }
 
 func newInstance(ctx context.Context, db *storage.DB) *instance {
-	bus := events.NewBus(db)
+	bus := events.NewBus(db.Client, db.URL)
 	ctx, cancel := context.WithCancel(ctx)
 	go bus.Run(ctx)
 	leases := desk.NewLeases(desk.New(db, bus))

@@ -48,7 +48,7 @@ func runRoute(args []string) error {
 		return err
 	}
 	defer cleanup()
-	bus := events.NewBus(db)
+	bus := events.NewBus(db.Client, db.URL)
 	bus.Buffer = *burst + *arrivals + 1000
 	bctx, stop := context.WithCancel(ctx)
 	defer stop()

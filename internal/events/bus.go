@@ -20,7 +20,6 @@ import (
 	"switchboard/ent/workspace"
 	"switchboard/internal/fault"
 	"switchboard/internal/metrics"
-	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 	"switchboard/internal/tracing"
 )
@@ -38,8 +37,6 @@ const channelName = "switchboard_events"
 // is the only source, so every instance delivers the same events in the same order.
 type Bus struct {
 	client *ent.Client
-	// passes is what Run's passes (numbering, reading the log) query through (see NewBus).
-	passes *ent.Client
 	pgURL  string // "" on SQLite: one process, no NOTIFY
 
 	mu   sync.Mutex
@@ -66,11 +63,10 @@ type Bus struct {
 	MaxPerWorkspace int
 }
 
-// NewBus returns a bus over db; on Postgres, LISTEN/NOTIFY between instances (db.URL) and Run's
-// passes (numbering, reading the log) on db.Live, the event path's own pool. Run must be running
-// for anything to be delivered.
-func NewBus(db *storage.DB) *Bus {
-	return &Bus{client: db.Client, passes: db.Live, pgURL: db.URL, subs: map[int]*index{}, last: map[int]int64{},
+// NewBus returns a bus over client; pgURL (Postgres only) enables LISTEN/NOTIFY between
+// instances. Run must be running for anything to be delivered.
+func NewBus(client *ent.Client, pgURL string) *Bus {
+	return &Bus{client: client, pgURL: pgURL, subs: map[int]*index{}, last: map[int]int64{},
 		wake: map[int]bool{}, numb: map[int]bool{}, out: map[int]bool{}, send: make(chan struct{}, 1), kick: make(chan struct{}, 1), Buffer: 256,
 		MaxPerWorkspace: 20000}
 }
@@ -200,7 +196,7 @@ func (b *Bus) Run(ctx context.Context) {
 		b.mu.Unlock()
 		// Postgres: this instance numbers what it committed, then tells the others, which read.
 		for _, ws := range numb {
-			if err := b.sequenceOn(ctx, b.passes, ws); err != nil {
+			if err := b.sequence(ctx, ws); err != nil {
 				b.retrySoon(ctx, "number", b.numb, ws, err)
 				continue
 			}
@@ -209,7 +205,7 @@ func (b *Bus) Run(ctx context.Context) {
 		for _, ws := range wss {
 			var err error
 			if b.pgURL == "" { // SQLite: one process, which numbers as it reads
-				err = b.sequenceOn(ctx, b.passes, ws)
+				err = b.sequence(ctx, ws)
 			}
 			if err == nil {
 				err = b.read(ctx, ws)
@@ -234,7 +230,7 @@ func (b *Bus) read(ctx context.Context, ws int) (err error) {
 		after := b.last[ws]
 		b.mu.Unlock()
 		metrics.BusLogRead()
-		evs, err := b.passes.Event.Query().
+		evs, err := b.client.Event.Query().
 			Where(event.WorkspaceID(ws), event.SeqGT(after)).Order(event.BySeq()).Limit(500).All(tenant.System(ctx))
 		if err != nil {
 			return err

@@ -9,7 +9,6 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 
-	"switchboard/ent"
 	"switchboard/ent/event"
 	"switchboard/ent/workspace"
 	"switchboard/internal/metrics"
@@ -29,13 +28,10 @@ import (
 // (a subscription's start, a replay, a head, the pass after another instance numbered the same
 // commits find nothing). That look's snapshot holds every commit before the call, as the pass's
 // would; an unnumbered event it misses committed after it, and a later pass numbers it.
-func (b *Bus) sequence(ctx context.Context, ws int) error { return b.sequenceOn(ctx, b.client, ws) }
-
-// sequenceOn is sequence through client c (Run's passes go through their own pool).
-func (b *Bus) sequenceOn(ctx context.Context, c *ent.Client, ws int) error {
+func (b *Bus) sequence(ctx context.Context, ws int) error {
 	sys := tenant.System(ctx)
 	if b.pgURL != "" {
-		rows, err := c.QueryContext(sys, `SELECT switchboard_sequence($1)`, ws)
+		rows, err := b.client.QueryContext(sys, `SELECT switchboard_sequence($1)`, ws)
 		if err != nil {
 			return fmt.Errorf("number: %w", err)
 		}
@@ -54,7 +50,7 @@ func (b *Bus) sequenceOn(ctx context.Context, c *ent.Client, ws int) error {
 	}
 	// SQLite: one writer at a time, a few events per pass.
 	metrics.BusSequencePass()
-	tx, err := c.Tx(sys)
+	tx, err := b.client.Tx(sys)
 	if err != nil {
 		return err
 	}
@@ -88,7 +84,7 @@ func (b *Bus) sequenceOn(ctx context.Context, c *ent.Client, ws int) error {
 // reads every event (0.2 s per 380,000 events, measured).
 func (b *Bus) sequenceStragglers(ctx context.Context) {
 	sys := tenant.System(ctx)
-	wss, err := b.passes.Workspace.Query().Where(func(s *sql.Selector) {
+	wss, err := b.client.Workspace.Query().Where(func(s *sql.Selector) {
 		e := sql.Table(event.Table)
 		s.Where(sql.Exists(sql.Select(e.C(event.FieldID)).From(e).
 			Where(sql.And(sql.ColumnsEQ(e.C(event.FieldWorkspaceID), s.C(workspace.FieldID)), sql.IsNull(e.C(event.FieldSeq))))))
@@ -100,7 +96,7 @@ func (b *Bus) sequenceStragglers(ctx context.Context) {
 		return
 	}
 	for _, ws := range wss {
-		if err := b.sequenceOn(ctx, b.passes, ws); err != nil {
+		if err := b.sequence(ctx, ws); err != nil {
 			slog.WarnContext(ctx, "event bus: number stragglers", "workspace", ws, "err", err)
 			continue
 		}

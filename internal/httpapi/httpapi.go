@@ -156,7 +156,7 @@ func New(cfg Config, deps Deps) *Handler {
 	client := deps.DB.Client
 	authn := auth.NewService(client, cfg.SessionTTL, deps.Bus, cfg.Limits.loginLimits())
 	svc := services{leases: deps.Leases, db: deps.DB, auth: authn, watch: newCredentialWatch(authn, cfg.CredentialRecheck), resolver: &graph.Resolver{
-		Client: client, Live: deps.DB.Live, Auth: authn, Directory: directory.New(client, deps.Bus), Desk: desk.New(deps.DB, deps.Bus), Bus: deps.Bus,
+		Client: client, Auth: authn, Directory: directory.New(client, deps.Bus), Desk: desk.New(deps.DB, deps.Bus), Bus: deps.Bus,
 		Webhooks: webhooks.New(deps.DB, deps.Bus, cfg.WebhooksAllowPrivate), Canned: canned.New(client), Search: search.New(deps.DB.Dialect),
 	}}
 	reg := prometheus.NewRegistry()

@@ -48,13 +48,8 @@ const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_prag
 
 // DB is an open database.
 type DB struct {
-	Client *ent.Client
-	// Live is the event path's (the bus's passes, the loads that turn an event into what its
-	// subscribers receive): on Postgres a pool of its own, liveConns connections, where the
-	// requests waiting for one of Client's never queue before it; Client on SQLite (one writer).
-	Live    *ent.Client
+	Client  *ent.Client
 	SQL     *sql.DB
-	liveSQL *sql.DB
 	Dialect string
 	// URL is the Postgres URL for what needs a session of its own (LISTEN): the direct URL when
 	// the pooled one goes through a pooler (WithDirectURL); "" for SQLite.
@@ -208,17 +203,6 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	out.Client = ent.NewClient(ent.Driver(outageDriver{entsql.OpenDB(dia, db)}))
 	out.Client.Conversation.Intercept(search.Counted())
 	out.SQL, out.Dialect = db, dia
-	out.Live = out.Client
-	if dia == dialect.Postgres {
-		if out.liveSQL, err = openSQL(driver, dsn, out.direct != "", out.tracer); err != nil {
-			out.Client.Close()
-			return nil, fmt.Errorf("open database: %w", err)
-		}
-		out.liveSQL.SetMaxOpenConns(liveConns)
-		out.liveSQL.SetMaxIdleConns(liveConns)
-		out.liveSQL.SetConnMaxIdleTime(5 * time.Minute)
-		out.Live = ent.NewClient(ent.Driver(outageDriver{entsql.OpenDB(dia, out.liveSQL)}))
-	}
 	if dia == dialect.Postgres {
 		out.URL = dsn
 		if out.direct != "" {
@@ -353,17 +337,8 @@ func logWithoutForeignKeys(next schema.Differ) schema.Differ {
 	})
 }
 
-// liveConns is the size of the event path's pool: the bus's passes run one at a time, its
-// workers (eight on one or two processors) hand events over one subscription at a time each.
-const liveConns = 8
-
 // Close closes the database.
-func (d *DB) Close() error {
-	if d.liveSQL != nil {
-		d.liveSQL.Close()
-	}
-	return d.Client.Close()
-}
+func (d *DB) Close() error { return d.Client.Close() }
 
 // Ping reports whether the database answers (readiness).
 func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }

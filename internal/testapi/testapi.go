@@ -62,7 +62,7 @@ func NewOn(t testing.TB, db *storage.DB, cfg httpapi.Config) *Server {
 	if l := cfg.Limits; !l.Off && l.PerCredential == (ratelimit.Rate{}) && l.PerAddress == (ratelimit.Rate{}) && l.Logins == nil && !l.TrustForwardedFor { // tests of the rate limits set theirs
 		cfg.Limits.Off = true
 	}
-	bus := events.NewBus(db)
+	bus := events.NewBus(db.Client, db.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	go bus.Run(ctx)
 	leases := desk.NewLeases(desk.New(db, bus))
