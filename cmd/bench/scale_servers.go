@@ -259,7 +259,6 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-// profile saves a CPU profile of the server over the next d into path.
 // collect has the server run a garbage collection (a heap profile with gc=1 does), so that its
 // metrics report the live heap as it is now.
 func (s *scaleServer) collect() {
@@ -271,6 +270,7 @@ func (s *scaleServer) collect() {
 	resp.Body.Close()
 }
 
+// profile saves a CPU profile of the server over the next d into path.
 func (s *scaleServer) profile(path string, d time.Duration) error {
 	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.debug, max(1, int(d.Seconds()))))
 	if err != nil {
