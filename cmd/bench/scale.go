@@ -478,7 +478,9 @@ type memory struct{ rss, heap, live, stacks float64 }
 func serverMemory(servers []*scaleServer) memory {
 	var m memory
 	for _, s := range servers {
-		s.collect()
+		if err := s.collect(); err != nil { // the live heap then holds garbage too: say so
+			fmt.Fprintf(os.Stderr, "bench: warning: no collection before measuring memory: %v\n", err)
+		}
 		m.rss += float64(procRSS(s.pid()))
 		x := scrape(s.url)
 		for _, f := range []struct {

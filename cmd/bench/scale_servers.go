@@ -261,13 +261,17 @@ func freePort() (int, error) {
 
 // collect has the server run a garbage collection (a heap profile with gc=1 does), so that its
 // metrics report the live heap as it is now.
-func (s *scaleServer) collect() {
+func (s *scaleServer) collect() error {
 	resp, err := http.Get(s.debug + "/debug/pprof/heap?gc=1")
 	if err != nil {
-		return
+		return err
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("heap profile: %s", resp.Status)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
 }
 
 // profile saves a CPU profile of the server over the next d into path.

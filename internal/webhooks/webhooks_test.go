@@ -492,10 +492,23 @@ func TestIdleWorkerLeavesTheDatabaseAlone(t *testing.T) {
 		t.Errorf("the worker queried the webhook tables %d times after commits with no webhook active", n)
 	}
 
-	// A webhook made on this instance ends the idleness at once, not at the tick (an hour away).
+	// A webhook made on this instance ends the idleness at once, not at the tick (an hour away);
+	// so does one switched on again after the worker went idle once more.
+	ingest := func(text string) {
+		ws.Admin.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+			"channel": "SMS", "customerHandle": "idle-0", "text": text}}).OK(t)
+	}
 	rcv := newReceiver(t)
-	register(t, ws.Admin, rcv.URL+"/in", []string{"message.received"})
-	ws.Admin.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
-		"channel": "SMS", "customerHandle": "idle-0", "text": "after the webhook"}}).OK(t)
-	rcv.waitFor(t, 10*time.Second, "the first event after the webhook was made", func(hs []hit) bool { return len(hs) > 0 })
+	id, _ := register(t, ws.Admin, rcv.URL+"/in", []string{"message.received"})
+	ingest("after the webhook")
+	rcv.waitFor(t, 10*time.Second, "the first event after the webhook was made", func(hs []hit) bool { return len(hs) == 1 })
+	ws.Admin.Do(`mutation($id:ID!){updateWebhook(id:$id,input:{active:false}){id}}`, testapi.Vars{"id": id}).OK(t)
+	ingest("while it is off")
+	pass("the webhook was switched off")
+	ws.Admin.Do(`mutation($id:ID!){updateWebhook(id:$id,input:{active:true}){id}}`, testapi.Vars{"id": id}).OK(t)
+	ingest("after it is on again")
+	hs := rcv.waitFor(t, 10*time.Second, "the first event after the webhook was switched on again", func(hs []hit) bool { return len(hs) >= 2 })
+	if len(hs) != 2 || !strings.Contains(string(hs[1].body), "after it is on again") {
+		t.Errorf("want the events before and after the pause only, got %d deliveries", len(hs))
+	}
 }
