@@ -163,14 +163,16 @@ func (r *Resolver) conversationAt(ctx context.Context, e *ent.Event) (*ent.Conve
 	return c, nil
 }
 
-// agent loads an agent named by an event, shared among subscribers for a few seconds. It asks the
+// agentAt loads agent id, named by event eventID, once for all the subscribers the event reaches.
+// The next event loads it again: an agent's presence, activity and settings change without an
+// event of the conversation's, and each event shows the agent as of its own fan-out. It asks the
 // context for the workspace, not the viewer: who the viewer is does not change the agent.
-func (r *Resolver) agent(ctx context.Context, id int) (*ent.Agent, error) {
+func (r *Resolver) agentAt(ctx context.Context, eventID, id int) (*ent.Agent, error) {
 	ws, system, ok := tenant.From(ctx)
 	if !ok || system {
 		return nil, fault.ErrUnauthenticated
 	}
-	key := [2]int{ws, id}
+	key := [3]int{ws, id, eventID}
 	if a, ok := r.live().agents.Get(key); ok {
 		return a, nil
 	}
@@ -186,7 +188,7 @@ func (r *Resolver) agent(ctx context.Context, id int) (*ent.Agent, error) {
 // subscriber.
 type liveCaches struct {
 	convs     *expirable.LRU[[3]int, *ent.Conversation]
-	agents    *expirable.LRU[[2]int, *ent.Agent]
+	agents    *expirable.LRU[[3]int, *ent.Agent]
 	responses *expirable.LRU[string, sharedResponse] // see share.go
 }
 
@@ -194,17 +196,18 @@ func (r *Resolver) live() *liveCaches {
 	r.liveOnce.Do(func() {
 		r.liveCache = &liveCaches{
 			convs:     expirable.NewLRU[[3]int, *ent.Conversation](10000, nil, 5*time.Second),
-			agents:    expirable.NewLRU[[2]int, *ent.Agent](10000, nil, 5*time.Second),
+			agents:    expirable.NewLRU[[3]int, *ent.Agent](10000, nil, 5*time.Second),
 			responses: newResponsesCache(),
 		}
 	})
 	return r.liveCache
 }
 
-// human says whether agent id is a human (from the shared agent cache), for events.Inbox.
+// human says whether agent id is a human, for events.Inbox. An agent's kind never changes, so
+// the agent is shared under event 0 (no event's) for as long as the cache keeps it.
 func (r *Resolver) human(ctx context.Context) func(id int) bool {
 	return func(id int) bool {
-		a, err := r.agent(ctx, id)
+		a, err := r.agentAt(ctx, 0, id)
 		return err != nil || a.Kind == enum.KindHuman // unreadable: not taken for unclaimed
 	}
 }

@@ -27,7 +27,7 @@ func (r *lockEventResolver) Holder(ctx context.Context, obj *model.LockEvent) (*
 	if obj.HolderID == 0 {
 		return nil, nil
 	}
-	return r.agent(ctx, obj.HolderID)
+	return r.agentAt(ctx, obj.EventID, obj.HolderID)
 }
 
 // EventCursor is the resolver for the eventCursor field.
@@ -55,7 +55,7 @@ func (r *subscriptionResolver) LockChanged(ctx context.Context, conversationIds 
 		if e.ConversationID == nil || !want[*e.ConversationID] || !events.MovesLock(e) {
 			return nil, nil
 		}
-		return &model.LockEvent{ConversationID: *e.ConversationID, HolderID: events.Int(e.After, "holder"), Version: e.Version,
+		return &model.LockEvent{ConversationID: *e.ConversationID, HolderID: events.Int(e.After, "holder"), EventID: e.ID, Version: e.Version,
 			At: e.CreatedAt, Cursor: events.Cursor(e)}, nil
 	})
 }
@@ -150,7 +150,7 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 			n.Note = &note
 		}
 		if e.ActorID != nil && kind != model.NotificationKindCustomerReplied {
-			if n.Actor, err = r.agent(ctx, *e.ActorID); err != nil {
+			if n.Actor, err = r.agentAt(ctx, e.ID, *e.ActorID); err != nil {
 				return nil, err
 			}
 		}

@@ -7,6 +7,7 @@ import "time"
 type LockEvent struct {
 	ConversationID int       `json:"conversationId"`
 	HolderID       int       `json:"-"`
+	EventID        int       `json:"-"` // the holder is loaded as of this event
 	Version        int       `json:"version"`
 	At             time.Time `json:"at"`
 	Cursor         string    `json:"cursor"`

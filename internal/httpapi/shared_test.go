@@ -335,3 +335,42 @@ func TestSharedResponsesStayInTheirWorkspace(t *testing.T) {
 		t.Fatalf("cursors %v differ: the workspaces were not made alike, and the test proves nothing", cursors)
 	}
 }
+
+// An event's agents are shown as of the event, not as an earlier event loaded them: the holder of
+// a lock taken again after the agent went online is online (its presence changed without an event
+// of the conversation's, so nothing keyed by the conversation could have told the cache).
+func TestLockEventsShowTheHolderAsOfTheEvent(t *testing.T) {
+	s := testapi.New(t)
+	f := testapi.NewFixture(t, s, "holderasof").WithoutInception()
+	ana := f.Agent("Ana", "AGENT", "*:5", nil)
+	c := f.Arrive("SMS")
+	sub := f.WS.Admin.Subscribe(`subscription($c:ID!){lockChanged(conversationIds:[$c]){holder{presence} version}}`, testapi.Vars{"c": c})
+	type lockEvent struct {
+		LockChanged struct {
+			Holder  *struct{ Presence string }
+			Version int
+		}
+	}
+	next := func() lockEvent {
+		t.Helper()
+		var e lockEvent
+		if !sub.Next(10*time.Second, &e) {
+			t.Fatal("no lock event within 10 s")
+		}
+		return e
+	}
+	vars := testapi.Vars{"id": c}
+	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, vars).OK(t)
+	if e := next(); e.LockChanged.Holder == nil || e.LockChanged.Holder.Presence != "OFFLINE" {
+		t.Fatalf("first claim: %+v, want the holder OFFLINE", e)
+	}
+	ana.Online()
+	ana.Do(`mutation($id:ID!){releaseConversation(id:$id){id}}`, vars).OK(t)
+	if e := next(); e.LockChanged.Holder != nil {
+		t.Fatalf("release: %+v, want no holder", e)
+	}
+	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, vars).OK(t)
+	if e := next(); e.LockChanged.Holder == nil || e.LockChanged.Holder.Presence != "ONLINE" {
+		t.Fatalf("second claim: %+v, want the holder ONLINE as the agent is now", e)
+	}
+}
