@@ -19,6 +19,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
 	"switchboard/internal/metrics"
+	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
 
@@ -155,7 +156,7 @@ func (r *Resolver) conversationAt(ctx context.Context, e *ent.Event) (*ent.Conve
 	if c, ok := r.live().convs.Get(key); ok {
 		return c, nil
 	}
-	c, err := r.Client.Conversation.Get(ctx, *e.ConversationID)
+	c, err := r.Client.Conversation.Get(storage.EventPath(ctx), *e.ConversationID) // its edges load on ctx
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +177,7 @@ func (r *Resolver) agentAt(ctx context.Context, eventID, id int) (*ent.Agent, er
 	if a, ok := r.live().agents.Get(key); ok {
 		return a, nil
 	}
-	a, err := r.Client.Agent.Get(ctx, id) // confined to the viewer's workspace
+	a, err := r.Client.Agent.Get(storage.EventPath(ctx), id) // confined to the viewer's workspace
 	if err != nil {
 		return nil, err
 	}

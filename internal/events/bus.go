@@ -20,6 +20,7 @@ import (
 	"switchboard/ent/workspace"
 	"switchboard/internal/fault"
 	"switchboard/internal/metrics"
+	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 	"switchboard/internal/tracing"
 )
@@ -159,8 +160,10 @@ func signal(c chan struct{}) {
 	}
 }
 
-// Run delivers events until ctx ends.
+// Run delivers events until ctx ends. Its passes query through the event path's own pool
+// (storage.EventPath).
 func (b *Bus) Run(ctx context.Context) {
+	ctx = storage.EventPath(ctx)
 	b.startWorkers()
 	if b.pgURL != "" {
 		go b.listen(ctx)

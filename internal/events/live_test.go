@@ -1,6 +1,8 @@
 package events_test
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -13,6 +15,7 @@ import (
 	"switchboard/ent/event"
 	"switchboard/internal/events"
 	"switchboard/internal/httpapi"
+	"switchboard/internal/storage"
 	"switchboard/internal/testapi"
 	"switchboard/internal/testdb"
 )
@@ -540,5 +543,46 @@ func TestMyQueueQueryAgreesWithSubscription(t *testing.T) {
 			}
 			t.Logf("%d of 120 steps changed something; the queues end with %v conversations", took, sizes)
 		})
+	}
+}
+
+// Delivery does not queue behind the requests waiting for the shared pool: with every connection
+// of instance B's shared pool held, an event committed on instance A still reaches B's
+// subscriber, because B's bus reads the log, and turns the event into its message, through the
+// event path's own pool (storage.EventPath). Under a load past the database's capacity the shared
+// pool has such a queue, and every delivery waited in it (docs/benchmarks.md).
+func TestDeliveryDoesNotQueueBehindTheSharedPool(t *testing.T) {
+	testdb.RequirePostgres(t)
+	a := testapi.New(t)
+	ctx := context.Background()
+	dbB, err := storage.Open(ctx, a.DB.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dbB.Close() })
+	b := testapi.NewOn(t, dbB, httpapi.Config{})
+	f := newFixture(t, a, "acme")
+	ana := f.agent("Ana")
+	c := f.ingest("+1", "hello")
+	queue := b.As(ana.Token).Subscribe(`subscription{myQueue{kind reason conversation{id}}}`, nil)
+	registered(t, b, 1)
+
+	var held []*sql.Conn
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	for range dbB.SQL.Stats().MaxOpenConnections {
+		conn, err := dbB.SQL.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, conn)
+	}
+	ana.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	var q queueEvent
+	if !queue.Next(5*time.Second, &q) || q.MyQueue.Kind != "ADDED" || q.MyQueue.Conversation.ID != c {
+		t.Fatalf("the claim committed on A did not reach B's subscriber while B's shared pool was taken: %+v", q)
 	}
 }

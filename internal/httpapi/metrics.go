@@ -29,6 +29,9 @@ func registerDeskMetrics(reg prometheus.Registerer, cfg Config, deps Deps) {
 		collectors.NewDBStatsCollector(deps.DB.SQL, "switchboard"),
 		deskmetrics.NewBacklogCollector(backlog(deps.DB.Client), cfg.BacklogFresh, backlogTimeout),
 	)
+	if deps.DB.EventPathSQL != nil { // {db_name="switchboard_event_path"}: the event path's own pool
+		reg.MustRegister(collectors.NewDBStatsCollector(deps.DB.EventPathSQL, "switchboard_event_path"))
+	}
 }
 
 func subscriptionsOpen(bus *events.Bus) prometheus.Collector {

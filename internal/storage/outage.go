@@ -92,15 +92,27 @@ func conflicted(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
-// outageDriver is ent's SQL driver with every error classified.
-type outageDriver struct{ *entsql.Driver }
+// outageDriver is ent's SQL driver with every error classified; on Postgres, a statement outside
+// a transaction whose context says EventPath goes through the event path's own pool.
+type outageDriver struct {
+	*entsql.Driver
+	eventPath *entsql.Driver // nil: everything through Driver
+}
+
+// on is the pool a statement outside a transaction goes through.
+func (d outageDriver) on(ctx context.Context) *entsql.Driver {
+	if d.eventPath != nil && ctx.Value(eventPathKey{}) != nil {
+		return d.eventPath
+	}
+	return d.Driver
+}
 
 func (d outageDriver) Exec(ctx context.Context, query string, args, v any) error {
-	return classify(d.Driver.Exec(ctx, query, args, v))
+	return classify(d.on(ctx).Exec(ctx, query, args, v))
 }
 
 func (d outageDriver) Query(ctx context.Context, query string, args, v any) error {
-	return classify(d.Driver.Query(ctx, query, args, v))
+	return classify(d.on(ctx).Query(ctx, query, args, v))
 }
 
 func (d outageDriver) Tx(ctx context.Context) (dialect.Tx, error) {
@@ -116,13 +128,20 @@ func (d outageDriver) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (dial
 }
 
 func (d outageDriver) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
-	r, err := d.Driver.ExecContext(ctx, query, args...)
+	r, err := d.on(ctx).ExecContext(ctx, query, args...)
 	return r, classify(err)
 }
 
 func (d outageDriver) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
-	r, err := d.Driver.QueryContext(ctx, query, args...)
+	r, err := d.on(ctx).QueryContext(ctx, query, args...)
 	return r, classify(err)
+}
+
+func (d outageDriver) Close() error {
+	if d.eventPath != nil {
+		d.eventPath.Close()
+	}
+	return d.Driver.Close()
 }
 
 // outageTx is a transaction of outageDriver.

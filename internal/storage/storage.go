@@ -48,9 +48,11 @@ const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_prag
 
 // DB is an open database.
 type DB struct {
-	Client  *ent.Client
-	SQL     *sql.DB
-	Dialect string
+	Client *ent.Client
+	SQL    *sql.DB
+	// EventPathSQL is the event path's own pool (EventPath) on Postgres; nil on SQLite.
+	EventPathSQL *sql.DB
+	Dialect      string
 	// URL is the Postgres URL for what needs a session of its own (LISTEN): the direct URL when
 	// the pooled one goes through a pooler (WithDirectURL); "" for SQLite.
 	URL string
@@ -200,7 +202,19 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	out.Client = ent.NewClient(ent.Driver(outageDriver{entsql.OpenDB(dia, db)}))
+	drv := outageDriver{Driver: entsql.OpenDB(dia, db)}
+	if dia == dialect.Postgres {
+		ep, err := openSQL(driver, dsn, out.direct != "", out.tracer)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		ep.SetMaxOpenConns(eventPathConns)
+		ep.SetMaxIdleConns(eventPathConns)
+		ep.SetConnMaxIdleTime(5 * time.Minute)
+		drv.eventPath, out.EventPathSQL = entsql.OpenDB(dia, ep), ep
+	}
+	out.Client = ent.NewClient(ent.Driver(drv))
 	out.Client.Conversation.Intercept(search.Counted())
 	out.SQL, out.Dialect = db, dia
 	if dia == dialect.Postgres {
@@ -336,6 +350,23 @@ func logWithoutForeignKeys(next schema.Differ) schema.Differ {
 		return next.Diff(current, desired)
 	})
 }
+
+// EventPath marks ctx's statements outside a transaction as the event path's: the bus's passes
+// (numbering, reading the log) and the loads that turn an event into its subscribers' messages.
+// On Postgres they go through a pool of their own, eventPathConns connections, where requests
+// waiting for one of the shared pool's never queue before them: past the database's capacity the
+// shared pool has such a queue, and every delivery waited in it (docs/benchmarks.md). What the
+// entities they load resolve later (a response's nested fields) runs on its own context, through
+// the shared pool like any request.
+func EventPath(ctx context.Context) context.Context {
+	return context.WithValue(ctx, eventPathKey{}, true)
+}
+
+type eventPathKey struct{}
+
+// eventPathConns is the size of the event path's pool: the bus's passes run one at a time, its
+// workers (eight) hand events over one subscription at a time each.
+const eventPathConns = 8
 
 // Close closes the database.
 func (d *DB) Close() error { return d.Client.Close() }

@@ -2,7 +2,10 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"testing"
+	"time"
 
 	"switchboard/ent/event"
 	"switchboard/ent/schema/enum"
@@ -130,5 +133,45 @@ func TestDirectURL(t *testing.T) {
 		if n != 0 {
 			t.Fatalf("%d prepared statements kept on a pooled connection", n)
 		}
+	}
+}
+
+// The event path's statements (storage.EventPath) go through a pool of their own, and what the
+// entities they load resolve later goes through the shared pool on its own context: with every
+// shared connection held, an event path load still answers, a plain query and the loaded
+// entity's edge wait for a shared connection, and both answer once one is free.
+func TestEventPathHasItsOwnPool(t *testing.T) {
+	testdb.RequirePostgres(t)
+	db := testdb.Open(t)
+	ctx := tenant.System(context.Background())
+	ws := db.Client.Workspace.Create().SetName("w").SetSlug("w").SaveX(ctx)
+	agent := db.Client.Agent.Create().SetWorkspaceID(ws.ID).SetName("h").SaveX(ctx)
+
+	var held []*sql.Conn
+	for range db.SQL.Stats().MaxOpenConnections {
+		conn, err := db.SQL.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, conn)
+	}
+	a, err := db.Client.Agent.Get(storage.EventPath(ctx), agent.ID)
+	if err != nil {
+		t.Fatalf("an event path load with the shared pool taken: %v", err)
+	}
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if _, err := db.Client.Agent.Get(short, agent.ID); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a plain load with the shared pool taken: %v, want it to wait for a connection", err)
+	}
+	if _, err := a.QueryWorkspace().Only(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("the loaded agent's edge with the shared pool taken: %v, want it to wait for a shared connection", err)
+	}
+	held[0].Close()
+	if w, err := a.QueryWorkspace().Only(ctx); err != nil || w.ID != ws.ID {
+		t.Fatalf("the edge once a shared connection is free: %v %v", w, err)
+	}
+	for _, c := range held[1:] {
+		c.Close()
 	}
 }
