@@ -54,8 +54,13 @@ func TestLockLeases(t *testing.T) {
 	ana.Do(open, id(a)).OK(t)
 	before := f.Conv(a).LockExpiresAt.Add(-time.Minute) // as if the lease were a minute older (written, not waited for)
 	f.S.DB.Client.Conversation.UpdateOneID(atoi(t, a)).SetLockExpiresAt(before).ExecX(testapi.Sys())
+	updated := f.Conv(a).UpdatedAt
 	if !ana.Do(`mutation{heartbeat}`, nil).OK(t).Path(t, "heartbeat").(bool) || !f.Conv(a).LockExpiresAt.After(before) {
 		t.Fatal("heartbeat did not renew the lease")
+	}
+	// A renewal is the lock's bookkeeping, not a change of the conversation: updatedAt stays.
+	if got := f.Conv(a).UpdatedAt; !got.Equal(updated) {
+		t.Fatalf("a lease renewal moved updatedAt from %v to %v", updated, got)
 	}
 	f.WS.Admin.Do(`mutation{updateWorkspaceSettings(input:{lockGracePeriodSeconds:5}){id}}`, nil).WantCode(t, "BAD_USER_INPUT")
 }
