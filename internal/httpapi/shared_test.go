@@ -23,7 +23,7 @@ import (
 // every type reachable from it, aliases, inline and named fragments, @include on per-subscriber
 // variables) are held by viewers of every role and an integration's API key, each selection by
 // several of them; a random history of claims, steals, replies, notes, reassignments, pends,
-// resolves and customer messages runs; every subscription on the server that shares and its twin
+// resolves, customer messages and presence changes runs; every subscription on the server that shares and its twin
 // on the same instance that computes every response alone must receive the same items, byte
 // for byte. The server must have shared some (else the test proves nothing).
 func TestSharedResponsesMatchComputed(t *testing.T) {
@@ -149,7 +149,7 @@ func sharedMatchesComputed(t *testing.T, seed uint64) {
 		c := convs[rng.IntN(len(convs))]
 		who := humans[rng.IntN(len(humans))]
 		vars := testapi.Vars{"id": c}
-		switch rng.IntN(9) {
+		switch rng.IntN(10) {
 		case 0, 1:
 			who.Do(`mutation($id:ID!){claimConversation(id:$id){id}}`, vars)
 		case 2:
@@ -171,6 +171,8 @@ func sharedMatchesComputed(t *testing.T, seed uint64) {
 			}
 		case 8: // the customer writes again: a message, or a reopened or new conversation
 			f.Ingest(string(f.Conv(c).Channel), customerHandle(t, f, c), "me again")
+		case 9: // the agent changes, without an event of any conversation's (routing may follow)
+			who.Do(`mutation($p:Presence!){setPresence(presence:$p){id}}`, testapi.Vars{"p": []string{"ONLINE", "AWAY", "OFFLINE"}[rng.IntN(3)]})
 		}
 		settle()
 	}
