@@ -53,7 +53,9 @@ import (
 // extensions) must be equal, and after each claim, release or batch so must every row of both
 // twins, ids mapped one-to-one: conversations, participants, channel sessions, agents,
 // interventions, timers, messages, notes and every event (type, actor, subject, version,
-// before/after, duration, in order per conversation). (L1–L8, C1–C10, R1, R2, I2–I6, §6, §8)
+// before/after, duration, in order per conversation). And after every step no conversation may
+// have changed while keeping its version (but for its lease's end): live updates show each
+// event's conversation as of its version. (L1–L8, C1–C10, R1, R2, I2–I6, §6, §8, E1)
 //
 // A failure prints the world's seed and the operations played. HOTPATH_DIFF_SEED=<seed>
 // HOTPATH_DIFF_CASES=1 replays that world; HOTPATH_DIFF_CASES=n plays n worlds without the default
@@ -410,6 +412,8 @@ func (w *diffWorld) advance() {
 func (w *diffWorld) step(op diffOp) {
 	w.t.Helper()
 	w.logf("%s %s", w.now.Format("15:04:05.000000000"), op.name)
+	before := w.conversationStates()
+	defer w.changedWithVersions(op.name, before)
 	if op.global != nil {
 		op.global()
 	} else {
@@ -421,6 +425,48 @@ func (w *diffWorld) step(op diffOp) {
 	}
 	if op.check {
 		w.compareRows("after " + op.name)
+	}
+}
+
+// conversationStates is every conversation of both twins as stored (JSON), by id, with its
+// version, leaving out the lock's lease end: renewing a lease is the lock's bookkeeping.
+func (w *diffWorld) conversationStates() map[int]struct {
+	version int
+	state   string
+} {
+	out := map[int]struct {
+		version int
+		state   string
+	}{}
+	ids := append(slices.Clone(w.sides[0].convs), w.sides[1].convs...)
+	convs, err := w.db.Client.Conversation.Query().Where(conversation.IDIn(ids...)).All(testapi.Sys())
+	if err != nil {
+		w.fail("read the conversations: %v", err)
+	}
+	for _, c := range convs {
+		c.LockExpiresAt = nil
+		out[c.ID] = struct {
+			version int
+			state   string
+		}{c.Version, js(c)}
+	}
+	return out
+}
+
+// changedWithVersions fails when a conversation changed without its version moving: live
+// subscribers are sent a conversation as of each event's version (graph's conversationAt shares
+// it among them under that version), so a change that keeps the version would show some of them
+// the conversation as it was before it.
+func (w *diffWorld) changedWithVersions(op string, before map[int]struct {
+	version int
+	state   string
+}) {
+	w.t.Helper()
+	for id, now := range w.conversationStates() {
+		was, ok := before[id]
+		if ok && was.version == now.version && was.state != now.state {
+			w.fail("%s: conversation %d changed and kept its version %d:\nbefore %s\nafter  %s", op, id, now.version, was.state, now.state)
+		}
 	}
 }
 
