@@ -21,6 +21,7 @@ import (
 	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
 	"switchboard/ent/team"
+	"switchboard/ent/workspace"
 	"switchboard/internal/events"
 	"switchboard/internal/metrics"
 	"switchboard/internal/storage"
@@ -210,6 +211,10 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 			return err
 		}
 		misjudged = len(pairs) < nProposed // the remembered loads were wrong: count again, and look again
+		if moved, err := r.rosterMoved(ctx, tx, ws.ID, ro, len(pairs)); err != nil || moved {
+			pairs, misjudged = nil, moved // chosen from a roster that is not true any more: look again
+			return err
+		}
 		if pairs, err = r.still(ctx, tx, pairs, poolTags, cands); err != nil || len(pairs) == 0 {
 			return err
 		}
@@ -347,6 +352,33 @@ func (r *Router) staticRoster(ctx context.Context, tx *ent.Tx, ws *ent.Workspace
 	r.rosters[ws.ID] = ro
 	r.mu.Unlock()
 	return ro, nil
+}
+
+// rosterMoved reports whether workspace ws's roster changed since ro was read (R3), once the
+// chosen agents are locked, and forgets ro if so. A change to an agent (updateAgent) holds its
+// row and moves the roster's version in one transaction, so by now it has either committed, and
+// the version read here shows it, or it waits for this dispatch, which then comes first. Without
+// this look, a dispatch that chose an agent from the roster it remembered, and then waited for the
+// agent's row while a change removed the skill the conversation requires, gave it the conversation
+// anyway. SQLite runs one writer at a time: nothing changes during a dispatch. Nothing is looked
+// at when nothing was chosen.
+func (r *Router) rosterMoved(ctx context.Context, tx *ent.Tx, ws int, ro *roster, chosen int) (bool, error) {
+	if !r.rowLocks || chosen == 0 {
+		return false, nil
+	}
+	w, err := tx.Workspace.Query().Where(workspace.ID(ws)).Select(workspace.FieldRosterVersion).Only(ctx)
+	if err != nil {
+		return false, fmt.Errorf("roster version: %w", err)
+	}
+	if w.RosterVersion == ro.version {
+		return false, nil
+	}
+	r.mu.Lock()
+	if r.rosters[ws] == ro {
+		delete(r.rosters, ws)
+	}
+	r.mu.Unlock()
+	return true, nil
 }
 
 // candidates returns the agents routing may give work to now (ONLINE, from the cached roster)
