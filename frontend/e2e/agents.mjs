@@ -292,6 +292,11 @@ export async function twoAgents(base) {
     await ana.page.locator('.conversation-pane h2').filter({ hasText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshot(ana.page, 'laptop-1024.png');
     await tabsWhole(ana.page);
+    // Leave no lock for the next test: Escape closes the view and releases it (L6), not the page's
+    // pagehide request, which a closing browser context does not always get to send.
+    await badge.waitFor({ timeout: UI_TIMEOUT_MS });
+    await ana.page.keyboard.press('Escape');
+    await badge.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
 
     const problems = [...ana.problems, ...ben.problems, ...sam.problems];
     if (problems.length) throw new Error(problems.join('\n'));
