@@ -52,7 +52,8 @@ func TestRosterChangedWhileDispatching(t *testing.T) {
 	}()
 	testapi.Eventually(t, 10*time.Second, "the dispatch waits for Ana's row", func() bool {
 		var n int
-		err := s.DB.SQL.QueryRowContext(context.Background(), `SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&n)
+		err := s.DB.SQL.QueryRowContext(context.Background(), // this test's database only: packages test in parallel
+			`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
 		return err == nil && n > 0
 	})
 	if err := tx.Commit(); err != nil {
