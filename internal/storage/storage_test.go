@@ -159,14 +159,16 @@ func TestEventPathHasItsOwnPool(t *testing.T) {
 	if err != nil {
 		t.Fatalf("an event path load with the shared pool taken: %v", err)
 	}
-	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
-	defer cancel()
-	if _, err := db.Client.Agent.Get(short, agent.ID); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("a plain load with the shared pool taken: %v, want it to wait for a connection", err)
+	waits := func(what string, load func(context.Context) error) {
+		t.Helper()
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		if err := load(short); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("%s with the shared pool taken: %v, want it to wait for a shared connection", what, err)
+		}
 	}
-	if _, err := a.QueryWorkspace().Only(short); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("the loaded agent's edge with the shared pool taken: %v, want it to wait for a shared connection", err)
-	}
+	waits("a plain load", func(ctx context.Context) error { _, err := db.Client.Agent.Get(ctx, agent.ID); return err })
+	waits("the loaded agent's edge", func(ctx context.Context) error { _, err := a.QueryWorkspace().Only(ctx); return err })
 	held[0].Close()
 	if w, err := a.QueryWorkspace().Only(ctx); err != nil || w.ID != ws.ID {
 		t.Fatalf("the edge once a shared connection is free: %v %v", w, err)
