@@ -428,16 +428,16 @@ func (w *diffWorld) step(op diffOp) {
 	}
 }
 
-// conversationStates is every conversation of both twins as stored (JSON), by id, with its
-// version, leaving out the lock's lease end: renewing a lease is the lock's bookkeeping.
-func (w *diffWorld) conversationStates() map[int]struct {
+// convState is a conversation's version and its row as stored (JSON).
+type convState struct {
 	version int
 	state   string
-} {
-	out := map[int]struct {
-		version int
-		state   string
-	}{}
+}
+
+// conversationStates is every conversation of both twins as stored (JSON), by id, with its
+// version, leaving out the lock's lease end: renewing a lease is the lock's bookkeeping.
+func (w *diffWorld) conversationStates() map[int]convState {
+	out := map[int]convState{}
 	ids := append(slices.Clone(w.sides[0].convs), w.sides[1].convs...)
 	convs, err := w.db.Client.Conversation.Query().Where(conversation.IDIn(ids...)).All(testapi.Sys())
 	if err != nil {
@@ -445,10 +445,7 @@ func (w *diffWorld) conversationStates() map[int]struct {
 	}
 	for _, c := range convs {
 		c.LockExpiresAt = nil
-		out[c.ID] = struct {
-			version int
-			state   string
-		}{c.Version, js(c)}
+		out[c.ID] = convState{c.Version, js(c)}
 	}
 	return out
 }
@@ -457,10 +454,7 @@ func (w *diffWorld) conversationStates() map[int]struct {
 // subscribers are sent a conversation as of each event's version (graph's conversationAt shares
 // it among them under that version), so a change that keeps the version would show some of them
 // the conversation as it was before it.
-func (w *diffWorld) changedWithVersions(op string, before map[int]struct {
-	version int
-	state   string
-}) {
+func (w *diffWorld) changedWithVersions(op string, before map[int]convState) {
 	w.t.Helper()
 	for id, now := range w.conversationStates() {
 		was, ok := before[id]

@@ -116,8 +116,16 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 	endsBefore := conversation.Or(conversation.LockExpiresAtIsNil(), conversation.LockExpiresAtLT(until))
 	held := []predicate.Conversation{conversation.WorkspaceID(ws), conversation.HumanLock(true),
 		predicate.Conversation(storage.IntsIn(conversation.FieldLockHolderID, agents)), endsBefore}
+	// renew extends the leases u selects; it keeps their updatedAt: a lease is the lock's
+	// bookkeeping, not a change of the conversation, which integrators following updatedAt would
+	// otherwise see every few seconds for every conversation a connected agent holds.
+	renew := func(u *ent.ConversationUpdate) error {
+		return u.SetLockExpiresAt(until).Modify(func(u *sql.UpdateBuilder) {
+			u.Set(conversation.FieldUpdatedAt, sql.Expr(conversation.FieldUpdatedAt))
+		}).Exec(sys)
+	}
 	if !d.rowLocks {
-		return d.client.Conversation.Update().Where(held...).SetLockExpiresAt(until).Modify(notAChange).Exec(sys)
+		return renew(d.client.Conversation.Update().Where(held...))
 	}
 	// A renewal must never hold up an operation: one transaction locking every lease it renews
 	// would queue behind each conversation being changed and hold the rest meanwhile, so that
@@ -131,8 +139,7 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		return tx.Conversation.Update().Where(predicate.Conversation(storage.IntsIn(conversation.FieldID, ids))).SetLockExpiresAt(until).
-			Modify(notAChange).Exec(sys)
+		return renew(tx.Conversation.Update().Where(predicate.Conversation(storage.IntsIn(conversation.FieldID, ids))))
 	})
 	if err != nil {
 		return err
@@ -142,19 +149,12 @@ func (d *Desk) RenewLeases(ctx context.Context, ws int, agents ...int) error {
 		return err
 	}
 	for _, c := range skipped { // the holder read, not the whole list of agents again
-		if err := d.client.Conversation.Update().Where(conversation.ID(c.ID), conversation.HumanLock(true),
-			conversation.LockHolderIDEQ(*c.LockHolderID), endsBefore).SetLockExpiresAt(until).Modify(notAChange).Exec(sys); err != nil {
+		if err := renew(d.client.Conversation.Update().Where(conversation.ID(c.ID), conversation.HumanLock(true),
+			conversation.LockHolderIDEQ(*c.LockHolderID), endsBefore)); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// notAChange keeps a conversation's updatedAt through a lease renewal: a lease is the lock's
-// bookkeeping, not a change of the conversation, which integrators following updatedAt would
-// otherwise see every few seconds for every conversation a connected agent holds.
-func notAChange(u *sql.UpdateBuilder) {
-	u.Set(conversation.FieldUpdatedAt, sql.Expr(conversation.FieldUpdatedAt))
 }
 
 // Heartbeat renews the viewer's lock lease (clients without a WebSocket call it well within the

@@ -355,13 +355,13 @@ func (r *Router) staticRoster(ctx context.Context, tx *ent.Tx, ws *ent.Workspace
 }
 
 // rosterMoved reports whether workspace ws's roster changed since ro was read (R3), once the
-// chosen agents are locked, and forgets ro if so. A change to an agent (updateAgent) holds its
-// row and moves the roster's version in one transaction, so by now it has either committed, and
-// the version read here shows it, or it waits for this dispatch, which then comes first. Without
-// this look, a dispatch that chose an agent from the roster it remembered, and then waited for the
-// agent's row while a change removed the skill the conversation requires, gave it the conversation
-// anyway. SQLite runs one writer at a time: nothing changes during a dispatch. Nothing is looked
-// at when nothing was chosen.
+// chosen agents are locked (the next batch then reloads it, as its version differs). A change to
+// an agent (updateAgent) holds its row and moves the roster's version in one transaction, so by
+// now it has either committed, and the version read here shows it, or it waits for this
+// dispatch, which then comes first. Without this look, a dispatch that chose an agent from the
+// roster it remembered, and then waited for the agent's row while a change removed the skill the
+// conversation requires, gave it the conversation anyway. SQLite runs one writer at a time:
+// nothing changes during a dispatch. Nothing is looked at when nothing was chosen.
 func (r *Router) rosterMoved(ctx context.Context, tx *ent.Tx, ws int, ro *roster, chosen int) (bool, error) {
 	if !r.rowLocks || chosen == 0 {
 		return false, nil
@@ -370,15 +370,7 @@ func (r *Router) rosterMoved(ctx context.Context, tx *ent.Tx, ws int, ro *roster
 	if err != nil {
 		return false, fmt.Errorf("roster version: %w", err)
 	}
-	if w.RosterVersion == ro.version {
-		return false, nil
-	}
-	r.mu.Lock()
-	if r.rosters[ws] == ro {
-		delete(r.rosters, ws)
-	}
-	r.mu.Unlock()
-	return true, nil
+	return w.RosterVersion != ro.version, nil
 }
 
 // candidates returns the agents routing may give work to now (ONLINE, from the cached roster)

@@ -192,9 +192,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		// One writer at a time is SQLite's model; a few connections let reads proceed meanwhile.
 		db.SetMaxOpenConns(4)
 	} else {
-		db.SetMaxOpenConns(32)
-		db.SetMaxIdleConns(32)
-		db.SetConnMaxIdleTime(5 * time.Minute)
+		sized(db, sharedConns)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -203,26 +201,22 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	drv := outageDriver{Driver: entsql.OpenDB(dia, db)}
+	out.SQL, out.Dialect = db, dia
 	if dia == dialect.Postgres {
 		ep, err := openSQL(driver, dsn, out.direct != "", out.tracer)
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open database: %w", err)
 		}
-		ep.SetMaxOpenConns(eventPathConns)
-		ep.SetMaxIdleConns(eventPathConns)
-		ep.SetConnMaxIdleTime(5 * time.Minute)
+		sized(ep, eventPathConns)
 		drv.eventPath, out.EventPathSQL = entsql.OpenDB(dia, ep), ep
-	}
-	out.Client = ent.NewClient(ent.Driver(drv))
-	out.Client.Conversation.Intercept(search.Counted())
-	out.SQL, out.Dialect = db, dia
-	if dia == dialect.Postgres {
 		out.URL = dsn
 		if out.direct != "" {
 			out.URL = out.direct
 		}
 	}
+	out.Client = ent.NewClient(ent.Driver(drv))
+	out.Client.Conversation.Intercept(search.Counted())
 	return out, nil
 }
 
@@ -364,9 +358,20 @@ func EventPath(ctx context.Context) context.Context {
 
 type eventPathKey struct{}
 
-// eventPathConns is the size of the event path's pool: the bus's passes run one at a time, its
-// workers (eight) hand events over one subscription at a time each.
-const eventPathConns = 8
+// Postgres pools: sharedConns for requests and background work; eventPathConns for the event
+// path (EventPath), whose bus passes run one at a time and whose eight workers hand events over
+// one subscription at a time each.
+const (
+	sharedConns    = 32
+	eventPathConns = 8
+)
+
+// sized keeps up to n connections open in db, closing those idle for 5 minutes.
+func sized(db *sql.DB, n int) {
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+}
 
 // Close closes the database.
 func (d *DB) Close() error { return d.Client.Close() }
