@@ -4,14 +4,19 @@ package routing
 
 import (
 	"context"
+	stdsql "database/sql"
 	"fmt"
+
+	entsql "entgo.io/ent/dialect/sql"
 
 	"switchboard/ent"
 	"switchboard/ent/agentchannel"
 	"switchboard/ent/conversation"
 	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
+	"switchboard/ent/workspace"
 	"switchboard/internal/fault"
+	"switchboard/internal/storage"
 )
 
 // Load is what an agent owns now, as the caps count it.
@@ -61,15 +66,77 @@ func Loads(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids []int) (map[i
 	}
 	out := make(map[int]AgentLoad, len(ids))
 	for _, row := range rows {
-		l, ok := out[row.OwnerID]
-		if !ok {
-			l = AgentLoad{OnChannel: map[enum.Channel]int{}}
+		addLoad(out, ws, row.OwnerID, row.Channel, row.Status, row.State, row.Count)
+	}
+	return out, nil
+}
+
+// addLoad adds n of agent's conversations on ch with status st and state to loads.
+func addLoad(loads map[int]AgentLoad, ws *ent.Workspace, agent int, ch enum.Channel, st enum.Status, state enum.State, n int) {
+	l, ok := loads[agent]
+	if !ok {
+		l = AgentLoad{OnChannel: map[enum.Channel]int{}}
+	}
+	l.Open += n
+	if countsOnChannel(ws, st, state) {
+		l.OnChannel[ch] += n
+	}
+	loads[agent] = l
+}
+
+// locked is what a dispatch reads of the agents it chose once their rows are locked.
+type locked struct {
+	Loads   map[int]AgentLoad // their loads (R2, C6)
+	Holders map[int]bool      // those holding a human lock (L2)
+	Roster  int64             // the workspace's roster version (R3: what the roster said is still true)
+}
+
+// readLocked reads locked for agents ids of ws in one statement: the loads as Loads counts them,
+// the lock holders and the roster's version. The caller has locked the agents' rows in an
+// earlier statement, so this one sees every change committed before it got them.
+func readLocked(ctx context.Context, tx *ent.Tx, dia string, ws *ent.Workspace, ids []int) (*locked, error) {
+	c := entsql.Table(conversation.Table)
+	loads := entsql.Dialect(dia).Select(c.C(conversation.FieldOwnerID), c.C(conversation.FieldChannel),
+		c.C(conversation.FieldStatus), c.C(conversation.FieldState)).
+		AppendSelectExpr(entsql.Expr("COUNT(*)"), entsql.Expr("'load'")).From(c).
+		Where(entsql.EQ(c.C(conversation.FieldWorkspaceID), ws.ID))
+	countsAgainstCaps(ids...)(loads)
+	loads.GroupBy(c.C(conversation.FieldOwnerID), c.C(conversation.FieldChannel), c.C(conversation.FieldStatus), c.C(conversation.FieldState))
+	h := entsql.Table(conversation.Table)
+	holders := entsql.Dialect(dia).Select(h.C(conversation.FieldLockHolderID)).
+		AppendSelectExpr(entsql.Expr("NULL"), entsql.Expr("NULL"), entsql.Expr("NULL"), entsql.Expr("0"), entsql.Expr("'lock'")).From(h).
+		Where(entsql.And(entsql.EQ(h.C(conversation.FieldWorkspaceID), ws.ID), entsql.EQ(h.C(conversation.FieldHumanLock), true)))
+	storage.IntsIn(conversation.FieldLockHolderID, ids)(holders)
+	w := entsql.Table(workspace.Table)
+	roster := entsql.Dialect(dia).Select().
+		AppendSelectExpr(entsql.Expr("0"), entsql.Expr("NULL"), entsql.Expr("NULL"), entsql.Expr("NULL")).
+		AppendSelect(w.C(workspace.FieldRosterVersion)).AppendSelectExpr(entsql.Expr("'roster'")).From(w).
+		Where(entsql.EQ(w.C(workspace.FieldID), ws.ID))
+	query, args := loads.UnionAll(holders).UnionAll(roster).Query()
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("loads: %w", err)
+	}
+	defer rows.Close()
+	out := &locked{Loads: make(map[int]AgentLoad, len(ids)), Holders: map[int]bool{}, Roster: -1}
+	for rows.Next() {
+		var agent, n int64
+		var ch, st, state stdsql.NullString
+		var kind string
+		if err := rows.Scan(&agent, &ch, &st, &state, &n, &kind); err != nil {
+			return nil, fmt.Errorf("loads: %w", err)
 		}
-		l.Open += row.Count
-		if countsOnChannel(ws, row.Status, row.State) {
-			l.OnChannel[row.Channel] += row.Count
+		switch kind {
+		case "load":
+			addLoad(out.Loads, ws, int(agent), enum.Channel(ch.String), enum.Status(st.String), enum.State(state.String), int(n))
+		case "lock":
+			out.Holders[int(agent)] = true
+		case "roster":
+			out.Roster = n
 		}
-		out[row.OwnerID] = l
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("loads: %w", err)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"time"
 
@@ -98,8 +99,12 @@ func better(a, b *Candidate, ch enum.Channel) bool {
 // arrival), each to the best eligible candidate by R4; a conversation nobody may take stays
 // queued without holding up the ones behind it. Candidates' loads are updated as it goes, so
 // nobody is given more than its capacity.
+//
+// A candidate's OnChannel may be shared with others (routing's remembered loads): Match writes
+// to a copy of it, made when it first gives that candidate something.
 func Match(queue []Waiting, cands []*Candidate, maxClaims int, now time.Time) []Pair {
 	var out []Pair
+	copied := map[*Candidate]bool{}
 	for _, w := range queue {
 		var best *Candidate
 		for _, c := range cands {
@@ -110,8 +115,11 @@ func Match(queue []Waiting, cands []*Candidate, maxClaims int, now time.Time) []
 		if best == nil {
 			continue
 		}
-		if best.OnChannel == nil {
-			best.OnChannel = map[enum.Channel]int{}
+		if !copied[best] {
+			copied[best] = true
+			on := make(map[enum.Channel]int, len(best.OnChannel)+1)
+			maps.Copy(on, best.OnChannel)
+			best.OnChannel = on
 		}
 		best.OnChannel[w.Channel]++ // a routed conversation is NEW: it counts (R2)
 		best.Open++

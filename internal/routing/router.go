@@ -9,12 +9,12 @@ import (
 	"sync"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
 	"switchboard/ent"
 	"switchboard/ent/agent"
-	"switchboard/ent/agentchannel"
 	"switchboard/ent/conversation"
 	"switchboard/ent/intervention"
 	"switchboard/ent/pool"
@@ -41,6 +41,7 @@ const advisoryRouting int64 = 0x5e17
 type Router struct {
 	client   *ent.Client
 	rowLocks bool
+	dialect  string
 	bus      *events.Bus
 	now      func() time.Time
 
@@ -58,7 +59,7 @@ type Router struct {
 // New returns a router over db; it announces its assignments on bus and is kicked by the
 // changes bus sees commit (see Frees).
 func New(db *storage.DB, bus *events.Bus) *Router {
-	r := &Router{client: db.Client, rowLocks: db.RowLocks(), bus: bus, now: time.Now,
+	r := &Router{client: db.Client, rowLocks: db.RowLocks(), dialect: db.Dialect, bus: bus, now: time.Now,
 		pending: map[int]bool{}, kick: make(chan struct{}, 1), rosters: map[int]*roster{},
 		loads: map[int]*knownLoads{}, loadGen: map[int]uint64{}, Batch: 200}
 	if bus != nil {
@@ -180,14 +181,9 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 	verified := map[int]AgentLoad{} // the chosen agents' loads, counted under their row locks
 	err = storage.InTx(ctx, r.client, func(tx *ent.Tx) error {
 		done = nil // InTx may run this again
-		if r.rowLocks {
-			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", advisoryRouting<<48|int64(wsID)); err != nil {
-				return fmt.Errorf("routing lock: %w", err)
-			}
-		}
-		ws, err := tx.Workspace.Get(ctx, wsID)
+		ws, err := r.lockQueue(ctx, tx, wsID)
 		if err != nil {
-			return fmt.Errorf("workspace: %w", err)
+			return err
 		}
 		now := r.now()
 		ro, err := r.staticRoster(ctx, tx, ws, now)
@@ -206,15 +202,12 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 		}
 		proposed := Match(queue, cands, ws.MaxClaimsPerAgent, now)
 		nProposed := len(proposed)
-		pairs, err = r.verify(ctx, tx, ws, proposed, verified)
-		if err != nil {
+		pairs, misjudged, err = r.verify(ctx, tx, ws, ro, proposed, verified)
+		if err != nil || misjudged { // misjudged: chosen from a roster that is not true any more: look again
+			pairs = nil
 			return err
 		}
 		misjudged = len(pairs) < nProposed // the remembered loads were wrong: count again, and look again
-		if moved, err := r.rosterMoved(ctx, tx, ws.ID, ro, len(pairs)); err != nil || moved {
-			pairs, misjudged = nil, moved // chosen from a roster that is not true any more: look again
-			return err
-		}
 		if pairs, err = r.still(ctx, tx, pairs, poolTags, cands); err != nil || len(pairs) == 0 {
 			return err
 		}
@@ -232,6 +225,26 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 	}
 	r.assigned(wsID, gen, pairs, verified, misjudged)
 	return n, more, misjudged, nil
+}
+
+// lockQueue reads workspace ws; on Postgres, in the same statement, it waits for the advisory lock
+// that lets one dispatcher at a time work on ws's queue (every later statement sees what the one
+// before committed; the workspace's row, which dispatches do not change, may be read as of just
+// before the wait: its roster version is read again once the chosen agents are locked).
+func (r *Router) lockQueue(ctx context.Context, tx *ent.Tx, ws int) (*ent.Workspace, error) {
+	q := tx.Workspace.Query().Where(workspace.ID(ws))
+	if r.rowLocks {
+		q.Modify(func(s *entsql.Selector) {
+			s.AppendSelectExpr(entsql.ExprFunc(func(b *entsql.Builder) {
+				b.WriteString("pg_advisory_xact_lock(").Arg(advisoryRouting<<48 | int64(ws)).WriteString(")")
+			}))
+		})
+	}
+	w, err := q.Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("routing lock: %w", err)
+	}
+	return w, nil
 }
 
 // queue reads the first Batch queued conversations in queue order (R5: priority, then arrival),
@@ -354,58 +367,46 @@ func (r *Router) staticRoster(ctx context.Context, tx *ent.Tx, ws *ent.Workspace
 	return ro, nil
 }
 
-// rosterMoved reports whether workspace ws's roster changed since ro was read (R3), once the
-// chosen agents are locked (the next batch then reloads it, as its version differs). A change to
-// an agent (updateAgent) holds its row and moves the roster's version in one transaction, so by
-// now it has either committed, and the version read here shows it, or it waits for this
-// dispatch, which then comes first. Without this look, a dispatch that chose an agent from the
-// roster it remembered, and then waited for the agent's row while a change removed the skill the
-// conversation requires, gave it the conversation anyway. SQLite runs one writer at a time:
-// nothing changes during a dispatch. Nothing is looked at when nothing was chosen.
-func (r *Router) rosterMoved(ctx context.Context, tx *ent.Tx, ws int, ro *roster, chosen int) (bool, error) {
-	if !r.rowLocks || chosen == 0 {
-		return false, nil
-	}
-	w, err := tx.Workspace.Query().Where(workspace.ID(ws)).Select(workspace.FieldRosterVersion).Only(ctx)
-	if err != nil {
-		return false, fmt.Errorf("roster version: %w", err)
-	}
-	return w.RosterVersion != ro.version, nil
-}
-
 // candidates returns the agents routing may give work to now (ONLINE, from the cached roster)
 // with their loads. Nothing is locked: verify re-checks the chosen ones under their row locks.
+// Their OnChannel maps are the remembered loads' own, shared: Match copies before it writes.
 func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, now time.Time) ([]*Candidate, error) {
-	online, err := tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
+	var online []struct {
+		ID                int        `json:"id"`
+		PresenceChangedAt time.Time  `json:"presence_changed_at"`
+		LastAssignedAt    *time.Time `json:"last_assigned_at"`
+	}
+	err := tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
 		agent.RoleNEQ(enum.RoleClientUser)).Order(agent.ByID()).
-		Select(agent.FieldID, agent.FieldPresenceChangedAt, agent.FieldLastAssignedAt).All(ctx)
+		Select(agent.FieldID, agent.FieldPresenceChangedAt, agent.FieldLastAssignedAt).Scan(ctx, &online)
 	if err != nil || len(online) == 0 {
 		return nil, err
 	}
 	ids := make([]int, 0, len(online))
-	cands := make([]*Candidate, 0, len(online))
 	for _, a := range online {
-		static, ok := ro.byAgent[a.ID]
-		if !ok {
-			continue // joined after the roster was read: the next dispatch has it
+		if _, ok := ro.byAgent[a.ID]; ok { // else joined after the roster was read: the next dispatch has it
+			ids = append(ids, a.ID)
 		}
-		c := *static
-		c.OnChannel = map[enum.Channel]int{}
-		c.IdleSince = a.PresenceChangedAt
-		if a.LastAssignedAt != nil && a.LastAssignedAt.After(c.IdleSince) {
-			c.IdleSince = *a.LastAssignedAt
-		}
-		ids = append(ids, a.ID)
-		cands = append(cands, &c)
 	}
 	loads, err := r.loadsOf(ctx, tx, ws, ids, now)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cands {
-		if l, ok := loads[c.ID]; ok {
-			c.Open, c.OnChannel = l.Open, maps.Clone(l.OnChannel)
+	all := make([]Candidate, 0, len(ids))
+	cands := make([]*Candidate, 0, len(ids))
+	for _, a := range online {
+		static, ok := ro.byAgent[a.ID]
+		if !ok {
+			continue
 		}
+		all = append(all, *static)
+		c := &all[len(all)-1]
+		c.Open, c.OnChannel = loads[a.ID].Open, loads[a.ID].OnChannel
+		c.IdleSince = a.PresenceChangedAt
+		if a.LastAssignedAt != nil && a.LastAssignedAt.After(c.IdleSince) {
+			c.IdleSince = *a.LastAssignedAt
+		}
+		cands = append(cands, c)
 	}
 	return cands, nil
 }
@@ -413,10 +414,16 @@ func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, 
 // verify row-locks the chosen agents (in id order, before any conversation: the order every
 // operation takes) and keeps, in queue order, only the pairs that still hold with what is true
 // now: the agent ONLINE, permitted, under its channel capacity and maxClaimsPerAgent. Each agent's
-// first pair gets the lock when it holds none (C9, L2).
-func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pairs []Pair, verified map[int]AgentLoad) ([]Pair, error) {
+// first pair gets the lock when it holds none (C9, L2). Permissions and capacities are ro's:
+// moved reports that the roster changed since ro was read (R3), and then nothing holds. A change
+// to an agent (updateAgent) holds its row and moves the roster's version in one transaction, so
+// once the row is locked here it has either committed, and the version read after the lock shows
+// it, or it waits for this dispatch, which then comes first. Without that look, a dispatch that
+// chose an agent from the roster it remembered, and then waited for the agent's row while a
+// change removed the skill the conversation requires, gave it the conversation anyway.
+func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, pairs []Pair, verified map[int]AgentLoad) (out []Pair, moved bool, err error) {
 	if len(pairs) == 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	var ids []int
 	for _, p := range pairs {
@@ -426,53 +433,34 @@ func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 	ready, err := storage.ForUpdate(r.rowLocks, tx.Agent.Query().Where(agent.IDIn(ids...), agent.Active(true),
 		agent.PresenceEQ(enum.PresenceOnline)).Order(agent.ByID())).IDs(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("lock agents: %w", err)
+		return nil, false, fmt.Errorf("lock agents: %w", err)
 	}
-	chans, err := tx.AgentChannel.Query().Where(agentchannel.AgentIDIn(ids...)).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("channels: %w", err)
-	}
-	capacity := map[int]map[enum.Channel]int{}
-	for _, ch := range chans {
-		if capacity[ch.AgentID] == nil {
-			capacity[ch.AgentID] = map[enum.Channel]int{}
-		}
-		capacity[ch.AgentID][ch.Channel] = ch.Capacity
-	}
-	loads, err := Loads(ctx, tx, ws, ids)
-	if err != nil {
-		return nil, err
+	now, err := readLocked(ctx, tx, r.dialect, ws, ids)
+	if err != nil || now.Roster != ro.version {
+		return nil, err == nil, err
 	}
 	for _, id := range ids {
-		verified[id] = AgentLoad{Open: loads[id].Open, OnChannel: maps.Clone(loads[id].OnChannel)}
+		verified[id] = AgentLoad{Open: now.Loads[id].Open, OnChannel: maps.Clone(now.Loads[id].OnChannel)}
 	}
-	holders, err := tx.Conversation.Query().Where(conversation.HumanLock(true), conversation.LockHolderIDIn(ids...)).
-		Select(conversation.FieldLockHolderID).Ints(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("locks: %w", err)
-	}
-	locked := map[int]bool{}
-	for _, h := range holders {
-		locked[h] = true
-	}
-	out := pairs[:0]
+	loads, holders := now.Loads, now.Holders
+	out = pairs[:0]
 	for _, p := range pairs {
 		l := loads[p.Agent]
 		if l.OnChannel == nil {
 			l.OnChannel = map[enum.Channel]int{}
 		}
-		cp, ok := capacity[p.Agent][p.Conversation.Channel]
+		cp, ok := ro.byAgent[p.Agent].Capacity[p.Conversation.Channel]
 		if !slices.Contains(ready, p.Agent) || !ok || l.OnChannel[p.Conversation.Channel] >= cp || l.Open >= ws.MaxClaimsPerAgent {
 			continue
 		}
 		l.Open++
 		l.OnChannel[p.Conversation.Channel]++
 		loads[p.Agent] = l
-		p.Lock = !locked[p.Agent]
-		locked[p.Agent] = true
+		p.Lock = !holders[p.Agent]
+		holders[p.Agent] = true
 		out = append(out, p)
 	}
-	return out, nil
+	return out, false, nil
 }
 
 // knownLoads is what routing last counted of a workspace's online agents' loads. It only steers
