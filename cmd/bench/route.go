@@ -97,9 +97,10 @@ func runRoute(args []string) error {
 	if _, err := fx.arrive(ctx, db, bus, 200, *writers, *rate); err != nil {
 		return err
 	}
-	// Statistics as a running database has them: the drain and the resolve before the warm-up
-	// left the planner believing no conversation is open, which no contact centre at work shows
-	// (and with which it read every open conversation of the workspace to count one agent's).
+	// Statistics as a running database has them (autovacuum analyses conversations every 2,000
+	// changes, a minute at most after them; this phase lasts 20 s): the drain and the resolve
+	// before the warm-up left the planner believing no conversation is open, and it then read
+	// every open conversation of the workspace to count one agent's load.
 	if _, err := db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
 		return err
 	}

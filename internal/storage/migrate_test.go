@@ -299,3 +299,21 @@ func useFixture(t *testing.T, db *storage.DB) {
 		t.Fatalf("the reply is not found: %q", got)
 	}
 }
+
+// The conversations table is analysed after a fixed number of changes, not a tenth of its
+// history (20261207170000_conversation_statistics.sql): the planner's idea of how many are open
+// decides whether loads and ingest read one agent's or one customer's rows or the whole queue.
+func TestConversationStatisticsFollowTheOpenOnes(t *testing.T) {
+	testdb.RequirePostgres(t)
+	db := testdb.Open(t)
+	var opts string
+	if err := db.SQL.QueryRowContext(context.Background(),
+		`SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'conversations'`).Scan(&opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"autovacuum_analyze_scale_factor=0", "autovacuum_analyze_threshold=2000"} {
+		if !strings.Contains(opts, want) {
+			t.Errorf("conversations' storage parameters %q lack %s", opts, want)
+		}
+	}
+}
