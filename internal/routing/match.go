@@ -21,7 +21,6 @@ type Candidate struct {
 	OnChannel map[enum.Channel]int // owned conversations counting against each channel (R2)
 	Open      int                  // owned open conversations (C6)
 	IdleSince time.Time            // the later of its last assignment and its coming ONLINE (R4)
-	HoldsLock bool                 // it holds a human lock now (L2: routing then gives ownership only)
 }
 
 // Waiting is a queued conversation and what it requires (R3).
@@ -48,7 +47,7 @@ type Waiting struct {
 type Pair struct {
 	Conversation Waiting
 	Agent        int
-	// Lock: the agent holds no lock, so the assignment gives it this conversation's (C9, L2).
+	// Lock: the assignment gives the agent this conversation's lock (C9, L2; see GiveLocks).
 	Lock bool
 }
 
@@ -124,8 +123,19 @@ func Match(queue []Waiting, cands []*Candidate, maxClaims int, now time.Time) []
 		best.OnChannel[w.Channel]++ // a routed conversation is NEW: it counts (R2)
 		best.Open++
 		best.IdleSince = now
-		out = append(out, Pair{Conversation: w, Agent: best.ID, Lock: !best.HoldsLock})
-		best.HoldsLock = true
+		out = append(out, Pair{Conversation: w, Agent: best.ID})
 	}
 	return out
+}
+
+// GiveLocks decides which pairs give their agent the conversation's lock (C9): the agent's first
+// pair, when the agent holds no human lock (held, which it updates; L2 allows one) and no human
+// holds the conversation's (L4: one looking at it keeps it; a bot's goes with its ownership, L7).
+// An agent whose first conversation is held by someone else gets the lock of its next one.
+func GiveLocks(pairs []Pair, held map[int]bool) {
+	for i := range pairs {
+		p := &pairs[i]
+		p.Lock = !held[p.Agent] && !(p.Conversation.Holder != 0 && p.Conversation.HumanLock)
+		held[p.Agent] = held[p.Agent] || p.Lock
+	}
 }

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -82,22 +83,22 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-// C9, L2: an agent that holds no lock gets its first routed conversation locked, the rest owned
-// only; one that holds a lock gets ownership only.
-func TestMatchLocksOnlyOnce(t *testing.T) {
-	now := time.Now()
-	free := &Candidate{ID: 1, Capacity: map[enum.Channel]int{enum.ChannelSMS: 5}, OnChannel: map[enum.Channel]int{}}
-	busy := &Candidate{ID: 2, Capacity: map[enum.Channel]int{enum.ChannelSMS: 5}, OnChannel: map[enum.Channel]int{}, HoldsLock: true,
-		IdleSince: now.Add(-time.Hour)}
-	ps := Match([]Waiting{{ID: 1, Channel: enum.ChannelSMS}, {ID: 2, Channel: enum.ChannelSMS}, {ID: 3, Channel: enum.ChannelSMS}},
-		[]*Candidate{free, busy}, 20, now)
-	locks := map[int]int{}
-	for _, p := range ps {
-		if p.Lock {
-			locks[p.Agent]++
-		}
+// C9, L2, L4: an agent that holds no lock gets the lock of its first routed conversation that no
+// human holds, the rest owned only; one that holds a lock gets ownership only.
+func TestGiveLocks(t *testing.T) {
+	const free, busy, looking = 1, 2, 3
+	pairs := []Pair{
+		{Agent: free, Conversation: Waiting{ID: 1, Holder: looking, HumanLock: true}}, // someone looks at it: it keeps the lock
+		{Agent: busy, Conversation: Waiting{ID: 2}},
+		{Agent: free, Conversation: Waiting{ID: 3, Holder: 9}}, // a bot's lock: it goes with the bot's ownership
+		{Agent: free, Conversation: Waiting{ID: 4}},
 	}
-	if len(ps) != 3 || locks[1] != 1 || locks[2] != 0 {
-		t.Fatalf("pairs %+v", ps)
+	GiveLocks(pairs, map[int]bool{busy: true})
+	var got []bool
+	for _, p := range pairs {
+		got = append(got, p.Lock)
+	}
+	if want := []bool{false, false, true, false}; !slices.Equal(got, want) {
+		t.Fatalf("locks %v, want %v", got, want)
 	}
 }

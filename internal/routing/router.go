@@ -202,7 +202,8 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 		}
 		proposed := Match(queue, cands, ws.MaxClaimsPerAgent, now)
 		nProposed := len(proposed)
-		pairs, misjudged, err = r.verify(ctx, tx, ws, ro, proposed, verified)
+		var held map[int]bool
+		pairs, held, misjudged, err = r.verify(ctx, tx, ws, ro, proposed, verified)
 		if err != nil || misjudged { // misjudged: chosen from a roster that is not true any more: look again
 			pairs = nil
 			return err
@@ -211,6 +212,7 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 		if pairs, err = r.still(ctx, tx, pairs, poolTags, cands); err != nil || len(pairs) == 0 {
 			return err
 		}
+		GiveLocks(pairs, held)
 		n, err = r.assign(ctx, tx, ws, pairs, now)
 		done, at = pairs, now
 		return err
@@ -413,17 +415,17 @@ func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, 
 
 // verify row-locks the chosen agents (in id order, before any conversation: the order every
 // operation takes) and keeps, in queue order, only the pairs that still hold with what is true
-// now: the agent ONLINE, permitted, under its channel capacity and maxClaimsPerAgent. Each agent's
-// first pair gets the lock when it holds none (C9, L2). Permissions and capacities are ro's:
+// now: the agent ONLINE, permitted, under its channel capacity and maxClaimsPerAgent; held are
+// those of them that hold a human lock (for GiveLocks). Permissions and capacities are ro's:
 // moved reports that the roster changed since ro was read (R3), and then nothing holds. A change
 // to an agent (updateAgent) holds its row and moves the roster's version in one transaction, so
 // once the row is locked here it has either committed, and the version read after the lock shows
 // it, or it waits for this dispatch, which then comes first. Without that look, a dispatch that
 // chose an agent from the roster it remembered, and then waited for the agent's row while a
 // change removed the skill the conversation requires, gave it the conversation anyway.
-func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, pairs []Pair, verified map[int]AgentLoad) (out []Pair, moved bool, err error) {
+func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, pairs []Pair, verified map[int]AgentLoad) (out []Pair, held map[int]bool, moved bool, err error) {
 	if len(pairs) == 0 {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	var ids []int
 	for _, p := range pairs {
@@ -433,16 +435,16 @@ func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *
 	ready, err := storage.ForUpdate(r.rowLocks, tx.Agent.Query().Where(agent.IDIn(ids...), agent.Active(true),
 		agent.PresenceEQ(enum.PresenceOnline)).Order(agent.ByID())).IDs(ctx)
 	if err != nil {
-		return nil, false, fmt.Errorf("lock agents: %w", err)
+		return nil, nil, false, fmt.Errorf("lock agents: %w", err)
 	}
 	now, err := readLocked(ctx, tx, r.dialect, ws, ids)
 	if err != nil || now.Roster != ro.version {
-		return nil, err == nil, err
+		return nil, nil, err == nil, err
 	}
 	for _, id := range ids {
 		verified[id] = AgentLoad{Open: now.Loads[id].Open, OnChannel: maps.Clone(now.Loads[id].OnChannel)}
 	}
-	loads, holders := now.Loads, now.Holders
+	loads := now.Loads
 	out = pairs[:0]
 	for _, p := range pairs {
 		l := loads[p.Agent]
@@ -456,11 +458,9 @@ func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *
 		l.Open++
 		l.OnChannel[p.Conversation.Channel]++
 		loads[p.Agent] = l
-		p.Lock = !holders[p.Agent]
-		holders[p.Agent] = true
 		out = append(out, p)
 	}
-	return out, false, nil
+	return out, now.Holders, false, nil
 }
 
 // knownLoads is what routing last counted of a workspace's online agents' loads. It only steers
