@@ -196,15 +196,27 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 			return err
 		}
 		more = len(queue) == r.Batch
-		cands, err := r.candidates(ctx, tx, ws, ro, now)
+		cands, known, fresh, err := r.candidates(ctx, tx, ws, ro, now, false)
 		if err != nil || len(cands) == 0 {
 			return err
 		}
 		proposed := Match(queue, cands, ws.MaxClaimsPerAgent, now)
+		if !fresh && waitsOnLoads(queue, proposed, cands) {
+			// R5: a conversation would wait while an agent it could go to may have room, as far as
+			// the remembered loads say; another instance may have freed it a moment ago. Count.
+			if cands, known, fresh, err = r.candidates(ctx, tx, ws, ro, now, true); err != nil {
+				return err
+			}
+			proposed = Match(queue, cands, ws.MaxClaimsPerAgent, now)
+		}
 		nProposed := len(proposed)
 		var held map[int]bool
 		pairs, held, misjudged, err = r.verify(ctx, tx, ws, ro, proposed, verified)
-		if err != nil || misjudged { // misjudged: chosen from a roster that is not true any more: look again
+		if err == nil && !misjudged && !fresh {
+			// R4: chosen on remembered loads that another instance's changes made wrong: count again.
+			misjudged = slices.ContainsFunc(slices.Collect(maps.Keys(verified)), func(id int) bool { return !sameLoad(known[id], verified[id]) })
+		}
+		if err != nil || misjudged { // misjudged: chosen from a roster or loads that are not true any more: look again
 			pairs = nil
 			return err
 		}
@@ -370,19 +382,20 @@ func (r *Router) staticRoster(ctx context.Context, tx *ent.Tx, ws *ent.Workspace
 }
 
 // candidates returns the agents routing may give work to now (ONLINE, from the cached roster)
-// with their loads. Nothing is locked: verify re-checks the chosen ones under their row locks.
-// Their OnChannel maps are the remembered loads' own, shared: Match copies before it writes.
-func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, now time.Time) ([]*Candidate, error) {
+// with their loads: known, the ones remembered while still good (fresh false) or counted now
+// (always when count). Nothing is locked: verify re-checks the chosen ones under their row locks.
+// Their OnChannel maps are known's own, shared: Match copies before it writes.
+func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, now time.Time, count bool) (cands []*Candidate, known map[int]AgentLoad, fresh bool, err error) {
 	var online []struct {
 		ID                int        `json:"id"`
 		PresenceChangedAt time.Time  `json:"presence_changed_at"`
 		LastAssignedAt    *time.Time `json:"last_assigned_at"`
 	}
-	err := tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
+	err = tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
 		agent.RoleNEQ(enum.RoleClientUser)).Order(agent.ByID()).
 		Select(agent.FieldID, agent.FieldPresenceChangedAt, agent.FieldLastAssignedAt).Scan(ctx, &online)
 	if err != nil || len(online) == 0 {
-		return nil, err
+		return nil, nil, false, err
 	}
 	ids := make([]int, 0, len(online))
 	for _, a := range online {
@@ -390,12 +403,12 @@ func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, 
 			ids = append(ids, a.ID)
 		}
 	}
-	loads, err := r.loadsOf(ctx, tx, ws, ids, now)
+	loads, fresh, err := r.loadsOf(ctx, tx, ws, ids, now, count)
 	if err != nil {
-		return nil, err
+		return nil, nil, false, err
 	}
 	all := make([]Candidate, 0, len(ids))
-	cands := make([]*Candidate, 0, len(ids))
+	cands = make([]*Candidate, 0, len(ids))
 	for _, a := range online {
 		static, ok := ro.byAgent[a.ID]
 		if !ok {
@@ -410,7 +423,26 @@ func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, 
 		}
 		cands = append(cands, c)
 	}
-	return cands, nil
+	return cands, loads, fresh, nil
+}
+
+// waitsOnLoads reports whether Match left a queued conversation to wait that a candidate meets
+// and is permitted on: only the loads kept it from that candidate.
+func waitsOnLoads(queue []Waiting, proposed []Pair, cands []*Candidate) bool {
+	for _, w := range queue {
+		if slices.ContainsFunc(proposed, func(p Pair) bool { return p.Conversation.ID == w.ID }) {
+			continue
+		}
+		if slices.ContainsFunc(cands, func(c *Candidate) bool { _, ok := c.Capacity[w.Channel]; return ok && c.Meets(w) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameLoad reports whether two counts of an agent's load agree.
+func sameLoad(a, b AgentLoad) bool {
+	return a.Open == b.Open && maps.Equal(a.OnChannel, b.OnChannel)
 }
 
 // verify row-locks the chosen agents (in id order, before any conversation: the order every
@@ -477,18 +509,18 @@ type knownLoads struct {
 
 const loadsTTL = time.Second
 
-// loadsOf returns the loads of agents ids: known ones while still good, else counted.
-func (r *Router) loadsOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids []int, now time.Time) (map[int]AgentLoad, error) {
+// loadsOf returns the loads of agents ids: known ones while still good (fresh false) unless
+// count, else counted (fresh).
+func (r *Router) loadsOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids []int, now time.Time, count bool) (loads map[int]AgentLoad, fresh bool, err error) {
 	r.mu.Lock()
 	k, gen := r.loads[ws.ID], r.loadGen[ws.ID]
 	r.mu.Unlock()
-	if k != nil && k.gen == gen && now.Sub(k.at) < loadsTTL && len(k.loads) == len(ids) &&
+	if !count && k != nil && k.gen == gen && now.Sub(k.at) < loadsTTL && len(k.loads) == len(ids) &&
 		!slices.ContainsFunc(ids, func(id int) bool { _, ok := k.loads[id]; return !ok }) {
-		return k.loads, nil
+		return k.loads, false, nil
 	}
-	loads, err := Loads(ctx, tx, ws, ids)
-	if err != nil {
-		return nil, err
+	if loads, err = Loads(ctx, tx, ws, ids); err != nil {
+		return nil, false, err
 	}
 	for _, id := range ids { // every online agent has an entry, so the set can be compared
 		if _, ok := loads[id]; !ok {
@@ -500,7 +532,7 @@ func (r *Router) loadsOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids
 		r.loads[ws.ID] = &knownLoads{gen: gen, at: now, loads: loads}
 	}
 	r.mu.Unlock()
-	return loads, nil
+	return loads, true, nil
 }
 
 // assigned takes in, after a dispatch committed, the loads its agents were verified to have

@@ -16,6 +16,7 @@ import (
 	"switchboard/internal/auth"
 	"switchboard/internal/desk"
 	"switchboard/internal/directory"
+	"switchboard/internal/events"
 	"switchboard/internal/routing"
 	"switchboard/internal/testapi"
 )
@@ -27,7 +28,8 @@ import (
 // assign exactly what a reference written from the rules assigns (R1–R5, C6, C7, C9, L2, L4), over
 // the database's state just before it. Then changes made through the product's own paths
 // (resolves, pends, presence, capacities, arrivals) and a dispatch again, through what routing
-// remembers of the roster and the loads from one dispatch to the next.
+// remembers of the roster and the loads from one dispatch to the next; the dispatches alternate
+// between two instances' routers, each seeing only its own commits as they happen.
 func TestDispatchFollowsTheRules(t *testing.T) {
 	s := testapi.New(t) // no background router: the test dispatches itself
 	worlds := 40
@@ -39,7 +41,7 @@ func TestDispatchFollowsTheRules(t *testing.T) {
 		w := newWorld(t, s, uint64(seed))
 		for round := range 4 {
 			want := w.reference()
-			n, err := w.router.Dispatch(testapi.Sys(), w.ws)
+			n, err := w.routers[round%2].Dispatch(testapi.Sys(), w.ws)
 			if err != nil {
 				t.Fatalf("world %d round %d: dispatch: %v", seed, round, err)
 			}
@@ -62,19 +64,19 @@ var (
 )
 
 type world struct {
-	t      *testing.T
-	r      *rand.Rand
-	c      *ent.Client
-	router *routing.Router
-	desk   *desk.Desk
-	dir    *directory.Directory
-	ws     int
-	admin  *auth.Viewer
-	agents []*ent.Agent
-	teams  []int
-	pools  map[int]string // pool id → tag
-	base   time.Time
-	n      int // customers made
+	t       *testing.T
+	r       *rand.Rand
+	c       *ent.Client
+	routers []*routing.Router // two instances' (each with its own bus): dispatches alternate
+	desk    *desk.Desk
+	dir     *directory.Directory
+	ws      int
+	admin   *auth.Viewer
+	agents  []*ent.Agent
+	teams   []int
+	pools   map[int]string // pool id → tag
+	base    time.Time
+	n       int // customers made
 }
 
 func newWorld(t *testing.T, s *testapi.Server, seed uint64) *world {
@@ -84,7 +86,7 @@ func newWorld(t *testing.T, s *testapi.Server, seed uint64) *world {
 	r := rand.New(rand.NewPCG(seed, 7))
 	ws := c.Workspace.Create().SetName(fmt.Sprintf("World %d", seed)).SetSlug(fmt.Sprintf("world-%d", seed)).
 		SetMaxClaimsPerAgent(1 + r.IntN(6)).SetCapacityCountsPending(r.IntN(2) == 0).SetCapacityCountsOnHold(r.IntN(2) == 0).SaveX(ctx)
-	w := &world{t: t, r: r, c: c, router: routing.New(s.DB, s.Bus), desk: desk.New(s.DB, s.Bus), dir: directory.New(c, s.Bus),
+	w := &world{t: t, r: r, c: c, routers: []*routing.Router{routing.New(s.DB, s.Bus), routing.New(s.DB, events.NewBus(c, s.DB.URL))}, desk: desk.New(s.DB, s.Bus), dir: directory.New(c, s.Bus),
 		ws: ws.ID, pools: map[int]string{}, base: time.Now().Add(-time.Hour).Truncate(time.Second)}
 	admin := c.Agent.Create().SetWorkspaceID(ws.ID).SetName("Admin").SetRole(enum.RoleSuperAdmin).SaveX(ctx)
 	w.admin = &auth.Viewer{AgentID: admin.ID, WorkspaceID: ws.ID, Role: enum.RoleSuperAdmin, Kind: enum.KindHuman}
@@ -404,4 +406,48 @@ func deref(p *int) int {
 		return 0
 	}
 	return *p
+}
+
+// R4 across instances: what another instance changed a moment ago counts. Instance B dispatches
+// an arrival and remembers the loads (Xavier 1, Yara 0); Yara then claims two conversations on
+// instance A, whose commits B does not see; B's next arrival must go to Xavier (1 against 2), not
+// to Yara, whom B's remembered loads call the least loaded: the chosen agent's load, read again
+// under its row lock, disagrees with what B remembered, so B counts again before it assigns.
+func TestLoadsChangedOnAnotherInstance(t *testing.T) {
+	s := testapi.New(t)
+	ctx, c := testapi.Sys(), s.DB.Client
+	b := routing.New(s.DB, events.NewBus(c, s.DB.URL)) // instance B; s.Bus is instance A's
+	ws := c.Workspace.Create().SetName("Two instances").SetSlug("two-instances").SetMaxClaimsPerAgent(10).SaveX(ctx)
+	at := time.Now().Add(-time.Hour)
+	agentOn := func(name string, since time.Time) *ent.Agent {
+		a := c.Agent.Create().SetWorkspaceID(ws.ID).SetName(name).SetPresence(enum.PresenceOnline).SetPresenceChangedAt(since).SaveX(ctx)
+		c.AgentChannel.Create().SetWorkspaceID(ws.ID).SetAgentID(a.ID).SetChannel(enum.ChannelSMS).SetCapacity(5).ExecX(ctx)
+		return a
+	}
+	xavier, yara := agentOn("Xavier", at), agentOn("Yara", at.Add(time.Minute))
+	n := 0
+	arrive := func() int {
+		n++
+		cust := c.Customer.Create().SetWorkspaceID(ws.ID).SetName(fmt.Sprintf("Customer %d", n)).SaveX(ctx)
+		return c.Conversation.Create().SetWorkspaceID(ws.ID).SetCustomerID(cust.ID).SetChannel(enum.ChannelSMS).
+			SetQueuedSince(time.Now()).SaveX(ctx).ID
+	}
+	owner := func(id int) int { return deref(c.Conversation.GetX(ctx, id).OwnerID) }
+	first := arrive()
+	if _, err := b.Dispatch(ctx, ws.ID); err != nil || owner(first) != xavier.ID {
+		t.Fatalf("first arrival: owner %d, want Xavier %d (idle longest; %v)", owner(first), xavier.ID, err)
+	}
+	d := desk.New(s.DB, s.Bus) // instance A
+	asYara := auth.WithViewer(context.Background(), &auth.Viewer{AgentID: yara.ID, WorkspaceID: ws.ID, Role: enum.RoleAgent, Kind: enum.KindHuman})
+	for range 2 {
+		id := c.Conversation.Create().SetWorkspaceID(ws.ID).SetCustomerID(
+			c.Customer.Create().SetWorkspaceID(ws.ID).SetName("Walk-in").SaveX(ctx).ID).SetChannel(enum.ChannelSMS).SaveX(ctx).ID
+		if _, err := d.Claim(asYara, id, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	second := arrive()
+	if _, err := b.Dispatch(ctx, ws.ID); err != nil || owner(second) != xavier.ID {
+		t.Fatalf("R4: the second arrival went to %d, want Xavier %d (1 open against Yara's 2; %v)", owner(second), xavier.ID, err)
+	}
 }
