@@ -12,6 +12,7 @@ import (
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/conversation"
+	"switchboard/ent/intervention"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/desk"
@@ -25,7 +26,7 @@ import (
 // teams, pools, channels and capacities, what they own and whether they hold a lock), random
 // workspace settings (maxClaimsPerAgent, what counts against a capacity) and a random queue
 // (priorities, arrivals, required skills, language, team, pool tags, human locks). A dispatch must
-// assign exactly what a reference written from the rules assigns (R1–R5, C6, C7, C9, L2, L4), over
+// assign exactly what a reference written from the rules assigns (R1–R5, C6, C7, C9, I2, L2, L4, L7), over
 // the database's state just before it. Then changes made through the product's own paths
 // (resolves, pends, presence, capacities, arrivals) and a dispatch again, through what routing
 // remembers of the roster and the loads from one dispatch to the next; the dispatches alternate
@@ -73,6 +74,7 @@ type world struct {
 	ws      int
 	admin   *auth.Viewer
 	agents  []*ent.Agent
+	bot     int // the inception bot, which owns some of the queue while they wait for a human (I2)
 	teams   []int
 	pools   map[int]string // pool id → tag
 	base    time.Time
@@ -90,6 +92,8 @@ func newWorld(t *testing.T, s *testapi.Server, seed uint64) *world {
 		ws: ws.ID, pools: map[int]string{}, base: time.Now().Add(-time.Hour).Truncate(time.Second)}
 	admin := c.Agent.Create().SetWorkspaceID(ws.ID).SetName("Admin").SetRole(enum.RoleSuperAdmin).SaveX(ctx)
 	w.admin = &auth.Viewer{AgentID: admin.ID, WorkspaceID: ws.ID, Role: enum.RoleSuperAdmin, Kind: enum.KindHuman}
+	w.bot = c.Agent.Create().SetWorkspaceID(ws.ID).SetName("Inception").SetKind(enum.KindVirtual).SetVaRole(enum.VARoleInception).
+		SetPresence(enum.PresenceOnline).SaveX(ctx).ID
 	for i := range 2 {
 		w.teams = append(w.teams, c.Team.Create().SetWorkspaceID(ws.ID).SetName(fmt.Sprintf("Team %d", i)).SaveX(ctx).ID)
 	}
@@ -150,8 +154,9 @@ func (w *world) holdsLock(id int) bool {
 }
 
 // arrive queues n conversations: priorities, arrival times (some equal: the id decides), required
-// skills, language and team, tags (a pool's restricts, C7; another does not), and now and then a
-// human lock on it (an agent looking at it, L3), which an assignment leaves with its holder (L4).
+// skills, language and team, tags (a pool's restricts, C7; another does not), now and then a
+// human lock on it (an agent looking at it, L3), which an assignment leaves with its holder (L4),
+// and now and then still the bot's, owned and locked (L7) while an intervention waits (I2).
 func (w *world) arrive(n int) {
 	r, ctx := w.r, testapi.Sys()
 	for range n {
@@ -166,10 +171,17 @@ func (w *world) arrive(n int) {
 		if r.IntN(5) == 0 {
 			cc.SetRequiredTeamID(pick(r, w.teams))
 		}
-		if a := pick(r, w.agents); r.IntN(6) == 0 && a.Kind == enum.KindHuman && !w.holdsLock(a.ID) {
+		bot := r.IntN(5) == 0
+		if bot {
+			cc.SetOwnerID(w.bot).SetLockHolderID(w.bot).SetLockAcquiredAt(time.Now())
+		} else if a := pick(r, w.agents); r.IntN(6) == 0 && a.Kind == enum.KindHuman && !w.holdsLock(a.ID) {
 			cc.SetLockHolderID(a.ID).SetHumanLock(true).SetLockAcquiredAt(time.Now()).SetLockExpiresAt(time.Now().Add(time.Hour))
 		}
-		cc.ExecX(ctx)
+		conv := cc.SaveX(ctx)
+		if bot {
+			w.c.Intervention.Create().SetWorkspaceID(w.ws).SetConversationID(conv.ID).SetSummary("needs a human").SetBotID(w.bot).
+				SetStatus(pick(r, enum.InterventionWaiting)).ExecX(ctx)
+		}
 	}
 }
 
@@ -213,18 +225,23 @@ func (w *world) change() int {
 	return made
 }
 
-// outcome is who owns each conversation of the world and who holds its lock.
+// outcome is who owns each conversation of the world, who holds its lock, and who took over the
+// intervention waiting on it.
 type outcome struct {
-	owner, holder map[int]int // conversation → agent (0: nobody)
+	owner, holder map[int]int // conversation → agent or bot (0: nobody)
+	takenBy       map[int]int // conversation → the agent its waiting intervention is TAKEN_OVER by (0: still waiting)
 	assigned      int
 }
 
 func (w *world) outcome() outcome {
-	o := outcome{owner: map[int]int{}, holder: map[int]int{}}
-	for _, c := range w.c.Conversation.Query().Where(conversation.WorkspaceID(w.ws)).AllX(testapi.Sys()) {
-		o.owner[c.ID], o.holder[c.ID] = deref(c.OwnerID), 0
-		if c.HumanLock {
-			o.holder[c.ID] = deref(c.LockHolderID)
+	ctx := testapi.Sys()
+	o := outcome{owner: map[int]int{}, holder: map[int]int{}, takenBy: map[int]int{}}
+	for _, c := range w.c.Conversation.Query().Where(conversation.WorkspaceID(w.ws)).AllX(ctx) {
+		o.owner[c.ID], o.holder[c.ID] = deref(c.OwnerID), deref(c.LockHolderID)
+	}
+	for _, iv := range w.c.Intervention.Query().Where(intervention.WorkspaceID(w.ws)).AllX(ctx) {
+		if iv.Status == enum.InterventionTakenOver {
+			o.takenBy[iv.ConversationID] = deref(iv.TakenOverByID)
 		}
 	}
 	return o
@@ -278,8 +295,9 @@ func (w *world) reference() outcome {
 		cands = append(cands, c)
 	}
 	// R5: the queue in order, priority then arrival.
+	// I2: a bot's conversation waiting for a human is queued too.
 	queue := w.c.Conversation.Query().Where(conversation.WorkspaceID(w.ws), conversation.IsOpen(true), conversation.StatusEQ(enum.StatusNew),
-		conversation.OwnerIDIsNil(), conversation.QueuedSinceNotNil()).AllX(ctx)
+		conversation.HumanOwned(false), conversation.QueuedSinceNotNil()).AllX(ctx)
 	slices.SortFunc(queue, func(a, b *ent.Conversation) int {
 		return cmp.Or(cmp.Compare(b.Priority, a.Priority), a.QueuedSince.Compare(*b.QueuedSince), cmp.Compare(a.ID, b.ID))
 	})
@@ -316,11 +334,18 @@ func (w *world) reference() outcome {
 		best.open++
 		best.onChannel[conv.Channel]++
 		best.idle = now
-		// C9, L2, L4: the lock goes with it when nobody holds the conversation's and the agent holds
-		// none; a human looking at it keeps it.
-		if out.holder[conv.ID] == 0 && !best.holds {
+		// C9, L2, L4, L7: the lock goes with it when no human holds the conversation's and the agent
+		// holds none; a human looking at it keeps it; the bot's goes with the bot's ownership.
+		switch {
+		case conv.HumanLock:
+		case !best.holds:
 			out.holder[conv.ID] = best.a.ID
 			best.holds = true
+		default:
+			out.holder[conv.ID] = 0
+		}
+		if conv.OwnerID != nil { // I2: the intervention waiting on the bot's conversation is taken over
+			out.takenBy[conv.ID] = best.a.ID
 		}
 	}
 	return out
@@ -335,8 +360,9 @@ func compareOutcomes(want, got outcome) string {
 			}
 		}
 	}) {
-		if want.owner[id] != got.owner[id] || want.holder[id] != got.holder[id] {
-			diff += fmt.Sprintf("conversation %d: owner %d, lock %d; want owner %d, lock %d\n", id, got.owner[id], got.holder[id], want.owner[id], want.holder[id])
+		if want.owner[id] != got.owner[id] || want.holder[id] != got.holder[id] || want.takenBy[id] != got.takenBy[id] {
+			diff += fmt.Sprintf("conversation %d: owner %d, lock %d, taken over by %d; want owner %d, lock %d, taken over by %d\n",
+				id, got.owner[id], got.holder[id], got.takenBy[id], want.owner[id], want.holder[id], want.takenBy[id])
 		}
 	}
 	return diff
