@@ -413,6 +413,7 @@ func (w *diffWorld) step(op diffOp) {
 	w.t.Helper()
 	w.logf("%s %s", w.now.Format("15:04:05.000000000"), op.name)
 	before := w.conversationStates()
+	defer w.invariants(op.name)
 	defer w.changedWithVersions(op.name, before)
 	if op.global != nil {
 		op.global()
@@ -462,6 +463,56 @@ func (w *diffWorld) changedWithVersions(op string, before map[int]convState) {
 			w.fail("%s: conversation %d changed and kept its version %d:\nbefore %s\nafter  %s", op, id, now.version, was.state, now.state)
 		}
 	}
+}
+
+// invariants fails when either twin holds a state the rules never allow, whatever the operations
+// that led there (both twins could share a mistake the comparison cannot see): a lock on a
+// conversation that is neither NEW nor PENDING (L1), a human holding two locks (L2), a lock whose
+// human flag disagrees with its holder's kind, ownership whose human flag disagrees with its
+// owner's kind, a bot holding the lock of a conversation it does not own, or a bot owning an open
+// NEW or PENDING conversation whose lock it does not hold (L7).
+func (w *diffWorld) invariants(op string) {
+	w.t.Helper()
+	ctx := testapi.Sys()
+	kinds := map[int]enum.AgentKind{}
+	for _, a := range w.agents {
+		kinds[a.ids[0]], kinds[a.ids[1]] = a.kind, a.kind
+	}
+	for j, side := range w.sides {
+		convs, err := w.db.Client.Conversation.Query().Where(conversation.WorkspaceID(side.ws)).All(ctx)
+		if err != nil {
+			w.fail("read the conversations: %v", err)
+		}
+		locks := map[int]int{}
+		for _, c := range convs {
+			holder, owner := deref(c.LockHolderID), deref(c.OwnerID)
+			lockable := c.Status == enum.StatusNew || c.Status == enum.StatusPending
+			switch {
+			case holder != 0 && !lockable:
+				w.fail("%s: twin %d: conversation %d is %s and locked by %d (L1)", op, j, c.ID, c.Status, holder)
+			case c.HumanLock != (holder != 0 && kinds[holder] == enum.KindHuman):
+				w.fail("%s: twin %d: conversation %d: humanLock %v with holder %d (%s)", op, j, c.ID, c.HumanLock, holder, kinds[holder])
+			case c.HumanOwned != (owner != 0 && kinds[owner] == enum.KindHuman):
+				w.fail("%s: twin %d: conversation %d: humanOwned %v with owner %d (%s)", op, j, c.ID, c.HumanOwned, owner, kinds[owner])
+			case holder != 0 && kinds[holder] == enum.KindVirtual && holder != owner:
+				w.fail("%s: twin %d: conversation %d: bot %d holds the lock, owner %d (L7)", op, j, c.ID, holder, owner)
+			case owner != 0 && kinds[owner] == enum.KindVirtual && c.IsOpen && lockable && holder != owner:
+				w.fail("%s: twin %d: conversation %d (%s, %s): bot %d owns it, the lock is %d's (L7)", op, j, c.ID, c.Status, c.State, owner, holder)
+			}
+			if c.HumanLock {
+				if locks[holder]++; locks[holder] > 1 {
+					w.fail("%s: twin %d: agent %d holds two locks (L2)", op, j, holder)
+				}
+			}
+		}
+	}
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // guarded runs op on side j; a panic of the ordinary way (the same on both twins) is its answer,
