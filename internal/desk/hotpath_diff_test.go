@@ -486,6 +486,12 @@ func (w *diffWorld) invariants(op string) {
 		locks := map[int]int{}
 		for _, c := range convs {
 			holder, owner := deref(c.LockHolderID), deref(c.OwnerID)
+			if _, ok := kinds[holder]; holder != 0 && !ok {
+				w.fail("%s: twin %d: conversation %d: the lock's holder %d is none of the world's agents", op, j, c.ID, holder)
+			}
+			if _, ok := kinds[owner]; owner != 0 && !ok {
+				w.fail("%s: twin %d: conversation %d: its owner %d is none of the world's agents", op, j, c.ID, owner)
+			}
 			lockable := c.Status == enum.StatusNew || c.Status == enum.StatusPending
 			switch {
 			case holder != 0 && !lockable:

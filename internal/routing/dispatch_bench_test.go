@@ -15,7 +15,7 @@ import (
 // Postgres: what the route benchmark's arrival phase is made of (cmd/bench route measures the
 // end to end; docs/benchmarks.md). Run with TEST_DATABASE_URL set:
 //
-//	go test -run '^$' -bench Dispatch ./internal/routing/
+//	TEST_DATABASE_URL=postgres://… go test -run '^$' -bench Dispatch ./internal/routing/
 func BenchmarkDispatch(b *testing.B) {
 	testdb.RequirePostgres(b)
 	s := testapi.New(b) // no background router: the benchmark dispatches itself
@@ -30,7 +30,6 @@ func BenchmarkDispatch(b *testing.B) {
 	if _, err := router.Dispatch(ctx, ws); err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
 		ch := []enum.Channel{enum.ChannelSMS, enum.ChannelWhatsApp}[i%2]

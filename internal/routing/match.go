@@ -47,7 +47,7 @@ type Waiting struct {
 type Pair struct {
 	Conversation Waiting
 	Agent        int
-	// Lock: the assignment gives the agent this conversation's lock (C9, L2; see GiveLocks).
+	// Lock: the assignment gives the agent this conversation's lock (C9, L2; see giveLocks).
 	Lock bool
 }
 
@@ -128,11 +128,11 @@ func Match(queue []Waiting, cands []*Candidate, maxClaims int, now time.Time) []
 	return out
 }
 
-// GiveLocks decides which pairs give their agent the conversation's lock (C9): the agent's first
+// giveLocks decides which pairs give their agent the conversation's lock (C9): the agent's first
 // pair, when the agent holds no human lock (held, which it updates; L2 allows one) and no human
 // holds the conversation's (L4: one looking at it keeps it; a bot's goes with its ownership, L7).
 // An agent whose first conversation is held by someone else gets the lock of its next one.
-func GiveLocks(pairs []Pair, held map[int]bool) {
+func giveLocks(pairs []Pair, held map[int]bool) {
 	for i := range pairs {
 		p := &pairs[i]
 		p.Lock = !held[p.Agent] && !(p.Conversation.Holder != 0 && p.Conversation.HumanLock)

@@ -85,7 +85,7 @@ func TestMatch(t *testing.T) {
 
 // C9, L2, L4: an agent that holds no lock gets the lock of its first routed conversation that no
 // human holds, the rest owned only; one that holds a lock gets ownership only.
-func TestGiveLocks(t *testing.T) {
+func TestLockOfFirstConversationNoHumanHolds(t *testing.T) {
 	const free, busy, looking = 1, 2, 3
 	pairs := []Pair{
 		{Agent: free, Conversation: Waiting{ID: 1, Holder: looking, HumanLock: true}}, // someone looks at it: it keeps the lock
@@ -93,7 +93,7 @@ func TestGiveLocks(t *testing.T) {
 		{Agent: free, Conversation: Waiting{ID: 3, Holder: 9}}, // a bot's lock: it goes with the bot's ownership
 		{Agent: free, Conversation: Waiting{ID: 4}},
 	}
-	GiveLocks(pairs, map[int]bool{busy: true})
+	giveLocks(pairs, map[int]bool{busy: true})
 	var got []bool
 	for _, p := range pairs {
 		got = append(got, p.Lock)

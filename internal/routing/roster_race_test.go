@@ -28,7 +28,7 @@ func TestRosterChangedWhileDispatching(t *testing.T) {
 			return tx.Agent.UpdateOneID(ana).SetSkills([]string{}).Exec(ctx)
 		}},
 		{"channel withdrawn (R1)", func(tx *ent.Tx, ctx context.Context, ana int) error {
-			if err := tx.Agent.UpdateOneID(ana).SetName("Ana").Exec(ctx); err != nil { // updateAgent holds her row
+			if err := tx.Agent.UpdateOneID(ana).SetName("Ana").Exec(ctx); err != nil { // an update that holds her row (her name changed too)
 				return err
 			}
 			_, err := tx.AgentChannel.Delete().Where(agentchannel.AgentID(ana)).Exec(ctx)
@@ -47,7 +47,7 @@ func TestRosterChangedWhileDispatching(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			// An update of Ana in flight, as updateAgent makes it: her row and the roster's version.
+			// An update of Ana in flight, as updateAgent makes it: her row held, the roster's version moved.
 			tx, err := s.DB.Client.Tx(ctx)
 			if err != nil {
 				t.Fatal(err)

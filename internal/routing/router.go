@@ -180,7 +180,9 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 	var at time.Time
 	verified := map[int]AgentLoad{} // the chosen agents' loads, counted under their row locks
 	err = storage.InTx(ctx, r.client, func(tx *ent.Tx) error {
-		done = nil // InTx may run this again
+		// InTx may run this again: nothing of an attempt that rolled back may count.
+		done, pairs, n, more, misjudged = nil, nil, 0, false, false
+		clear(verified)
 		ws, err := r.lockQueue(ctx, tx, wsID)
 		if err != nil {
 			return err
@@ -214,7 +216,9 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 		pairs, held, misjudged, err = r.verify(ctx, tx, ws, ro, proposed, verified)
 		if err == nil && !misjudged && !fresh {
 			// R4: chosen on remembered loads that another instance's changes made wrong: count again.
-			misjudged = slices.ContainsFunc(slices.Collect(maps.Keys(verified)), func(id int) bool { return !sameLoad(known[id], verified[id]) })
+			for id, l := range verified {
+				misjudged = misjudged || !sameLoad(known[id], l)
+			}
 		}
 		if err != nil || misjudged { // misjudged: chosen from a roster or loads that are not true any more: look again
 			pairs = nil
@@ -224,7 +228,7 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 		if pairs, err = r.still(ctx, tx, pairs, poolTags, cands); err != nil || len(pairs) == 0 {
 			return err
 		}
-		GiveLocks(pairs, held)
+		giveLocks(pairs, held)
 		n, err = r.assign(ctx, tx, ws, pairs, now)
 		done, at = pairs, now
 		return err
@@ -427,13 +431,15 @@ func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, 
 }
 
 // waitsOnLoads reports whether Match left a queued conversation to wait that a candidate meets
-// and is permitted on: only the loads kept it from that candidate.
+// and has a capacity above 0 on: only the loads kept it from that candidate. Under a backlog
+// (more queued than room) that is every dispatch, which then counts: a room another instance freed
+// a moment ago is used at once (R5).
 func waitsOnLoads(queue []Waiting, proposed []Pair, cands []*Candidate) bool {
 	for _, w := range queue {
 		if slices.ContainsFunc(proposed, func(p Pair) bool { return p.Conversation.ID == w.ID }) {
 			continue
 		}
-		if slices.ContainsFunc(cands, func(c *Candidate) bool { _, ok := c.Capacity[w.Channel]; return ok && c.Meets(w) }) {
+		if slices.ContainsFunc(cands, func(c *Candidate) bool { return c.Capacity[w.Channel] > 0 && c.Meets(w) }) {
 			return true
 		}
 	}
@@ -448,13 +454,14 @@ func sameLoad(a, b AgentLoad) bool {
 // verify row-locks the chosen agents (in id order, before any conversation: the order every
 // operation takes) and keeps, in queue order, only the pairs that still hold with what is true
 // now: the agent ONLINE, permitted, under its channel capacity and maxClaimsPerAgent; held are
-// those of them that hold a human lock (for GiveLocks). Permissions and capacities are ro's:
-// moved reports that the roster changed since ro was read (R3), and then nothing holds. A change
-// to an agent (updateAgent) holds its row and moves the roster's version in one transaction, so
-// once the row is locked here it has either committed, and the version read after the lock shows
-// it, or it waits for this dispatch, which then comes first. Without that look, a dispatch that
-// chose an agent from the roster it remembered, and then waited for the agent's row while a
-// change removed the skill the conversation requires, gave it the conversation anyway.
+// those of them that hold a human lock (for giveLocks). Permissions and capacities are ro's:
+// moved reports that the roster changed since ro was read (R1–R3), and then nothing holds. A
+// change to the roster moves its version in its own transaction, read here in a statement after
+// the row locks: a change committed before it is seen; one committed after comes after this
+// dispatch in the order of things (it reads nothing the dispatch writes). Without that look, a
+// dispatch that chose an agent from the roster it remembered, and then waited for the agent's row
+// while a change that held it removed the skill the conversation requires, gave it the
+// conversation anyway.
 func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, pairs []Pair, verified map[int]AgentLoad) (out []Pair, held map[int]bool, moved bool, err error) {
 	if len(pairs) == 0 {
 		return nil, nil, false, nil
