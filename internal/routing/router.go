@@ -198,15 +198,19 @@ func (r *Router) batch(ctx context.Context, wsID int) (n int, more, misjudged bo
 			return err
 		}
 		more = len(queue) == r.Batch
-		cands, known, fresh, err := r.candidates(ctx, tx, ws, ro, now, false)
-		if err != nil || len(cands) == 0 {
+		online, err := r.online(ctx, tx, ro)
+		if err != nil || len(online) == 0 {
+			return err
+		}
+		cands, known, fresh, err := r.candidates(ctx, tx, ws, ro, online, now, false)
+		if err != nil {
 			return err
 		}
 		proposed := Match(queue, cands, ws.MaxClaimsPerAgent, now)
 		if !fresh && waitsOnLoads(queue, proposed, cands) {
 			// R5: a conversation would wait while an agent it could go to may have room, as far as
 			// the remembered loads say; another instance may have freed it a moment ago. Count.
-			if cands, known, fresh, err = r.candidates(ctx, tx, ws, ro, now, true); err != nil {
+			if cands, known, fresh, err = r.candidates(ctx, tx, ws, ro, online, now, true); err != nil {
 				return err
 			}
 			proposed = Match(queue, cands, ws.MaxClaimsPerAgent, now)
@@ -385,47 +389,51 @@ func (r *Router) staticRoster(ctx context.Context, tx *ent.Tx, ws *ent.Workspace
 	return ro, nil
 }
 
-// candidates returns the agents routing may give work to now (ONLINE, from the cached roster)
-// with their loads: known, the ones remembered while still good (fresh false) or counted now
-// (always when count). Nothing is locked: verify re-checks the chosen ones under their row locks.
-// Their OnChannel maps are known's own, shared: Match copies before it writes.
-func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, now time.Time, count bool) (cands []*Candidate, known map[int]AgentLoad, fresh bool, err error) {
-	var online []struct {
-		ID                int        `json:"id"`
-		PresenceChangedAt time.Time  `json:"presence_changed_at"`
-		LastAssignedAt    *time.Time `json:"last_assigned_at"`
-	}
-	err = tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
+// onlineAgent is an agent routing may give work to now: HUMAN, active, ONLINE, not a
+// CLIENT_USER, in the cached roster (one who joined after it was read waits for the next
+// dispatch), with what R4 orders by.
+type onlineAgent struct {
+	ID                int        `json:"id"`
+	PresenceChangedAt time.Time  `json:"presence_changed_at"`
+	LastAssignedAt    *time.Time `json:"last_assigned_at"`
+}
+
+// online reads the agents routing may give work to now, in id order.
+func (r *Router) online(ctx context.Context, tx *ent.Tx, ro *roster) ([]onlineAgent, error) {
+	var all []onlineAgent
+	if err := tx.Agent.Query().Where(agent.KindEQ(enum.KindHuman), agent.Active(true), agent.PresenceEQ(enum.PresenceOnline),
 		agent.RoleNEQ(enum.RoleClientUser)).Order(agent.ByID()).
-		Select(agent.FieldID, agent.FieldPresenceChangedAt, agent.FieldLastAssignedAt).Scan(ctx, &online)
-	if err != nil || len(online) == 0 {
-		return nil, nil, false, err
+		Select(agent.FieldID, agent.FieldPresenceChangedAt, agent.FieldLastAssignedAt).Scan(ctx, &all); err != nil {
+		return nil, fmt.Errorf("online agents: %w", err)
 	}
-	ids := make([]int, 0, len(online))
-	for _, a := range online {
-		if _, ok := ro.byAgent[a.ID]; ok { // else joined after the roster was read: the next dispatch has it
-			ids = append(ids, a.ID)
-		}
+	return slices.DeleteFunc(all, func(a onlineAgent) bool { _, ok := ro.byAgent[a.ID]; return !ok }), nil
+}
+
+// candidates returns the online agents as candidates from the cached roster, with their loads:
+// known, the ones remembered while still good (fresh false) or counted now (always when count).
+// Nothing is locked: verify re-checks the chosen ones under their row locks. Their OnChannel maps
+// are known's own, shared: Match copies before it writes.
+func (r *Router) candidates(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *roster, online []onlineAgent, now time.Time,
+	count bool) (cands []*Candidate, known map[int]AgentLoad, fresh bool, err error) {
+	ids := make([]int, len(online))
+	for i, a := range online {
+		ids[i] = a.ID
 	}
 	loads, fresh, err := r.loadsOf(ctx, tx, ws, ids, now, count)
 	if err != nil {
 		return nil, nil, false, err
 	}
-	all := make([]Candidate, 0, len(ids))
-	cands = make([]*Candidate, 0, len(ids))
-	for _, a := range online {
-		static, ok := ro.byAgent[a.ID]
-		if !ok {
-			continue
-		}
-		all = append(all, *static)
-		c := &all[len(all)-1]
+	all := make([]Candidate, len(online))
+	cands = make([]*Candidate, len(online))
+	for i, a := range online {
+		c := &all[i]
+		*c = *ro.byAgent[a.ID]
 		c.Open, c.OnChannel = loads[a.ID].Open, loads[a.ID].OnChannel
 		c.IdleSince = a.PresenceChangedAt
 		if a.LastAssignedAt != nil && a.LastAssignedAt.After(c.IdleSince) {
 			c.IdleSince = *a.LastAssignedAt
 		}
-		cands = append(cands, c)
+		cands[i] = c
 	}
 	return cands, loads, fresh, nil
 }
