@@ -3321,9 +3321,9 @@ extend type Agent {
 type AgentPerformance {
   "The agent."
   agent: Agent!
-  "Conversations it claimed or routing gave it."
+  "Conversations no human owned that became its own: claimed, taken over, given by routing, or handed to it (reassigned or transferred; after.claim is true)."
   claims: Int!
-  "Average time from entering the queue unowned to owned by this agent; null without claims."
+  "Average time from entering the queue to owned by this agent, over its claims of conversations that waited there; null without any."
   avgTimeToClaimSeconds: Float
   "Average time from getting a conversation to the agent's first reply in it; null without replies."
   avgFirstResponseSeconds: Float

@@ -16,9 +16,9 @@ import (
 type AgentPerformance struct {
 	// The agent.
 	Agent *ent.Agent `json:"agent"`
-	// Conversations it claimed or routing gave it.
+	// Conversations no human owned that became its own: claimed, taken over, given by routing, or handed to it (reassigned or transferred; after.claim is true).
 	Claims int `json:"claims"`
-	// Average time from entering the queue unowned to owned by this agent; null without claims.
+	// Average time from entering the queue to owned by this agent, over its claims of conversations that waited there; null without any.
 	AvgTimeToClaimSeconds *float64 `json:"avgTimeToClaimSeconds,omitempty"`
 	// Average time from getting a conversation to the agent's first reply in it; null without replies.
 	AvgFirstResponseSeconds *float64 `json:"avgFirstResponseSeconds,omitempty"`

@@ -105,3 +105,39 @@ func TestAgentLoad(t *testing.T) {
 	zed := s.NewWorkspace("other").NewAgent("zed@other.test", "AGENT")
 	zed.Do(q, testapi.Vars{"id": ana.AgentID}).WantCode(t, "NOT_FOUND")
 }
+
+// §8: a supervisor handing a queued conversation to an agent (reassign or transfer) gives the agent
+// a conversation no human owned: it is the agent's claim, timed from when it entered the queue,
+// like routing's. A handover between humans is not. Found by TestFiguresFollowTheirDefinitions.
+func TestHandedFromTheQueueIsAClaim(t *testing.T) {
+	s := testapi.New(t)
+	f := testapi.NewFixture(t, s, "acme").WithoutInception()
+	ana := f.Agent("Ana", "AGENT", "*:3", nil).Online()
+	ben := f.Agent("Ben", "AGENT", "*:3", nil).Online()
+	a, b := f.Arrive("SMS"), f.Arrive("EMAIL")
+	s.DB.Client.Conversation.Update().Where(conversation.IDIn(atoi(a), atoi(b))).SetQueuedSince(time.Now().Add(-time.Minute)).ExecX(testapi.Sys())
+	f.WS.Admin.Do(`mutation($id:ID!,$to:ID!){reassignConversation(id:$id,agentId:$to){id}}`, testapi.Vars{"id": a, "to": ana.AgentID}).OK(t)
+	f.WS.Admin.Do(`mutation($id:ID!,$to:ID!){transferConversation(id:$id,agentId:$to){id}}`, testapi.Vars{"id": b, "to": ana.AgentID}).OK(t)
+	ana.Do(`mutation($id:ID!,$to:ID!){reassignConversation(id:$id,agentId:$to){id}}`, testapi.Vars{"id": a, "to": ben.AgentID}).OK(t)
+
+	var out struct {
+		AgentPerformance []struct {
+			Agent                 struct{ ID string }
+			Claims                int
+			AvgTimeToClaimSeconds *float64
+		}
+	}
+	f.WS.Admin.Do(`{agentPerformance(days:1){agent{id} claims avgTimeToClaimSeconds}}`, nil).OK(t).Decode(t, &out)
+	for _, p := range out.AgentPerformance {
+		switch p.Agent.ID {
+		case ana.AgentID:
+			if p.Claims != 2 || p.AvgTimeToClaimSeconds == nil || *p.AvgTimeToClaimSeconds < 59 || *p.AvgTimeToClaimSeconds > 70 {
+				t.Fatalf("Ana was handed two queued conversations after a minute each: %+v", p)
+			}
+		case ben.AgentID:
+			if p.Claims != 0 {
+				t.Fatalf("Ben got his from Ana, not from the queue: %+v", p)
+			}
+		}
+	}
+}

@@ -8,22 +8,29 @@ import (
 	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
 	"switchboard/ent/dailystat"
 	"switchboard/ent/event"
+	"switchboard/ent/predicate"
 	"switchboard/ent/workspace"
 	"switchboard/internal/events"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
 )
 
-// The event types §8 counts per agent, and whose agent each counts for: the new owner (subject)
-// or the one who resolved (actor).
+// The events §8 counts per agent, and whose agent each counts for: the new owner (subject) or the
+// one who resolved (actor). A reassignment or transfer counts as a claim when it gave a human a
+// conversation no human owned (events.HandedAsClaim).
 var (
-	bySubject = []string{events.ConversationClaimed, events.ConversationAssigned, events.FirstResponse, events.ConversationReleased}
-	byActor   = []string{events.ConversationResolved}
+	bySubject = event.Or(event.TypeIn(events.ConversationClaimed, events.ConversationAssigned, events.FirstResponse, events.ConversationReleased),
+		event.And(event.TypeIn(events.ConversationReassigned, events.ConversationTransferred),
+			func(s *entsql.Selector) {
+				s.Where(sqljson.ValueEQ(event.FieldAfter, true, sqljson.Path(events.HandedAsClaim)))
+			}))
+	byActor = event.TypeIn(events.ConversationResolved)
 )
 
 // Settle is how long after midnight (UTC) a day is counted: long enough for every transaction
@@ -170,7 +177,7 @@ func rawFigures(ctx context.Context, q *ent.EventQuery, from, to time.Time) (map
 	for k, t := range subj {
 		f := out[k.agent]
 		switch k.typ {
-		case events.ConversationClaimed, events.ConversationAssigned:
+		case events.ConversationClaimed, events.ConversationAssigned, events.ConversationReassigned, events.ConversationTransferred:
 			f.claims = f.claims.add(t)
 		case events.FirstResponse:
 			f.firsts = f.firsts.add(t)
@@ -241,9 +248,9 @@ func (t tally) mean() *time.Duration {
 	return &d
 }
 
-// tallyEvents groups q's events of the given types in [from, to) by type and by the agent in
-// column, in SQL.
-func tallyEvents(ctx context.Context, q *ent.EventQuery, types []string, column string, from, to time.Time) (map[agentType]tally, error) {
+// tallyEvents groups q's events that match in [from, to) by type and by the agent in column, in
+// SQL.
+func tallyEvents(ctx context.Context, q *ent.EventQuery, match predicate.Event, column string, from, to time.Time) (map[agentType]tally, error) {
 	var rows []struct {
 		Type  string           `sql:"type"`
 		Agent int              `sql:"agent"`
@@ -251,7 +258,7 @@ func tallyEvents(ctx context.Context, q *ent.EventQuery, types []string, column 
 		Sum   entsql.NullInt64 `sql:"sum"`
 		Timed int64            `sql:"timed"`
 	}
-	err := q.Where(event.TypeIn(types...), event.CreatedAtGTE(from), event.CreatedAtLT(to)).Modify(func(s *entsql.Selector) {
+	err := q.Where(match, event.CreatedAtGTE(from), event.CreatedAtLT(to)).Modify(func(s *entsql.Selector) {
 		s.Where(entsql.NotNull(s.C(column))).
 			Select(entsql.As(s.C(event.FieldType), "type"), entsql.As(s.C(column), "agent"), entsql.As(entsql.Count("*"), "n"),
 				entsql.As(entsql.Sum(s.C(event.FieldDurationMs)), "sum"), entsql.As(entsql.Count(s.C(event.FieldDurationMs)), "timed")).

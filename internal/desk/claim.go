@@ -258,7 +258,14 @@ func (o *op) handTo(to int, text string, force bool, typ string) error {
 	if err := o.addNote(text); err != nil {
 		return err
 	}
-	o.emit(typ, to, map[string]any{"owner": former}, map[string]any{"owner": to, "note": text})
+	after := map[string]any{"owner": to, "note": text}
+	if fromBot { // §8: a human owns it now where none did, a claim on the new owner's behalf
+		after[events.HandedAsClaim] = true
+	}
+	o.emit(typ, to, map[string]any{"owner": former}, after)
+	if fromBot && o.conv.QueuedSince != nil { // §8 time-to-claim, as for a claim
+		o.evs[len(o.evs)-1].Duration = max(o.now.Sub(*o.conv.QueuedSince), time.Millisecond)
+	}
 	return o.tx.Agent.Update().Where(agent.ID(to)).SetLastAssignedAt(o.now).Exec(o.ctx)
 }
 

@@ -345,6 +345,10 @@ func (d *Desk) reopen(ctx context.Context, tx *ent.Tx, v *auth.Viewer, conv *ent
 				ActorID: v.AgentID, SubjectID: *conv.OwnerID, Version: version,
 				Before: map[string]any{"holder": nil}, After: map[string]any{"holder": *conv.OwnerID}})
 		}
+	} else {
+		// Nobody's: it enters the queue now (R4's order, §8's time-to-claim), not when it last
+		// left an owner before it was resolved.
+		upd.SetQueuedSince(now)
 	}
 	return append([]events.Entry{{WorkspaceID: ws, Type: events.ConversationReopened, ConversationID: conv.ID, ActorID: v.AgentID,
 		Version: version, Before: map[string]any{"status": conv.Status, "owner": conv.OwnerID}, After: after}}, reopenLock...), nil

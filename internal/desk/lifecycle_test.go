@@ -3,6 +3,7 @@ package desk_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"switchboard/ent/event"
 	"switchboard/ent/participant"
@@ -177,5 +178,26 @@ func TestReopenGoesToTheLastOwnerOrTheQueue(t *testing.T) {
 	write("cust-1")
 	if cv := f.Conv(c); cv.Status != enum.StatusNew || cv.OwnerID != nil || cv.QueuedSince == nil {
 		t.Fatalf("Ana is OFFLINE: the queue: %+v", cv)
+	}
+}
+
+// §6, R4: a conversation resolved while nobody owned it and then reopened by the customer enters
+// the queue at the reopen, not when it last left an owner (it would jump the queue, and §8's
+// time-to-claim would count the time it was resolved). Found by analytics'
+// TestFiguresFollowTheirDefinitions.
+func TestReopenedUnownedConversationQueuesFromNow(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	c := f.conversation("SMS") // customer cust-1
+	ana.Do(claim, id(c)).OK(t)
+	ana.Do(`mutation($id:ID!){releaseConversation(id:$id){id}}`, id(c)).OK(t)
+	released := *f.Conv(c).QueuedSince
+	f.WS.Admin.Do(`mutation($id:ID!){resolveConversation(id:$id){id}}`, id(c)).OK(t)
+	f.S.DB.Client.Conversation.UpdateOneID(f.Conv(c).ID).SetQueuedSince(released.Add(-time.Hour)).ExecX(testapi.Sys()) // released an hour ago
+	f.Conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+		"channel": "SMS", "customerHandle": "cust-1", "text": "it broke again"}}).OK(t)
+	cv := f.Conv(c)
+	if cv.Status != enum.StatusNew || cv.OwnerID != nil || cv.QueuedSince == nil || !cv.QueuedSince.After(released) {
+		t.Fatalf("reopened into the queue now (after %v): %s owner %v queued since %v", released, cv.Status, cv.OwnerID, cv.QueuedSince)
 	}
 }

@@ -50,6 +50,11 @@ const (
 	ViewerLeft   = "viewer.left"
 )
 
+// HandedAsClaim is the key, true in a reassignment's or transfer's after, when the new owner is a
+// human and no human owned the conversation before (from the queue or a bot): §8 counts it as the
+// new owner's claim, timed when it was waiting in the queue.
+const HandedAsClaim = "claim"
+
 // Ref is an agent id as event payloads carry it: nil for none (0).
 func Ref(id int) any {
 	if id == 0 {
