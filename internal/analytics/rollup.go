@@ -23,13 +23,15 @@ import (
 
 // The events §8 counts per agent, and whose agent each counts for: the new owner (subject) or the
 // one who resolved (actor). A reassignment or transfer counts as a claim when it gave a human a
-// conversation no human owned (events.HandedAsClaim).
+// conversation no human owned (events.HandedAsClaim); those are few, and read apart so that the
+// others' query keeps its plain list of types (one OR over both took 4.9 s instead of 2.6 s for a
+// year from the log, `go run ./cmd/bench analytics`).
 var (
-	bySubject = event.Or(event.TypeIn(events.ConversationClaimed, events.ConversationAssigned, events.FirstResponse, events.ConversationReleased),
-		event.And(event.TypeIn(events.ConversationReassigned, events.ConversationTransferred),
-			func(s *entsql.Selector) {
-				s.Where(sqljson.ValueEQ(event.FieldAfter, true, sqljson.Path(events.HandedAsClaim)))
-			}))
+	bySubject      = event.TypeIn(events.ConversationClaimed, events.ConversationAssigned, events.FirstResponse, events.ConversationReleased)
+	handedAsClaims = event.And(event.TypeIn(events.ConversationReassigned, events.ConversationTransferred),
+		func(s *entsql.Selector) {
+			s.Where(sqljson.ValueEQ(event.FieldAfter, true, sqljson.Path(events.HandedAsClaim)))
+		})
 	byActor = event.TypeIn(events.ConversationResolved)
 )
 
@@ -168,6 +170,13 @@ func rawFigures(ctx context.Context, q *ent.EventQuery, from, to time.Time) (map
 	subj, err := tallyEvents(ctx, q.Clone(), bySubject, event.FieldSubjectID, from, to)
 	if err != nil {
 		return nil, err
+	}
+	handed, err := tallyEvents(ctx, q.Clone(), handedAsClaims, event.FieldSubjectID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for k, t := range handed {
+		subj[k] = t // their own types: no key of bySubject's
 	}
 	act, err := tallyEvents(ctx, q.Clone(), byActor, event.FieldActorID, from, to)
 	if err != nil {
