@@ -30,11 +30,12 @@ import (
 // operations (an injected clock; on Postgres the claims' and releases' hot path too) over three
 // weeks: arrivals, customer messages that reopen, claims, bulk claims, releases, forced releases,
 // reassignments and transfers (to agents and to a team), replies, pends, resolves, interventions
-// requested, taken over, returned, cancelled and completed, delegations. After each operation the
+// requested, taken over, returned, cancelled and completed, delegations and hand-backs. After each operation the
 // test reads every conversation's owner and status, and a reference written from SPEC §8 alone
 // (not from the code under test) keeps what each agent did and when:
 //   - a claim: a human came to own a conversation no human owned (claimed, taken over, given by
-//     routing or by a supervisor, transferred to them); timed from when it entered the queue
+//     routing or by a supervisor, transferred to them; not a delegation bot handing it back to
+//     the human who delegated it, I6); timed from when it entered the queue
 //     when it was waiting there: its arrival without a bot, a release, a transfer to a team, an
 //     intervention requested (a bot's conversation waits for a human only once the bot asks,
 //     I1, I2), a reopen into the queue;
@@ -56,10 +57,15 @@ func TestFiguresFollowTheirDefinitions(t *testing.T) {
 	if s, err := strconv.ParseInt(os.Getenv("FIGURES_SEED"), 10, 64); err == nil {
 		seed = s
 	}
+	mix := map[string]int{}
 	for i := range cases {
 		w := newFigWorld(t, db, seed+int64(i), i)
+		w.mix = mix
 		w.play(160 + w.r.IntN(80))
 		w.compare()
+	}
+	if testing.Verbose() {
+		t.Logf("answers per operation: %v", mix)
 	}
 }
 
@@ -101,6 +107,7 @@ type figWorld struct {
 	// log's events of operations 0…k are before it, the later ones after.
 	bounds    []time.Time
 	wallAfter time.Time
+	mix       map[string]int // answers per operation kind
 }
 
 func newFigWorld(t *testing.T, db *storage.DB, seed int64, n int) *figWorld {
@@ -311,8 +318,16 @@ func (w *figWorld) step() {
 		convOp("completeTakeover", w.someone(id), func(ctx context.Context) (*ent.Conversation, error) {
 			return w.d.CompleteTakeover(ctx, id, desk.Completion{Topic: "billing", Outcome: "solved"})
 		})
-	default:
+	case x < 98:
 		convOp("delegate", w.someone(id), func(ctx context.Context) (*ent.Conversation, error) { return w.d.Delegate(ctx, id, w.payments) })
+	default:
+		for cid, c := range w.convs { // the delegation bot finishing: one it owns, if any
+			if c.owner == w.payments && !c.human {
+				id = cid
+				break
+			}
+		}
+		convOp("handBack", w.payments, func(ctx context.Context) (*ent.Conversation, error) { return w.d.HandBack(ctx, id) })
 	}
 	before := time.Now()
 	if len(w.bounds) > 0 || !w.wallAfter.IsZero() {
@@ -325,12 +340,14 @@ func (w *figWorld) step() {
 	switch {
 	case err == nil:
 	case errors.As(err, &fe) && fe.Code != fault.Internal && fe.Code != fault.Unavailable:
+		w.mix[strings.Fields(name)[0]+" "+string(fe.Code)]++
 		w.log = append(w.log, line+": "+string(fe.Code))
 		w.observe(name, by, 0, false) // a refusal changes nothing
 		return
 	default:
 		w.fail("%s: %v", line, err)
 	}
+	w.mix[strings.Fields(name)[0]+" ok"]++
 	w.log = append(w.log, line)
 	w.observe(name, by, id, true)
 }
@@ -343,7 +360,7 @@ func (w *figWorld) observe(op string, by, id int, ok bool) {
 		w.fail("read: %v", err)
 	}
 	toBot := map[string]bool{"delegate": true, "cancelTakeover": true, "completeTakeover": true}
-	enqueues := map[string]bool{"release": true, "forceRelease": true, "transfer to the team": true, "requestIntervention": true, "returnToQueue": true}
+	enqueues := map[string]bool{"release": true, "forceRelease": true, "transfer to the team": true, "requestIntervention": true, "returnToQueue": true, "handBack": true}
 	for _, row := range rows {
 		owner := 0
 		if row.OwnerID != nil {
@@ -372,6 +389,8 @@ func (w *figWorld) observe(op string, by, id int, ok bool) {
 		}
 		reopened := c.status == enum.StatusResolved && row.Status != enum.StatusResolved
 		switch {
+		case row.HumanOwned && !c.human && op == "handBack": // back to the human who delegated it (I6): not a claim
+			c.waiting, c.ownedSince, c.replied = false, w.now, false
 		case row.HumanOwned && !c.human: // a human has it now, from the queue or a bot: a claim
 			ms := int64(-1)
 			if c.waiting {
