@@ -53,7 +53,10 @@ func (d *Desk) Resume(ctx context.Context, id int, force bool) (*ent.Conversatio
 				return err
 			}
 		}
-		o.setState(enum.StateActive)
+		// Off hold, to the state who is in it says (§6): ACTIVE with an agent and the customer, or
+		// where the customer or the agents leaving it meanwhile took it, in one move (E1: one event,
+		// never an ACTIVE it was not in).
+		o.setState(o.follow(enum.StateActive))
 		return timers.Resume(o.ctx, o.tx, o.conv.ID, o.now, customerTimers...) // with the time that was left
 	})
 }
@@ -95,17 +98,20 @@ func Lifecycle(cur enum.State, present, agents, hadHuman, wrapUp bool) enum.Stat
 // settle moves the state to what the operation left (§6), before it is written; a conversation
 // entering CLOSING gets its housekeeping timer.
 func (o *op) settle() error {
-	present := o.conv.CustomerPresent && !o.left
-	had := o.hadHuman || o.conv.LastHumanOwnerID != nil
-	to := Lifecycle(o.state(), present, o.humanOwned, had, o.ws.WrapUpEnabled)
-	if to == o.state() {
-		return nil
-	}
+	to := o.follow(o.state())
 	o.setState(to)
-	if to == enum.StateClosing {
+	if to == enum.StateClosing && o.conv.State != enum.StateClosing { // entered now, here or by Resume
 		return timers.Schedule(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, enum.TimerHousekeeping, o.now, nil)
 	}
 	return nil
+}
+
+// follow is the state Lifecycle gives from cur for who is in the conversation as the operation
+// leaves it.
+func (o *op) follow(cur enum.State) enum.State {
+	present := o.conv.CustomerPresent && !o.left
+	had := o.hadHuman || o.conv.LastHumanOwnerID != nil
+	return Lifecycle(cur, present, o.humanOwned, had, o.ws.WrapUpEnabled)
 }
 
 // EndCustomerSession is the channel connector telling that the customer left (closed the chat,

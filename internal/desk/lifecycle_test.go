@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -199,5 +200,64 @@ func TestReopenedUnownedConversationQueuesFromNow(t *testing.T) {
 	cv := f.Conv(c)
 	if cv.Status != enum.StatusNew || cv.OwnerID != nil || cv.QueuedSince == nil || !cv.QueuedSince.After(released) {
 		t.Fatalf("reopened into the queue now (after %v): %s owner %v queued since %v", released, cv.Status, cv.OwnerID, cv.QueuedSince)
+	}
+}
+
+// §6, E1: a resume moves the conversation once, to what who is in it says: the customer who left
+// while it was on hold makes it CUSTOMER_LEFT, everyone gone makes it CLOSING (with its
+// housekeeping). It used to pass through an ACTIVE it never was in: two state_changed events.
+// Found by TestLifecycleFollowsItsRules.
+func TestResumeMovesOnceToWhatTheParticipantsSay(t *testing.T) {
+	f := newFixture(t)
+	ana, sup := f.agent("Ana", "AGENT", 5), f.agent("Sue", "SUPERVISOR", 5)
+	hold := `mutation($id:ID!){holdConversation(id:$id){state}}`
+	resume := `mutation($id:ID!){resumeConversation(id:$id){state}}`
+	end := `mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`
+	moves := func(c string, since int) []string {
+		evs := f.S.DB.Client.Event.Query().Where(event.Type(events.StateChanged), event.ConversationID(atoi(t, c)), event.IDGT(since)).
+			Order(event.ByID()).AllX(testapi.Sys())
+		var out []string
+		for _, e := range evs {
+			out = append(out, fmt.Sprintf("%v→%v", e.Before["state"], e.After["state"]))
+		}
+		return out
+	}
+	last := func() int {
+		return f.S.DB.Client.Event.Query().Order(eventByIDDesc()).FirstX(testapi.Sys()).ID
+	}
+
+	a := f.conversation("SMS")
+	ana.Do(claim, id(a)).OK(t)
+	ana.Do(hold, id(a)).OK(t)
+	f.Conn.Do(end, id(a)).OK(t)
+	if f.Conv(a).State != enum.StateOnHold {
+		t.Fatalf("on hold until resumed: %s", f.Conv(a).State)
+	}
+	since := last()
+	if r := ana.Do(resume, id(a)).OK(t); r.Str(t, "resumeConversation.state") != "CUSTOMER_LEFT" {
+		t.Fatalf("resume: %s", r.Raw)
+	}
+	if got := moves(a, since); fmt.Sprint(got) != "[ON_HOLD→CUSTOMER_LEFT]" {
+		t.Fatalf("E1: one move, ON_HOLD→CUSTOMER_LEFT; got %v", got)
+	}
+
+	b := f.conversation("SMS")
+	ana.Do(claim, id(b)).OK(t)
+	ana.Do(hold, id(b)).OK(t)
+	f.Conn.Do(end, id(b)).OK(t)
+	ana.Do(release, id(b)).OK(t)
+	since = last()
+	if r := sup.Do(resume, id(b)).OK(t); r.Str(t, "resumeConversation.state") != "CLOSING" {
+		t.Fatalf("resume with everyone gone: %s", r.Raw)
+	}
+	if got := moves(b, since); fmt.Sprint(got) != "[ON_HOLD→CLOSING]" {
+		t.Fatalf("E1: one move, ON_HOLD→CLOSING; got %v", got)
+	}
+	w := desk.New(f.S.DB, f.S.Bus).Timers(timers.NewWorker(f.S.DB, "test"))
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if cv := f.Conv(b); cv.State != enum.StateClosed || cv.IsOpen {
+		t.Fatalf("housekeeping closes it: %s open %v", cv.State, cv.IsOpen)
 	}
 }
