@@ -96,8 +96,13 @@ func Lifecycle(cur enum.State, present, agents, hadHuman, wrapUp bool) enum.Stat
 }
 
 // settle moves the state to what the operation left (§6), before it is written; a conversation
-// entering CLOSING gets its housekeeping timer.
+// entering CLOSING gets its housekeeping timer. Every change of a conversation comes here, so it
+// is where CLOSED stays read-only: whatever operation would change a closed conversation (a
+// delegation bot handing one back, …) is refused, and nothing of it is written.
 func (o *op) settle() error {
+	if !o.conv.IsOpen || o.conv.State == enum.StateClosed {
+		return fault.New(fault.InvalidState, "the conversation is closed and read-only (§6): the customer's next message starts a new one")
+	}
 	to := o.follow(o.state())
 	o.setState(to)
 	if to == enum.StateClosing && o.conv.State != enum.StateClosing { // entered now, here or by Resume

@@ -261,3 +261,34 @@ func TestResumeMovesOnceToWhatTheParticipantsSay(t *testing.T) {
 		t.Fatalf("housekeeping closes it: %s open %v", cv.State, cv.IsOpen)
 	}
 }
+
+// §6: CLOSED is final and read-only, whoever asks: a delegation bot that still owns a closed
+// conversation cannot hand it back (it used to: a new version, an owner change and a
+// conversation.handed_back event on the archived conversation). Found by
+// TestLifecycleFollowsItsRules.
+func TestClosedConversationStaysReadOnly(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	payID := f.WS.NewBot("Payments", "DELEGATION")
+	payments := f.WS.NewKey(payID)
+	c := f.conversation("SMS")
+	ana.Do(claim, id(c)).OK(t)
+	ana.Do(`mutation($id:ID!,$b:ID!){delegateToBot(id:$id,botId:$b){id}}`, testapi.Vars{"id": c, "b": payID}).OK(t)
+	f.Conn.Do(`mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`, id(c)).OK(t)
+	if f.Conv(c).State != enum.StateClosing {
+		t.Fatalf("customer and agents gone: CLOSING, not %s", f.Conv(c).State)
+	}
+	w := desk.New(f.S.DB, f.S.Bus).Timers(timers.NewWorker(f.S.DB, "test"))
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	closed := f.Conv(c)
+	if closed.State != enum.StateClosed {
+		t.Fatalf("CLOSED: %s", closed.State)
+	}
+	n := len(f.eventTypes(c))
+	payments.Do(`mutation($id:ID!){handBackConversation(id:$id){id}}`, id(c)).WantCode(t, "INVALID_STATE")
+	if cv := f.Conv(c); cv.Version != closed.Version || cv.State != enum.StateClosed || cv.IsOpen || len(f.eventTypes(c)) != n {
+		t.Fatalf("read-only: version %d→%d, %s, %d→%d events", closed.Version, cv.Version, cv.State, n, len(f.eventTypes(c)))
+	}
+}
