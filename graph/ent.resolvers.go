@@ -59,6 +59,7 @@ func (r *queryResolver) Agents(ctx context.Context, after *entgql.Cursor[int], f
 	if err != nil {
 		return nil, err
 	}
+	agentOrder(orderBy, after, before)
 	return r.Client.Agent.Query().Paginate(ctx, after, first, before, last, ent.WithAgentOrder(orderBy), ent.WithAgentFilter(where.Filter))
 }
 
@@ -69,6 +70,9 @@ func (r *queryResolver) Conversations(ctx context.Context, after *entgql.Cursor[
 	}
 	first, last, err := page(first, last)
 	if err != nil {
+		return nil, err
+	}
+	if err := conversationOrder(orderBy, where, after, before); err != nil {
 		return nil, err
 	}
 	return r.Client.Conversation.Query().Paginate(ctx, after, first, before, last, ent.WithConversationOrder(orderBy), ent.WithConversationFilter(where.Filter))

@@ -26,6 +26,9 @@ func (r *queryResolver) MyQueue(ctx context.Context, after *entgql.Cursor[int], 
 	if orderBy == nil { // as the workspace shows it
 		orderBy = &ent.ConversationOrder{Field: ent.ConversationOrderFieldLastMessageAt, Direction: entgql.OrderDirectionDesc}
 	}
+	if err := conversationOrder(orderBy, nil, after, before); err != nil {
+		return nil, err
+	}
 	return r.Client.Conversation.Query().Where(inMyQueue(v.AgentID)).
 		Paginate(ctx, after, first, before, last, ent.WithConversationOrder(orderBy))
 }

@@ -30,6 +30,9 @@ func (r *queryResolver) SearchConversations(ctx context.Context, text string, af
 	if orderBy == nil {
 		orderBy = &ent.ConversationOrder{Direction: entgql.OrderDirectionDesc, Field: ent.ConversationOrderFieldLastMessageAt}
 	}
+	if err := conversationOrder(orderBy, where, after, before); err != nil {
+		return nil, err
+	}
 	ctx, q, err := search.Narrow(ctx, r.Client, r.Client.Conversation.Query().Where(matches), where.Filter)
 	if err != nil {
 		return nil, err

@@ -44,7 +44,15 @@ const DefaultSQLiteFile = "switchboard.db"
 // sqlitePragmas: foreign keys on, wait for the one writer instead of failing, WAL so readers never
 // block the writer, and BEGIN IMMEDIATE so a transaction takes the write lock up front (no
 // deadlocking lock upgrades).
-const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate&" + sqliteTimes
+
+// sqliteTimes has the driver write every time in UTC as "2006-01-02 15:04:05.999999999+00:00",
+// whose text sorts as the times do: SQLite compares the text. Its default, Go's Time.String,
+// wrote the local zone and, for a time straight from time.Now, the monotonic clock reading (" m=+0.2"),
+// so a stored time compared greater than itself read back (a cursor's row came again on the next
+// page) and times in two zones did not sort. Migration 20261207200000_sqlite_times.sql rewrote
+// the times stored before.
+const sqliteTimes = "_time_format=sqlite&_timezone=UTC"
 
 // DB is an open database.
 type DB struct {
@@ -172,8 +180,11 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		driver, dia, dsn = "sqlite", dialect.SQLite, SQLiteDSN(strings.TrimPrefix(url, "sqlite://"))
 	case strings.HasPrefix(url, "file:"):
 		driver, dia, dsn = "sqlite", dialect.SQLite, url
-		if !strings.Contains(url, "?") {
+		switch {
+		case !strings.Contains(url, "?"):
 			dsn = url + "?" + sqlitePragmas
+		case !strings.Contains(url, "_time_format=") && !strings.Contains(url, "_timezone="):
+			dsn = url + "&" + sqliteTimes // how times are written decides how they compare: not a tuning
 		}
 	default:
 		return nil, errors.New("DATABASE_URL must be a postgres://, postgresql://, sqlite:// or file: URL")
