@@ -36,3 +36,8 @@ func (r *mutationResolver) TransferConversation(ctx context.Context, id int, age
 func (r *mutationResolver) JoinConversation(ctx context.Context, id int) (*ent.Conversation, error) {
 	return r.Desk.Join(ctx, id)
 }
+
+// LeaveConversation is the resolver for the leaveConversation field.
+func (r *mutationResolver) LeaveConversation(ctx context.Context, id int) (*ent.Conversation, error) {
+	return r.Desk.Leave(ctx, id)
+}

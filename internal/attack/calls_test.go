@@ -114,7 +114,8 @@ var valid = map[string]func(w *world) call{
 	"transferConversation": func(w *world) call {
 		return call{w.sa, map[string]any{"id": w.claimed(), "agentId": w.x.AgentID, "note": "for you", "force": false}}
 	},
-	"joinConversation": func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
+	"joinConversation":  func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
+	"leaveConversation": func(w *world) call { return call{w.sa, map[string]any{"id": w.joined()}} },
 	// SPEC §12 outbound webhooks (no delivery worker runs here: nothing is sent).
 	"createWebhook": func(w *world) call {
 		return call{w.sa, map[string]any{"input": map[string]any{

@@ -72,6 +72,7 @@ var minimal = map[string]requirement{
 	"resumeConversation":      {role: enum.RoleSupervisor}, // §6
 	"transferConversation":    {role: enum.RoleSupervisor}, // C11: or the owner
 	"joinConversation":        {role: enum.RoleSuperAdmin}, // C11
+	"leaveConversation":       {role: enum.RoleSuperAdmin}, // C11: one sa joined and does not own
 	// SPEC §12 outbound webhooks: admins.
 	"webhooks": {role: enum.RoleAdmin}, "webhook": {role: enum.RoleAdmin}, "createWebhook": {role: enum.RoleAdmin}, "updateWebhook": {role: enum.RoleAdmin},
 	"deleteWebhook": {role: enum.RoleAdmin}, "rotateWebhookSecret": {role: enum.RoleAdmin},

@@ -146,6 +146,12 @@ func (w *world) claimed() string {
 	return w.as(w.sa, `mutation($id:ID!){claimConversation(id:$id){id}}`, w.fresh(), nil)
 }
 
+// joined is a conversation x owns that sa joined (C11): sa is in it without owning it.
+func (w *world) joined() string {
+	id := w.as(w.x, `mutation($id:ID!){claimConversation(id:$id){id}}`, w.fresh(), nil)
+	return w.as(w.sa, `mutation($id:ID!){joinConversation(id:$id){id}}`, id, nil)
+}
+
 // takenOver is a conversation sa took over from the bot (I2).
 func (w *world) takenOver() string {
 	return w.as(w.sa, `mutation($id:ID!){takeOverConversation(id:$id){id}}`, w.fresh(), nil)

@@ -572,7 +572,7 @@ func (w *diffWorld) randomOp() diffOp {
 		{4, func() diffOp { return w.setStatus(true) }}, {3, func() diffOp { return w.setStatus(false) }},
 		{4, w.send}, {1, w.note}, {3, w.hold}, {2, w.resume},
 		{4, w.requestIntervention}, {3, w.takeOver}, {2, w.cancelTakeover}, {2, w.returnToQueue}, {3, w.completeTakeover},
-		{2, w.delegate}, {2, w.handBack}, {3, w.customerLeaves}, {1, w.join},
+		{2, w.delegate}, {2, w.handBack}, {3, w.customerLeaves}, {2, w.join}, {1, w.leave},
 		{2, w.expireLeases}, {2, w.sweepStale}, {2, w.heartbeat}, {2, w.fireTimers}, {2, w.setPresence},
 		{1, w.changeSettings}, {1, w.changeCapacity}, {10, w.story},
 	}
@@ -1073,12 +1073,29 @@ func (w *diffWorld) customerLeaves() diffOp {
 	return w.convOp("endCustomerSession", by, w.target(), false, (*desk.Desk).EndCustomerSession)
 }
 
+// join is mostly of a conversation a human owns, or nobody: joining a bot's is a takeover, and a
+// joiner in a human's conversation is what a release must see (C11, §6: it stays ACTIVE).
 func (w *diffWorld) join() diffOp {
 	by := w.byName["Admin"]
 	if w.chance(0.3) {
 		by = w.human()
 	}
-	return w.convOp("join", by, w.target(), false, (*desk.Desk).Join)
+	tg := w.targetWhere(0.6, func(c *ent.Conversation) bool { return c.HumanOwned || c.OwnerID == nil })
+	return w.convOp("join", by, tg, false, (*desk.Desk).Join)
+}
+
+// leave is mostly of a conversation the super admin is in without owning it (C11).
+func (w *diffWorld) leave() diffOp {
+	by := w.byName["Admin"]
+	if w.chance(0.3) {
+		by = w.human()
+	}
+	admin := w.byName["Admin"].ids[0]
+	tg := w.targetWhere(0.7, func(c *ent.Conversation) bool {
+		return (c.OwnerID == nil || *c.OwnerID != admin) && w.db.Client.Participant.Query().Where(participant.ConversationID(c.ID),
+			participant.AgentID(admin), participant.Active(true)).ExistX(testapi.Sys())
+	})
+	return w.convOp("leave", by, tg, false, (*desk.Desk).Leave)
 }
 
 func (w *diffWorld) heartbeat() diffOp {
@@ -1112,7 +1129,7 @@ func (w *diffWorld) story() diffOp {
 	}
 	var name string
 	var parts []part
-	switch w.pick(7) {
+	switch w.pick(8) {
 	case 0:
 		name, tg = "an intervention", botOwned()
 		parts = []part{w.requestIntervention, w.takeOver}
@@ -1141,6 +1158,14 @@ func (w *diffWorld) story() diffOp {
 		name, tg = "a pool", botOwned()
 		parts = []part{w.claim, w.completeTakeover, w.requestIntervention, w.takeOver,
 			[]part{w.returnToQueue, w.release}[w.pick(2)], w.claim}
+	case 6:
+		// C11, §6: the owner releasing while a super admin who joined is in it (the hot path
+		// declines it: the state stays ACTIVE), then the joiner leaving.
+		name = "a joiner"
+		parts = []part{w.claim, w.join, w.release, w.leave}
+		if w.chance(0.5) {
+			parts = append(parts, w.claim)
+		}
 	default:
 		name = "a delegation"
 		parts = []part{w.claim, w.delegate, w.handBack, w.release}

@@ -157,7 +157,19 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 		if err := tx.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetIdentityID(ident.ID).SetChannel(ch).Exec(ctx); err != nil {
 			return 0, fmt.Errorf("channel session: %w", err)
 		}
-		to := Lifecycle(conv.State, true, conv.HumanOwned, conv.LastHumanOwnerID != nil, wsRow.WrapUpEnabled)
+		// Its agents: its human owner, or who joined it (C11); had: one ever did.
+		agents, had := conv.HumanOwned, conv.HumanOwned || conv.LastHumanOwnerID != nil
+		if !agents {
+			if agents, err = joinedBy(ctx, tx, conv.ID, 0); err != nil {
+				return 0, err
+			}
+		}
+		if !agents && !had {
+			if had, err = everJoined(ctx, tx, conv.ID); err != nil {
+				return 0, err
+			}
+		}
+		to := Lifecycle(conv.State, true, agents, had || agents, wsRow.WrapUpEnabled)
 		if err := tx.Conversation.UpdateOneID(conv.ID).SetCustomerPresent(true).SetState(to).Exec(ctx); err != nil {
 			return 0, fmt.Errorf("customer back: %w", err)
 		}
@@ -345,8 +357,11 @@ func (d *Desk) reopen(ctx context.Context, tx *ent.Tx, v *auth.Viewer, conv *ent
 				ActorID: v.AgentID, SubjectID: *conv.OwnerID, Version: version,
 				Before: map[string]any{"holder": nil}, After: map[string]any{"holder": *conv.OwnerID}})
 		}
+		if conv.QueuedSince != nil { // its intervention still asks for a human: queued again from now
+			upd.SetQueuedSince(now)
+		}
 	} else {
-		// Nobody's: it enters the queue now (R4's order, §8's time-to-claim), not when it last
+		// Nobody's: it enters the queue now (R5's order, §8's time-to-claim), not when it last
 		// left an owner before it was resolved.
 		upd.SetQueuedSince(now)
 	}

@@ -56,7 +56,11 @@ func (d *Desk) Resume(ctx context.Context, id int, force bool) (*ent.Conversatio
 		// Off hold, to the state who is in it says (§6): ACTIVE with an agent and the customer, or
 		// where the customer or the agents leaving it meanwhile took it, in one move (E1: one event,
 		// never an ACTIVE it was not in).
-		o.setState(o.follow(enum.StateActive))
+		to, err := o.follow(enum.StateActive)
+		if err != nil {
+			return err
+		}
+		o.setState(to)
 		return timers.Resume(o.ctx, o.tx, o.conv.ID, o.now, customerTimers...) // with the time that was left
 	})
 }
@@ -75,8 +79,8 @@ func (o *op) mayChangeState(action string) error {
 }
 
 // Lifecycle derives the state of §6 from who is in the conversation: cur is the state now,
-// present whether the customer is, agents whether a human agent is (its owner), hadHuman whether
-// one ever was, wrapUp the workspace setting. ON_HOLD stays until resumed; CLOSED is final.
+// present whether the customer is, agents whether a human agent participates (its human owner, or
+// a SUPER_ADMIN who joined, C11), hadHuman whether one ever did, wrapUp the workspace setting. ON_HOLD stays until resumed; CLOSED is final.
 func Lifecycle(cur enum.State, present, agents, hadHuman, wrapUp bool) enum.State {
 	switch {
 	case cur == enum.StateClosed || cur == enum.StateOnHold:
@@ -103,7 +107,10 @@ func (o *op) settle() error {
 	if !o.conv.IsOpen || o.conv.State == enum.StateClosed {
 		return fault.New(fault.InvalidState, "the conversation is closed and read-only (§6): the customer's next message starts a new one")
 	}
-	to := o.follow(o.state())
+	to, err := o.follow(o.state())
+	if err != nil {
+		return err
+	}
 	o.setState(to)
 	if to == enum.StateClosing && o.conv.State != enum.StateClosing { // entered now, here or by Resume
 		return timers.Schedule(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, enum.TimerHousekeeping, o.now, nil)
@@ -112,11 +119,58 @@ func (o *op) settle() error {
 }
 
 // follow is the state Lifecycle gives from cur for who is in the conversation as the operation
-// leaves it.
-func (o *op) follow(cur enum.State) enum.State {
+// leaves it: §6 counts every human agent who participates, its human owner or another (a
+// SUPER_ADMIN who joined, C11), so without a human owner it asks who else is in it.
+func (o *op) follow(cur enum.State) (enum.State, error) {
+	if cur == enum.StateClosed || cur == enum.StateOnHold {
+		return cur, nil // Lifecycle keeps them whoever is in it
+	}
 	present := o.conv.CustomerPresent && !o.left
-	had := o.hadHuman || o.conv.LastHumanOwnerID != nil
-	return Lifecycle(cur, present, o.humanOwned, had, o.ws.WrapUpEnabled)
+	agents := o.humanOwned
+	if !agents {
+		// The owner before the operation, if a human, is leaving it now (participants, at commit).
+		var leaving int
+		if o.conv.HumanOwned && o.conv.OwnerID != nil {
+			leaving = *o.conv.OwnerID
+		}
+		var err error
+		if agents, err = joinedBy(o.ctx, o.tx, o.conv.ID, leaving); err != nil {
+			return "", err
+		}
+	}
+	had := agents || o.hadHuman || o.conv.LastHumanOwnerID != nil
+	if present && !had { // CREATED or INACTIVE: did a human ever join it (C11)?
+		var err error
+		if had, err = everJoined(o.ctx, o.tx, o.conv.ID); err != nil {
+			return "", err
+		}
+	}
+	return Lifecycle(cur, present, agents, had, o.ws.WrapUpEnabled), nil
+}
+
+// joinedBy reports whether a human agent other than except (0: none) participates in
+// conversation conv now: a SUPER_ADMIN who joined (C11), as the owner is known from the row.
+func joinedBy(ctx context.Context, tx *ent.Tx, conv, except int) (bool, error) {
+	q := tx.Participant.Query().Where(participant.ConversationID(conv), participant.Active(true),
+		participant.KindEQ(enum.ParticipantAgent))
+	if except != 0 {
+		q = q.Where(participant.AgentIDNEQ(except))
+	}
+	in, err := q.Exist(ctx)
+	if err != nil {
+		return false, fmt.Errorf("participants: %w", err)
+	}
+	return in, nil
+}
+
+// everJoined reports whether a human agent ever participated in conversation conv (an owner, or
+// one who joined and left: §6's INACTIVE rather than CREATED).
+func everJoined(ctx context.Context, tx *ent.Tx, conv int) (bool, error) {
+	in, err := tx.Participant.Query().Where(participant.ConversationID(conv), participant.KindEQ(enum.ParticipantAgent)).Exist(ctx)
+	if err != nil {
+		return false, fmt.Errorf("participants: %w", err)
+	}
+	return in, nil
 }
 
 // EndCustomerSession is the channel connector telling that the customer left (closed the chat,

@@ -34,7 +34,7 @@ import (
 // customer-inactivity seconds, with or without an inception bot; three agents, a supervisor and a
 // super admin, ONLINE, with room to spare) play random operations through the desk's own methods
 // on an injected clock: customers writing (new conversations, to open, resolved and closed ones),
-// connectors ending the customer's session, claims, take-overs, steals, joins, opens and closes,
+// connectors ending the customer's session, claims, take-overs, steals, joins and leaves (C11), opens and closes,
 // releases and forced releases, reassignments, replies, pends, resolves, holds and resumes
 // (forced or not), interventions requested, returned, cancelled and completed, delegations and
 // hand-backs, and the timers worker run at the injected time. After every operation it reads
@@ -47,7 +47,7 @@ import (
 //     WRAP_UP when the workspace configures it, else CUSTOMER_LEFT; nobody: CLOSING, and the
 //     timers worker's next run (housekeeping) makes it CLOSED, read-only and not open. ON_HOLD is
 //     entered only from ACTIVE by a hold and left only by a resume, to what the table says then;
-//   - the active human participants are its human owner and who joined (C11), and the customer
+//   - the active human participants are its human owner and who joined and has not left (C11), and the customer
 //     is present exactly while one of its channel sessions is active;
 //   - every state change has exactly one conversation.state_changed event with its before and
 //     after, and no other state_changed event is written (E1);
@@ -231,12 +231,6 @@ func newLcWorld(t *testing.T, db *storage.DB, seed int64, n int, mix map[string]
 	return w
 }
 
-// lcJoins plays joins (C11) too. Off by default: a super admin who joins without owning the
-// conversation is an active participant, which §6 makes ACTIVE, but the desk's state follows
-// ownership only, and nothing ever lets the joiner leave (no operation does); how a joiner leaves
-// is a product decision still to make. LIFECYCLE_JOINS=1 shows it.
-var lcJoins = os.Getenv("LIFECYCLE_JOINS") != ""
-
 var lcChannels = []enum.Channel{enum.ChannelSMS, enum.ChannelLiveChat, enum.ChannelEmail}
 
 func (w *lcWorld) ctx(agent int) context.Context {
@@ -325,6 +319,35 @@ func (w *lcWorld) inState(id int, s enum.State) int {
 		}
 	}
 	if len(ids) == 0 || w.r.IntN(5) == 0 {
+		return id
+	}
+	return ids[w.r.IntN(len(ids))]
+}
+
+// notBots draws, mostly, an open conversation no bot owns (joining a bot's is a takeover, which
+// leaves the joiner the owner); else id.
+func (w *lcWorld) notBots(id int) int {
+	var ids []int
+	for _, cid := range w.sortedConvs() {
+		if r := w.rows[cid]; r.open && (r.anyOwner == 0 || r.owner != 0) {
+			ids = append(ids, cid)
+		}
+	}
+	if len(ids) == 0 || w.r.IntN(3) == 0 {
+		return id
+	}
+	return ids[w.r.IntN(len(ids))]
+}
+
+// joinedBy draws, mostly, a conversation agent is in without owning it (it joined, C11); else id.
+func (w *lcWorld) joinedBy(id, agent int) int {
+	var ids []int
+	for _, cid := range w.sortedConvs() {
+		if r := w.rows[cid]; r.owner != agent && slices.Contains(r.humans, agent) {
+			ids = append(ids, cid)
+		}
+	}
+	if len(ids) == 0 || w.r.IntN(6) == 0 {
 		return id
 	}
 	return ids[w.r.IntN(len(ids))]
@@ -452,11 +475,21 @@ func (w *lcWorld) randomOp() lcOp {
 		return conv("endCustomerSession", w.connector, func(ctx context.Context) (*ent.Conversation, error) {
 			return w.d.EndCustomerSession(ctx, id)
 		})
-	case x < 76 && lcJoins:
-		return conv("join", w.admin, func(ctx context.Context) (*ent.Conversation, error) { return w.d.Join(ctx, id) })
-	case x < 76: // a super admin's other way in: stealing the lock (from a bot: a takeover)
-		return conv("steal", w.admin, func(ctx context.Context) (*ent.Conversation, error) { return w.d.Steal(ctx, id) })
-	case x < 78:
+	case x < 76: // a super admin joins (C11), mostly; others are refused
+		id = w.notBots(id)
+		by := w.admin
+		if w.r.IntN(8) == 0 {
+			by = w.human()
+		}
+		return conv("join", by, func(ctx context.Context) (*ent.Conversation, error) { return w.d.Join(ctx, id) })
+	case x < 78: // mostly one the super admin joined and does not own; else refused
+		id = w.joinedBy(id, w.admin)
+		by := w.admin
+		if w.r.IntN(8) == 0 {
+			by = w.someone(id)
+		}
+		return conv("leave", by, func(ctx context.Context) (*ent.Conversation, error) { return w.d.Leave(ctx, id) })
+	case x < 80:
 		by := w.greeter
 		if r := w.rows[id]; r.owner == 0 && r.anyOwner != 0 {
 			by = r.anyOwner
@@ -467,17 +500,17 @@ func (w *lcWorld) randomOp() lcOp {
 		return conv("requestIntervention", by, func(ctx context.Context) (*ent.Conversation, error) {
 			return w.d.RequestIntervention(ctx, id, "a human, please")
 		})
-	case x < 80:
-		return conv("cancelTakeover", w.someone(id), func(ctx context.Context) (*ent.Conversation, error) { return w.d.CancelTakeover(ctx, id) })
 	case x < 82:
+		return conv("cancelTakeover", w.someone(id), func(ctx context.Context) (*ent.Conversation, error) { return w.d.CancelTakeover(ctx, id) })
+	case x < 84:
 		return conv("returnToQueue", w.someone(id), func(ctx context.Context) (*ent.Conversation, error) { return w.d.ReturnToQueue(ctx, id) })
-	case x < 83:
+	case x < 85:
 		return conv("completeTakeover", w.someone(id), func(ctx context.Context) (*ent.Conversation, error) {
 			return w.d.CompleteTakeover(ctx, id, desk.Completion{Topic: "billing", Outcome: "solved"})
 		})
-	case x < 85:
-		return conv("delegate", w.someone(id), func(ctx context.Context) (*ent.Conversation, error) { return w.d.Delegate(ctx, id, w.payments) })
 	case x < 87:
+		return conv("delegate", w.someone(id), func(ctx context.Context) (*ent.Conversation, error) { return w.d.Delegate(ctx, id, w.payments) })
+	case x < 89:
 		for cid, r := range w.rows { // the delegation bot finishing one it owns, if any
 			if r.anyOwner == w.payments && r.owner == 0 {
 				id = cid
@@ -781,6 +814,12 @@ func (w *lcWorld) apply(op lcOp, target int, before, after map[int]lcRow, evs []
 		}
 		if id == target && op.kind == "join" {
 			c.humans[op.by] = true
+		}
+		if id == target && op.kind == "leave" { // C11: the joiner is no longer in it
+			if !c.humans[op.by] || a.owner == op.by {
+				w.fail("%s succeeded on conversation %d, which %s was not in without owning it", op.name, id, w.names[op.by])
+			}
+			delete(c.humans, op.by)
 		}
 		if len(c.humans) > 0 {
 			c.had = true

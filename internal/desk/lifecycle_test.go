@@ -292,3 +292,108 @@ func TestClosedConversationStaysReadOnly(t *testing.T) {
 		t.Fatalf("read-only: version %d→%d, %s, %d→%d events", closed.Version, cv.Version, cv.State, n, len(f.eventTypes(c)))
 	}
 }
+
+// §6, C11: a SUPER_ADMIN who joins is a human agent who participates, so the state counts it:
+// joining makes a conversation ACTIVE, the owner releasing leaves it ACTIVE while the joiner
+// stays, and the joiner leaving (leaveConversation, its lock released) makes it INACTIVE, or
+// CLOSING with the customer gone. The state used to follow the human owner only (CREATED or
+// INACTIVE with a joiner in it), and nothing let a joiner leave. Found by
+// TestLifecycleFollowsItsRules. On Postgres the release goes through the hot path, which
+// declines it for the ordinary way (a joiner is in it).
+func TestJoinerCountsAsAnAgent(t *testing.T) {
+	f := newFixture(t)
+	ana, root := f.agent("Ana", "AGENT", 5), f.agent("Root", "SUPER_ADMIN", 5)
+	join := `mutation($id:ID!){joinConversation(id:$id){state}}`
+	leave := `mutation($id:ID!){leaveConversation(id:$id){state ownership lock{holder{id}}}}`
+	state := func(c string) enum.State { return f.Conv(c).State }
+	in := func(c, agentID string) bool {
+		return f.S.DB.Client.Participant.Query().Where(participant.ConversationID(atoi(t, c)), participant.AgentID(atoi(t, agentID)),
+			participant.Active(true)).ExistX(testapi.Sys())
+	}
+
+	// Owned by Ana; Root joins (and takes the lock); Ana releases: Root is still in it.
+	a := f.conversation("SMS")
+	ana.Do(claim, id(a)).OK(t)
+	root.Do(join, id(a)).OK(t)
+	ana.Do(release, id(a)).OK(t)
+	if state(a) != enum.StateActive || !in(a, root.AgentID) || in(a, ana.AgentID) {
+		t.Fatalf("§6: ACTIVE while the joiner is in it; %s (Root in %v, Ana in %v)", state(a), in(a, root.AgentID), in(a, ana.AgentID))
+	}
+	before := len(f.eventTypes(a))
+	r := root.Do(leave, id(a)).OK(t)
+	if r.Str(t, "leaveConversation.state") != "INACTIVE" || r.Path(t, "leaveConversation.lock") != nil || in(a, root.AgentID) {
+		t.Fatalf("§6: the last agent leaving makes it INACTIVE, its lock released: %s", r.Raw)
+	}
+	if got := f.eventTypes(a)[before:]; fmt.Sprint(got) != fmt.Sprint([]string{events.LockReleased, events.ConversationLeft, events.StateChanged}) {
+		t.Fatalf("leave's events: %v", got)
+	}
+	root.Do(leave, id(a)).WantCode(t, "INVALID_STATE") // not in it any more
+
+	// Nobody's (the queue): joining makes it ACTIVE from CREATED; leaving makes it INACTIVE (a
+	// human was in it), and with the customer gone, CLOSING.
+	b := f.queued("SMS")
+	if state(b) != enum.StateCreated {
+		t.Fatalf("CREATED: %s", state(b))
+	}
+	if r := root.Do(join, id(b)).OK(t); r.Str(t, "joinConversation.state") != "ACTIVE" {
+		t.Fatalf("§6: a joiner is a human agent in it: %s", r.Raw)
+	}
+	f.Conn.Do(`mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`, id(b)).OK(t)
+	if state(b) != enum.StateCustomerLeft {
+		t.Fatalf("§6: the customer gone, the joiner there: CUSTOMER_LEFT, not %s", state(b))
+	}
+	if r := root.Do(leave, id(b)).OK(t); r.Str(t, "leaveConversation.state") != "CLOSING" {
+		t.Fatalf("§6: everyone gone: CLOSING: %s", r.Raw)
+	}
+	w := desk.New(f.S.DB, f.S.Bus).Timers(timers.NewWorker(f.S.DB, "test"))
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if cv := f.Conv(b); cv.State != enum.StateClosed {
+		t.Fatalf("housekeeping closes it: %s", cv.State)
+	}
+
+	// The customer back while the joiner is in it: ACTIVE.
+	c := f.queued("SMS")
+	root.Do(join, id(c)).OK(t)
+	f.Conn.Do(`mutation($id:ID!){endCustomerSession(conversationId:$id){state}}`, id(c)).OK(t)
+	if back := f.Ingest("SMS", "cust-3", "back"); back != c { // c's customer (Arrive's third)
+		t.Fatalf("the customer's message went to %s, not %s", back, c)
+	}
+	if state(c) != enum.StateActive {
+		t.Fatalf("§6: the customer back with the joiner there: ACTIVE, not %s", state(c))
+	}
+}
+
+// C11: leaveConversation is a SUPER_ADMIN's, of its own workspace, for a conversation it joined
+// and does not own; every refusal writes nothing.
+func TestLeaveConversationRefusals(t *testing.T) {
+	f := newFixture(t)
+	ana, root := f.agent("Ana", "AGENT", 5), f.agent("Root", "SUPER_ADMIN", 5)
+	leave := `mutation($id:ID!){leaveConversation(id:$id){state}}`
+	c := f.conversation("SMS")
+	ana.Do(claim, id(c)).OK(t)
+	root.Do(leave, id(c)).WantCode(t, "INVALID_STATE") // not in it
+	root.Do(`mutation($id:ID!){joinConversation(id:$id){id}}`, id(c)).OK(t)
+	v := f.Conv(c).Version
+	for _, role := range []string{"AGENT", "SUPERVISOR", "ADMIN"} {
+		f.agent("Role"+role, role, 5).Do(leave, id(c)).WantCode(t, "FORBIDDEN")
+	}
+	ana.Do(leave, id(c)).WantCode(t, "FORBIDDEN") // the owner, an AGENT
+	other := fixtureOn(t, f.S, "other")
+	other.agent("Zed", "SUPER_ADMIN", 5).Do(leave, id(c)).WantCode(t, "NOT_FOUND")
+	if cv := f.Conv(c); cv.Version != v {
+		t.Fatalf("refusals wrote: version %d→%d", v, cv.Version)
+	}
+
+	// The owner (a SUPER_ADMIN that claimed it) releases or transfers instead.
+	d := f.conversation("SMS")
+	root.Do(claim, id(d)).OK(t)
+	root.Do(leave, id(d)).WantCode(t, "INVALID_STATE")
+	if f.OwnerOf(d) != root.AgentID {
+		t.Fatal("the owner stays the owner")
+	}
+	if r := root.Do(leave, id(c)).OK(t); r.Str(t, "leaveConversation.state") != "ACTIVE" {
+		t.Fatalf("Ana still owns it: ACTIVE: %s", r.Raw)
+	}
+}

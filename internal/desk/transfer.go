@@ -2,8 +2,10 @@ package desk
 
 import (
 	"context"
+	"fmt"
 
 	"switchboard/ent"
+	"switchboard/ent/participant"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/events"
@@ -95,5 +97,38 @@ func (d *Desk) Join(ctx context.Context, id int) (*ent.Conversation, error) {
 			o.emit(events.ConversationJoined, o.v.AgentID, nil, map[string]any{"participant": o.v.AgentID})
 		}
 		return o.steal()
+	})
+}
+
+// Leave ends the participation of a SUPER_ADMIN who joined a conversation (C11): it is no longer
+// in it, its lock, if it holds it, is released (L6), and the state follows (§6: the last human
+// agent leaving makes it INACTIVE, or CLOSING when the customer is gone too). The owner does not
+// leave this way: it releases or transfers the conversation (C4, C11).
+func (d *Desk) Leave(ctx context.Context, id int) (*ent.Conversation, error) {
+	if _, err := auth.Require(ctx, enum.RoleSuperAdmin, "leave conversations"); err != nil {
+		return nil, err
+	}
+	return d.run(ctx, id, nil, func(o *op) error {
+		if !o.conv.IsOpen {
+			return fault.New(fault.InvalidState, "the conversation is closed and read-only (§6)")
+		}
+		if o.humanOwned && o.isOwner(o.v.AgentID) {
+			return fault.New(fault.InvalidState, "you own this conversation: release it or transfer it instead")
+		}
+		n, err := o.tx.Participant.Update().Where(participant.ConversationID(o.conv.ID), participant.AgentID(o.v.AgentID),
+			participant.KindEQ(enum.ParticipantAgent), participant.Active(true)).SetActive(false).SetLeftAt(o.now).Save(o.ctx)
+		if err != nil {
+			return fmt.Errorf("participant left: %w", err)
+		}
+		if n == 0 {
+			return fault.New(fault.InvalidState, "you are not in this conversation: join it first (C11)")
+		}
+		o.changed = true
+		if o.isHolder(o.v.AgentID) {
+			o.setLock(0, false)
+			o.emit(events.LockReleased, o.v.AgentID, map[string]any{"holder": o.v.AgentID}, map[string]any{"holder": nil, "reason": "left the conversation"})
+		}
+		o.emit(events.ConversationLeft, o.v.AgentID, map[string]any{"participant": o.v.AgentID}, nil)
+		return nil
 	})
 }

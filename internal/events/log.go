@@ -31,9 +31,11 @@ const (
 	// ConversationTransferred: to an agent (subject) or a team (after.team, back to the queue) (C11).
 	ConversationTransferred = "conversation.transferred"
 	ConversationJoined      = "conversation.joined"
-	ConversationPended      = "conversation.pended"
-	ConversationResolved    = "conversation.resolved"
-	ClaimStale              = "claim.stale"
+	// ConversationLeft: a participant who joined (subject, C11) left; ownership and loads stay.
+	ConversationLeft     = "conversation.left"
+	ConversationPended   = "conversation.pended"
+	ConversationResolved = "conversation.resolved"
+	ClaimStale           = "claim.stale"
 	// CapOverridden audits a supervisor's force: true past a cap (SPEC §12).
 	CapOverridden    = "cap.overridden"
 	AgentCreated     = "agent.created"

@@ -35,6 +35,7 @@ var knownTypes = map[string]bool{
 	ConversationAssigned:      true,
 	ConversationTransferred:   true,
 	ConversationJoined:        true,
+	ConversationLeft:          true,
 	ConversationPended:        true,
 	ConversationResolved:      true,
 	ClaimStale:                true,
@@ -63,6 +64,9 @@ var knownTypes = map[string]bool{
 	FirstResponse:             true,
 	SLABreached:               true,
 }
+
+// OwnershipType reports whether events of type typ say how ownership moved.
+func OwnershipType(typ string) bool { return ownershipTypes[typ] }
 
 // MovesOwnership reports whether e moved its conversation's ownership. A type this package does
 // not know (one added without being classified here) counts as a move when its before or after
