@@ -299,6 +299,8 @@ func (w *World) outcomes(s State, op *MOp) []outcome {
 			return []outcome{fail("INVALID_STATE")}
 		case s.Owner != v:
 			return []outcome{fail("FORBIDDEN")}
+		case !w.lockable(s): // a RESOLVED one keeps its owner (desk.releasable)
+			return []outcome{fail("INVALID_STATE")}
 		}
 		n := s
 		if s.Holder == v {
@@ -380,6 +382,9 @@ func (w *World) outcomes(s State, op *MOp) []outcome {
 	case OpReturnToQueue:
 		if code := w.takeover(s, v, op.Sup); code != "" {
 			return []outcome{fail(code)}
+		}
+		if !w.lockable(s) { // a RESOLVED conversation goes back to no queue
+			return []outcome{fail("INVALID_STATE")}
 		}
 		n := s
 		if w.human(s.Holder) {

@@ -147,6 +147,9 @@ func (d *Desk) Release(ctx context.Context, id int) (c *ent.Conversation, err er
 		if !o.isOwner(o.v.AgentID) {
 			return fault.New(fault.Forbidden, "only the owner may release a conversation: supervisors can forceRelease it")
 		}
+		if err := o.releasable(); err != nil {
+			return err
+		}
 		o.unown(events.ConversationReleased, o.v.AgentID)
 		return nil
 	})
@@ -163,9 +166,22 @@ func (d *Desk) ForceRelease(ctx context.Context, id int) (c *ent.Conversation, e
 		if !o.humanOwned {
 			return fault.New(fault.InvalidState, "the conversation is not claimed")
 		}
+		if err := o.releasable(); err != nil {
+			return err
+		}
 		o.unown(events.ConversationForceReleased, *o.owner)
 		return nil
 	})
+}
+
+// releasable: only a conversation in the queues (NEW or PENDING, open) goes back to the queue;
+// a RESOLVED one keeps its owner, to whom the customer's next message reopens it (§6), and is in
+// no queue (E2: the inbox would be told of a conversation it does not hold).
+func (o *op) releasable() error {
+	if !o.lockable() {
+		return fault.New(fault.InvalidState, "the conversation is %s: only NEW and PENDING conversations can be released", o.statusWord())
+	}
+	return nil
 }
 
 // unown leaves the conversation unowned and queued; the former owner's lock goes too.

@@ -250,6 +250,9 @@ func (o *op) commit() (*ent.Conversation, error) {
 
 // emit records an event about this conversation (its version is filled in at commit).
 func (o *op) emit(typ string, subject int, before, after map[string]any) {
+	if after != nil && !o.lockable() && events.OwnershipType(typ) {
+		after["status"] = o.conv.Status // E2: a RESOLVED one changing hands (to a bot) enters no queue
+	}
 	o.evs = append(o.evs, events.Entry{WorkspaceID: o.v.WorkspaceID, Type: typ, ConversationID: o.conv.ID,
 		ActorID: o.v.AgentID, SubjectID: subject, Before: before, After: after})
 }

@@ -189,6 +189,9 @@ func (d *Desk) ReturnToQueue(ctx context.Context, id int) (*ent.Conversation, er
 		if err != nil {
 			return err
 		}
+		if err := o.releasable(); err != nil {
+			return err
+		}
 		former := *o.owner
 		if o.holder != nil && o.humanLock {
 			held := *o.holder

@@ -1,10 +1,12 @@
 package events
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
 	"switchboard/ent"
+	"switchboard/ent/schema/enum"
 )
 
 // QueueChange is how an event changed a live queue (myQueue, the inbox); "" when it did not
@@ -27,12 +29,24 @@ func AgentQueue(agent int) Membership {
 	return func(e *ent.Event) (bool, bool) {
 		switch {
 		case MovesOwnership(e), e.Type == ConversationReopened:
-			return Int(e.After, "owner") == agent, true
-		case e.Type == ConversationResolved:
+			return Int(e.After, "owner") == agent && queued(e), true
+		case e.Type == ConversationResolved, closes(e):
 			return false, true
 		}
 		return false, false
 	}
+}
+
+// queued says whether an ownership move left its conversation where queues hold it: NEW or
+// PENDING, which its after says otherwise (a RESOLVED conversation given back to a bot).
+func queued(e *ent.Event) bool {
+	st, ok := e.After["status"]
+	return !ok || st == string(enum.StatusNew) || st == string(enum.StatusPending)
+}
+
+// closes reports whether e is its conversation's closing (§6 CLOSED: read-only, in no queue).
+func closes(e *ent.Event) bool {
+	return e.Type == StateChanged && fmt.Sprint(e.After["state"]) == string(enum.StateClosed)
 }
 
 // Inbox is the membership of the shared inbox: open conversations no human owns (a bot's are
@@ -44,8 +58,8 @@ func Inbox(human func(agent int) bool) Membership {
 			return true, true // created bot-owned or queued: unclaimed to humans (C1)
 		case MovesOwnership(e), e.Type == ConversationReopened:
 			owner := Int(e.After, "owner")
-			return owner == 0 || !human(owner), true
-		case e.Type == ConversationResolved:
+			return (owner == 0 || !human(owner)) && queued(e), true
+		case e.Type == ConversationResolved, closes(e): // housekeeping closes bots' and unowned ones
 			return false, true
 		}
 		return false, false

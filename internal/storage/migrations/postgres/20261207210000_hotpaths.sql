@@ -3,7 +3,9 @@
 -- joined, C11). §6 counts every human agent who participates (desk.follow), so such a release
 -- leaves the conversation ACTIVE (or CUSTOMER_LEFT, WRAP_UP), not INACTIVE as a release by the
 -- only human in it does; the ordinary way decides it. A claim needs no such case: the claimer is a
--- human agent in it whoever else is, so the state it gives is the same.
+-- human agent in it whoever else is, so the state it gives is the same. And a release of a
+-- conversation that is not NEW or PENDING (a RESOLVED one keeps its owner; the ordinary way
+-- refuses it, desk.releasable).
 --
 -- Named …_hotpaths as the first is, so that storage counts it among the hand-written files
 -- (customFiles): a database made before versioned migrations runs it too, and
@@ -106,7 +108,8 @@ BEGIN
 			-- Only what the differential test reaches: the desk names every human owner
 			-- last_human_owner_id, and no human owns a closed conversation. The customer gone, the
 			-- state would be CLOSING, whose housekeeping timer the ordinary way schedules.
-			AND c.is_open AND c.last_human_owner_id IS NOT NULL AND (c.customer_present OR c.state = 'ON_HOLD')
+			AND c.is_open AND c.status IN ('NEW', 'PENDING') AND c.last_human_owner_id IS NOT NULL
+			AND (c.customer_present OR c.state = 'ON_HOLD')
 			-- C11: a human who joined is still in it, so it stays ACTIVE (desk.follow): the ordinary way.
 			AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = r.conv AND p.active AND p.kind = 'AGENT'
 				AND p.agent_id <> r.agent)),
