@@ -35,14 +35,11 @@ func page(first, last *int) (*int, *int, error) {
 	return first, last, nil
 }
 
-// Cursors of entgql leave out an order value that is its type's zero (msgpack omitempty), and a
-// cursor without a value pages by id alone: after a conversation of priority 0, the next page
-// began after its id whatever the priorities. The order fields that can be zero get their zero
-// back (the others can only lack a value when the row has none, see conversationOrder).
-
-// conversationOrder checks a conversation connection's order and mends its cursors. Ordering by
-// QUEUED_SINCE needs where to keep only conversations that have one (queuedSinceNotNil, or a
-// comparison): entgql's cursors cannot page past a row without the value.
+// conversationOrder checks a conversation connection's order and mends its cursors. An entgql
+// cursor leaves out an order value that is its type's zero (msgpack omitempty), and a cursor
+// without a value pages by id alone: a priority of 0 gets its zero back. Ordering by QUEUED_SINCE
+// needs where to keep only conversations that have one (queuedSinceNotNil, or a comparison):
+// entgql's cursors cannot page past a row without the value.
 func conversationOrder(orderBy *ent.ConversationOrder, where *ent.ConversationWhereInput, cursors ...*entgql.Cursor[int]) error {
 	if orderBy == nil {
 		return nil
@@ -54,28 +51,13 @@ func conversationOrder(orderBy *ent.ConversationOrder, where *ent.ConversationWh
 			return fault.Invalid("orderBy", "QUEUED_SINCE orders only conversations that are queued: add where: {queuedSinceNotNil: true}")
 		}
 	case ent.ConversationOrderFieldPriority.String():
-		zeroValued(0, cursors...)
-	}
-	return nil
-}
-
-// agentOrder mends an agent connection's cursors (see conversationOrder).
-func agentOrder(orderBy *ent.AgentOrder, cursors ...*entgql.Cursor[int]) {
-	if orderBy == nil {
-		return
-	}
-	if f := orderBy.Field.String(); f == ent.AgentOrderFieldName.String() || f == ent.AgentOrderFieldRole.String() {
-		zeroValued("", cursors...)
-	}
-}
-
-// zeroValued gives the cursors without a value the zero value.
-func zeroValued(zero any, cursors ...*entgql.Cursor[int]) {
-	for _, c := range cursors {
-		if c != nil && c.Value == nil {
-			c.Value = zero
+		for _, c := range cursors {
+			if c != nil && c.Value == nil {
+				c.Value = 0
+			}
 		}
 	}
+	return nil
 }
 
 // visible hides nodes the viewer's role may not read: API keys belong to admins and their agent.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -23,15 +24,22 @@ import (
 // (queuedSince is null for owned conversations). Each walk must give exactly the rows the
 // reference sorts from the database (the order's value, then the id, both in the direction),
 // none twice, none missed, with hasNextPage/hasPreviousPage and totalCount right on every page.
-// It found that SQLite compared a stored time greater than itself (every time-ordered page
-// repeated the row before it), that a cursor on priority 0 paged by id alone, and that ordering
-// by queuedSince could not page past a conversation without one.
+// PAGES_SEED=<seed> replays the page sizes and the ties of a run (its seed is logged on failure).
 func TestConnectionsPageThroughEverything(t *testing.T) {
 	s := testapi.New(t)
 	f := testapi.NewFixture(t, s, "acme").WithoutInception()
 	sys := testapi.Sys()
 	c := s.DB.Client
-	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
+	seed := uint64(time.Now().UnixNano())
+	if n, err := strconv.ParseUint(os.Getenv("PAGES_SEED"), 10, 64); err == nil {
+		seed = n
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("replay: PAGES_SEED=%d go test -run ConnectionsPageThroughEverything ./graph/", seed)
+		}
+	})
+	r := rand.New(rand.NewPCG(seed, 3))
 	seedText := fmt.Sprint(r.Uint64())
 
 	// Agents with tied names and roles (and creation times made equal).

@@ -412,7 +412,9 @@ func (w *figWorld) observe(op string, by, id int, ok bool) {
 		case !row.HumanOwned && owner != 0 && (c.owner != owner || toBot[op]): // given to a bot: it has it, not the queue
 			c.waiting = false
 		}
-		if !row.HumanOwned && (enqueues[op] || reopened && owner == 0) { // a reopened bot's conversation stays the bot's
+		// A reopened bot's conversation stays the bot's, waiting again only if it was (its
+		// intervention still asks for a human).
+		if !row.HumanOwned && (enqueues[op] || reopened && (owner == 0 || c.waiting)) {
 			c.waiting, c.waitStart = true, w.now
 		}
 		if op == "send" && row.HumanOwned && owner == by && !c.replied {

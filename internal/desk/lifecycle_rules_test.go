@@ -131,20 +131,19 @@ type lcCustomer struct {
 
 // lcRow is what the test reads of a conversation.
 type lcRow struct {
-	version         int
-	state           enum.State
-	status          enum.Status
-	open, present   bool
-	owner           int // its human owner, 0 when none
-	anyOwner        int
-	previous        int
-	humans          []int // active AGENT participants
-	sessions        int   // active channel sessions
-	timers          map[enum.TimerKind]string
-	pendingHouse    bool
-	liveTimerCount  int
-	lockHolder      int
-	customerPresent bool
+	version        int
+	state          enum.State
+	status         enum.Status
+	open, present  bool
+	owner          int // its human owner, 0 when none
+	anyOwner       int
+	previous       int
+	humans         []int // active AGENT participants
+	sessions       int   // active channel sessions
+	timers         map[enum.TimerKind]string
+	pendingHouse   bool
+	liveTimerCount int
+	lockHolder     int
 }
 
 type lcWorld struct {
@@ -363,12 +362,11 @@ func (w *lcWorld) human() int {
 // lcOp is one operation: run returns the conversation it acted on (a customer's message: the one
 // it went to).
 type lcOp struct {
-	name  string
-	kind  string
-	by    int
-	conv  int
-	force bool
-	run   func() (int, error)
+	name string
+	kind string
+	by   int
+	conv int
+	run  func() (int, error)
 }
 
 func (w *lcWorld) play(n int) {

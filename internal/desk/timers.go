@@ -76,12 +76,12 @@ func (d *Desk) housekeeping(ctx context.Context, tx *ent.Tx, t *ent.Timer) error
 	if c.State != enum.StateClosing {
 		return nil // someone came back
 	}
+	now := d.now()
 	payload := map[string]any{"messages": c.Edges.Messages, "notes": c.Edges.Notes, "interventions": c.Edges.Interventions,
-		"archivedAt": time.Now()}
+		"archivedAt": now}
 	if err := tx.Archive.Create().SetWorkspaceID(c.WorkspaceID).SetConversationID(c.ID).SetPayload(asJSON(payload)).Exec(ctx); err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
-	now := time.Now()
 	if err := tx.Conversation.UpdateOneID(c.ID).SetState(enum.StateClosed).SetIsOpen(false).SetClosedAt(now).
 		ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt().ClearQueuedSince().
 		AddVersion(1).Exec(ctx); err != nil {

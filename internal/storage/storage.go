@@ -47,12 +47,32 @@ const DefaultSQLiteFile = "switchboard.db"
 const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate&" + sqliteTimes
 
 // sqliteTimes has the driver write every time in UTC as "2006-01-02 15:04:05.999999999+00:00",
-// whose text sorts as the times do: SQLite compares the text. Its default, Go's Time.String,
-// wrote the local zone and, for a time straight from time.Now, the monotonic clock reading (" m=+0.2"),
-// so a stored time compared greater than itself read back (a cursor's row came again on the next
-// page) and times in two zones did not sort. Migration 20261207200000_sqlite_times.sql rewrote
-// the times stored before.
-const sqliteTimes = "_time_format=sqlite&_timezone=UTC"
+// whose text sorts as the times do: SQLite compares the text. (The driver's default, Go's
+// Time.String, carries the local zone and a monotonic reading: a time would compare greater than
+// itself read back, and two zones would not sort. Migration …_sqlite_times.sql rewrites such text.)
+const (
+	sqliteTimeFormat = "_time_format=sqlite"
+	sqliteTimeZone   = "_timezone=UTC"
+	sqliteTimes      = sqliteTimeFormat + "&" + sqliteTimeZone
+)
+
+// sqliteURLTimes adds sqliteTimes' parameters to an SQLite URL of the operator's that lacks them,
+// and refuses other values: how times are written decides how they compare, it is not a tuning.
+func sqliteURLTimes(url string) (string, error) {
+	for _, p := range []string{sqliteTimeFormat, sqliteTimeZone} {
+		key, _, _ := strings.Cut(p, "=")
+		switch {
+		case strings.Contains(url, p):
+		case strings.Contains(url, key+"="):
+			return "", fmt.Errorf("DATABASE_URL: SQLite times must be written with %s (times compare as their text)", sqliteTimes)
+		case strings.Contains(url, "?"):
+			url += "&" + p
+		default:
+			url += "?" + p
+		}
+	}
+	return url, nil
+}
 
 // DB is an open database.
 type DB struct {
@@ -180,11 +200,13 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		driver, dia, dsn = "sqlite", dialect.SQLite, SQLiteDSN(strings.TrimPrefix(url, "sqlite://"))
 	case strings.HasPrefix(url, "file:"):
 		driver, dia, dsn = "sqlite", dialect.SQLite, url
-		switch {
-		case !strings.Contains(url, "?"):
+		if !strings.Contains(url, "?") {
 			dsn = url + "?" + sqlitePragmas
-		case !strings.Contains(url, "_time_format=") && !strings.Contains(url, "_timezone="):
-			dsn = url + "&" + sqliteTimes // how times are written decides how they compare: not a tuning
+		} else {
+			var err error
+			if dsn, err = sqliteURLTimes(url); err != nil {
+				return nil, err
+			}
 		}
 	default:
 		return nil, errors.New("DATABASE_URL must be a postgres://, postgresql://, sqlite:// or file: URL")

@@ -22,7 +22,7 @@ func TestSQLiteTimesCompareAsTimes(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now() // with its monotonic reading
-	paris, _ := time.LoadLocation("Europe/Paris")
+	paris := time.FixedZone("CET", 3600)
 	times := []time.Time{now, now.Add(500 * time.Millisecond).In(paris), now.Add(-time.Second).In(time.FixedZone("x", -7*3600)), now.Truncate(time.Second).Add(2 * time.Second)}
 	for i, at := range times {
 		if _, err := db.SQL.Exec("INSERT INTO tt (id, at) VALUES (?, ?)", i, at); err != nil {
@@ -100,6 +100,32 @@ func TestSQLiteTimesOfBeforeAreRewritten(t *testing.T) {
 		}
 		if got != w {
 			t.Errorf("customer %d: %q, want %q", id, got, w)
+		}
+	}
+}
+
+// An SQLite URL of the operator's gets the time parameters it lacks, and one that sets them
+// otherwise is refused: times compare as their text.
+func TestSQLiteURLTimes(t *testing.T) {
+	dir := t.TempDir()
+	db, err := storage.Open(context.Background(), "file:"+filepath.Join(dir, "a.db")+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Now()
+	db.SQL.Exec("CREATE TABLE tt (at datetime)")
+	db.SQL.Exec("INSERT INTO tt VALUES (?)", now)
+	var text string
+	if err := db.SQL.QueryRow("SELECT CAST(at AS TEXT) FROM tt").Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	if want := now.UTC().Format("2006-01-02 15:04:05.999999999-07:00"); text != want {
+		t.Fatalf("stored %q, want %q", text, want)
+	}
+	for _, q := range []string{"?_time_format=datetime", "?_timezone=Europe/Paris", "?_time_format=sqlite&_timezone=Local"} {
+		if _, err := storage.Open(context.Background(), "file:"+filepath.Join(dir, "b.db")+q); err == nil {
+			t.Errorf("%s accepted", q)
 		}
 	}
 }

@@ -51,6 +51,7 @@ const sentences: Record<string, (w: Words) => string> = {
   'conversation.assigned': () => 'Routing assigned it to an agent',
   'conversation.transferred': ({ who }) => `${who} transferred it`,
   'conversation.joined': ({ who }) => `${who} joined`,
+  'conversation.left': ({ who }) => `${who} left`,
   'conversation.pended': ({ who }) => `${who} set it to pending`,
   'conversation.resolved': ({ who }) => `${who} resolved it`,
   'conversation.delegated': ({ who }) => `${who} delegated it to a bot`,
