@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"switchboard/ent/agent"
+	"switchboard/ent/participant"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/testapi"
 )
@@ -28,5 +29,25 @@ func TestReopenedEscalatedBotConversationQueuesFromNow(t *testing.T) {
 	cv := f.Conv(c)
 	if cv.Status != enum.StatusNew || cv.QueuedSince == nil || !cv.QueuedSince.After(asked.Add(time.Minute)) {
 		t.Fatalf("reopened, waiting from now: %s queued since %v (asked %v)", cv.Status, cv.QueuedSince, asked)
+	}
+}
+
+// §6: a RESOLVED conversation reopened into the queue (its last owner OFFLINE) no longer has that
+// owner in it: its participation ends and the state follows (INACTIVE: the customer is there, no
+// agent is).
+func TestReopenedIntoTheQueueLosesItsOwner(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	c := f.conversation("SMS") // customer cust-1
+	ana.Do(claim, id(c)).OK(t)
+	ana.Do(`mutation($id:ID!){resolveConversation(id:$id){id}}`, id(c)).OK(t)
+	ana.Do(`mutation{setPresence(presence:OFFLINE){id}}`, nil).OK(t)
+	f.Conn.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){id}}`, testapi.Vars{"in": map[string]any{
+		"channel": "SMS", "customerHandle": "cust-1", "text": "it broke again"}}).OK(t)
+	cv := f.Conv(c)
+	in := f.S.DB.Client.Participant.Query().Where(participant.ConversationID(cv.ID), participant.AgentID(atoi(t, ana.AgentID)),
+		participant.Active(true)).ExistX(testapi.Sys())
+	if cv.OwnerID != nil || cv.State != enum.StateInactive || in {
+		t.Fatalf("reopened into the queue: owner %v, state %s (want INACTIVE), Ana still in it: %v", cv.OwnerID, cv.State, in)
 	}
 }
