@@ -36,7 +36,7 @@ export function ConversationHeader({
   onReassign,
   onTransfer,
 }: ConversationHeaderProps) {
-  const { busy, monitoring, lookers, takeover, canClaim, canRelease, canReassign, canPend, canResolve, canMonitor } = state;
+  const { busy, monitoring, lookers, takeover, canClaim, canRelease, canReturnToQueue, canReassign, canPend, canResolve, canMonitor } = state;
   const { claim, release, pend, resolve, takeOver, cancelTakeover, returnToQueue, monitorNow } = state.actions;
   return (
     <header className="pane-head">
@@ -101,9 +101,11 @@ export function ConversationHeader({
             <button type="button" className="secondary" onClick={() => void cancelTakeover()} disabled={busy !== null}>
               {busy === 'cancelTakeover' ? 'Cancelling…' : 'Cancel takeover'}
             </button>
-            <button type="button" className="secondary" onClick={() => void returnToQueue()} disabled={busy !== null}>
-              {busy === 'returnToQueue' ? 'Returning…' : 'Return to queue'}
-            </button>
+            {canReturnToQueue ? (
+              <button type="button" className="secondary" onClick={() => void returnToQueue()} disabled={busy !== null}>
+                {busy === 'returnToQueue' ? 'Returning…' : 'Return to queue'}
+              </button>
+            ) : null}
           </>
         ) : null}
         {canRelease && !takeover.manage ? (

@@ -78,6 +78,8 @@ export interface ConversationAbilities {
   takeover: TakeoverActions;
   canClaim: boolean;
   canRelease: boolean;
+  /** A takeover running on a NEW or PENDING conversation: back to the queue (a RESOLVED one is in none). */
+  canReturnToQueue: boolean;
   canReassign: boolean;
   canPend: boolean;
   canResolve: boolean;
@@ -368,6 +370,7 @@ export function useConversation({ conversationId, viewer, monitor, onMonitorChan
   // Taking over is the claim of a bot's conversation (I2): one button, not two.
   const canClaim = Boolean(c && lockable && c.ownership === 'UNCLAIMED' && !takeover.takeOver);
   const canRelease = Boolean(c && c.ownership === 'CLAIMED_BY_ME' && lockable);
+  const canReturnToQueue = takeover.manage && lockable;
   const canReassign = Boolean(c && lockable && (c.ownership === 'CLAIMED_BY_ME' || (c.owner && canSupervise(viewer.role))));
   const canPend = Boolean(c && c.viewerCanReply && c.status === 'NEW');
   const canResolve = Boolean(c && c.viewerCanReply && lockable);
@@ -390,6 +393,7 @@ export function useConversation({ conversationId, viewer, monitor, onMonitorChan
     takeover,
     canClaim,
     canRelease,
+    canReturnToQueue,
     canReassign,
     canPend,
     canResolve,
