@@ -346,7 +346,7 @@ func unownedState(ctx context.Context, tx *ent.Tx, ws int, conv *ent.Conversatio
 // reopen adds to upd what a customer's message does to a RESOLVED conversation, and returns its
 // events (written at version).
 func (d *Desk) reopen(ctx context.Context, tx *ent.Tx, v *auth.Viewer, conv *ent.Conversation, upd *ent.ConversationUpdateOne, version int, now time.Time) ([]events.Entry, error) {
-	ws, ch := v.WorkspaceID, conv.Channel
+	ws, ch, former := v.WorkspaceID, conv.Channel, conv.OwnerID
 	var reopenLock []events.Entry
 	// §6: a customer writing to a RESOLVED conversation reopens it as NEW: to its last (human)
 	// owner when still eligible, else to the queue, where routing offers it. A bot's stays the
@@ -403,5 +403,5 @@ func (d *Desk) reopen(ctx context.Context, tx *ent.Tx, v *auth.Viewer, conv *ent
 		upd.SetQueuedSince(now)
 	}
 	return append([]events.Entry{{WorkspaceID: ws, Type: events.ConversationReopened, ConversationID: conv.ID, ActorID: v.AgentID,
-		Version: version, Before: map[string]any{"status": conv.Status, "owner": conv.OwnerID}, After: after}}, reopenLock...), nil
+		Version: version, Before: map[string]any{"status": enum.StatusResolved, "owner": former}, After: after}}, reopenLock...), nil
 }

@@ -8,11 +8,13 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
+	"switchboard/ent/participant"
 	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/events"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
+	"switchboard/internal/timers"
 )
 
 // SweepStale flags claims whose owner has been inactive for the workspace's staleClaimAfter
@@ -47,9 +49,18 @@ func (d *Desk) SweepStale(ctx context.Context) (flagged, released int, err error
 				if n == 0 || err != nil {
 					return false, err
 				}
-				return true, d.bus.Append(ctx, tx, append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.ConversationAutoReleased,
+				evs = append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.ConversationAutoReleased,
 					ConversationID: c.ID, SubjectID: *c.OwnerID, Version: c.Version + 1,
-					Before: map[string]any{"owner": *c.OwnerID}, After: map[string]any{"owner": nil}})...)
+					Before: map[string]any{"owner": *c.OwnerID}, After: map[string]any{"owner": nil}})
+				moved, err := ownerLeft(sys, tx, ws, c, now)
+				if err != nil {
+					return false, err
+				}
+				if moved != "" {
+					evs = append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.StateChanged, ConversationID: c.ID,
+						Version: c.Version + 1, Before: map[string]any{"state": c.State}, After: map[string]any{"state": moved}})
+				}
+				return true, d.bus.Append(ctx, tx, evs...)
 			})
 			released += n
 			if err != nil {
@@ -122,4 +133,30 @@ func repeat(ctx context.Context, every time.Duration, fn func()) {
 			fn()
 		}
 	}
+}
+
+// ownerLeft takes conversation c's human owner, just released by the sweep, out of it (§6): its
+// participation ends and the state follows (INACTIVE, or CLOSING with its housekeeping when the
+// customer is gone too, unless someone who joined is still in it). It returns the new state, ""
+// when it stays.
+func ownerLeft(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, c *ent.Conversation, now time.Time) (enum.State, error) {
+	if err := tx.Participant.Update().Where(participant.ConversationID(c.ID), participant.AgentID(*c.OwnerID),
+		participant.Active(true)).SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
+		return "", fmt.Errorf("participant left: %w", err)
+	}
+	agents, err := joinedBy(ctx, tx, c.ID, 0)
+	if err != nil {
+		return "", err
+	}
+	to := Lifecycle(c.State, c.CustomerPresent, agents, true, ws.WrapUpEnabled)
+	if to == c.State {
+		return "", nil
+	}
+	if err := tx.Conversation.UpdateOneID(c.ID).SetState(to).Exec(ctx); err != nil {
+		return "", fmt.Errorf("state: %w", err)
+	}
+	if to == enum.StateClosing {
+		return to, timers.Schedule(ctx, tx, ws.ID, c.ID, enum.TimerHousekeeping, now, nil)
+	}
+	return to, nil
 }

@@ -151,7 +151,7 @@ func (d *Desk) setStatus(ctx context.Context, id int, to enum.Status) (*ent.Conv
 		typ := events.ConversationPended
 		if to == enum.StatusResolved {
 			typ = events.ConversationResolved
-			o.upd.SetResolvedAt(o.now)
+			o.upd.SetResolvedAt(o.now).SetStale(false) // no claim goes stale once resolved (C8)
 		}
 		o.touch()
 		if o.holder != nil && (o.humanLock || to == enum.StatusResolved) {

@@ -41,7 +41,7 @@ func AgentQueue(agent int) Membership {
 // PENDING, which its after says otherwise (a RESOLVED conversation given back to a bot).
 func queued(e *ent.Event) bool {
 	st, ok := e.After["status"]
-	return !ok || st == string(enum.StatusNew) || st == string(enum.StatusPending)
+	return !ok || fmt.Sprint(st) == string(enum.StatusNew) || fmt.Sprint(st) == string(enum.StatusPending)
 }
 
 // closes reports whether e is its conversation's closing (§6 CLOSED: read-only, in no queue).
