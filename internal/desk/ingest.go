@@ -11,7 +11,6 @@ import (
 	"switchboard/ent/agent"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customeridentity"
-	"switchboard/ent/participant"
 	"switchboard/ent/predicate"
 	"switchboard/ent/schema"
 	"switchboard/ent/schema/enum"
@@ -326,23 +325,6 @@ func customerOf(ctx context.Context, tx *ent.Tx, ws int, ch enum.Channel, handle
 	return ident, cust, renamed, nil
 }
 
-// unownedState is the state §6 gives conversation conv, its customer there, once its human owner
-// is gone from it; "" when it stays as it is.
-func unownedState(ctx context.Context, tx *ent.Tx, ws int, conv *ent.Conversation) (enum.State, error) {
-	w, err := tx.Workspace.Get(ctx, ws)
-	if err != nil {
-		return "", err
-	}
-	agents, err := joinedBy(ctx, tx, conv.ID, 0)
-	if err != nil {
-		return "", err
-	}
-	if to := Lifecycle(conv.State, true, agents, true, w.WrapUpEnabled); to != conv.State {
-		return to, nil
-	}
-	return "", nil
-}
-
 // reopen adds to upd what a customer's message does to a RESOLVED conversation, and returns its
 // events (written at version).
 func (d *Desk) reopen(ctx context.Context, tx *ent.Tx, v *auth.Viewer, conv *ent.Conversation, upd *ent.ConversationUpdateOne, version int, now time.Time) ([]events.Entry, error) {
@@ -365,24 +347,21 @@ func (d *Desk) reopen(ctx context.Context, tx *ent.Tx, v *auth.Viewer, conv *ent
 			if conv.HumanLock {
 				upd.ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt()
 			}
-			// §6: its owner is no longer in it, and the state follows (INACTIVE unless someone
-			// who joined is still there).
-			if err := tx.Participant.Update().Where(participant.ConversationID(conv.ID), participant.AgentID(*conv.OwnerID),
-				participant.Active(true)).SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
-				return nil, fmt.Errorf("participant left: %w", err)
+			// §6: its owner is no longer in it, and the state follows for the customer writing
+			// (INACTIVE unless someone who joined is still there).
+			w, err := tx.Workspace.Get(ctx, ws)
+			if err != nil {
+				return nil, err
+			}
+			moved, err := ownerLeft(ctx, tx, w, conv, true, now)
+			if err != nil {
+				return nil, err
 			}
 			conv.HumanOwned, conv.OwnerID = false, nil
-			if conv.CustomerPresent { // else the customer's return below decides the state
-				moved, err := unownedState(ctx, tx, ws, conv)
-				if err != nil {
-					return nil, err
-				}
-				if moved != "" {
-					upd.SetState(moved)
-					reopenLock = append(reopenLock, events.Entry{WorkspaceID: ws, Type: events.StateChanged, ConversationID: conv.ID,
-						ActorID: v.AgentID, Version: version, Before: map[string]any{"state": conv.State}, After: map[string]any{"state": moved}})
-					conv.State = moved
-				}
+			if moved != "" {
+				reopenLock = append(reopenLock, events.Entry{WorkspaceID: ws, Type: events.StateChanged, ConversationID: conv.ID,
+					ActorID: v.AgentID, Version: version, Before: map[string]any{"state": conv.State}, After: map[string]any{"state": moved}})
+				conv.State = moved
 			}
 		}
 	} else if conv.OwnerID != nil {

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"switchboard/ent"
 	"switchboard/ent/channelsession"
@@ -161,6 +162,32 @@ func joinedBy(ctx context.Context, tx *ent.Tx, conv, except int) (bool, error) {
 		return false, fmt.Errorf("participants: %w", err)
 	}
 	return in, nil
+}
+
+// ownerLeft takes conversation c's human owner, unowned by the caller (a release by the sweep, a
+// reopen into the queue), out of it (§6): its participation ends and the state follows from
+// present (INACTIVE, or CLOSING with its housekeeping when the customer is gone too, unless
+// someone who joined is still in it). It returns the new state, "" when it stays.
+func ownerLeft(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, c *ent.Conversation, present bool, now time.Time) (enum.State, error) {
+	if err := tx.Participant.Update().Where(participant.ConversationID(c.ID), participant.AgentID(*c.OwnerID),
+		participant.Active(true)).SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
+		return "", fmt.Errorf("participant left: %w", err)
+	}
+	agents, err := joinedBy(ctx, tx, c.ID, 0)
+	if err != nil {
+		return "", err
+	}
+	to := Lifecycle(c.State, present, agents, true, ws.WrapUpEnabled)
+	if to == c.State {
+		return "", nil
+	}
+	if err := tx.Conversation.UpdateOneID(c.ID).SetState(to).Exec(ctx); err != nil {
+		return "", fmt.Errorf("state: %w", err)
+	}
+	if to == enum.StateClosing {
+		return to, timers.Schedule(ctx, tx, ws.ID, c.ID, enum.TimerHousekeeping, now, nil)
+	}
+	return to, nil
 }
 
 // everJoined reports whether a human agent ever participated in conversation conv (an owner, or

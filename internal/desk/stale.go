@@ -8,13 +8,11 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
-	"switchboard/ent/participant"
 	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/events"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
-	"switchboard/internal/timers"
 )
 
 // SweepStale flags claims whose owner has been inactive for the workspace's staleClaimAfter
@@ -52,7 +50,7 @@ func (d *Desk) SweepStale(ctx context.Context) (flagged, released int, err error
 				evs = append(evs, events.Entry{WorkspaceID: ws.ID, Type: events.ConversationAutoReleased,
 					ConversationID: c.ID, SubjectID: *c.OwnerID, Version: c.Version + 1,
 					Before: map[string]any{"owner": *c.OwnerID}, After: map[string]any{"owner": nil}})
-				moved, err := ownerLeft(sys, tx, ws, c, now)
+				moved, err := ownerLeft(sys, tx, ws, c, c.CustomerPresent, now)
 				if err != nil {
 					return false, err
 				}
@@ -133,30 +131,4 @@ func repeat(ctx context.Context, every time.Duration, fn func()) {
 			fn()
 		}
 	}
-}
-
-// ownerLeft takes conversation c's human owner, just released by the sweep, out of it (§6): its
-// participation ends and the state follows (INACTIVE, or CLOSING with its housekeeping when the
-// customer is gone too, unless someone who joined is still in it). It returns the new state, ""
-// when it stays.
-func ownerLeft(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, c *ent.Conversation, now time.Time) (enum.State, error) {
-	if err := tx.Participant.Update().Where(participant.ConversationID(c.ID), participant.AgentID(*c.OwnerID),
-		participant.Active(true)).SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
-		return "", fmt.Errorf("participant left: %w", err)
-	}
-	agents, err := joinedBy(ctx, tx, c.ID, 0)
-	if err != nil {
-		return "", err
-	}
-	to := Lifecycle(c.State, c.CustomerPresent, agents, true, ws.WrapUpEnabled)
-	if to == c.State {
-		return "", nil
-	}
-	if err := tx.Conversation.UpdateOneID(c.ID).SetState(to).Exec(ctx); err != nil {
-		return "", fmt.Errorf("state: %w", err)
-	}
-	if to == enum.StateClosing {
-		return to, timers.Schedule(ctx, tx, ws.ID, c.ID, enum.TimerHousekeeping, now, nil)
-	}
-	return to, nil
 }
