@@ -154,8 +154,14 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 	}
 	if !created && !conv.CustomerPresent {
 		// §6: the customer who had left is back: a new session, and the state follows.
-		if err := tx.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetIdentityID(ident.ID).SetChannel(ch).Exec(ctx); err != nil {
+		cs, err := tx.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetIdentityID(ident.ID).SetChannel(ch).
+			SetStartedAt(now).Save(ctx)
+		if err != nil {
 			return 0, fmt.Errorf("channel session: %w", err)
+		}
+		if err := tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetKind(enum.ParticipantCustomer).
+			SetChannelSessionID(cs.ID).SetJoinedAt(now).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("customer participant: %w", err)
 		}
 		// Its agents: its human owner, or who joined it (C11); had: one ever did.
 		agents, had := conv.HumanOwned, conv.HumanOwned || conv.LastHumanOwnerID != nil
@@ -223,15 +229,17 @@ func (d *Desk) openConversation(ctx context.Context, tx *ent.Tx, ws, customerID,
 	if err != nil {
 		return nil, fmt.Errorf("create conversation: %w", err)
 	}
-	cs, err := tx.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetIdentityID(identityID).SetChannel(ch).Save(ctx)
+	cs, err := tx.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetIdentityID(identityID).SetChannel(ch).
+		SetStartedAt(now).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("create channel session: %w", err)
 	}
 	parts := []*ent.ParticipantCreate{
-		tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetKind(enum.ParticipantCustomer).SetChannelSessionID(cs.ID),
+		tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetKind(enum.ParticipantCustomer).SetChannelSessionID(cs.ID).SetJoinedAt(now),
 	}
 	if bot != nil {
-		parts = append(parts, tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetKind(enum.ParticipantBot).SetAgentID(bot.ID))
+		parts = append(parts, tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetKind(enum.ParticipantBot).
+			SetAgentID(bot.ID).SetJoinedAt(now))
 	}
 	if err := tx.Participant.CreateBulk(parts...).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("add participants: %w", err)

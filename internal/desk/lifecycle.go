@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"switchboard/ent"
+	"switchboard/ent/agent"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/participant"
 	"switchboard/ent/schema/enum"
@@ -221,47 +222,53 @@ func (o *op) customerLeaves(reason string) error {
 		SetActive(false).SetEndedAt(o.now).Exec(o.ctx); err != nil {
 		return fmt.Errorf("end sessions: %w", err)
 	}
+	if err := o.tx.Participant.Update().Where(participant.ConversationID(o.conv.ID), participant.KindEQ(enum.ParticipantCustomer),
+		participant.Active(true)).SetActive(false).SetLeftAt(o.now).Exec(o.ctx); err != nil {
+		return fmt.Errorf("customer left: %w", err)
+	}
 	o.changed, o.left = true, true
 	o.upd.SetCustomerPresent(false)
 	o.emit(events.CustomerLeft, 0, nil, map[string]any{"present": false, "reason": reason})
 	return timers.Cancel(o.ctx, o.tx, o.conv.ID, customerTimers...)
 }
 
-// participants keeps the conversation's human participants in step with its ownership (§6): the
-// human who stops owning it leaves, the one who starts joins.
+// participants keeps who is in the conversation in step with its ownership (§6): the human who
+// stops owning it leaves, the one who starts joins; a bot is in it while it owns it, except the
+// inception bot that greeted it, which stays until it closes (the seed's "conversation bot").
 func (o *op) participants() error {
-	var before, after int
-	if o.conv.HumanOwned && o.conv.OwnerID != nil {
-		before = *o.conv.OwnerID
-	}
-	if o.humanOwned && o.owner != nil {
-		after = *o.owner
-	}
-	if before == after {
+	before, after := ptrOr(o.conv.OwnerID), ptrOr(o.owner)
+	if before == after && o.conv.HumanOwned == o.humanOwned {
 		return nil
 	}
 	if before != 0 {
-		if err := o.tx.Participant.Update().Where(participant.ConversationID(o.conv.ID), participant.AgentID(before),
-			participant.Active(true)).SetActive(false).SetLeftAt(o.now).Exec(o.ctx); err != nil {
+		leaves := o.tx.Participant.Update().Where(participant.ConversationID(o.conv.ID), participant.AgentID(before), participant.Active(true))
+		if !o.conv.HumanOwned {
+			leaves.Where(participant.HasAgentWith(agent.VaRoleNEQ(enum.VARoleInception)))
+		}
+		if err := leaves.SetActive(false).SetLeftAt(o.now).Exec(o.ctx); err != nil {
 			return fmt.Errorf("participant left: %w", err)
 		}
 	}
 	if after != 0 {
-		_, err := joinAgent(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, after)
+		kind := enum.ParticipantAgent
+		if !o.humanOwned {
+			kind = enum.ParticipantBot
+		}
+		_, err := join(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, after, kind, o.now)
 		return err
 	}
 	return nil
 }
 
-// joinAgent makes agentID an active participant of the conversation unless it is one already;
-// joined says it was not.
-func joinAgent(ctx context.Context, tx *ent.Tx, ws, conv, agentID int) (joined bool, err error) {
+// join makes agentID (a human, or a bot by kind) an active participant of the conversation unless
+// it is one already; joined says it was not.
+func join(ctx context.Context, tx *ent.Tx, ws, conv, agentID int, kind enum.ParticipantKind, now time.Time) (joined bool, err error) {
 	in, err := tx.Participant.Query().Where(participant.ConversationID(conv), participant.AgentID(agentID), participant.Active(true)).Exist(ctx)
 	if err != nil || in {
 		return false, err
 	}
-	if err := tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv).SetKind(enum.ParticipantAgent).
-		SetAgentID(agentID).Exec(ctx); err != nil {
+	if err := tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv).SetKind(kind).
+		SetAgentID(agentID).SetJoinedAt(now).Exec(ctx); err != nil {
 		return false, fmt.Errorf("participant: %w", err)
 	}
 	return true, nil

@@ -114,6 +114,7 @@ type lcConv struct {
 	open         bool
 	present      bool
 	humans       map[int]bool // human agents in it
+	bots         map[int]bool // bots in it
 	had          bool         // a human agent was ever in it
 	inactivity   lcTimer
 	sla          lcTimer
@@ -138,8 +139,10 @@ type lcRow struct {
 	owner          int // its human owner, 0 when none
 	anyOwner       int
 	previous       int
-	humans         []int // active AGENT participants
-	sessions       int   // active channel sessions
+	humans         []int  // active AGENT participants
+	bots           []int  // active BOT participants
+	sessions       int    // active channel sessions
+	customers      string // what is wrong with its CUSTOMER participants, "" when each session is one
 	timers         map[enum.TimerKind]string
 	pendingHouse   bool
 	liveTimerCount int
@@ -537,11 +540,11 @@ func (w *lcWorld) read() map[int]lcRow {
 	if err != nil {
 		w.fail("read conversations: %v", err)
 	}
-	parts, err := c.Participant.Query().Where(participant.WorkspaceID(w.ws), participant.Active(true), participant.KindEQ(enum.ParticipantAgent)).All(sys)
+	parts, err := c.Participant.Query().Where(participant.WorkspaceID(w.ws)).All(sys)
 	if err != nil {
 		w.fail("read participants: %v", err)
 	}
-	sessions, err := c.ChannelSession.Query().Where(channelsession.WorkspaceID(w.ws), channelsession.Active(true)).All(sys)
+	sessions, err := c.ChannelSession.Query().Where(channelsession.WorkspaceID(w.ws)).All(sys)
 	if err != nil {
 		w.fail("read sessions: %v", err)
 	}
@@ -567,17 +570,46 @@ func (w *lcWorld) read() map[int]lcRow {
 		}
 		out[cv.ID] = r
 	}
+	customers := map[int][]*ent.Participant{} // by channel session
 	for _, p := range parts {
 		r := out[p.ConversationID]
-		if p.AgentID != nil {
+		switch {
+		case p.Kind == enum.ParticipantCustomer && p.ChannelSessionID != nil:
+			customers[*p.ChannelSessionID] = append(customers[*p.ChannelSessionID], p)
+		case p.Kind == enum.ParticipantCustomer:
+			r.customers += fmt.Sprintf(" participant %d is a customer without a session;", p.ID)
+		case !p.Active:
+		case p.AgentID == nil:
+			r.customers += fmt.Sprintf(" participant %d (%s) has no agent;", p.ID, p.Kind)
+		case p.Kind == enum.ParticipantBot:
+			r.bots = append(r.bots, *p.AgentID)
+		default:
 			r.humans = append(r.humans, *p.AgentID)
+		}
+		if p.Active != (p.LeftAt == nil) {
+			r.customers += fmt.Sprintf(" participant %d active %v left at %v;", p.ID, p.Active, p.LeftAt)
 		}
 		out[p.ConversationID] = r
 	}
 	for _, s := range sessions {
 		r := out[s.ConversationID]
-		r.sessions++
+		if s.Active {
+			r.sessions++
+		}
+		// §6: each channel session is the customer's participation, in it exactly while it lasts.
+		switch ps := customers[s.ID]; {
+		case len(ps) != 1:
+			r.customers += fmt.Sprintf(" session %d has %d customer participants;", s.ID, len(ps))
+		case ps[0].ConversationID != s.ConversationID || ps[0].Active != s.Active || !ps[0].JoinedAt.Equal(s.StartedAt) ||
+			fmt.Sprint(ps[0].LeftAt) != fmt.Sprint(s.EndedAt):
+			r.customers += fmt.Sprintf(" session %d (active %v, %v–%v) but its participant: active %v, %v–%v;", s.ID,
+				s.Active, s.StartedAt, s.EndedAt, ps[0].Active, ps[0].JoinedAt, ps[0].LeftAt)
+		}
+		delete(customers, s.ID)
 		out[s.ConversationID] = r
+	}
+	for id := range customers {
+		w.fail("customer participants of channel session %d, which is not the workspace's", id)
 	}
 	for _, tm := range ts {
 		if tm.ConversationID == nil {
@@ -596,6 +628,7 @@ func (w *lcWorld) read() map[int]lcRow {
 	}
 	for id, r := range out {
 		slices.Sort(r.humans)
+		slices.Sort(r.bots)
 		out[id] = r
 	}
 	return out
@@ -682,7 +715,8 @@ func (w *lcWorld) step(op lcOp) {
 
 func lcSame(a, b lcRow) bool {
 	return a.version == b.version && a.state == b.state && a.status == b.status && a.open == b.open && a.present == b.present &&
-		a.owner == b.owner && a.anyOwner == b.anyOwner && slices.Equal(a.humans, b.humans) && a.sessions == b.sessions &&
+		a.owner == b.owner && a.anyOwner == b.anyOwner && slices.Equal(a.humans, b.humans) && slices.Equal(a.bots, b.bots) &&
+		a.sessions == b.sessions && a.customers == b.customers &&
 		fmt.Sprint(a.timers) == fmt.Sprint(b.timers) && a.liveTimerCount == b.liveTimerCount && a.lockHolder == b.lockHolder
 }
 
@@ -765,7 +799,11 @@ func (w *lcWorld) apply(op lcOp, target int, before, after map[int]lcRow, evs []
 			if a.previous != prev {
 				w.fail("new conversation %d of %s: previous (history) %d, want %d", target, cu.handle, a.previous, prev)
 			}
-			c = &lcConv{id: target, customer: -1 - op.conv, state: enum.StateCreated, status: enum.StatusNew, open: true, present: true, humans: map[int]bool{}}
+			c = &lcConv{id: target, customer: -1 - op.conv, state: enum.StateCreated, status: enum.StatusNew, open: true, present: true,
+				humans: map[int]bool{}, bots: map[int]bool{}}
+			if w.greeter != 0 { // I1: the inception bot is in it from the start
+				c.bots[w.greeter] = true
+			}
 			w.convs[target] = c
 			cu.convs = append(cu.convs, target)
 			w.schedule(&c.inactivity, w.inactivity, false)
@@ -808,6 +846,15 @@ func (w *lcWorld) apply(op lcOp, target int, before, after map[int]lcRow, evs []
 			}
 			if a.owner != 0 {
 				c.humans[a.owner] = true
+			}
+		}
+		// A bot is in it while it owns it; the inception bot stays until it closes (§6).
+		if b.anyOwner != a.anyOwner || (b.owner == 0) != (a.owner == 0) {
+			if b.anyOwner != 0 && b.owner == 0 && b.anyOwner != w.greeter {
+				delete(c.bots, b.anyOwner)
+			}
+			if a.anyOwner != 0 && a.owner == 0 {
+				c.bots[a.anyOwner] = true
 			}
 		}
 		if id == target && op.kind == "join" {
@@ -885,6 +932,8 @@ func (w *lcWorld) fire() {
 		case house:
 			next.move(enum.StateClosed)
 			next.open = false
+			clear(next.bots) // nobody is in a closed conversation
+			clear(next.humans)
 			next.inactivity.live, next.sla.live = false, false
 		case nt == &next.sla:
 			nt.live = false
@@ -949,6 +998,12 @@ func (w *lcWorld) check(line string, rows map[int]lcRow, evs []*ent.Event) {
 		}
 		if got, want := fmt.Sprint(r.humans), fmt.Sprint(keys(c.humans)); got != want {
 			w.fail("%s: human agents in it %s; want %s", where, got, want)
+		}
+		if got, want := fmt.Sprint(r.bots), fmt.Sprint(keys(c.bots)); got != want {
+			w.fail("%s: bots in it %s; want %s (a bot while it owns it, the inception bot until it closes)", where, got, want)
+		}
+		if r.customers != "" {
+			w.fail("%s: customer participants do not follow its channel sessions:%s", where, r.customers)
 		}
 		for kind, t := range map[enum.TimerKind]lcTimer{enum.TimerCustomerInactivity: c.inactivity, enum.TimerSLAFirstResponse: c.sla} {
 			if got := r.timers[kind]; got != t.word() {

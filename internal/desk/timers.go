@@ -8,6 +8,7 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/conversation"
+	"switchboard/ent/participant"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/events"
 	"switchboard/internal/timers"
@@ -86,6 +87,11 @@ func (d *Desk) housekeeping(ctx context.Context, tx *ent.Tx, t *ent.Timer) error
 		ClearLockHolderID().SetHumanLock(false).ClearLockAcquiredAt().ClearLockExpiresAt().ClearQueuedSince().
 		AddVersion(1).Exec(ctx); err != nil {
 		return fmt.Errorf("close: %w", err)
+	}
+	// Whoever is still in it leaves: the inception bot, the last to go (§6's "conversation bot").
+	if err := tx.Participant.Update().Where(participant.ConversationID(c.ID), participant.Active(true)).
+		SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
+		return fmt.Errorf("participants left: %w", err)
 	}
 	if err := timers.Cancel(ctx, tx, c.ID); err != nil {
 		return err

@@ -88,7 +88,7 @@ func (d *Desk) Join(ctx context.Context, id int) (*ent.Conversation, error) {
 		if !o.lockable() {
 			return fault.New(fault.InvalidState, "the conversation is %s: only NEW and PENDING conversations can be joined", o.statusWord())
 		}
-		joined, err := joinAgent(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, o.v.AgentID)
+		joined, err := join(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, o.v.AgentID, enum.ParticipantAgent, o.now)
 		if err != nil {
 			return err
 		}

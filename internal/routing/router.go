@@ -17,6 +17,7 @@ import (
 	"switchboard/ent/agent"
 	"switchboard/ent/conversation"
 	"switchboard/ent/intervention"
+	"switchboard/ent/participant"
 	"switchboard/ent/pool"
 	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
@@ -670,13 +671,8 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 			return 0, err
 		}
 	}
-	joins := make([]*ent.ParticipantCreate, len(pairs)) // §6: the agent is in the conversation now
-	for i, p := range pairs {
-		joins[i] = tx.Participant.Create().SetWorkspaceID(ws.ID).SetConversationID(p.Conversation.ID).
-			SetKind(enum.ParticipantAgent).SetAgentID(p.Agent)
-	}
-	if err := tx.Participant.CreateBulk(joins...).Exec(ctx); err != nil {
-		return 0, fmt.Errorf("participants: %w", err)
+	if err := participate(ctx, tx, ws.ID, pairs, now); err != nil {
+		return 0, err
 	}
 	ids := make([]int, 0, len(agents))
 	for id := range agents {
@@ -686,6 +682,52 @@ func (r *Router) assign(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, pair
 		return 0, fmt.Errorf("assigned agents: %w", err)
 	}
 	return len(pairs), r.bus.Append(ctx, tx, evs...)
+}
+
+// participate takes the pairs' agents into their conversations (§6), unless one is in it already
+// (a SUPER_ADMIN who joined, C11), and the delegation bots that owned them out; the conversation's
+// inception bot stays in it until it closes.
+func participate(ctx context.Context, tx *ent.Tx, ws int, pairs []Pair, now time.Time) error {
+	convs := make([]int, len(pairs))
+	var bots []int
+	for i, p := range pairs {
+		convs[i] = p.Conversation.ID
+		if p.Conversation.Bot != nil {
+			bots = append(bots, p.Conversation.ID)
+		}
+	}
+	if len(bots) > 0 {
+		if err := tx.Participant.Update().Where(participant.ConversationIDIn(bots...), participant.Active(true),
+			participant.KindEQ(enum.ParticipantBot), participant.HasAgentWith(agent.VaRoleNEQ(enum.VARoleInception))).
+			SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
+			return fmt.Errorf("bots left: %w", err)
+		}
+	}
+	in, err := tx.Participant.Query().Where(participant.ConversationIDIn(convs...), participant.Active(true),
+		participant.KindEQ(enum.ParticipantAgent)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("participants: %w", err)
+	}
+	already := map[[2]int]bool{}
+	for _, p := range in {
+		if p.AgentID != nil {
+			already[[2]int{p.ConversationID, *p.AgentID}] = true
+		}
+	}
+	var joins []*ent.ParticipantCreate
+	for _, p := range pairs {
+		if !already[[2]int{p.Conversation.ID, p.Agent}] {
+			joins = append(joins, tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(p.Conversation.ID).
+				SetKind(enum.ParticipantAgent).SetAgentID(p.Agent).SetJoinedAt(now))
+		}
+	}
+	if len(joins) == 0 {
+		return nil
+	}
+	if err := tx.Participant.CreateBulk(joins...).Exec(ctx); err != nil {
+		return fmt.Errorf("participants: %w", err)
+	}
+	return nil
 }
 
 // group is the conversations assign gives one agent with one lock move and activation: one UPDATE.

@@ -2,6 +2,7 @@ package routing_test
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -386,5 +387,62 @@ func TestRoutingOffersInterventions(t *testing.T) {
 	iv := s.DB.Client.Intervention.Query().OnlyX(testapi.Sys())
 	if iv.Status != enum.InterventionTakenOver || iv.TakenOverByID == nil || fmt.Sprint(*iv.TakenOverByID) != ana.AgentID {
 		t.Fatalf("I2: %+v", iv)
+	}
+}
+
+// §6, C11, I6: routing takes its agent into the conversation once, even one who joined it before
+// (a SUPER_ADMIN), and a delegation bot that asked for a human leaves it; the inception bot that
+// greeted it stays.
+func TestRoutingKeepsParticipantsOnce(t *testing.T) {
+	s := testapi.New(t)
+	s.Route(100 * time.Millisecond)
+	f := &fixture{testapi.NewFixture(t, s, "acme")} // with its inception bot
+	ana := f.Agent("Ana", "AGENT", "SMS:5", nil).Online()
+	root := f.Agent("Root", "SUPER_ADMIN", "SMS:5", nil)
+	in := func(c string) []string {
+		t.Helper()
+		r := ana.Do(`query($id:ID!){node(id:$id){... on Conversation{participants{kind active agent{name}}}}}`, id(c)).OK(t)
+		var out []string
+		for _, p := range r.Path(t, "node.participants").([]any) {
+			p := p.(map[string]any)
+			if p["active"] == true && p["agent"] != nil {
+				out = append(out, fmt.Sprint(p["kind"], " ", p["agent"].(map[string]any)["name"]))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+
+	c := f.Arrive("SMS")
+	payments := f.WS.NewBot("Payments", "DELEGATION")
+	f.WS.Admin.Do(`mutation($id:ID!,$b:ID!){delegateToBot(id:$id,botId:$b){id}}`, testapi.Vars{"id": c, "b": payments}).OK(t)
+	if got := fmt.Sprint(in(c)); got != "[BOT Greeter bot BOT Payments]" {
+		t.Fatalf("delegated: participants %s; want the greeter and the delegation bot", got)
+	}
+	f.WS.NewKey(payments).Do(`mutation($id:ID!){requestIntervention(id:$id,summary:"a human, please"){id}}`, id(c)).OK(t)
+	f.settle()
+	if f.OwnerOf(c) != ana.AgentID {
+		t.Fatalf("routing gave it to %s, not Ana", f.OwnerOf(c))
+	}
+	if got := fmt.Sprint(in(c)); got != "[AGENT Ana BOT Greeter bot]" {
+		t.Fatalf("routed: participants %s; want Ana and the greeter (the delegation bot left)", got)
+	}
+
+	// A SUPER_ADMIN who joined a queued conversation and is then routed it is in it once.
+	q := f.Arrive("SMS")
+	ana.Do(`mutation($id:ID!){takeOverConversation(id:$id){id}}`, id(q)).OK(t)
+	ana.Do(`mutation{setPresence(presence:AWAY){id}}`, nil).OK(t)
+	ana.Do(`mutation($id:ID!){returnToQueue(id:$id){id}}`, id(q)).OK(t)
+	root.Do(`mutation($id:ID!){joinConversation(id:$id){id}}`, id(q)).OK(t)
+	if got := fmt.Sprint(in(q)); got != "[AGENT Root BOT Greeter bot]" {
+		t.Fatalf("joined: participants %s; want Root and the greeter", got)
+	}
+	root.Online()
+	f.settle()
+	if f.OwnerOf(q) != root.AgentID {
+		t.Fatalf("routing gave it to %q, not Root", f.OwnerOf(q))
+	}
+	if got := fmt.Sprint(in(q)); got != "[AGENT Root BOT Greeter bot]" {
+		t.Fatalf("routed: participants %s; want Root once and the greeter", got)
 	}
 }
