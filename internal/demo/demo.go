@@ -11,6 +11,8 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/agent"
+	"switchboard/ent/channelsession"
+	"switchboard/ent/participant"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/auth"
 	"switchboard/internal/canned"
@@ -19,6 +21,7 @@ import (
 	"switchboard/internal/events"
 	"switchboard/internal/storage"
 	"switchboard/internal/tenant"
+	"switchboard/internal/timers"
 )
 
 // quiet is the demo's (absent) event bus: it seeds before anyone subscribes.
@@ -84,9 +87,71 @@ var conversations = []struct {
 	{enum.ChannelWhatsApp, "+447700900123", "Noah Kim", "ok bye", "ana@example.com", enum.StatusPending, enum.StateCustomerLeft, nil, false, "", false},
 	{enum.ChannelSMS, "+15550111", "Emma Jones", "That's all, thank you", "cleo@example.com", enum.StatusPending, enum.StateWrapUp, nil, false, "", false},
 	{enum.ChannelLiveChat, "chat-91bc", "Lucas Silva", "Hello? Is anyone there?", "", enum.StatusNew, enum.StateInactive, nil, true, "", false},
-	{enum.ChannelEmail, "olivia@example.org", "Olivia Brown", "Closing my account, thanks for the help", "ben@example.com", enum.StatusResolved, enum.StateClosing, nil, false, "", false},
-	{enum.ChannelSMS, "+15550122", "Ethan Davis", "Got it, all good", "ana@example.com", enum.StatusResolved, enum.StateClosed, nil, false, "", false},
+	{enum.ChannelEmail, "olivia@example.org", "Olivia Brown", "Closing my account, thanks for the help", "", enum.StatusResolved, enum.StateClosing, nil, false, "", false},
+	{enum.ChannelSMS, "+15550122", "Ethan Davis", "Got it, all good", "", enum.StatusResolved, enum.StateClosed, nil, false, "", false},
 	{enum.ChannelWhatsApp, "+5511988887777", "Gabriel Souza", "Can I change my delivery address?", "", enum.StatusNew, enum.StateCreated, nil, true, "", false},
+}
+
+// formerOwner: who was in a conversation the demo places with no human in it any more (INACTIVE,
+// CLOSING, CLOSED), by customer handle: §6 tells INACTIVE from CREATED by it.
+var formerOwner = map[string]string{
+	"chat-91bc":          "ana@example.com",
+	"olivia@example.org": "ben@example.com",
+	"+15550122":          "ana@example.com",
+}
+
+// placeParticipants makes who is in a placed conversation what its state says (§6): its human
+// owner joined at, a former owner left at; the customer gone from CUSTOMER_LEFT on (its sessions
+// ended at); nobody in a CLOSED one. Its timers follow: the customer's stop when the customer is
+// gone or it is resolved, pause ON_HOLD; a CLOSING one has its housekeeping a few minutes ahead.
+func placeParticipants(ctx context.Context, tx *ent.Tx, ws, conv int, state enum.State, status enum.Status, owner, former int, at, now time.Time) error {
+	if owner != 0 {
+		if err := tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv).SetKind(enum.ParticipantAgent).
+			SetAgentID(owner).SetJoinedAt(at).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if former != 0 {
+		if err := tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv).SetKind(enum.ParticipantAgent).
+			SetAgentID(former).SetJoinedAt(at.Add(-5 * time.Minute)).SetActive(false).SetLeftAt(at).Exec(ctx); err != nil {
+			return err
+		}
+		if err := tx.Conversation.UpdateOneID(conv).SetLastHumanOwnerID(former).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	gone := state == enum.StateCustomerLeft || state == enum.StateWrapUp || state == enum.StateClosing || state == enum.StateClosed
+	if gone {
+		if err := tx.ChannelSession.Update().Where(channelsession.ConversationID(conv)).SetActive(false).SetEndedAt(at).Exec(ctx); err != nil {
+			return err
+		}
+		if err := tx.Participant.Update().Where(participant.ConversationID(conv), participant.KindEQ(enum.ParticipantCustomer)).
+			SetActive(false).SetLeftAt(at).Exec(ctx); err != nil {
+			return err
+		}
+		if err := tx.Conversation.UpdateOneID(conv).SetCustomerPresent(false).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	customer := []enum.TimerKind{enum.TimerCustomerInactivity, enum.TimerSLAFirstResponse}
+	switch {
+	case gone || status == enum.StatusResolved:
+		if err := timers.Cancel(ctx, tx, conv, customer...); err != nil {
+			return err
+		}
+	case state == enum.StateOnHold:
+		if err := timers.Pause(ctx, tx, conv, now, customer...); err != nil {
+			return err
+		}
+	}
+	switch state {
+	case enum.StateClosing:
+		return timers.Schedule(ctx, tx, ws, conv, enum.TimerHousekeeping, now.Add(10*time.Minute), nil)
+	case enum.StateClosed:
+		return tx.Participant.Update().Where(participant.ConversationID(conv), participant.Active(true)).
+			SetActive(false).SetLeftAt(at).Exec(ctx)
+	}
+	return nil
 }
 
 // Seed creates the demo workspace unless it exists. It reports whether it created it.
@@ -198,6 +263,9 @@ func Seed(ctx context.Context, db *storage.DB) (bool, error) {
 				u.SetIsOpen(false).SetClosedAt(at)
 			}
 			if _, err := u.Save(actx); err != nil {
+				return err
+			}
+			if err := placeParticipants(actx, tx, ws.ID, conv.ID, c.state, c.status, ids[c.owner], ids[formerOwner[c.handle]], at, now); err != nil {
 				return err
 			}
 			if c.intervene != "" {
