@@ -304,14 +304,33 @@ func (d *Desk) mayKeep(ctx context.Context, tx *ent.Tx, wsID, agentID int, ch en
 	return err == nil, err
 }
 
-// customerOf finds the customer who writes from handle on ch, or makes it with its identity; a
-// name given and different from the stored one renames it (renamed).
+// everyChannel is every channel there is.
+var everyChannel = func() []enum.Channel {
+	var out []enum.Channel
+	for _, c := range enum.ChannelSMS.Values() {
+		out = append(out, enum.Channel(c))
+	}
+	return out
+}()
+
+// customerOf finds the customer who writes from handle on ch, or makes its identity; a name given
+// and different from the stored one renames it (renamed). A handle new on ch but known on another
+// channel is the same customer (§1: one customer, many channel identities; a phone number on SMS
+// and WhatsApp, an address on email and chat), so its history spans channels (I7).
 func customerOf(ctx context.Context, tx *ent.Tx, ws int, ch enum.Channel, handle, name string) (ident *ent.CustomerIdentity, cust *ent.Customer, renamed bool, err error) {
 	ident, err = tx.CustomerIdentity.Query().
 		Where(customeridentity.ChannelEQ(ch), customeridentity.Handle(handle)).WithCustomer().Only(ctx)
 	if ent.IsNotFound(err) {
-		cust, err := tx.Customer.Create().SetWorkspaceID(ws).SetName(name).Save(ctx)
-		if err != nil {
+		// Every channel named, so that the (workspace, channel, handle) index finds it.
+		known, err := tx.CustomerIdentity.Query().Where(customeridentity.ChannelIn(everyChannel...), customeridentity.Handle(handle)).
+			Order(customeridentity.ByID()).WithCustomer().First(ctx)
+		if err != nil && !ent.IsNotFound(err) {
+			return nil, nil, false, fmt.Errorf("find the customer on other channels: %w", err)
+		}
+		var cust *ent.Customer
+		if known != nil {
+			cust = known.Edges.Customer
+		} else if cust, err = tx.Customer.Create().SetWorkspaceID(ws).SetName(name).Save(ctx); err != nil {
 			return nil, nil, false, fmt.Errorf("create customer: %w", err)
 		}
 		ident, err = tx.CustomerIdentity.Create().SetWorkspaceID(ws).SetCustomerID(cust.ID).SetChannel(ch).SetHandle(handle).Save(ctx)

@@ -251,3 +251,49 @@ func TestL7BotWritesOnlyToWhatItOwns(t *testing.T) {
 		bot.Do(q, id(c)).WantCode(t, "FORBIDDEN")
 	}
 }
+
+// §1, I7: one customer, many channel identities: the same handle on another channel (a phone
+// number on SMS and WhatsApp) is the same customer, with a conversation of its own on each channel
+// and each in the other's history; another handle, or the same handle in another workspace, is
+// someone else.
+func TestHistoryAcrossChannels(t *testing.T) {
+	f := newFixture(t)
+	ana := f.agent("Ana", "AGENT", 5)
+	ingest := func(c *testapi.Client, ch, handle string) string {
+		t.Helper()
+		return c.Do(`mutation($ch:Channel!,$h:String!){ingestCustomerMessage(input:{channel:$ch,customerHandle:$h,text:"hi"}){id}}`,
+			testapi.Vars{"ch": ch, "h": handle}).OK(t).Str(t, "ingestCustomerMessage.id")
+	}
+	history := func(c string) (ids []string, customer string, identities int) {
+		t.Helper()
+		r := ana.Do(`query($id:ID!){node(id:$id){... on Conversation{history{id} customer{id identities{id}}}}}`, id(c)).OK(t)
+		for _, h := range r.Path(t, "node.history").([]any) {
+			ids = append(ids, h.(map[string]any)["id"].(string))
+		}
+		return ids, r.Str(t, "node.customer.id"), len(r.Path(t, "node.customer.identities").([]any))
+	}
+	sms := ingest(f.Conn, "SMS", "+15550100")
+	wa := ingest(f.Conn, "WHATSAPP", "+15550100")
+	other := ingest(f.Conn, "WHATSAPP", "+15550199")
+	if sms == wa {
+		t.Fatal("a conversation stays on the channel it arrived on")
+	}
+	h1, c1, n1 := history(sms)
+	h2, c2, n2 := history(wa)
+	h3, c3, _ := history(other)
+	if c1 != c2 || n1 != 2 || n2 != 2 {
+		t.Fatalf("§1: the same handle on SMS and WhatsApp is one customer with two identities: %s (%d), %s (%d)", c1, n1, c2, n2)
+	}
+	if fmt.Sprint(h1) != fmt.Sprint([]string{wa}) || fmt.Sprint(h2) != fmt.Sprint([]string{sms}) {
+		t.Fatalf("I7: each channel's conversation is in the other's history: %v, %v", h1, h2)
+	}
+	if c3 == c1 || len(h3) != 0 {
+		t.Fatalf("another handle is another customer: %s, history %v", c3, h3)
+	}
+	elsewhere := testapi.NewFixture(t, f.S, "elsewhere")
+	theirs := ingest(elsewhere.Conn, "EMAIL", "+15550100")
+	r := elsewhere.WS.Admin.Do(`query($id:ID!){node(id:$id){... on Conversation{history{id} customer{identities{id}}}}}`, id(theirs)).OK(t)
+	if h := r.Path(t, "node.history").([]any); len(h) != 0 || len(r.Path(t, "node.customer.identities").([]any)) != 1 {
+		t.Fatalf("another workspace's customer with the same handle is someone else: %s", r.Raw)
+	}
+}
