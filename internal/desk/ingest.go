@@ -9,6 +9,7 @@ import (
 
 	"switchboard/ent"
 	"switchboard/ent/agent"
+	"switchboard/ent/channelsession"
 	"switchboard/ent/conversation"
 	"switchboard/ent/customeridentity"
 	"switchboard/ent/predicate"
@@ -37,8 +38,9 @@ type IngestInput struct {
 	Text           string
 }
 
-// Ingest records a customer's message: it finds or creates the customer (unified by their handle
-// on the channel) and the customer's open conversation on that channel, and stores the message. A
+// Ingest records a customer's message: it finds or creates the customer (by its handle, on any
+// channel) and the customer's open conversation (on any channel: it gains a session on this one,
+// §6), else a new one on this channel, and stores the message. A
 // new conversation is owned and locked by the workspace's INCEPTION bot in state CREATED (I1, L7);
 // without such a bot it waits unowned in the queue (R5). A RESOLVED conversation is reopened as
 // NEW (§6). Callers: API keys (channel connectors) and admins.
@@ -99,6 +101,11 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 	var evs []events.Entry
 	created := false
 	conv, err := d.lockOpen(ctx, tx, cust.ID, ch)
+	if ent.IsNotFound(err) {
+		// §1, §6: the customer's open conversation on another channel gains a session on this one;
+		// it stays on its routing channel.
+		conv, err = d.lockOpen(ctx, tx, cust.ID, "")
+	}
 	switch {
 	case ent.IsNotFound(err):
 		conv, err = d.openConversation(ctx, tx, ws, cust.ID, ident.ID, ch, now)
@@ -152,16 +159,26 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 	if err != nil {
 		return 0, err
 	}
+	if !created && conv.CustomerPresent {
+		// §6: present, maybe on another channel only (it came in there, or came back there): a
+		// session on this one unless it has one.
+		in, err := tx.ChannelSession.Query().Where(channelsession.ConversationID(conv.ID), channelsession.IdentityID(ident.ID),
+			channelsession.Active(true)).Exist(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("channel sessions: %w", err)
+		}
+		if !in {
+			if err := customerSession(ctx, tx, ws, conv.ID, ident.ID, ch, now); err != nil {
+				return 0, err
+			}
+			evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.CustomerReturned, ConversationID: conv.ID, ActorID: v.AgentID,
+				Version: version, After: map[string]any{"present": true, "channel": ch}})
+		}
+	}
 	if !created && !conv.CustomerPresent {
 		// §6: the customer who had left is back: a new session, and the state follows.
-		cs, err := tx.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetIdentityID(ident.ID).SetChannel(ch).
-			SetStartedAt(now).Save(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("channel session: %w", err)
-		}
-		if err := tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv.ID).SetKind(enum.ParticipantCustomer).
-			SetChannelSessionID(cs.ID).SetJoinedAt(now).Exec(ctx); err != nil {
-			return 0, fmt.Errorf("customer participant: %w", err)
+		if err := customerSession(ctx, tx, ws, conv.ID, ident.ID, ch, now); err != nil {
+			return 0, err
 		}
 		// Its agents: its human owner, or who joined it (C11); had: one ever did.
 		agents, had := conv.HumanOwned, conv.HumanOwned || conv.LastHumanOwnerID != nil
@@ -180,7 +197,7 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 			return 0, fmt.Errorf("customer back: %w", err)
 		}
 		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.CustomerReturned, ConversationID: conv.ID, ActorID: v.AgentID,
-			Version: version, After: map[string]any{"present": true}})
+			Version: version, After: map[string]any{"present": true, "channel": ch}})
 		if to != conv.State {
 			evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.StateChanged, ConversationID: conv.ID, ActorID: v.AgentID,
 				Version: version, Before: map[string]any{"state": conv.State}, After: map[string]any{"state": to}})
@@ -263,12 +280,30 @@ func ptrOr(p *int) int {
 	return *p
 }
 
-// lockOpen finds the customer's open conversation on ch and row-locks it, with its human owner's
-// row first (the order every operation takes: agents, then conversations), since a reopening may
-// keep it with that owner (mayKeep). Its version and status are decided on the locked row.
+// customerSession starts the customer's session on ch in conversation conv, and its participant.
+func customerSession(ctx context.Context, tx *ent.Tx, ws, conv, identity int, ch enum.Channel, now time.Time) error {
+	cs, err := tx.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(conv).SetIdentityID(identity).SetChannel(ch).
+		SetStartedAt(now).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("channel session: %w", err)
+	}
+	if err := tx.Participant.Create().SetWorkspaceID(ws).SetConversationID(conv).SetKind(enum.ParticipantCustomer).
+		SetChannelSessionID(cs.ID).SetJoinedAt(now).Exec(ctx); err != nil {
+		return fmt.Errorf("customer participant: %w", err)
+	}
+	return nil
+}
+
+// lockOpen finds the customer's open conversation on ch (on any channel when ch is "": the latest)
+// and row-locks it, with its human owner's row first (the order every operation takes: agents,
+// then conversations), since a reopening may keep it with that owner (mayKeep). Its version and
+// status are decided on the locked row.
 func (d *Desk) lockOpen(ctx context.Context, tx *ent.Tx, customerID int, ch enum.Channel) (*ent.Conversation, error) {
-	open := []predicate.Conversation{conversation.CustomerID(customerID), conversation.ChannelEQ(ch), conversation.IsOpen(true)}
-	c, err := tx.Conversation.Query().Where(open...).Only(ctx)
+	open := []predicate.Conversation{conversation.CustomerID(customerID), conversation.IsOpen(true)}
+	if ch != "" {
+		open = append(open, conversation.ChannelEQ(ch))
+	}
+	c, err := tx.Conversation.Query().Where(open...).Order(ent.Desc(conversation.FieldID)).First(ctx)
 	if err != nil || !d.rowLocks {
 		return c, err
 	}

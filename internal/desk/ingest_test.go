@@ -19,8 +19,9 @@ func msg(ch, handle, text string) testapi.Vars {
 }
 
 // I1: a new conversation is owned and locked by the inception bot, state CREATED, status NEW; a
-// second message lands in the same conversation; another channel is another conversation of the
-// same customer. E1: each change appends its events.
+// second message lands in the same conversation; the same customer on another channel joins it
+// (§1, §6: a new channel session, the conversation stays on its routing channel). E1: each change
+// appends its events.
 func TestIngestCustomerMessage(t *testing.T) {
 	s := testapi.New(t)
 	ws := s.NewWorkspace("acme")
@@ -47,8 +48,13 @@ func TestIngestCustomerMessage(t *testing.T) {
 		t.Fatalf("version %v, want 2", v)
 	}
 	r3 := conn.Do(ingest, msg("SMS", "+34600111222", "Also by SMS")).OK(t)
-	if r3.Str(t, "ingestCustomerMessage.id") == id {
-		t.Fatal("conversations are scoped to their channel")
+	if r3.Str(t, "ingestCustomerMessage.id") != id || r3.Str(t, "ingestCustomerMessage.channel") != "WHATSAPP" {
+		t.Fatalf("§6: the customer's open conversation gains a session on SMS and stays on WhatsApp: %s", r3.Raw)
+	}
+	sessions := conn.Do(`query($id:ID!){node(id:$id){... on Conversation{channelSessions{channel active} participants{kind active}}}}`,
+		testapi.Vars{"id": id}).OK(t)
+	if got := fmt.Sprint(sessions.Path(t, "node.channelSessions")); got != "[map[active:true channel:WHATSAPP] map[active:true channel:SMS]]" {
+		t.Fatalf("channel sessions: %s", got)
 	}
 
 	var out struct {
@@ -62,11 +68,11 @@ func TestIngestCustomerMessage(t *testing.T) {
 		}
 	}
 	conn.Do(`query($id:ID!){node(id:$id){... on Conversation{messages(first:10){totalCount edges{node{text authorKind authorName}}}}}}`, testapi.Vars{"id": id}).OK(t).Decode(t, &out)
-	if out.Node.Messages.TotalCount != 2 || out.Node.Messages.Edges[0].Node.AuthorKind != "CUSTOMER" || out.Node.Messages.Edges[0].Node.AuthorName != "Maria" {
+	if out.Node.Messages.TotalCount != 3 || out.Node.Messages.Edges[0].Node.AuthorKind != "CUSTOMER" || out.Node.Messages.Edges[0].Node.AuthorName != "Maria" {
 		t.Fatalf("messages: %+v", out)
 	}
 	types := s.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, id))).Order(event.ByID()).Select(event.FieldType).StringsX(testapi.Sys())
-	if strings.Join(types, ",") != "conversation.created,lock.acquired,message.received,message.received" {
+	if strings.Join(types, ",") != "conversation.created,lock.acquired,message.received,message.received,customer.returned,message.received" {
 		t.Fatalf("E1 events: %v", types)
 	}
 }

@@ -252,9 +252,10 @@ func TestL7BotWritesOnlyToWhatItOwns(t *testing.T) {
 	}
 }
 
-// §1, I7: one customer, many channel identities: the same handle on another channel (a phone
-// number on SMS and WhatsApp) is the same customer, with a conversation of its own on each channel
-// and each in the other's history; another handle, or the same handle in another workspace, is
+// §1, §6, I7: one customer, many channel identities: the same handle on another channel (a phone
+// number on SMS and WhatsApp) is the same customer. While a conversation is open, writing on the
+// other channel joins it; once it is closed, the other channel starts a conversation of its own,
+// with the first in its history. Another handle, or the same handle in another workspace, is
 // someone else.
 func TestHistoryAcrossChannels(t *testing.T) {
 	f := newFixture(t)
@@ -273,15 +274,16 @@ func TestHistoryAcrossChannels(t *testing.T) {
 		return ids, r.Str(t, "node.customer.id"), len(r.Path(t, "node.customer.identities").([]any))
 	}
 	sms := ingest(f.Conn, "SMS", "+15550100")
+	if joined := ingest(f.Conn, "WHATSAPP", "+15550100"); joined != sms {
+		t.Fatalf("§6: writing on WhatsApp while the SMS conversation is open joins it, not %s", joined)
+	}
+	f.S.DB.Client.Conversation.UpdateOneID(atoi(t, sms)).SetIsOpen(false).SetState(enum.StateClosed).ExecX(testapi.Sys())
 	wa := ingest(f.Conn, "WHATSAPP", "+15550100")
 	other := ingest(f.Conn, "WHATSAPP", "+15550199")
-	if sms == wa {
-		t.Fatal("a conversation stays on the channel it arrived on")
-	}
 	h1, c1, n1 := history(sms)
 	h2, c2, n2 := history(wa)
 	h3, c3, _ := history(other)
-	if c1 != c2 || n1 != 2 || n2 != 2 {
+	if wa == sms || c1 != c2 || n1 != 2 || n2 != 2 {
 		t.Fatalf("§1: the same handle on SMS and WhatsApp is one customer with two identities: %s (%d), %s (%d)", c1, n1, c2, n2)
 	}
 	if fmt.Sprint(h1) != fmt.Sprint([]string{wa}) || fmt.Sprint(h2) != fmt.Sprint([]string{sms}) {

@@ -123,11 +123,13 @@ type lcConv struct {
 	moves        [][2]enum.State
 }
 
-// lcCustomer is one customer's handle on one channel.
+// lcCustomer is one customer: its handle, the channel it mostly writes on (it writes on the others
+// too: one customer, many channel identities, §1), and its conversations.
 type lcCustomer struct {
 	handle string
 	ch     enum.Channel
-	convs  []int // in order of creation
+	convs  []int                // in order of creation
+	on     map[int]enum.Channel // each conversation's (routing) channel
 }
 
 // lcRow is what the test reads of a conversation.
@@ -369,6 +371,7 @@ type lcOp struct {
 	kind string
 	by   int
 	conv int
+	ch   enum.Channel // a customer's message: the channel it came on
 	run  func() (int, error)
 }
 
@@ -394,13 +397,17 @@ func (w *lcWorld) ingestOp() lcOp {
 		ci = w.r.IntN(len(w.customers))
 		cu = w.customers[ci]
 	} else {
-		cu = &lcCustomer{handle: fmt.Sprintf("+1555%04d", len(w.customers)), ch: lcChannels[w.r.IntN(len(lcChannels))]}
+		cu = &lcCustomer{handle: fmt.Sprintf("+1555%04d", len(w.customers)), ch: lcChannels[w.r.IntN(len(lcChannels))], on: map[int]enum.Channel{}}
 		w.customers = append(w.customers, cu)
 		ci = len(w.customers) - 1
 	}
-	op := lcOp{name: fmt.Sprintf("customer %s writes on %s", cu.handle, cu.ch), kind: "ingest", by: w.connector, conv: -1 - ci}
+	ch := cu.ch
+	if w.r.IntN(5) == 0 {
+		ch = lcChannels[w.r.IntN(len(lcChannels))]
+	}
+	op := lcOp{name: fmt.Sprintf("customer %s writes on %s", cu.handle, ch), kind: "ingest", by: w.connector, conv: -1 - ci, ch: ch}
 	op.run = func() (int, error) {
-		c, err := w.d.Ingest(w.ctx(w.connector), desk.IngestInput{Channel: cu.ch, CustomerHandle: cu.handle, Text: "hello"})
+		c, err := w.d.Ingest(w.ctx(w.connector), desk.IngestInput{Channel: ch, CustomerHandle: cu.handle, Text: "hello"})
 		if err != nil {
 			return 0, err
 		}
@@ -782,18 +789,20 @@ func (w *lcWorld) apply(op lcOp, target int, before, after map[int]lcRow, evs []
 	for _, c := range w.convs {
 		c.moves, c.breaches = nil, 0
 	}
-	// A customer's message: to its open conversation on the channel, else a new one linked to the
-	// last (closed) one.
+	// A customer's message: to its open conversation, on whichever channel (§1, §6: it gains a
+	// session on this one), else a new one on this channel linked to the last (closed) one there.
 	if op.kind == "ingest" {
 		cu := w.customers[-1-op.conv]
 		c := w.convs[target]
 		if c == nil {
 			a := after[target]
 			var prev int
-			if len(cu.convs) > 0 {
-				prev = cu.convs[len(cu.convs)-1]
-				if p := w.convs[prev]; p.open {
-					w.fail("customer %s wrote to open conversation %d, but a new one (%d) was started", cu.handle, prev, target)
+			for _, id := range cu.convs {
+				if w.convs[id].open {
+					w.fail("customer %s wrote while conversation %d was open, but a new one (%d) was started", cu.handle, id, target)
+				}
+				if cu.on[id] == op.ch {
+					prev = id
 				}
 			}
 			if a.previous != prev {
@@ -806,6 +815,7 @@ func (w *lcWorld) apply(op lcOp, target int, before, after map[int]lcRow, evs []
 			}
 			w.convs[target] = c
 			cu.convs = append(cu.convs, target)
+			cu.on[target] = op.ch
 			w.schedule(&c.inactivity, w.inactivity, false)
 			w.schedule(&c.sla, w.sla, false)
 		} else {
