@@ -179,7 +179,7 @@ func (x *index) track(e *ent.Event) {
 
 // movesTo says whether e may give its conversation an owner, and to whom (0: nobody).
 func movesTo(e *ent.Event) (int, bool) {
-	if MovesOwnership(e) || e.Type == ConversationReopened || e.Type == ConversationCreated {
+	if MovesOwnership(e) || e.Type == ConversationCreated {
 		return Int(e.After, "owner"), true
 	}
 	return 0, false

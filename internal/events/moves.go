@@ -4,13 +4,14 @@ import "switchboard/ent"
 
 // ownershipTypes are the event types whose before and after say how a conversation's ownership
 // moved (an owner, and whether it is a human's): the live queues (the inbox, myQueue) decide a
-// conversation's membership from them.
+// conversation's membership from them. A reopening is one (§6): to its last owner, or into the
+// queue, which takes it from that owner (who is no longer told what its customer writes, E2).
 var ownershipTypes = map[string]bool{
 	ConversationClaimed: true, ConversationReassigned: true, ConversationReleased: true,
 	ConversationForceReleased: true, ConversationAutoReleased: true, ConversationAssigned: true,
 	ConversationTransferred: true, InterventionRequested: true, InterventionTakenOver: true,
 	InterventionCancelled: true, InterventionReturned: true, InterventionCompleted: true,
-	ConversationDelegated: true, ConversationHandedBack: true,
+	ConversationDelegated: true, ConversationHandedBack: true, ConversationReopened: true,
 }
 
 // lockTypes are the event types that change a conversation's lock holder (L1).

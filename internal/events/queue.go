@@ -28,7 +28,7 @@ type Membership func(e *ent.Event) (in, decided bool)
 func AgentQueue(agent int) Membership {
 	return func(e *ent.Event) (bool, bool) {
 		switch {
-		case MovesOwnership(e), e.Type == ConversationReopened:
+		case MovesOwnership(e):
 			return Int(e.After, "owner") == agent && queued(e), true
 		case e.Type == ConversationResolved, closes(e):
 			return false, true
@@ -56,7 +56,7 @@ func Inbox(human func(agent int) bool) Membership {
 		switch {
 		case e.Type == ConversationCreated:
 			return true, true // created bot-owned or queued: unclaimed to humans (C1)
-		case MovesOwnership(e), e.Type == ConversationReopened:
+		case MovesOwnership(e):
 			owner := Int(e.After, "owner")
 			return (owner == 0 || !human(owner)) && queued(e), true
 		case e.Type == ConversationResolved, closes(e): // housekeeping closes bots' and unowned ones
