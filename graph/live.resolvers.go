@@ -7,8 +7,7 @@ package graph
 
 import (
 	"context"
-	"maps"
-	"slices"
+	"strconv"
 	"switchboard/ent"
 	"switchboard/ent/schema/enum"
 	"switchboard/graph/model"
@@ -107,49 +106,35 @@ func (r *subscriptionResolver) Notifications(ctx context.Context, after *string)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := myQueueIDs(ctx, r.Client, v.AgentID)
+	from, err := events.ParseCursor(after)
 	if err != nil {
 		return nil, err
 	}
-	mine := map[int]bool{}
-	for _, id := range ids {
-		mine[id] = true
+	if r.Bus == nil {
+		return nil, fault.New(fault.Internal, "live updates are not running on this server")
 	}
-	return feed(ctx, r.Resolver, after, events.Interest{Agent: v.AgentID, Owned: func() []int { return slices.Collect(maps.Keys(mine)) }}, func(e *ent.Event) (*model.Notification, error) {
-		if e.ConversationID == nil {
-			return nil, nil
-		}
-		if events.MovesOwnership(e) { // keep track of what the viewer owns
-			if events.Int(e.After, "owner") == v.AgentID {
-				mine[*e.ConversationID] = true
-			} else {
-				delete(mine, *e.ConversationID)
-			}
-		}
-		var kind model.NotificationKind
-		switch {
-		case e.Type == events.LockStolen && e.SubjectID != nil && *e.SubjectID == v.AgentID:
-			kind = model.NotificationKindLockStolen
-		case e.Type == events.ConversationReassigned && e.SubjectID != nil && *e.SubjectID == v.AgentID:
-			kind = model.NotificationKindReassignedToYou
-		case e.Type == events.ConversationAssigned && e.SubjectID != nil && *e.SubjectID == v.AgentID:
-			kind = model.NotificationKindAssignedToYou
-		case e.Type == events.ConversationTransferred && e.SubjectID != nil && *e.SubjectID == v.AgentID:
-			kind = model.NotificationKindTransferredToYou
-		case e.Type == events.MessageReceived && mine[*e.ConversationID]:
-			kind = model.NotificationKindCustomerReplied
-		default:
+	if err := r.Bus.CheckCursor(ctx, v.WorkspaceID, from); err != nil {
+		return nil, err
+	}
+	notices, from, err := r.Bus.Notices(ctx, v.WorkspaceID, v.AgentID, from)
+	if err != nil {
+		return nil, err
+	}
+	cursor := strconv.FormatInt(*from, 10)
+	return feed(ctx, r.Resolver, &cursor, events.Interest{Agent: v.AgentID, Owned: notices.Owned}, func(e *ent.Event) (*model.Notification, error) {
+		kind := notices.Apply(e)
+		if kind == "" {
 			return nil, nil
 		}
 		c, err := r.conversationAt(ctx, e)
 		if err != nil {
 			return nil, err
 		}
-		n := &model.Notification{Kind: kind, Conversation: c, At: e.CreatedAt, Cursor: events.Cursor(e)}
+		n := &model.Notification{Kind: model.NotificationKind(kind), Conversation: c, At: e.CreatedAt, Cursor: events.Cursor(e)}
 		if note, _ := e.After["note"].(string); note != "" {
 			n.Note = &note
 		}
-		if e.ActorID != nil && kind != model.NotificationKindCustomerReplied {
+		if e.ActorID != nil && kind != events.NoticeCustomerReplied {
 			if n.Actor, err = r.agentAt(ctx, e.ID, *e.ActorID); err != nil {
 				return nil, err
 			}

@@ -302,11 +302,13 @@ func (d *Desk) Delegate(ctx context.Context, id, botID int) (*ent.Conversation, 
 		if o.humanOwned {
 			by = *o.owner
 		}
+		former := o.owner // a human, the inception bot, or nobody (a supervisor delegating)
 		if err := o.toBot(b.ID, false, "delegated to a bot"); err != nil {
 			return err
 		}
 		o.upd.SetDelegatedByID(by)
-		o.emit(events.ConversationDelegated, b.ID, map[string]any{"owner": by}, map[string]any{"owner": nil, "bot": b.ID})
+		o.emit(events.ConversationDelegated, b.ID, map[string]any{"owner": former},
+			map[string]any{"owner": nil, "bot": b.ID, "delegatedBy": by})
 		return nil
 	})
 }

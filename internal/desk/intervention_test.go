@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"switchboard/ent/agent"
 	"switchboard/ent/event"
@@ -297,5 +298,25 @@ func TestHistoryAcrossChannels(t *testing.T) {
 	r := elsewhere.WS.Admin.Do(`query($id:ID!){node(id:$id){... on Conversation{history{id} customer{identities{id}}}}}`, id(theirs)).OK(t)
 	if h := r.Path(t, "node.history").([]any); len(h) != 0 || len(r.Path(t, "node.customer.identities").([]any)) != 1 {
 		t.Fatalf("another workspace's customer with the same handle is someone else: %s", r.Raw)
+	}
+}
+
+// E1, I6: a supervisor delegating a queued conversation: the event's before names its owner then
+// (nobody), its after the bot and who delegated it; the inbox (no human owns it, before or after)
+// tells it UPDATED, not ADDED again.
+func TestDelegationEventNamesTheFormerOwner(t *testing.T) {
+	f := newFixture(t)
+	sue := f.agent("Sue", "SUPERVISOR", 5)
+	payID := f.WS.NewBot("Payments", "DELEGATION")
+	c := f.queued("SMS")
+	inbox := sue.Subscribe(`subscription{inbox{kind conversation{id}}}`, nil)
+	sue.Do(delegate, testapi.Vars{"id": c, "b": payID}).OK(t)
+	e := f.S.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, c)), event.Type("conversation.delegated")).OnlyX(testapi.Sys())
+	if owner, ok := e.Before["owner"]; !ok || owner != nil || events.Int(e.After, "bot") != atoi(t, payID) || events.Int(e.After, "delegatedBy") != atoi(t, sue.AgentID) {
+		t.Fatalf("delegated: before %v after %v; want before.owner null, after.bot %s, after.delegatedBy %s", e.Before, e.After, payID, sue.AgentID)
+	}
+	var ev struct{ Inbox struct{ Kind string } }
+	if !inbox.Next(5*time.Second, &ev) || ev.Inbox.Kind != "UPDATED" {
+		t.Fatalf("the inbox keeps the delegated conversation: %+v", ev)
 	}
 }
