@@ -227,7 +227,8 @@ func (q *hotQueue) run(d *Desk, batch []*hotOp) {
 			if o.release {
 				typ = events.ConversationReleased
 			}
-			entries = append(entries, events.Entry{WorkspaceID: ws, Type: typ, ConversationID: o.conv, ActorID: o.agent, SubjectID: o.agent})
+			entries = append(entries, events.Entry{WorkspaceID: ws, Type: typ, ConversationID: o.conv, ActorID: o.agent, SubjectID: o.agent,
+				Version: byConv[o.conv].Version})
 		}
 	}
 	hotDecided.Add(int64(len(entries)))

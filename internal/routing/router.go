@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
@@ -52,6 +53,11 @@ type Router struct {
 	rosters map[int]*roster
 	loads   map[int]*knownLoads // per workspace
 	loadGen map[int]uint64      // per workspace: bumped by every change seen that may move a load
+	// Postgres, while Run runs: the workspaces whose events from every instance this one follows
+	// (followLoads), and the changes committed here, which Watch has taken in already.
+	running   context.Context
+	following map[int]bool
+	local     map[change]time.Time
 
 	// Batch is how many queued conversations one transaction considers.
 	Batch int
@@ -62,14 +68,18 @@ type Router struct {
 func New(db *storage.DB, bus *events.Bus) *Router {
 	r := &Router{client: db.Client, rowLocks: db.RowLocks(), dialect: db.Dialect, bus: bus, now: time.Now,
 		pending: map[int]bool{}, kick: make(chan struct{}, 1), rosters: map[int]*roster{},
-		loads: map[int]*knownLoads{}, loadGen: map[int]uint64{}, Batch: 200}
+		loads: map[int]*knownLoads{}, loadGen: map[int]uint64{}, following: map[int]bool{}, local: map[change]time.Time{}, Batch: 200}
 	if bus != nil {
 		bus.Watch(func(ws int, entries []events.Entry) {
-			if movesLoads(entries) {
-				r.mu.Lock()
+			moves := movesLoads(entries)
+			r.mu.Lock()
+			if moves {
 				r.loadGen[ws]++
-				r.mu.Unlock()
 			}
+			if r.following[ws] {
+				r.tookIn(entries)
+			}
+			r.mu.Unlock()
 			if slices.ContainsFunc(entries, func(e events.Entry) bool { return Frees[e.Type] }) {
 				r.Kick(ws)
 			}
@@ -105,6 +115,11 @@ func (r *Router) Kick(ws int) {
 func (r *Router) Run(ctx context.Context, sweep time.Duration) {
 	t := time.NewTicker(sweep)
 	defer t.Stop()
+	if r.dialect == dialect.Postgres && r.bus != nil { // one SQLite process: Watch sees every change
+		r.mu.Lock()
+		r.running = ctx
+		r.mu.Unlock()
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -515,8 +530,8 @@ func (r *Router) verify(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ro *
 // the choice among candidates (R4): verify counts the chosen agents again under their row locks
 // before anything is assigned, so a stale figure can never break a cap. It is dropped by any
 // change this instance commits that may move a load (other than routing's own assignments, whose
-// verified loads it takes in), when the online agents change, and after loadsTTL (changes made
-// on other instances).
+// verified loads it takes in), by any such change committed on another instance as soon as it is
+// read here (followLoads), when the online agents change, and after loadsTTL.
 type knownLoads struct {
 	gen   uint64
 	at    time.Time
@@ -547,8 +562,80 @@ func (r *Router) loadsOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids
 	if r.loadGen[ws.ID] == gen {
 		r.loads[ws.ID] = &knownLoads{gen: gen, at: now, loads: loads}
 	}
+	if r.running != nil && !r.following[ws.ID] {
+		r.following[ws.ID] = true
+		go r.followLoads(r.running, ws.ID)
+	}
 	r.mu.Unlock()
 	return loads, true, nil
+}
+
+// change names a committed event: a change of one conversation (0: of the workspace) at a version.
+type change struct {
+	ws, conv, version int
+	typ               string
+}
+
+// tookIn notes the load-moving changes this instance committed, which Watch has taken in, so that
+// followLoads does not count them twice when it reads them back. Called with r.mu held.
+func (r *Router) tookIn(entries []events.Entry) {
+	now := time.Now()
+	for c, at := range r.local { // kept a while: the log is read back within milliseconds
+		if now.Sub(at) > 10*time.Second {
+			delete(r.local, c)
+		}
+	}
+	for _, e := range entries {
+		if movesLoads([]events.Entry{e}) { // as followLoads reads them: one by one
+			r.local[change{e.WorkspaceID, e.ConversationID, e.Version, e.Type}] = now
+		}
+	}
+}
+
+// followLoads reads workspace ws's events as they commit on any instance, and forgets the loads
+// remembered for it when a change that may move one commits elsewhere: a load another instance
+// lowered counts at the next dispatch, not a loadsTTL later (R4: the least loaded agent). It ends
+// with ctx, or when the bus drops it; then the loads are forgotten and the next count follows
+// again.
+func (r *Router) followLoads(ctx context.Context, ws int) {
+	defer func() {
+		r.mu.Lock()
+		delete(r.following, ws)
+		r.loadGen[ws]++
+		r.mu.Unlock()
+	}()
+	s, err := r.bus.Subscribe(ctx, ws)
+	if err != nil {
+		return
+	}
+	defer s.Close()
+	r.mu.Lock()
+	r.loadGen[ws]++ // counted before the subscription began: count again
+	r.mu.Unlock()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.Done():
+			return
+		case e := <-s.C:
+			entry := events.Entry{WorkspaceID: ws, Type: e.Type, Version: e.Version, Before: e.Before, After: e.After}
+			if e.ConversationID != nil {
+				entry.ConversationID = *e.ConversationID
+			}
+			if !movesLoads([]events.Entry{entry}) {
+				continue
+			}
+			r.mu.Lock()
+			c := change{ws, entry.ConversationID, entry.Version, entry.Type}
+			if _, mine := r.local[c]; mine {
+				delete(r.local, c)
+			} else {
+				r.loadGen[ws]++
+			}
+			r.mu.Unlock()
+		}
+	}
 }
 
 // assigned takes in, after a dispatch committed, the loads its agents were verified to have

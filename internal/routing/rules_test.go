@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"switchboard/ent"
 	"switchboard/ent/agent"
+	"switchboard/ent/agentchannel"
 	"switchboard/ent/conversation"
 	"switchboard/ent/intervention"
 	"switchboard/ent/schema/enum"
@@ -480,4 +482,79 @@ func TestLoadsChangedOnAnotherInstance(t *testing.T) {
 	if _, err := b.Dispatch(ctx, ws.ID); err != nil || owner(second) != xavier.ID {
 		t.Fatalf("R4: the second arrival went to %d, want Xavier %d (1 open against Yara's 2; %v)", owner(second), xavier.ID, err)
 	}
+}
+
+// R4 across instances, the other way: a load another instance lowers counts at the next dispatch.
+// Instance B remembers the loads (Xavier 4, Yara 3, Zed 5) and follows the workspace's events; a
+// supervisor on instance A reassigns Xavier's four to Zed; once B has read those commits (its remembered loads are
+// forgotten: the test waits for that, not for a time), B's next arrival goes to Xavier (0 against
+// 3), whom the remembered loads would call the busier. Postgres only: SQLite is one process.
+func TestLoweredLoadsOnAnotherInstance(t *testing.T) {
+	s := testapi.New(t)
+	if s.DB.Dialect != dialect.Postgres {
+		t.Skip("one SQLite process: there is no other instance")
+	}
+	ctx, c := testapi.Sys(), s.DB.Client
+	run, stop := context.WithCancel(context.Background())
+	defer stop()
+	busB := events.NewBus(c, s.DB.URL)
+	go busB.Run(run)
+	b := routing.New(s.DB, busB) // instance B; s.Bus is instance A's
+	clock := time.Now()
+	routing.SetClock(b, func() time.Time { return clock }) // B's remembered loads stay good however slow the machine
+	go b.Run(run, time.Hour)                               // follows; dispatches only when this test says
+	ws := c.Workspace.Create().SetName("Two instances").SetSlug("lowered-loads").SetMaxClaimsPerAgent(10).SaveX(ctx)
+	at := time.Now().Add(-time.Hour)
+	agentOn := func(name string, since time.Time) *ent.Agent {
+		a := c.Agent.Create().SetWorkspaceID(ws.ID).SetName(name).SetPresence(enum.PresenceOnline).SetPresenceChangedAt(since).SaveX(ctx)
+		c.AgentChannel.Create().SetWorkspaceID(ws.ID).SetAgentID(a.ID).SetChannel(enum.ChannelSMS).SetCapacity(9).ExecX(ctx)
+		return a
+	}
+	xavier, yara := agentOn("Xavier", at), agentOn("Yara", at.Add(time.Minute))
+	zed := agentOn("Zed", at)
+	c.AgentChannel.Update().Where(agentchannel.AgentID(zed.ID)).SetCapacity(12).ExecX(ctx)
+	sue := c.Agent.Create().SetWorkspaceID(ws.ID).SetName("Sue").SetRole(enum.RoleSupervisor).SaveX(ctx)
+	n := 0
+	conv := func(owner *ent.Agent) int {
+		n++
+		cust := c.Customer.Create().SetWorkspaceID(ws.ID).SetName(fmt.Sprintf("Customer %d", n)).SaveX(ctx)
+		q := c.Conversation.Create().SetWorkspaceID(ws.ID).SetCustomerID(cust.ID).SetChannel(enum.ChannelSMS)
+		if owner != nil {
+			q.SetOwnerID(owner.ID).SetHumanOwned(true).SetLastHumanOwnerID(owner.ID).SetClaimedAt(at).SetOwnerActiveAt(at)
+		} else {
+			q.SetQueuedSince(time.Now())
+		}
+		return q.SaveX(ctx).ID
+	}
+	var xaviers []int
+	for range 4 {
+		xaviers = append(xaviers, conv(xavier))
+	}
+	conv(yara)
+	for range 5 {
+		conv(zed)
+	}
+	owner := func(id int) int { return deref(c.Conversation.GetX(ctx, id).OwnerID) }
+	dispatch := func(want *ent.Agent, why string) {
+		t.Helper()
+		id := conv(nil)
+		if _, err := b.Dispatch(ctx, ws.ID); err != nil || owner(id) != want.ID {
+			t.Fatalf("%s: went to %d, want %s %d (%v)", why, owner(id), want.Name, want.ID, err)
+		}
+	}
+	dispatch(yara, "first arrival (Yara 1, Xavier 4, Zed 5)")
+	testapi.Eventually(t, 10*time.Second, "B follows the workspace", func() bool { return routing.Following(b, ws.ID) })
+	dispatch(yara, "second arrival (Yara 2, Xavier 4, Zed 5)")
+	if !routing.Remembers(b, ws.ID) {
+		t.Fatal("B should remember the loads it counted and assigned from")
+	}
+	d := desk.New(s.DB, s.Bus) // instance A
+	asSue := auth.WithViewer(context.Background(), &auth.Viewer{AgentID: sue.ID, WorkspaceID: ws.ID, Role: enum.RoleSupervisor, Kind: enum.KindHuman})
+	for _, id := range xaviers {
+		if _, err := d.Reassign(asSue, id, zed.ID, nil, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testapi.Eventually(t, 10*time.Second, "B reads A's reassignments and forgets the loads", func() bool { return !routing.Remembers(b, ws.ID) })
+	dispatch(xavier, "R4: the third arrival (Xavier 0 after A's reassignments, Yara 3, Zed 9)")
 }
