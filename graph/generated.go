@@ -3541,9 +3541,11 @@ input IngestMessageInput {
 extend type Mutation {
   """
   A customer wrote in (channel connectors: an API key, or an admin; FORBIDDEN otherwise). Finds or
-  creates the customer and its open conversation on that channel, stores the message, and returns
-  the conversation; a new one is owned and locked by the workspace's INCEPTION bot, state CREATED
-  (I1). A RESOLVED conversation reopens as NEW (§6).
+  creates the customer (a handle known on another channel is the same customer) and its open
+  conversation, on any channel (it gains a channel session on this one and keeps its routing
+  channel), else opens one on this channel; stores the message, and returns the conversation. A
+  new one is owned and locked by the workspace's INCEPTION bot, state CREATED (I1). A RESOLVED
+  conversation reopens as NEW (§6).
   """
   ingestCustomerMessage(
     "The message and who sent it."
