@@ -123,7 +123,9 @@ func (s *Service) Create(ctx context.Context, in Input) (*ent.Webhook, string, e
 	return out.Unwrap(), secret, nil
 }
 
-// Update changes a webhook. Turning it active again clears its health and starts it at the events
+// Update changes a webhook. New event types apply to the events committed from now on, and
+// switching it off keeps what it took while it was on: both first queue what it takes of the
+// events committed so far. Turning it active again clears its health and starts it at the events
 // committed from now on (what happened while it was off is not queued; redeliver replays one).
 func (s *Service) Update(ctx context.Context, id int, in Input) (*ent.Webhook, error) {
 	v, err := admin(ctx)
@@ -158,6 +160,13 @@ func (s *Service) Update(ctx context.Context, id int, in Input) (*ent.Webhook, e
 			return err
 		}
 		up := tx.Webhook.UpdateOne(w)
+		if w.Active && (in.EventTypes != nil || (in.Active != nil && !*in.Active)) {
+			until, err := catchUp(ctx, tx, w, head)
+			if err != nil {
+				return err
+			}
+			up.SetScannedUntil(until)
+		}
 		after := map[string]any{"webhookId": w.ID}
 		if in.URL != nil {
 			up.SetURL(u)
@@ -268,7 +277,8 @@ func (s *Service) Redeliver(ctx context.Context, webhookID, eventID int) (*ent.W
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.head(ctx, v.WorkspaceID); err != nil { // the event gets its cursor
+	head, err := s.head(ctx, v.WorkspaceID) // the event gets its cursor
+	if err != nil {
 		return nil, err
 	}
 	var out *ent.WebhookDelivery
@@ -276,6 +286,17 @@ func (s *Service) Redeliver(ctx context.Context, webhookID, eventID int) (*ent.W
 		w, err := s.locked(ctx, tx, webhookID)
 		if err != nil {
 			return err
+		}
+		if w.Active {
+			// The events committed so far are queued first, so the replay comes after those
+			// of its conversation (the scanner may not have looked at them yet).
+			until, err := catchUp(ctx, tx, w, head)
+			if err != nil {
+				return err
+			}
+			if err := tx.Webhook.UpdateOne(w).SetScannedUntil(until).Exec(ctx); err != nil {
+				return err
+			}
 		}
 		e, err := tx.Event.Query().Where(event.ID(eventID), event.SeqNotNil()).Only(ctx)
 		if ent.IsNotFound(err) {

@@ -253,26 +253,8 @@ func (w *Worker) scanOne(ctx context.Context, id int, head int64) (int64, int, e
 			until = h.ScannedUntil
 			return nil
 		}
-		evs, err := tx.Event.Query().Where(event.WorkspaceID(h.WorkspaceID), event.SeqGT(h.ScannedUntil), event.SeqLTE(head)).
-			Order(event.BySeq()).Limit(scanBatch).All(ctx)
-		if err != nil {
+		if until, queued, err = queue(ctx, tx, h, head); err != nil {
 			return err
-		}
-		until = head
-		if len(evs) == scanBatch {
-			until = *evs[len(evs)-1].Seq
-		}
-		var batch []*ent.WebhookDeliveryCreate
-		for _, e := range evs {
-			if wants(h, e) {
-				batch = append(batch, newDelivery(tx, h, e))
-			}
-		}
-		queued = len(batch)
-		if len(batch) > 0 {
-			if err := tx.WebhookDelivery.CreateBulk(batch...).Exec(ctx); err != nil {
-				return fmt.Errorf("queue deliveries: %w", err)
-			}
 		}
 		// Conditional: on SQLite (no row locks) a racing scanner that got here first wins and this
 		// transaction is rolled back with its copies.
@@ -292,6 +274,49 @@ func (w *Worker) scanOne(ctx context.Context, id int, head int64) (int64, int, e
 }
 
 var errRaced = errors.New("webhooks: another instance scanned first")
+
+// queue inserts in tx webhook h's deliveries of up to scanBatch events after its scanned_until
+// (up to head), as its settings take them, and returns how far that went and how many it queued;
+// the caller moves scanned_until.
+func queue(ctx context.Context, tx *ent.Tx, h *ent.Webhook, head int64) (until int64, queued int, err error) {
+	evs, err := tx.Event.Query().Where(event.WorkspaceID(h.WorkspaceID), event.SeqGT(h.ScannedUntil), event.SeqLTE(head)).
+		Order(event.BySeq()).Limit(scanBatch).All(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	until = head
+	if len(evs) == scanBatch {
+		until = *evs[len(evs)-1].Seq
+	}
+	var batch []*ent.WebhookDeliveryCreate
+	for _, e := range evs {
+		if wants(h, e) {
+			batch = append(batch, newDelivery(tx, h, e))
+		}
+	}
+	if len(batch) > 0 {
+		if err := tx.WebhookDelivery.CreateBulk(batch...).Exec(ctx); err != nil {
+			return 0, 0, fmt.Errorf("queue deliveries: %w", err)
+		}
+	}
+	return until, len(batch), nil
+}
+
+// catchUp queues in tx what active webhook h takes of the events up to head that the scanner has
+// not looked at yet, and returns its new scanned_until: before its types change or it stops, the
+// events committed while it took them are queued as it took them (the scanner, coming later,
+// would judge them by its new settings, or never look at them).
+func catchUp(ctx context.Context, tx *ent.Tx, h *ent.Webhook, head int64) (int64, error) {
+	at := *h
+	for at.ScannedUntil < head {
+		until, _, err := queue(ctx, tx, &at, head)
+		if err != nil {
+			return 0, err
+		}
+		at.ScannedUntil = until
+	}
+	return at.ScannedUntil, nil
+}
 
 // wants reports whether webhook h takes event e: its types (all when empty); a test event only
 // for the webhook it names.
@@ -437,6 +462,14 @@ func (w *Worker) record(ctx context.Context, h *ent.Webhook, d *ent.WebhookDeliv
 	ws := tenant.WithWorkspace(context.WithoutCancel(ctx), h.WorkspaceID)
 	var disabled bool
 	var result string // for metrics: what this attempt came to, once recorded
+	if !o.ok && h.FailingSince != nil {
+		// A failure in a failing streak may disable the endpoint, which then queues what it
+		// took of the events committed so far: they must be numbered (not in the transaction:
+		// on SQLite the numbering is a writer too).
+		if _, err := w.bus.Head(ws, h.WorkspaceID); err != nil {
+			slog.WarnContext(ctx, "webhooks: number events", "workspace", h.WorkspaceID, "err", err)
+		}
+	}
 	err := storage.InTx(ws, w.db.Client, func(tx *ent.Tx) error {
 		disabled, result = false, ""
 		u := tx.WebhookDelivery.Update().Where(webhookdelivery.ID(d.ID), webhookdelivery.LockedBy(w.opts.ID),
@@ -490,6 +523,17 @@ func (w *Worker) record(ctx context.Context, h *ent.Webhook, d *ent.WebhookDeliv
 			reason := fmt.Sprintf("failing since %s (%d failed attempts in a row, the last: %s)",
 				since.UTC().Format(time.RFC3339), cur.ConsecutiveFailures+1, truncateErr(o.err))
 			hu.SetActive(false).SetDisabledReason(reason)
+			// What it took while it was on is queued before it stops (switched on again, it
+			// starts from the head: the scanner would never look at those events).
+			wsp, err := tx.Workspace.Get(ws, h.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			until, err := catchUp(ws, tx, cur, wsp.EventSeq)
+			if err != nil {
+				return err
+			}
+			hu.SetScannedUntil(until)
 			disabled = true
 			if err := hu.Exec(ws); err != nil {
 				return err
