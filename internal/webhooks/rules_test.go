@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -319,6 +320,8 @@ type rworld struct {
 	mu        sync.Mutex
 	endpoints int
 	final     map[int]int64 // the heads the workers drained to, by workspace
+	retryFor  time.Duration
+	failed    int // deliveries that gave up
 }
 
 // typesPool are the event types the filters choose from.
@@ -336,6 +339,11 @@ func play(t *testing.T, seed uint64) {
 	if rng.IntN(2) == 0 {
 		opts.DisableAfter = time.Duration(150+rng.IntN(250)) * time.Millisecond
 	}
+	opts.RetryFor = time.Hour
+	if rng.IntN(3) == 0 { // deliveries give up: FAILED, and their conversation's next goes on
+		opts.RetryFor = time.Duration(200+rng.IntN(400)) * time.Millisecond
+	}
+	w.retryFor = opts.RetryFor
 	for range 2 + rng.IntN(2) {
 		w.nodes = append(w.nodes, w.startNode(opts))
 	}
@@ -347,7 +355,7 @@ func play(t *testing.T, seed uint64) {
 			w.create(sp)
 		}
 	}
-	t.Logf("%d instances, %d workspaces, %d webhooks, disabling after %s", len(w.nodes), len(w.sps), len(w.hooks), opts.DisableAfter)
+	t.Logf("%d instances, %d workspaces, %d webhooks, disabling after %s, retrying for %s", len(w.nodes), len(w.sps), len(w.hooks), opts.DisableAfter, opts.RetryFor)
 	steps := 50 + rng.IntN(40)
 	for range steps {
 		sp := w.sps[rng.IntN(len(w.sps))]
@@ -898,7 +906,9 @@ func (w *rworld) check() {
 		if hk.deleted {
 			continue
 		}
-		// At least once: every event the webhook took, by the docs, was accepted.
+		// At least once: every event the webhook took, by the docs, was accepted, or its
+		// delivery FAILED after retrying for RetryFor.
+		failed := w.checkLog(hk, byHook[hk], byID, fail)
 		accepted := map[string]bool{}
 		for _, r := range byHook[hk] {
 			if _, replay := hk.replays[r.delivery]; r.answer == ansOK && !replay {
@@ -910,17 +920,16 @@ func (w *rworld) check() {
 				continue
 			}
 			ss := hk.states(*e.Seq)
-			if !slices.ContainsFunc(ss, func(s hookState) bool { return !takes(s, hk, e) }) && !accepted[strconv.Itoa(e.ID)] {
+			if !slices.ContainsFunc(ss, func(s hookState) bool { return !takes(s, hk, e) }) && !accepted[strconv.Itoa(e.ID)] && !failed[strconv.Itoa(e.ID)] {
 				n, _ := w.db.Client.WebhookDelivery.Query().Where(webhookdelivery.WebhookID(hk.idn), webhookdelivery.EventID(e.ID)).Count(testapi.Sys())
 				fail("webhook %s never accepted event %d (%s, id %d), which it takes (%d deliveries of it; changes %s)", hk.id, *e.Seq, e.Type, e.ID, n, hk.describe())
 			}
 		}
-		w.checkLog(hk, byHook[hk], byID, fail)
 	}
 	if problems > 30 {
 		t.Errorf("… %d problems in all", problems)
 	}
-	t.Logf("%d events, %d requests to %d webhooks", len(evs), len(got), len(w.hooks))
+	t.Logf("%d events, %d requests to %d webhooks, %d deliveries FAILED", len(evs), len(got), len(w.hooks), w.failed)
 }
 
 // admit: r, arriving in a window where an earlier setting may still be in use, is an attempt
@@ -968,6 +977,26 @@ func (w *rworld) checkPayload(hk *hook, r receipt, e *ent.Event, fail func(strin
 		r.p.WebhookID != hk.id || (conv == nil) != (r.p.ConversationID == nil) || (conv != nil && *conv != *r.p.ConversationID) {
 		fail("webhook %s, delivery %s: headers or payload disagree with event %d (%s, conversation %v): %s", hk.id, r.delivery, e.ID, e.Type, conv, r.body)
 	}
+	actor := ""
+	if r.p.Actor != nil {
+		actor = r.p.Actor.ID
+	}
+	if r.p.Version != e.Version || !r.p.CreatedAt.Equal(e.CreatedAt) || !reflect.DeepEqual(jsonOf(r.p.Before), jsonOf(e.Before)) ||
+		!reflect.DeepEqual(jsonOf(r.p.After), jsonOf(e.After)) || (e.ActorID == nil) != (actor == "") || (e.ActorID != nil && actor != strconv.Itoa(*e.ActorID)) {
+		fail("webhook %s, delivery %s: the payload is not event %d as the log has it (version %d, at %s, actor %v, before %v, after %v): %s",
+			hk.id, r.delivery, e.ID, e.Version, e.CreatedAt, e.ActorID, e.Before, e.After, r.body)
+	}
+}
+
+// jsonOf is v as JSON gives it back (numbers as float64, no nil maps).
+func jsonOf(v map[string]any) any {
+	if len(v) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(v)
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
 }
 
 // checkOrder: per conversation (and the line of events about none), first receipts come in log
@@ -1032,8 +1061,10 @@ type delivery struct {
 	LastStatusCode, LatencyMs              *int
 }
 
-// checkLog: the webhook's deliveries log (paged as documented) agrees with what was received.
-func (w *rworld) checkLog(hk *hook, rs []receipt, events map[string]*ent.Event, fail func(string, ...any)) {
+// checkLog: the webhook's deliveries log (paged as documented) agrees with what was received;
+// it returns the events whose original delivery FAILED.
+func (w *rworld) checkLog(hk *hook, rs []receipt, events map[string]*ent.Event, fail func(string, ...any)) map[string]bool {
+	failed := map[string]bool{}
 	var log []delivery
 	var after *string
 	for {
@@ -1084,16 +1115,29 @@ func (w *rworld) checkLog(hk *hook, rs []receipt, events map[string]*ent.Event, 
 		if d.Attempts < len(got) {
 			fail("webhook %s: delivery %s (%s) says %d attempts; the receivers got %d", hk.id, d.ID, d.EventType, d.Attempts, len(got))
 		}
+		if d.Status == "FAILED" {
+			w.failed++
+			if !d.Replay {
+				failed[d.EventID] = true
+			}
+		}
 		if len(got) == 0 {
+			if d.Status != "FAILED" {
+				fail("webhook %s: delivery %s is %s after %d attempts, none received", hk.id, d.ID, d.Status, d.Attempts)
+			}
 			continue
 		}
+		// Drained: what was not accepted at the last attempt gave up (RetryFor).
 		last := got[len(got)-1]
-		wantStatus := "PENDING"
+		wantStatus := "FAILED"
 		if last.answer == ansOK {
 			wantStatus = "DELIVERED"
 		}
 		if d.Status != wantStatus || (d.Status == "DELIVERED") != (d.DeliveredAt != nil) || (d.Status == "DELIVERED") != (d.LastError == nil) {
 			fail("webhook %s: delivery %s is %s (deliveredAt %v, lastError %v); its last request was answered %s", hk.id, d.ID, d.Status, d.DeliveredAt, d.LastError, last.answer)
+		}
+		if d.Status == "FAILED" && w.retryFor == time.Hour {
+			fail("webhook %s: delivery %s FAILED though retried for an hour", hk.id, d.ID)
 		}
 		var code *int
 		for _, r := range got {
@@ -1114,6 +1158,7 @@ func (w *rworld) checkLog(hk *hook, rs []receipt, events map[string]*ent.Event, 
 			fail("webhook %s: delivery %s (%s, %d requests) is not in its log", hk.id, id, got[0].p.Type, len(got))
 		}
 	}
+	return failed
 }
 
 func deref(p *int) any {
