@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/ent"
 	"switchboard/ent/event"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/testapi"
@@ -15,10 +16,17 @@ import (
 	"switchboard/internal/webhooks"
 )
 
-// runWorker runs a worker over s until the test ends (or stop is called).
-func runWorker(t *testing.T, s *testapi.Server, opts webhooks.Options) (stop func()) {
+// runWorker runs a worker over s until the test ends (or stop is called); sent is signalled
+// after each of its attempts (the receiver has its request by then).
+func runWorker(t *testing.T, s *testapi.Server, opts webhooks.Options, sent chan struct{}) (stop func()) {
 	t.Helper()
 	w := webhooks.NewWorker(s.DB, s.Bus, opts)
+	w.Sent = func(*ent.WebhookDelivery, bool) {
+		select {
+		case sent <- struct{}{}:
+		default:
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()
@@ -32,6 +40,19 @@ func runWorker(t *testing.T, s *testapi.Server, opts webhooks.Options) (stop fun
 	}
 	t.Cleanup(stop)
 	return stop
+}
+
+// after waits until cond holds, looking again at each signal, or fails after d.
+func after(t *testing.T, signal chan struct{}, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(d)
+	for !cond() {
+		select {
+		case <-signal:
+		case <-deadline:
+			t.Fatalf("%s: not within %s", what, d)
+		}
+	}
 }
 
 // ingest has a customer write to the workspace and returns the conversation's id.
@@ -68,8 +89,10 @@ func TestTypesChangeAppliesFromThenOn(t *testing.T) {
 	first := ingest(t, ws.Admin, "types-1", "before the change")
 	ws.Admin.Do(`mutation($id:ID!){updateWebhook(id:$id,input:{eventTypes:["message.received"]}){id}}`, testapi.Vars{"id": id}).OK(t)
 	ingest(t, ws.Admin, "types-2", "after the change")
-	runWorker(t, s, fast())
-	hs := rcv.waitFor(t, 10*time.Second, "the two deliveries", func(hs []hit) bool { return len(hs) >= 2 })
+	sent := make(chan struct{}, 1)
+	runWorker(t, s, fast(), sent)
+	after(t, sent, 10*time.Second, "the two deliveries", func() bool { return len(rcv.all()) >= 2 })
+	hs := rcv.all()
 	var created []string
 	for _, h := range hs {
 		if h.p.Type == "conversation.created" && h.p.ConversationID != nil {
@@ -95,9 +118,10 @@ func TestSwitchedOffKeepsWhatItTookWhileOn(t *testing.T) {
 	ingest(t, ws.Admin, "paused", "while off")
 	ws.Admin.Do(`mutation($id:ID!){updateWebhook(id:$id,input:{active:true}){id}}`, testapi.Vars{"id": id}).OK(t)
 	ingest(t, ws.Admin, "paused", "on again")
-	runWorker(t, s, fast())
-	hs := rcv.waitFor(t, 10*time.Second, "the messages", func(hs []hit) bool { return slices.Contains(texts(hs), "on again") })
-	if got := texts(hs); !slices.Equal(got, []string{"while on", "on again"}) {
+	sent := make(chan struct{}, 1)
+	runWorker(t, s, fast(), sent)
+	after(t, sent, 10*time.Second, "the messages", func() bool { return slices.Contains(texts(rcv.all()), "on again") })
+	if got := texts(rcv.all()); !slices.Equal(got, []string{"while on", "on again"}) {
 		t.Errorf("want the messages while on and on again, got %v", got)
 	}
 }
@@ -129,17 +153,18 @@ func TestDisabledKeepsWhatItTookWhileOn(t *testing.T) {
 	opts := fast()
 	opts.Every = time.Hour
 	opts.DisableAfter = time.Hour
-	stop := runWorker(t, other, opts)
-	testapi.Eventually(t, 10*time.Second, "the endpoint disabled", func() bool {
+	sent := make(chan struct{}, 1)
+	stop := runWorker(t, other, opts, sent)
+	after(t, sent, 10*time.Second, "the endpoint disabled", func() bool {
 		h, err := db.Client.Webhook.Get(testapi.Sys(), mustAtoi(t, id))
 		return err == nil && !h.Active
 	})
 	stop()
 	rcv.setAnswer(func(hit) int { return http.StatusOK })
 	ws.Admin.Do(`mutation($id:ID!){updateWebhook(id:$id,input:{active:true}){id}}`, testapi.Vars{"id": id}).OK(t)
-	runWorker(t, s, fast())
-	hs := rcv.waitFor(t, 10*time.Second, "the messages", func(hs []hit) bool { return slices.Contains(texts(hs), "during the attempt") })
-	if got := texts(firsts(hs)); !slices.Equal(got, []string{"first", "during the attempt"}) {
+	runWorker(t, s, fast(), sent)
+	after(t, sent, 10*time.Second, "the messages", func() bool { return slices.Contains(texts(rcv.all()), "during the attempt") })
+	if got := texts(firsts(rcv.all())); !slices.Equal(got, []string{"first", "during the attempt"}) {
 		t.Errorf("want first (retried) then the message written during the attempt, got %v", got)
 	}
 }
@@ -162,9 +187,10 @@ func TestReplayComesAfterWhatWasCommittedBefore(t *testing.T) {
 	}
 	ws.Admin.Do(`mutation($w:ID!,$e:ID!){redeliverWebhookEvent(webhookId:$w,eventId:$e){id}}`,
 		testapi.Vars{"w": id, "e": strconv.Itoa(evs[0].ID)}).OK(t)
-	runWorker(t, s, fast())
-	hs := rcv.waitFor(t, 10*time.Second, "the three deliveries", func(hs []hit) bool { return len(hs) >= 3 })
-	if got := texts(hs); !slices.Equal(got, []string{"one", "two", "one"}) {
+	sent := make(chan struct{}, 1)
+	runWorker(t, s, fast(), sent)
+	after(t, sent, 10*time.Second, "the three deliveries", func() bool { return len(rcv.all()) >= 3 })
+	if got := texts(rcv.all()); !slices.Equal(got, []string{"one", "two", "one"}) {
 		t.Errorf("want one, two, then the replay of one; got %v", got)
 	}
 }
