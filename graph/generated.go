@@ -321,7 +321,7 @@ type ComplexityRoot struct {
 		DelegateToBot           func(childComplexity int, id int, botID int) int
 		DeleteCannedResponse    func(childComplexity int, id int) int
 		DeleteWebhook           func(childComplexity int, id int) int
-		EndCustomerSession      func(childComplexity int, conversationID int) int
+		EndCustomerSession      func(childComplexity int, conversationID int, channel *enum.Channel) int
 		ForceRelease            func(childComplexity int, id int) int
 		HandBackConversation    func(childComplexity int, id int) int
 		Heartbeat               func(childComplexity int) int
@@ -594,7 +594,7 @@ type MutationResolver interface {
 	HandBackConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	HoldConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	ResumeConversation(ctx context.Context, id int, force *bool) (*ent.Conversation, error)
-	EndCustomerSession(ctx context.Context, conversationID int) (*ent.Conversation, error)
+	EndCustomerSession(ctx context.Context, conversationID int, channel *enum.Channel) (*ent.Conversation, error)
 	TransferConversation(ctx context.Context, id int, agentID *int, teamID *int, note *string, force *bool) (*ent.Conversation, error)
 	JoinConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	LeaveConversation(ctx context.Context, id int) (*ent.Conversation, error)
@@ -1908,7 +1908,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.EndCustomerSession(childComplexity, args["conversationId"].(int)), true
+		return e.ComplexityRoot.Mutation.EndCustomerSession(childComplexity, args["conversationId"].(int), args["channel"].(*enum.Channel)), true
 	case "Mutation.forceRelease":
 		if e.ComplexityRoot.Mutation.ForceRelease == nil {
 			break
@@ -6034,6 +6034,8 @@ extend type Mutation {
   endCustomerSession(
     "The conversation (INVALID_STATE when the customer is not in it). API keys and admins only (FORBIDDEN otherwise)."
     conversationId: ID!
+    "The channel whose session ended, when the customer is in the conversation on several: they stay in it on the others (INVALID_STATE when they have no session on it). Absent: every session ends."
+    channel: Channel
   ): Conversation!
 }
 `, BuiltIn: false},
@@ -7686,6 +7688,14 @@ func (ec *executionContext) field_Mutation_endCustomerSession_args(ctx context.C
 		return nil, err
 	}
 	args["conversationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "channel",
+		func(ctx context.Context, v any) (*enum.Channel, error) {
+			return ec.unmarshalOChannel2ᚖswitchboardᚋentᚋschemaᚋenumᚐChannel(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channel"] = arg1
 	return args, nil
 }
 
@@ -14794,7 +14804,7 @@ func (ec *executionContext) _Mutation_endCustomerSession(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().EndCustomerSession(ctx, fc.Args["conversationId"].(int))
+			return ec.Resolvers.Mutation().EndCustomerSession(ctx, fc.Args["conversationId"].(int), fc.Args["channel"].(*enum.Channel))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Conversation) graphql.Marshaler {

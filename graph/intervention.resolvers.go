@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"switchboard/ent"
+	"switchboard/ent/schema/enum"
 	"switchboard/graph/model"
 	"switchboard/internal/desk"
 )
@@ -72,6 +73,6 @@ func (r *mutationResolver) ResumeConversation(ctx context.Context, id int, force
 }
 
 // EndCustomerSession is the resolver for the endCustomerSession field.
-func (r *mutationResolver) EndCustomerSession(ctx context.Context, conversationID int) (*ent.Conversation, error) {
-	return r.Desk.EndCustomerSession(ctx, conversationID)
+func (r *mutationResolver) EndCustomerSession(ctx context.Context, conversationID int, channel *enum.Channel) (*ent.Conversation, error) {
+	return r.Desk.EndCustomerSession(ctx, conversationID, channel)
 }

@@ -1070,7 +1070,9 @@ func (w *diffWorld) customerLeaves() diffOp {
 	if w.chance(0.1) {
 		by = w.human()
 	}
-	return w.convOp("endCustomerSession", by, w.target(), false, (*desk.Desk).EndCustomerSession)
+	return w.convOp("endCustomerSession", by, w.target(), false, func(d *desk.Desk, ctx context.Context, id int) (*ent.Conversation, error) {
+		return d.EndCustomerSession(ctx, id, nil)
+	})
 }
 
 // join is mostly of a conversation a human owns, or nobody: joining a bot's is a takeover, and a

@@ -3,6 +3,8 @@ package desk
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +23,10 @@ import (
 	"switchboard/internal/routing"
 	"switchboard/internal/storage"
 )
+
+// advisoryIngest tags the Postgres advisory lock (two-key form, its own key space) under which
+// the messages of one workspace's handle are decided.
+const advisoryIngest = 0x5e18
 
 // Limits on what a channel connector may send.
 const (
@@ -89,6 +95,16 @@ func (d *Desk) Ingest(ctx context.Context, in IngestInput) (*ent.Conversation, e
 func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.Channel, handle, name, text string) (int, error) {
 	now := d.now()
 	ws := v.WorkspaceID
+	if d.rowLocks {
+		// One customer's messages, on whichever channel, are decided one at a time: two first
+		// messages of a handle on two channels make one customer, and two messages of a customer
+		// with no open conversation open one (§1, §6). Taken before any row lock, so it joins no
+		// cycle with them.
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, hashtext($2))", advisoryIngest,
+			fmt.Sprintf("%d:%s", ws, handle)); err != nil {
+			return 0, fmt.Errorf("customer lock: %w", err)
+		}
+	}
 	ident, cust, renamed, err := customerOf(ctx, tx, ws, ch, handle, name)
 	if err != nil {
 		return 0, err
@@ -171,8 +187,8 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 			if err := customerSession(ctx, tx, ws, conv.ID, ident.ID, ch, now); err != nil {
 				return 0, err
 			}
-			evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.CustomerReturned, ConversationID: conv.ID, ActorID: v.AgentID,
-				Version: version, After: map[string]any{"present": true, "channel": ch}})
+			evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.CustomerJoinedChannel, ConversationID: conv.ID, ActorID: v.AgentID,
+				Version: version, After: map[string]any{"channel": ch}})
 		}
 	}
 	if !created && !conv.CustomerPresent {
@@ -339,28 +355,45 @@ func (d *Desk) mayKeep(ctx context.Context, tx *ent.Tx, wsID, agentID int, ch en
 	return err == nil, err
 }
 
-// everyChannel is every channel there is.
-var everyChannel = func() []enum.Channel {
-	var out []enum.Channel
-	for _, c := range enum.ChannelSMS.Values() {
-		out = append(out, enum.Channel(c))
+// The channels whose handles name the same thing, so that one handle on two of them is one
+// customer (§1): a phone number on SMS and WhatsApp, an address on email and in a chat that asks
+// for it. Handles on Facebook and Instagram, and other chat handles, are each platform's own ids:
+// the same string there is not the same person.
+var (
+	phoneChannels   = []enum.Channel{enum.ChannelSMS, enum.ChannelWhatsApp}
+	addressChannels = []enum.Channel{enum.ChannelEmail, enum.ChannelLiveChat}
+	phoneNumber     = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+	emailAddress    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+// sameHandleChannels lists the channels on which handle names the customer writing from it on ch
+// (ch among them), or nil when it names someone only on ch.
+func sameHandleChannels(ch enum.Channel, handle string) []enum.Channel {
+	switch {
+	case slices.Contains(phoneChannels, ch) && phoneNumber.MatchString(handle):
+		return phoneChannels
+	case slices.Contains(addressChannels, ch) && emailAddress.MatchString(handle):
+		return addressChannels
 	}
-	return out
-}()
+	return nil
+}
 
 // customerOf finds the customer who writes from handle on ch, or makes its identity; a name given
 // and different from the stored one renames it (renamed). A handle new on ch but known on another
-// channel is the same customer (§1: one customer, many channel identities; a phone number on SMS
-// and WhatsApp, an address on email and chat), so its history spans channels (I7).
+// channel where it names the same thing is the same customer (§1: one customer, many channel
+// identities; see sameHandleChannels), so its history spans channels (I7).
 func customerOf(ctx context.Context, tx *ent.Tx, ws int, ch enum.Channel, handle, name string) (ident *ent.CustomerIdentity, cust *ent.Customer, renamed bool, err error) {
 	ident, err = tx.CustomerIdentity.Query().
 		Where(customeridentity.ChannelEQ(ch), customeridentity.Handle(handle)).WithCustomer().Only(ctx)
 	if ent.IsNotFound(err) {
-		// Every channel named, so that the (workspace, channel, handle) index finds it.
-		known, err := tx.CustomerIdentity.Query().Where(customeridentity.ChannelIn(everyChannel...), customeridentity.Handle(handle)).
-			Order(customeridentity.ByID()).WithCustomer().First(ctx)
-		if err != nil && !ent.IsNotFound(err) {
-			return nil, nil, false, fmt.Errorf("find the customer on other channels: %w", err)
+		var known *ent.CustomerIdentity
+		if chs := sameHandleChannels(ch, handle); chs != nil {
+			// The channels named, so that the (workspace, channel, handle) index finds it.
+			known, err = tx.CustomerIdentity.Query().Where(customeridentity.ChannelIn(chs...), customeridentity.Handle(handle)).
+				Order(customeridentity.ByID()).WithCustomer().First(ctx)
+			if err != nil && !ent.IsNotFound(err) {
+				return nil, nil, false, fmt.Errorf("find the customer on other channels: %w", err)
+			}
 		}
 		var cust *ent.Customer
 		if known != nil {

@@ -2,10 +2,12 @@ package desk_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"switchboard/ent"
 	"switchboard/ent/conversation"
 	"switchboard/ent/event"
 	"switchboard/ent/message"
@@ -53,8 +55,12 @@ func TestIngestCustomerMessage(t *testing.T) {
 	}
 	sessions := conn.Do(`query($id:ID!){node(id:$id){... on Conversation{channelSessions{channel active} participants{kind active}}}}`,
 		testapi.Vars{"id": id}).OK(t)
-	if got := fmt.Sprint(sessions.Path(t, "node.channelSessions")); got != "[map[active:true channel:WHATSAPP] map[active:true channel:SMS]]" {
-		t.Fatalf("channel sessions: %s", got)
+	var chans []string
+	for _, cs := range sessions.Path(t, "node.channelSessions").([]any) {
+		chans = append(chans, fmt.Sprint(cs.(map[string]any)["channel"], " ", cs.(map[string]any)["active"]))
+	}
+	if slices.Sort(chans); fmt.Sprint(chans) != "[SMS true WHATSAPP true]" {
+		t.Fatalf("channel sessions: %v", chans)
 	}
 
 	var out struct {
@@ -72,7 +78,7 @@ func TestIngestCustomerMessage(t *testing.T) {
 		t.Fatalf("messages: %+v", out)
 	}
 	types := s.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, id))).Order(event.ByID()).Select(event.FieldType).StringsX(testapi.Sys())
-	if strings.Join(types, ",") != "conversation.created,lock.acquired,message.received,message.received,customer.returned,message.received" {
+	if strings.Join(types, ",") != "conversation.created,lock.acquired,message.received,message.received,customer.joined_channel,message.received" {
 		t.Fatalf("E1 events: %v", types)
 	}
 }
@@ -191,5 +197,41 @@ func TestIngestRefusesNUL(t *testing.T) {
 	}
 	if n := s.DB.Client.Customer.Query().CountX(testapi.Sys()); n != 0 {
 		t.Fatalf("%d customers stored from refused messages", n)
+	}
+}
+
+// §6: a customer in a conversation on two channels who ends one session stays in it on the other
+// (CUSTOMER_LEFT is every session closed); ending the last one is leaving. A channel without a
+// session is INVALID_STATE.
+func TestEndingOneChannelsSession(t *testing.T) {
+	s := testapi.New(t)
+	ws := s.NewWorkspace("acme")
+	conn := ws.NewKey(ws.NewBot("Connector", "DELEGATION"))
+	f := func(id string) *ent.Conversation { return s.DB.Client.Conversation.GetX(testapi.Sys(), atoi(t, id)) }
+	id := conn.Do(ingest, msg("SMS", "+15550123", "hi")).OK(t).Str(t, "ingestCustomerMessage.id")
+	conn.Do(ingest, msg("WHATSAPP", "+15550123", "also here")).OK(t)
+	end := `mutation($id:ID!,$ch:Channel){endCustomerSession(conversationId:$id,channel:$ch){state channelSessions{channel active} participants{kind active}}}`
+	conn.Do(end, testapi.Vars{"id": id, "ch": "EMAIL"}).WantCode(t, "INVALID_STATE")
+	r := conn.Do(end, testapi.Vars{"id": id, "ch": "WHATSAPP"}).OK(t)
+	active := map[any]any{}
+	for _, cs := range r.Path(t, "endCustomerSession.channelSessions").([]any) {
+		active[cs.(map[string]any)["channel"]] = cs.(map[string]any)["active"]
+	}
+	if r.Str(t, "endCustomerSession.state") != "CREATED" || fmt.Sprint(active) != "map[SMS:true WHATSAPP:false]" || !f(id).CustomerPresent {
+		t.Fatalf("§6: the customer stays in it on SMS: %s", r.Raw)
+	}
+	conn.Do(end, testapi.Vars{"id": id, "ch": "WHATSAPP"}).WantCode(t, "INVALID_STATE")
+	r = conn.Do(end, testapi.Vars{"id": id, "ch": "SMS"}).OK(t)
+	if r.Str(t, "endCustomerSession.state") != "CLOSING" || f(id).CustomerPresent {
+		t.Fatalf("§6: the last session ended, the customer left: %s", r.Raw)
+	}
+	for _, p := range r.Path(t, "endCustomerSession.participants").([]any) {
+		if p := p.(map[string]any); p["kind"] == "CUSTOMER" && p["active"] != false {
+			t.Fatalf("customer participants end with their sessions: %s", r.Raw)
+		}
+	}
+	types := s.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, id))).Order(event.ByID()).Select(event.FieldType).StringsX(testapi.Sys())
+	if got := strings.Join(types, ","); !strings.Contains(got, "customer.joined_channel,message.received,customer.left_channel,customer.left") {
+		t.Fatalf("E1: %s", got)
 	}
 }

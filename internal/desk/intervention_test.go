@@ -320,3 +320,32 @@ func TestDelegationEventNamesTheFormerOwner(t *testing.T) {
 		t.Fatalf("the inbox keeps the delegated conversation: %+v", ev)
 	}
 }
+
+// §1: a handle is one customer only across channels where it names the same thing: a phone
+// number on SMS and WhatsApp, an address on email and chat; Facebook's and Instagram's ids are
+// each platform's own, so the same string there is two people, and so is a name that is not a
+// phone number on SMS and WhatsApp.
+func TestHandlesNameOneCustomerWhereTheyMeanTheSame(t *testing.T) {
+	f := newFixture(t)
+	customer := func(ch, handle string) int {
+		t.Helper()
+		id := f.Conn.Do(`mutation($ch:Channel!,$h:String!){ingestCustomerMessage(input:{channel:$ch,customerHandle:$h,text:"hi"}){id}}`,
+			testapi.Vars{"ch": ch, "h": handle}).OK(t).Str(t, "ingestCustomerMessage.id")
+		return f.Conv(id).CustomerID
+	}
+	for _, c := range []struct {
+		a, b, handle string
+		same         bool
+	}{
+		{"SMS", "WHATSAPP", "+15550177", true},
+		{"EMAIL", "LIVE_CHAT", "ana@example.com", true},
+		{"FACEBOOK", "INSTAGRAM", "100234", false},
+		{"SMS", "WHATSAPP", "100235", false},
+		{"SMS", "EMAIL", "+15550178", false},
+		{"LIVE_CHAT", "FACEBOOK", "visitor-9", false},
+	} {
+		if got := customer(c.a, c.handle) == customer(c.b, c.handle); got != c.same {
+			t.Errorf("%s on %s and %s: one customer %v, want %v", c.handle, c.a, c.b, got, c.same)
+		}
+	}
+}

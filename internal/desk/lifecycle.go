@@ -204,7 +204,9 @@ func everJoined(ctx context.Context, tx *ent.Tx, conv int) (bool, error) {
 // EndCustomerSession is the channel connector telling that the customer left (closed the chat,
 // ended the call): the customer's sessions end and the state follows (§6: CUSTOMER_LEFT, WRAP_UP,
 // or CLOSING when no agent is in it either).
-func (d *Desk) EndCustomerSession(ctx context.Context, id int) (*ent.Conversation, error) {
+// With ch, only the session on that channel ends: a customer still in it on another stays (§6:
+// CUSTOMER_LEFT is every session closed).
+func (d *Desk) EndCustomerSession(ctx context.Context, id int, ch *enum.Channel) (*ent.Conversation, error) {
 	return d.run(ctx, id, nil, func(o *op) error {
 		if !o.v.ViaAPIKey() && !o.v.Role.AtLeast(enum.RoleAdmin) {
 			return fault.Denied("end customer sessions (channel connectors use an API key)")
@@ -212,7 +214,35 @@ func (d *Desk) EndCustomerSession(ctx context.Context, id int) (*ent.Conversatio
 		if !o.conv.IsOpen || !o.conv.CustomerPresent {
 			return fault.New(fault.InvalidState, "the customer is not in this conversation")
 		}
-		return o.customerLeaves("left")
+		if ch == nil {
+			return o.customerLeaves("left")
+		}
+		sessions, err := o.tx.ChannelSession.Query().Where(channelsession.ConversationID(o.conv.ID), channelsession.Active(true)).All(o.ctx)
+		if err != nil {
+			return fmt.Errorf("channel sessions: %w", err)
+		}
+		var ending []int
+		for _, s := range sessions {
+			if s.Channel == *ch {
+				ending = append(ending, s.ID)
+			}
+		}
+		switch {
+		case len(ending) == 0:
+			return fault.New(fault.InvalidState, "the customer has no session on %s in this conversation", *ch)
+		case len(ending) == len(sessions):
+			return o.customerLeaves("left")
+		}
+		if err := o.tx.ChannelSession.Update().Where(channelsession.IDIn(ending...)).SetActive(false).SetEndedAt(o.now).Exec(o.ctx); err != nil {
+			return fmt.Errorf("end session: %w", err)
+		}
+		if err := o.tx.Participant.Update().Where(participant.ChannelSessionIDIn(ending...), participant.Active(true)).
+			SetActive(false).SetLeftAt(o.now).Exec(o.ctx); err != nil {
+			return fmt.Errorf("customer left the channel: %w", err)
+		}
+		o.changed = true
+		o.emit(events.CustomerLeftChannel, 0, nil, map[string]any{"channel": *ch})
+		return nil
 	})
 }
 

@@ -235,7 +235,7 @@ func newLcWorld(t *testing.T, db *storage.DB, seed int64, n int, mix map[string]
 	return w
 }
 
-var lcChannels = []enum.Channel{enum.ChannelSMS, enum.ChannelLiveChat, enum.ChannelEmail}
+var lcChannels = []enum.Channel{enum.ChannelSMS, enum.ChannelWhatsApp, enum.ChannelLiveChat, enum.ChannelEmail}
 
 func (w *lcWorld) ctx(agent int) context.Context {
 	v := &auth.Viewer{AgentID: agent, WorkspaceID: w.ws, Name: w.names[agent], Role: w.roles[agent], Kind: enum.KindHuman}
@@ -398,12 +398,16 @@ func (w *lcWorld) ingestOp() lcOp {
 		cu = w.customers[ci]
 	} else {
 		cu = &lcCustomer{handle: fmt.Sprintf("+1555%04d", len(w.customers)), ch: lcChannels[w.r.IntN(len(lcChannels))], on: map[int]enum.Channel{}}
+		if cu.ch == enum.ChannelEmail || cu.ch == enum.ChannelLiveChat {
+			cu.handle = fmt.Sprintf("c%04d@example.com", len(w.customers))
+		}
 		w.customers = append(w.customers, cu)
 		ci = len(w.customers) - 1
 	}
 	ch := cu.ch
-	if w.r.IntN(5) == 0 {
-		ch = lcChannels[w.r.IntN(len(lcChannels))]
+	if w.r.IntN(5) == 0 { // the other channel its handle names it on: a phone's, an address's (§1)
+		ch = map[enum.Channel]enum.Channel{enum.ChannelSMS: enum.ChannelWhatsApp, enum.ChannelWhatsApp: enum.ChannelSMS,
+			enum.ChannelEmail: enum.ChannelLiveChat, enum.ChannelLiveChat: enum.ChannelEmail}[cu.ch]
 	}
 	op := lcOp{name: fmt.Sprintf("customer %s writes on %s", cu.handle, ch), kind: "ingest", by: w.connector, conv: -1 - ci, ch: ch}
 	op.run = func() (int, error) {
@@ -481,7 +485,7 @@ func (w *lcWorld) randomOp() lcOp {
 			id = w.inState(id, enum.StateOnHold)
 		}
 		return conv("endCustomerSession", w.connector, func(ctx context.Context) (*ent.Conversation, error) {
-			return w.d.EndCustomerSession(ctx, id)
+			return w.d.EndCustomerSession(ctx, id, nil)
 		})
 	case x < 76: // a super admin joins (C11), mostly; others are refused
 		id = w.notBots(id)

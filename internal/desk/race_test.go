@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"switchboard/ent/conversation"
+	"switchboard/ent/customeridentity"
+	"switchboard/ent/schema/enum"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/testapi"
 	"switchboard/internal/testdb"
@@ -216,4 +218,42 @@ func TestTwoInstancesOneDatabase(t *testing.T) {
 		}
 	}
 	checkLocks(t, f)
+}
+
+// §1, §6 under concurrency: a phone number's first messages on SMS and WhatsApp at once make one
+// customer with one open conversation (it gains the other channel's session), and so do a known
+// customer's messages on both at once after its conversation closed. Real goroutines; on Postgres
+// the two transactions run side by side.
+func TestOneCustomerAcrossChannelsUnderRaces(t *testing.T) {
+	f := newFixture(t)
+	const handles = 12
+	ingest := func(ch, h string) string {
+		return f.Conn.Do(`mutation($ch:Channel!,$h:String!){ingestCustomerMessage(input:{channel:$ch,customerHandle:$h,text:"hi"}){id}}`,
+			testapi.Vars{"ch": ch, "h": h}).OK(t).Str(t, "ingestCustomerMessage.id")
+	}
+	check := func(round string) {
+		t.Helper()
+		for i := range handles {
+			h := fmt.Sprintf("+1666000%04d", i)
+			ids := f.S.DB.Client.CustomerIdentity.Query().Where(customeridentity.Handle(h)).AllX(testapi.Sys())
+			custs := map[int]bool{}
+			for _, id := range ids {
+				custs[id.CustomerID] = true
+			}
+			if len(ids) != 2 || len(custs) != 1 {
+				t.Fatalf("%s: %s has %d identities of %d customers; want 2 of 1", round, h, len(ids), len(custs))
+			}
+			for c := range custs {
+				if n := f.S.DB.Client.Conversation.Query().Where(conversation.CustomerID(c), conversation.IsOpen(true)).CountX(testapi.Sys()); n != 1 {
+					t.Fatalf("%s: %s has %d open conversations; want 1", round, h, n)
+				}
+			}
+		}
+	}
+	channels := []string{"SMS", "WHATSAPP"}
+	race(2*handles, func(i int) { ingest(channels[i%2], fmt.Sprintf("+1666000%04d", i/2)) })
+	check("first messages")
+	f.S.DB.Client.Conversation.Update().Where(conversation.IsOpen(true)).SetIsOpen(false).SetState(enum.StateClosed).ExecX(testapi.Sys())
+	race(2*handles, func(i int) { ingest(channels[i%2], fmt.Sprintf("+1666000%04d", i/2)) })
+	check("after the conversations closed")
 }

@@ -160,9 +160,13 @@ const FirstResponse = "conversation.first_response"
 const SLABreached = "sla.breached"
 
 // CustomerLeft: the customer's channel sessions ended (§6); CustomerReturned: they wrote again.
+// CustomerJoinedChannel and CustomerLeftChannel: a customer still in the conversation began or
+// ended a session on another channel (after.channel).
 const (
-	CustomerLeft     = "customer.left"
-	CustomerReturned = "customer.returned"
+	CustomerLeft          = "customer.left"
+	CustomerReturned      = "customer.returned"
+	CustomerJoinedChannel = "customer.joined_channel"
+	CustomerLeftChannel   = "customer.left_channel"
 	// Archived: housekeeping stored the conversation's activity; it is CLOSED and read-only (§6).
 	Archived = "conversation.archived"
 )

@@ -53,6 +53,8 @@ var knownTypes = map[string]bool{
 	ViewerLeft:                true,
 	CustomerLeft:              true,
 	CustomerReturned:          true,
+	CustomerJoinedChannel:     true,
+	CustomerLeftChannel:       true,
 	Archived:                  true,
 	InterventionRequested:     true,
 	InterventionTakenOver:     true,

@@ -686,7 +686,8 @@ func movesLoads(entries []events.Entry) bool {
 		switch e.Type {
 		case events.ConversationCreated, events.MessageReceived, events.MessageSent, events.NoteAdded, events.LockAcquired,
 			events.LockReleased, events.LockStolen, events.FirstResponse, events.SLABreached, events.PresenceChanged,
-			events.ConversationLeft: // a joiner (C11) owns nothing
+			events.ConversationLeft, // a joiner (C11) owns nothing
+			events.CustomerJoinedChannel, events.CustomerLeftChannel:
 			return false
 		case events.StateChanged:
 			return fmt.Sprint(e.Before["state"]) == string(enum.StateOnHold) || fmt.Sprint(e.After["state"]) == string(enum.StateOnHold)

@@ -3,7 +3,7 @@
 // internal/webhooks); activity.test.ts reads them from the Go source, so that a type added there
 // without a sentence here fails a test instead of showing its raw name.
 
-import { humanize } from '../format';
+import { channelName, humanize } from '../format';
 
 export interface ActivityEvent {
   type: string;
@@ -61,6 +61,8 @@ const sentences: Record<string, (w: Words) => string> = {
   'sla.breached': () => 'The first-response SLA ran out',
   'customer.left': () => 'The customer left',
   'customer.returned': () => 'The customer came back',
+  'customer.joined_channel': ({ after }) => `The customer also wrote on ${channelName(text(after.channel) ?? 'another channel')}`,
+  'customer.left_channel': ({ after }) => `The customer left ${channelName(text(after.channel) ?? 'a channel')}`,
   'intervention.requested': ({ who }) => `${who} asked for a human`,
   'intervention.taken_over': ({ who }) => `${who} took it over from the bot`,
   'intervention.cancelled': ({ who }) => `${who} cancelled the takeover: back to the bot`,
