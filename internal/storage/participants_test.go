@@ -13,8 +13,10 @@ import (
 )
 
 // §6: the participants written before they followed who is in a conversation are repaired at the
-// upgrade: a customer's participant ends with its session, a session without one gets one, an
-// agent is in a conversation once, nobody is in a CLOSED conversation. The rest is left alone.
+// upgrade: a customer's participant ends with its session, a session without one gets one (ended
+// or not), one that names another conversation's session goes, an agent is in a conversation
+// once, nobody is in a CLOSED conversation (its sessions end too), a delegation bot is in the
+// conversation it owns. The rest is left alone.
 func TestParticipantsOfBeforeAreRepaired(t *testing.T) {
 	db := testdb.Empty(t)
 	ctx := context.Background()
@@ -31,6 +33,7 @@ func TestParticipantsOfBeforeAreRepaired(t *testing.T) {
 	root := c.Agent.Create().SetWorkspaceID(ws).SetName("Root").SetRole(enum.RoleSuperAdmin).SaveX(sys).ID
 	ana := c.Agent.Create().SetWorkspaceID(ws).SetName("Ana").SaveX(sys).ID
 	bot := c.Agent.Create().SetWorkspaceID(ws).SetName("Greeter").SetKind(enum.KindVirtual).SetVaRole(enum.VARoleInception).SaveX(sys).ID
+	payments := c.Agent.Create().SetWorkspaceID(ws).SetName("Payments").SetKind(enum.KindVirtual).SetVaRole(enum.VARoleDelegation).SaveX(sys).ID
 	cu := c.Customer.Create().SetWorkspaceID(ws).SetName("Grace").SaveX(sys).ID
 	ident := c.CustomerIdentity.Create().SetWorkspaceID(ws).SetCustomerID(cu).SetChannel(enum.ChannelSMS).SetHandle("+1555").SaveX(sys).ID
 	closed := c.Conversation.Create().SetWorkspaceID(ws).SetCustomerID(cu).SetChannel(enum.ChannelSMS).SetState(enum.StateClosed).
@@ -55,6 +58,12 @@ func TestParticipantsOfBeforeAreRepaired(t *testing.T) {
 		return p.SaveX(sys).ID
 	}
 	left := t0.Add(30 * time.Minute)
+	delegated := c.Conversation.Create().SetWorkspaceID(ws).SetCustomerID(cu).SetChannel(enum.ChannelWhatsApp).SetState(enum.StateCreated).
+		SetOwnerID(payments).SetClaimedAt(t0).SaveX(sys).ID
+	stillIn := session(closed, nil)                                // a CLOSED conversation's session never ended
+	stray := part(delegated, enum.ParticipantCustomer, 0, stillIn) // names another conversation's session
+	endedBare := c.ChannelSession.Create().SetWorkspaceID(ws).SetConversationID(delegated).SetIdentityID(ident).
+		SetChannel(enum.ChannelWhatsApp).SetStartedAt(t0).SetActive(false).SaveX(sys).ID // ended, no time
 	closedSession := session(closed, &left)
 	closedCustomer := part(closed, enum.ParticipantCustomer, 0, closedSession) // still active: ended with its session
 	closedBot := part(closed, enum.ParticipantBot, bot, 0)                     // still in a CLOSED conversation
@@ -66,6 +75,7 @@ func TestParticipantsOfBeforeAreRepaired(t *testing.T) {
 	anaIn := part(open, enum.ParticipantAgent, ana, 0)
 	openBot := part(open, enum.ParticipantBot, bot, 0)
 
+	_ = stray
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +109,20 @@ func TestParticipantsOfBeforeAreRepaired(t *testing.T) {
 	}
 	n := c.Participant.Query().Where(participant.ChannelSessionID(back), participant.Active(true),
 		participant.KindEQ(enum.ParticipantCustomer), participant.ConversationID(open)).CountX(sys)
-	if n != 1 || len(got) != len(want)+1 {
-		t.Errorf("the session the customer came back in has %d active participants; participants %v", n, got)
+	if _, ok := got[stray]; ok {
+		t.Errorf("the participant naming another conversation's session %d is still there", stray)
+	}
+	if s := c.ChannelSession.GetX(sys, stillIn); s.Active || s.EndedAt == nil || !s.EndedAt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("the CLOSED conversation's session: active %v ended %v; want ended when it closed", s.Active, s.EndedAt)
+	}
+	for _, sid := range []int{stillIn, endedBare} {
+		ps := c.Participant.Query().Where(participant.ChannelSessionID(sid)).AllX(sys)
+		if len(ps) != 1 || ps[0].Active || ps[0].LeftAt == nil {
+			t.Errorf("session %d's participants: %v; want one, ended with a time", sid, ps)
+		}
+	}
+	bots := c.Participant.Query().Where(participant.ConversationID(delegated), participant.AgentID(payments), participant.Active(true)).CountX(sys)
+	if n != 1 || bots != 1 || len(got) != len(want)+4 {
+		t.Errorf("the session the customer came back in has %d active participants, the delegation bot %d; participants %v", n, bots, got)
 	}
 }
