@@ -301,23 +301,32 @@ func TestHistoryAcrossChannels(t *testing.T) {
 	}
 }
 
-// E1, I6: a supervisor delegating a queued conversation: the event's before names its owner then
-// (nobody), its after the bot and who delegated it; the inbox (no human owns it, before or after)
-// tells it UPDATED, not ADDED again.
+// E1, I6, E3: a supervisor delegating a queued conversation: the event's before names its owner
+// then (nobody), its after the bot and who delegated it. A myQueue resumed from before it is told
+// nothing of it (it never was the supervisor's: REMOVED when before named the delegator), only of
+// what the supervisor then claims.
 func TestDelegationEventNamesTheFormerOwner(t *testing.T) {
 	f := newFixture(t)
 	sue := f.agent("Sue", "SUPERVISOR", 5)
 	payID := f.WS.NewBot("Payments", "DELEGATION")
 	c := f.queued("SMS")
-	inbox := sue.Subscribe(`subscription{inbox{kind conversation{id}}}`, nil)
+	head := sue.Do(`{eventCursor}`, nil).OK(t).Str(t, "eventCursor")
 	sue.Do(delegate, testapi.Vars{"id": c, "b": payID}).OK(t)
 	e := f.S.DB.Client.Event.Query().Where(event.ConversationID(atoi(t, c)), event.Type("conversation.delegated")).OnlyX(testapi.Sys())
 	if owner, ok := e.Before["owner"]; !ok || owner != nil || events.Int(e.After, "bot") != atoi(t, payID) || events.Int(e.After, "delegatedBy") != atoi(t, sue.AgentID) {
 		t.Fatalf("delegated: before %v after %v; want before.owner null, after.bot %s, after.delegatedBy %s", e.Before, e.After, payID, sue.AgentID)
 	}
-	var ev struct{ Inbox struct{ Kind string } }
-	if !inbox.Next(5*time.Second, &ev) || ev.Inbox.Kind != "UPDATED" {
-		t.Fatalf("the inbox keeps the delegated conversation: %+v", ev)
+	mine := f.conversation("SMS")
+	sue.Do(claim, id(mine)).OK(t)
+	q := sue.Subscribe(`subscription($after:String){myQueue(after:$after){kind conversation{id}}}`, testapi.Vars{"after": head})
+	var ev struct {
+		MyQueue struct {
+			Kind         string
+			Conversation struct{ ID string }
+		}
+	}
+	if !q.Next(5*time.Second, &ev) || ev.MyQueue.Conversation.ID != mine {
+		t.Fatalf("E3: the resumed queue's first event is of the claimed conversation %s, nothing of the delegated one: %+v", mine, ev)
 	}
 }
 

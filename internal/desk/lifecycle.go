@@ -273,7 +273,7 @@ func (o *op) participants() error {
 	if before != 0 {
 		leaves := o.tx.Participant.Update().Where(participant.ConversationID(o.conv.ID), participant.AgentID(before), participant.Active(true))
 		if !o.conv.HumanOwned {
-			leaves.Where(participant.HasAgentWith(agent.VaRoleNEQ(enum.VARoleInception)))
+			leaves.Where(participant.HasAgentWith(agent.Or(agent.VaRoleIsNil(), agent.VaRoleNEQ(enum.VARoleInception))))
 		}
 		if err := leaves.SetActive(false).SetLeftAt(o.now).Exec(o.ctx); err != nil {
 			return fmt.Errorf("participant left: %w", err)

@@ -129,14 +129,16 @@ func (b *Bus) Notices(ctx context.Context, ws, agent int, after *int64) (*Notice
 	}
 	// Now, then the moves after the cursor: a move committed in between is among the moves
 	// (numbered before they are read), and what did not move since is as now says.
-	now, err := b.client.Conversation.Query().Where(conversation.WorkspaceID(ws), conversation.OwnerID(agent)).IDs(sys)
+	// Open ones only: nothing is written to a CLOSED conversation (§6), and an agent's closed ones
+	// are a year of history. One closed since the cursor counts among the moves (Archived).
+	now, err := b.client.Conversation.Query().Where(conversation.WorkspaceID(ws), conversation.OwnerID(agent), conversation.IsOpen(true)).IDs(sys)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := b.sequence(ctx, ws); err != nil {
 		return nil, nil, err
 	}
-	types := []string{ConversationCreated}
+	types := []string{ConversationCreated, Archived}
 	for t := range ownershipTypes {
 		types = append(types, t)
 	}

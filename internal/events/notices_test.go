@@ -220,3 +220,28 @@ func TestLiveNotificationsStartFromTheHead(t *testing.T) {
 		t.Fatalf("E2: %v, want Ana told of the reply in the conversation she claimed", got)
 	}
 }
+
+// E2: the conversations an agent's notifications follow are its open ones: a closed conversation
+// is never written to again (§6), and a year of them would be indexed for every subscription.
+func TestNoticesFollowOpenConversationsOnly(t *testing.T) {
+	s := testapi.New(t)
+	ws := s.NewWorkspace("acme")
+	ana := ws.NewAgent("ana@acme.test", "AGENT")
+	c := s.DB.Client
+	cust := c.Customer.Create().SetWorkspaceID(ws.Workspace.ID).SetName("Grace").SaveX(testapi.Sys())
+	owned := func(open bool) int {
+		return c.Conversation.Create().SetWorkspaceID(ws.Workspace.ID).SetCustomerID(cust.ID).SetChannel("SMS").
+			SetOwnerID(atoi(ana.AgentID)).SetHumanOwned(true).SetIsOpen(open).SaveX(testapi.Sys()).ID
+	}
+	open := owned(true)
+	for range 3 {
+		owned(false)
+	}
+	n, _, err := s.Bus.Notices(testapi.Sys(), ws.Workspace.ID, atoi(ana.AgentID), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := n.Owned(); !slices.Equal(got, []int{open}) {
+		t.Fatalf("notifications follow %v; want only the open conversation %d", got, open)
+	}
+}

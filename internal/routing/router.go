@@ -119,6 +119,11 @@ func (r *Router) Run(ctx context.Context, sweep time.Duration) {
 		r.mu.Lock()
 		r.running = ctx
 		r.mu.Unlock()
+		defer func() { // a dispatch after Run (a test's, a last one) follows nothing
+			r.mu.Lock()
+			r.running = nil
+			r.mu.Unlock()
+		}()
 	}
 	for {
 		select {
@@ -786,7 +791,7 @@ func participate(ctx context.Context, tx *ent.Tx, ws int, pairs []Pair, now time
 	}
 	if len(bots) > 0 {
 		if err := tx.Participant.Update().Where(participant.ConversationIDIn(bots...), participant.Active(true),
-			participant.KindEQ(enum.ParticipantBot), participant.HasAgentWith(agent.VaRoleNEQ(enum.VARoleInception))).
+			participant.KindEQ(enum.ParticipantBot), participant.HasAgentWith(agent.Or(agent.VaRoleIsNil(), agent.VaRoleNEQ(enum.VARoleInception)))).
 			SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
 			return fmt.Errorf("bots left: %w", err)
 		}
