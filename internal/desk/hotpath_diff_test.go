@@ -1582,7 +1582,7 @@ func (w *diffWorld) jsonIDs(j int, m map[string]any) any {
 			return nil
 		}
 		switch k {
-		case "owner", "holder", "bot", "participant", "author", "viewer":
+		case "owner", "holder", "bot", "participant", "author", "viewer", "delegatedBy":
 			if n := id(); n != nil {
 				out[k] = w.agentName(j, n)
 				continue

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	entsql "entgo.io/ent/dialect/sql"
 	"switchboard/ent"
 	"switchboard/ent/agent"
 	"switchboard/ent/channelsession"
@@ -105,7 +106,7 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 			return 0, fmt.Errorf("customer lock: %w", err)
 		}
 	}
-	ident, cust, renamed, err := customerOf(ctx, tx, ws, ch, handle, name)
+	ident, cust, renamed, fresh, err := customerOf(ctx, tx, ws, ch, handle, name)
 	if err != nil {
 		return 0, err
 	}
@@ -116,11 +117,13 @@ func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.C
 
 	var evs []events.Entry
 	created := false
-	conv, err := d.lockOpen(ctx, tx, cust.ID, ch)
-	if ent.IsNotFound(err) {
-		// §1, §6: the customer's open conversation on another channel gains a session on this one;
-		// it stays on its routing channel.
-		conv, err = d.lockOpen(ctx, tx, cust.ID, "")
+	// §1, §6: the customer's open conversation, on this channel or another (it gains a session on
+	// this one and stays on its routing channel); a customer made just now has none.
+	var conv *ent.Conversation
+	if fresh {
+		conv, err = nil, &ent.NotFoundError{}
+	} else {
+		conv, err = d.lockOpen(ctx, tx, cust.ID, ch)
 	}
 	switch {
 	case ent.IsNotFound(err):
@@ -310,16 +313,17 @@ func customerSession(ctx context.Context, tx *ent.Tx, ws, conv, identity int, ch
 	return nil
 }
 
-// lockOpen finds the customer's open conversation on ch (on any channel when ch is "": the latest)
-// and row-locks it, with its human owner's row first (the order every operation takes: agents,
+// lockOpen finds the customer's open conversation, the one on ch first (a customer has one, but
+// conversations of before may be open on several channels), and row-locks it, with its human owner's row first (the order every operation takes: agents,
 // then conversations), since a reopening may keep it with that owner (mayKeep). Its version and
 // status are decided on the locked row.
 func (d *Desk) lockOpen(ctx context.Context, tx *ent.Tx, customerID int, ch enum.Channel) (*ent.Conversation, error) {
 	open := []predicate.Conversation{conversation.CustomerID(customerID), conversation.IsOpen(true)}
-	if ch != "" {
-		open = append(open, conversation.ChannelEQ(ch))
-	}
-	c, err := tx.Conversation.Query().Where(open...).Order(ent.Desc(conversation.FieldID)).First(ctx)
+	c, err := tx.Conversation.Query().Where(open...).Order(func(s *entsql.Selector) {
+		s.OrderExpr(entsql.ExprFunc(func(b *entsql.Builder) {
+			b.WriteString("CASE WHEN ").WriteString(s.C(conversation.FieldChannel)).WriteString(" = ").Arg(string(ch)).WriteString(" THEN 0 ELSE 1 END")
+		}))
+	}, ent.Desc(conversation.FieldID)).First(ctx)
 	if err != nil || !d.rowLocks {
 		return c, err
 	}
@@ -379,10 +383,11 @@ func sameHandleChannels(ch enum.Channel, handle string) []enum.Channel {
 }
 
 // customerOf finds the customer who writes from handle on ch, or makes its identity; a name given
-// and different from the stored one renames it (renamed). A handle new on ch but known on another
+// and different from the stored one renames it (renamed); fresh says it made the customer. A
+// handle new on ch but known on another
 // channel where it names the same thing is the same customer (§1: one customer, many channel
 // identities; see sameHandleChannels), so its history spans channels (I7).
-func customerOf(ctx context.Context, tx *ent.Tx, ws int, ch enum.Channel, handle, name string) (ident *ent.CustomerIdentity, cust *ent.Customer, renamed bool, err error) {
+func customerOf(ctx context.Context, tx *ent.Tx, ws int, ch enum.Channel, handle, name string) (ident *ent.CustomerIdentity, cust *ent.Customer, renamed, fresh bool, err error) {
 	ident, err = tx.CustomerIdentity.Query().
 		Where(customeridentity.ChannelEQ(ch), customeridentity.Handle(handle)).WithCustomer().Only(ctx)
 	if ent.IsNotFound(err) {
@@ -392,32 +397,34 @@ func customerOf(ctx context.Context, tx *ent.Tx, ws int, ch enum.Channel, handle
 			known, err = tx.CustomerIdentity.Query().Where(customeridentity.ChannelIn(chs...), customeridentity.Handle(handle)).
 				Order(customeridentity.ByID()).WithCustomer().First(ctx)
 			if err != nil && !ent.IsNotFound(err) {
-				return nil, nil, false, fmt.Errorf("find the customer on other channels: %w", err)
+				return nil, nil, false, false, fmt.Errorf("find the customer on other channels: %w", err)
 			}
 		}
 		var cust *ent.Customer
 		if known != nil {
 			cust = known.Edges.Customer
-		} else if cust, err = tx.Customer.Create().SetWorkspaceID(ws).SetName(name).Save(ctx); err != nil {
-			return nil, nil, false, fmt.Errorf("create customer: %w", err)
+		} else if cust, err = tx.Customer.Create().SetWorkspaceID(ws).SetName(name).Save(ctx); err == nil {
+			fresh = true
+		} else {
+			return nil, nil, false, false, fmt.Errorf("create customer: %w", err)
 		}
 		ident, err = tx.CustomerIdentity.Create().SetWorkspaceID(ws).SetCustomerID(cust.ID).SetChannel(ch).SetHandle(handle).Save(ctx)
 		if err != nil {
-			return nil, nil, false, fmt.Errorf("create identity: %w", err)
+			return nil, nil, false, false, fmt.Errorf("create identity: %w", err)
 		}
 		ident.Edges.Customer = cust
 	} else if err != nil {
-		return nil, nil, false, fmt.Errorf("find identity: %w", err)
+		return nil, nil, false, false, fmt.Errorf("find identity: %w", err)
 	}
 	cust = ident.Edges.Customer
 	renamed = name != "" && name != cust.Name
 	if renamed {
 		if err := tx.Customer.UpdateOneID(cust.ID).SetName(name).Exec(ctx); err != nil {
-			return nil, nil, false, fmt.Errorf("rename customer: %w", err)
+			return nil, nil, false, false, fmt.Errorf("rename customer: %w", err)
 		}
 		cust.Name = name
 	}
-	return ident, cust, renamed, nil
+	return ident, cust, renamed, fresh, nil
 }
 
 // reopen adds to upd what a customer's message does to a RESOLVED conversation, and returns its
