@@ -59,7 +59,8 @@ func (n *Notices) Owned() []int {
 }
 
 // Apply follows e's ownership move, if any, and says what e tells the agent. Nobody is told of
-// their own action (a supervisor reassigning a conversation to itself).
+// their own action (a supervisor reassigning a conversation to itself); a customer's message is
+// never the agent's action.
 func (n *Notices) Apply(e *ent.Event) Notice {
 	if e.ConversationID == nil {
 		return ""
@@ -72,7 +73,9 @@ func (n *Notices) Apply(e *ent.Event) Notice {
 			delete(n.owned, c)
 		}
 	}
-	if e.ActorID != nil && *e.ActorID == n.agent {
+	// A customer's message is the customer's, whichever key the connector that stored it acts as
+	// (an admin's own key, say): only the others are actions of the agent's own.
+	if e.ActorID != nil && *e.ActorID == n.agent && e.Type != MessageReceived {
 		return ""
 	}
 	switch e.Type {

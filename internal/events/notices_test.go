@@ -245,3 +245,29 @@ func TestNoticesFollowOpenConversationsOnly(t *testing.T) {
 		t.Fatalf("notifications follow %v; want only the open conversation %d", got, open)
 	}
 }
+
+// E2: a customer's message tells its owner even when the connector that stored it uses the
+// owner's own API key (an admin trying the desk out): it is the customer's action, not the owner's.
+func TestCustomerRepliedWhateverKeyStoredIt(t *testing.T) {
+	s := testapi.New(t)
+	ws := s.NewWorkspace("acme")
+	admin := ws.Admin
+	me := admin.Do(`{me{id}}`, nil).OK(t).Str(t, "me.id")
+	own := ws.NewKey(me)
+	in := `mutation($h:String!){ingestCustomerMessage(input:{channel:SMS,customerHandle:$h,text:"hi"}){id}}`
+	c := own.Do(in, testapi.Vars{"h": "+15550100"}).OK(t).Str(t, "ingestCustomerMessage.id")
+	admin.Do(`mutation($id:ID!,$in:UpdateAgentInput!){updateAgent(id:$id,input:$in){id}}`,
+		testapi.Vars{"id": me, "in": map[string]any{"channels": []map[string]any{{"channel": "SMS", "capacity": 5}}}}).OK(t)
+	admin.Do(`mutation($id:ID!){takeOverConversation(id:$id){id}}`, testapi.Vars{"id": c}).OK(t)
+	sub := admin.Subscribe(`subscription{notifications{kind conversation{id}}}`, nil)
+	own.Do(in, testapi.Vars{"h": "+15550100"}).OK(t)
+	var ev struct {
+		Notifications struct {
+			Kind         string
+			Conversation struct{ ID string }
+		}
+	}
+	if !sub.Next(5*time.Second, &ev) || ev.Notifications.Kind != "CUSTOMER_REPLIED" || ev.Notifications.Conversation.ID != c {
+		t.Fatalf("E2: the owner is told the customer replied: %+v", ev)
+	}
+}

@@ -415,7 +415,9 @@ func noticesFromLog(log []*ent.Event) (map[int][]notice, map[int]int) {
 		return 0
 	}
 	tell := func(to int, e *ent.Event, kind string, actor int) {
-		if to == 0 || (e.ActorID != nil && *e.ActorID == to) { // nobody is told of their own action
+		// Nobody is told of their own action; a customer's message is the customer's, whatever key
+		// stored it.
+		if to == 0 || (e.ActorID != nil && *e.ActorID == to && kind != "CUSTOMER_REPLIED") {
 			return
 		}
 		n := notice{Kind: kind, Conv: strconv.Itoa(*e.ConversationID), Cursor: strconv.FormatInt(*e.Seq, 10)}
