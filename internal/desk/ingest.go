@@ -314,9 +314,10 @@ func customerSession(ctx context.Context, tx *ent.Tx, ws, conv, identity int, ch
 }
 
 // lockOpen finds the customer's open conversation, the one on ch first (a customer has one, but
-// conversations of before may be open on several channels), and row-locks it, with its human owner's row first (the order every operation takes: agents,
-// then conversations), since a reopening may keep it with that owner (mayKeep). Its version and
-// status are decided on the locked row.
+// conversations of before may be open on several channels), and row-locks it, with its human
+// owner's row first (the order every operation takes: agents, then conversations), since a
+// reopening may keep it with that owner (mayKeep). Its version and status are decided on the
+// locked row.
 func (d *Desk) lockOpen(ctx context.Context, tx *ent.Tx, customerID int, ch enum.Channel) (*ent.Conversation, error) {
 	open := []predicate.Conversation{conversation.CustomerID(customerID), conversation.IsOpen(true)}
 	c, err := tx.Conversation.Query().Where(open...).Order(func(s *entsql.Selector) {
@@ -384,9 +385,9 @@ func sameHandleChannels(ch enum.Channel, handle string) []enum.Channel {
 
 // customerOf finds the customer who writes from handle on ch, or makes its identity; a name given
 // and different from the stored one renames it (renamed); fresh says it made the customer. A
-// handle new on ch but known on another
-// channel where it names the same thing is the same customer (§1: one customer, many channel
-// identities; see sameHandleChannels), so its history spans channels (I7).
+// handle new on ch but known on another channel where it names the same thing is the same
+// customer (§1: one customer, many channel identities; see sameHandleChannels), so its history
+// spans channels (I7).
 func customerOf(ctx context.Context, tx *ent.Tx, ws int, ch enum.Channel, handle, name string) (ident *ent.CustomerIdentity, cust *ent.Customer, renamed, fresh bool, err error) {
 	ident, err = tx.CustomerIdentity.Query().
 		Where(customeridentity.ChannelEQ(ch), customeridentity.Handle(handle)).WithCustomer().Only(ctx)
