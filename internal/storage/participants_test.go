@@ -75,7 +75,6 @@ func TestParticipantsOfBeforeAreRepaired(t *testing.T) {
 	anaIn := part(open, enum.ParticipantAgent, ana, 0)
 	openBot := part(open, enum.ParticipantBot, bot, 0)
 
-	_ = stray
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
