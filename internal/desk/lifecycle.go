@@ -9,6 +9,7 @@ import (
 	"switchboard/ent/agent"
 	"switchboard/ent/channelsession"
 	"switchboard/ent/participant"
+	"switchboard/ent/predicate"
 	"switchboard/ent/schema/enum"
 	"switchboard/internal/events"
 	"switchboard/internal/fault"
@@ -170,9 +171,8 @@ func joinedBy(ctx context.Context, tx *ent.Tx, conv, except int) (bool, error) {
 // present (INACTIVE, or CLOSING with its housekeeping when the customer is gone too, unless
 // someone who joined is still in it). It returns the new state, "" when it stays.
 func ownerLeft(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, c *ent.Conversation, present bool, now time.Time) (enum.State, error) {
-	if err := tx.Participant.Update().Where(participant.ConversationID(c.ID), participant.AgentID(*c.OwnerID),
-		participant.Active(true)).SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
-		return "", fmt.Errorf("participant left: %w", err)
+	if err := leave(ctx, tx, now, participant.ConversationID(c.ID), participant.AgentID(*c.OwnerID)); err != nil {
+		return "", err
 	}
 	agents, err := joinedBy(ctx, tx, c.ID, 0)
 	if err != nil {
@@ -236,9 +236,8 @@ func (d *Desk) EndCustomerSession(ctx context.Context, id int, ch *enum.Channel)
 		if err := o.tx.ChannelSession.Update().Where(channelsession.IDIn(ending...)).SetActive(false).SetEndedAt(o.now).Exec(o.ctx); err != nil {
 			return fmt.Errorf("end session: %w", err)
 		}
-		if err := o.tx.Participant.Update().Where(participant.ChannelSessionIDIn(ending...), participant.Active(true)).
-			SetActive(false).SetLeftAt(o.now).Exec(o.ctx); err != nil {
-			return fmt.Errorf("customer left the channel: %w", err)
+		if err := leave(o.ctx, o.tx, o.now, participant.ChannelSessionIDIn(ending...)); err != nil {
+			return err
 		}
 		o.changed = true
 		o.emit(events.CustomerLeftChannel, 0, nil, map[string]any{"channel": *ch})
@@ -252,9 +251,8 @@ func (o *op) customerLeaves(reason string) error {
 		SetActive(false).SetEndedAt(o.now).Exec(o.ctx); err != nil {
 		return fmt.Errorf("end sessions: %w", err)
 	}
-	if err := o.tx.Participant.Update().Where(participant.ConversationID(o.conv.ID), participant.KindEQ(enum.ParticipantCustomer),
-		participant.Active(true)).SetActive(false).SetLeftAt(o.now).Exec(o.ctx); err != nil {
-		return fmt.Errorf("customer left: %w", err)
+	if err := leave(o.ctx, o.tx, o.now, participant.ConversationID(o.conv.ID), participant.KindEQ(enum.ParticipantCustomer)); err != nil {
+		return err
 	}
 	o.changed, o.left = true, true
 	o.upd.SetCustomerPresent(false)
@@ -271,12 +269,12 @@ func (o *op) participants() error {
 		return nil
 	}
 	if before != 0 {
-		leaves := o.tx.Participant.Update().Where(participant.ConversationID(o.conv.ID), participant.AgentID(before), participant.Active(true))
+		who := []predicate.Participant{participant.ConversationID(o.conv.ID), participant.AgentID(before)}
 		if !o.conv.HumanOwned {
-			leaves.Where(participant.HasAgentWith(agent.Or(agent.VaRoleIsNil(), agent.VaRoleNEQ(enum.VARoleInception))))
+			who = append(who, participant.HasAgentWith(agent.Or(agent.VaRoleIsNil(), agent.VaRoleNEQ(enum.VARoleInception))))
 		}
-		if err := leaves.SetActive(false).SetLeftAt(o.now).Exec(o.ctx); err != nil {
-			return fmt.Errorf("participant left: %w", err)
+		if err := leave(o.ctx, o.tx, o.now, who...); err != nil {
+			return err
 		}
 	}
 	if after != 0 {
@@ -286,6 +284,14 @@ func (o *op) participants() error {
 		}
 		_, err := join(o.ctx, o.tx, o.v.WorkspaceID, o.conv.ID, after, kind, o.now)
 		return err
+	}
+	return nil
+}
+
+// leave ends, at now, the participation of whoever where names that is in a conversation (§6).
+func leave(ctx context.Context, tx *ent.Tx, now time.Time, where ...predicate.Participant) error {
+	if err := tx.Participant.Update().Where(append(where, participant.Active(true))...).SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
+		return fmt.Errorf("participants left: %w", err)
 	}
 	return nil
 }

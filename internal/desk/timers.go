@@ -89,9 +89,8 @@ func (d *Desk) housekeeping(ctx context.Context, tx *ent.Tx, t *ent.Timer) error
 		return fmt.Errorf("close: %w", err)
 	}
 	// Whoever is still in it leaves: the inception bot, the last to go (§6's "conversation bot").
-	if err := tx.Participant.Update().Where(participant.ConversationID(c.ID), participant.Active(true)).
-		SetActive(false).SetLeftAt(now).Exec(ctx); err != nil {
-		return fmt.Errorf("participants left: %w", err)
+	if err := leave(ctx, tx, now, participant.ConversationID(c.ID)); err != nil {
+		return err
 	}
 	if err := timers.Cancel(ctx, tx, c.ID); err != nil {
 		return err
