@@ -675,7 +675,17 @@ func (w *rworld) rotate(hk *hook) {
 func (w *rworld) sendTest(hk *hook) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.pick(hk.sp.admins).Do(`mutation($id:ID!){sendTestWebhookEvent(id:$id){id}}`, testapi.Vars{"id": hk.id}).OK(w.t)
+	r := w.pick(hk.sp.admins).Do(`mutation($id:ID!){sendTestWebhookEvent(id:$id){id}}`, testapi.Vars{"id": hk.id})
+	if r.Code() == "INVALID_STATE" { // off: switched off, or disabled by a worker meanwhile
+		if h, err := w.db.Client.Webhook.Get(testapi.Sys(), hk.idn); err != nil || h.Active {
+			w.t.Errorf("sendTestWebhookEvent refused a webhook that is on (%v): %s", err, r.Raw)
+		}
+		return
+	}
+	r.OK(w.t)
+	if !hk.on {
+		w.t.Errorf("sendTestWebhookEvent accepted a webhook that is off: %s", r.Raw)
+	}
 }
 
 // redeliver replays a random event of hk's workspace (and tries one of another workspace's).

@@ -248,7 +248,8 @@ func (s *Service) RotateSecret(ctx context.Context, id int) (*ent.Webhook, strin
 }
 
 // SendTest appends a webhook.test event, which the worker delivers to this webhook only (whatever
-// its event types).
+// its event types). A switched-off webhook receives nothing, a test neither: INVALID_STATE rather
+// than an event nobody will ever send.
 func (s *Service) SendTest(ctx context.Context, id int) (*ent.Webhook, error) {
 	v, err := admin(ctx)
 	if err != nil {
@@ -259,6 +260,10 @@ func (s *Service) SendTest(ctx context.Context, id int) (*ent.Webhook, error) {
 		w, err := s.locked(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if !w.Active {
+			return fault.New(fault.InvalidState, "this webhook is switched off and receives nothing: switch it on (active: true), then send the test event").
+				With("field", "id")
 		}
 		out = w
 		return s.bus.Append(ctx, tx, events.Entry{WorkspaceID: v.WorkspaceID, Type: Test, ActorID: v.AgentID,

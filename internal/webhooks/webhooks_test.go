@@ -386,6 +386,26 @@ func TestRedeliverAndRotate(t *testing.T) {
 		testapi.Vars{"w": id, "e": "1"}).WantCode(t, "NOT_FOUND")
 }
 
+// A switched-off webhook receives nothing, so a test event for it is refused (INVALID_STATE, no
+// event appended) instead of being logged and never sent; switched on, the test goes out.
+func TestSwitchedOffWebhookRefusesTestEvents(t *testing.T) {
+	t.Parallel()
+	in := start(t, testdb.Open(t), fast())
+	ws := in.NewWorkspace("paused-test")
+	rcv := newReceiver(t)
+	id, _ := register(t, ws.Admin, rcv.URL+"/in", []string{"webhook.test"})
+	ws.Admin.Do(`mutation($id:ID!){updateWebhook(id:$id,input:{active:false}){id}}`, testapi.Vars{"id": id}).OK(t)
+	ws.Admin.Do(`mutation($id:ID!){sendTestWebhookEvent(id:$id){id}}`, testapi.Vars{"id": id}).WantCode(t, "INVALID_STATE")
+	if n := in.DB.Client.Event.Query().Where(event.WorkspaceID(ws.Workspace.ID), event.Type(webhooks.Test)).CountX(testapi.Sys()); n != 0 {
+		t.Fatalf("a refused test event was logged: %d webhook.test events", n)
+	}
+	ws.Admin.Do(`mutation($id:ID!){updateWebhook(id:$id,input:{active:true}){id}}`, testapi.Vars{"id": id}).OK(t)
+	ws.Admin.Do(`mutation($id:ID!){sendTestWebhookEvent(id:$id){id}}`, testapi.Vars{"id": id}).OK(t)
+	if hs := rcv.waitFor(t, 10*time.Second, "the test event", func(hs []hit) bool { return len(hs) == 1 }); hs[0].p.Type != webhooks.Test {
+		t.Fatalf("received %s, want the test event", hs[0].body)
+	}
+}
+
 // SPEC §12: an endpoint failing continuously (here for 300 ms instead of 24 h) is disabled with a
 // reason, and a webhook.disabled event is appended (another endpoint receives it).
 func TestFailingEndpointIsDisabled(t *testing.T) {
