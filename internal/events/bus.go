@@ -60,7 +60,8 @@ type Bus struct {
 	// Buffer is each subscription's queue; a subscriber that falls this far behind is dropped
 	// and resumes from its cursor (STYLE 7).
 	Buffer int
-	// MaxPerWorkspace bounds one workspace's subscriptions on this instance.
+	// MaxPerWorkspace bounds one workspace's subscriptions the API serves on this instance (the
+	// server's own, such as routing's follower of other instances' events, are not counted).
 	MaxPerWorkspace int
 }
 
@@ -388,7 +389,7 @@ func (b *Bus) subscribe(ctx context.Context, ws int, interest Interest, release 
 	}
 	for {
 		b.mu.Lock()
-		if x := b.subs[ws]; x != nil && len(x.members) >= b.MaxPerWorkspace {
+		if x := b.subs[ws]; serve && x != nil && x.served >= b.MaxPerWorkspace {
 			b.mu.Unlock()
 			return nil, full()
 		}

@@ -39,6 +39,9 @@ func (s *set) add(sub *Subscription) {
 // index holds one workspace's subscriptions on this instance, by what they want.
 type index struct {
 	members set
+	// served counts the members the API serves (Open's): the workspace's limit counts only those,
+	// not the server's own followers (Subscribe's).
+	served int
 	// all are offered every event: a zero Interest, or one not narrowed yet (still replaying).
 	all    set
 	byType map[string]set
@@ -59,6 +62,9 @@ func newIndex() *index {
 // register adds a subscription, not narrowed yet.
 func (x *index) register(s *Subscription) {
 	x.members.add(s)
+	if s.served != nil {
+		x.served++
+	}
 	x.all.add(s)
 	if a := s.interest.Agent; a != 0 {
 		m := x.agents[a]
@@ -89,6 +95,9 @@ func (x *index) narrow(s *Subscription, owned []int) {
 }
 
 func (x *index) remove(s *Subscription) {
+	if _, ok := x.members[s]; ok && s.served != nil {
+		x.served--
+	}
 	delete(x.members, s)
 	delete(x.all, s)
 	for _, t := range s.interest.Types {

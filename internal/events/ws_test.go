@@ -12,6 +12,7 @@ import (
 
 	"switchboard/ent"
 	"switchboard/internal/events"
+	"switchboard/internal/fault"
 	"switchboard/internal/httpapi"
 	"switchboard/internal/testapi"
 	"switchboard/internal/testdb"
@@ -99,6 +100,50 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 	}
 	// Writers were never blocked, and other subscribers go on.
 	busGoesOn(t, s, ana, c)
+}
+
+// A workspace's limit on live subscriptions counts those the API serves, and only those: the
+// server's own followers (routing's, of other instances' events) neither take a client's place nor
+// are refused when the clients have filled it.
+func TestWorkspaceLimitCountsServedSubscriptionsOnly(t *testing.T) {
+	s := testapi.New(t)
+	f := newFixture(t, s, "acme")
+	ws := f.WS.Workspace.ID
+	s.Bus.MaxPerWorkspace = 2
+	ctx := context.Background()
+	limited := func(err error) bool {
+		e, ok := fault.As(err)
+		return ok && e.Code == fault.RateLimited
+	}
+	follower, err := s.Bus.Subscribe(ctx, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer follower.Close()
+	var open []*events.Subscription
+	for i := range 3 {
+		sub, err := s.Bus.Open(ctx, ws, events.Interest{})
+		switch {
+		case i < 2 && err != nil:
+			t.Fatalf("client subscription %d of 2 refused beside a follower: %v", i+1, err)
+		case i == 2 && !limited(err):
+			t.Fatalf("a third client subscription: %v, want RATE_LIMITED", err)
+		case err == nil:
+			open = append(open, sub)
+		}
+	}
+	more, err := s.Bus.Subscribe(ctx, ws)
+	if err != nil {
+		t.Fatalf("a follower refused while the clients fill the limit: %v", err)
+	}
+	more.Close()
+	open[0].Close()
+	again, err := s.Bus.Open(ctx, ws, events.Interest{})
+	if err != nil {
+		t.Fatalf("a client subscription after one closed: %v", err)
+	}
+	again.Close()
+	open[1].Close()
 }
 
 // STYLE 7, for the subscriptions the API serves (Open, Serve): a subscriber whose hand-over is
