@@ -10,7 +10,7 @@ func SetClock(r *Router, now func() time.Time) { r.now = now }
 func Following(r *Router, ws int) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.following[ws]
+	return r.live[ws] // subscribed, not only started
 }
 
 // Remembers reports whether r holds loads of workspace ws that are still good for a dispatch.

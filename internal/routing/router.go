@@ -57,7 +57,8 @@ type Router struct {
 	// (followLoads), and the changes committed here, which Watch has taken in already.
 	running   context.Context
 	following map[int]bool
-	local     map[change]time.Time
+	local     map[change][]time.Time // when each was committed: two changes of the workspace may look alike
+	live      map[int]bool // the workspaces followLoads has subscribed to (following: started)
 
 	// Batch is how many queued conversations one transaction considers.
 	Batch int
@@ -68,24 +69,28 @@ type Router struct {
 func New(db *storage.DB, bus *events.Bus) *Router {
 	r := &Router{client: db.Client, rowLocks: db.RowLocks(), dialect: db.Dialect, bus: bus, now: time.Now,
 		pending: map[int]bool{}, kick: make(chan struct{}, 1), rosters: map[int]*roster{},
-		loads: map[int]*knownLoads{}, loadGen: map[int]uint64{}, following: map[int]bool{}, local: map[change]time.Time{}, Batch: 200}
+		loads: map[int]*knownLoads{}, loadGen: map[int]uint64{}, following: map[int]bool{}, local: map[change][]time.Time{}, live: map[int]bool{}, Batch: 200}
 	if bus != nil {
-		bus.Watch(func(ws int, entries []events.Entry) {
-			moves := movesLoads(entries)
-			r.mu.Lock()
-			if moves {
-				r.loadGen[ws]++
-			}
-			if r.following[ws] {
-				r.tookIn(entries)
-			}
-			r.mu.Unlock()
-			if slices.ContainsFunc(entries, func(e events.Entry) bool { return Frees[e.Type] }) {
-				r.Kick(ws)
-			}
-		})
+		bus.Watch(r.committed)
 	}
 	return r
+}
+
+// committed takes in the events of a commit on this instance: the remembered loads are forgotten
+// when one may move a load, and the queue looked at again when one frees capacity.
+func (r *Router) committed(ws int, entries []events.Entry) {
+	moves := movesLoads(entries)
+	r.mu.Lock()
+	if moves {
+		r.loadGen[ws]++
+	}
+	if r.following[ws] {
+		r.tookIn(entries)
+	}
+	r.mu.Unlock()
+	if slices.ContainsFunc(entries, func(e events.Entry) bool { return Frees[e.Type] }) {
+		r.Kick(ws)
+	}
 }
 
 // Frees lists the event types after which routing looks at a workspace's queue again: capacity
@@ -575,24 +580,30 @@ func (r *Router) loadsOf(ctx context.Context, tx *ent.Tx, ws *ent.Workspace, ids
 	return loads, true, nil
 }
 
-// change names a committed event: a change of one conversation (0: of the workspace) at a version.
+// change names a committed event: a change of one conversation (0: of the workspace) at a version,
+// by an actor, about a subject (two changes of the workspace differ by them).
 type change struct {
-	ws, conv, version int
-	typ               string
+	ws, conv, version, actor, subject int
+	typ                               string
+}
+
+func changeOf(e events.Entry) change {
+	return change{e.WorkspaceID, e.ConversationID, e.Version, e.ActorID, e.SubjectID, e.Type}
 }
 
 // tookIn notes the load-moving changes this instance committed, which Watch has taken in, so that
 // followLoads does not count them twice when it reads them back. Called with r.mu held.
 func (r *Router) tookIn(entries []events.Entry) {
 	now := time.Now()
-	for c, at := range r.local { // kept a while: the log is read back within milliseconds
-		if now.Sub(at) > 10*time.Second {
+	for c, ats := range r.local { // kept a while: the log is read back within milliseconds
+		if now.Sub(ats[len(ats)-1]) > 10*time.Second {
 			delete(r.local, c)
 		}
 	}
 	for _, e := range entries {
 		if movesLoads([]events.Entry{e}) { // as followLoads reads them: one by one
-			r.local[change{e.WorkspaceID, e.ConversationID, e.Version, e.Type}] = now
+			c := changeOf(e)
+			r.local[c] = append(r.local[c], now)
 		}
 	}
 }
@@ -606,6 +617,7 @@ func (r *Router) followLoads(ctx context.Context, ws int) {
 	defer func() {
 		r.mu.Lock()
 		delete(r.following, ws)
+		delete(r.live, ws)
 		r.loadGen[ws]++
 		r.mu.Unlock()
 	}()
@@ -616,6 +628,7 @@ func (r *Router) followLoads(ctx context.Context, ws int) {
 	defer s.Close()
 	r.mu.Lock()
 	r.loadGen[ws]++ // counted before the subscription began: count again
+	r.live[ws] = true
 	r.mu.Unlock()
 	for {
 		select {
@@ -624,22 +637,36 @@ func (r *Router) followLoads(ctx context.Context, ws int) {
 		case <-s.Done():
 			return
 		case e := <-s.C:
-			entry := events.Entry{WorkspaceID: ws, Type: e.Type, Version: e.Version, Before: e.Before, After: e.After}
-			if e.ConversationID != nil {
-				entry.ConversationID = *e.ConversationID
-			}
-			if !movesLoads([]events.Entry{entry}) {
-				continue
-			}
-			r.mu.Lock()
-			c := change{ws, entry.ConversationID, entry.Version, entry.Type}
-			if _, mine := r.local[c]; mine {
-				delete(r.local, c)
-			} else {
-				r.loadGen[ws]++
-			}
-			r.mu.Unlock()
+			r.read(ws, e)
 		}
+	}
+}
+
+// read takes in event e of workspace ws as followLoads reads it from the log: a change that may
+// move a load forgets the remembered loads, unless this instance committed it (Watch took it in).
+func (r *Router) read(ws int, e *ent.Event) {
+	entry := events.Entry{WorkspaceID: ws, Type: e.Type, Version: e.Version, Before: e.Before, After: e.After}
+	if e.ConversationID != nil {
+		entry.ConversationID = *e.ConversationID
+	}
+	if e.ActorID != nil {
+		entry.ActorID = *e.ActorID
+	}
+	if e.SubjectID != nil {
+		entry.SubjectID = *e.SubjectID
+	}
+	if !movesLoads([]events.Entry{entry}) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := changeOf(entry)
+	if ats := r.local[c]; len(ats) > 1 {
+		r.local[c] = ats[1:]
+	} else if len(ats) == 1 {
+		delete(r.local, c)
+	} else {
+		r.loadGen[ws]++
 	}
 }
 
