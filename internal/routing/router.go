@@ -58,7 +58,7 @@ type Router struct {
 	running   context.Context
 	following map[int]bool
 	local     map[change][]time.Time // when each was committed: two changes of the workspace may look alike
-	live      map[int]bool // the workspaces followLoads has subscribed to (following: started)
+	live      map[int]bool           // the workspaces followLoads has subscribed to (following: started)
 
 	// Batch is how many queued conversations one transaction considers.
 	Batch int
