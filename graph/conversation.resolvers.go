@@ -18,3 +18,8 @@ func (r *mutationResolver) IngestCustomerMessage(ctx context.Context, input mode
 		Channel: input.Channel, CustomerHandle: input.CustomerHandle, CustomerName: input.CustomerName, Text: input.Text,
 	})
 }
+
+// MergeCustomers is the resolver for the mergeCustomers field.
+func (r *mutationResolver) MergeCustomers(ctx context.Context, into int, from int) (*ent.Customer, error) {
+	return r.Desk.MergeCustomers(ctx, into, from)
+}

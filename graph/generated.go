@@ -332,6 +332,7 @@ type ComplexityRoot struct {
 		Login                   func(childComplexity int, email string, password string) int
 		Logout                  func(childComplexity int) int
 		MarkConversationRead    func(childComplexity int, id int) int
+		MergeCustomers          func(childComplexity int, into int, from int) int
 		MonitorConversation     func(childComplexity int, id int) int
 		OpenConversation        func(childComplexity int, id int) int
 		PendConversation        func(childComplexity int, id int) int
@@ -571,6 +572,7 @@ type MutationResolver interface {
 	DeleteCannedResponse(ctx context.Context, id int) (int, error)
 	MarkConversationRead(ctx context.Context, id int) (*ent.Conversation, error)
 	IngestCustomerMessage(ctx context.Context, input model.IngestMessageInput) (*ent.Conversation, error)
+	MergeCustomers(ctx context.Context, into int, from int) (*ent.Customer, error)
 	OpenConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	CloseConversation(ctx context.Context, id int) (*ent.Conversation, error)
 	StealLock(ctx context.Context, id int) (*ent.Conversation, error)
@@ -2009,6 +2011,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkConversationRead(childComplexity, args["id"].(int)), true
+	case "Mutation.mergeCustomers":
+		if e.ComplexityRoot.Mutation.MergeCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeCustomers(childComplexity, args["into"].(int), args["from"].(int)), true
 	case "Mutation.monitorConversation":
 		if e.ComplexityRoot.Mutation.MonitorConversation == nil {
 			break
@@ -3551,6 +3564,23 @@ extend type Mutation {
     "The message and who sent it."
     input: IngestMessageInput!
   ): Conversation!
+
+  """
+  One person known as two customers (handles that do not tell it by themselves, such as a Facebook
+  id and a phone number): from's handles and conversations become into's, and from is removed.
+  The history of either's conversations then spans both (I7), and a message from any of the
+  handles is into's. into keeps its name, or takes from's when it has none. The conversations
+  themselves do not change (their versions stay). A customer.merged event records it.
+  Supervisors and admins (FORBIDDEN otherwise); NOT_FOUND for a customer not in the workspace;
+  BAD_USER_INPUT for the same customer twice; INVALID_STATE when both have a conversation open on
+  one channel (a customer has one per channel: resolve and close one first).
+  """
+  mergeCustomers(
+    "The customer who stays."
+    into: ID!
+    "The customer merged into it, then removed."
+    from: ID!
+  ): Customer!
 }
 `, BuiltIn: false},
 	{Name: "../schema/desk.graphql", Input: `# Locking and ownership (SPEC §2, §3): who may reply now, who owns a conversation.
@@ -7816,6 +7846,28 @@ func (ec *executionContext) field_Mutation_markConversationRead_args(ctx context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "into",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["into"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
 	return args, nil
 }
 
@@ -13797,6 +13849,50 @@ func (ec *executionContext) fieldContext_Mutation_ingestCustomerMessage(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_ingestCustomerMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeCustomers(ctx, fc.Args["into"].(int), fc.Args["from"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖswitchboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24256,6 +24352,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "ingestCustomerMessage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_ingestCustomerMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeCustomers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeCustomers(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

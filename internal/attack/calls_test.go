@@ -68,7 +68,10 @@ var valid = map[string]func(w *world) call{
 			"channel": "SMS", "customerHandle": fmt.Sprintf("handle-%d", w.seq()), "customerName": "Customer", "text": "hello",
 		}}}
 	},
-	"endCustomerSession":  func(w *world) call { return call{w.connector, map[string]any{"conversationId": w.fresh()}} },
+	"endCustomerSession": func(w *world) call { return call{w.connector, map[string]any{"conversationId": w.fresh()}} },
+	"mergeCustomers": func(w *world) call {
+		return call{w.sa, map[string]any{"into": w.customer("FACEBOOK"), "from": w.customer("INSTAGRAM")}}
+	},
 	"openConversation":    func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },
 	"closeConversation":   func(w *world) call { return call{w.sa, map[string]any{"id": w.claimed()}} },
 	"monitorConversation": func(w *world) call { return call{w.sa, map[string]any{"id": w.fresh()}} },

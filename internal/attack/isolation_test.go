@@ -52,6 +52,7 @@ var minimal = map[string]requirement{
 	"updateWorkspaceSettings": {role: enum.RoleAdmin},
 	"ingestCustomerMessage":   {role: enum.RoleAdmin, keys: true}, // channel connectors
 	"endCustomerSession":      {role: enum.RoleAdmin, keys: true},
+	"mergeCustomers":          {role: enum.RoleSupervisor},          // §1: one person known as two customers
 	"claimConversation":       {role: enum.RoleAgent, humans: true}, // C1, C10
 	"bulkClaimConversations":  {role: enum.RoleAgent, humans: true}, // C5
 	"stealLock":               {role: enum.RoleAgent, humans: true}, // L5

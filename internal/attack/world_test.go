@@ -130,6 +130,14 @@ func (w *world) fresh() string {
 		"text": "hello " + marker}}).OK(w.t).Str(w.t, "ingestCustomerMessage.id")
 }
 
+// customer ingests a message from a new handle on ch and returns its customer's id.
+func (w *world) customer(ch string) string {
+	w.t.Helper()
+	return w.connector.Do(`mutation($in:IngestMessageInput!){ingestCustomerMessage(input:$in){customer{id}}}`, testapi.Vars{"in": map[string]any{
+		"channel": ch, "customerHandle": fmt.Sprintf("%s-%d", marker, w.seq()), "customerName": marker + " customer",
+		"text": "hello " + marker}}).OK(w.t).Str(w.t, "ingestCustomerMessage.customer.id")
+}
+
 // as runs a setup mutation that must succeed and returns the conversation's id.
 func (w *world) as(c *testapi.Client, doc, id string, more testapi.Vars) string {
 	w.t.Helper()

@@ -167,6 +167,9 @@ const (
 	CustomerReturned      = "customer.returned"
 	CustomerJoinedChannel = "customer.joined_channel"
 	CustomerLeftChannel   = "customer.left_channel"
+	// CustomersMerged: a supervisor made one customer of two (mergeCustomers): before.customer
+	// was removed, its handles and conversations are after.customer's. Of no conversation.
+	CustomersMerged = "customer.merged"
 	// Archived: housekeeping stored the conversation's activity; it is CLOSED and read-only (§6).
 	Archived = "conversation.archived"
 )

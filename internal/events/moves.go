@@ -55,6 +55,7 @@ var knownTypes = map[string]bool{
 	CustomerReturned:          true,
 	CustomerJoinedChannel:     true,
 	CustomerLeftChannel:       true,
+	CustomersMerged:           true,
 	Archived:                  true,
 	InterventionRequested:     true,
 	InterventionTakenOver:     true,

@@ -719,7 +719,7 @@ func movesLoads(entries []events.Entry) bool {
 		case events.ConversationCreated, events.MessageReceived, events.MessageSent, events.NoteAdded, events.LockAcquired,
 			events.LockReleased, events.LockStolen, events.FirstResponse, events.SLABreached, events.PresenceChanged,
 			events.ConversationLeft, // a joiner (C11) owns nothing
-			events.CustomerJoinedChannel, events.CustomerLeftChannel:
+			events.CustomerJoinedChannel, events.CustomerLeftChannel, events.CustomersMerged:
 			return false
 		case events.StateChanged:
 			return fmt.Sprint(e.Before["state"]) == string(enum.StateOnHold) || fmt.Sprint(e.After["state"]) == string(enum.StateOnHold)

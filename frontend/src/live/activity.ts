@@ -63,6 +63,7 @@ const sentences: Record<string, (w: Words) => string> = {
   'customer.returned': () => 'The customer came back',
   'customer.joined_channel': ({ after }) => `The customer also wrote on ${channelName(text(after.channel) ?? 'another channel')}`,
   'customer.left_channel': ({ after }) => `The customer left ${channelName(text(after.channel) ?? 'a channel')}`,
+  'customer.merged': ({ who }) => `${who} merged two customers into one`,
   'intervention.requested': ({ who }) => `${who} asked for a human`,
   'intervention.taken_over': ({ who }) => `${who} took it over from the bot`,
   'intervention.cancelled': ({ who }) => `${who} cancelled the takeover: back to the bot`,
