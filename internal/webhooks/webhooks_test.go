@@ -439,8 +439,9 @@ func TestFailingEndpointIsDisabled(t *testing.T) {
 		t.Fatalf("the failing endpoint: %+v", w)
 	}
 	n := len(bad.all())
-	ws.Admin.Do(`mutation($id:ID!){sendTestWebhookEvent(id:$id){id}}`, testapi.Vars{"id": badID}).OK(t)
-	// Switched on again: health cleared, deliveries resume.
+	// Disabled, it receives nothing, a test neither.
+	ws.Admin.Do(`mutation($id:ID!){sendTestWebhookEvent(id:$id){id}}`, testapi.Vars{"id": badID}).WantCode(t, "INVALID_STATE")
+	// Switched on again: health cleared, deliveries resume (the test event it took while on).
 	bad.setAnswer(func(hit) int { return 200 })
 	r := ws.Admin.Do(`mutation($id:ID!){updateWebhook(id:$id,input:{active:true}){active health{consecutiveFailures disabledReason}}}`, testapi.Vars{"id": badID}).OK(t)
 	if r.Path(t, "updateWebhook.health.disabledReason") != nil {
