@@ -13,6 +13,7 @@ import { interventionQueue } from './interventions.mjs';
 import { supervisorDashboard } from './dashboard.mjs';
 import { persistedQueries } from './persisted.mjs';
 import { webhooksAdmin } from './webhooks.mjs';
+import { mergeCustomers } from './merge.mjs';
 import { shift } from './shift.mjs';
 import { integrationExample } from './example.mjs';
 
@@ -33,6 +34,10 @@ const tests = [
     shift,
   ],
   ['webhooks: an admin registers a loopback receiver, the secret shows once, a test event arrives signed, redeliver, pause, delete', webhooksAdmin],
+  [
+    'merge customers: a supervisor finds the other customer, a refusal stays in the dialog, the merged history spans both; an agent is offered no merge',
+    mergeCustomers,
+  ],
   ["docs/integrations.md's graphql-ws example (no browser): live, resumed after a cut without a gap or a repeat, stopped by a revoked key", integrationExample],
   ['persisted queries with urql (no browser): a miss, the query with its hash, then a hit, by POST and by GET', persistedQueries],
 ];

@@ -988,7 +988,13 @@ export const DeskSettingsQuery = graphql(`
   }
 `);
 
-/** Conversations by customer, message or note text, with the inbox's filters (issue 20). */
+/**
+ * Conversations by customer, message or note text, with the inbox's filters (issue 20). The
+ * customer comes with its handles: the merge dialog finds the other customer with this search
+ * rather than a query of its own, which the server's plan test (internal/httpapi/plans_test.go)
+ * would have to learn. Handles without their ids: at its largest page this is the workspace's
+ * costliest query, near the server's complexity limit (graph/complexity_test.go).
+ */
 export const SearchConversationsQuery = graphql(`
   query SearchConversations($text: String!, $first: Int!, $after: Cursor, $where: ConversationWhereInput) {
     searchConversations(text: $text, first: $first, after: $after, where: $where) {
@@ -1000,7 +1006,31 @@ export const SearchConversationsQuery = graphql(`
       edges {
         node {
           ...QueueConversation
+          customer {
+            identities {
+              channel
+              handle
+            }
+          }
         }
+      }
+    }
+  }
+`);
+
+/**
+ * Supervisors and admins: one person known as two customers becomes into (from's handles and
+ * conversations move to it, and from is removed). The conversations keep their versions and no
+ * event of theirs tells it, so the screens read them again after it.
+ */
+export const MergeCustomersMutation = graphql(`
+  mutation MergeCustomers($into: ID!, $from: ID!) {
+    mergeCustomers(into: $into, from: $from) {
+      id
+      name
+      identities {
+        channel
+        handle
       }
     }
   }

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { customerLabel } from '../../merge';
 import { useLayoutPart } from '../../useLayout';
 import { useShortcut } from '../../useShortcuts';
 import { CompleteTakeoverDialog } from './CompleteTakeoverDialog';
@@ -6,6 +7,7 @@ import type { ComposerHandle } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { ConversationSidePanel } from './ConversationSidePanel';
 import { ConversationThread } from './ConversationThread';
+import { MergeCustomersDialog } from './MergeCustomersDialog';
 import { ReassignDialog } from './ReassignDialog';
 import { TransferDialog } from './TransferDialog';
 import { useConversation } from './useConversation';
@@ -24,6 +26,8 @@ interface ConversationScreenProps {
   onClose: () => void;
   /** Opens another conversation (from the customer's history). */
   onOpen: (id: string) => void;
+  /** The viewer merged another customer into this one's. */
+  onCustomersMerged?: () => void;
 }
 
 /**
@@ -32,11 +36,14 @@ interface ConversationScreenProps {
  * button when someone else has it (L4, L5). The data and actions are useConversation's; this
  * lays them out (header, thread, side panel) and binds the dialogs and shortcuts.
  */
-export function ConversationScreen({ conversationId, viewer, monitor = false, onMonitorChange, onClose, onOpen }: ConversationScreenProps) {
+export function ConversationScreen({ conversationId, viewer, monitor = false, onMonitorChange, onClose, onOpen, onCustomersMerged }: ConversationScreenProps) {
   const id = useId();
   const [reassigning, setReassigning] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [completing, setCompleting] = useState(false);
+  const [merging, setMerging] = useState(false);
+  /** What the last dialog's action did, when nothing else on the screen shows it (a merge). */
+  const [notice, setNotice] = useState('');
   // The side panel (customer, details, history, notes): collapsible, remembered across reloads.
   const [sideOpen, toggleSide] = useLayoutPart('sidePanel');
   const composer = useRef<ComposerHandle | null>(null);
@@ -47,7 +54,7 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
     onMonitorChange,
     focusReply: () => composer.current?.focus('reply'),
   });
-  const { detail: c, loadError, actionError, busy, readOnly, takeover, canClaim, canRelease, canReassign, canPend, canResolve } = state;
+  const { detail: c, loadError, actionError, busy, readOnly, takeover, canClaim, canRelease, canReassign, canPend, canResolve, canMergeCustomers } = state;
   const { claim, release, steal, pend, resolve, takeOver, reopen } = state.actions;
 
   // The dialogs belong to the conversation they were opened for.
@@ -55,6 +62,8 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
     setReassigning(false);
     setTransferring(false);
     setCompleting(false);
+    setMerging(false);
+    setNotice('');
   }, [conversationId]);
 
   useShortcut('close', onClose);
@@ -126,11 +135,29 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
       <div role="alert" className={actionError ? 'error' : 'error empty'}>
         {actionError}
       </div>
+      <div role="status" aria-live="polite">
+        {notice ? (
+          <p className="notice pane-notice" data-testid="pane-notice">
+            {notice}{' '}
+            <button type="button" className="link" onClick={() => setNotice('')}>
+              Dismiss
+            </button>
+          </p>
+        ) : null}
+      </div>
 
       <div className={`pane-body${sideOpen ? '' : ' side-closed'}`}>
         <ConversationThread conversation={c} lockNow={state.lockNow} onSent={state.refresh} composer={composer} />
 
-        <ConversationSidePanel conversation={c} viewer={viewer} baseId={id} sideOpen={sideOpen} activity={state.activity} onOpen={onOpen} />
+        <ConversationSidePanel
+          conversation={c}
+          viewer={viewer}
+          baseId={id}
+          sideOpen={sideOpen}
+          activity={state.activity}
+          onOpen={onOpen}
+          onMerge={canMergeCustomers ? () => setMerging(true) : undefined}
+        />
       </div>
 
       {reassigning ? (
@@ -159,6 +186,20 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
           customerName={c.customer.name}
           onClose={() => setCompleting(false)}
           onCompleted={state.accept}
+        />
+      ) : null}
+      {merging ? (
+        <MergeCustomersDialog
+          customer={c.customer}
+          onClose={() => setMerging(false)}
+          onMerged={(merged, from) => {
+            setMerging(false);
+            setNotice(`Merged ${from} into ${customerLabel(merged)}: their handles and conversations are this customer's now.`);
+            // The conversations keep their versions and no event of theirs tells it: read it again
+            // for the customer's handles and the history that now spans both.
+            state.refresh();
+            onCustomersMerged?.();
+          }}
         />
       ) : null}
     </section>

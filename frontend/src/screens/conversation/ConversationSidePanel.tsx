@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
-import { channelName, fullTime, handleParts, humanize, shortTime } from '../../format';
+import { Handle } from '../../components/Handle';
+import { channelName, fullTime, humanize, shortTime } from '../../format';
 import type { ConversationDetailFragment } from '../../gql/graphql';
 import { interventionText } from '../../intervention';
 import { customerSince } from '../../times';
@@ -14,10 +15,12 @@ interface ConversationSidePanelProps {
   activity: Activity[];
   /** Opens another conversation (from the customer's history). */
   onOpen: (id: string) => void;
+  /** Merges another customer into this one (supervisors and above); absent when not offered. */
+  onMerge?: () => void;
 }
 
 /** About the conversation: the customer, the bot hand-over, details, history and live activity. */
-export function ConversationSidePanel({ conversation: c, viewer, baseId, sideOpen, activity, onOpen }: ConversationSidePanelProps) {
+export function ConversationSidePanel({ conversation: c, viewer, baseId, sideOpen, activity, onOpen, onMerge }: ConversationSidePanelProps) {
   const past = (c.interventions ?? [])
     .filter((i) => i.id !== c.intervention?.id)
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
@@ -33,12 +36,7 @@ export function ConversationSidePanel({ conversation: c, viewer, baseId, sideOpe
             <Fragment key={identity.id}>
               <dt>{channelName(identity.channel)}</dt>
               <dd className="handle">
-                {handleParts(identity.handle).map((part, i) => (
-                  <Fragment key={i}>
-                    {i > 0 ? <wbr /> : null}
-                    <span className="handle-part">{part}</span>
-                  </Fragment>
-                ))}
+                <Handle handle={identity.handle} />
               </dd>
             </Fragment>
           ))}
@@ -49,6 +47,11 @@ export function ConversationSidePanel({ conversation: c, viewer, baseId, sideOpe
             </time>
           </dd>
         </dl>
+        {onMerge ? (
+          <button type="button" className="secondary small merge-open" onClick={onMerge}>
+            Merge with another customer…
+          </button>
+        ) : null}
       </section>
 
       {c.intervention || (c.interventions ?? []).length > 0 ? (

@@ -84,6 +84,8 @@ export interface ConversationAbilities {
   canPend: boolean;
   canResolve: boolean;
   canMonitor: boolean;
+  /** Another customer can be merged into this one's customer (mergeCustomers). */
+  canMergeCustomers: boolean;
   /** The viewer watches it without the lock. */
   monitoring: boolean;
   /** Who else has it open, in words ('' for nobody). */
@@ -378,6 +380,8 @@ export function useConversation({ conversationId, viewer, monitor, onMonitorChan
   const lookers = viewersSentence(viewers, viewer.id);
   // The server decides who may monitor; the button is only not offered below SUPERVISOR.
   const canMonitor = Boolean(c && canSupervise(viewer.role) && !monitoring && c.lock?.holder.id !== viewer.id);
+  // Whatever the conversation's state: a merge moves customers, not conversations.
+  const canMergeCustomers = Boolean(c && canSupervise(viewer.role));
 
   return {
     detail,
@@ -398,6 +402,7 @@ export function useConversation({ conversationId, viewer, monitor, onMonitorChan
     canPend,
     canResolve,
     canMonitor,
+    canMergeCustomers,
     monitoring,
     lookers,
     actions: { claim, release, steal, pend, resolve, takeOver, cancelTakeover, returnToQueue, reopen, monitorNow },
