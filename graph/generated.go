@@ -3569,8 +3569,9 @@ extend type Mutation {
   One person known as two customers (handles that do not tell it by themselves, such as a Facebook
   id and a phone number): from's handles and conversations become into's, and from is removed.
   The history of either's conversations then spans both (I7), and a message from any of the
-  handles is into's. into keeps its name, or takes from's when it has none. The conversations
-  themselves do not change (their versions stay). A customer.merged event records it.
+  handles is into's. into keeps its name, or takes from's when it has none. A customer.merged event
+  (of no conversation) records it, and each open conversation of either gets a new version and a
+  customer.merged event of its own, so that every screen showing it reads it again.
   Supervisors and admins (FORBIDDEN otherwise); NOT_FOUND for a customer not in the workspace;
   BAD_USER_INPUT for the same customer twice; INVALID_STATE when both have a conversation open on
   one channel (a customer has one per channel: resolve and close one first).

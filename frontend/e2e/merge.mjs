@@ -74,7 +74,7 @@ export async function mergeCustomers(base) {
       .getByText("Merge M. Okafor into Merle Okafor? Their handles and conversations become this customer's, and M. Okafor is removed.")
       .waitFor({ timeout: UI_TIMEOUT_MS });
     await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
-    await dialog.getByRole('alert').getByText(/^Both customers have a conversation open on SMS/).waitFor({ timeout: UI_TIMEOUT_MS });
+    await dialog.getByRole('alert').getByText(/^Each customer has a conversation open on SMS/).waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshot(sam.page, 'merge-refused.png');
     await checkAccessibility(sam.page, "the merge dialog's confirmation with an error");
     log('merging M. Okafor was refused (both open on SMS), and the dialog stayed open');

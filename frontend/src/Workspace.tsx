@@ -44,8 +44,6 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
   const [wanted, setRoute] = useState<Route>(() => parseRoute(window.location.hash) ?? DESK);
   const [help, setHelp] = useState(false);
   const [toasts, setToasts] = useState<readonly Notification[]>([]);
-  // Counts the customer merges done here: the inbox reads its rows again after one (see InboxScreen).
-  const [merges, setMerges] = useState(0);
   const live = useLive();
   const presence = usePresence(me.data?.me.presence);
   // "Not now" to the go-online prompt holds for this browser session.
@@ -312,7 +310,6 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
                 openId={openId}
                 onOpen={openConversation}
                 onMonitor={supervise ? monitorConversation : undefined}
-                customerMerges={merges}
               />
             </div>
             <div className="detail-pane">
@@ -325,7 +322,6 @@ export function Workspace({ onSignedOut }: WorkspaceProps) {
                   onMonitorChange={setMonitorMode}
                   onClose={closeConversation}
                   onOpen={openConversation}
-                  onCustomersMerged={() => setMerges((n) => n + 1)}
                 />
               ) : (
                 <div className="placeholder">

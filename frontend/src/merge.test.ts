@@ -32,8 +32,8 @@ describe('merge errors', () => {
 
   it("shows the server's words for its refusals, as a sentence", () => {
     expect(
-      mergeError(refused('INVALID_STATE', 'both customers have a conversation open on SMS (12 and 34): resolve one and close it, then merge')),
-    ).toBe('Both customers have a conversation open on SMS (12 and 34): resolve one and close it, then merge.');
+      mergeError(refused('INVALID_STATE', 'each customer has a conversation open on SMS: resolve one and let it close, then merge them')),
+    ).toBe('Each customer has a conversation open on SMS: resolve one and let it close, then merge them.');
     expect(mergeError(refused('NOT_FOUND', 'customer not found in your workspace'))).toBe('Customer not found in your workspace.');
   });
 

@@ -23,8 +23,9 @@ import (
 // tell by themselves that they are one person (a Facebook id and a phone number), or customers
 // made on two channels before a handle was matched across them. The history of every conversation
 // of either then spans both (I7), and a message from any of the handles is into's. Supervisors and
-// above. The conversations themselves do not change (their versions stay): the customer they
-// belong to does.
+// above. Every open conversation of either is a change (a new version and a customer.merged event
+// of its own), so that the screens showing it read its customer again; a closed one stays as it
+// was archived, but for the customer it belongs to.
 func (d *Desk) MergeCustomers(ctx context.Context, intoID, fromID int) (*ent.Customer, error) {
 	v, err := auth.Member(ctx)
 	if err != nil {
@@ -34,7 +35,7 @@ func (d *Desk) MergeCustomers(ctx context.Context, intoID, fromID int) (*ent.Cus
 		return nil, fault.Denied("merge customers (supervisors and admins)")
 	}
 	if intoID == fromID {
-		return nil, fault.Invalid("from", "is the customer to merge into: give two different customers")
+		return nil, fault.Invalid("from", "names the customer to merge into: give two different customers")
 	}
 	err = storage.InTx(ctx, d.client, func(tx *ent.Tx) error { return d.merge(ctx, tx, v, intoID, fromID) })
 	if err != nil {
@@ -94,17 +95,17 @@ func (d *Desk) merge(ctx context.Context, tx *ent.Tx, v *auth.Viewer, intoID, fr
 		}
 	}
 	// One open conversation per customer and channel (a message joins it): two on one channel
-	// cannot become one customer's.
-	open, err := tx.Conversation.Query().Where(conversation.CustomerIDIn(intoID, fromID), conversation.IsOpen(true)).
-		Order(conversation.ByID()).All(ctx)
+	// cannot become one customer's. Row-locked: each becomes a change of its own below.
+	open, err := forUpdate(d, tx.Conversation.Query().Where(conversation.CustomerIDIn(intoID, fromID), conversation.IsOpen(true)).
+		Order(conversation.ByID())).All(ctx)
 	if err != nil {
 		return fmt.Errorf("merge customers: %w", err)
 	}
 	for i, a := range open {
 		for _, b := range open[i+1:] {
 			if a.Channel == b.Channel && a.CustomerID != b.CustomerID {
-				return fault.New(fault.InvalidState, "both customers have a conversation open on %s (%d and %d): resolve one and close it (closeConversation), then merge",
-					a.Channel, a.ID, b.ID).With("field", "from")
+				return fault.New(fault.InvalidState, "each customer has a conversation open on %s: resolve one and let it close, then merge them",
+					channelName(a.Channel)).With("field", "from").With("conversations", []int{a.ID, b.ID})
 			}
 		}
 	}
@@ -129,7 +130,34 @@ func (d *Desk) merge(ctx context.Context, tx *ent.Tx, v *auth.Viewer, intoID, fr
 	if err := tx.Customer.DeleteOneID(fromID).Exec(ctx); err != nil {
 		return fmt.Errorf("remove merged customer: %w", err)
 	}
-	return d.bus.Append(ctx, tx, events.Entry{WorkspaceID: ws, Type: events.CustomersMerged, ActorID: v.AgentID,
+	evs := []events.Entry{{WorkspaceID: ws, Type: events.CustomersMerged, ActorID: v.AgentID,
 		Before: map[string]any{"customer": fromID, "name": from.Name},
-		After:  map[string]any{"customer": intoID, "identities": nIdent, "conversations": nConv}})
+		After:  map[string]any{"customer": intoID, "identities": nIdent, "conversations": nConv}}}
+	for _, c := range open {
+		if err := tx.Conversation.UpdateOneID(c.ID).AddVersion(1).Exec(ctx); err != nil {
+			return fmt.Errorf("merge customers: %w", err)
+		}
+		evs = append(evs, events.Entry{WorkspaceID: ws, Type: events.CustomersMerged, ConversationID: c.ID, ActorID: v.AgentID,
+			Version: c.Version + 1, Before: map[string]any{"customer": c.CustomerID}, After: map[string]any{"customer": intoID}})
+	}
+	return d.bus.Append(ctx, tx, evs...)
+}
+
+// channelName is how a person names channel ch in a sentence.
+func channelName(ch enum.Channel) string {
+	switch ch {
+	case enum.ChannelSMS:
+		return "SMS"
+	case enum.ChannelLiveChat:
+		return "live chat"
+	case enum.ChannelWhatsApp:
+		return "WhatsApp"
+	case enum.ChannelFacebook:
+		return "Facebook"
+	case enum.ChannelInstagram:
+		return "Instagram"
+	case enum.ChannelEmail:
+		return "email"
+	}
+	return string(ch)
 }

@@ -51,16 +51,22 @@ func TestMergeCustomers(t *testing.T) {
 	if h.Str(t, "node.customer.id") != into || fmt.Sprint(h.Path(t, "node.history")) != fmt.Sprintf("[map[id:%s]]", smsConv) {
 		t.Fatalf("I7: the history spans both customers' conversations: %s", h.Raw)
 	}
-	v := sup.Do(`query($id:ID!){node(id:$id){... on Conversation{version customer{id}}}}`, testapi.Vars{"id": smsConv}).OK(t)
-	if v.Str(t, "node.customer.id") != into || v.Path(t, "node.version").(float64) != 1 {
-		t.Fatalf("the moved conversation: %s (its customer changes, its version stays)", v.Raw)
+	for _, id := range []string{fbConv, smsConv} { // both open: a change each, for the screens showing them
+		v := sup.Do(`query($id:ID!){node(id:$id){... on Conversation{version customer{id}}}}`, testapi.Vars{"id": id}).OK(t)
+		if v.Str(t, "node.customer.id") != into || v.Path(t, "node.version").(float64) != 2 {
+			t.Fatalf("open conversation %s after the merge: %s (want into's, version 2)", id, v.Raw)
+		}
+		e := s.DB.Client.Event.Query().Where(event.Type("customer.merged"), event.ConversationID(atoi(t, id))).OnlyX(testapi.Sys())
+		if e.Version != 2 || fmt.Sprint(events.Int(e.After, "customer")) != into {
+			t.Fatalf("conversation %s's customer.merged: version %d after %v", id, e.Version, e.After)
+		}
 	}
 	sup.Do(`query($id:ID!){node(id:$id){id}}`, testapi.Vars{"id": from}).WantCode(t, "NOT_FOUND") // removed
 	again := conn.Do(ingest, msg("SMS", "+15550104711", "still me")).OK(t)
 	if customerOfConv(t, again) != into || again.Str(t, "ingestCustomerMessage.id") != smsConv {
 		t.Fatalf("a message from the merged handle: %s", again.Raw)
 	}
-	e := s.DB.Client.Event.Query().Where(event.Type("customer.merged")).OnlyX(testapi.Sys())
+	e := s.DB.Client.Event.Query().Where(event.Type("customer.merged"), event.ConversationIDIsNil()).OnlyX(testapi.Sys())
 	if fmt.Sprint(events.Int(e.Before, "customer")) != from || fmt.Sprint(events.Int(e.After, "customer")) != into || events.Int(e.After, "conversations") != 1 {
 		t.Fatalf("customer.merged: before %v after %v", e.Before, e.After)
 	}

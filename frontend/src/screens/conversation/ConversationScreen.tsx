@@ -26,8 +26,6 @@ interface ConversationScreenProps {
   onClose: () => void;
   /** Opens another conversation (from the customer's history). */
   onOpen: (id: string) => void;
-  /** The viewer merged another customer into this one's. */
-  onCustomersMerged?: () => void;
 }
 
 /**
@@ -36,7 +34,7 @@ interface ConversationScreenProps {
  * button when someone else has it (L4, L5). The data and actions are useConversation's; this
  * lays them out (header, thread, side panel) and binds the dialogs and shortcuts.
  */
-export function ConversationScreen({ conversationId, viewer, monitor = false, onMonitorChange, onClose, onOpen, onCustomersMerged }: ConversationScreenProps) {
+export function ConversationScreen({ conversationId, viewer, monitor = false, onMonitorChange, onClose, onOpen }: ConversationScreenProps) {
   const id = useId();
   const [reassigning, setReassigning] = useState(false);
   const [transferring, setTransferring] = useState(false);
@@ -195,10 +193,9 @@ export function ConversationScreen({ conversationId, viewer, monitor = false, on
           onMerged={(merged, from) => {
             setMerging(false);
             setNotice(`Merged ${from} into ${customerLabel(merged)}: their handles and conversations are this customer's now.`);
-            // The conversations keep their versions and no event of theirs tells it: read it again
-            // for the customer's handles and the history that now spans both.
+            // The feeds tell every screen that the open conversations changed; this one reads its
+            // customer's handles and the history, which now spans both, again.
             state.refresh();
-            onCustomersMerged?.();
           }}
         />
       ) : null}

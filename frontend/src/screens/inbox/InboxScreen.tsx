@@ -59,23 +59,12 @@ interface InboxScreenProps {
   onOpen: (id: string) => void;
   /** Supervisors and above: watch a conversation without taking its lock (no Monitor buttons without it). */
   onMonitor?: (id: string) => void;
-  /** How many customer merges the viewer has done: each one reads the queues again. */
-  customerMerges?: number;
 }
 
 /** The inbox: Unclaimed, My Queue and Interventions, live, with filters and bulk claim. */
-export function InboxScreen({ viewerId, openId, onOpen, onMonitor, customerMerges = 0 }: InboxScreenProps) {
+export function InboxScreen({ viewerId, openId, onOpen, onMonitor }: InboxScreenProps) {
   const unclaimed = useLiveQueue('unclaimed', compareQueue);
   const mine = useLiveQueue('mine', compareQueue);
-  // A merge gives the removed customer's conversations to the other one without changing them
-  // (same versions, no event on the feeds): the rows would keep the removed customer's name.
-  const reloadUnclaimed = unclaimed.refetch;
-  const reloadMine = mine.refetch;
-  useEffect(() => {
-    if (customerMerges === 0) return;
-    reloadUnclaimed();
-    reloadMine();
-  }, [customerMerges, reloadUnclaimed, reloadMine]);
   const interventionItems = useMemo(() => unclaimed.items.filter(awaitsHuman), [unclaimed.items]);
   const queues: Record<TabKind, LiveQueue> = { unclaimed, mine, interventions: { ...unclaimed, items: interventionItems } };
   const [tab, setTab] = useState<TabKind>('unclaimed');
