@@ -13,7 +13,7 @@
 //      smaller laptop screen.
 // Screenshots of the main screens go to test-results/.
 
-import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, overlaps, screenshot, signIn, staleSends } from './lib.mjs';
+import { UI_TIMEOUT_MS, checkAccessibility, connector, log, newPage, overlaps, screenshot, signIn, staleSends } from './lib.mjs';
 
 const PASSWORD = 'switchboard';
 const LOCK_VISIBLE_MS = 1_000; // SPEC §7 E5
@@ -240,23 +240,8 @@ export async function twoAgents(base) {
     log("reassigned: Lucas Silva is in Ana's My Queue with the note, no refresh");
 
     // 5. The customer writes again through a channel connector (an API key of the demo admin).
-    const { login } = await graphql(
-      base,
-      'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token agent { id } } }',
-      { email: 'admin@example.com', password: PASSWORD },
-    );
-    const { createApiKey } = await graphql(
-      base,
-      'mutation ($agentId: ID!) { createApiKey(agentId: $agentId, name: "e2e connector") { key } }',
-      { agentId: login.agent.id },
-      login.token,
-    );
-    await graphql(
-      base,
-      'mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }',
-      { input: { channel: 'LIVE_CHAT', customerHandle: 'chat-91bc', text: 'Thanks! Is the form coming today?' } },
-      createApiKey.key,
-    );
+    const { ingest } = await connector(base, 'admin@example.com', PASSWORD, 'e2e connector');
+    await ingest({ channel: 'LIVE_CHAT', customerHandle: 'chat-91bc', text: 'Thanks! Is the form coming today?' });
     await ana.page.locator('.thread').getByText('Thanks! Is the form coming today?').waitFor({ timeout: UI_TIMEOUT_MS });
     await ana.page.getByTestId('toast').filter({ hasText: 'Lucas Silva replied.' }).waitFor({ timeout: UI_TIMEOUT_MS });
     log("the customer's new message reached Ana's open view, with a notification");

@@ -11,7 +11,7 @@
 // Screenshots of the dashboard and its sections go to test-results/, and axe checks each view.
 
 import { join } from 'node:path';
-import { DESKTOP, UI_TIMEOUT_MS, checkAccessibility, graphql, log, mainScreen, newPage, resultsDir, screenshot, signIn } from './lib.mjs';
+import { DESKTOP, UI_TIMEOUT_MS, checkAccessibility, connector, graphql, log, mainScreen, newPage, resultsDir, screenshot, signIn } from './lib.mjs';
 
 const PASSWORD = 'switchboard';
 const LIVE_MS = 2_000; // "within a couple of seconds"; the dashboard aims at about one
@@ -145,23 +145,10 @@ export async function supervisorDashboard(base) {
 
     // 2. A new conversation (a channel connector of the demo admin); Ana claims it in her browser.
     const customer = `Dana ${Date.now().toString(36)}`;
-    const { login } = await graphql(
-      base,
-      'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token agent { id } } }',
-      { email: 'admin@example.com', password: PASSWORD },
-    );
-    const { createApiKey } = await graphql(
-      base,
-      'mutation ($agentId: ID!) { createApiKey(agentId: $agentId, name: "e2e dashboard") { key } }',
-      { agentId: login.agent.id },
-      login.token,
-    );
-    const { ingestCustomerMessage: conversation } = await graphql(
-      base,
-      'mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }',
-      { input: { channel: 'SMS', customerHandle: `+1555${Date.now() % 1_000_000}`, customerName: customer, text: 'My parcel never came.' } },
-      createApiKey.key,
-    );
+    const { ingest } = await connector(base, 'admin@example.com', PASSWORD, 'e2e dashboard');
+    const conversation = {
+      id: await ingest({ channel: 'SMS', customerHandle: `+1555${Date.now() % 1_000_000}`, customerName: customer, text: 'My parcel never came.' }),
+    };
     // The bot greets it first (I1): Ana claims it from the inbox (a claim, C2; opening it would
     // offer a takeover instead).
     await ana.page.getByLabel(`Select ${customer} for bulk claim`).check({ timeout: UI_TIMEOUT_MS });

@@ -17,6 +17,7 @@ import {
   DESKTOP,
   UI_TIMEOUT_MS,
   checkAccessibility,
+  connector,
   graphql,
   log,
   mainScreen,
@@ -42,24 +43,8 @@ function visibleRows(page) {
 }
 
 export async function deskLayout(base) {
-  const { login } = await graphql(
-    base,
-    'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token agent { id } } }',
-    { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
-  );
-  const { createApiKey } = await graphql(
-    base,
-    'mutation ($agentId: ID!) { createApiKey(agentId: $agentId, name: "e2e layout") { key } }',
-    { agentId: login.agent.id },
-    login.token,
-  );
-  const ingest = (handle, name, text) =>
-    graphql(
-      base,
-      'mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }',
-      { input: { channel: 'SMS', customerHandle: handle, customerName: name, text } },
-      createApiKey.key,
-    );
+  const { login, ...connected } = await connector(base, ADMIN_EMAIL, ADMIN_PASSWORD, 'e2e layout');
+  const ingest = (handle, name, text) => connected.ingest({ channel: 'SMS', customerHandle: handle, customerName: name, text });
   const tag = randomBytes(2).toString('hex');
   const customers = [];
   for (let i = 0; i < CONVERSATIONS; i++) {

@@ -183,29 +183,39 @@ export async function graphql(base, query, variables, credential) {
   return body.data;
 }
 
-export async function seed(base, customerName) {
+/**
+ * A channel connector, as an integration sets one up: the admin signs in (login: its token and
+ * agent) and makes an API key named name for their own agent; ingest(input) reports a customer's
+ * message with it and returns the conversation's id.
+ */
+export async function connector(base, email, password, name) {
   const { login } = await graphql(
     base,
-    `mutation ($email: String!, $password: String!) {
-      login(email: $email, password: $password) { token agent { id name } }
-    }`,
-    { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+    'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token agent { id name } } }',
+    { email, password },
   );
   const { createApiKey } = await graphql(
     base,
-    `mutation ($agentId: ID!) { createApiKey(agentId: $agentId, name: "e2e") { key } }`,
-    { agentId: login.agent.id },
+    'mutation ($agentId: ID!, $name: String!) { createApiKey(agentId: $agentId, name: $name) { key } }',
+    { agentId: login.agent.id, name },
     login.token,
   );
-  const { ingestCustomerMessage } = await graphql(
-    base,
-    `mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }`,
-    {
-      input: { channel: 'WHATSAPP', customerHandle: '+15550001', customerName, text: 'Hello from e2e' },
-    },
-    createApiKey.key,
-  );
-  log(`seeded conversation ${ingestCustomerMessage.id} for "${customerName}"`);
+  const ingest = async (input) => {
+    const { ingestCustomerMessage } = await graphql(
+      base,
+      'mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }',
+      { input },
+      createApiKey.key,
+    );
+    return ingestCustomerMessage.id;
+  };
+  return { login, ingest };
+}
+
+export async function seed(base, customerName) {
+  const { login, ingest } = await connector(base, ADMIN_EMAIL, ADMIN_PASSWORD, 'e2e');
+  const id = await ingest({ channel: 'WHATSAPP', customerHandle: '+15550001', customerName, text: 'Hello from e2e' });
+  log(`seeded conversation ${id} for "${customerName}"`);
   return { adminName: login.agent.name };
 }
 

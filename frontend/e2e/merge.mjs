@@ -10,32 +10,14 @@
 //      row has Merle Okafor's name.
 //   4. Ana (AGENT) is offered no merge.
 
-import { UI_TIMEOUT_MS, checkAccessibility, graphql, log, newPage, screenshot, signIn } from './lib.mjs';
+import { UI_TIMEOUT_MS, checkAccessibility, connector, log, newPage, screenshot, signIn } from './lib.mjs';
 
 const PASSWORD = 'switchboard';
 
 /** Three customers, one conversation each; returns Merle Okafor's conversation id. */
 async function seedCustomers(base, tag) {
-  const { login } = await graphql(
-    base,
-    'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token agent { id } } }',
-    { email: 'admin@example.com', password: PASSWORD },
-  );
-  const { createApiKey } = await graphql(
-    base,
-    'mutation ($agentId: ID!) { createApiKey(agentId: $agentId, name: "e2e merge") { key } }',
-    { agentId: login.agent.id },
-    login.token,
-  );
-  const ingest = async (channel, customerHandle, customerName, text) => {
-    const { ingestCustomerMessage } = await graphql(
-      base,
-      'mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }',
-      { input: { channel, customerHandle, customerName, text } },
-      createApiKey.key,
-    );
-    return ingestCustomerMessage.id;
-  };
+  const connected = await connector(base, 'admin@example.com', PASSWORD, 'e2e merge');
+  const ingest = (channel, customerHandle, customerName, text) => connected.ingest({ channel, customerHandle, customerName, text });
   const into = await ingest('SMS', `+1555${tag}`, 'Merle Okafor', 'My order 5120 is late.');
   await ingest('FACEBOOK', `fb-merle-${tag}`, 'Merle O.', "Hi, it's Merle again, about order 5120.");
   await ingest('SMS', `+1556${tag}`, 'M. Okafor', 'Merle here from the office line: any news?');

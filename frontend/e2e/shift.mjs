@@ -20,6 +20,7 @@ import {
   DESKTOP,
   UI_TIMEOUT_MS,
   checkAccessibility,
+  connector,
   graphql,
   log,
   mainScreen,
@@ -37,32 +38,16 @@ const row = (page, customer) => page.locator('.conversation').filter({ hasText: 
 export async function shift(base) {
   const tag = randomBytes(3).toString('hex');
   const shortcut = `thanks-${tag}`;
-  const { login } = await graphql(
-    base,
-    'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token agent { id } } }',
-    { email: 'admin@example.com', password: PASSWORD },
-  );
-  const { createApiKey } = await graphql(
-    base,
-    'mutation ($agentId: ID!) { createApiKey(agentId: $agentId, name: "e2e shift") { key } }',
-    { agentId: login.agent.id },
-    login.token,
-  );
-  const ingest = (handle, name, text) =>
-    graphql(
-      base,
-      'mutation ($input: IngestMessageInput!) { ingestCustomerMessage(input: $input) { id } }',
-      { input: { channel: 'FACEBOOK', customerHandle: handle, customerName: name, text } },
-      createApiKey.key,
-    );
+  const { login, ...connected } = await connector(base, 'admin@example.com', PASSWORD, 'e2e shift');
+  const ingest = (handle, name, text) => connected.ingest({ channel: 'FACEBOOK', customerHandle: handle, customerName: name, text });
   // A new conversation is the inception bot's (I1) until it asks for a human (I2): then routing
   // offers it (R3–R5).
   const arrive = async (handle, name, text) => {
-    const { ingestCustomerMessage } = await ingest(handle, name, text);
+    const id = await ingest(handle, name, text);
     await graphql(
       base,
       'mutation ($id: ID!, $summary: String!) { requestIntervention(id: $id, summary: $summary) { id } }',
-      { id: ingestCustomerMessage.id, summary: `${name} needs a human` },
+      { id, summary: `${name} needs a human` },
       login.token,
     );
   };

@@ -6,7 +6,7 @@ import { Handle } from '../../components/Handle';
 import { useDesk } from '../../desk';
 import { channelName } from '../../format';
 import { customerLabel, mergeCandidates, mergeError, type MergeCustomer } from '../../merge';
-import { SEARCH_DEBOUNCE_MS, checkSearch } from '../../search';
+import { useSearchText } from '../../useSearchText';
 
 /** How many matching conversations are read: their customers are the ones offered. */
 const SEARCH_PAGE = 50;
@@ -24,17 +24,7 @@ interface Found {
  */
 function useCustomerSearch(input: string, intoId: string, maxLength: number | undefined) {
   const client = useClient();
-  const [text, setText] = useState('');
-  useEffect(() => {
-    if (!input.trim()) {
-      setText('');
-      return;
-    }
-    const timer = window.setTimeout(() => setText(input), SEARCH_DEBOUNCE_MS);
-    return () => window.clearTimeout(timer);
-  }, [input]);
-
-  const check = checkSearch(text, maxLength);
+  const { check } = useSearchText(input, maxLength, '');
   const query = check.ok ? check.text : '';
   const [found, setFound] = useState<Found | null>(null);
   useEffect(() => {

@@ -3,7 +3,8 @@ import { useClient, type CombinedError } from 'urql';
 import { SearchConversationsQuery } from '../../api/operations';
 import { describeError, errorCode } from '../../api/errors';
 import type { ConversationWhereInput, QueueConversationFragment } from '../../gql/graphql';
-import { SEARCH_DEBOUNCE_MS, checkSearch, searchWhere } from '../../search';
+import { searchWhere } from '../../search';
+import { useSearchText } from '../../useSearchText';
 import type { InboxFilter } from './filters';
 
 /** Results per page. */
@@ -36,17 +37,7 @@ export function useConversationSearch(
   live: readonly QueueConversationFragment[],
 ): ConversationSearch {
   const client = useClient();
-  const [text, setText] = useState(input);
-  useEffect(() => {
-    if (!input.trim()) {
-      setText('');
-      return;
-    }
-    const timer = window.setTimeout(() => setText(input), SEARCH_DEBOUNCE_MS);
-    return () => window.clearTimeout(timer);
-  }, [input]);
-
-  const check = checkSearch(text, maxLength);
+  const { text, check } = useSearchText(input, maxLength, input);
   const query = check.ok ? check.text : '';
   const where = useMemo(() => searchWhere(filter) as ConversationWhereInput, [filter]);
   const [pages, setPages] = useState<{ key: string; items: QueueConversationFragment[]; total: number; cursor: string | null; more: boolean } | null>(null);
