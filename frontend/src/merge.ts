@@ -2,7 +2,7 @@
 // not tell it by themselves (a Facebook id and a phone number). A supervisor finds the other
 // customer through the conversation search; the server moves its handles and conversations.
 
-import { describeError, errorCode, type ApiError, type ErrorCode } from './api/errors';
+import { describeError, errorCode, messageOf, type ApiError, type ErrorCode } from './api/errors';
 
 /** A customer as the merge dialog shows it. */
 export interface MergeCustomer {
@@ -38,7 +38,7 @@ const worded: ReadonlySet<ErrorCode> = new Set(['FORBIDDEN', 'NOT_FOUND', 'BAD_U
 /** Why a merge failed, in words: the server's own message for its refusals, as a sentence. */
 export function mergeError(error: ApiError | null | undefined): string {
   const code = errorCode(error);
-  const message = code && worded.has(code) ? error?.graphQLErrors.find((e) => e.extensions?.code === code)?.message.trim() : '';
+  const message = error && code && worded.has(code) ? messageOf(error, code).trim() : '';
   if (!message) return describeError(error);
   const sentence = message.charAt(0).toUpperCase() + message.slice(1);
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;

@@ -83,8 +83,8 @@ func (d *Desk) merge(ctx context.Context, tx *ent.Tx, v *auth.Viewer, intoID, fr
 		}
 		slices.Sort(handles)
 		for _, h := range handles {
-			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, hashtext($2))", advisoryIngest, fmt.Sprintf("%d:%s", ws, h)); err != nil {
-				return fmt.Errorf("customer lock: %w", err)
+			if err := d.lockHandle(ctx, tx, ws, h); err != nil {
+				return err
 			}
 			locked[h] = true
 		}

@@ -93,18 +93,26 @@ func (d *Desk) Ingest(ctx context.Context, in IngestInput) (*ent.Conversation, e
 	return d.client.Conversation.Get(ctx, convID)
 }
 
+// lockHandle takes, on Postgres, the lock under which workspace ws's messages from handle are
+// decided (ingest) and the customer it names changes (merge), until tx ends. SQLite has one writer.
+func (d *Desk) lockHandle(ctx context.Context, tx *ent.Tx, ws int, handle string) error {
+	if !d.rowLocks {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, hashtext($2))", advisoryIngest, fmt.Sprintf("%d:%s", ws, handle)); err != nil {
+		return fmt.Errorf("customer lock: %w", err)
+	}
+	return nil
+}
+
 func (d *Desk) ingest(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ch enum.Channel, handle, name, text string) (int, error) {
 	now := d.now()
 	ws := v.WorkspaceID
-	if d.rowLocks {
-		// One customer's messages, on whichever channel, are decided one at a time: two first
-		// messages of a handle on two channels make one customer, and two messages of a customer
-		// with no open conversation open one (§1, §6). Taken before any row lock, so it joins no
-		// cycle with them.
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, hashtext($2))", advisoryIngest,
-			fmt.Sprintf("%d:%s", ws, handle)); err != nil {
-			return 0, fmt.Errorf("customer lock: %w", err)
-		}
+	// One customer's messages, on whichever channel, are decided one at a time: two first messages
+	// of a handle on two channels make one customer, and two messages of a customer with no open
+	// conversation open one (§1, §6). Taken before any row lock, so it joins no cycle with them.
+	if err := d.lockHandle(ctx, tx, ws, handle); err != nil {
+		return 0, err
 	}
 	ident, cust, renamed, fresh, err := customerOf(ctx, tx, ws, ch, handle, name)
 	if err != nil {

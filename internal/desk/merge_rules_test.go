@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,7 +81,7 @@ func playMerges(t *testing.T, s *testapi.Server, seed uint64, n int) {
 	fail := func(format string, args ...any) {
 		t.Helper()
 		t.Fatalf("%s\nreplay: MERGE_SEED=%d MERGE_CASES=1 go test -count=1 -run TestCustomersFollowTheirHandles ./internal/desk/\nplayed:\n  %s",
-			fmt.Sprintf(format, args...), seed, joinLines(played))
+			fmt.Sprintf(format, args...), seed, strings.Join(played, "\n  "))
 	}
 	channelsOf := func(h mHandle) []enum.Channel {
 		if h.siblings != nil {
@@ -230,15 +231,4 @@ func playMerges(t *testing.T, s *testapi.Server, seed uint64, n int) {
 			}
 		}
 	}
-}
-
-func joinLines(lines []string) string {
-	out := ""
-	for i, l := range lines {
-		if i > 0 {
-			out += "\n  "
-		}
-		out += l
-	}
-	return out
 }

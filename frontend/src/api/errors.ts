@@ -245,7 +245,7 @@ function fieldDetail(message: string, field: string): string {
 }
 
 /** The first message of an error with code. */
-function messageOf(error: ApiError, code: ErrorCode): string {
+export function messageOf(error: ApiError, code: ErrorCode): string {
   return error.graphQLErrors.find((e) => e.extensions?.code === code)?.message ?? '';
 }
 
